@@ -1,0 +1,58 @@
+import { Command, CommanderError } from 'commander';
+import { WhaleflowError, InvalidInputError, UsageError, formatDiagnostic } from '../util/index.js';
+import { processCliContext, type CliContext } from './cli-context.js';
+import { ExitCode } from './exit-codes.js';
+import { commandFactories } from './commands/index.js';
+
+function buildProgram(context: CliContext): Command {
+  const program = new Command('whaleflow')
+    .description('Typed branch-and-leaf workflows of coding agents: compile, run, trace, replay.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (text) => context.stdout(text),
+      writeErr: (text) => context.stderr(text),
+    })
+    .exitOverride();
+  for (const factory of commandFactories) {
+    program.addCommand(factory(context).exitOverride().configureOutput({
+      writeOut: (text) => context.stdout(text),
+      writeErr: (text) => context.stderr(text),
+    }));
+  }
+  return program;
+}
+
+/** Reports an error raised by a command; a user mistake never prints a stack trace. */
+export function reportError(error: unknown, context: CliContext): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+      return ExitCode.ok;
+    }
+    return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  }
+  if (error instanceof InvalidInputError) {
+    for (const diagnostic of error.diagnostics) context.stderr(`${formatDiagnostic(diagnostic)}\n`);
+    return ExitCode.failure;
+  }
+  if (error instanceof UsageError) {
+    context.stderr(`whaleflow: ${error.message}\n`);
+    return ExitCode.usage;
+  }
+  if (error instanceof WhaleflowError) {
+    context.stderr(`whaleflow: ${error.message}\n`);
+    return ExitCode.failure;
+  }
+  throw error;
+}
+
+/** Runs the CLI with the given arguments (without `node` and the script) and returns the exit code. */
+export async function main(argv: readonly string[], context: CliContext = processCliContext()): Promise<number> {
+  const program = buildProgram(context);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return context.exitCode;
+  } catch (error) {
+    return reportError(error, context);
+  }
+}
