@@ -1,0 +1,108 @@
+import { assertNever } from '../util/index.js';
+import type { NodeSpec } from './schema/node-spec.js';
+import type { WorkflowSpec } from './schema/workflow-spec.js';
+import { childListsOf, referencesOf, walkNodes } from './walk-nodes.js';
+
+export type GraphFormat = 'mermaid' | 'dot';
+
+const CONTAINER_KINDS = new Set<NodeSpec['kind']>(['branch_set', 'sequence', 'loop_until', 'cond', 'expand']);
+
+/** Draws a workflow: containers as clusters, children in order, references as dashed edges. */
+export function exportGraph(spec: WorkflowSpec, format: GraphFormat): string {
+  switch (format) {
+    case 'mermaid':
+      return toMermaid(spec);
+    case 'dot':
+      return toDot(spec);
+    default:
+      return assertNever(format, 'graph format');
+  }
+}
+
+/** Graph ids must be identifiers; node ids may hold any character. */
+function graphId(index: number): string {
+  return `n${index}`;
+}
+
+function numberNodes(spec: WorkflowSpec): Map<NodeSpec, number> {
+  const numbers = new Map<NodeSpec, number>();
+  walkNodes(spec, ({ node }) => numbers.set(node, numbers.size));
+  return numbers;
+}
+
+function label(node: NodeSpec): string {
+  return `${node.spec.id} (${node.kind === 'branch_set' ? (node.spec.parallel ? 'parallel' : 'branch') : node.kind})`;
+}
+
+function mermaidText(text: string): string {
+  return `"${text.replace(/"/g, '#quot;')}"`;
+}
+
+function toMermaid(spec: WorkflowSpec): string {
+  const numbers = numberNodes(spec);
+  const lines = ['flowchart TD'];
+  const emit = (nodes: readonly NodeSpec[], indent: string): void => {
+    let previous: NodeSpec | undefined;
+    for (const node of nodes) {
+      const id = graphId(numbers.get(node)!);
+      if (CONTAINER_KINDS.has(node.kind)) {
+        lines.push(`${indent}subgraph ${id} [${mermaidText(label(node))}]`);
+        for (const list of childListsOf(node)) emit(list.nodes, `${indent}  `);
+        lines.push(`${indent}end`);
+      } else {
+        lines.push(`${indent}${id}[${mermaidText(label(node))}]`);
+      }
+      if (previous) lines.push(`${indent}${graphId(numbers.get(previous)!)} --> ${id}`);
+      previous = node;
+    }
+  };
+  emit(spec.nodes, '  ');
+  walkNodes(spec, ({ node }) => {
+    for (const { ids } of referencesOf(node)) {
+      for (const id of ids) {
+        const producer = [...numbers.keys()].find((candidate) => candidate.spec.id === id);
+        if (producer) lines.push(`  ${graphId(numbers.get(producer)!)} -.-> ${graphId(numbers.get(node)!)}`);
+      }
+    }
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+function dotText(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+
+function toDot(spec: WorkflowSpec): string {
+  const numbers = numberNodes(spec);
+  const lines = ['digraph workflow {', '  compound=true;', '  node [shape=box];', `  label=${dotText(spec.goal)};`];
+  const anchorOf = (node: NodeSpec): string => `${graphId(numbers.get(node)!)}_anchor`;
+  const emit = (nodes: readonly NodeSpec[], indent: string): void => {
+    let previous: NodeSpec | undefined;
+    for (const node of nodes) {
+      const id = graphId(numbers.get(node)!);
+      if (CONTAINER_KINDS.has(node.kind)) {
+        lines.push(`${indent}subgraph cluster_${id} {`, `${indent}  label=${dotText(label(node))};`);
+        lines.push(`${indent}  ${anchorOf(node)} [shape=point, style=invis];`);
+        for (const list of childListsOf(node)) emit(list.nodes, `${indent}  `);
+        lines.push(`${indent}}`);
+      } else {
+        lines.push(`${indent}${id} [label=${dotText(label(node))}];`);
+      }
+      if (previous) lines.push(`${indent}${endpoint(previous)} -> ${endpoint(node)};`);
+      previous = node;
+    }
+  };
+  const endpoint = (node: NodeSpec): string => (CONTAINER_KINDS.has(node.kind) ? anchorOf(node) : graphId(numbers.get(node)!));
+  emit(spec.nodes, '  ');
+  const byId = new Map([...numbers.keys()].map((node) => [node.spec.id, node]));
+  walkNodes(spec, ({ node }) => {
+    for (const { ids } of referencesOf(node)) {
+      for (const id of ids) {
+        const producer = byId.get(id);
+        if (producer) lines.push(`  ${endpoint(producer)} -> ${endpoint(node)} [style=dashed];`);
+      }
+    }
+  });
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}

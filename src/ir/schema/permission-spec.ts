@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+/**
+ * What a node may do. Defaults mean "not declared": a node that leaves a field at its default
+ * inherits the ancestor's (or the user's grant); see validate's permission-narrowing rule.
+ */
+export const PermissionSpecSchema = z.object({
+  allow_write: z.boolean().default(false),
+  allow_network: z.boolean().default(false),
+  allowed_tools: z.array(z.string()).default(() => []),
+  file_scope: z.array(z.string()).default(() => []),
+});
+
+export type PermissionSpec = z.infer<typeof PermissionSpecSchema>;
+
+export const permissionSpecField = PermissionSpecSchema.prefault(() => ({}));
