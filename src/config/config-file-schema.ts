@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { capabilityNames } from './model-capabilities.js';
+
+/** The on-disk shape of `whaleflow.config.yaml` (snake_case, like every file WhaleFlow reads). */
+
+const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be letters, digits, ".", "_" or "-" (no "/")');
+const environmentVariableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+const price = z.number().nonnegative();
+
+export const providerFileSchema = z
+  .object({
+    kind: z.enum(['openai-compatible', 'anthropic', 'mock']),
+    base_url: z.url().optional(),
+    api_key_env: environmentVariableName.optional(),
+    timeout_ms: z.number().int().positive().optional(),
+    max_concurrency: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const capabilitiesFileSchema = z
+  .object({
+    tool_calls: z.boolean().default(false),
+    json_mode: z.boolean().default(false),
+    prompt_cache: z.boolean().default(false),
+    context_window: z.number().int().positive().optional(),
+    max_output_tokens: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const pricesFileSchema = z
+  .object({ input_cache_miss: price.optional(), input_cache_hit: price.optional(), output: price.optional() })
+  .strict();
+
+export const modelFileSchema = z
+  .object({
+    provider: identifier,
+    /** The provider's own model id; may contain '/'. */
+    model: z.string().min(1),
+    capabilities: capabilitiesFileSchema.default({ tool_calls: false, json_mode: false, prompt_cache: false }),
+    prices: pricesFileSchema.default({}),
+  })
+  .strict();
+
+/** `provider/model` (split at the first '/') or the two fields spelled out. */
+export const routeFileSchema = z.union([
+  z.string().regex(/^[^/]+\/.+$/, 'must be "provider/model"'),
+  z.object({ provider: identifier, model: z.string().min(1) }).strict(),
+]);
+
+export const roleFileSchema = z
+  .object({
+    primary: routeFileSchema,
+    fallbacks: z.array(routeFileSchema).default([]),
+    requires: z.array(z.enum(capabilityNames)).default([]),
+  })
+  .strict();
+
+export const memoFileSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    cross_run: z.enum(['deterministic', 'always', 'never']).default('deterministic'),
+  })
+  .strict();
+
+export const configFileSchema = z
+  .object({
+    providers: z.record(identifier, providerFileSchema),
+    models: z.array(modelFileSchema).default([]),
+    roles: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'role names are lowercase'), roleFileSchema).default({}),
+    memo: memoFileSchema.default({ enabled: true, cross_run: 'deterministic' }),
+  })
+  .strict();
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+export type RouteFile = z.infer<typeof routeFileSchema>;

@@ -1,0 +1,26 @@
+export type {
+  WhaleflowConfig,
+  ProviderConfig,
+  ProviderKind,
+  ModelConfig,
+  RolePolicy,
+  ConfiguredRoute,
+  MemoConfig,
+  CrossRunReuse,
+} from './whaleflow-config.js';
+export { findModel } from './whaleflow-config.js';
+export type { ModelPrices } from './model-prices.js';
+export { capabilityNames, hasCapability, type CapabilityName, type ModelCapabilities } from './model-capabilities.js';
+export { workflowRoles, defaultRoleName, roleForAgentType, type WorkflowRole } from './workflow-roles.js';
+export { configFileSchema, type ConfigFile } from './config-file-schema.js';
+export { embeddedDefaultConfig, mockProviderId, mockModelId } from './embedded-default-config.js';
+export { parseConfigText } from './parse-config.js';
+export { loadConfig, locateConfigFile, projectConfigFileName, ConfigNotFoundError, type ConfigLocationInput } from './load-config.js';
+export {
+  resolveRoute,
+  type RouteQuery,
+  type RouteReason,
+  type ResolvedRoute,
+  type WorkflowModelPolicy,
+} from './resolve-route.js';
+export { RouteResolutionError, type RejectedRoute } from './route-resolution-error.js';

@@ -1,0 +1,55 @@
+import type { ModelPrices } from './model-prices.js';
+import type { CapabilityName, ModelCapabilities } from './model-capabilities.js';
+
+export type ProviderKind = 'openai-compatible' | 'anthropic' | 'mock';
+
+export interface ProviderConfig {
+  readonly id: string;
+  readonly kind: ProviderKind;
+  readonly baseUrl?: string;
+  /** Name of the environment variable holding the key; the key itself never enters the config. */
+  readonly apiKeyEnv?: string;
+  readonly timeoutMs?: number;
+  /** Upper bound on simultaneous calls, for the engine's per-provider limit. */
+  readonly maxConcurrency?: number;
+}
+
+export interface ModelConfig {
+  readonly provider: string;
+  readonly model: string;
+  readonly capabilities: ModelCapabilities;
+  readonly prices: ModelPrices;
+}
+
+export interface ConfiguredRoute {
+  readonly provider: string;
+  readonly model: string;
+}
+
+export interface RolePolicy {
+  readonly primary: ConfiguredRoute;
+  readonly fallbacks: readonly ConfiguredRoute[];
+  readonly requires: readonly CapabilityName[];
+}
+
+/** When the memo may reuse an answer produced by an earlier run. */
+export type CrossRunReuse = 'deterministic' | 'always' | 'never';
+
+export interface MemoConfig {
+  readonly enabled: boolean;
+  readonly crossRun: CrossRunReuse;
+}
+
+/** A validated configuration, in camelCase, with every reference checked. */
+export interface WhaleflowConfig {
+  /** The file it came from, or undefined for the embedded defaults. */
+  readonly sourceFile?: string;
+  readonly providers: ReadonlyMap<string, ProviderConfig>;
+  readonly models: readonly ModelConfig[];
+  readonly roles: ReadonlyMap<string, RolePolicy>;
+  readonly memo: MemoConfig;
+}
+
+export function findModel(config: WhaleflowConfig, route: ConfiguredRoute): ModelConfig | undefined {
+  return config.models.find((entry) => entry.provider === route.provider && entry.model === route.model);
+}

@@ -1,0 +1,1 @@
+export { AnthropicClient, type AnthropicClientOptions } from './anthropic-client.js';

@@ -1,0 +1,56 @@
+export type { ModelClient, ModelCallOptions, ModelStreamEvent } from './model-client.js';
+export {
+  formatRoute,
+  type ModelRequest,
+  type ModelRoute,
+  type ModelMessage,
+  type UserMessage,
+  type AssistantMessage,
+  type ToolResultMessage,
+  type ToolCall,
+  type ToolDefinition,
+  type ToolChoice,
+  type ResponseFormat,
+} from './model-request.js';
+export {
+  zeroUsage,
+  addUsage,
+  usageFromCounts,
+  type ModelResponse,
+  type TokenUsage,
+  type FinishReason,
+} from './model-response.js';
+export {
+  ProviderError,
+  RateLimitError,
+  ServerError,
+  ConnectionError,
+  TimeoutError,
+  AuthenticationError,
+  BadRequestError,
+  MalformedResponseError,
+  RequestCancelledError,
+  isProviderError,
+  providerErrorFromStatus,
+  type ProviderErrorDetails,
+} from './provider-error.js';
+export { RetryingModelClient, defaultRetryPolicy, type RetryPolicy, type RetryAttempt, type RetryingModelClientOptions } from './retrying-model-client.js';
+export { RoutedModelClient } from './routed-model-client.js';
+export { createModelClient, createProviderClient, type CreateModelClientOptions } from './create-model-client.js';
+export { realSleep, type Sleep } from './sleep.js';
+export { streamFromResponse, collectStream } from './response-stream.js';
+export { canonicalJson, requestFingerprint, requestText, estimateTokens } from './request-fingerprint.js';
+export { priceUsage } from './price-usage.js';
+export {
+  sumCosts,
+  addCost,
+  addCostTotals,
+  exactMicroUsd,
+  formatMicroUsd,
+  formatCostTotal,
+  emptyCostTotal,
+  type CostTotal,
+} from './cost-total.js';
+export * from './mock/index.js';
+export { OpenAiCompatibleClient, type OpenAiCompatibleClientOptions } from './openai-compatible/index.js';
+export { AnthropicClient, type AnthropicClientOptions } from './anthropic/index.js';

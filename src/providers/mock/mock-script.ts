@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/**
+ * The YAML/JSON shape of a mock script (snake_case like every file WhaleFlow reads). Exported so
+ * fixture files elsewhere (the engine's mock leaf runner) validate rules with the same schema.
+ */
+export const mockFailureSchema = z
+  .object({
+    kind: z.enum(['rate_limit', 'server', 'connection', 'timeout', 'authentication', 'bad_request', 'malformed']),
+    message: z.string().optional(),
+    retry_after_ms: z.number().int().nonnegative().optional(),
+    /** Fail this many matching calls, then answer normally; absent means always fail. */
+    times: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const mockToolCallSchema = z
+  .object({
+    id: z.string().optional(),
+    name: z.string().min(1),
+    arguments: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export const mockMatchSchema = z
+  .object({
+    /** Regular expression tested against the system prompt and every message. */
+    prompt: z.string().optional(),
+    /** Matches a `leaf:<id>` scope label of the call, or the marker `[leaf:<id>]` in the prompt. */
+    leaf: z.string().optional(),
+    /** true: the request offers tools; false: it offers none. */
+    tools: z.boolean().optional(),
+    /** Number of assistant turns already in the conversation (0 on the first call). */
+    turn: z.number().int().nonnegative().optional(),
+    model: z.string().optional(),
+  })
+  .strict();
+
+export const mockUsageSchema = z
+  .object({
+    input_tokens: z.number().int().nonnegative().optional(),
+    output_tokens: z.number().int().nonnegative().optional(),
+    cache_hit_input_tokens: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+
+export const mockRuleSchema = z
+  .object({
+    match: mockMatchSchema.default({}),
+    text: z.string().optional(),
+    tool_calls: z.array(mockToolCallSchema).optional(),
+    finish_reason: z.enum(['stop', 'length', 'tool_calls', 'content_filter', 'error']).optional(),
+    usage: mockUsageSchema.optional(),
+    latency_ms: z.number().nonnegative().optional(),
+    fail: mockFailureSchema.optional(),
+  })
+  .strict();
+
+export const mockScriptSchema = z
+  .object({
+    rules: z.array(mockRuleSchema).default([]),
+    /** Latency of calls no rule matches. */
+    default_latency_ms: z.number().nonnegative().optional(),
+  })
+  .strict();
+
+export type MockFailure = z.infer<typeof mockFailureSchema>;
+export type MockRule = z.infer<typeof mockRuleSchema>;
+export type MockScript = z.infer<typeof mockScriptSchema>;
+/** What a fixture file may contain before defaults are filled in. */
+export type MockScriptInput = z.input<typeof mockScriptSchema>;
+
+/** The marker a prompt can carry so a `match.leaf` rule finds it without a scope label. */
+export function leafMarker(leafId: string): string {
+  return `[leaf:${leafId}]`;
+}

@@ -1,0 +1,106 @@
+import type { ModelCallOptions, ModelClient, ModelStreamEvent } from './model-client.js';
+import type { ModelRequest } from './model-request.js';
+import type { ModelResponse } from './model-response.js';
+import { isProviderError, type ProviderError } from './provider-error.js';
+import { realSleep, type Sleep } from './sleep.js';
+
+export interface RetryPolicy {
+  /** Total attempts including the first. */
+  readonly maxAttempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  /** A Retry-After longer than this is not waited out; the error is reported instead. */
+  readonly maxRetryAfterMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  maxAttempts: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 20_000,
+  maxRetryAfterMs: 60_000,
+};
+
+export interface RetryAttempt {
+  readonly request: ModelRequest;
+  /** 1-based number of the attempt that failed. */
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly error: ProviderError;
+}
+
+export interface RetryingModelClientOptions {
+  readonly policy?: Partial<RetryPolicy>;
+  readonly sleep?: Sleep;
+  /** Returns a number in [0, 1); injected so jitter is reproducible in tests. */
+  readonly random?: () => number;
+  /** Told about every retry, so the trace can record why a call took longer. */
+  readonly onRetry?: (attempt: RetryAttempt) => void;
+}
+
+/**
+ * Retries transient failures (throttling, 5xx, resets, timeouts) with exponential backoff and
+ * full jitter, honouring Retry-After. The vendor SDKs' own retries are switched off so this is
+ * the only retry loop and its waits are visible to the caller.
+ *
+ * A stream is retried only while it has produced nothing: once deltas reached the caller, a
+ * silent restart would duplicate them.
+ */
+export class RetryingModelClient implements ModelClient {
+  private readonly policy: RetryPolicy;
+  private readonly sleep: Sleep;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly inner: ModelClient,
+    private readonly options: RetryingModelClientOptions = {},
+  ) {
+    this.policy = { ...defaultRetryPolicy, ...options.policy };
+    this.sleep = options.sleep ?? realSleep;
+    this.random = options.random ?? Math.random;
+  }
+
+  async generate(request: ModelRequest, options: ModelCallOptions = {}): Promise<ModelResponse> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.inner.generate(request, options);
+      } catch (error) {
+        await this.waitBeforeRetry(error, attempt, request, options.signal);
+      }
+    }
+  }
+
+  async *stream(request: ModelRequest, options: ModelCallOptions = {}): AsyncGenerator<ModelStreamEvent> {
+    for (let attempt = 1; ; attempt += 1) {
+      let producedOutput = false;
+      try {
+        for await (const event of this.inner.stream(request, options)) {
+          producedOutput = true;
+          yield event;
+        }
+        return;
+      } catch (error) {
+        if (producedOutput) throw error;
+        await this.waitBeforeRetry(error, attempt, request, options.signal);
+      }
+    }
+  }
+
+  /** Returns after the backoff when another attempt is due; rethrows the error otherwise. */
+  private async waitBeforeRetry(error: unknown, attempt: number, request: ModelRequest, signal?: AbortSignal): Promise<void> {
+    if (!isProviderError(error) || !error.retryable || attempt >= this.policy.maxAttempts || signal?.aborted) {
+      throw error;
+    }
+    const delayMs = this.delayFor(error, attempt);
+    if (delayMs === undefined) throw error;
+    this.options.onRetry?.({ request, attempt, delayMs, error });
+    await this.sleep(delayMs, signal);
+  }
+
+  private delayFor(error: ProviderError, attempt: number): number | undefined {
+    if (error.retryAfterMs !== undefined) {
+      return error.retryAfterMs > this.policy.maxRetryAfterMs ? undefined : error.retryAfterMs;
+    }
+    const ceiling = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.floor(this.random() * ceiling);
+  }
+}
