@@ -1,0 +1,78 @@
+import type { MemoUsage, Usage } from '../../ir/index.js';
+
+/**
+ * Everything nondeterministic the engine asks for. A leaf run, a reduce call, a condition
+ * decision, an expansion and a tournament/pareto selection are each one effect.
+ */
+export type EffectKind = 'leaf' | 'reduce' | 'decision' | 'expand' | 'selection';
+
+/**
+ * Where an effect sits in the run: the node that asked and which iteration of an enclosing
+ * loop (0 outside loops). Within one scope, effects are asked for one after another, so
+ * `ordinal` (0, 1, …) is deterministic even when scopes run concurrently. Replay matches
+ * effects by (scope, ordinal) and then checks the key: a different key is a determinism
+ * violation, not a reason to run the effect again.
+ */
+export interface EffectScope {
+  readonly nodeId: string;
+  readonly iteration: number;
+}
+
+export interface EffectRequest {
+  readonly kind: EffectKind;
+  /** Stable identity of what is asked: the leaf input hash, or a decision key. */
+  readonly key: string;
+  readonly scope: EffectScope;
+  /** What was asked, JSON-serializable (prompt, inputs, candidates…); recorded, never secret. */
+  readonly input: unknown;
+}
+
+export interface EffectArtifact {
+  readonly kind: 'diff' | 'stdout' | 'stderr' | 'transcript' | 'file';
+  readonly name: string;
+  readonly content: string;
+}
+
+export interface EffectResult {
+  readonly status: 'succeeded' | 'failed';
+  /** The text outcome (a leaf's answer, a summary), null when there is none. */
+  readonly output: string | null;
+  /** Structured outcome: a decision `{answer, reason}`, expanded nodes, a winner id, test exit code… */
+  readonly data?: unknown;
+  readonly usage: Usage;
+  readonly memo_usage: MemoUsage;
+  readonly error?: string;
+  /** True when a failure may succeed if tried again (a provider 429/5xx); the engine decides. */
+  readonly retryable?: boolean;
+  readonly artifacts?: readonly EffectArtifact[];
+}
+
+/** How an effect's result was obtained; recorded with it. */
+export type EffectSource = 'live' | 'trace';
+
+/**
+ * The one recorded boundary. The engine hands every effect to `perform` with a `live`
+ * function that would do it for real; the boundary decides whether to call it (live mode),
+ * serve a recorded result (replay), or mix both (resume) — and records what happened.
+ */
+export interface EffectBoundary {
+  perform(
+    request: EffectRequest,
+    live: (signal: AbortSignal) => Promise<EffectResult>,
+    signal: AbortSignal,
+  ): Promise<EffectResult>;
+}
+
+/** Raised by a replay boundary when the run asks for something the trace cannot serve as recorded. */
+export class DeterminismViolation extends Error {
+  override readonly name = 'DeterminismViolation';
+  constructor(
+    readonly scope: EffectScope,
+    readonly ordinal: number,
+    readonly expectedKey: string | undefined,
+    readonly actualKey: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

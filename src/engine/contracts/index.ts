@@ -1,0 +1,5 @@
+export * from './effect.js';
+export * from './run-event.js';
+export * from './leaf-runner.js';
+export * from './model-gateway.js';
+export * from './engine-environment.js';

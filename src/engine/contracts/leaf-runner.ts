@@ -1,0 +1,51 @@
+import type { LeafSpec, WorkflowSpec } from '../../ir/index.js';
+import type { EffectResult } from './effect.js';
+
+/** What a leaf may still spend when it starts: the minimum of its own and its ancestors' remainders. */
+export interface RemainingBudget {
+  readonly tokens?: number;
+  readonly costMicrousd?: number;
+  readonly steps?: number;
+  /** Absolute deadline in the injected clock's milliseconds. */
+  readonly deadline?: number;
+}
+
+/** The effective permissions of a leaf after narrowing by every ancestor and the user's grant. */
+export interface EffectivePermissions {
+  readonly allowWrite: boolean;
+  readonly allowNetwork: boolean;
+  /** Empty means the defaults for the leaf's mode. */
+  readonly allowedTools: readonly string[];
+  /** Globs confining reads and writes; empty means the whole workspace. */
+  readonly fileScope: readonly string[];
+  /** Commands the leaf may run (a test/shell leaf's own command is always among them). */
+  readonly allowedCommands: readonly string[];
+  /** Run in an isolated git worktree (explicit, or automatic for parallel writers). */
+  readonly isolation: 'shared' | 'worktree';
+}
+
+export interface LeafRunInput {
+  readonly workflow: Pick<WorkflowSpec, 'id' | 'goal'>;
+  readonly leaf: LeafSpec;
+  /** Outputs of `depends_on_results`, by id. */
+  readonly resolvedInputs: Readonly<Record<string, string | null>>;
+  readonly inputHash: string;
+  /** The model role this leaf runs as (its `role`, else derived from its agent_type). */
+  readonly role: string;
+  readonly permissions: EffectivePermissions;
+  readonly budget: RemainingBudget;
+  readonly runId: string;
+}
+
+export interface LeafRunContext {
+  readonly signal: AbortSignal;
+  /** Report progress (a tool call, a line of output); also serves as the leaf's heartbeat. */
+  readonly activity: (message: string) => void;
+  /** Report usage as it accrues, so budgets can stop the leaf mid-flight. */
+  readonly spend: (usage: { inputTokens: number; outputTokens: number; costMicrousd: number | null; steps?: number }) => void;
+}
+
+/** Runs one leaf for real (agent tool loop, search, test or shell) or as a mock. */
+export interface LeafRunner {
+  run(input: LeafRunInput, context: LeafRunContext): Promise<EffectResult>;
+}

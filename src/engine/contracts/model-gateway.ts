@@ -1,0 +1,27 @@
+import type { MemoUsage, ModelPolicy, Usage } from '../../ir/index.js';
+
+/**
+ * The engine's own model calls (reduce, judge, expand planner) go through this small port,
+ * so no engine code knows a vendor. The composition root adapts the providers layer to it.
+ */
+export interface GatewayRequest {
+  readonly role: string;
+  readonly modelPolicy?: ModelPolicy;
+  readonly system?: string;
+  readonly prompt: string;
+  readonly responseFormat: 'text' | 'json';
+  /** The node asking, for telemetry scopes; never part of the model context. */
+  readonly nodeId: string;
+}
+
+export interface GatewayResponse {
+  readonly text: string;
+  readonly usage: Usage;
+  readonly memo_usage: MemoUsage;
+  /** Route the call took and why (primary / role_default / fallback), for the trace. */
+  readonly route?: { readonly provider: string; readonly model: string; readonly reason: string };
+}
+
+export interface ModelGateway {
+  complete(request: GatewayRequest, signal: AbortSignal): Promise<GatewayResponse>;
+}

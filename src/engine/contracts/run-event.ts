@@ -1,0 +1,104 @@
+import type { MemoUsage, NodeKind, RunStatus, Usage, WorkflowResult } from '../../ir/index.js';
+import type { EffectKind, EffectResult, EffectScope, EffectSource } from './effect.js';
+
+/** Why work was stopped; one mechanism for user cancels and exhausted budgets. */
+export type CancelReason =
+  | { readonly type: 'user'; readonly message?: string }
+  | { readonly type: 'budget_exceeded'; readonly budget: BudgetName; readonly limit: number; readonly used: number; readonly nodeId: string }
+  | { readonly type: 'tournament_loser'; readonly tournamentId: string }
+  | { readonly type: 'no_progress'; readonly nodeId: string; readonly idleMs: number }
+  | { readonly type: 'shutdown' };
+
+export type BudgetName = 'max_tokens' | 'max_cost_microusd' | 'timeout_secs' | 'max_steps' | 'max_leaves';
+
+interface EventBase {
+  readonly runId: string;
+  /** Milliseconds since the epoch, from the injected clock. */
+  readonly at: number;
+}
+
+/**
+ * The append-only record of a run. The engine emits these to a RunEventSink; the trace
+ * stores them; replay, resume, inspect, ps and the TUI read them back.
+ */
+export type RunEvent =
+  | (EventBase & {
+      readonly type: 'run_started';
+      readonly specHash: string;
+      /** Canonical JSON of the spec that ran. */
+      readonly spec: string;
+      readonly engineVersion: string;
+      readonly label: string;
+      readonly mode: 'live' | 'replay' | 'resume';
+      /** The run this one replays or resumes, if any. */
+      readonly parentRunId?: string;
+      readonly sourceFile?: string;
+    })
+  | (EventBase & {
+      readonly type: 'node_started';
+      readonly nodeId: string;
+      readonly kind: NodeKind;
+      readonly parentId: string | null;
+      readonly iteration: number;
+      /** Role/model the node runs with, when known (for the TUI). */
+      readonly role?: string;
+    })
+  | (EventBase & {
+      readonly type: 'node_finished';
+      readonly nodeId: string;
+      readonly kind: NodeKind;
+      readonly iteration: number;
+      readonly status: RunStatus;
+      readonly output: string | null;
+      readonly usage: Usage;
+      readonly memoUsage: MemoUsage;
+      readonly error?: string;
+      readonly details?: Readonly<Record<string, unknown>>;
+    })
+  | (EventBase & {
+      readonly type: 'effect_requested';
+      readonly kind: EffectKind;
+      readonly key: string;
+      readonly scope: EffectScope;
+      readonly ordinal: number;
+      readonly input: unknown;
+    })
+  | (EventBase & {
+      readonly type: 'effect_completed';
+      readonly kind: EffectKind;
+      readonly key: string;
+      readonly scope: EffectScope;
+      readonly ordinal: number;
+      readonly source: EffectSource;
+      readonly durationMs: number;
+      readonly result: EffectResult;
+    })
+  | (EventBase & {
+      readonly type: 'decision';
+      readonly nodeId: string;
+      readonly iteration: number;
+      readonly key: string;
+      readonly decision: 'condition' | 'expansion' | 'winner' | 'pareto_front' | 'review';
+      readonly value: unknown;
+      readonly reason: string;
+    })
+  | (EventBase & { readonly type: 'activity'; readonly nodeId: string; readonly message: string })
+  | (EventBase & { readonly type: 'heartbeat'; readonly pid: number })
+  | (EventBase & { readonly type: 'cancel_requested'; readonly nodeId: string | null; readonly reason: CancelReason })
+  | (EventBase & {
+      readonly type: 'run_finished';
+      readonly status: RunStatus;
+      readonly usage: Usage;
+      readonly memoUsage: MemoUsage;
+      readonly result: WorkflowResult;
+      /** Replay's parity verdict, when this run was a replay. */
+      readonly parity?: { readonly identical: boolean; readonly divergedAt?: string; readonly detail?: string };
+    });
+
+export type RunEventType = RunEvent['type'];
+export type RunEventOf<T extends RunEventType> = Extract<RunEvent, { type: T }>;
+
+/** Receives every event of a run, in emission order. Must not throw; must be fast. */
+export interface RunEventSink {
+  emit(event: RunEvent): void;
+}
