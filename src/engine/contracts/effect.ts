@@ -23,6 +23,8 @@ export interface EffectRequest {
   /** Stable identity of what is asked: the leaf input hash, or a decision key. */
   readonly key: string;
   readonly scope: EffectScope;
+  /** Position among the effects of this scope (0, 1, …), assigned by the engine. */
+  readonly ordinal: number;
   /** What was asked, JSON-serializable (prompt, inputs, candidates…); recorded, never secret. */
   readonly input: unknown;
 }
@@ -50,18 +52,31 @@ export interface EffectResult {
 /** How an effect's result was obtained; recorded with it. */
 export type EffectSource = 'live' | 'trace';
 
+export interface EffectOutcome {
+  readonly result: EffectResult;
+  readonly source: EffectSource;
+}
+
 /**
  * The one recorded boundary. The engine hands every effect to `perform` with a `live`
  * function that would do it for real; the boundary decides whether to call it (live mode),
- * serve a recorded result (replay), or mix both (resume) — and records what happened.
+ * serve a recorded result (replay), or mix both (resume). The engine emits the
+ * effect_requested / effect_completed events around it, so every mode is recorded alike.
  */
 export interface EffectBoundary {
   perform(
     request: EffectRequest,
     live: (signal: AbortSignal) => Promise<EffectResult>,
     signal: AbortSignal,
-  ): Promise<EffectResult>;
+  ): Promise<EffectOutcome>;
 }
+
+/** Performs every effect for real. */
+export const liveBoundary: EffectBoundary = {
+  async perform(_request, live, signal) {
+    return { result: await live(signal), source: 'live' };
+  },
+};
 
 /** Raised by a replay boundary when the run asks for something the trace cannot serve as recorded. */
 export class DeterminismViolation extends Error {
