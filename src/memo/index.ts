@@ -1,0 +1,10 @@
+export { MemoizingModelClient, type MemoizingModelClientOptions, type MemoCallOptions } from './memoizing-model-client.js';
+export { memoKey } from './memo-key.js';
+export type { MemoEntry } from './memo-entry.js';
+export type { MemoStore, MemoStoreStats } from './memo-store.js';
+export { InMemoryMemoStore } from './in-memory-memo-store.js';
+export { SqliteMemoStore } from './sqlite-memo-store.js';
+export { defaultMemoPolicy, isDeterministicRequest, mayReuse, mayShareAcrossRuns, type MemoPolicy, type CrossRunReuse } from './memo-policy.js';
+export type { MemoOutcome, MemoOutcomeKind, MemoOutcomeListener } from './memo-outcome.js';
+export { MemoTelemetry, emptyMemoCounters, toMemoUsage, totalScope, type MemoCounters, type MemoUsage } from './memo-telemetry.js';
+export { SharedCall } from './shared-call.js';

@@ -1,0 +1,13 @@
+import type { ModelResponse, ModelRoute } from '../providers/index.js';
+
+/** One completed answer kept by a MemoStore. */
+export interface MemoEntry {
+  readonly key: string;
+  readonly route: ModelRoute;
+  readonly response: ModelResponse;
+  /** The request was deterministic (temperature 0 or marked memoizable) when answered. */
+  readonly deterministic: boolean;
+  /** The run that paid for the answer; reuse inside that run is always allowed. */
+  readonly runId?: string;
+  readonly createdAtMs: number;
+}

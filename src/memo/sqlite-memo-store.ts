@@ -1,0 +1,111 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ModelResponse } from '../providers/index.js';
+import type { MemoEntry } from './memo-entry.js';
+import type { MemoStore, MemoStoreStats } from './memo-store.js';
+
+interface MemoRow {
+  key: string;
+  provider: string;
+  model: string;
+  response_json: string;
+  deterministic: number;
+  run_id: string | null;
+  created_at_ms: number;
+}
+
+/**
+ * A MemoStore in the project database. It owns only the `armh_memo` table, created if missing,
+ * so it can share the database (and its WAL) with the trace store without knowing its schema.
+ */
+export class SqliteMemoStore implements MemoStore {
+  private readonly database: Database.Database;
+  private readonly ownsDatabase: boolean;
+  private readonly statements;
+
+  /** Takes an open handle (shared with other stores) or a file path (opened and owned here). */
+  constructor(databaseOrPath: Database.Database | string) {
+    if (typeof databaseOrPath === 'string') {
+      if (databaseOrPath !== ':memory:') mkdirSync(dirname(databaseOrPath), { recursive: true });
+      this.database = new Database(databaseOrPath);
+      this.ownsDatabase = true;
+    } else {
+      this.database = databaseOrPath;
+      this.ownsDatabase = false;
+    }
+    this.database.pragma('journal_mode = WAL');
+    this.database.exec(`
+      CREATE TABLE IF NOT EXISTS armh_memo (
+        key TEXT PRIMARY KEY,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        response_json TEXT NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        deterministic INTEGER NOT NULL,
+        run_id TEXT,
+        created_at_ms INTEGER NOT NULL
+      )`);
+    this.statements = {
+      get: this.database.prepare<[string], MemoRow>('SELECT * FROM armh_memo WHERE key = ?'),
+      put: this.database.prepare(
+        `INSERT OR REPLACE INTO armh_memo (key, provider, model, response_json, input_tokens, output_tokens, deterministic, run_id, created_at_ms)
+         VALUES (@key, @provider, @model, @response_json, @input_tokens, @output_tokens, @deterministic, @run_id, @created_at_ms)`,
+      ),
+      clear: this.database.prepare('DELETE FROM armh_memo'),
+      stats: this.database.prepare<[], { entries: number; input: number | null; output: number | null }>(
+        'SELECT COUNT(*) AS entries, SUM(input_tokens) AS input, SUM(output_tokens) AS output FROM armh_memo',
+      ),
+      all: this.database.prepare<[], MemoRow>('SELECT * FROM armh_memo ORDER BY created_at_ms, key'),
+    };
+  }
+
+  get(key: string): MemoEntry | undefined {
+    const row = this.statements.get.get(key);
+    return row ? entryFromRow(row) : undefined;
+  }
+
+  put(entry: MemoEntry): void {
+    this.statements.put.run({
+      key: entry.key,
+      provider: entry.route.provider,
+      model: entry.route.model,
+      response_json: JSON.stringify(entry.response),
+      input_tokens: entry.response.usage.inputTokens,
+      output_tokens: entry.response.usage.outputTokens,
+      deterministic: entry.deterministic ? 1 : 0,
+      run_id: entry.runId ?? null,
+      created_at_ms: entry.createdAtMs,
+    });
+  }
+
+  clear(): number {
+    return this.statements.clear.run().changes;
+  }
+
+  stats(): MemoStoreStats {
+    const row = this.statements.stats.get();
+    return { entries: row?.entries ?? 0, storedInputTokens: row?.input ?? 0, storedOutputTokens: row?.output ?? 0 };
+  }
+
+  *entries(): Iterable<MemoEntry> {
+    for (const row of this.statements.all.iterate()) yield entryFromRow(row);
+  }
+
+  /** Closes the database only if this store opened it. */
+  close(): void {
+    if (this.ownsDatabase) this.database.close();
+  }
+}
+
+function entryFromRow(row: MemoRow): MemoEntry {
+  return {
+    key: row.key,
+    route: { provider: row.provider, model: row.model },
+    response: JSON.parse(row.response_json) as ModelResponse,
+    deterministic: row.deterministic === 1,
+    runId: row.run_id ?? undefined,
+    createdAtMs: row.created_at_ms,
+  };
+}
