@@ -25,7 +25,7 @@ export class AnthropicClient implements ModelClient {
 
   constructor(private readonly options: AnthropicClientOptions) {
     this.sdk = new Anthropic({
-      apiKey: options.apiKey ?? 'missing',
+      apiKey: options.apiKey || 'missing',
       ...(options.baseUrl ? { baseURL: options.baseUrl } : {}),
       maxRetries: 0,
       timeout: options.timeoutMs ?? 600_000,

@@ -34,7 +34,7 @@ export class OpenAiCompatibleClient implements ModelClient {
     this.sdk = new OpenAI({
       baseURL: options.baseUrl,
       // The SDK insists on some key; keyless local servers ignore it.
-      apiKey: options.apiKey ?? 'not-needed',
+      apiKey: options.apiKey || 'not-needed',
       maxRetries: 0,
       timeout: options.timeoutMs ?? 600_000,
     });
