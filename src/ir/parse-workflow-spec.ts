@@ -26,10 +26,10 @@ const knownKinds: ReadonlySet<string> = new Set(NODE_KINDS);
 export function parseWorkflowSpec(raw: unknown, source?: SpecSource): ParseResult {
   const diagnostics: Diagnostic[] = [];
   const prepared = prepareDocument(raw, diagnostics, source);
-  if (diagnostics.length > 0) return { ok: false, diagnostics };
   const parsed = WorkflowSpecSchema.safeParse(prepared);
-  if (parsed.success) return { ok: true, spec: parsed.data };
-  return { ok: false, diagnostics: parsed.error.issues.map((issue) => issueToDiagnostic(issue, prepared, source)) };
+  if (parsed.success && diagnostics.length === 0) return { ok: true, spec: parsed.data };
+  if (!parsed.success) diagnostics.push(...parsed.error.issues.map((issue) => issueToDiagnostic(issue, prepared, source)));
+  return { ok: false, diagnostics };
 }
 
 /**
@@ -54,7 +54,8 @@ function prepareNode(node: unknown, path: DocumentPath, diagnostics: Diagnostic[
     diagnostics.push(
       schemaDiagnostic([...path, 'kind'], `unknown node kind "${kind}" (expected one of ${NODE_KINDS.join(', ')})`, source, node.spec.id),
     );
-    return node;
+    // Stands in for the unknown node so the schema pass still reports the document's other errors.
+    return { kind: 'sequence', spec: { id: typeof node.spec.id === 'string' ? node.spec.id : '', children: [] } };
   }
   let spec: RawObject = node.spec;
   const structured = kind === 'loop_until' ? spec.until : kind === 'cond' ? spec.when : undefined;
@@ -77,11 +78,16 @@ function prepareNode(node: unknown, path: DocumentPath, diagnostics: Diagnostic[
 function issueToDiagnostic(issue: z.core.$ZodIssue, document: unknown, source?: SpecSource): Diagnostic {
   const path = issue.path.filter((segment): segment is string | number => typeof segment !== 'symbol');
   const nodeId = nearestNodeId(document, path);
-  return schemaDiagnostic(path, describeIssue(issue, document, path), source, nodeId);
+  const specIndex = path.lastIndexOf('spec');
+  // Inside a node, name the node and its field; elsewhere, the document path.
+  const where =
+    nodeId !== undefined && specIndex >= 0 && specIndex < path.length - 1
+      ? `node "${nodeId}": ${formatDocumentPath(path.slice(specIndex + 1))}`
+      : formatDocumentPath(path);
+  return schemaDiagnostic(path, describeIssue(issue, document, path, where), source, nodeId);
 }
 
-function describeIssue(issue: z.core.$ZodIssue, document: unknown, path: DocumentPath): string {
-  const where = formatDocumentPath(path);
+function describeIssue(issue: z.core.$ZodIssue, document: unknown, path: DocumentPath, where: string): string {
   switch (issue.code) {
     case 'invalid_type': {
       const actual = valueAt(document, path);

@@ -52,8 +52,11 @@ function narrow(
   ] as const) {
     if (!context.declares([...path, field], permissions[field] === false)) continue;
     const limit = ceiling[key];
-    if (permissions[field] && limit && !limit.value) report(field, `permissions.${field} is true but ${limit.owner} declares it false`);
-    next[key] = { value: permissions[field] && (limit?.value ?? true), owner };
+    if (permissions[field] && limit && !limit.value) {
+      report(field, `permissions.${field} is true but ${limit.owner} declares it false`);
+      continue; // the ancestor's ceiling still holds for this node's descendants
+    }
+    next[key] = { value: permissions[field], owner };
   }
   if (context.declares([...path, 'allowed_tools'], permissions.allowed_tools.length === 0)) {
     const limit = ceiling.allowedTools;

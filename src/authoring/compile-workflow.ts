@@ -1,0 +1,65 @@
+import { readFile, stat } from 'node:fs/promises';
+import { parseWorkflowSpec, SpecSource, validateSpec } from '../ir/index.js';
+import { hasErrors, InvalidInputError, type Diagnostic } from '../util/index.js';
+import type { CompiledWorkflow, CompileOptions } from './compiled-workflow.js';
+import { frontEndFor, supportedSuffixes } from './front-ends.js';
+import { MAX_SOURCE_BYTES } from './limits.js';
+
+function fileDiagnostic(file: string, code: string, message: string): Diagnostic {
+  return { severity: 'error', code, message, position: { file, line: 1, column: 1 } };
+}
+
+/**
+ * Source text → validated WorkflowSpec, through the front-end for the file's suffix and the
+ * one shared gate (parse, defaults, validate). Throws InvalidInputError with every diagnostic.
+ */
+export async function compileWorkflowSource(file: string, text: string, options: CompileOptions = {}): Promise<CompiledWorkflow> {
+  const frontEnd = frontEndFor(file);
+  if (!frontEnd) {
+    throw new InvalidInputError([
+      fileDiagnostic(file, 'unknown-format', `cannot tell the workflow format from the file name; use one of ${supportedSuffixes().join(', ')}`),
+    ]);
+  }
+  const source = new SpecSource(file);
+  const front = await frontEnd(file, text, source);
+  if (!front.ok) throw new InvalidInputError(front.diagnostics);
+  const parsed = parseWorkflowSpec(front.document, source);
+  if (!parsed.ok) throw new InvalidInputError(parsed.diagnostics);
+  const problems = validateSpec(parsed.spec, options, source);
+  const warnings = front.warnings ?? [];
+  if (hasErrors(problems)) throw new InvalidInputError([...warnings, ...problems]);
+  return { spec: parsed.spec, source, warnings };
+}
+
+/** Reads and compiles a workflow file; a missing, unreadable or oversized file is a diagnostic. */
+export async function compileWorkflowFile(file: string, options: CompileOptions = {}): Promise<CompiledWorkflow> {
+  let size: number;
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) throw new InvalidInputError([fileDiagnostic(file, 'not-a-file', 'is a directory, not a workflow file')]);
+    size = info.size;
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw error;
+    throw new InvalidInputError([{ severity: 'error', code: 'unreadable', message: `${file}: cannot read workflow file (${describeFsError(error)})` }]);
+  }
+  if (size > MAX_SOURCE_BYTES) {
+    const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+    throw new InvalidInputError([
+      fileDiagnostic(file, 'too-large', `workflow file is ${mib(size)} MiB; the limit is ${mib(MAX_SOURCE_BYTES)} MiB`),
+    ]);
+  }
+  const text = await readFile(file, 'utf8');
+  return compileWorkflowSource(file, text, options);
+}
+
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+      return 'permission denied';
+    default:
+      return code ?? String(error);
+  }
+}

@@ -1,0 +1,26 @@
+import type { SpecSource, WorkflowSpec } from '../ir/index.js';
+import type { Diagnostic } from '../util/index.js';
+
+/** A validated spec and where it came from; the only thing authoring hands to the engine. */
+export interface CompiledWorkflow {
+  readonly spec: WorkflowSpec;
+  readonly source: SpecSource;
+  /** Non-fatal findings (e.g. a `ctx.parallel` alias used in Starlark). */
+  readonly warnings: readonly Diagnostic[];
+}
+
+export interface CompileOptions {
+  /** Launch-shape limits; see ValidationOptions. */
+  readonly maxAgents?: number;
+  readonly maxDepth?: number;
+}
+
+/**
+ * A front-end turns source text into a raw document (the JSON shape of the IR) and records
+ * positions. Parsing, defaults and validation are shared by all front-ends.
+ */
+export type FrontEnd = (file: string, text: string, source: SpecSource) => FrontEndResult | Promise<FrontEndResult>;
+
+export type FrontEndResult =
+  | { readonly ok: true; readonly document: unknown; readonly warnings?: readonly Diagnostic[] }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
