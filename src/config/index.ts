@@ -24,3 +24,5 @@ export {
   type WorkflowModelPolicy,
 } from './resolve-route.js';
 export { RouteResolutionError, type RejectedRoute } from './route-resolution-error.js';
+export { starterConfigText } from './starter-config.js';
+export { projectDatabasePath } from './project-database-path.js';

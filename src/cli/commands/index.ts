@@ -2,6 +2,9 @@ import type { CommandFactory } from '../command-registry.js';
 import { checkCommand } from './check-command.js';
 import { compileCommand } from './compile-command.js';
 import { graphCommand } from './graph-command.js';
+import { initCommand } from './init-command.js';
+import { memoCommand } from './memo-command.js';
+import { providersCommand } from './providers-command.js';
 
 /** Every CLI command, in the order `whaleflow --help` lists them. One file per command. */
-export const commandFactories: readonly CommandFactory[] = [compileCommand, checkCommand, graphCommand];
+export const commandFactories: readonly CommandFactory[] = [compileCommand, checkCommand, graphCommand, initCommand, providersCommand, memoCommand];

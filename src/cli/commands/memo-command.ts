@@ -1,0 +1,78 @@
+import { Command } from 'commander';
+import { existsSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { projectDatabasePath } from '../../config/index.js';
+import { SqliteMemoStore } from '../../memo/index.js';
+import type { CliContext } from '../cli-context.js';
+import { ExitCode } from '../exit-codes.js';
+
+interface DatabaseOption {
+  db?: string;
+}
+
+function databasePath(context: CliContext, options: DatabaseOption): string {
+  return options.db ? resolve(context.cwd, options.db) : projectDatabasePath(context.cwd, context.env);
+}
+
+/** Opens the store only when the database exists, so inspecting never creates one. */
+function withStore<T>(context: CliContext, options: DatabaseOption, use: (store: SqliteMemoStore, path: string) => T): T | undefined {
+  const path = databasePath(context, options);
+  if (!existsSync(path)) {
+    context.stdout(`no project database at ${path}\n`);
+    return undefined;
+  }
+  const store = new SqliteMemoStore(path);
+  try {
+    return use(store, path);
+  } finally {
+    store.close();
+  }
+}
+
+export function memoCommand(context: CliContext): Command {
+  const memo = new Command('memo').description('Inspect or clear the ARMH memo in the project database');
+  const dbOption = ['--db <path>', 'database file (default .whaleflow/whaleflow.db, or under $WHALEFLOW_HOME)'] as const;
+
+  memo
+    .command('stats')
+    .description('Entries and tokens held by the memo')
+    .option(...dbOption)
+    .option('--json', 'print JSON')
+    .action((options: DatabaseOption & { json?: boolean }) => {
+      withStore(context, options, (store, path) => {
+        const stats = store.stats();
+        if (options.json) context.stdout(`${JSON.stringify({ database: path, ...stats })}\n`);
+        else context.stdout(`${path}\n  entries        ${stats.entries}\n  input tokens   ${stats.storedInputTokens}\n  output tokens  ${stats.storedOutputTokens}\n`);
+      });
+      context.exitCode = ExitCode.ok;
+    });
+
+  memo
+    .command('clear')
+    .description('Remove every memo entry (other data in the database is kept)')
+    .option(...dbOption)
+    .action((options: DatabaseOption) => {
+      withStore(context, options, (store) => context.stdout(`cleared ${store.clear()} memo entries\n`));
+      context.exitCode = ExitCode.ok;
+    });
+
+  memo
+    .command('export')
+    .description('Write every memo entry as JSON lines')
+    .option(...dbOption)
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action((options: DatabaseOption & { out?: string }) => {
+      withStore(context, options, (store) => {
+        const lines = [...store.entries()].map((entry) => JSON.stringify(entry));
+        const text = lines.length > 0 ? `${lines.join('\n')}\n` : '';
+        if (options.out) {
+          writeFileSync(resolve(context.cwd, options.out), text);
+          context.stdout(`exported ${lines.length} memo entries to ${options.out}\n`);
+        } else {
+          context.stdout(text);
+        }
+      });
+      context.exitCode = ExitCode.ok;
+    });
+  return memo;
+}

@@ -1,0 +1,68 @@
+/**
+ * The file `whaleflow init` writes: runs offline on the mock out of the box, with real providers
+ * one uncommenting away. It must stay a valid config; a test parses it.
+ */
+export const starterConfigText = `# WhaleFlow configuration. Reference: docs/configuration.md
+#
+# API keys never go in this file: each provider names the environment variable that holds its
+# key (api_key_env). \`whaleflow providers\` shows which roles route where and which keys are set.
+
+providers:
+  mock:
+    kind: mock                    # deterministic, offline, free; what CI and the quick start use
+
+  # deepseek:
+  #   kind: openai-compatible
+  #   base_url: https://api.deepseek.com
+  #   api_key_env: DEEPSEEK_API_KEY
+
+  # openai:
+  #   kind: openai-compatible
+  #   base_url: https://api.openai.com/v1
+  #   api_key_env: OPENAI_API_KEY
+
+  # anthropic:
+  #   kind: anthropic
+  #   api_key_env: ANTHROPIC_API_KEY
+
+  # vllm:                         # any local OpenAI-compatible server (vLLM, Ollama, llama.cpp)
+  #   kind: openai-compatible
+  #   base_url: http://127.0.0.1:8000/v1
+  #   max_concurrency: 4
+
+models:
+  - provider: mock
+    model: mock-default
+    capabilities: { tool_calls: true, json_mode: true, prompt_cache: false, context_window: 128000 }
+    prices: { input_cache_miss: 0, input_cache_hit: 0, output: 0 }
+
+  # Prices are USD per million tokens. Leave a price out when you do not know it: costs then
+  # show as unknown instead of a misleading $0.
+  # - provider: deepseek
+  #   model: deepseek-chat
+  #   capabilities: { tool_calls: true, json_mode: true, prompt_cache: true, context_window: 65536, max_output_tokens: 8192 }
+  #   prices: { input_cache_miss: 0.27, input_cache_hit: 0.07, output: 1.10 }
+  # - provider: anthropic
+  #   model: claude-sonnet-4-5
+  #   capabilities: { tool_calls: true, json_mode: false, prompt_cache: true, context_window: 200000, max_output_tokens: 8192 }
+  # - provider: vllm
+  #   model: Qwen/Qwen2.5-Coder-32B-Instruct
+  #   capabilities: { tool_calls: true, json_mode: true }
+
+roles:
+  # Every role without an entry of its own uses \`default\`. Roles: explore, plan, implementer,
+  # reviewer, verifier, general, judge, planner, reducer, teacher, student.
+  default:
+    primary: mock/mock-default
+  # implementer:
+  #   primary: deepseek/deepseek-chat
+  #   fallbacks: [anthropic/claude-sonnet-4-5]
+  #   requires: [tool_calls]
+  # judge:
+  #   primary: deepseek/deepseek-chat
+  #   requires: [json_mode]
+
+memo:
+  enabled: true
+  cross_run: deterministic        # reuse across runs only temperature-0 or memoizable requests
+`;
