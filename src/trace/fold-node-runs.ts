@@ -1,0 +1,80 @@
+import type { RunEvent } from '../engine/contracts/index.js';
+import type { LeafRunView, NodeRunView } from './trace-store.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function scopeKey(nodeId: string, iteration: number): string {
+  return `${nodeId}\u0000${iteration}`;
+}
+
+/**
+ * Folds a run's events into one view per node execution (node and loop iteration), in the
+ * order the nodes started. A node that started but never finished (a crash, a cancel that
+ * never reported) shows as `running`.
+ */
+export function foldNodeRuns(events: Iterable<RunEvent>): NodeRunView[] {
+  const views = new Map<string, Mutable<NodeRunView>>();
+  const viewFor = (nodeId: string, iteration: number): Mutable<NodeRunView> => {
+    const key = scopeKey(nodeId, iteration);
+    let view = views.get(key);
+    if (!view) {
+      view = {
+        nodeId,
+        kind: 'leaf',
+        parentId: null,
+        iteration,
+        role: null,
+        status: 'running',
+        startedAt: null,
+        finishedAt: null,
+        output: null,
+        usage: null,
+        memoUsage: null,
+        error: null,
+        details: null,
+      };
+      views.set(key, view);
+    }
+    return view;
+  };
+  for (const event of events) {
+    if (event.type === 'node_started') {
+      const view = viewFor(event.nodeId, event.iteration);
+      view.kind = event.kind;
+      view.parentId = event.parentId;
+      view.role = event.role ?? null;
+      view.startedAt = event.at;
+    } else if (event.type === 'node_finished') {
+      const view = viewFor(event.nodeId, event.iteration);
+      view.kind = event.kind;
+      view.status = event.status;
+      view.finishedAt = event.at;
+      view.output = event.output;
+      view.usage = event.usage;
+      view.memoUsage = event.memoUsage;
+      view.error = event.error ?? null;
+      view.details = event.details ?? null;
+    }
+  }
+  return [...views.values()];
+}
+
+/** The leaf node runs, each joined with the leaf effect of its scope. */
+export function foldLeafRuns(events: readonly RunEvent[]): LeafRunView[] {
+  const effects = new Map<string, Extract<RunEvent, { type: 'effect_completed' }>>();
+  for (const event of events) {
+    if (event.type === 'effect_completed' && event.kind === 'leaf') effects.set(scopeKey(event.scope.nodeId, event.scope.iteration), event);
+  }
+  return foldNodeRuns(events)
+    .filter((view) => view.kind === 'leaf')
+    .map((view) => {
+      const effect = effects.get(scopeKey(view.nodeId, view.iteration));
+      return {
+        ...view,
+        inputHash: effect?.key ?? null,
+        effectSource: effect?.source ?? null,
+        effectDurationMs: effect?.durationMs ?? null,
+        effectKind: effect?.kind ?? null,
+      };
+    });
+}

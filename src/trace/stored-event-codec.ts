@@ -1,0 +1,108 @@
+import type { RunEvent } from '../engine/contracts/index.js';
+import { CorruptTraceError } from './trace-errors.js';
+
+/** Strings longer than this (UTF-8 bytes) are stored as blobs and referenced from the event. */
+export const DEFAULT_BLOB_THRESHOLD_BYTES = 8 * 1024;
+
+/** The key of the object that stands for a string moved into a blob. */
+export const BLOB_REFERENCE_KEY = '$whaleflowBlob';
+
+export interface BlobReference {
+  readonly [BLOB_REFERENCE_KEY]: string;
+  readonly bytes: number;
+}
+
+export function isBlobReference(value: unknown): value is BlobReference {
+  return typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)[BLOB_REFERENCE_KEY] === 'string';
+}
+
+/** The event as one row: its JSON with large strings replaced by blob references. */
+export interface EncodedEvent {
+  readonly payload: string;
+  readonly blobHashes: readonly string[];
+}
+
+/**
+ * Encodes an (already redacted) event for storage. Every string above the threshold, wherever
+ * it sits (a leaf output, a transcript, a diff, the spec), goes to `putBlob`; identical
+ * content is stored once across runs.
+ */
+export function encodeEvent(event: RunEvent, putBlob: (content: string) => string, thresholdBytes: number): EncodedEvent {
+  const blobHashes: string[] = [];
+  const externalize = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      // Cheap pre-check: a string can't exceed the threshold in bytes with fewer than threshold/3 chars.
+      if (value.length * 3 <= thresholdBytes) return value;
+      const bytes = Buffer.byteLength(value, 'utf8');
+      if (bytes <= thresholdBytes) return value;
+      const hash = putBlob(value);
+      blobHashes.push(hash);
+      return { [BLOB_REFERENCE_KEY]: hash, bytes } satisfies BlobReference;
+    }
+    if (Array.isArray(value)) return value.map(externalize);
+    if (typeof value === 'object' && value !== null) {
+      const copy: Record<string, unknown> = {};
+      for (const [name, item] of Object.entries(value)) copy[name] = externalize(item);
+      return copy;
+    }
+    return value;
+  };
+  const payload = JSON.stringify(hasLongString(event, thresholdBytes) ? externalize(event) : event);
+  return { payload, blobHashes };
+}
+
+/** True when some string in the value could be above the threshold; avoids copying small events. */
+function hasLongString(value: unknown, thresholdBytes: number): boolean {
+  if (typeof value === 'string') return value.length * 3 > thresholdBytes;
+  if (Array.isArray(value)) return value.some((item) => hasLongString(item, thresholdBytes));
+  if (typeof value === 'object' && value !== null) return Object.values(value).some((item) => hasLongString(item, thresholdBytes));
+  return false;
+}
+
+/** Restores an event from its row, reading referenced blobs back into strings. */
+export function decodeEvent(payload: string, getBlob: (hash: string) => Buffer | undefined): RunEvent {
+  const parsed = JSON.parse(payload) as unknown;
+  if (!payload.includes(BLOB_REFERENCE_KEY)) return parsed as RunEvent;
+  const restore = (value: unknown): unknown => {
+    if (isBlobReference(value)) {
+      const hash = value[BLOB_REFERENCE_KEY];
+      const content = getBlob(hash);
+      if (content === undefined) throw new CorruptTraceError(`event refers to blob ${hash}, which is missing`);
+      return content.toString('utf8');
+    }
+    if (Array.isArray(value)) return value.map(restore);
+    if (typeof value === 'object' && value !== null) {
+      const copy: Record<string, unknown> = {};
+      for (const [name, item] of Object.entries(value)) copy[name] = restore(item);
+      return copy;
+    }
+    return value;
+  };
+  return restore(parsed) as RunEvent;
+}
+
+/** The node an event belongs to, for indexing (effects belong to their scope's node). */
+export function nodeIdOf(event: RunEvent): string | null {
+  switch (event.type) {
+    case 'node_started':
+    case 'node_finished':
+    case 'decision':
+    case 'activity':
+      return event.nodeId;
+    case 'effect_requested':
+    case 'effect_completed':
+      return event.scope.nodeId;
+    case 'cancel_requested':
+      return event.nodeId;
+    case 'run_started':
+    case 'run_finished':
+    case 'heartbeat':
+      return null;
+    default:
+      return assertEventNever(event);
+  }
+}
+
+function assertEventNever(event: never): never {
+  throw new CorruptTraceError(`unknown event type in ${JSON.stringify(event)}`);
+}

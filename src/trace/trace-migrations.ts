@@ -1,0 +1,153 @@
+import type Database from 'better-sqlite3';
+
+/** One schema step; `user_version` is set to `version` in the same transaction. */
+export interface TraceMigration {
+  readonly version: number;
+  readonly description: string;
+  readonly up: (database: Database.Database) => void;
+}
+
+/**
+ * v1: the append-only log. Events are rows keyed by (run_id, seq); UPDATE and DELETE raise
+ * unless the run holds a maintenance grant, which only deleteRun/compactRun insert and
+ * remove inside their own transaction. Blobs are content-addressed and immutable.
+ */
+const createLog: TraceMigration = {
+  version: 1,
+  description: 'append-only event log, content-addressed blobs, maintenance grants',
+  up(database) {
+    database.exec(`
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        node_id TEXT,
+        at INTEGER NOT NULL,
+        payload TEXT NOT NULL,
+        UNIQUE (run_id, seq)
+      );
+      CREATE TABLE blobs (
+        hash TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        content BLOB NOT NULL
+      );
+      CREATE TABLE run_blobs (
+        run_id TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        PRIMARY KEY (run_id, hash)
+      ) WITHOUT ROWID;
+      CREATE TABLE maintenance_grants (run_id TEXT PRIMARY KEY);
+      CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        WHEN NOT EXISTS (SELECT 1 FROM maintenance_grants WHERE run_id = OLD.run_id)
+        BEGIN SELECT RAISE(ABORT, 'trace events are append-only: UPDATE is refused'); END;
+      CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        WHEN NOT EXISTS (SELECT 1 FROM maintenance_grants WHERE run_id = OLD.run_id)
+        BEGIN SELECT RAISE(ABORT, 'trace events are append-only: DELETE is refused'); END;
+      CREATE TRIGGER blobs_no_update BEFORE UPDATE ON blobs
+        BEGIN SELECT RAISE(ABORT, 'blobs are content-addressed and immutable'); END;
+    `);
+  },
+};
+
+/**
+ * v2: what readers query. An index for finding runs, the cancel-request queue for background
+ * runs, and CodeWhale-named views over the log for ad-hoc SQL (sqlite3, the teacher).
+ */
+const addViews: TraceMigration = {
+  version: 2,
+  description: 'run index, cancel requests, CodeWhale query views',
+  up(database) {
+    database.exec(`
+      CREATE INDEX events_by_type ON events (type, run_id);
+      CREATE TABLE cancel_requests (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id TEXT NOT NULL,
+        node_id TEXT,
+        reason TEXT NOT NULL,
+        requested_at INTEGER NOT NULL
+      );
+      CREATE INDEX cancel_requests_by_run ON cancel_requests (run_id, id);
+      CREATE VIEW workflow_runs AS
+        SELECT s.run_id AS run_id,
+               json_extract(s.payload, '$.label') AS label,
+               json_extract(s.payload, '$.specHash') AS spec_hash,
+               json_extract(s.payload, '$.mode') AS mode,
+               json_extract(s.payload, '$.parentRunId') AS parent_run_id,
+               json_extract(s.payload, '$.sourceFile') AS source_file,
+               s.at AS started_at,
+               f.at AS finished_at,
+               coalesce(json_extract(f.payload, '$.status'), 'running') AS status,
+               json_extract(f.payload, '$.usage.input_tokens') AS input_tokens,
+               json_extract(f.payload, '$.usage.output_tokens') AS output_tokens,
+               json_extract(f.payload, '$.usage.cost_microusd') AS cost_microusd,
+               json_extract(f.payload, '$.result.workflow_id') AS workflow_id
+        FROM events s LEFT JOIN events f ON f.run_id = s.run_id AND f.type = 'run_finished'
+        WHERE s.type = 'run_started';
+      CREATE VIEW node_runs AS
+        SELECT f.run_id AS run_id,
+               f.node_id AS node_id,
+               json_extract(f.payload, '$.kind') AS kind,
+               json_extract(f.payload, '$.iteration') AS iteration,
+               json_extract(s.payload, '$.parentId') AS parent_id,
+               json_extract(f.payload, '$.status') AS status,
+               s.at AS started_at,
+               f.at AS finished_at,
+               json_extract(f.payload, '$.output') AS output,
+               json_extract(f.payload, '$.usage.input_tokens') AS input_tokens,
+               json_extract(f.payload, '$.usage.output_tokens') AS output_tokens,
+               json_extract(f.payload, '$.usage.cost_microusd') AS cost_microusd,
+               json_extract(f.payload, '$.memoUsage.armh_hits') AS armh_hits,
+               json_extract(f.payload, '$.error') AS error
+        FROM events f LEFT JOIN events s
+          ON s.run_id = f.run_id AND s.type = 'node_started' AND s.node_id = f.node_id
+         AND json_extract(s.payload, '$.iteration') = json_extract(f.payload, '$.iteration')
+        WHERE f.type = 'node_finished';
+      CREATE VIEW branch_runs AS
+        SELECT * FROM node_runs WHERE kind IN ('branch_set', 'sequence');
+      CREATE VIEW control_node_runs AS
+        SELECT * FROM node_runs WHERE kind IN ('loop_until', 'cond', 'expand', 'reduce', 'tournament', 'pareto', 'teacher_review');
+      CREATE VIEW leaf_runs AS
+        SELECT n.*, json_extract(e.payload, '$.key') AS input_hash, json_extract(e.payload, '$.source') AS effect_source
+        FROM node_runs n LEFT JOIN events e
+          ON e.run_id = n.run_id AND e.type = 'effect_completed' AND e.node_id = n.node_id
+         AND json_extract(e.payload, '$.kind') = 'leaf'
+         AND json_extract(e.payload, '$.scope.iteration') = n.iteration
+        WHERE n.kind = 'leaf';
+      CREATE VIEW teacher_candidates AS
+        SELECT d.run_id AS run_id,
+               d.node_id AS node_id,
+               json_extract(d.payload, '$.decision') AS decision,
+               json_extract(d.payload, '$.key') AS decision_key,
+               json_extract(d.payload, '$.value') AS value,
+               json_extract(d.payload, '$.reason') AS reason,
+               d.at AS decided_at
+        FROM events d
+        WHERE d.type = 'decision' AND json_extract(d.payload, '$.decision') IN ('review', 'winner', 'pareto_front');
+    `);
+  },
+};
+
+/** Every migration, in order. Never edit a released one; append a new version instead. */
+export const TRACE_MIGRATIONS: readonly TraceMigration[] = [createLog, addViews];
+
+export const TRACE_SCHEMA_VERSION = TRACE_MIGRATIONS[TRACE_MIGRATIONS.length - 1]!.version;
+
+/** Applies the migrations above `user_version`, each in its own transaction; returns the versions applied. */
+export function migrateTraceDatabase(database: Database.Database, targetVersion = TRACE_SCHEMA_VERSION): number[] {
+  const applied: number[] = [];
+  for (const migration of TRACE_MIGRATIONS) {
+    if (migration.version > targetVersion) break;
+    // IMMEDIATE takes the write lock first, so two processes opening a fresh database
+    // don't both apply a step: the second sees the new user_version and skips it.
+    const ran = database.transaction(() => {
+      const current = database.pragma('user_version', { simple: true }) as number;
+      if (migration.version <= current) return false;
+      migration.up(database);
+      database.pragma(`user_version = ${migration.version}`);
+      return true;
+    }).immediate();
+    if (ran) applied.push(migration.version);
+  }
+  return applied;
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { InMemoryTraceStore } from './in-memory-trace-store.js';
+import { fakeRunEvents } from './testing/index.js';
+import { TraceSink } from './trace-sink.js';
+import type { RunEvent } from '../engine/contracts/index.js';
+import type { TraceStore } from './trace-store.js';
+
+class CountingStore extends InMemoryTraceStore {
+  batches: number[] = [];
+  override appendEvents(batch: readonly RunEvent[]): void {
+    this.batches.push(batch.length);
+    super.appendEvents(batch);
+  }
+}
+
+describe('TraceSink', () => {
+  it('writes a run in few batches and flushes run_finished at once', () => {
+    const store = new CountingStore();
+    const sink = new TraceSink(store, { maxBatchSize: 10_000 });
+    const events = fakeRunEvents({ runId: 'r', leafCount: 50 });
+    for (const event of events) sink.emit(event);
+    // run_finished flushed synchronously, everything before it in the same transaction.
+    expect(store.batches).toEqual([events.length]);
+    expect(store.events('r').map((entry) => entry.event)).toEqual(events);
+  });
+
+  it('flushes by size', () => {
+    const store = new CountingStore();
+    const sink = new TraceSink(store, { maxBatchSize: 5 });
+    for (const event of fakeRunEvents({ runId: 'r', leafCount: 2, unfinished: true })) sink.emit(event);
+    expect(store.batches.every((size) => size === 5)).toBe(true);
+    sink.close();
+    expect(store.events('r')).toHaveLength(13);
+  });
+
+  it('flushes an effect_completed at the end of the current turn', async () => {
+    const store = new CountingStore();
+    const sink = new TraceSink(store, { flushIntervalMs: 60_000 });
+    const events = fakeRunEvents({ runId: 'r', leafCount: 1, unfinished: true });
+    const completedAt = events.findIndex((event) => event.type === 'effect_completed');
+    for (const event of events.slice(0, completedAt + 1)) sink.emit(event);
+    expect(store.batches).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.events('r')).toHaveLength(completedAt + 1);
+    sink.close();
+  });
+
+  it('never throws into the engine; reports the first write error', () => {
+    const failing: TraceStore = Object.assign(new InMemoryTraceStore(), {
+      appendEvents: () => {
+        throw new Error('disk full');
+      },
+    });
+    const errors: unknown[] = [];
+    const sink = new TraceSink(failing, { onError: (error) => errors.push(error) });
+    expect(() => fakeRunEvents({ runId: 'r' }).forEach((event) => sink.emit(event))).not.toThrow();
+    expect(String(sink.error)).toContain('disk full');
+    expect(errors).toHaveLength(1);
+  });
+});

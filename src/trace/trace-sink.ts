@@ -1,0 +1,89 @@
+import type { RunEvent, RunEventSink } from '../engine/contracts/index.js';
+import type { TraceStore } from './trace-store.js';
+
+export interface TraceSinkOptions {
+  /** Flush when this many events are waiting; default 2000. */
+  readonly maxBatchSize?: number;
+  /** Flush at most this long after the first waiting event; default 50 ms. */
+  readonly flushIntervalMs?: number;
+  /** Called when a write fails (the sink itself must not throw into the engine). */
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * A RunEventSink that writes to a TraceStore in batches, one transaction per batch.
+ *
+ * Durability: an effect_completed schedules a flush for the end of the current turn of the
+ * event loop (setImmediate), so a finished effect reaches the database before any more
+ * waiting happens; other events ride along with it or with the timer. run_finished is
+ * written synchronously. A kill -9 therefore loses at most the batch being gathered in the
+ * current turn, never an effect whose completion was followed by any await.
+ */
+export class TraceSink implements RunEventSink {
+  private pending: RunEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private readonly maxBatchSize: number;
+  private readonly flushIntervalMs: number;
+  private failure: unknown;
+
+  constructor(
+    private readonly store: TraceStore,
+    private readonly options: TraceSinkOptions = {},
+  ) {
+    this.maxBatchSize = options.maxBatchSize ?? 2000;
+    this.flushIntervalMs = options.flushIntervalMs ?? 50;
+  }
+
+  emit(event: RunEvent): void {
+    this.pending.push(event);
+    if (event.type === 'run_finished' || this.pending.length >= this.maxBatchSize) {
+      this.flush();
+      return;
+    }
+    if (event.type === 'effect_completed' || event.type === 'cancel_requested') {
+      this.immediate ??= setImmediate(() => {
+        this.immediate = undefined;
+        this.flush();
+      });
+    }
+    if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.flush();
+      }, this.flushIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes everything waiting, in one transaction. */
+  flush(): void {
+    this.clearTimers();
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      this.store.appendEvents(batch);
+    } catch (error) {
+      this.failure ??= error;
+      this.options.onError?.(error);
+    }
+  }
+
+  /** The first write error, if any; a run whose trace failed should say so. */
+  get error(): unknown {
+    return this.failure;
+  }
+
+  private clearTimers(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+  }
+
+  /** Flushes and stops; the store stays open (its owner closes it). */
+  close(): void {
+    this.flush();
+  }
+}
