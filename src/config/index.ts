@@ -8,7 +8,7 @@ export type {
   MemoConfig,
   CrossRunReuse,
 } from './whaleflow-config.js';
-export { findModel } from './whaleflow-config.js';
+export { findModel, pricesByRoute } from './whaleflow-config.js';
 export type { ModelPrices } from './model-prices.js';
 export { capabilityNames, hasCapability, type CapabilityName, type ModelCapabilities } from './model-capabilities.js';
 export { workflowRoles, defaultRoleName, roleForAgentType, type WorkflowRole } from './workflow-roles.js';

@@ -53,3 +53,8 @@ export interface WhaleflowConfig {
 export function findModel(config: WhaleflowConfig, route: ConfiguredRoute): ModelConfig | undefined {
   return config.models.find((entry) => entry.provider === route.provider && entry.model === route.model);
 }
+
+/** Prices by route, for pricing calls and valuing memo savings; undefined for unlisted models. */
+export function pricesByRoute(config: WhaleflowConfig): (route: ConfiguredRoute) => ModelPrices | undefined {
+  return (route) => findModel(config, route)?.prices;
+}

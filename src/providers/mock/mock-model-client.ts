@@ -51,7 +51,11 @@ export class MockModelClient implements ModelClient {
     this.calls.push({ request, options, ruleIndex });
     const rule = ruleIndex === undefined ? undefined : this.script.rules[ruleIndex];
     const latencyMs = rule?.latency_ms ?? this.script.default_latency_ms ?? 0;
-    if (latencyMs > 0) await this.sleep(latencyMs, options.signal);
+    if (latencyMs > 0) await this.sleep(latencyMs, options.signal).catch((error: unknown) => {
+      // A cancelled wait is reported as this provider's cancellation, like a real call's.
+      throwIfAborted(options.signal, request.route.provider);
+      throw error;
+    });
     throwIfAborted(options.signal, request.route.provider);
     if (rule?.fail && ruleIndex !== undefined && this.shouldFail(ruleIndex, rule.fail)) {
       throw failureError(rule.fail, request.route.provider);
