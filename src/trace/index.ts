@@ -21,3 +21,16 @@ export { openProjectTrace } from './open-project-trace.js';
 export { projectTracePath, TRACE_DIRECTORY_NAME, TRACE_DATABASE_NAME, type TraceLocationOptions } from './project-trace-location.js';
 export { foldNodeRuns, foldLeafRuns } from './fold-node-runs.js';
 export { RunNotFoundError, AmbiguousRunReferenceError, TraceSchemaTooNewError, CorruptTraceError, BlobNotFoundError } from './trace-errors.js';
+export { RecordedEffects, effectSlot, describeEffectPlace, type RecordedEffect } from './recorded-effects.js';
+export { ReplayBoundary, type ReplayBoundaryOptions, type UnaskedEffect } from './replay-boundary.js';
+export { ResumeBoundary, type ResumeBoundaryOptions } from './resume-boundary.js';
+export {
+  exportRun,
+  parseTraceExport,
+  digestEvents,
+  TRACE_EXPORT_FORMAT,
+  TRACE_EXPORT_VERSION,
+  type TraceExportDocument,
+  type ExportedLeaf,
+  type ExportOptions,
+} from './trace-export.js';

@@ -1,0 +1,80 @@
+import type { EffectKind, EffectResult, EffectScope, RunEvent } from '../engine/contracts/index.js';
+import { CorruptTraceError } from './trace-errors.js';
+
+/** One effect as the trace recorded it. */
+export interface RecordedEffect {
+  readonly kind: EffectKind;
+  readonly key: string;
+  readonly scope: EffectScope;
+  readonly ordinal: number;
+  readonly result: EffectResult;
+}
+
+/** The slot of an effect: (node, iteration, ordinal). */
+export function effectSlot(scope: EffectScope, ordinal: number): string {
+  return `${scope.nodeId}\u0000${scope.iteration}\u0000${ordinal}`;
+}
+
+/** A human name for an effect's place, used in every replay message. */
+export function describeEffectPlace(kind: EffectKind, scope: EffectScope, ordinal: number): string {
+  return `node "${scope.nodeId}" (iteration ${scope.iteration}), ${kind} effect #${ordinal}`;
+}
+
+/**
+ * The completed effects of a recorded run, indexed by slot and by key. Building it checks
+ * the trace's own consistency, so a tampered trace fails with a precise message: every
+ * completion must follow a request for the same slot, kind and key, and no slot may be
+ * completed twice.
+ */
+export class RecordedEffects {
+  private readonly bySlot = new Map<string, RecordedEffect>();
+  private readonly byKey = new Map<string, RecordedEffect[]>();
+  /** Effects requested but never completed (in flight at a crash or cancel). */
+  readonly unfinished: { readonly kind: EffectKind; readonly key: string; readonly scope: EffectScope; readonly ordinal: number }[] = [];
+
+  constructor(events: Iterable<RunEvent>) {
+    const requested = new Map<string, { kind: EffectKind; key: string; scope: EffectScope; ordinal: number }>();
+    for (const event of events) {
+      if (event.type === 'effect_requested') {
+        requested.set(effectSlot(event.scope, event.ordinal), { kind: event.kind, key: event.key, scope: event.scope, ordinal: event.ordinal });
+      } else if (event.type === 'effect_completed') {
+        this.add(event, requested);
+      }
+    }
+    for (const [slot, request] of requested) if (!this.bySlot.has(slot)) this.unfinished.push(request);
+  }
+
+  private add(event: Extract<RunEvent, { type: 'effect_completed' }>, requested: Map<string, { kind: EffectKind; key: string }>): void {
+    const slot = effectSlot(event.scope, event.ordinal);
+    const place = describeEffectPlace(event.kind, event.scope, event.ordinal);
+    const request = requested.get(slot);
+    if (!request) throw new CorruptTraceError(`trace is inconsistent: ${place} completed (key ${event.key}) but was never requested`);
+    if (request.key !== event.key || request.kind !== event.kind) {
+      throw new CorruptTraceError(
+        `trace is inconsistent: ${place} was requested as ${request.kind} ${request.key} but completed as ${event.kind} ${event.key}`,
+      );
+    }
+    if (this.bySlot.has(slot)) throw new CorruptTraceError(`trace is inconsistent: ${place} is recorded as completed twice`);
+    const recorded: RecordedEffect = { kind: event.kind, key: event.key, scope: event.scope, ordinal: event.ordinal, result: event.result };
+    this.bySlot.set(slot, recorded);
+    const keyed = this.byKey.get(event.key);
+    if (keyed) keyed.push(recorded);
+    else this.byKey.set(event.key, [recorded]);
+  }
+
+  at(scope: EffectScope, ordinal: number): RecordedEffect | undefined {
+    return this.bySlot.get(effectSlot(scope, ordinal));
+  }
+
+  withKey(key: string): readonly RecordedEffect[] {
+    return this.byKey.get(key) ?? [];
+  }
+
+  all(): IterableIterator<RecordedEffect> {
+    return this.bySlot.values();
+  }
+
+  get size(): number {
+    return this.bySlot.size;
+  }
+}

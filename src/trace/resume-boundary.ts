@@ -1,0 +1,47 @@
+import type { EffectBoundary, EffectOutcome, EffectRequest, EffectResult } from '../engine/contracts/index.js';
+import type { RecordedEffect, RecordedEffects } from './recorded-effects.js';
+
+export interface ResumeBoundaryOptions {
+  /** Serve recorded failures too instead of trying them again; default false. */
+  readonly reuseFailures?: boolean;
+}
+
+/**
+ * Continues an interrupted run: an effect that finished in the recorded run is served from
+ * the trace (same slot and key first, else any recorded effect with the same kind and key,
+ * which is how an edited workflow reuses its unchanged leaves); everything else runs live.
+ * Recorded failures run again unless `reuseFailures`, since resuming is usually a retry.
+ */
+export class ResumeBoundary implements EffectBoundary {
+  servedFromTrace = 0;
+  ranLive = 0;
+  /** Keys served, so a test can check nothing finished ran twice. */
+  readonly servedKeys: string[] = [];
+
+  constructor(
+    private readonly recorded: RecordedEffects,
+    private readonly options: ResumeBoundaryOptions = {},
+  ) {}
+
+  async perform(request: EffectRequest, live: (signal: AbortSignal) => Promise<EffectResult>, signal: AbortSignal): Promise<EffectOutcome> {
+    const reusable = this.find(request);
+    if (reusable) {
+      this.servedFromTrace++;
+      this.servedKeys.push(request.key);
+      return { result: reusable.result, source: 'trace' };
+    }
+    this.ranLive++;
+    return { result: await live(signal), source: 'live' };
+  }
+
+  private find(request: EffectRequest): RecordedEffect | undefined {
+    const usable = (effect: RecordedEffect | undefined): effect is RecordedEffect =>
+      effect !== undefined &&
+      effect.key === request.key &&
+      effect.kind === request.kind &&
+      (effect.result.status === 'succeeded' || this.options.reuseFailures === true);
+    const inSlot = this.recorded.at(request.scope, request.ordinal);
+    if (usable(inSlot)) return inSlot;
+    return this.recorded.withKey(request.key).find(usable);
+  }
+}
