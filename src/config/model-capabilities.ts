@@ -1,3 +1,4 @@
+import { assertNever } from '../util/index.js';
 /** Yes/no abilities a role can require of a model. */
 export const capabilityNames = ['tool_calls', 'json_mode', 'prompt_cache'] as const;
 export type CapabilityName = (typeof capabilityNames)[number];
@@ -19,10 +20,7 @@ export function hasCapability(capabilities: ModelCapabilities, name: CapabilityN
     case 'prompt_cache':
       return capabilities.promptCache;
     default:
-      return assertNeverCapability(name);
+      return assertNever(name, 'capability');
   }
 }
 
-function assertNeverCapability(name: never): never {
-  throw new Error(`unexpected capability: ${String(name)}`);
-}

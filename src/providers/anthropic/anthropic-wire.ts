@@ -1,3 +1,4 @@
+import { assertNever } from '../../util/index.js';
 import type Anthropic from '@anthropic-ai/sdk';
 import type { ModelMessage, ModelRequest, ToolChoice } from '../model-request.js';
 import { usageFromCounts, type FinishReason, type TokenUsage } from '../model-response.js';
@@ -45,13 +46,10 @@ function messageParam(message: ModelMessage): MessageParam {
     case 'tool':
       return { role: 'user', content: [{ type: 'tool_result', tool_use_id: message.toolCallId, content: message.content }] };
     default:
-      return assertNeverMessage(message);
+      return assertNever(message, 'message role');
   }
 }
 
-function assertNeverMessage(message: never): never {
-  throw new Error(`unexpected message role: ${JSON.stringify(message)}`);
-}
 
 /** The API wants user and assistant turns to alternate; several tool results form one user turn. */
 function mergeConsecutiveRoles(messages: MessageParam[]): MessageParam[] {
@@ -77,13 +75,10 @@ function messagesToolChoice(choice: ToolChoice): Anthropic.Messages.ToolChoice {
     case 'required':
       return { type: 'any' };
     default:
-      return assertNeverChoice(choice);
+      return assertNever(choice, 'tool choice');
   }
 }
 
-function assertNeverChoice(choice: never): never {
-  throw new Error(`unexpected tool choice: ${JSON.stringify(choice)}`);
-}
 
 export function finishReasonFromStop(reason: string | null | undefined): FinishReason {
   switch (reason) {

@@ -1,3 +1,4 @@
+import { assertNever } from '../../util/index.js';
 import type OpenAI from 'openai';
 import type { ModelMessage, ModelRequest, ToolChoice } from '../model-request.js';
 import { usageFromCounts, type FinishReason, type TokenUsage } from '../model-response.js';
@@ -43,13 +44,10 @@ function chatMessage(message: ModelMessage): ChatMessage {
     case 'tool':
       return { role: 'tool', tool_call_id: message.toolCallId, content: message.content };
     default:
-      return assertNeverMessage(message);
+      return assertNever(message, 'message role');
   }
 }
 
-function assertNeverMessage(message: never): never {
-  throw new Error(`unexpected message role: ${JSON.stringify(message)}`);
-}
 
 function chatToolChoice(choice: ToolChoice): ChatParams['tool_choice'] {
   if (typeof choice === 'object') return { type: 'function', function: { name: choice.tool } };

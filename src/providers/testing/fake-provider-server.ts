@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { assertNever } from '../../util/index.js';
 
 /** Whether the request asked for a streamed answer (both vendors spell it `stream: true`). */
 export function isStreamingRequest(request: FakeRequest): boolean {
@@ -107,6 +108,8 @@ export class FakeProviderServer {
       case 'depends':
         this.send(reply.reply(request), response, request);
         return;
+      default:
+        assertNever(reply, 'fake reply');
     }
   }
 }
