@@ -6,5 +6,5 @@ export { InMemoryMemoStore } from './in-memory-memo-store.js';
 export { SqliteMemoStore } from './sqlite-memo-store.js';
 export { defaultMemoPolicy, isDeterministicRequest, mayReuse, mayShareAcrossRuns, type MemoPolicy, type CrossRunReuse } from './memo-policy.js';
 export type { MemoOutcome, MemoOutcomeKind, MemoOutcomeListener } from './memo-outcome.js';
-export { MemoTelemetry, emptyMemoCounters, toMemoUsage, totalScope, type MemoCounters, type MemoUsage } from './memo-telemetry.js';
+export { MemoTelemetry, emptyMemoCounters, toMemoUsage, memoUsageFromOutcome, totalScope, type MemoCounters, type MemoUsage } from './memo-telemetry.js';
 export { SharedCall } from './shared-call.js';

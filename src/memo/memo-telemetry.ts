@@ -89,3 +89,10 @@ export function toMemoUsage(counters: MemoCounters): MemoUsage {
     provider_prompt_cache_misses: counters.providerCacheMissInputTokens,
   };
 }
+
+/** The memo usage of a single call, for a per-call report (e.g. one gateway response). */
+export function memoUsageFromOutcome(outcome: MemoOutcome): MemoUsage {
+  const telemetry = new MemoTelemetry();
+  telemetry.record({ ...outcome, scope: [] });
+  return toMemoUsage(telemetry.counters());
+}

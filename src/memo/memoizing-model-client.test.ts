@@ -3,7 +3,7 @@ import { MockModelClient, RequestCancelledError, type ModelRequest, type ModelSt
 import { InMemoryMemoStore } from './in-memory-memo-store.js';
 import { memoKey } from './memo-key.js';
 import type { MemoOutcome } from './memo-outcome.js';
-import { toMemoUsage } from './memo-telemetry.js';
+import { memoUsageFromOutcome, toMemoUsage } from './memo-telemetry.js';
 import { MemoizingModelClient } from './memoizing-model-client.js';
 
 const route = { provider: 'mock', model: 'mock-default' };
@@ -191,5 +191,17 @@ describe('MemoizingModelClient', () => {
     await memo.generate(request());
     await memo.generate(request());
     expect(memo.telemetry.counters().savedCost).toEqual({ knownMicroUsd: 0, unknownParts: 1 });
+  });
+});
+
+describe('memoUsageFromOutcome', () => {
+  it('gives one call its own memo usage: a hit saves, a miss records the provider cache split', async () => {
+    const { memo, outcomes } = setUp();
+    await memo.generate(request(), { runId: 'r1' });
+    await memo.generate(request(), { runId: 'r1' });
+    expect(outcomes.map(memoUsageFromOutcome)).toEqual([
+      { armh_hits: 0, armh_misses: 1, armh_saved_estimated_tokens: 0, provider_prompt_cache_hits: 400, provider_prompt_cache_misses: 600 },
+      { armh_hits: 1, armh_misses: 0, armh_saved_estimated_tokens: 1100, provider_prompt_cache_hits: 0, provider_prompt_cache_misses: 0 },
+    ]);
   });
 });
