@@ -1,0 +1,79 @@
+import { runtimeError } from '../errors.js';
+import { Bool } from '../values/bool.js';
+import { Float } from '../values/float.js';
+import { formatFloatExponent, formatFloatFixed, formatFloatShortest } from '../values/float-format.js';
+import { Int } from '../values/int.js';
+import { Tuple } from '../values/tuple.js';
+import type { Value } from '../values/value.js';
+
+/** `format % args` (see the spec's String interpolation): no flags, widths or precisions. */
+export function interpolate(format: string, args: Value): string {
+  const operands = args instanceof Tuple ? args.elements : [args];
+  let next = 0;
+  let result = '';
+  for (let index = 0; index < format.length; index++) {
+    const character = format[index];
+    if (character !== '%') {
+      result += character;
+      continue;
+    }
+    const conversion = format[++index];
+    if (conversion === undefined) throw runtimeError('incomplete format');
+    if (conversion === '%') {
+      result += '%';
+      continue;
+    }
+    if (next >= operands.length) throw runtimeError('not enough arguments for format string');
+    result += convert(conversion, operands[next++]);
+  }
+  if (next < operands.length) throw runtimeError('too many arguments for format string (not all arguments converted)');
+  return result;
+}
+
+function convert(conversion: string, value: Value): string {
+  switch (conversion) {
+    case 's':
+      return value.str();
+    case 'r':
+      return value.repr();
+    case 'd':
+    case 'i':
+      return integerOf(value, conversion).toString();
+    case 'o':
+      return signed(integerOf(value, conversion), 8);
+    case 'x':
+      return signed(integerOf(value, conversion), 16);
+    case 'X':
+      return signed(integerOf(value, conversion), 16).toUpperCase();
+    case 'e':
+    case 'E':
+      return formatFloatExponent(floatOf(value, conversion), conversion === 'E');
+    case 'f':
+    case 'F':
+      return formatFloatFixed(floatOf(value, conversion));
+    case 'g':
+    case 'G':
+      return formatFloatShortest(floatOf(value, conversion), conversion === 'G');
+    default:
+      throw runtimeError(`unsupported format character '${conversion}'`);
+  }
+}
+
+function integerOf(value: Value, conversion: string): bigint {
+  if (value instanceof Int) return value.bigint();
+  if (value instanceof Float && !(value instanceof Bool)) {
+    if (!Number.isFinite(value.value)) throw runtimeError(`%${conversion} format requires a finite number, got ${value.repr()}`);
+    return BigInt(Math.trunc(value.value));
+  }
+  throw runtimeError(`%${conversion} format requires integer: got ${value.type}`);
+}
+
+function floatOf(value: Value, conversion: string): number {
+  if (value instanceof Float) return value.value;
+  if (value instanceof Int) return Number(value.value);
+  throw runtimeError(`%${conversion} format requires float: got ${value.type}`);
+}
+
+function signed(value: bigint, radix: number): string {
+  return value < 0n ? `-${(-value).toString(radix)}` : value.toString(radix);
+}

@@ -1,0 +1,74 @@
+import { runtimeError } from '../errors.js';
+import { Bool } from '../values/bool.js';
+import type { BuiltinCall } from '../values/builtin.js';
+import { Int } from '../values/int.js';
+import { NoneType } from '../values/none.js';
+import { Str } from '../values/str.js';
+import type { Value } from '../values/value.js';
+
+/**
+ * Matches a call's arguments to named parameters, like Go's UnpackArgs. A parameter is written
+ * `name` (required) or `name?` (optional); arguments may be positional or keyword. Returns one
+ * entry per parameter, undefined for an omitted optional one.
+ *
+ *   const [sep, maxsplit] = unpackArgs(call, ['sep?', 'maxsplit?']);
+ */
+export function unpackArgs(call: BuiltinCall, parameters: readonly string[]): (Value | undefined)[] {
+  const names = parameters.map((parameter) => parameter.replace(/\?$/, ''));
+  const values = new Array<Value | undefined>(parameters.length);
+  if (call.args.length > parameters.length) {
+    throw runtimeError(`${call.name}: got ${call.args.length} arguments, want at most ${parameters.length}`);
+  }
+  call.args.forEach((value, index) => {
+    values[index] = value;
+  });
+  for (const [keyword, value] of call.kwargs) {
+    const index = names.indexOf(keyword);
+    if (index < 0) throw runtimeError(`${call.name}: unexpected keyword argument '${keyword}'`);
+    if (values[index] !== undefined) throw runtimeError(`${call.name}: got multiple values for parameter '${keyword}'`);
+    values[index] = value;
+  }
+  parameters.forEach((parameter, index) => {
+    if (values[index] === undefined && !parameter.endsWith('?')) {
+      throw runtimeError(`${call.name}: missing argument for ${names[index]}`);
+    }
+  });
+  return values;
+}
+
+/** Like unpackArgs, but rejects keyword arguments (for builtins whose parameters are positional-only). */
+export function unpackPositional(call: BuiltinCall, minimum: number, maximum: number): Value[] {
+  if (call.kwargs.length > 0) throw runtimeError(`${call.name}: unexpected keyword argument '${call.kwargs[0][0]}'`);
+  if (call.args.length < minimum || call.args.length > maximum) {
+    const want = minimum === maximum ? `${minimum}` : call.args.length < minimum ? `at least ${minimum}` : `at most ${maximum}`;
+    throw runtimeError(`${call.name}: got ${call.args.length} argument${call.args.length === 1 ? '' : 's'}, want ${want}`);
+  }
+  return [...call.args];
+}
+
+/** `for parameter x: got value of type 'int', want string` */
+export function wrongType(parameter: string, value: Value, wanted: string): Error {
+  return runtimeError(`for parameter ${parameter}: got value of type '${value.type}', want ${wanted}`);
+}
+
+export function expectString(value: Value, parameter: string): string {
+  if (value instanceof Str) return value.value;
+  throw wrongType(parameter, value, 'string');
+}
+
+export function expectBool(value: Value, parameter: string): boolean {
+  if (value instanceof Bool) return value.value;
+  throw wrongType(parameter, value, 'bool');
+}
+
+/** An int that fits a JS number (indices, counts); bigints are clamped to ±Infinity-like bounds. */
+export function expectInt(value: Value, parameter: string): number {
+  if (value instanceof Int) return Number(value.value);
+  throw wrongType(parameter, value, 'int');
+}
+
+/** An optional int where None (or absence) means `fallback`. */
+export function optionalInt(value: Value | undefined, parameter: string, fallback: number): number {
+  if (value === undefined || value instanceof NoneType) return fallback;
+  return expectInt(value, parameter);
+}

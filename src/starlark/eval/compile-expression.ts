@@ -1,0 +1,304 @@
+import { assertNever } from '../../util/index.js';
+import { StarlarkError, runtimeError } from '../errors.js';
+import type {
+  Argument, BinaryExpression, CallExpression, Comprehension, DictExpression, Expression, LambdaExpression, Literal, Parameter,
+} from '../syntax/ast.js';
+import { getAttribute, findMethod } from '../builtins/attributes.js';
+import { Bool } from '../values/bool.js';
+import { Bytes } from '../values/bytes.js';
+import { Dict } from '../values/dict.js';
+import { Float } from '../values/float.js';
+import { Int } from '../values/int.js';
+import { addInts, subtractInts } from '../values/int-arithmetic.js';
+import { List } from '../values/list.js';
+import { None } from '../values/none.js';
+import { Str } from '../values/str.js';
+import { Tuple } from '../values/tuple.js';
+import type { Value } from '../values/value.js';
+import { binaryOperation } from './binary-operators.js';
+import { callBuiltin, callValue, nameBuiltinError } from './call-value.js';
+import { CompiledFunction, defaultSlots, makeClosure } from './compiled-function.js';
+import { compileComprehension } from './compile-comprehension.js';
+import type { Assign, CompileEnvironment, Evaluate } from './evaluate.js';
+import type { Frame } from './frame.js';
+import { indexValue, sliceValue } from './index-operations.js';
+import { collectValues } from './iterate.js';
+import { unaryOperation } from './unary-operators.js';
+import { compileRead } from './variables.js';
+
+type KeywordList = [string, Value][];
+
+/** Turns expressions into closures over a Frame (faster than walking the tree each time). */
+export class ExpressionCompiler {
+  constructor(protected readonly environment: CompileEnvironment) {}
+
+  expression(node: Expression): Evaluate {
+    switch (node.kind) {
+      case 'Identifier':
+        if (!node.binding) throw new Error(`unresolved identifier ${node.name}`);
+        return compileRead(node.binding, node.position, this.environment);
+      case 'Literal': {
+        const value = literalValue(node);
+        return () => value;
+      }
+      case 'ListExpression': {
+        const elements = node.elements.map((element) => this.expression(element));
+        return (frame) => new List(evaluateAll(elements, frame));
+      }
+      case 'TupleExpression': {
+        const elements = node.elements.map((element) => this.expression(element));
+        return (frame) => new Tuple(evaluateAll(elements, frame));
+      }
+      case 'DictExpression':
+        return this.dict(node);
+      case 'Comprehension':
+        return this.comprehension(node);
+      case 'UnaryExpression': {
+        const operand = this.expression(node.operand);
+        const operator = node.operator;
+        const position = node.position;
+        if (operator === 'not') return (frame) => Bool.of(!operand(frame).truth());
+        return (frame) => {
+          const value = operand(frame);
+          frame.position = position;
+          return unaryOperation(operator, value);
+        };
+      }
+      case 'BinaryExpression':
+        return this.binary(node);
+      case 'ConditionalExpression': {
+        const condition = this.expression(node.condition);
+        const whenTrue = this.expression(node.whenTrue);
+        const whenFalse = this.expression(node.whenFalse);
+        return (frame) => (condition(frame).truth() ? whenTrue(frame) : whenFalse(frame));
+      }
+      case 'DotExpression': {
+        const object = this.expression(node.object);
+        const { name, position } = node;
+        return (frame) => {
+          const value = object(frame);
+          frame.position = position;
+          return getAttribute(value, name);
+        };
+      }
+      case 'IndexExpression': {
+        const object = this.expression(node.object);
+        const index = this.expression(node.index);
+        const position = node.position;
+        return (frame) => {
+          const value = object(frame);
+          const key = index(frame);
+          frame.position = position;
+          return indexValue(value, key);
+        };
+      }
+      case 'SliceExpression': {
+        const object = this.expression(node.object);
+        const constantNone: Evaluate = () => None;
+        const [start, stop, step] = [node.start, node.stop, node.step].map((part) => (part ? this.expression(part) : constantNone));
+        const position = node.position;
+        return (frame) => {
+          const value = object(frame);
+          const from = start(frame);
+          const to = stop(frame);
+          const stride = step(frame);
+          frame.position = position;
+          return sliceValue(value, from, to, stride);
+        };
+      }
+      case 'CallExpression':
+        return this.call(node);
+      case 'LambdaExpression':
+        return this.lambda(node);
+      default:
+        return assertNever(node, 'expression');
+    }
+  }
+
+  /** Compiles an assignment target; implemented by the statement compiler. */
+  protected target(_node: Expression): Assign {
+    throw new Error('assignment targets are compiled by StatementCompiler');
+  }
+
+  protected defaults(parameters: readonly Parameter[]): (Evaluate | undefined)[] {
+    return defaultSlots(parameters, (parameter) => (parameter.defaultValue ? this.expression(parameter.defaultValue) : undefined));
+  }
+
+  private lambda(node: LambdaExpression): Evaluate {
+    const body = this.expression(node.body);
+    const code = new CompiledFunction('lambda', node.position, node.scope!, node.parameters, (frame) => {
+      frame.returnValue = body(frame);
+    });
+    const defaults = this.defaults(node.parameters);
+    return (frame) => makeClosure(code, frame, defaults);
+  }
+
+  private dict(node: DictExpression): Evaluate {
+    const entries = node.entries.map((entry) => ({ key: this.expression(entry.key), value: this.expression(entry.value), position: entry.position }));
+    return (frame) => {
+      const dict = new Dict();
+      for (const entry of entries) {
+        const key = entry.key(frame);
+        const value = entry.value(frame);
+        frame.position = entry.position;
+        if (dict.table.has(key)) throw runtimeError(`duplicate key: ${key.repr()}`);
+        dict.table.set(key, value);
+      }
+      return dict;
+    };
+  }
+
+  private comprehension(node: Comprehension): Evaluate {
+    return compileComprehension(node, {
+      expression: (expression) => this.expression(expression),
+      target: (target) => this.target(target),
+    });
+  }
+
+  private binary(node: BinaryExpression): Evaluate {
+    const left = this.expression(node.left);
+    const right = this.expression(node.right);
+    const { operator, position } = node;
+    switch (operator) {
+      case 'and':
+        return (frame) => {
+          const value = left(frame);
+          return value.truth() ? right(frame) : value;
+        };
+      case 'or':
+        return (frame) => {
+          const value = left(frame);
+          return value.truth() ? value : right(frame);
+        };
+      case '+':
+        return (frame) => {
+          const a = left(frame);
+          const b = right(frame);
+          if (a instanceof Int && b instanceof Int) return addInts(a, b);
+          frame.position = position;
+          return binaryOperation(operator, a, b);
+        };
+      case '-':
+        return (frame) => {
+          const a = left(frame);
+          const b = right(frame);
+          if (a instanceof Int && b instanceof Int) return subtractInts(a, b);
+          frame.position = position;
+          return binaryOperation(operator, a, b);
+        };
+      default:
+        return (frame) => {
+          const a = left(frame);
+          const b = right(frame);
+          frame.position = position;
+          return binaryOperation(operator, a, b);
+        };
+    }
+  }
+
+  private call(node: CallExpression): Evaluate {
+    const position = node.position;
+    const collect = this.callArguments(node.args);
+    if (node.callee.kind === 'DotExpression') {
+      const object = this.expression(node.callee.object);
+      const name = node.callee.name;
+      const dotPosition = node.callee.position;
+      return (frame) => {
+        const receiver = object(frame);
+        const method = findMethod(receiver, name);
+        if (!method) frame.position = dotPosition;
+        const callee = method ?? getAttribute(receiver, name);
+        const [args, kwargs] = collect(frame);
+        frame.position = position;
+        if (!method) return callValue(frame.thread, callee, args, kwargs, position);
+        frame.thread.step();
+        try {
+          return method.implementation({ name, args, kwargs, thread: frame.thread, position, receiver });
+        } catch (error) {
+          throw nameBuiltinError(error, name);
+        }
+      };
+    }
+    const callee = this.expression(node.callee);
+    return (frame) => {
+      const fn = callee(frame);
+      const [args, kwargs] = collect(frame);
+      frame.position = position;
+      return callValue(frame.thread, fn, args, kwargs, position);
+    };
+  }
+
+  /** Compiles argument evaluation; the result pairs positional values with keyword pairs. */
+  private callArguments(args: readonly Argument[]): (frame: Frame) => [Value[], KeywordList] {
+    const noKeywords: KeywordList = [];
+    if (args.every((argument) => argument.kind === 'positional')) {
+      const values = args.map((argument) => this.expression(argument.value));
+      return (frame) => [evaluateAll(values, frame), noKeywords];
+    }
+    const compiled = args.map((argument) => ({ kind: argument.kind, name: argument.name, position: argument.position, value: this.expression(argument.value) }));
+    return (frame) => {
+      const positional: Value[] = [];
+      const keywords: KeywordList = [];
+      for (const argument of compiled) {
+        const value = argument.value(frame);
+        switch (argument.kind) {
+          case 'positional':
+            positional.push(value);
+            break;
+          case 'keyword':
+            keywords.push([argument.name!, value]);
+            break;
+          case 'star':
+            frame.position = argument.position;
+            try {
+              positional.push(...collectValues(value));
+            } catch (error) {
+              if (error instanceof StarlarkError && !error.position) throw runtimeError(`argument after * must be iterable, not ${value.type}`);
+              throw error;
+            }
+            break;
+          case 'starstar':
+            frame.position = argument.position;
+            spreadKeywords(value, keywords);
+            break;
+          default:
+            assertNever(argument.kind, 'argument kind');
+        }
+      }
+      return [positional, keywords];
+    };
+  }
+}
+
+function spreadKeywords(value: Value, keywords: KeywordList): void {
+  if (!(value instanceof Dict)) throw runtimeError(`argument after ** must be a dict, not ${value.type}`);
+  for (const entry of value.table.entries()) {
+    if (!(entry.key instanceof Str)) throw runtimeError(`keywords must be strings, not ${entry.key.type}`);
+    if (keywords.some(([name]) => name === (entry.key as Str).value)) throw runtimeError(`got multiple values for keyword argument '${entry.key.value}'`);
+    keywords.push([entry.key.value, entry.value]);
+  }
+}
+
+function evaluateAll(evaluators: readonly Evaluate[], frame: Frame): Value[] {
+  const values = new Array<Value>(evaluators.length);
+  for (let index = 0; index < evaluators.length; index++) values[index] = evaluators[index](frame);
+  return values;
+}
+
+function literalValue(node: Literal): Value {
+  const literal = node.literal;
+  switch (literal.type) {
+    case 'int':
+      return Int.of(literal.value);
+    case 'float':
+      return Float.of(literal.value);
+    case 'string':
+      return Str.of(literal.value);
+    case 'bytes':
+      return new Bytes(literal.value);
+    default:
+      return assertNever(literal, 'literal');
+  }
+}
+
+export { callBuiltin };

@@ -1,0 +1,101 @@
+import { runtimeError } from '../errors.js';
+import { Bool } from '../values/bool.js';
+import { Bytes } from '../values/bytes.js';
+import { Dict } from '../values/dict.js';
+import { Int } from '../values/int.js';
+import { isIndexable } from '../values/iteration.js';
+import { List } from '../values/list.js';
+import { NoneType } from '../values/none.js';
+import { Range } from '../values/range.js';
+import { Str } from '../values/str.js';
+import { Tuple } from '../values/tuple.js';
+import type { Value } from '../values/value.js';
+
+/** `object[index]`. */
+export function indexValue(object: Value, index: Value): Value {
+  if (object instanceof Dict) {
+    const value = object.get(index);
+    if (value === undefined) throw runtimeError(`key ${index.repr()} not in dict`);
+    return value;
+  }
+  if (object instanceof Str) return Str.of(object.value[normaliseIndex(index, object.value.length, object.type)]);
+  if (object instanceof Bytes) return Int.of(object.value[normaliseIndex(index, object.value.length, object.type)]);
+  if (isIndexable(object)) return object.elementAt(normaliseIndex(index, object.length, object.type));
+  throw runtimeError(`unhandled index operation ${object.type}[${index.type}]`);
+}
+
+/** A valid non-negative index for `index` into a sequence of `length`, or an error. */
+export function normaliseIndex(index: Value, length: number, type: string): number {
+  if (!(index instanceof Int) || index instanceof Bool) {
+    throw runtimeError(`${type} index: got value of type '${index.type}', want int`);
+  }
+  const raw = typeof index.value === 'number' ? index.value : Number(index.value);
+  const position = raw < 0 ? raw + length : raw;
+  if (position < 0 || position >= length) throw runtimeError(`index ${index.value} out of range: ${type} has ${length} elements`);
+  return position;
+}
+
+/** `object[index] = value`. */
+export function setIndexValue(object: Value, index: Value, value: Value): void {
+  if (object instanceof List) {
+    object.checkMutable('assign to element of');
+    object.elements[normaliseIndex(index, object.elements.length, 'list')] = value;
+    return;
+  }
+  if (object instanceof Dict) {
+    object.set(index, value);
+    return;
+  }
+  throw runtimeError(`${object.type} value does not support item assignment (it is immutable or not indexable)`);
+}
+
+/** Start, stop and step of a slice over `length` elements, clamped as in Python. */
+export function sliceBounds(length: number, start: Value, stop: Value, step: Value): [number, number, number] {
+  const stride = step instanceof NoneType ? 1 : sliceInteger(step);
+  if (stride === 0) throw runtimeError('slice step cannot be zero');
+  const [lower, upper] = stride > 0 ? [0, length] : [-1, length - 1];
+  const clamp = (bound: Value, fallback: number): number => {
+    if (bound instanceof NoneType) return fallback;
+    let value = sliceInteger(bound);
+    if (value < 0) value += length;
+    return Math.min(Math.max(value, lower), upper);
+  };
+  return [clamp(start, stride > 0 ? lower : upper), clamp(stop, stride > 0 ? upper : lower), stride];
+}
+
+function sliceInteger(value: Value): number {
+  if (!(value instanceof Int)) throw runtimeError(`slice index: got value of type '${value.type}', want int or None`);
+  return Number(value.value);
+}
+
+/** `object[start:stop:step]` for strings, bytes, lists, tuples and ranges. */
+export function sliceValue(object: Value, start: Value, stop: Value, step: Value): Value {
+  if (object instanceof Str) {
+    const [from, to, stride] = sliceBounds(object.value.length, start, stop, step);
+    if (stride === 1) return Str.of(from < to ? object.value.slice(from, to) : '');
+    let text = '';
+    for (const index of sliceIndices(from, to, stride)) text += object.value[index];
+    return Str.of(text);
+  }
+  if (object instanceof Bytes) {
+    const [from, to, stride] = sliceBounds(object.value.length, start, stop, step);
+    return new Bytes(Uint8Array.from(sliceIndices(from, to, stride), (index) => object.value[index]));
+  }
+  if (object instanceof List || object instanceof Tuple) {
+    const [from, to, stride] = sliceBounds(object.elements.length, start, stop, step);
+    const elements = stride === 1 ? object.elements.slice(from, Math.max(from, to)) : sliceIndices(from, to, stride).map((index) => object.elements[index]);
+    return object instanceof List ? new List(elements) : new Tuple(elements);
+  }
+  if (object instanceof Range) {
+    const [from, to, stride] = sliceBounds(object.length, start, stop, step);
+    return new Range(object.start + from * object.step, object.start + to * object.step, object.step * stride);
+  }
+  throw runtimeError(`invalid slice operand ${object.type}`);
+}
+
+function sliceIndices(from: number, to: number, stride: number): number[] {
+  const indices: number[] = [];
+  if (stride > 0) for (let index = from; index < to; index += stride) indices.push(index);
+  else for (let index = from; index > to; index += stride) indices.push(index);
+  return indices;
+}

@@ -1,0 +1,25 @@
+import { runtimeError } from '../errors.js';
+import { isIterable, type StarlarkIterator } from '../values/iteration.js';
+import type { Value } from '../values/value.js';
+
+/** Starts iterating `value`, or fails with the standard `not iterable` error. */
+export function iterateValue(value: Value): StarlarkIterator {
+  if (isIterable(value)) return value.iterate();
+  throw notIterable(value);
+}
+
+export function notIterable(value: Value): Error {
+  return runtimeError(`got value of type '${value.type}', want iterable (${value.type} is not iterable)`);
+}
+
+/** All elements of an iterable as an array (the iteration lock is released before returning). */
+export function collectValues(value: Value): Value[] {
+  const iterator = iterateValue(value);
+  const values: Value[] = [];
+  try {
+    for (let element = iterator.next(); element !== undefined; element = iterator.next()) values.push(element);
+  } finally {
+    iterator.done();
+  }
+  return values;
+}

@@ -1,0 +1,100 @@
+import { Builtin, type BuiltinCall } from '../values/builtin.js';
+import { valuesEqual } from '../values/compare.js';
+import type { Value } from '../values/value.js';
+import { universe } from '../builtins/universe.js';
+import { Str } from '../values/str.js';
+import { execFile } from '../eval/exec-file.js';
+import { StarlarkError } from '../errors.js';
+
+/** One independent program of a chunked `.star` test file. */
+export interface StarChunk {
+  /** 1-based line of the chunk's first line in the file. */
+  readonly line: number;
+  /** The chunk's text, preceded by blank lines so positions match the file. */
+  readonly source: string;
+  /** The expected error pattern, when the chunk must fail. */
+  readonly expectedError: string | undefined;
+}
+
+/** Which `### prefix: pattern` expectations apply; unprefixed ones always do. */
+export type ExpectationDialect = 'java' | 'go' | 'rust';
+
+/**
+ * Splits a file at lines that are exactly `---` and reads each chunk's `###` expectation
+ * (unprefixed, or prefixed with the given dialect; other dialects are ignored).
+ */
+export function splitChunks(text: string, dialect: ExpectationDialect = 'java'): StarChunk[] {
+  const lines = text.split('\n');
+  const chunks: StarChunk[] = [];
+  let start = 0;
+  const flush = (end: number): void => {
+    const chunkLines = lines.slice(start, end);
+    let expectedError: string | undefined;
+    for (const line of chunkLines) {
+      const match = /###\s*(?:(go|java|rust):)?\s*(.*)$/.exec(line);
+      if (!match) continue;
+      if (match[1] === undefined || match[1] === dialect) expectedError = match[2].trim();
+    }
+    chunks.push({ line: start + 1, source: '\n'.repeat(start) + chunkLines.join('\n'), expectedError });
+  };
+  lines.forEach((line, index) => {
+    if (line.replace(/\r$/, '') === '---') {
+      flush(index);
+      start = index + 1;
+    }
+  });
+  flush(lines.length);
+  return chunks;
+}
+
+/** True when `message` contains `pattern` (case-insensitively) or matches it as a regex. */
+export function matchesPattern(message: string, pattern: string): boolean {
+  if (message.toLowerCase().includes(pattern.toLowerCase())) return true;
+  try {
+    return new RegExp(pattern, 'i').test(message);
+  } catch {
+    return false;
+  }
+}
+
+function failWith(call: BuiltinCall, message: string): never {
+  call.thread.call(universe.get('fail')!, [Str.of(message)]);
+  throw new Error('fail() returned');
+}
+
+/** `assert_eq`, `assert_ne` and `assert_`: a mismatch calls `fail(...)`. */
+export const assertionBuiltins: Readonly<Record<string, Value>> = {
+  assert_eq: new Builtin('assert_eq', (call) => {
+    const [actual, expected, message] = call.args;
+    if (!valuesEqual(actual, expected)) failWith(call, `${message ? `${message.str()}: ` : ''}${actual.repr()} != ${expected.repr()}`);
+    return universe.get('None')!;
+  }),
+  assert_ne: new Builtin('assert_ne', (call) => {
+    const [actual, unexpected, message] = call.args;
+    if (valuesEqual(actual, unexpected)) failWith(call, `${message ? `${message.str()}: ` : ''}${actual.repr()} == ${unexpected.repr()}`);
+    return universe.get('None')!;
+  }),
+  assert_: new Builtin('assert_', (call) => {
+    const [condition, message] = call.args;
+    if (!condition.truth()) failWith(call, message ? message.str() : 'assertion failed');
+    return universe.get('None')!;
+  }),
+};
+
+/** The outcome of running a chunk against its expectation. */
+export type ChunkOutcome = { readonly ok: true } | { readonly ok: false; readonly problem: string };
+
+/** Runs one chunk with the assertion builtins and checks it against its expectation. */
+export function runChunk(filename: string, chunk: StarChunk, maxSteps = 1_000_000): ChunkOutcome {
+  try {
+    execFile({ filename, source: chunk.source, predeclared: assertionBuiltins, maxSteps });
+  } catch (error) {
+    if (!(error instanceof StarlarkError)) return { ok: false, problem: `non-Starlark error: ${String((error as Error)?.stack ?? error)}` };
+    if (chunk.expectedError === undefined) return { ok: false, problem: `unexpected error: ${error.message}` };
+    if (!error.position) return { ok: false, problem: `error without position: ${error.message}` };
+    if (matchesPattern(error.message, chunk.expectedError)) return { ok: true };
+    return { ok: false, problem: `error ${JSON.stringify(error.message)} does not match ${JSON.stringify(chunk.expectedError)}` };
+  }
+  if (chunk.expectedError !== undefined) return { ok: false, problem: `expected an error matching ${JSON.stringify(chunk.expectedError)}, but the chunk succeeded` };
+  return { ok: true };
+}

@@ -1,0 +1,11 @@
+import type { StarlarkValue } from './value.js';
+
+/** Accumulates a repr; containers call enter/leave so cycles print as `[...]`. */
+export interface ReprWriter {
+  readonly text: string;
+  write(part: string): void;
+  writeValue(value: StarlarkValue): void;
+  /** False when `value` is already being printed (a cycle). */
+  enter(value: StarlarkValue): boolean;
+  leave(): void;
+}
