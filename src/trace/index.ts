@@ -17,7 +17,7 @@ export { TraceSink, type TraceSinkOptions } from './trace-sink.js';
 export { SecretRedactor, REDACTED } from './redact-secrets.js';
 export { TRACE_MIGRATIONS, TRACE_SCHEMA_VERSION, migrateTraceDatabase, type TraceMigration } from './trace-migrations.js';
 export { DEFAULT_BLOB_THRESHOLD_BYTES, isBlobReference, type BlobReference } from './stored-event-codec.js';
-export { openProjectTrace } from './open-project-trace.js';
+export { openProjectTrace, NoTraceDatabaseError } from './open-project-trace.js';
 export { projectTracePath, TRACE_DIRECTORY_NAME, TRACE_DATABASE_NAME, type TraceLocationOptions } from './project-trace-location.js';
 export { foldNodeRuns, foldLeafRuns } from './fold-node-runs.js';
 export { RunNotFoundError, AmbiguousRunReferenceError, TraceSchemaTooNewError, CorruptTraceError, BlobNotFoundError } from './trace-errors.js';

@@ -5,6 +5,10 @@ import { graphCommand } from './graph-command.js';
 import { initCommand } from './init-command.js';
 import { memoCommand } from './memo-command.js';
 import { providersCommand } from './providers-command.js';
+import { inspectCommand } from './inspect-command.js';
+import { reportCommand } from './report-command.js';
+import { exportCommand } from './export-command.js';
+import { blobCommand } from './blob-command.js';
 
 /** Every CLI command, in the order `whaleflow --help` lists them. One file per command. */
-export const commandFactories: readonly CommandFactory[] = [compileCommand, checkCommand, graphCommand, initCommand, providersCommand, memoCommand];
+export const commandFactories: readonly CommandFactory[] = [compileCommand, checkCommand, graphCommand, initCommand, providersCommand, memoCommand, inspectCommand, reportCommand, exportCommand, blobCommand];

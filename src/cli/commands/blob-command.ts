@@ -1,0 +1,21 @@
+import { Command } from 'commander';
+import { BlobNotFoundError, openProjectTrace } from '../../trace/index.js';
+import type { CliContext } from '../cli-context.js';
+
+export function blobCommand(context: CliContext): Command {
+  return new Command('blob')
+    .description('Print a stored blob (a large output, transcript or diff) by its SHA-256 hash')
+    .argument('<hash>', 'the hash `whaleflow inspect` shows (hex, optionally prefixed with "sha256:")')
+    .option('--db <file>', 'trace database (default: .whaleflow/whaleflow.db, or $WHALEFLOW_HOME)')
+    .action((hash: string, options: { db?: string }) => {
+      const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: true });
+      try {
+        const bare = hash.replace(/^sha256:/, '').toLowerCase();
+        const content = store.getBlob(bare);
+        if (!content) throw new BlobNotFoundError(bare);
+        context.stdout(content.toString('utf8'));
+      } finally {
+        store.close();
+      }
+    });
+}

@@ -1,0 +1,30 @@
+import { Command } from 'commander';
+import { renderNodeDetail, renderRunTree, resolveRunReference } from '../../runs/index.js';
+import { openProjectTrace } from '../../trace/index.js';
+import { WhaleflowError } from '../../util/index.js';
+import type { CliContext } from '../cli-context.js';
+
+export function inspectCommand(context: CliContext): Command {
+  return new Command('inspect')
+    .description('Show a recorded run as a tree (status, timings, tokens, cost, memo hits, outputs), or one node in detail')
+    .argument('<run>', 'run id, unique prefix of one, or "last"')
+    .argument('[node]', 'a node id: show that node in detail')
+    .option('--full', 'print whole outputs instead of truncating them')
+    .option('--db <file>', 'trace database (default: .whaleflow/whaleflow.db, or $WHALEFLOW_HOME)')
+    .addHelpText('after', '\nExamples:\n  $ whaleflow inspect last\n  $ whaleflow inspect 3f2a leaf-7 --full')
+    .action((reference: string, nodeId: string | undefined, options: { full?: boolean; db?: string }) => {
+      const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: true });
+      try {
+        const run = resolveRunReference(store, reference);
+        if (nodeId === undefined) {
+          context.stdout(renderRunTree(store, run, { outputWidth: options.full ? Number.MAX_SAFE_INTEGER : 80 }));
+          return;
+        }
+        const detail = renderNodeDetail(store, run, nodeId, { full: options.full });
+        if (detail === undefined) throw new WhaleflowError(`run ${run.runId} has no node "${nodeId}" (whaleflow inspect ${reference} lists them)`);
+        context.stdout(detail);
+      } finally {
+        store.close();
+      }
+    });
+}

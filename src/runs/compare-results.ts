@@ -1,0 +1,79 @@
+import type { NodeResult, WorkflowResult } from '../ir/index.js';
+
+/** Replay's verdict: identical, or the first place where the trees differ. */
+export interface ParityVerdict {
+  readonly identical: boolean;
+  /** Path of node ids to the first difference, e.g. `fan/leaf-3`, or `run` for run-level fields. */
+  readonly divergedAt?: string;
+  readonly detail?: string;
+}
+
+/** JSON with sorted keys, so field order never counts as a difference. */
+function stable(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item as Record<string, unknown>).sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0)))
+      : item,
+  );
+}
+
+function shorten(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+}
+
+const NODE_FIELDS = ['id', 'kind', 'status', 'output', 'input_hash', 'error', 'usage', 'memo_usage', 'details'] as const;
+
+/**
+ * Compares a replayed result tree with the recorded one, ignoring only the run id. Children
+ * are compared in declaration order, depth first; the first difference wins.
+ */
+export function compareResults(recorded: WorkflowResult, replayed: WorkflowResult): ParityVerdict {
+  // Identity first, then the nodes (a node-level difference is the useful one), then totals.
+  for (const field of ['workflow_id', 'spec_hash'] as const) {
+    const difference = compareField(field, recorded[field], replayed[field]);
+    if (difference) return { identical: false, divergedAt: 'run', detail: difference };
+  }
+  const nodes = compareLists(recorded.results, replayed.results, '');
+  if (nodes) return nodes;
+  for (const field of ['status', 'usage', 'memo_usage'] as const) {
+    const difference = compareField(field, recorded[field], replayed[field]);
+    if (difference) return { identical: false, divergedAt: 'run', detail: difference };
+  }
+  return { identical: true };
+}
+
+function compareField(field: string, recorded: unknown, replayed: unknown): string | undefined {
+  const left = stable(recorded ?? null);
+  const right = stable(replayed ?? null);
+  return left === right ? undefined : `${field} differs: recorded ${shorten(left)}, replayed ${shorten(right)}`;
+}
+
+function compareLists(recorded: readonly NodeResult[], replayed: readonly NodeResult[], path: string): ParityVerdict | undefined {
+  const count = Math.max(recorded.length, replayed.length);
+  for (let index = 0; index < count; index++) {
+    const left = recorded[index];
+    const right = replayed[index];
+    const here = `${path}${path ? '/' : ''}${left?.id ?? right?.id ?? `#${index}`}`;
+    if (!left) return { identical: false, divergedAt: here, detail: `the replay has an extra node "${right!.id}"` };
+    if (!right) return { identical: false, divergedAt: here, detail: `the replay lacks node "${left.id}"` };
+    const verdict = compareNodes(left, right, here);
+    if (verdict) return verdict;
+  }
+  return undefined;
+}
+
+function compareNodes(recorded: NodeResult, replayed: NodeResult, path: string): ParityVerdict | undefined {
+  for (const field of NODE_FIELDS) {
+    // Children first would point at a leaf; but a node's own id/kind/status must match to compare inside it.
+    if (field === 'usage' || field === 'memo_usage' || field === 'details') continue;
+    const difference = compareField(field, recorded[field], replayed[field]);
+    if (difference && (field === 'id' || field === 'kind')) return { identical: false, divergedAt: path, detail: difference };
+  }
+  const inside = compareLists(recorded.children ?? [], replayed.children ?? [], path);
+  if (inside) return inside;
+  for (const field of NODE_FIELDS) {
+    const difference = compareField(field, recorded[field], replayed[field]);
+    if (difference) return { identical: false, divergedAt: path, detail: difference };
+  }
+  return undefined;
+}

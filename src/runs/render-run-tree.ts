@@ -1,0 +1,143 @@
+import type { RunStatus } from '../ir/index.js';
+import { assertNever, sha256Hex } from '../util/index.js';
+import type { LeafRunView, NodeRunView, RunSummary, TraceStore } from '../trace/index.js';
+import { formatCost, formatDuration, formatTimestamp, formatTokens, truncateOutput } from './format-run-facts.js';
+
+export function statusMark(status: RunStatus): string {
+  switch (status) {
+    case 'succeeded':
+      return '✓';
+    case 'failed':
+      return '✗';
+    case 'cancelled':
+      return '⊘';
+    case 'budget_exceeded':
+      return '$';
+    case 'replay_diverged':
+      return '≠';
+    case 'running':
+      return '…';
+    case 'pending':
+      return '·';
+    default:
+      return assertNever(status, 'run status');
+  }
+}
+
+/** The header lines every view of a run starts with. */
+export function renderRunHeader(run: RunSummary): string[] {
+  const took = formatDuration(run.startedAt, run.finishedAt);
+  const lines = [
+    `run ${run.runId}  ${run.label ? `"${run.label}"  ` : ''}${run.status} (${run.mode}${run.parentRunId ? ` of ${run.parentRunId}` : ''})`,
+    `started ${formatTimestamp(run.startedAt)}${took ? `, took ${took}` : run.finishedAt === null ? ', not finished (running or interrupted)' : ''}`,
+    `spec ${run.specHash}${run.sourceFile ? `  from ${run.sourceFile}` : ''}`,
+  ];
+  if (run.usage) lines.push(`usage ${formatTokens(run.usage)}  ${formatCost(run.usage.cost_microusd)}`);
+  return lines;
+}
+
+export interface TreeOptions {
+  /** Characters of output shown per node; default 80. */
+  readonly outputWidth?: number;
+}
+
+/** The node tree of a run: status, timing, tokens, cost, memo hits and a glimpse of each output. */
+export function renderRunTree(store: TraceStore, run: RunSummary, options: TreeOptions = {}): string {
+  const nodes = store.nodeRuns(run.runId);
+  const leaves = new Map(store.leafRuns(run.runId).map((leaf) => [`${leaf.nodeId}\u0000${leaf.iteration}`, leaf]));
+  const children = new Map<string | null, NodeRunView[]>();
+  for (const node of nodes) {
+    const siblings = children.get(node.parentId) ?? [];
+    siblings.push(node);
+    children.set(node.parentId, siblings);
+  }
+  const lines = [...renderRunHeader(run), ...renderLeafCounts(nodes), ''];
+  const known = new Set(nodes.map((node) => node.nodeId));
+  const roots = nodes.filter((node) => node.parentId === null || !known.has(node.parentId));
+  const visit = (node: NodeRunView, depth: number): void => {
+    lines.push(`${'  '.repeat(depth)}${nodeLine(node, leaves.get(`${node.nodeId}\u0000${node.iteration}`), options.outputWidth ?? 80)}`);
+    for (const child of children.get(node.nodeId) ?? []) if (child !== node) visit(child, depth + 1);
+  };
+  const seen = new Set<NodeRunView>();
+  for (const root of roots) {
+    if (seen.has(root)) continue;
+    seen.add(root);
+    visit(root, 0);
+  }
+  lines.push('', `(whaleflow inspect ${run.runId.slice(0, 12)} NODE shows one node; add --full for whole outputs)`);
+  return `${lines.join('\n')}\n`;
+}
+
+function renderLeafCounts(nodes: readonly NodeRunView[]): string[] {
+  const leaves = nodes.filter((node) => node.kind === 'leaf');
+  if (leaves.length === 0) return [];
+  const byStatus = new Map<string, number>();
+  for (const leaf of leaves) byStatus.set(leaf.status, (byStatus.get(leaf.status) ?? 0) + 1);
+  const hits = nodes.reduce((sum, node) => sum + (node.kind === 'leaf' ? (node.memoUsage?.armh_hits ?? 0) : 0), 0);
+  return [`leaves ${leaves.length} (${[...byStatus].map(([status, count]) => `${count} ${status}`).join(', ')}), memo hits ${hits}`];
+}
+
+function nodeLine(node: NodeRunView, leaf: LeafRunView | undefined, outputWidth: number): string {
+  const parts = [`${statusMark(node.status)} ${node.nodeId}${node.iteration > 0 ? `#${node.iteration}` : ''} (${node.kind})`];
+  const duration = formatDuration(node.startedAt, node.finishedAt);
+  if (duration) parts.push(duration);
+  if (node.usage && (node.usage.input_tokens > 0 || node.usage.output_tokens > 0)) parts.push(formatTokens(node.usage), formatCost(node.usage.cost_microusd));
+  if ((node.memoUsage?.armh_hits ?? 0) > 0) parts.push(`memo ${node.memoUsage!.armh_hits} hit${node.memoUsage!.armh_hits === 1 ? '' : 's'}`);
+  if (leaf?.effectSource === 'trace') parts.push('[from trace]');
+  if (node.status !== 'succeeded' && node.error) parts.push(`error: ${truncateOutput(node.error, 60)}`);
+  if (node.output) parts.push(`→ "${truncateOutput(node.output, outputWidth)}"`);
+  return parts.join('  ');
+}
+
+export interface NodeDetailOptions {
+  readonly full?: boolean;
+  /** Characters of output shown without --full; default 2000. */
+  readonly outputLimit?: number;
+}
+
+/** Everything about one node of a run (every iteration), with its output whole or truncated. */
+export function renderNodeDetail(store: TraceStore, run: RunSummary, nodeId: string, options: NodeDetailOptions = {}): string | undefined {
+  const views = store.nodeRuns(run.runId).filter((node) => node.nodeId === nodeId);
+  if (views.length === 0) return undefined;
+  const leaves = store.leafRuns(run.runId).filter((leaf) => leaf.nodeId === nodeId);
+  const decisions = store
+    .events(run.runId)
+    .map((stored) => stored.event)
+    .filter((event) => event.type === 'decision' && event.nodeId === nodeId);
+  const lines: string[] = [];
+  for (const view of views) {
+    const leaf = leaves.find((candidate) => candidate.iteration === view.iteration);
+    lines.push(`${statusMark(view.status)} ${view.nodeId} (${view.kind})${view.iteration > 0 ? ` iteration ${view.iteration}` : ''}  ${view.status}`);
+    if (view.parentId) lines.push(`  parent     ${view.parentId}`);
+    if (view.role) lines.push(`  role       ${view.role}`);
+    const duration = formatDuration(view.startedAt, view.finishedAt);
+    if (duration) lines.push(`  duration   ${duration}`);
+    if (view.usage) lines.push(`  usage      ${formatTokens(view.usage)}  ${formatCost(view.usage.cost_microusd)}`);
+    if (view.memoUsage) lines.push(`  memo       ${view.memoUsage.armh_hits} hits, ${view.memoUsage.armh_misses} misses, provider cache ${view.memoUsage.provider_prompt_cache_hits} hits`);
+    if (leaf?.inputHash) lines.push(`  input hash ${leaf.inputHash}${leaf.effectSource ? `  (${leaf.effectSource})` : ''}`);
+    if (view.error) lines.push(`  error      ${view.error}`);
+    if (view.details) lines.push(`  details    ${JSON.stringify(view.details)}`);
+    lines.push(...renderOutput(store, view.output, options));
+  }
+  for (const decision of decisions) {
+    if (decision.type !== 'decision') continue;
+    lines.push(`  decision   ${decision.decision} = ${JSON.stringify(decision.value)}  (${decision.reason})`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function renderOutput(store: TraceStore, output: string | null, options: NodeDetailOptions): string[] {
+  if (output === null) return ['  output     (none)'];
+  const limit = options.outputLimit ?? 2000;
+  if (options.full || output.length <= limit) return ['  output', indent(output)];
+  const hash = sha256Hex(output);
+  const blobHint = store.getBlob(hash) ? `; or whaleflow blob ${hash}` : '';
+  return ['  output', indent(output.slice(0, limit)), `  … ${output.length - limit} more characters (${output.length} in all): add --full${blobHint}`];
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
+}
