@@ -34,7 +34,7 @@ describe('bad input never crashes', () => {
 
   it('duplicate keys in JSON and YAML', async () => {
     await expectDiagnostic(file('dup.json', '{"goal": "g", "goal": "h"}'), /dup\.json:1:15: duplicate key "goal"/);
-    await expectDiagnostic(file('dup.yaml', 'goal: g\ngoal: h\n'), /dup\.yaml:2:1: Map keys must be unique/);
+    await expectDiagnostic(file('dup.yaml', 'goal: g\ngoal: h\n'), /dup\.yaml:2:1: duplicated mapping key/);
   });
 
   it('wrong types', async () => {

@@ -4,9 +4,10 @@ import { compileWorkflowFile } from '../../authoring/index.js';
 import { leafInputHash, listNodes, specHash, toCanonicalJson, WorkflowSpecSchema } from '../../ir/index.js';
 import { formatDiagnostic } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
+import { addLaunchShapeOptions, launchShapeFrom } from '../options/launch-shape-options.js';
 
 export function compileCommand(context: CliContext): Command {
-  return new Command('compile')
+  return addLaunchShapeOptions(new Command('compile')
     .description('Compile a workflow (.star, .yaml, .json, .workflow.js/.ts) to canonical IR')
     .argument('<file>', 'workflow file')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'yaml']).default('json'))
@@ -14,9 +15,9 @@ export function compileCommand(context: CliContext): Command {
     .addHelpText(
       'after',
       '\nExamples:\n  $ whaleflow compile workflows/rlm_cache_change.star\n  $ whaleflow compile review.yaml --format yaml\n  $ whaleflow compile review.json --hashes',
-    )
-    .action(async (file: string, options: { format: 'json' | 'yaml'; hashes?: boolean }) => {
-      const compiled = await compileWorkflowFile(file);
+    ))
+    .action(async (file: string, options: { format: 'json' | 'yaml'; hashes?: boolean; maxAgents?: number; maxDepth?: number }) => {
+      const compiled = await compileWorkflowFile(file, launchShapeFrom(options));
       for (const warning of compiled.warnings) context.stderr(`${formatDiagnostic(warning)}\n`);
       const { spec } = compiled;
       if (options.hashes) {
