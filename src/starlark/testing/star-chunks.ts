@@ -14,6 +14,8 @@ export interface StarChunk {
   readonly source: string;
   /** The expected error pattern, when the chunk must fail. */
   readonly expectedError: string | undefined;
+  /** The 1-based file line of the `###` expectation, when it follows code on that line. */
+  readonly expectedLine: number | undefined;
 }
 
 /** Which `### prefix: pattern` expectations apply; unprefixed ones always do. */
@@ -30,12 +32,15 @@ export function splitChunks(text: string, dialect: ExpectationDialect = 'java'):
   const flush = (end: number): void => {
     const chunkLines = lines.slice(start, end);
     let expectedError: string | undefined;
-    for (const line of chunkLines) {
+    let expectedLine: number | undefined;
+    chunkLines.forEach((line, offset) => {
       const match = /###\s*(?:(go|java|rust):)?\s*(.*)$/.exec(line);
-      if (!match) continue;
-      if (match[1] === undefined || match[1] === dialect) expectedError = match[2].trim();
-    }
-    chunks.push({ line: start + 1, source: '\n'.repeat(start) + chunkLines.join('\n'), expectedError });
+      if (!match || (match[1] !== undefined && match[1] !== dialect)) return;
+      expectedError = match[2].trim();
+      // A `###` alone on its line (typical for go:/java: variants) names no particular line.
+      expectedLine = line.slice(0, match.index).trim() === '' ? undefined : start + offset + 1;
+    });
+    chunks.push({ line: start + 1, source: '\n'.repeat(start) + chunkLines.join('\n'), expectedError, expectedLine });
   };
   lines.forEach((line, index) => {
     if (line.replace(/\r$/, '') === '---') {
@@ -81,6 +86,33 @@ export const assertionBuiltins: Readonly<Record<string, Value>> = {
   }),
 };
 
+/**
+ * The lines an expectation may sit on: the error's own line, the top-level statement that led
+ * to it (a `### ` comment usually follows the call), and for static errors every diagnostic.
+ * A `###` on the last line of a multi-line statement also counts.
+ */
+function errorLines(error: StarlarkError, source: string): number[] {
+  const lines = [error.position!.line, ...error.diagnostics.map((diagnostic) => diagnostic.position?.line ?? 0)];
+  const outermost = error.callStack[0]?.position.line ?? error.position!.line;
+  return [...lines, ...statementLines(source.split('\n'), outermost)];
+}
+
+/** The lines a statement starting on `first` spans, by bracket balance (strings are ignored roughly). */
+function statementLines(lines: readonly string[], first: number): number[] {
+  const spanned = [first];
+  let depth = 0;
+  for (let line = first; line <= lines.length; line++) {
+    const code = lines[line - 1].replace(/(["'])(?:\\.|(?!\1).)*\1/g, '').replace(/#.*$/, '');
+    for (const character of code) {
+      if ('([{'.includes(character)) depth++;
+      else if (')]}'.includes(character)) depth--;
+    }
+    if (line > first) spanned.push(line);
+    if (depth <= 0) break;
+  }
+  return spanned;
+}
+
 /** The outcome of running a chunk against its expectation. */
 export type ChunkOutcome = { readonly ok: true } | { readonly ok: false; readonly problem: string };
 
@@ -92,6 +124,9 @@ export function runChunk(filename: string, chunk: StarChunk, maxSteps = 1_000_00
     if (!(error instanceof StarlarkError)) return { ok: false, problem: `non-Starlark error: ${String((error as Error)?.stack ?? error)}` };
     if (chunk.expectedError === undefined) return { ok: false, problem: `unexpected error: ${error.message}` };
     if (!error.position) return { ok: false, problem: `error without position: ${error.message}` };
+    if (chunk.expectedLine !== undefined && !errorLines(error, chunk.source).includes(chunk.expectedLine)) {
+      return { ok: false, problem: `error ${JSON.stringify(error.message)} is not on line ${chunk.expectedLine} of the ### expectation` };
+    }
     if (matchesPattern(error.message, chunk.expectedError)) return { ok: true };
     return { ok: false, problem: `error ${JSON.stringify(error.message)} does not match ${JSON.stringify(chunk.expectedError)}` };
   }

@@ -1,0 +1,52 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, test } from 'vitest';
+import { conformanceSkips } from './testing/conformance-skips.js';
+import { runChunk, splitChunks } from './testing/star-chunks.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const suiteRoot = path.resolve(repoRoot, '../shared/conformance/starlark-test-suite');
+
+function suiteFiles(): string[] {
+  return ['go', 'java', 'rust'].flatMap((folder) =>
+    readdirSync(path.join(suiteRoot, folder))
+      .filter((name) => name.endsWith('.star'))
+      .sort()
+      .map((name) => `${folder}/${name}`),
+  );
+}
+
+const skipReasons = new Map(conformanceSkips.map((skip) => [skip.chunk, skip.reason]));
+const usedSkips = new Set<string>();
+const counts = { passed: 0, skipped: 0, failed: 0 };
+
+describe('Starlark conformance suite (bazelbuild/starlark test_suite)', () => {
+  for (const file of suiteFiles()) {
+    const chunks = splitChunks(readFileSync(path.join(suiteRoot, file), 'utf8'), 'java');
+    for (const chunk of chunks) {
+      const name = `${file}:${chunk.line}`;
+      const skipReason = skipReasons.get(name);
+      if (skipReason) {
+        usedSkips.add(name);
+        counts.skipped++;
+        test.skip(`${name} — skipped: ${skipReason}`, () => {});
+        continue;
+      }
+      test(name, () => {
+        const outcome = runChunk(file, chunk);
+        if (outcome.ok) counts.passed++;
+        else counts.failed++;
+        expect(outcome.ok ? 'ok' : outcome.problem).toBe('ok');
+      });
+    }
+  }
+
+  test('every listed skip matches a chunk of the suite', () => {
+    expect(conformanceSkips.map((skip) => skip.chunk).filter((chunk) => !usedSkips.has(chunk))).toEqual([]);
+  });
+
+  afterAll(() => {
+    console.log(`starlark conformance: ${counts.passed} passed, ${counts.skipped} skipped, ${counts.failed} failed`);
+  });
+});
