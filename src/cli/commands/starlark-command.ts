@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { execFile, StarlarkError } from '../../starlark/index.js';
+import { formatDiagnostic } from '../../util/index.js';
+import type { CliContext } from '../cli-context.js';
+import { ExitCode } from '../exit-codes.js';
+
+interface StarlarkOptions {
+  readonly maxSteps?: number;
+  readonly traceback?: boolean;
+}
+
+function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return value;
+}
+
+/**
+ * `whaleflow starlark FILE`: runs a plain Starlark program (no workflow builtins). `print`
+ * goes to stdout; any error is one `file:line:col: message` line on stderr and exit status 1.
+ */
+export function starlarkCommand(context: CliContext): Command {
+  return new Command('starlark')
+    .description('Run a Starlark program: print() writes to stdout, errors print as file:line:col: message (exit 1)')
+    .argument('<file>', 'the .star file to execute')
+    .option('--max-steps <n>', 'step budget (statements, loop iterations and calls) before the run is stopped', positiveInteger)
+    .option('--traceback', 'after a runtime error, also print the Starlark call stack')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ echo \'print([x * x for x in range(4)])\' > squares.star\n  $ whaleflow starlark squares.star\n  [0, 1, 4, 9]\n\nExit status: 0 success, 1 any error (including a missing file), 2 usage error.',
+    )
+    .action(async (file: string, options: StarlarkOptions) => {
+      let source: string;
+      try {
+        source = await readFile(path.resolve(context.cwd, file), 'utf8');
+      } catch (error) {
+        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+        context.stderr(`${file}: cannot read file: ${reason}\n`);
+        context.exitCode = ExitCode.failure;
+        return;
+      }
+      try {
+        execFile({ filename: file, source, maxSteps: options.maxSteps, print: (message) => context.stdout(`${message}\n`) });
+        context.exitCode = ExitCode.ok;
+      } catch (error) {
+        if (!(error instanceof StarlarkError)) throw error;
+        context.stderr(`${describeError(error, options.traceback === true)}\n`);
+        context.exitCode = ExitCode.failure;
+      }
+    });
+}
+
+function describeError(error: StarlarkError, traceback: boolean): string {
+  if (error.diagnostics.length > 1) return error.diagnostics.map((diagnostic) => formatDiagnostic(diagnostic)).join('\n');
+  return traceback ? error.formatWithStack() : error.message;
+}
