@@ -1,0 +1,69 @@
+import { emptyMemoUsage, emptyUsage, type MemoUsage, type Usage } from '../../ir/index.js';
+import type { EffectKind, EffectResult, GatewayRequest } from '../contracts/index.js';
+import { providerOf, type NodeContext } from '../run/run-context.js';
+import { decisionKey } from './decision-key.js';
+import { performEffect, raceAbort } from './perform-effect.js';
+
+export interface GatewayCallOutcome {
+  readonly result: EffectResult;
+  readonly key: string;
+}
+
+/**
+ * One engine model call (reduce, judge, planner) as an effect: keyed by node, iteration and the
+ * request, bounded by the provider's limit, charged to the node's budgets. `parse` turns the
+ * text into structured data; a parse error makes the effect a failure (never a guess).
+ */
+export async function callGateway(
+  context: NodeContext,
+  kind: EffectKind,
+  request: GatewayRequest,
+  parse?: (text: string) => unknown,
+): Promise<GatewayCallOutcome> {
+  const { run } = context;
+  const key = decisionKey(request.nodeId, context.iteration, { kind, request });
+  const outcome = await performEffect(context, { kind, key, nodeId: request.nodeId, input: request }, async (signal) => {
+    const slots = run.providerSlotsFor(providerOf(request.modelPolicy ?? context.modelPolicy));
+    const waiting = slots?.acquire(signal);
+    if (waiting) await waiting;
+    try {
+      const response = await raceAbort(run.settings.gateway.complete(request, signal), signal);
+      return parsedResult(response.text, response.usage, response.memo_usage, parse);
+    } finally {
+      slots?.release();
+    }
+  });
+  const usage = outcome.result.usage;
+  context.budget.charge({ tokens: usage.input_tokens + usage.output_tokens, costMicrousd: usage.cost_microusd, steps: 1 });
+  return { result: outcome.result, key };
+}
+
+function parsedResult(text: string, usage: Usage, memoUsage: MemoUsage, parse?: (text: string) => unknown): EffectResult {
+  if (!parse) return { status: 'succeeded', output: text, usage, memo_usage: memoUsage };
+  try {
+    return { status: 'succeeded', output: text, data: parse(text), usage, memo_usage: memoUsage };
+  } catch (error) {
+    return { status: 'failed', output: text, usage, memo_usage: memoUsage, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** An effect the engine computes itself (a tests_pass decision, a selection by tests): recorded, costs nothing. */
+export async function performComputed(
+  context: NodeContext,
+  kind: EffectKind,
+  nodeId: string,
+  input: unknown,
+  compute: () => unknown,
+  /** What identifies the question when `input` holds timing-dependent facts (defaults to the input). */
+  keyInput: unknown = input,
+): Promise<GatewayCallOutcome> {
+  const key = decisionKey(nodeId, context.iteration, { kind, input: keyInput });
+  const outcome = await performEffect(context, { kind, key, nodeId, input }, async () => ({
+    status: 'succeeded',
+    output: null,
+    data: compute(),
+    usage: emptyUsage(),
+    memo_usage: emptyMemoUsage(),
+  }));
+  return { result: outcome.result, key };
+}

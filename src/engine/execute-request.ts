@@ -1,0 +1,37 @@
+import type { ValidationOptions, WorkflowSpec } from '../ir/index.js';
+import type { EffectBoundary, EngineEnvironment, LeafRunner, ModelGateway, RunEventSink } from './contracts/index.js';
+import type { PermissionGrant } from './permissions/index.js';
+
+export interface ExecutionLimits {
+  /** Leaves running at once across the whole run (default 16). */
+  readonly maxConcurrentLeaves?: number;
+  /** Leaves and engine model calls running at once per provider name (`model_policy.provider`, else "default"). */
+  readonly perProvider?: Readonly<Record<string, number>>;
+  /**
+   * A leaf that reports no activity (context.activity / spend) for this long is stopped and
+   * fails with a no_progress reason (default 300,000 ms; 0 disables the watchdog).
+   */
+  readonly leafIdleTimeoutMs?: number;
+}
+
+export interface ExecuteRequest {
+  readonly spec: WorkflowSpec;
+  readonly runId: string;
+  readonly label?: string;
+  readonly sink: RunEventSink;
+  /** Where effects are performed or served (default liveBoundary). */
+  readonly boundary?: EffectBoundary;
+  readonly leafRunner: LeafRunner;
+  readonly gateway: ModelGateway;
+  readonly environment: EngineEnvironment;
+  readonly limits?: ExecutionLimits;
+  /** The user's permission ceiling (default DEFAULT_PERMISSION_GRANT). */
+  readonly grant?: PermissionGrant;
+  /** Aborting it cancels the run (reason: the signal's CancelReason, else a user cancel). */
+  readonly signal?: AbortSignal;
+  readonly mode?: 'live' | 'replay' | 'resume';
+  readonly parentRunId?: string;
+  readonly sourceFile?: string;
+  /** Options of the validation gate the spec passes before it runs (e.g. a higher maxAgents). */
+  readonly validation?: ValidationOptions;
+}

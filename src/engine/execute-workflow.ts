@@ -1,0 +1,115 @@
+import {
+  aggregateStatus,
+  specHash,
+  toCanonicalJson,
+  validateSpec,
+  type NodeResult,
+  type RunStatus,
+  type WorkflowResult,
+} from '../ir/index.js';
+import { hasErrors, InvalidInputError } from '../util/index.js';
+import { BudgetTracker } from './budget/budget-tracker.js';
+import { liveBoundary, type CancelReason } from './contracts/index.js';
+import { ENGINE_VERSION } from './engine-version.js';
+import type { ExecuteRequest } from './execute-request.js';
+import { contributedStatus, sumUsage } from './nodes/node-result.js';
+import { runChildrenInOrder } from './nodes/run-children.js';
+import { DEFAULT_PERMISSION_GRANT, inheritPermissions, preflightPermissions, PermissionRefusedError, ROOT_PERMISSIONS } from './permissions/index.js';
+import { CancelScope, statusForCancel, toCancelReason } from './run/cancel-scope.js';
+import { ResultRegistry } from './run/result-registry.js';
+import { RunContext, type NodeContext } from './run/run-context.js';
+import { SpecIndex } from './run/spec-index.js';
+import { watchProgress } from './run/watch-progress.js';
+
+export const DEFAULT_MAX_CONCURRENT_LEAVES = 16;
+export const DEFAULT_LEAF_IDLE_TIMEOUT_MS = 300_000;
+
+/**
+ * Runs a workflow to completion and returns its result; emits run_started … run_finished.
+ * Before anything starts, the spec passes the validation gate (InvalidInputError) and the
+ * permission pre-flight (PermissionRefusedError, naming the nodes); neither emits events.
+ * It resolves only after every node has settled: nothing is left running.
+ */
+export async function executeWorkflow(request: ExecuteRequest): Promise<WorkflowResult> {
+  const { spec, environment } = request;
+  const diagnostics = validateSpec(spec, request.validation ?? {});
+  if (hasErrors(diagnostics)) throw new InvalidInputError(diagnostics, 'the workflow does not pass validation');
+  const grant = request.grant ?? DEFAULT_PERMISSION_GRANT;
+  const preflight = preflightPermissions(spec, grant);
+  if (preflight.refusals.length > 0) throw new PermissionRefusedError(preflight.refusals);
+
+  const canonical = toCanonicalJson(spec);
+  const hash = specHash(spec);
+  const run = new RunContext({
+    spec,
+    runId: request.runId,
+    sink: request.sink,
+    boundary: request.boundary ?? liveBoundary,
+    leafRunner: request.leafRunner,
+    gateway: request.gateway,
+    environment,
+    grant,
+    maxConcurrentLeaves: request.limits?.maxConcurrentLeaves ?? DEFAULT_MAX_CONCURRENT_LEAVES,
+    perProvider: request.limits?.perProvider ?? {},
+    leafIdleTimeoutMs: request.limits?.leafIdleTimeoutMs ?? DEFAULT_LEAF_IDLE_TIMEOUT_MS,
+    registry: new ResultRegistry(),
+    index: new SpecIndex(spec),
+  });
+  run.emit({
+    type: 'run_started',
+    specHash: hash,
+    spec: canonical,
+    engineVersion: ENGINE_VERSION,
+    label: request.label ?? spec.id ?? spec.goal,
+    mode: request.mode ?? 'live',
+    ...(request.parentRunId !== undefined ? { parentRunId: request.parentRunId } : {}),
+    ...(request.sourceFile !== undefined ? { sourceFile: request.sourceFile } : {}),
+  });
+
+  const root = new CancelScope();
+  const detachCaller = linkCallerSignal(request.signal, (reason) => run.cancelNode(root, null, reason));
+  const budget = new BudgetTracker(spec.id ?? 'workflow', spec.budget, undefined, root, environment, run.announcer(null));
+  const watchdogStop = new AbortController();
+  const watchdog = run.settings.leafIdleTimeoutMs > 0 ? watchProgress(run, run.settings.leafIdleTimeoutMs, watchdogStop.signal) : Promise.resolve();
+  const context: NodeContext = {
+    run,
+    parentId: null,
+    iteration: 0,
+    scope: root,
+    budget,
+    permissions: inheritPermissions(ROOT_PERMISSIONS, spec.permissions),
+    modelPolicy: spec.model_policy,
+  };
+  let results: NodeResult[];
+  try {
+    results = await runChildrenInOrder(spec.nodes, context);
+  } finally {
+    watchdogStop.abort();
+    await watchdog;
+    budget.close();
+    detachCaller();
+  }
+  const status = runStatus(results, root.reason);
+  const { usage, memoUsage } = sumUsage(results);
+  const result: WorkflowResult = { run_id: request.runId, workflow_id: spec.id, spec_hash: hash, status, results, usage, memo_usage: memoUsage };
+  run.emit({ type: 'run_finished', status, usage, memoUsage, result });
+  return result;
+}
+
+/** cancelled > budget_exceeded > replay_diverged > failed > succeeded, over every node and the run's own cancel. */
+function runStatus(results: readonly NodeResult[], cancel: CancelReason | undefined): RunStatus {
+  const statuses = results.map(contributedStatus);
+  if (cancel) statuses.push(statusForCancel(cancel));
+  return aggregateStatus(statuses);
+}
+
+function linkCallerSignal(signal: AbortSignal | undefined, cancel: (reason: CancelReason) => void): () => void {
+  if (!signal) return () => undefined;
+  if (signal.aborted) {
+    cancel(toCancelReason(signal.reason));
+    return () => undefined;
+  }
+  const onAbort = (): void => cancel(toCancelReason(signal.reason));
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => signal.removeEventListener('abort', onAbort);
+}

@@ -1,0 +1,26 @@
+// The executor: runs a validated WorkflowSpec with real, bounded concurrency; every
+// nondeterministic step goes through the effect boundary; budgets and cancels are one signal tree.
+export * from './contracts/index.js';
+export { executeWorkflow, DEFAULT_MAX_CONCURRENT_LEAVES, DEFAULT_LEAF_IDLE_TIMEOUT_MS } from './execute-workflow.js';
+export type { ExecuteRequest, ExecutionLimits } from './execute-request.js';
+export { systemEnvironment } from './system-environment.js';
+export { ENGINE_VERSION } from './engine-version.js';
+export { MemoryEventSink, FanOutEventSink } from './memory-event-sink.js';
+export { estimateRun, type EstimatePricing, type RunEstimate } from './budget/index.js';
+export {
+  DEFAULT_PERMISSION_GRANT,
+  grantFromFlags,
+  preflightPermissions,
+  planLeafPermissions,
+  PermissionRefusedError,
+  type PermissionGrant,
+  type GrantFlags,
+  type PermissionPreflight,
+  type PermissionRefusal,
+} from './permissions/index.js';
+export { FifoSemaphore } from './scheduling/fifo-semaphore.js';
+export { decisionKey } from './effects/decision-key.js';
+export { JUDGE_SYSTEM } from './nodes/decide-condition.js';
+export { PLANNER_SYSTEM } from './nodes/run-expand.js';
+export { TOURNAMENT_JUDGE_SYSTEM } from './nodes/run-tournament.js';
+export { VirtualEnvironment } from './testing/virtual-environment.js';

@@ -1,0 +1,101 @@
+import {
+  addMemoUsage,
+  addUsage,
+  aggregateStatus,
+  emptyMemoUsage,
+  emptyUsage,
+  type MemoUsage,
+  type NodeResult,
+  type NodeSpec,
+  type RunStatus,
+  type Usage,
+} from '../../ir/index.js';
+import type { CancelReason } from '../contracts/index.js';
+import { describeCancel, statusForCancel } from '../run/cancel-scope.js';
+
+export interface ResultFields {
+  readonly output?: string | null;
+  readonly usage?: Usage;
+  readonly memoUsage?: MemoUsage;
+  readonly error?: string;
+  readonly inputHash?: string;
+  readonly children?: readonly NodeResult[];
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export function nodeResult(node: NodeSpec, status: RunStatus, fields: ResultFields = {}): NodeResult {
+  return {
+    id: node.spec.id,
+    kind: node.kind,
+    status,
+    output: fields.output ?? null,
+    usage: fields.usage ?? emptyUsage(),
+    memo_usage: fields.memoUsage ?? emptyMemoUsage(),
+    ...(fields.inputHash !== undefined ? { input_hash: fields.inputHash } : {}),
+    ...(fields.error !== undefined ? { error: fields.error } : {}),
+    ...(fields.children !== undefined ? { children: fields.children } : {}),
+    ...(fields.details !== undefined ? { details: fields.details } : {}),
+  };
+}
+
+/** A node stopped by a cancel or an exhausted budget, keeping whatever it had already spent. */
+export function cancelledResult(node: NodeSpec, reason: CancelReason, fields: ResultFields = {}): NodeResult {
+  return nodeResult(node, statusForCancel(reason), {
+    ...fields,
+    error: fields.error ?? describeCancel(reason),
+    details: { ...fields.details, cancel_reason: reason },
+  });
+}
+
+export function failedResult(node: NodeSpec, error: string, fields: ResultFields = {}): NodeResult {
+  return nodeResult(node, 'failed', { ...fields, error });
+}
+
+/**
+ * The status a result contributes to its container. A tournament loser was cancelled on
+ * purpose — speculative work that lost — so it does not make its container look cancelled.
+ */
+export function contributedStatus(result: NodeResult): RunStatus {
+  const reason = result.details?.cancel_reason as CancelReason | undefined;
+  return reason?.type === 'tournament_loser' ? 'succeeded' : result.status;
+}
+
+export function sumUsage(results: readonly NodeResult[]): { usage: Usage; memoUsage: MemoUsage } {
+  let usage = emptyUsage();
+  let memoUsage = emptyMemoUsage();
+  for (const result of results) {
+    usage = addUsage(usage, result.usage);
+    memoUsage = addMemoUsage(memoUsage, result.memo_usage);
+  }
+  return { usage, memoUsage };
+}
+
+/**
+ * A container's result: its status aggregates every child (each already aggregating its own
+ * descendants) plus the container's own outcome, its usage sums theirs plus its own calls.
+ */
+export function containerResult(
+  node: NodeSpec,
+  children: readonly NodeResult[],
+  own: { status?: RunStatus; usage?: Usage; memoUsage?: MemoUsage; output?: string | null; error?: string; details?: Readonly<Record<string, unknown>> } = {},
+): NodeResult {
+  const statuses = children.map(contributedStatus);
+  if (own.status) statuses.push(own.status);
+  const total = sumUsage(children);
+  const usage = own.usage ? addUsage(total.usage, own.usage) : total.usage;
+  const memoUsage = own.memoUsage ? addMemoUsage(total.memoUsage, own.memoUsage) : total.memoUsage;
+  const status = aggregateStatus(statuses);
+  const firstError = own.error ?? (status === 'succeeded' ? undefined : children.find((child) => child.error !== undefined && contributedStatus(child) !== 'succeeded')?.error);
+  return nodeResult(node, status, {
+    output: own.output ?? null,
+    usage,
+    memoUsage,
+    children,
+    ...(firstError !== undefined ? { error: firstError } : {}),
+    ...(own.details !== undefined ? { details: own.details } : {}),
+  });
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,182 @@
+import { leafInputHash, type LeafSpec, type NodeOfKind, type NodeResult } from '../../ir/index.js';
+import { BudgetTracker } from '../budget/budget-tracker.js';
+import { hasBudget } from '../budget/has-budget.js';
+import { DeterminismViolation, type EffectResult, type EffectivePermissions, type LeafRunContext } from '../contracts/index.js';
+import { performEffect, raceAbort } from '../effects/perform-effect.js';
+import { planLeafPermissions } from '../permissions/index.js';
+import { toCancelReason } from '../run/cancel-scope.js';
+import { mergeModelPolicy, providerOf, type NodeContext, type RunningLeaf } from '../run/run-context.js';
+import { leafRole } from './leaf-role.js';
+import { scoreOf, testOutcomeOf } from './leaf-outcome.js';
+import { cancelledResult, errorMessage, failedResult, nodeResult } from './node-result.js';
+import { resolveReferences } from './resolve-references.js';
+
+/** Attempts after a failure the runner marked retryable (a provider 429/5xx), each its own effect. */
+const MAX_RETRIES = 2;
+const NO_INPUTS: Readonly<Record<string, string | null>> = Object.freeze({});
+
+/**
+ * A leaf: wait for the outputs it depends on, take a global slot and a provider slot, run it
+ * through the effect boundary keyed by its input hash, charge its usage to every budget level
+ * above it, and judge the outcome (a test leaf passes only with the expected exit code).
+ */
+export async function runLeaf(node: NodeOfKind<'leaf'>, context: NodeContext): Promise<NodeResult> {
+  const leaf = node.spec;
+  const { scope } = context;
+  if (scope.reason) return cancelledResult(node, scope.reason);
+  let resolved = NO_INPUTS;
+  if (leaf.depends_on_results.length > 0) {
+    const references = await resolveReferences(context, leaf.id, leaf.depends_on_results, 'depends_on_results');
+    if (references.problems.length > 0) return failedResult(node, references.problems.join('; '));
+    resolved = Object.fromEntries(leaf.depends_on_results.map((id) => [id, references.results.get(id)?.output ?? null]));
+    if (scope.reason) return cancelledResult(node, scope.reason);
+  }
+  const plan = planLeafPermissions(leaf, context.permissions, context.run.settings.grant);
+  if (plan.refusals.length > 0) return failedResult(node, `permission refused: ${plan.refusals.map((refusal) => refusal.message).join('; ')}`);
+  const budget = hasBudget(leaf.budget) ? new BudgetTracker(leaf.id, leaf.budget, context.budget, scope, context.run.environment, context.run.announcer(leaf.id)) : context.budget;
+  try {
+    if (!budget.reserveLeaf()) return cancelledResult(node, scope.reason ?? { type: 'shutdown' });
+    return await runAdmitted(node, { ...context, budget }, resolved, plan.permissions);
+  } finally {
+    if (budget !== context.budget) budget.close();
+  }
+}
+
+/** Waits for the global and provider slots (leaving the queue if cancelled), then runs the leaf. */
+async function runAdmitted(
+  node: NodeOfKind<'leaf'>,
+  context: NodeContext,
+  resolved: Readonly<Record<string, string | null>>,
+  permissions: EffectivePermissions,
+): Promise<NodeResult> {
+  const { run, scope } = context;
+  const leaf = node.spec;
+  const inputHash = leafInputHash(run.spec, leaf, resolved);
+  const providerSlots = run.providerSlotsFor(providerOf(mergeModelPolicy(context.modelPolicy, leaf.model_policy)));
+  try {
+    const globalWait = run.globalLeafSlots.acquire(scope.signal);
+    if (globalWait) await globalWait;
+  } catch (reason) {
+    return cancelledResult(node, toCancelReason(reason), { inputHash });
+  }
+  try {
+    try {
+      const providerWait = providerSlots?.acquire(scope.signal);
+      if (providerWait) await providerWait;
+    } catch (reason) {
+      return cancelledResult(node, toCancelReason(reason), { inputHash });
+    }
+    try {
+      return await runWithBoundary(node, context, resolved, permissions, inputHash);
+    } finally {
+      providerSlots?.release();
+    }
+  } finally {
+    run.globalLeafSlots.release();
+  }
+}
+
+interface Spent {
+  tokens: number;
+  cost: number;
+  steps: number;
+}
+
+async function runWithBoundary(
+  node: NodeOfKind<'leaf'>,
+  context: NodeContext,
+  resolved: Readonly<Record<string, string | null>>,
+  permissions: EffectivePermissions,
+  inputHash: string,
+): Promise<NodeResult> {
+  const { run, scope } = context;
+  const leaf = node.spec;
+  const now = run.environment.now();
+  const running: RunningLeaf = { nodeId: leaf.id, startedAt: now, lastActivityAt: now, scope };
+  run.runningLeaves.set(leaf.id, running);
+  const role = leafRole(leaf);
+  const spent: Spent = { tokens: 0, cost: 0, steps: 0 };
+  let result: EffectResult | undefined;
+  let attempts = 0;
+  try {
+    do {
+      attempts += 1;
+      const outcome = await performEffect(
+        context,
+        { kind: 'leaf', key: inputHash, nodeId: leaf.id, input: { leaf_id: leaf.id, role, resolved_inputs: resolved } },
+        (signal) => {
+          const leafContext = leafRunContext(context, running, spent, signal);
+          const input = { workflow: run.spec, leaf, resolvedInputs: resolved, inputHash, role, permissions, budget: context.budget.remaining(), runId: run.settings.runId };
+          return raceAbort(run.settings.leafRunner.run(input, leafContext), signal);
+        },
+      );
+      result = outcome.result;
+      chargeRemainder(context, result, spent);
+    } while (result.status === 'failed' && result.retryable && attempts <= MAX_RETRIES && !scope.reason);
+  } catch (error) {
+    const partial = { usage: { input_tokens: spent.tokens, output_tokens: 0, cost_microusd: spent.cost }, inputHash };
+    if (scope.reason) return cancelledResult(node, scope.reason, partial);
+    if (error instanceof DeterminismViolation) return nodeResult(node, 'replay_diverged', { ...partial, error: error.message });
+    return failedResult(node, errorMessage(error), partial);
+  } finally {
+    run.runningLeaves.delete(leaf.id);
+  }
+  return judgeLeafResult(node, context, result, inputHash, permissions, attempts);
+}
+
+/** The context a runner reports through: activity is the heartbeat, spend charges budgets as it accrues. */
+function leafRunContext(context: NodeContext, running: RunningLeaf, spent: Spent, signal: AbortSignal): LeafRunContext {
+  const { run } = context;
+  return {
+    signal,
+    activity: (message) => {
+      running.lastActivityAt = run.environment.now();
+      run.emit({ type: 'activity', nodeId: running.nodeId, message });
+    },
+    spend: (usage) => {
+      running.lastActivityAt = run.environment.now();
+      const tokens = usage.inputTokens + usage.outputTokens;
+      const steps = usage.steps ?? 0;
+      spent.tokens += tokens;
+      spent.steps += steps;
+      if (usage.costMicrousd !== null) spent.cost += usage.costMicrousd;
+      context.budget.charge({ tokens, costMicrousd: usage.costMicrousd, steps });
+    },
+  };
+}
+
+/** Charges what the final result reports beyond what was spent live (all of it, when served from a trace). */
+function chargeRemainder(context: NodeContext, result: EffectResult, spent: Spent): void {
+  const tokens = Math.max(0, result.usage.input_tokens + result.usage.output_tokens - spent.tokens);
+  const cost = result.usage.cost_microusd === null ? null : Math.max(0, result.usage.cost_microusd - spent.cost);
+  const steps = spent.steps > 0 ? 0 : 1;
+  spent.tokens += tokens;
+  spent.steps += steps;
+  if (cost !== null) spent.cost += cost;
+  context.budget.charge({ tokens, costMicrousd: cost, steps });
+}
+
+function judgeLeafResult(
+  node: NodeOfKind<'leaf'>,
+  context: NodeContext,
+  result: EffectResult,
+  inputHash: string,
+  permissions: EffectivePermissions,
+  attempts: number,
+): NodeResult {
+  const leaf: LeafSpec = node.spec;
+  const test = testOutcomeOf(leaf, result);
+  const score = scoreOf(result.data);
+  const details: Record<string, unknown> = { isolation: permissions.isolation };
+  if (test) details.test = test;
+  if (score !== undefined) details.score = score;
+  if (result.artifacts && result.artifacts.length > 0) details.artifacts = result.artifacts;
+  if (result.data !== undefined) details.data = result.data;
+  if (attempts > 1) details.attempts = attempts;
+  const fields = { output: result.output, usage: result.usage, memoUsage: result.memo_usage, inputHash, details };
+  const reason = context.scope.reason;
+  if (reason) return cancelledResult(node, reason, fields);
+  if (result.status === 'failed') return failedResult(node, result.error ?? 'the leaf failed', fields);
+  if (test && !test.passed) return failedResult(node, `${test.command ?? 'test'} exited with ${test.exitCode} (expected ${test.expected})`, fields);
+  return nodeResult(node, 'succeeded', fields);
+}

@@ -1,0 +1,89 @@
+import { childListsOf, type NodeResult, type NodeSpec } from '../../ir/index.js';
+import { assertNever } from '../../util/index.js';
+import { CancelScope } from '../run/cancel-scope.js';
+import type { NodeContext } from '../run/run-context.js';
+import { subtreeIds } from '../run/spec-index.js';
+import { DeterminismViolation } from '../contracts/index.js';
+import { cancelledResult, errorMessage, failedResult, nodeResult } from './node-result.js';
+import { runBranchSet } from './run-branch-set.js';
+import { runCond } from './run-cond.js';
+import { runExpand } from './run-expand.js';
+import { runLeaf } from './run-leaf.js';
+import { runLoopUntil } from './run-loop-until.js';
+import { runPareto } from './run-pareto.js';
+import { runReduce } from './run-reduce.js';
+import { runSequence } from './run-sequence.js';
+import { runTeacherReview } from './run-teacher-review.js';
+import { runTournament } from './run-tournament.js';
+
+/**
+ * Runs one node in its own cancel scope (a child of its container's), records node_started and
+ * node_finished, and settles its result for the nodes that wait on it. After a container, every
+ * descendant that did not run (an arm not taken, a template) settles as absent.
+ */
+export async function runNode(node: NodeSpec, parent: NodeContext): Promise<NodeResult> {
+  const { run } = parent;
+  const id = node.spec.id;
+  const scope = new CancelScope(parent.scope.signal);
+  const context: NodeContext = { ...parent, scope };
+  run.registry.started(id, scope, run.environment.now());
+  run.emit({ type: 'node_started', nodeId: id, kind: node.kind, parentId: parent.parentId, iteration: parent.iteration });
+  let result: NodeResult;
+  try {
+    result = await dispatch(node, { ...context, parentId: id });
+  } catch (error) {
+    result = resultOfThrow(node, scope, error);
+  } finally {
+    scope.close();
+  }
+  run.registry.settle(id, result, run.environment.now());
+  if (node.kind === 'leaf') run.recordLeafResult(result);
+  if (childListsOf(node).length > 0) run.registry.settleAbsent(subtreeIds(node));
+  run.emit({
+    type: 'node_finished',
+    nodeId: id,
+    kind: node.kind,
+    iteration: parent.iteration,
+    status: result.status,
+    output: result.output,
+    usage: result.usage,
+    memoUsage: result.memo_usage,
+    ...(result.error !== undefined ? { error: result.error } : {}),
+    ...(result.details !== undefined ? { details: result.details } : {}),
+  });
+  return result;
+}
+
+function dispatch(node: NodeSpec, context: NodeContext): Promise<NodeResult> {
+  switch (node.kind) {
+    case 'leaf':
+      return runLeaf(node, context);
+    case 'branch_set':
+      return runBranchSet(node, context);
+    case 'sequence':
+      return runSequence(node, context);
+    case 'reduce':
+      return runReduce(node, context);
+    case 'loop_until':
+      return runLoopUntil(node, context);
+    case 'cond':
+      return runCond(node, context);
+    case 'expand':
+      return runExpand(node, context);
+    case 'tournament':
+      return runTournament(node, context);
+    case 'pareto':
+      return runPareto(node, context);
+    case 'teacher_review':
+      return runTeacherReview(node, context);
+    default:
+      return assertNever(node, 'node kind');
+  }
+}
+
+/** A handler let an effect error through: a cancel, a replay divergence, or a bug. */
+function resultOfThrow(node: NodeSpec, scope: CancelScope, error: unknown): NodeResult {
+  if (scope.reason) return cancelledResult(node, scope.reason);
+  if (error instanceof DeterminismViolation) return nodeResult(node, 'replay_diverged', { error: error.message });
+  return failedResult(node, `internal error: ${errorMessage(error)}`);
+}

@@ -1,0 +1,75 @@
+import type { LeafSpec, PermissionSpec } from '../../ir/index.js';
+import type { EffectivePermissions } from '../contracts/index.js';
+import type { PermissionGrant } from './permission-grant.js';
+
+/**
+ * What the containers above a leaf allow. A field left at its default declares nothing and
+ * inherits; validation has already rejected explicit widening, so the nearest declaration wins.
+ */
+export interface InheritedPermissions {
+  readonly allowNetwork: boolean;
+  readonly allowedTools: readonly string[];
+  readonly fileScope: readonly string[];
+  /** Some enclosing branch runs its children in parallel. */
+  readonly insideParallelBranch: boolean;
+}
+
+export const ROOT_PERMISSIONS: InheritedPermissions = { allowNetwork: false, allowedTools: [], fileScope: [], insideParallelBranch: false };
+
+export function inheritPermissions(parent: InheritedPermissions, declared: PermissionSpec, parallel = false): InheritedPermissions {
+  return {
+    allowNetwork: parent.allowNetwork || declared.allow_network,
+    allowedTools: declared.allowed_tools.length > 0 ? declared.allowed_tools : parent.allowedTools,
+    fileScope: declared.file_scope.length > 0 ? declared.file_scope : parent.fileScope,
+    insideParallelBranch: parent.insideParallelBranch || parallel,
+  };
+}
+
+/** One reason the grant does not cover a leaf. */
+export interface PermissionRefusal {
+  readonly nodeId: string;
+  readonly message: string;
+}
+
+export interface LeafPermissionPlan {
+  readonly permissions: EffectivePermissions;
+  readonly refusals: readonly PermissionRefusal[];
+  /** True when the leaf was moved into a worktree because the grant keeps the working tree read-only. */
+  readonly isolatedByGrant: boolean;
+}
+
+export function writesOf(leaf: LeafSpec): boolean {
+  return leaf.mode === 'read_write' || leaf.permissions.allow_write;
+}
+
+/**
+ * A leaf's effective permissions under the user's grant, and why the grant would not cover it.
+ * Writers run in a worktree when they ask for one, when they run in parallel with siblings, or
+ * when the grant keeps the user's working tree read-only (the default).
+ */
+export function planLeafPermissions(leaf: LeafSpec, inherited: InheritedPermissions, grant: PermissionGrant): LeafPermissionPlan {
+  const own = inheritPermissions(inherited, leaf.permissions);
+  const writes = writesOf(leaf);
+  const refusals: PermissionRefusal[] = [];
+  const refuse = (message: string): void => {
+    refusals.push({ nodeId: leaf.id, message });
+  };
+  if (writes && !grant.allowWrite) refuse('writes files, but the run is read-only');
+  if (own.allowNetwork && !grant.allowNetwork) refuse('needs network access, which the grant does not allow (--allow-network)');
+  const commands = leaf.command !== undefined ? [leaf.command] : [];
+  if (Array.isArray(grant.allowedCommands)) {
+    const allowed: readonly string[] = grant.allowedCommands;
+    for (const command of commands) if (!allowed.includes(command)) refuse(`runs "${command}", which the grant does not allow`);
+  }
+  const wantsWorktree = leaf.isolation === 'worktree' || (writes && own.insideParallelBranch);
+  const isolatedByGrant = writes && !wantsWorktree && !grant.allowWriteTree;
+  const permissions: EffectivePermissions = {
+    allowWrite: writes && grant.allowWrite,
+    allowNetwork: own.allowNetwork && grant.allowNetwork,
+    allowedTools: own.allowedTools,
+    fileScope: leaf.file_scope.length > 0 ? leaf.file_scope : own.fileScope,
+    allowedCommands: commands,
+    isolation: wantsWorktree || isolatedByGrant ? 'worktree' : 'shared',
+  };
+  return { permissions, refusals, isolatedByGrant };
+}

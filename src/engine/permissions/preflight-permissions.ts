@@ -1,0 +1,52 @@
+import { childListsOf, type NodeSpec, type WorkflowSpec } from '../../ir/index.js';
+import { WhaleflowError } from '../../util/index.js';
+import {
+  inheritPermissions,
+  planLeafPermissions,
+  ROOT_PERMISSIONS,
+  type InheritedPermissions,
+  type PermissionRefusal,
+} from './effective-permissions.js';
+import type { PermissionGrant } from './permission-grant.js';
+
+/** What a run needs, listed before it starts. */
+export interface PermissionPreflight {
+  readonly writes: readonly { readonly nodeId: string; readonly isolation: 'shared' | 'worktree'; readonly fileScope: readonly string[] }[];
+  readonly commands: readonly { readonly nodeId: string; readonly command: string }[];
+  readonly network: readonly string[];
+  readonly refusals: readonly PermissionRefusal[];
+}
+
+/** The grant does not cover what the workflow needs; names every node and why. */
+export class PermissionRefusedError extends WhaleflowError {
+  override readonly name = 'PermissionRefusedError';
+  constructor(readonly refusals: readonly PermissionRefusal[]) {
+    super(`the permission grant does not cover this workflow:\n${refusals.map((refusal) => `  node "${refusal.nodeId}": ${refusal.message}`).join('\n')}`);
+  }
+}
+
+/** Walks every leaf (both cond arms, loop bodies, expand templates) and lists its needs under the grant. */
+export function preflightPermissions(spec: WorkflowSpec, grant: PermissionGrant): PermissionPreflight {
+  const plan = { writes: [], commands: [], network: [], refusals: [] } as {
+    writes: PermissionPreflight['writes'][number][];
+    commands: PermissionPreflight['commands'][number][];
+    network: string[];
+    refusals: PermissionRefusal[];
+  };
+  const visit = (node: NodeSpec, inherited: InheritedPermissions): void => {
+    if (node.kind === 'leaf') {
+      const leafPlan = planLeafPermissions(node.spec, inherited, grant);
+      const { permissions } = leafPlan;
+      if (permissions.allowWrite) plan.writes.push({ nodeId: node.spec.id, isolation: permissions.isolation, fileScope: permissions.fileScope });
+      for (const command of permissions.allowedCommands) plan.commands.push({ nodeId: node.spec.id, command });
+      if (inheritPermissions(inherited, node.spec.permissions).allowNetwork) plan.network.push(node.spec.id);
+      plan.refusals.push(...leafPlan.refusals);
+      return;
+    }
+    const inner = node.kind === 'branch_set' ? inheritPermissions(inherited, node.spec.permissions, node.spec.parallel) : inherited;
+    for (const list of childListsOf(node)) for (const child of list.nodes) visit(child, inner);
+  };
+  const root = inheritPermissions(ROOT_PERMISSIONS, spec.permissions);
+  for (const node of spec.nodes) visit(node, root);
+  return plan;
+}

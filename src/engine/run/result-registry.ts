@@ -1,0 +1,98 @@
+import type { NodeResult } from '../../ir/index.js';
+import type { CancelReason } from '../contracts/index.js';
+import type { CancelScope } from './cancel-scope.js';
+
+interface Entry {
+  /** Undefined while pending; null when the node will not run (an arm not taken, a template). */
+  outcome: NodeResult | null | undefined;
+  waiters: ((outcome: NodeResult | null) => void)[] | undefined;
+  scope: CancelScope | undefined;
+  /** A cancel requested before the node started (a tournament loser still queued). */
+  pendingCancel: CancelReason | undefined;
+  startedAt: number | undefined;
+  finishedAt: number | undefined;
+}
+
+/**
+ * The results of a run by node id, and the dataflow between nodes: a consumer waits here for
+ * its producer to settle. Every node settles exactly once per loop iteration — with a result,
+ * or as absent when it will never run — so no wait can hang.
+ */
+export class ResultRegistry {
+  private readonly entries = new Map<string, Entry>();
+
+  private entry(id: string): Entry {
+    let entry = this.entries.get(id);
+    if (!entry) {
+      entry = { outcome: undefined, waiters: undefined, scope: undefined, pendingCancel: undefined, startedAt: undefined, finishedAt: undefined };
+      this.entries.set(id, entry);
+    }
+    return entry;
+  }
+
+  /** The settled result, null when the node did not run, undefined while it has not settled. */
+  peek(id: string): NodeResult | null | undefined {
+    return this.entries.get(id)?.outcome;
+  }
+
+  /** Resolves once the node has settled: its result, or null when it never ran. */
+  waitFor(id: string): Promise<NodeResult | null> | NodeResult | null {
+    const entry = this.entry(id);
+    if (entry.outcome !== undefined) return entry.outcome;
+    return new Promise((resolve) => {
+      (entry.waiters ??= []).push(resolve);
+    });
+  }
+
+  started(id: string, scope: CancelScope, at: number): void {
+    const entry = this.entry(id);
+    entry.scope = scope;
+    entry.startedAt = at;
+    if (entry.pendingCancel) scope.cancel(entry.pendingCancel);
+  }
+
+  settle(id: string, outcome: NodeResult | null, at?: number): void {
+    const entry = this.entry(id);
+    if (entry.outcome !== undefined) return;
+    entry.outcome = outcome;
+    entry.finishedAt = at;
+    entry.scope = undefined;
+    const waiters = entry.waiters;
+    entry.waiters = undefined;
+    if (waiters) for (const resolve of waiters) resolve(outcome);
+  }
+
+  /** Settles every listed node that has not settled yet as absent (it will not run now). */
+  settleAbsent(ids: Iterable<string>): void {
+    for (const id of ids) {
+      if (this.entries.get(id)?.outcome !== undefined) continue;
+      this.settle(id, null);
+    }
+  }
+
+  /** Forgets the listed nodes' results before a loop's next iteration runs them again. */
+  reset(ids: Iterable<string>): void {
+    for (const id of ids) {
+      const entry = this.entries.get(id);
+      if (entry && entry.outcome !== undefined) this.entries.delete(id);
+    }
+  }
+
+  /** Cancels a node now if it runs, or as soon as it starts. */
+  cancel(id: string, reason: CancelReason): void {
+    const entry = this.entry(id);
+    if (entry.outcome !== undefined) return;
+    entry.pendingCancel = reason;
+    entry.scope?.cancel(reason);
+  }
+
+  isRunning(id: string): boolean {
+    const entry = this.entries.get(id);
+    return !!entry && entry.outcome === undefined && entry.scope !== undefined;
+  }
+
+  timing(id: string): { startedAt?: number; finishedAt?: number } {
+    const entry = this.entries.get(id);
+    return { ...(entry?.startedAt !== undefined ? { startedAt: entry.startedAt } : {}), ...(entry?.finishedAt !== undefined ? { finishedAt: entry.finishedAt } : {}) };
+  }
+}

@@ -1,0 +1,152 @@
+import type { ModelPolicy, NodeResult, WorkflowSpec } from '../../ir/index.js';
+import type {
+  CancelReason,
+  EffectBoundary,
+  EngineEnvironment,
+  LeafRunner,
+  ModelGateway,
+  RunEvent,
+  RunEventSink,
+} from '../contracts/index.js';
+import type { BudgetTracker } from '../budget/budget-tracker.js';
+import type { InheritedPermissions, PermissionGrant } from '../permissions/index.js';
+import { FifoSemaphore } from '../scheduling/fifo-semaphore.js';
+import type { CancelScope } from './cancel-scope.js';
+import type { ResultRegistry } from './result-registry.js';
+import type { SpecIndex } from './spec-index.js';
+
+/** Distributes the keys of an event over the union without TypeScript losing the member. */
+type WithoutBase<E> = E extends RunEvent ? Omit<E, 'runId' | 'at'> : never;
+export type EventBody = WithoutBase<RunEvent>;
+
+/** A leaf that is running now: for the no-progress watchdog and progress displays. */
+export interface RunningLeaf {
+  readonly nodeId: string;
+  readonly startedAt: number;
+  lastActivityAt: number;
+  readonly scope: CancelScope;
+}
+
+export interface RunSettings {
+  readonly spec: WorkflowSpec;
+  readonly runId: string;
+  readonly sink: RunEventSink;
+  readonly boundary: EffectBoundary;
+  readonly leafRunner: LeafRunner;
+  readonly gateway: ModelGateway;
+  readonly environment: EngineEnvironment;
+  readonly grant: PermissionGrant;
+  readonly maxConcurrentLeaves: number;
+  readonly perProvider: Readonly<Record<string, number>>;
+  readonly leafIdleTimeoutMs: number;
+  readonly registry: ResultRegistry;
+  readonly index: SpecIndex;
+}
+
+/** What every node of one run shares: the ports, the limits, the results and the event stream. */
+export class RunContext {
+  readonly globalLeafSlots: FifoSemaphore;
+  readonly runningLeaves = new Map<string, RunningLeaf>();
+  private readonly providerSlots = new Map<string, FifoSemaphore>();
+  private readonly ordinals = new Map<string, number>();
+  private readonly recentLeaves: NodeResult[] = [];
+
+  constructor(readonly settings: RunSettings) {
+    this.globalLeafSlots = new FifoSemaphore(settings.maxConcurrentLeaves);
+  }
+
+  get spec(): WorkflowSpec {
+    return this.settings.spec;
+  }
+
+  get environment(): EngineEnvironment {
+    return this.settings.environment;
+  }
+
+  get registry(): ResultRegistry {
+    return this.settings.registry;
+  }
+
+  get index(): SpecIndex {
+    return this.settings.index;
+  }
+
+  /** Records why a node is being stopped, then stops it (and everything below it). */
+  cancelNode(scope: CancelScope, nodeId: string | null, reason: CancelReason): void {
+    if (scope.signal.aborted) return;
+    this.emit({ type: 'cancel_requested', nodeId, reason });
+    scope.cancel(reason);
+  }
+
+  /** The announce callback a BudgetTracker of this node uses. */
+  announcer(nodeId: string | null): (reason: CancelReason) => void {
+    return (reason) => this.emit({ type: 'cancel_requested', nodeId, reason });
+  }
+
+  emit(event: EventBody): void {
+    this.settings.sink.emit({ ...event, runId: this.settings.runId, at: this.settings.environment.now() } as RunEvent);
+  }
+
+  /** The next ordinal of an effect scope; scopes ask one effect after another, so this is deterministic. */
+  nextOrdinal(nodeId: string, iteration: number): number {
+    const key = `${nodeId}\u0000${iteration}`;
+    const ordinal = this.ordinals.get(key) ?? 0;
+    this.ordinals.set(key, ordinal + 1);
+    return ordinal;
+  }
+
+  /** Remembers the last few finished leaves: the evidence a judge sees for a cond outside loops. */
+  recordLeafResult(result: NodeResult): void {
+    this.recentLeaves.push(result);
+    if (this.recentLeaves.length > RECENT_LEAVES) this.recentLeaves.shift();
+  }
+
+  recentLeafResults(): NodeResult[] {
+    return [...this.recentLeaves];
+  }
+
+  /** The concurrency limit of a provider, when one is configured. */
+  providerSlotsFor(provider: string): FifoSemaphore | undefined {
+    const limit = this.settings.perProvider[provider];
+    if (limit === undefined) return undefined;
+    let slots = this.providerSlots.get(provider);
+    if (!slots) {
+      slots = new FifoSemaphore(limit);
+      this.providerSlots.set(provider, slots);
+    }
+    return slots;
+  }
+}
+
+/** Where a node runs: inherited from its container. */
+export interface NodeContext {
+  readonly run: RunContext;
+  readonly parentId: string | null;
+  /** Iteration of the innermost enclosing loop (0 outside loops). */
+  readonly iteration: number;
+  /** The node's own cancel scope (a child of its container's). */
+  readonly scope: CancelScope;
+  /** The nearest budget level (workflow, branch or leaf). */
+  readonly budget: BudgetTracker;
+  readonly permissions: InheritedPermissions;
+  /** The nearest declared model policy, for the provider limit and gateway calls. */
+  readonly modelPolicy: ModelPolicy;
+}
+
+const RECENT_LEAVES = 10;
+
+export const DEFAULT_PROVIDER = 'default';
+
+export function providerOf(policy: ModelPolicy): string {
+  return policy.provider ?? DEFAULT_PROVIDER;
+}
+
+/** The nearer policy wins field by field: a node naming only a model keeps its container's provider. */
+export function mergeModelPolicy(outer: ModelPolicy, inner: ModelPolicy): ModelPolicy {
+  if (inner.provider === null && inner.model === null && inner.fallback_models.length === 0) return outer;
+  return {
+    provider: inner.provider ?? outer.provider,
+    model: inner.model ?? outer.model,
+    fallback_models: inner.fallback_models.length > 0 ? inner.fallback_models : outer.fallback_models,
+  };
+}

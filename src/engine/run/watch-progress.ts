@@ -1,0 +1,23 @@
+import type { RunContext } from './run-context.js';
+
+/**
+ * The no-progress watchdog: one timer loop per run (not one per leaf, which would cost a timer
+ * per leaf on the hot path). A leaf silent for `idleMs` is stopped with reason no_progress, so a
+ * hung leaf fails instead of being waited on forever. Ends when `signal` aborts.
+ */
+export async function watchProgress(run: RunContext, idleMs: number, signal: AbortSignal): Promise<void> {
+  const tick = Math.max(1, Math.floor(idleMs / 4));
+  const { environment } = run;
+  while (!signal.aborted) {
+    try {
+      await environment.sleep(tick, signal);
+    } catch {
+      return;
+    }
+    const now = environment.now();
+    for (const leaf of run.runningLeaves.values()) {
+      const idle = now - leaf.lastActivityAt;
+      if (idle >= idleMs) run.cancelNode(leaf.scope, leaf.nodeId, { type: 'no_progress', nodeId: leaf.nodeId, idleMs: idle });
+    }
+  }
+}

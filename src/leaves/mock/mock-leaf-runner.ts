@@ -1,0 +1,104 @@
+import { emptyMemoUsage, type Usage } from '../../ir/index.js';
+import type { EffectArtifact, EffectResult, EngineEnvironment, LeafRunContext, LeafRunInput, LeafRunner } from '../../engine/index.js';
+import { EMPTY_MOCK_FIXTURE, type MockFixture, type MockLeafRule, type MockUsage } from './mock-fixture-schema.js';
+
+const DEFAULT_USAGE: Usage = { input_tokens: 100, output_tokens: 20, cost_microusd: 0 };
+/** Long enough that only a cancel or the watchdog ends a hung leaf. */
+const HANG_MS = 1e12;
+
+/**
+ * A deterministic, offline leaf runner scripted by a fixture: per leaf id (or prompt regex) it
+ * gives output, usage, latency (through the injected clock), activity lines, failures, test
+ * exit codes, scores and diffs. Without a rule a leaf succeeds with an output derived from its
+ * input hash. It counts leaves in flight so tests can assert none is left running.
+ */
+export class MockLeafRunner implements LeafRunner {
+  running = 0;
+  maxRunning = 0;
+  /** Leaf ids in the order they started. */
+  readonly started: string[] = [];
+  private readonly attempts = new Map<string, number>();
+  private readonly rules: readonly { rule: MockLeafRule; prompt?: RegExp }[];
+
+  constructor(
+    private readonly environment: EngineEnvironment,
+    private readonly fixture: MockFixture = EMPTY_MOCK_FIXTURE,
+  ) {
+    this.rules = fixture.leaves.map((rule) => ({ rule, ...(rule.match.prompt !== undefined ? { prompt: new RegExp(rule.match.prompt) } : {}) }));
+  }
+
+  async run(input: LeafRunInput, context: LeafRunContext): Promise<EffectResult> {
+    const leafId = input.leaf.id;
+    const attempt = (this.attempts.get(leafId) ?? 0) + 1;
+    this.attempts.set(leafId, attempt);
+    this.started.push(leafId);
+    this.running += 1;
+    if (this.running > this.maxRunning) this.maxRunning = this.running;
+    try {
+      const rule = this.ruleFor(input);
+      if (!rule) {
+        const latency = this.fixture.defaults?.latency_ms ?? 0;
+        if (latency > 0) await this.environment.sleep(latency, context.signal);
+        return succeeded(defaultOutput(leafId, input.inputHash), usageOf(this.fixture.defaults?.usage));
+      }
+      return await this.runRule(rule, input, context, attempt);
+    } finally {
+      this.running -= 1;
+    }
+  }
+
+  private ruleFor(input: LeafRunInput): MockLeafRule | undefined {
+    if (this.rules.length === 0) return undefined;
+    return this.rules.find(({ rule, prompt }) => (rule.match.id === undefined || rule.match.id === input.leaf.id) && (!prompt || prompt.test(input.leaf.prompt)))?.rule;
+  }
+
+  private async runRule(rule: MockLeafRule, input: LeafRunInput, context: LeafRunContext, attempt: number): Promise<EffectResult> {
+    const { signal } = context;
+    if (rule.hang) {
+      await this.environment.sleep(HANG_MS, signal);
+    }
+    const usage = usageOf(rule.usage ?? this.fixture.defaults?.usage);
+    const latency = rule.latency_ms ?? this.fixture.defaults?.latency_ms ?? 0;
+    const activity = rule.activity ?? [];
+    const chunks = activity.length + 1;
+    // Spread the latency and the spending over the activity lines, so budgets can stop the leaf mid-flight.
+    for (let chunk = 0; chunk < chunks; chunk += 1) {
+      if (latency > 0) await this.environment.sleep(latency / chunks, signal);
+      const message = activity[chunk];
+      if (message !== undefined) context.activity(message);
+      context.spend(share(usage, chunk, chunks));
+    }
+    if (rule.failure && (rule.failure.times === undefined || attempt <= rule.failure.times)) {
+      return { status: 'failed', output: null, usage, memo_usage: emptyMemoUsage(), error: rule.failure.message, retryable: rule.failure.kind === 'transient' };
+    }
+    const exitCode = rule.exit_codes ? rule.exit_codes[Math.min(attempt, rule.exit_codes.length) - 1] : rule.exit_code;
+    const data = {
+      ...(exitCode !== undefined ? { exit_code: exitCode } : {}),
+      ...(rule.score !== undefined ? { score: rule.score } : {}),
+    };
+    const artifacts: EffectArtifact[] = rule.diff !== undefined ? [{ kind: 'diff', name: `${input.leaf.id}.diff`, content: rule.diff }] : [];
+    return {
+      ...succeeded(rule.output ?? defaultOutput(input.leaf.id, input.inputHash), usage),
+      ...(Object.keys(data).length > 0 ? { data } : {}),
+      ...(artifacts.length > 0 ? { artifacts } : {}),
+    };
+  }
+}
+
+export function defaultOutput(leafId: string, key: string): string {
+  return `mock output for ${leafId} (${key.slice(0, 12)})`;
+}
+
+function succeeded(output: string, usage: Usage): EffectResult {
+  return { status: 'succeeded', output, usage, memo_usage: emptyMemoUsage() };
+}
+
+function usageOf(usage: MockUsage | undefined): Usage {
+  return usage ? { input_tokens: usage.input_tokens, output_tokens: usage.output_tokens, cost_microusd: usage.cost_microusd } : DEFAULT_USAGE;
+}
+
+/** The chunk-th of `chunks` equal parts of the usage (the last part takes the remainder). */
+function share(usage: Usage, chunk: number, chunks: number): { inputTokens: number; outputTokens: number; costMicrousd: number | null } {
+  const part = (total: number): number => (chunk === chunks - 1 ? total - Math.floor(total / chunks) * (chunks - 1) : Math.floor(total / chunks));
+  return { inputTokens: part(usage.input_tokens), outputTokens: part(usage.output_tokens), costMicrousd: usage.cost_microusd === null ? null : part(usage.cost_microusd) };
+}

@@ -1,0 +1,51 @@
+import { readFile } from 'node:fs/promises';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { InvalidInputError, type Diagnostic, type SourcePosition } from '../../util/index.js';
+import { mockFixtureSchema, type MockFixture } from './mock-fixture-schema.js';
+
+/** Parses a YAML (or JSON) mock fixture; every problem is reported as file:line:col. */
+export function parseMockFixture(text: string, file = '<fixture>'): MockFixture {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter });
+  if (document.errors.length > 0) {
+    throw new InvalidInputError(
+      document.errors.map((error) => {
+        const { line, col } = lineCounter.linePos(error.pos[0]);
+        return { severity: 'error', code: 'fixture-syntax', message: error.message.split('\n')[0] ?? error.message, position: { file, line, column: col } };
+      }),
+      `invalid mock fixture ${file}`,
+    );
+  }
+  const parsed = mockFixtureSchema.safeParse(document.toJS() ?? {});
+  if (parsed.success) return parsed.data;
+  const diagnostics: Diagnostic[] = parsed.error.issues.map((issue) => {
+    const path = issue.path.filter((segment): segment is string | number => typeof segment !== 'symbol');
+    const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+    return {
+      severity: 'error',
+      code: 'fixture-schema',
+      message: `${path.join('.') || '(root)'}: ${issue.message}`,
+      position: positionOf(document, lineCounter, file, path, unknownKey),
+    };
+  });
+  throw new InvalidInputError(diagnostics, `invalid mock fixture ${file}`);
+}
+
+export async function loadMockFixture(path: string): Promise<MockFixture> {
+  return parseMockFixture(await readFile(path, 'utf8'), path);
+}
+
+function positionOf(document: Document, lineCounter: LineCounter, file: string, path: readonly (string | number)[], atKey?: string): SourcePosition {
+  for (let length = path.length; length >= 0; length -= 1) {
+    const node = document.getIn(path.slice(0, length), true) as Node | undefined;
+    if (!node || !('range' in node) || !node.range) continue;
+    let offset = node.range[0];
+    if (atKey !== undefined && length === path.length && isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === atKey);
+      if (pair && isScalar(pair.key) && pair.key.range) offset = pair.key.range[0];
+    }
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, column: col };
+  }
+  return { file, line: 1, column: 1 };
+}
