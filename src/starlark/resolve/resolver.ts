@@ -40,6 +40,7 @@ class Resolver {
     this.statements(file.statements, module);
     file.scope = toplevel;
     if (this.diagnostics.length > 0) {
+      this.diagnostics.sort((left, right) => left.position!.line - right.position!.line || left.position!.column - right.position!.column);
       const [first] = this.diagnostics;
       const more = this.diagnostics.length > 1 ? ` (and ${this.diagnostics.length - 1} more)` : '';
       throw new StarlarkError(`${first.message}${more}`, { kind: 'resolve', position: first.position, diagnostics: this.diagnostics });
