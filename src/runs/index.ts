@@ -6,3 +6,7 @@ export { renderRunTree, renderNodeDetail, renderRunHeader, statusMark, type Tree
 export { buildRunReport, type RunReport, type ReportLeaf } from './build-run-report.js';
 export { renderRunReport, type ReportFormat } from './render-run-report.js';
 export { formatCost, formatDuration, formatTokens, truncateOutput } from './format-run-facts.js';
+export { readRecordedRun, recordedRunFromEvents, type RecordedRun } from './recorded-run.js';
+export { replayRun, type ReplayRequest, type ReplayOutcome } from './replay-run.js';
+export { resumeRun, resumeChain, type ResumeRequest, type ResumeOutcome } from './resume-run.js';
+export { forbiddenLivePorts, countLivePorts, LiveCallForbiddenError, type LiveCallCounts } from './forbidden-live-ports.js';

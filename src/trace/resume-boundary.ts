@@ -1,5 +1,5 @@
 import type { EffectBoundary, EffectOutcome, EffectRequest, EffectResult } from '../engine/contracts/index.js';
-import type { RecordedEffect, RecordedEffects } from './recorded-effects.js';
+import { RecordedEffects, type RecordedEffect } from './recorded-effects.js';
 
 export interface ResumeBoundaryOptions {
   /** Serve recorded failures too instead of trying them again; default false. */
@@ -18,10 +18,15 @@ export class ResumeBoundary implements EffectBoundary {
   /** Keys served, so a test can check nothing finished ran twice. */
   readonly servedKeys: string[] = [];
 
+  private readonly sources: readonly RecordedEffects[];
+
+  /** One or more recorded runs, most recent first (a resumed resume reads its whole chain). */
   constructor(
-    private readonly recorded: RecordedEffects,
+    recorded: RecordedEffects | readonly RecordedEffects[],
     private readonly options: ResumeBoundaryOptions = {},
-  ) {}
+  ) {
+    this.sources = recorded instanceof RecordedEffects ? [recorded] : recorded;
+  }
 
   async perform(request: EffectRequest, live: (signal: AbortSignal) => Promise<EffectResult>, signal: AbortSignal): Promise<EffectOutcome> {
     const reusable = this.find(request);
@@ -40,8 +45,14 @@ export class ResumeBoundary implements EffectBoundary {
       effect.key === request.key &&
       effect.kind === request.kind &&
       (effect.result.status === 'succeeded' || this.options.reuseFailures === true);
-    const inSlot = this.recorded.at(request.scope, request.ordinal);
-    if (usable(inSlot)) return inSlot;
-    return this.recorded.withKey(request.key).find(usable);
+    for (const source of this.sources) {
+      const inSlot = source.at(request.scope, request.ordinal);
+      if (usable(inSlot)) return inSlot;
+    }
+    for (const source of this.sources) {
+      const byKey = source.withKey(request.key).find(usable);
+      if (byKey) return byKey;
+    }
+    return undefined;
   }
 }

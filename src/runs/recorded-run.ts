@@ -1,0 +1,34 @@
+import { parseWorkflowSpec, type WorkflowResult, type WorkflowSpec } from '../ir/index.js';
+import type { RunEvent } from '../engine/index.js';
+import { CorruptTraceError, type TraceStore } from '../trace/index.js';
+
+/** What replay and resume read from a recorded run. */
+export interface RecordedRun {
+  readonly runId: string;
+  readonly started: Extract<RunEvent, { type: 'run_started' }>;
+  readonly spec: WorkflowSpec;
+  readonly events: readonly RunEvent[];
+  /** The recorded result, or null when the run never finished (crash, kill -9). */
+  readonly result: WorkflowResult | null;
+}
+
+/** Reads a run's events and spec back; a run without a readable spec is a corrupt trace. */
+export function readRecordedRun(store: TraceStore, runId: string): RecordedRun {
+  const events = store.events(runId).map((stored) => stored.event);
+  return recordedRunFromEvents(runId, events);
+}
+
+export function recordedRunFromEvents(runId: string, events: readonly RunEvent[]): RecordedRun {
+  const started = events.find((event): event is Extract<RunEvent, { type: 'run_started' }> => event.type === 'run_started');
+  if (!started) throw new CorruptTraceError(`run ${runId} has no run_started event, so its workflow is unknown`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(started.spec);
+  } catch (error) {
+    throw new CorruptTraceError(`run ${runId}: the recorded spec is not JSON (${(error as Error).message})`);
+  }
+  const parsed = parseWorkflowSpec(raw);
+  if (!parsed.ok) throw new CorruptTraceError(`run ${runId}: the recorded spec does not parse (${parsed.diagnostics[0]?.message ?? 'unknown problem'})`);
+  const finished = [...events].reverse().find((event): event is Extract<RunEvent, { type: 'run_finished' }> => event.type === 'run_finished');
+  return { runId, started, spec: parsed.spec, events, result: finished?.result ?? null };
+}

@@ -1,0 +1,119 @@
+import {
+  executeWorkflow,
+  systemEnvironment,
+  type EngineEnvironment,
+  type ExecutionLimits,
+  type LeafRunner,
+  type ModelGateway,
+  type PermissionGrant,
+  type RunEvent,
+  type RunEventSink,
+} from '../engine/index.js';
+import type { WorkflowResult } from '../ir/index.js';
+import { RecordedEffects, ReplayBoundary } from '../trace/index.js';
+import { compareResults, type ParityVerdict } from './compare-results.js';
+import { countLivePorts, forbiddenLivePorts, type LiveCallCounts } from './forbidden-live-ports.js';
+import { selectLiveNodes } from './live-node-selection.js';
+import type { RecordedRun } from './recorded-run.js';
+
+/** Nothing runs for real in a pure replay, so the widest grant cannot let anything happen. */
+const REPLAY_GRANT: PermissionGrant = { allowWrite: true, allowWriteTree: true, allowNetwork: true, allowedCommands: 'declared' };
+/** The recorded spec already passed the launch-shape gate once; a replay does not re-judge it. */
+const REPLAY_VALIDATION = { maxAgents: Number.MAX_SAFE_INTEGER, maxDepth: Number.MAX_SAFE_INTEGER };
+
+export interface ReplayRequest {
+  readonly recorded: RecordedRun;
+  readonly runId: string;
+  /** Where the replay itself is recorded (a TraceSink); it is a run of mode 'replay'. */
+  readonly sink: RunEventSink;
+  /** Run effects the trace lacks live (`--allow-live`). */
+  readonly allowLive?: boolean;
+  /** Re-run this node and its dependents live (`--from NODE`). */
+  readonly fromNodeId?: string;
+  /** Ports for live effects; a pure replay gets ports that refuse every call. */
+  readonly leafRunner?: LeafRunner;
+  readonly gateway?: ModelGateway;
+  readonly grant?: PermissionGrant;
+  readonly environment?: EngineEnvironment;
+  readonly limits?: ExecutionLimits;
+  readonly signal?: AbortSignal;
+}
+
+export interface ReplayOutcome {
+  readonly runId: string;
+  readonly result: WorkflowResult;
+  readonly parity: ParityVerdict;
+  /** Determinism violations and never-asked recorded effects, in the order found. */
+  readonly divergences: readonly string[];
+  readonly servedFromTrace: number;
+  readonly ranLive: number;
+  /** The nodes `--from` re-ran live (empty without it). */
+  readonly liveNodes: readonly string[];
+  /** Calls that reached a leaf runner or the gateway; zero for a pure replay. */
+  readonly liveCalls: LiveCallCounts;
+}
+
+/**
+ * Re-executes a recorded run's spec with every effect served from its trace, records the
+ * replay as a new run, and judges parity with the recorded result. The verdict is also
+ * stored on the replay's run_finished event.
+ */
+export async function replayRun(request: ReplayRequest): Promise<ReplayOutcome> {
+  const { recorded } = request;
+  const liveNodes = request.fromNodeId ? selectLiveNodes(recorded.spec, request.fromNodeId) : new Set<string>();
+  const boundary = new ReplayBoundary(new RecordedEffects(recorded.events), { allowLive: request.allowLive, liveNodes });
+  const mayRunLive = request.allowLive === true || liveNodes.size > 0;
+  const ports =
+    mayRunLive && request.leafRunner && request.gateway
+      ? countLivePorts(request.leafRunner, request.gateway)
+      : forbiddenLivePorts();
+  let parity: ParityVerdict = { identical: false, detail: 'the replay did not finish' };
+  let divergences: string[] = [];
+  const judgingSink: RunEventSink = {
+    emit(event: RunEvent): void {
+      if (event.type !== 'run_finished') {
+        request.sink.emit(event);
+        return;
+      }
+      divergences = [...boundary.violations.map((violation) => violation.message), ...boundary.unasked().map((entry) => entry.message)];
+      parity = judgeParity(recorded, event.result, boundary);
+      request.sink.emit({ ...event, parity });
+    },
+  };
+  const result = await executeWorkflow({
+    spec: recorded.spec,
+    runId: request.runId,
+    label: `replay of ${recorded.started.label}`,
+    sink: judgingSink,
+    boundary,
+    leafRunner: ports.leafRunner,
+    gateway: ports.gateway,
+    environment: request.environment ?? systemEnvironment(),
+    limits: request.limits,
+    grant: mayRunLive ? request.grant : (request.grant ?? REPLAY_GRANT),
+    signal: request.signal,
+    mode: 'replay',
+    parentRunId: recorded.runId,
+    sourceFile: recorded.started.sourceFile,
+    validation: REPLAY_VALIDATION,
+  });
+  return {
+    runId: request.runId,
+    result,
+    parity,
+    divergences,
+    servedFromTrace: boundary.servedFromTrace,
+    ranLive: boundary.ranLive,
+    liveNodes: [...liveNodes],
+    liveCalls: { ...ports.counts },
+  };
+}
+
+function judgeParity(recorded: RecordedRun, replayed: WorkflowResult, boundary: ReplayBoundary): ParityVerdict {
+  const firstViolation = boundary.violations[0];
+  if (firstViolation) return { identical: false, divergedAt: firstViolation.scope.nodeId, detail: firstViolation.message };
+  const firstUnasked = boundary.unasked()[0];
+  if (firstUnasked) return { identical: false, divergedAt: firstUnasked.effect.scope.nodeId, detail: firstUnasked.message };
+  if (!recorded.result) return { identical: false, detail: `run ${recorded.runId} has no recorded result to compare with (it did not finish)` };
+  return compareResults(recorded.result, replayed);
+}

@@ -1,0 +1,91 @@
+import {
+  executeWorkflow,
+  systemEnvironment,
+  type EngineEnvironment,
+  type ExecutionLimits,
+  type LeafRunner,
+  type ModelGateway,
+  type PermissionGrant,
+  type RunEventSink,
+} from '../engine/index.js';
+import type { ValidationOptions, WorkflowResult, WorkflowSpec } from '../ir/index.js';
+import { RecordedEffects, ResumeBoundary, type TraceStore } from '../trace/index.js';
+import { readRecordedRun, type RecordedRun } from './recorded-run.js';
+
+export interface ResumeRequest {
+  /** The store holding the interrupted run and its ancestors. */
+  readonly store: TraceStore;
+  readonly recorded: RecordedRun;
+  readonly runId: string;
+  readonly sink: RunEventSink;
+  readonly leafRunner: LeafRunner;
+  readonly gateway: ModelGateway;
+  /** An edited workflow to continue with (`--file F`); unchanged leaves are reused by input hash. */
+  readonly spec?: WorkflowSpec;
+  readonly sourceFile?: string;
+  readonly grant?: PermissionGrant;
+  readonly environment?: EngineEnvironment;
+  readonly limits?: ExecutionLimits;
+  readonly signal?: AbortSignal;
+  readonly validation?: ValidationOptions;
+  /** Serve recorded failures instead of trying them again. */
+  readonly reuseFailures?: boolean;
+}
+
+export interface ResumeOutcome {
+  readonly runId: string;
+  readonly result: WorkflowResult;
+  readonly servedFromTrace: number;
+  readonly ranLive: number;
+  /** The runs whose effects were reusable, the interrupted one first. */
+  readonly chain: readonly string[];
+}
+
+/** Most resume chains are short; this only stops a corrupt parent cycle. */
+const MAX_CHAIN = 64;
+
+/**
+ * The interrupted run and, when it was itself a resume, the runs it resumed: an effect a
+ * resume served from its parent may not have been re-recorded before a second crash.
+ */
+export function resumeChain(store: TraceStore, recorded: RecordedRun): RecordedRun[] {
+  const chain = [recorded];
+  let current = recorded;
+  while (current.started.mode === 'resume' && current.started.parentRunId && chain.length < MAX_CHAIN) {
+    const parentId = current.started.parentRunId;
+    if (chain.some((run) => run.runId === parentId) || !store.getRun(parentId)) break;
+    current = readRecordedRun(store, parentId);
+    chain.push(current);
+  }
+  return chain;
+}
+
+/**
+ * Continues an interrupted (crashed or cancelled) run as a new run of mode 'resume':
+ * every effect that finished before is served from the trace, the rest runs live.
+ */
+export async function resumeRun(request: ResumeRequest): Promise<ResumeOutcome> {
+  const chain = resumeChain(request.store, request.recorded);
+  const boundary = new ResumeBoundary(
+    chain.map((run) => new RecordedEffects(run.events)),
+    { reuseFailures: request.reuseFailures },
+  );
+  const result = await executeWorkflow({
+    spec: request.spec ?? request.recorded.spec,
+    runId: request.runId,
+    label: `resume of ${request.recorded.started.label.replace(/^resume of /, '')}`,
+    sink: request.sink,
+    boundary,
+    leafRunner: request.leafRunner,
+    gateway: request.gateway,
+    environment: request.environment ?? systemEnvironment(),
+    limits: request.limits,
+    grant: request.grant,
+    signal: request.signal,
+    mode: 'resume',
+    parentRunId: request.recorded.runId,
+    sourceFile: request.sourceFile ?? request.recorded.started.sourceFile,
+    validation: request.validation,
+  });
+  return { runId: request.runId, result, servedFromTrace: boundary.servedFromTrace, ranLive: boundary.ranLive, chain: chain.map((run) => run.runId) };
+}
