@@ -36,6 +36,21 @@ export interface ExecFileResult {
  * step budget and cancellation.
  */
 export function execFile(options: ExecFileOptions): ExecFileResult {
+  try {
+    return execFileUnchecked(options);
+  } catch (error) {
+    // Recursive passes over pathological inputs (say, 100,000 chained `+`) can exhaust the JS stack.
+    if (error instanceof RangeError) {
+      throw new StarlarkError(`program too large or too deeply nested: ${error.message}`, {
+        position: { file: options.filename, line: 1, column: 1 },
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+function execFileUnchecked(options: ExecFileOptions): ExecFileResult {
   const predeclared = new Map(Object.entries(options.predeclared ?? {}));
   const file = parseFile(options.filename, options.source);
   const module = resolveFile(file, {

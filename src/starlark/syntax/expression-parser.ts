@@ -20,6 +20,8 @@ const BINARY_LEVELS: readonly (readonly TokenKind[])[] = [
 const NOT_LEVEL = 2;
 const COMPARISON_LEVEL = 3;
 const UNARY_LEVEL = BINARY_LEVELS.length;
+/** Deeper nesting is rejected so that later recursive passes cannot overflow the JS stack. */
+const MAX_NESTING = 150;
 
 /** Tokens that may end an expression list (so a trailing comma is allowed before them). */
 const EXPRESSION_TERMINATORS: ReadonlySet<TokenKind> = new Set<TokenKind>([
@@ -29,7 +31,19 @@ const EXPRESSION_TERMINATORS: ReadonlySet<TokenKind> = new Set<TokenKind>([
 
 /** Recursive-descent parser for expressions; StatementParser extends it. */
 export class ExpressionParser {
+  private nesting = 0;
+
   constructor(protected readonly cursor: TokenCursor) {}
+
+  /** Runs a recursive step, failing cleanly when expressions or blocks nest too deeply. */
+  protected nested<T>(parse: () => T): T {
+    if (++this.nesting > MAX_NESTING) throw this.cursor.error(`code nests too deeply (more than ${MAX_NESTING} levels)`);
+    try {
+      return parse();
+    } finally {
+      this.nesting--;
+    }
+  }
 
   /** Expression = Test {',' Test} — an unparenthesised tuple when there is a comma. */
   parseExpression(): Expression {
@@ -45,6 +59,10 @@ export class ExpressionParser {
 
   /** Test = LambdaExpr | IfExpr | BinaryExpr. */
   parseTest(): Expression {
+    return this.nested(() => this.parseTestUnchecked());
+  }
+
+  private parseTestUnchecked(): Expression {
     if (this.cursor.is('lambda')) return this.parseLambda(true);
     const value = this.parseBinary(0);
     if (!this.cursor.is('if')) return value;
@@ -65,7 +83,7 @@ export class ExpressionParser {
     if (level === NOT_LEVEL) {
       if (!this.cursor.is('not')) return this.parseBinary(level + 1);
       const position = this.cursor.advance().position;
-      return { kind: 'UnaryExpression', position, operator: 'not', operand: this.parseBinary(NOT_LEVEL) };
+      return { kind: 'UnaryExpression', position, operator: 'not', operand: this.nested(() => this.parseBinary(NOT_LEVEL)) };
     }
     if (level === UNARY_LEVEL) return this.parseUnary();
     let left = this.parseBinary(level + 1);
@@ -93,7 +111,7 @@ export class ExpressionParser {
     const kind = this.cursor.current.kind;
     if (kind === '-' || kind === '+' || kind === '~') {
       const position = this.cursor.advance().position;
-      return { kind: 'UnaryExpression', position, operator: kind, operand: this.parseUnary() };
+      return { kind: 'UnaryExpression', position, operator: kind, operand: this.nested(() => this.parseUnary()) };
     }
     return this.parsePrimaryWithSuffixes();
   }

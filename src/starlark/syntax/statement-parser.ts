@@ -70,6 +70,10 @@ export class StatementParser extends ExpressionParser {
 
   /** Suite = NEWLINE INDENT {Statement} OUTDENT | SimpleStatement. */
   private parseSuite(): Statement[] {
+    return this.nested(() => this.parseSuiteUnchecked());
+  }
+
+  private parseSuiteUnchecked(): Statement[] {
     if (!this.cursor.consume('NEWLINE')) return this.parseSimpleStatements();
     this.cursor.expect('INDENT');
     const body: Statement[] = [];
