@@ -10,3 +10,5 @@ export { readRecordedRun, recordedRunFromEvents, type RecordedRun } from './reco
 export { replayRun, type ReplayRequest, type ReplayOutcome } from './replay-run.js';
 export { resumeRun, resumeChain, type ResumeRequest, type ResumeOutcome } from './resume-run.js';
 export { forbiddenLivePorts, countLivePorts, LiveCallForbiddenError, type LiveCallCounts } from './forbidden-live-ports.js';
+export { createMockLivePorts } from './mock-live-ports.js';
+export { loadRecordedRun } from './load-recorded-run.js';

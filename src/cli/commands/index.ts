@@ -9,7 +9,9 @@ import { inspectCommand } from './inspect-command.js';
 import { reportCommand } from './report-command.js';
 import { exportCommand } from './export-command.js';
 import { blobCommand } from './blob-command.js';
+import { replayCommand } from './replay-command.js';
+import { resumeCommand } from './resume-command.js';
 import { starlarkCommand } from './starlark-command.js';
 
 /** Every CLI command, in the order `whaleflow --help` lists them. One file per command. */
-export const commandFactories: readonly CommandFactory[] = [compileCommand, checkCommand, graphCommand, initCommand, providersCommand, memoCommand, inspectCommand, reportCommand, exportCommand, blobCommand, starlarkCommand];
+export const commandFactories: readonly CommandFactory[] = [compileCommand, checkCommand, graphCommand, initCommand, providersCommand, memoCommand, inspectCommand, reportCommand, exportCommand, blobCommand, replayCommand, resumeCommand, starlarkCommand];

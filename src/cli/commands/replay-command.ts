@@ -1,0 +1,66 @@
+import { Command } from 'commander';
+import { randomUUID } from 'node:crypto';
+import { systemEnvironment } from '../../engine/index.js';
+import { createMockLivePorts, loadRecordedRun, renderRunTree, replayRun, type ReplayOutcome } from '../../runs/index.js';
+import { openProjectTrace, TraceSink } from '../../trace/index.js';
+import { UsageError } from '../../util/index.js';
+import type { CliContext } from '../cli-context.js';
+import { ExitCode } from '../exit-codes.js';
+
+interface ReplayOptions {
+  trace?: string;
+  allowLive?: boolean;
+  from?: string;
+  fixture?: string;
+  db?: string;
+  json?: boolean;
+}
+
+export function replayCommand(context: CliContext): Command {
+  return new Command('replay')
+    .description('Re-execute a recorded run with every effect served from its trace (no provider calls, no commands) and check parity')
+    .argument('[run]', 'run id, unique prefix of one, or "last"')
+    .option('--trace <file>', 'replay from an export file (`whaleflow export`) instead of the project trace')
+    .option('--allow-live', 'run effects the trace lacks live instead of failing')
+    .option('--from <node>', 're-run this node and every node depending on it live; serve the rest from the trace')
+    .option('--fixture <file>', 'mock fixture for the effects that run live')
+    .option('--json', 'print the outcome as JSON')
+    .option('--db <file>', 'trace database (default: .whaleflow/whaleflow.db, or $WHALEFLOW_HOME)')
+    .addHelpText('after', '\nExamples:\n  $ whaleflow replay last\n  $ whaleflow replay 3f2a --from build\n  $ whaleflow replay --trace run.json')
+    .action(async (reference: string | undefined, options: ReplayOptions) => {
+      if (!reference && !options.trace) throw new UsageError('name a run to replay (an id, a prefix or "last"), or give --trace FILE');
+      const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: !options.trace });
+      try {
+        const recorded = loadRecordedRun(store, { reference, traceFile: options.trace, cwd: context.cwd });
+        const environment = systemEnvironment();
+        const live = options.allowLive || options.from ? await createMockLivePorts(environment, { cwd: context.cwd, fixturePath: options.fixture }) : {};
+        const sink = new TraceSink(store);
+        let outcome: ReplayOutcome;
+        try {
+          outcome = await replayRun({ recorded, runId: randomUUID(), sink, allowLive: options.allowLive, fromNodeId: options.from, environment, ...live });
+        } finally {
+          sink.close();
+        }
+        printOutcome(context, options, outcome, store.getRun(outcome.runId) ? renderRunTree(store, store.getRun(outcome.runId)!) : '');
+        context.exitCode = outcome.parity.identical ? ExitCode.ok : ExitCode.failure;
+      } finally {
+        store.close();
+      }
+    });
+}
+
+function printOutcome(context: CliContext, options: ReplayOptions, outcome: ReplayOutcome, tree: string): void {
+  if (options.json) {
+    context.stdout(`${JSON.stringify(outcome, null, 2)}\n`);
+    return;
+  }
+  context.stdout(tree);
+  context.stdout(`\nserved ${outcome.servedFromTrace} effects from the trace, ran ${outcome.ranLive} live`);
+  context.stdout(outcome.liveNodes.length > 0 ? ` (live nodes: ${outcome.liveNodes.join(', ')})\n` : '\n');
+  for (const divergence of outcome.divergences) context.stdout(`${divergence}\n`);
+  context.stdout(
+    outcome.parity.identical
+      ? 'parity: identical\n'
+      : `parity: diverged${outcome.parity.divergedAt ? ` at ${outcome.parity.divergedAt}` : ''}${outcome.parity.detail ? ` — ${outcome.parity.detail}` : ''}\n`,
+  );
+}

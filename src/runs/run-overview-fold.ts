@@ -1,0 +1,280 @@
+import type { MemoUsage, NodeKind, RunStatus, Usage } from '../ir/index.js';
+import type { RunEvent, RunEventOf } from '../engine/contracts/index.js';
+import type { StoredEvent } from '../trace/index.js';
+import { assertNever } from '../util/index.js';
+import { isRunInterrupted, type LivenessOptions } from './run-liveness.js';
+import { isTerminalStatus, shortRunId, type NodeOverview, type RunBudget, type RunDisplayStatus, type RunOverview, type SlowestLeaf } from './run-overview.js';
+import { specSkeleton } from './spec-skeleton.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type MutableNode = Mutable<Omit<NodeOverview, 'childIds'>> & { childIds: string[] };
+
+const NO_BUDGET: RunBudget = { maxTokens: null, maxCostMicrousd: null, timeoutSecs: null };
+
+/**
+ * Folds one run's events into the overview ps, the TUI and the progress block show. It is
+ * incremental: feed it the events after `nextSeq` as they arrive (events(runId, nextSeq)) and
+ * it never re-reads the log, so a 1,000-leaf run costs per event, not per redraw.
+ * Pure apart from what it is fed: the clock and the pid check come in through `overview()`.
+ */
+export class RunOverviewFold {
+  /** The next sequence number to read; events below it were already applied. */
+  nextSeq = 0;
+  /** Bumps on every applied event, so views can tell whether anything changed. */
+  version = 0;
+  private started: RunEventOf<'run_started'> | undefined;
+  private finished: RunEventOf<'run_finished'> | undefined;
+  private readonly nodes = new Map<string, MutableNode>();
+  private readonly rootIds: string[] = [];
+  private budget: RunBudget = NO_BUDGET;
+  private pid: number | null = null;
+  private lastHeartbeatAt: number | null = null;
+  private lastEventAt = 0;
+  private liveInputTokens = 0;
+  private liveOutputTokens = 0;
+  private liveCost: number | null = 0;
+  private liveMemoHits = 0;
+
+  constructor(readonly runId: string) {}
+
+  /** Applies stored events in order; ones already applied (seq < nextSeq) are skipped. */
+  applyStored(events: readonly StoredEvent[]): void {
+    for (const stored of events) {
+      if (stored.seq < this.nextSeq) continue;
+      this.apply(stored.event);
+      this.nextSeq = stored.seq + 1;
+    }
+  }
+
+  apply(event: RunEvent): void {
+    this.version += 1;
+    if (event.at > this.lastEventAt) this.lastEventAt = event.at;
+    switch (event.type) {
+      case 'run_started':
+        this.onRunStarted(event);
+        return;
+      case 'node_started': {
+        const node = this.nodeFor(event.nodeId, event.parentId, event.kind);
+        node.kind = event.kind;
+        node.status = 'running';
+        node.iteration = event.iteration;
+        node.startedAt = event.at;
+        node.finishedAt = null;
+        node.role = event.role ?? node.role;
+        return;
+      }
+      case 'node_finished': {
+        const node = this.nodeFor(event.nodeId, undefined, event.kind);
+        node.status = event.status;
+        node.finishedAt = event.at;
+        node.usage = event.usage;
+        node.memoHits = event.memoUsage.armh_hits;
+        node.output = event.output;
+        node.error = event.error ?? null;
+        return;
+      }
+      case 'effect_completed':
+        this.onEffectCompleted(event);
+        return;
+      case 'activity': {
+        const node = this.nodeFor(event.nodeId, undefined, undefined);
+        node.lastActivity = event.message;
+        node.lastActivityAt = event.at;
+        node.activityCount += 1;
+        return;
+      }
+      case 'heartbeat':
+        this.pid = event.pid;
+        this.lastHeartbeatAt = event.at;
+        return;
+      case 'run_finished':
+        this.finished = event;
+        return;
+      case 'effect_requested':
+      case 'decision':
+      case 'cancel_requested':
+        return;
+      default:
+        assertNever(event);
+    }
+  }
+
+  private onRunStarted(event: RunEventOf<'run_started'>): void {
+    this.started = event;
+    const skeleton = specSkeleton(event.spec);
+    this.budget = skeleton.budget;
+    for (const node of skeleton.nodes) this.nodeFor(node.nodeId, node.parentId, node.kind);
+  }
+
+  private onEffectCompleted(event: RunEventOf<'effect_completed'>): void {
+    const { usage, memo_usage: memo } = event.result;
+    this.addLiveUsage(usage, memo);
+    if (event.kind !== 'leaf') return;
+    const model = modelOf(event.result.data);
+    if (model !== null) this.nodeFor(event.scope.nodeId, undefined, 'leaf').model = model;
+  }
+
+  private addLiveUsage(usage: Usage, memo: MemoUsage): void {
+    this.liveInputTokens += usage.input_tokens;
+    this.liveOutputTokens += usage.output_tokens;
+    this.liveCost = this.liveCost === null || usage.cost_microusd === null ? null : this.liveCost + usage.cost_microusd;
+    this.liveMemoHits += memo.armh_hits;
+  }
+
+  private nodeFor(nodeId: string, parentId: string | null | undefined, kind: NodeKind | undefined): MutableNode {
+    let node = this.nodes.get(nodeId);
+    if (!node) {
+      node = {
+        nodeId,
+        kind: kind ?? 'unknown',
+        parentId: parentId ?? null,
+        childIds: [],
+        role: null,
+        status: 'pending',
+        iteration: 0,
+        startedAt: null,
+        finishedAt: null,
+        usage: null,
+        memoHits: 0,
+        lastActivity: null,
+        lastActivityAt: null,
+        activityCount: 0,
+        error: null,
+        output: null,
+        model: null,
+      };
+      this.nodes.set(nodeId, node);
+      const parent = node.parentId === null ? undefined : this.nodes.get(node.parentId);
+      if (parent) parent.childIds.push(nodeId);
+      else this.rootIds.push(nodeId);
+    }
+    return node;
+  }
+
+  get hasStarted(): boolean {
+    return this.started !== undefined;
+  }
+
+  get isFinished(): boolean {
+    return this.finished !== undefined;
+  }
+
+  node(nodeId: string): NodeOverview | undefined {
+    return this.nodes.get(nodeId);
+  }
+
+  /** Top-level node ids in declaration (then discovery) order. */
+  roots(): readonly string[] {
+    return this.rootIds;
+  }
+
+  leaves(): NodeOverview[] {
+    return [...this.nodes.values()].filter((node) => node.kind === 'leaf');
+  }
+
+  /** The run as the views show it at `now`; liveness decides running vs interrupted. */
+  overview(liveness: LivenessOptions): RunOverview {
+    const started = this.started;
+    const now = liveness.now;
+    const finished = this.finished;
+    const interrupted = isRunInterrupted(
+      { finished: finished !== undefined, pid: this.pid, lastHeartbeatAt: this.lastHeartbeatAt, lastEventAt: this.lastEventAt },
+      liveness,
+    );
+    const status: RunDisplayStatus = finished ? finished.status : interrupted ? 'interrupted' : 'running';
+    const counts = this.countLeaves();
+    const usage = finished?.usage;
+    const input = usage?.input_tokens ?? this.liveInputTokens;
+    const output = usage?.output_tokens ?? this.liveOutputTokens;
+    const startedAt = started?.at ?? this.lastEventAt;
+    // An interrupted run stopped at its last sign of life, not now.
+    const endedAt = finished?.at ?? (interrupted ? Math.max(this.lastEventAt, this.lastHeartbeatAt ?? 0) : now);
+    return {
+      runId: this.runId,
+      shortId: shortRunId(this.runId),
+      label: started?.label ?? this.runId,
+      mode: started?.mode ?? 'live',
+      sourceFile: started?.sourceFile ?? null,
+      status,
+      startedAt,
+      finishedAt: finished?.at ?? null,
+      elapsedMs: Math.max(0, endedAt - startedAt),
+      leavesDone: counts.done,
+      leavesTotal: counts.total,
+      leavesRunning: counts.running,
+      failures: counts.failures,
+      tokens: { input, output, total: input + output },
+      costMicrousd: usage ? usage.cost_microusd : this.liveCost,
+      memoHits: finished?.memoUsage.armh_hits ?? this.liveMemoHits,
+      slowest: this.slowestLeaf(status === 'running' ? now : null),
+      pid: this.pid,
+      lastHeartbeatAt: this.lastHeartbeatAt,
+      lastEventAt: this.lastEventAt,
+      budget: this.budget,
+      suggestedAction: suggestedAction(status, this.runId),
+      parityIdentical: finished?.parity?.identical ?? null,
+    };
+  }
+
+  private countLeaves(): { total: number; done: number; running: number; failures: number } {
+    let total = 0;
+    let done = 0;
+    let running = 0;
+    let failures = 0;
+    for (const node of this.nodes.values()) {
+      if (node.kind !== 'leaf') continue;
+      total += 1;
+      if (isTerminalStatus(node.status)) done += 1;
+      if (node.status === 'running') running += 1;
+      if (node.status === 'failed' || node.status === 'replay_diverged') failures += 1;
+    }
+    return { total, done, running, failures };
+  }
+
+  /**
+   * While the run is live (`now` given): the longest currently running leaf. Otherwise the
+   * longest leaf overall.
+   */
+  private slowestLeaf(now: number | null): SlowestLeaf | null {
+    let slowest: SlowestLeaf | null = null;
+    for (const node of this.nodes.values()) {
+      if (node.kind !== 'leaf' || node.startedAt === null) continue;
+      const running = node.status === 'running';
+      if (now !== null && !running) continue;
+      const end = running ? (now ?? node.lastActivityAt ?? node.startedAt) : (node.finishedAt ?? node.startedAt);
+      const elapsedMs = end - node.startedAt;
+      if (!slowest || elapsedMs > slowest.elapsedMs) slowest = { nodeId: node.nodeId, elapsedMs, running };
+    }
+    if (slowest === null && now !== null) return this.slowestLeaf(null);
+    return slowest;
+  }
+}
+
+function suggestedAction(status: RunDisplayStatus, runId: string): string | null {
+  const id = shortRunId(runId);
+  switch (status) {
+    case 'interrupted':
+      return `whaleflow resume ${id}`;
+    case 'failed':
+    case 'budget_exceeded':
+    case 'cancelled':
+      return `whaleflow inspect ${id}`;
+    case 'replay_diverged':
+      return `whaleflow report ${id}`;
+    case 'running':
+      return `whaleflow cancel ${id}`;
+    case 'pending':
+    case 'succeeded':
+      return null;
+    default:
+      return assertNever(status);
+  }
+}
+
+function modelOf(data: unknown): string | null {
+  if (!data || typeof data !== 'object') return null;
+  const model = (data as { model?: unknown }).model;
+  return typeof model === 'string' ? model : null;
+}
+
+export type { RunStatus };
