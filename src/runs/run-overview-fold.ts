@@ -1,4 +1,4 @@
-import type { MemoUsage, NodeKind, RunStatus, Usage } from '../ir/index.js';
+import type { MemoUsage, NodeKind, Usage } from '../ir/index.js';
 import type { RunEvent, RunEventOf } from '../engine/contracts/index.js';
 import type { StoredEvent } from '../trace/index.js';
 import { assertNever } from '../util/index.js';
@@ -277,4 +277,3 @@ function modelOf(data: unknown): string | null {
   return typeof model === 'string' ? model : null;
 }
 
-export type { RunStatus };

@@ -1,0 +1,55 @@
+import type { RunOverview, SlowestLeaf } from './run-overview.js';
+
+/** `850ms`, `12s`, `4m12s`, `2h05m`: compact enough for a column. */
+export function formatElapsed(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+/** `$0.0123`; an unknown price is "unknown", never $0. */
+export function formatOverviewCost(costMicrousd: number | null): string {
+  if (costMicrousd === null) return 'unknown';
+  return `$${(costMicrousd / 1_000_000).toFixed(4)}`;
+}
+
+/** `12.3k`, `1.2M`. */
+export function formatTokenCount(tokens: number): string {
+  if (tokens < 1000) return String(tokens);
+  if (tokens < 1_000_000) return `${(tokens / 1000).toFixed(1)}k`;
+  return `${(tokens / 1_000_000).toFixed(1)}M`;
+}
+
+export function formatSlowest(slowest: SlowestLeaf | null): string {
+  return slowest ? `slowest: ${slowest.nodeId} ${formatElapsed(slowest.elapsedMs)}` : '';
+}
+
+/** `7/12 leaves` plus failures when there are any. */
+export function formatLeafProgress(run: RunOverview): string {
+  const failures = run.failures > 0 ? `, ${run.failures} failed` : '';
+  return `${run.leavesDone}/${run.leavesTotal} leaves${failures}`;
+}
+
+export function statusGlyph(status: RunOverview['status']): string {
+  switch (status) {
+    case 'running':
+      return '●';
+    case 'pending':
+      return '○';
+    case 'succeeded':
+      return '✓';
+    case 'failed':
+      return '✗';
+    case 'cancelled':
+      return '⊘';
+    case 'budget_exceeded':
+      return '$';
+    case 'replay_diverged':
+      return '≠';
+    case 'interrupted':
+      return '!';
+  }
+}

@@ -1,0 +1,34 @@
+import { formatElapsed, formatLeafProgress, formatOverviewCost, formatSlowest, formatTokenCount, statusGlyph } from './format-overview.js';
+import { groupRuns } from './group-runs.js';
+import type { RunOverview } from './run-overview.js';
+
+/** One line per run, shared by ps and the TUI list. */
+export function renderRunLine(run: RunOverview): string {
+  const cells = [
+    `${statusGlyph(run.status)} ${run.shortId}`,
+    run.label.length > 28 ? `${run.label.slice(0, 27)}…` : run.label.padEnd(28),
+    run.status.padEnd(15),
+    formatLeafProgress(run).padEnd(20),
+    formatElapsed(run.elapsedMs).padStart(7),
+    `${formatTokenCount(run.tokens.total)} tok`.padStart(10),
+    formatOverviewCost(run.costMicrousd).padStart(9),
+    `memo ${run.memoHits}`,
+    formatSlowest(run.slowest),
+  ];
+  return cells.join('  ').trimEnd();
+}
+
+/** The `whaleflow ps` text: groups with a title, one line per run, the next action under each run that needs one. */
+export function renderRunList(runs: readonly RunOverview[]): string {
+  if (runs.length === 0) return 'No runs yet. Start one with `whaleflow run FILE` (add --background to detach).\n';
+  const lines: string[] = [];
+  for (const group of groupRuns(runs)) {
+    lines.push(`${group.title} (${group.runs.length})`);
+    for (const run of group.runs) {
+      lines.push(`  ${renderRunLine(run)}`);
+      if (run.status === 'interrupted' && run.suggestedAction) lines.push(`      interrupted: its process is gone; → ${run.suggestedAction}`);
+    }
+    lines.push('');
+  }
+  return `${lines.join('\n')}`;
+}
