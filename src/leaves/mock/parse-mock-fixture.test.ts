@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../util/index.js';
+import { parseMockFixture } from './parse-mock-fixture.js';
+
+describe('parseMockFixture', () => {
+  it('parses rules with defaults', () => {
+    const fixture = parseMockFixture('leaves:\n  - match: {id: a}\n    output: hi\n');
+    expect(fixture.leaves[0]).toMatchObject({ match: { id: 'a' }, output: 'hi' });
+    expect(fixture.judge).toEqual([]);
+  });
+
+  it('reports a bad field at its position', () => {
+    const error = (() => {
+      try {
+        parseMockFixture('leaves:\n  - match: {id: a}\n    latency_ms: soon\n', 'f.yaml');
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })() as InvalidInputError;
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.diagnostics[0]).toMatchObject({ position: { file: 'f.yaml', line: 3, column: 17 } });
+    expect(error.diagnostics[0]!.message).toContain('leaves.0.latency_ms');
+  });
+
+  it('reports an unknown key at the key', () => {
+    try {
+      parseMockFixture('leaves:\n  - match: {id: a}\n    outptu: hi\n', 'f.yaml');
+      expect.unreachable();
+    } catch (caught) {
+      expect((caught as InvalidInputError).diagnostics[0]).toMatchObject({ position: { line: 3, column: 5 } });
+    }
+  });
+
+  it('reports YAML syntax errors with a position', () => {
+    expect(() => parseMockFixture('leaves: [\n', 'f.yaml')).toThrow(InvalidInputError);
+  });
+});
