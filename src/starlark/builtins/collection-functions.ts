@@ -33,7 +33,7 @@ function extreme(call: BuiltinCall, sign: 1 | -1): Value {
     key = value;
   }
   if (call.args.length === 0) throw runtimeError(`${call.name}: expected at least one item (got no positional arguments)`);
-  const values = call.args.length === 1 ? collectValues(call.args[0]) : [...call.args];
+  const values = call.args.length === 1 ? collectValues(call.args[0], call.thread) : [...call.args];
   if (values.length === 0) throw runtimeError(`${call.name}: expected at least one item, got an empty sequence`);
   let best = values[0];
   let bestKey = key && !(key instanceof NoneType) ? call.thread.call(key, [best]) : best;
@@ -58,11 +58,11 @@ function rangeOf(call: BuiltinCall): Range {
   return new Range(start, stop, step);
 }
 
-function bytesOf(x: Value): Bytes {
+function bytesOf(x: Value, call: BuiltinCall): Bytes {
   if (x instanceof Bytes) return x;
   if (x instanceof Str) return Bytes.fromString(x.value);
   return new Bytes(
-    Uint8Array.from(collectValues(x), (element) => {
+    Uint8Array.from(collectValues(x, call.thread), (element) => {
       const byte = element instanceof Int ? element.toSafeNumber() : undefined;
       if (byte === undefined || byte < 0 || byte > 255) throw runtimeError(`bytes: element ${element.repr()} is not a byte (want int in 0..255)`);
       return byte;
@@ -74,11 +74,11 @@ function bytesOf(x: Value): Bytes {
 export const collectionFunctions: readonly Builtin[] = [
   new Builtin('list', (call) => {
     const [x] = unpackPositional(call, 0, 1);
-    return new List(x === undefined ? [] : collectValues(x));
+    return new List(x === undefined ? [] : collectValues(x, call.thread));
   }),
   new Builtin('tuple', (call) => {
     const [x] = unpackPositional(call, 0, 1);
-    return x === undefined ? Tuple.empty : x instanceof Tuple ? x : new Tuple(collectValues(x));
+    return x === undefined ? Tuple.empty : x instanceof Tuple ? x : new Tuple(collectValues(x, call.thread));
   }),
   new Builtin('dict', (call) => {
     const dict = new Dict();
@@ -87,23 +87,23 @@ export const collectionFunctions: readonly Builtin[] = [
   }),
   new Builtin('set', (call) => {
     const [x] = unpackPositional(call, 0, 1);
-    return new StarlarkSet(x === undefined ? [] : collectValues(x));
+    return new StarlarkSet(x === undefined ? [] : collectValues(x, call.thread));
   }),
   new Builtin('range', rangeOf),
-  new Builtin('bytes', (call) => bytesOf(unpackPositional(call, 1, 1)[0])),
+  new Builtin('bytes', (call) => bytesOf(unpackPositional(call, 1, 1)[0], call)),
   new Builtin('sorted', (call) => {
     const [iterable, key, reverse] = unpackArgs(call, ['iterable', 'key?', 'reverse?']);
     if (call.args.length > 1) throw runtimeError('sorted: got more than 1 positional argument');
-    return new List(sortValues(call, collectValues(iterable!), key, reverse === undefined ? false : expectBool(reverse, 'reverse')));
+    return new List(sortValues(call, collectValues(iterable!, call.thread), key, reverse === undefined ? false : expectBool(reverse, 'reverse')));
   }),
-  new Builtin('reversed', (call) => new List(collectValues(unpackPositional(call, 1, 1)[0]).reverse())),
+  new Builtin('reversed', (call) => new List(collectValues(unpackPositional(call, 1, 1)[0], call.thread).reverse())),
   new Builtin('enumerate', (call) => {
     const [iterable, start] = unpackArgs(call, ['iterable', 'start?']);
     const offset = start === undefined ? 0 : expectInt(start, 'start');
-    return new List(collectValues(iterable!).map((value, index) => new Tuple([Int.of(index + offset), value])));
+    return new List(collectValues(iterable!, call.thread).map((value, index) => new Tuple([Int.of(index + offset), value])));
   }),
   new Builtin('zip', (call) => {
-    const sequences = unpackPositional(call, 0, Infinity).map((argument) => collectValues(argument));
+    const sequences = unpackPositional(call, 0, Infinity).map((argument) => collectValues(argument, call.thread));
     const length = sequences.length === 0 ? 0 : Math.min(...sequences.map((sequence) => sequence.length));
     return new List(Array.from({ length }, (_, index) => new Tuple(sequences.map((sequence) => sequence[index]))));
   }),

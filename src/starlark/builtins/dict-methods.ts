@@ -73,10 +73,10 @@ export function updateDict(dict: Dict, call: BuiltinCall): void {
       for (const entry of [...source.table.entries()]) dict.set(entry.key, entry.value);
     } else {
       if (!isIterable(source)) throw runtimeError(`got ${source.type}, want iterable or dict (${source.type} is not iterable)`);
-      collectValues(source).forEach((pair, index) => {
+      collectValues(source, call.thread).forEach((pair, index) => {
         let items: Value[];
         try {
-          items = collectValues(pair);
+          items = collectValues(pair, call.thread);
         } catch {
           throw runtimeError(`cannot convert dictionary update sequence element #${index} (${pair.type}) to a pair: not iterable`);
         }

@@ -3,6 +3,7 @@ import { valuesEqual } from '../values/compare.js';
 import { Int } from '../values/int.js';
 import type { List } from '../values/list.js';
 import { None } from '../values/none.js';
+import { appendAll } from '../values/append-all.js';
 import { collectValues } from '../eval/iterate.js';
 import { methodTable } from './method-table.js';
 import { substringBounds } from './string-indices.js';
@@ -25,7 +26,7 @@ export const listMethods = methodTable<List>({
   extend: (list, call) => {
     const [iterable] = unpackArgs(call, ['iterable']);
     list.checkMutable('extend');
-    list.elements.push(...collectValues(iterable!));
+    appendAll(list.elements, collectValues(iterable!, call.thread));
     return None;
   },
   index: (list, call) => {

@@ -11,7 +11,7 @@ import { unpackPositional } from './unpack-args.js';
 /** Every positional argument as a set (each must be iterable). */
 function others(call: BuiltinCall): StarlarkSet[] {
   unpackPositional(call, 0, Infinity);
-  return call.args.map((argument) => (argument instanceof StarlarkSet ? argument : new StarlarkSet(collectValues(argument))));
+  return call.args.map((argument) => (argument instanceof StarlarkSet ? argument : new StarlarkSet(collectValues(argument, call.thread))));
 }
 
 function one(call: BuiltinCall): StarlarkSet {

@@ -32,7 +32,7 @@ export const stringSplitMethods = methodTable<Str>({
   rstrip: (receiver, call) => Str.of(trim(receiver.value, call, false, true)),
   join: (receiver, call) => {
     const [elements] = unpackArgs(call, ['elements']);
-    const parts = collectValues(elements!).map((element, index) => {
+    const parts = collectValues(elements!, call.thread).map((element, index) => {
       if (element instanceof Str) return element.value;
       throw runtimeError(`join: in list, want string, got ${element.type} (expected string elements, element ${index} is not)`);
     });

@@ -8,6 +8,7 @@ import { Flow, type Assign, type Evaluate, type Execute } from './evaluate.js';
 import { indexValue, setIndexValue } from './index-operations.js';
 import { collectValues, iterateValue } from './iterate.js';
 import { isIterable } from '../values/iteration.js';
+import { appendAll } from '../values/append-all.js';
 import { compileWrite } from './variables.js';
 import type { BinaryOperator } from '../syntax/ast.js';
 
@@ -82,7 +83,7 @@ export function compileAugmentedAssignment(node: AssignStatement, expression: Co
       } finally {
         iterator.done();
       }
-      current.elements.push(...additions);
+      appendAll(current.elements, additions);
       return current;
     }
     return binaryOperation(operator, current, operand);

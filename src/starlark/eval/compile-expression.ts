@@ -14,6 +14,7 @@ import { List } from '../values/list.js';
 import { None } from '../values/none.js';
 import { Str } from '../values/str.js';
 import { Tuple } from '../values/tuple.js';
+import { appendAll } from '../values/append-all.js';
 import type { Value } from '../values/value.js';
 import { binaryOperation } from './binary-operators.js';
 import { callBuiltin, callValue, nameBuiltinError } from './call-value.js';
@@ -186,6 +187,14 @@ export class ExpressionCompiler {
           frame.position = position;
           return binaryOperation(operator, a, b);
         };
+      case '*':
+        return (frame) => {
+          const a = left(frame);
+          const b = right(frame);
+          frame.position = position;
+          chargeRepetition(frame, a, b);
+          return binaryOperation(operator, a, b);
+        };
       default:
         return (frame) => {
           const a = left(frame);
@@ -251,7 +260,7 @@ export class ExpressionCompiler {
           case 'star':
             frame.position = argument.position;
             try {
-              positional.push(...collectValues(value));
+              appendAll(positional, collectValues(value, frame.thread));
             } catch (error) {
               if (error instanceof StarlarkError && !error.position) throw runtimeError(`argument after * must be iterable, not ${value.type}`);
               throw error;
@@ -277,6 +286,15 @@ function spreadKeywords(value: Value, keywords: KeywordList): void {
     if (keywords.some(([name]) => name === (entry.key as Str).value)) throw runtimeError(`got multiple values for keyword argument '${entry.key.value}'`);
     keywords.push([entry.key.value, entry.value]);
   }
+}
+
+/** Repetition allocates in one step; charge the budget by the size of the result first. */
+function chargeRepetition(frame: Frame, left: Value, right: Value): void {
+  const [sequence, count] = right instanceof Int ? [left, right] : [right, left];
+  if (!(count instanceof Int) || sequence instanceof Int) return;
+  const length = sequence instanceof List || sequence instanceof Tuple ? sequence.elements.length : sequence instanceof Str ? sequence.value.length >> 4 : 0;
+  const times = Number(count.value);
+  if (length > 0 && times > 0) frame.thread.charge(length * times);
 }
 
 function evaluateAll(evaluators: readonly Evaluate[], frame: Frame): Value[] {

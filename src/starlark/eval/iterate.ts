@@ -1,6 +1,7 @@
 import { runtimeError } from '../errors.js';
 import { isIterable, type StarlarkIterator } from '../values/iteration.js';
 import type { Value } from '../values/value.js';
+import type { Thread } from './thread.js';
 
 /** Starts iterating `value`, or fails with the standard `not iterable` error. */
 export function iterateValue(value: Value): StarlarkIterator {
@@ -12,12 +13,18 @@ export function notIterable(value: Value): Error {
   return runtimeError(`got value of type '${value.type}', want iterable (${value.type} is not iterable)`);
 }
 
-/** All elements of an iterable as an array (the iteration lock is released before returning). */
-export function collectValues(value: Value): Value[] {
+/**
+ * All elements of an iterable as an array (the iteration lock is released before returning).
+ * With a thread, each element costs a step, so `list(range(10**9))` hits the budget instead of memory.
+ */
+export function collectValues(value: Value, thread?: Thread): Value[] {
   const iterator = iterateValue(value);
   const values: Value[] = [];
   try {
-    for (let element = iterator.next(); element !== undefined; element = iterator.next()) values.push(element);
+    for (let element = iterator.next(); element !== undefined; element = iterator.next()) {
+      thread?.step();
+      values.push(element);
+    }
   } finally {
     iterator.done();
   }

@@ -5,6 +5,7 @@ import { List } from '../values/list.js';
 import { Str } from '../values/str.js';
 import { Tuple } from '../values/tuple.js';
 import type { Value } from '../values/value.js';
+import { appendAll } from '../values/append-all.js';
 
 const MAX_ELEMENTS = 1 << 28;
 
@@ -22,6 +23,6 @@ export function repeatSequence(sequence: Value, count: Int): Value | undefined {
     return new Bytes(result);
   }
   const elements: Value[] = [];
-  for (let index = 0; index < repetitions; index++) elements.push(...sequence.elements);
+  for (let index = 0; index < repetitions; index++) appendAll(elements, sequence.elements);
   return sequence instanceof List ? new List(elements) : new Tuple(elements);
 }

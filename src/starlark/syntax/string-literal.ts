@@ -27,7 +27,7 @@ export function decodeEscapes(body: string, raw: boolean, bytes: boolean): Decod
   const output: number[] = [];
   let text = '';
   const flushText = (): void => {
-    if (bytes && text) output.push(...encoder.encode(text));
+    if (bytes && text) for (const byte of encoder.encode(text)) output.push(byte);
     if (bytes) text = '';
   };
   let index = 0;

@@ -4,6 +4,7 @@ import type { Value } from '../values/value.js';
 import { universe } from '../builtins/universe.js';
 import { Str } from '../values/str.js';
 import { execFile } from '../eval/exec-file.js';
+import { unpackPositional } from '../builtins/unpack-args.js';
 import { StarlarkError } from '../errors.js';
 
 /** One independent program of a chunked `.star` test file. */
@@ -70,17 +71,17 @@ function failWith(call: BuiltinCall, message: string): never {
 /** `assert_eq`, `assert_ne` and `assert_`: a mismatch calls `fail(...)`. */
 export const assertionBuiltins: Readonly<Record<string, Value>> = {
   assert_eq: new Builtin('assert_eq', (call) => {
-    const [actual, expected, message] = call.args;
+    const [actual, expected, message] = unpackPositional(call, 2, 3);
     if (!valuesEqual(actual, expected)) failWith(call, `${message ? `${message.str()}: ` : ''}${actual.repr()} != ${expected.repr()}`);
     return universe.get('None')!;
   }),
   assert_ne: new Builtin('assert_ne', (call) => {
-    const [actual, unexpected, message] = call.args;
+    const [actual, unexpected, message] = unpackPositional(call, 2, 3);
     if (valuesEqual(actual, unexpected)) failWith(call, `${message ? `${message.str()}: ` : ''}${actual.repr()} == ${unexpected.repr()}`);
     return universe.get('None')!;
   }),
   assert_: new Builtin('assert_', (call) => {
-    const [condition, message] = call.args;
+    const [condition, message] = unpackPositional(call, 1, 2);
     if (!condition.truth()) failWith(call, message ? message.str() : 'assertion failed');
     return universe.get('None')!;
   }),

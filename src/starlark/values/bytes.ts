@@ -2,6 +2,8 @@ import { StarlarkValue, CompositeKey, type HashKey } from './value.js';
 import type { ReprWriter } from './repr-writer.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
+/** One char per byte, for key encodings (no argument-count limit, unlike String.fromCharCode(...)). */
+const latin1 = new TextDecoder('latin1');
 
 /** An immutable sequence of bytes. */
 export class Bytes extends StarlarkValue {
@@ -21,7 +23,7 @@ export class Bytes extends StarlarkValue {
     return new CompositeKey(this.keyEncoding());
   }
   override keyEncoding(): string {
-    return `b${this.value.length}:${String.fromCharCode(...this.value)}`;
+    return `b${this.value.length}:${latin1.decode(this.value)}`;
   }
   override equalsSameType(other: StarlarkValue): boolean {
     return compareBytes(this.value, (other as Bytes).value) === 0;
