@@ -1,4 +1,5 @@
 import type { FrontEnd } from './compiled-workflow.js';
+import { jsFrontEnd } from './js/js-front-end.js';
 import { jsonFrontEnd } from './json/json-front-end.js';
 import { yamlFrontEnd } from './yaml/yaml-front-end.js';
 
@@ -7,6 +8,10 @@ const FRONT_ENDS: readonly (readonly [suffix: string, frontEnd: FrontEnd])[] = [
   ['.json', jsonFrontEnd],
   ['.yaml', yamlFrontEnd],
   ['.yml', yamlFrontEnd],
+  ['.workflow.js', jsFrontEnd],
+  ['.workflow.mjs', jsFrontEnd],
+  ['.workflow.ts', jsFrontEnd],
+  ['.workflow.mts', jsFrontEnd],
 ];
 
 export function frontEndFor(file: string): FrontEnd | undefined {
