@@ -12,3 +12,18 @@ export { resumeRun, resumeChain, type ResumeRequest, type ResumeOutcome } from '
 export { forbiddenLivePorts, countLivePorts, LiveCallForbiddenError, type LiveCallCounts } from './forbidden-live-ports.js';
 export { createMockLivePorts } from './mock-live-ports.js';
 export { loadRecordedRun } from './load-recorded-run.js';
+// Workflow mode: background runs, their liveness and cancel, and the overview ps/TUI/progress share.
+export { RunOverviewFold } from './run-overview-fold.js';
+export { shortRunId, isTerminalStatus, SHORT_ID_LENGTH, type RunOverview, type NodeOverview, type RunDisplayStatus, type SlowestLeaf, type RunBudget } from './run-overview.js';
+export { overviewRun, overviewRuns } from './overview-runs.js';
+export { groupRuns, groupOf, type RunGroup, type RunGroupName } from './group-runs.js';
+export { renderRunList, renderRunLine } from './render-run-list.js';
+export { formatElapsed, formatOverviewCost, formatTokenCount, formatSlowest, formatLeafProgress, statusGlyph } from './format-overview.js';
+export { isProcessAlive, isRunInterrupted, DEFAULT_STALE_AFTER_MS, HEARTBEAT_INTERVAL_MS, type PidChecker, type LivenessOptions } from './run-liveness.js';
+export { specSkeleton, type SpecSkeleton, type SkeletonNode } from './spec-skeleton.js';
+export { startHeartbeat } from './start-heartbeat.js';
+export { pollCancelRequests, CANCEL_POLL_INTERVAL_MS } from './poll-cancel-requests.js';
+export { NodeCancellation, NODE_CANCELLED_MESSAGE } from './node-cancellation.js';
+export { superviseRun, type RunSupervision, type RunSupervisionOptions } from './supervise-run.js';
+export { requestRunCancel, UnknownCancelTargetError, type CancelRequestOutcome } from './request-run-cancel.js';
+export { startBackgroundRun, withoutBackgroundFlag, RUN_ID_OPTION, type BackgroundRun, type BackgroundRunOptions } from './start-background-run.js';

@@ -1,0 +1,35 @@
+import type { CancelRequestRecord, TraceStore } from '../trace/index.js';
+
+/** How often a run process looks for `whaleflow cancel` requests. */
+export const CANCEL_POLL_INTERVAL_MS = 300;
+
+export interface CancelPollOptions {
+  readonly store: Pick<TraceStore, 'readCancelRequests'>;
+  readonly runId: string;
+  readonly onRequest: (request: CancelRequestRecord) => void;
+  readonly intervalMs?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * Reads the run's cancel requests from the store every ~300 ms (each only once, by id) and
+ * hands them to `onRequest`. Requests made before the run process started count too: the
+ * first poll is immediate and starts from the beginning. Returns the function that stops it.
+ */
+export function pollCancelRequests(options: CancelPollOptions): () => void {
+  let lastId = 0;
+  const poll = (): void => {
+    try {
+      for (const request of options.store.readCancelRequests(options.runId, lastId)) {
+        lastId = request.id;
+        options.onRequest(request);
+      }
+    } catch (error) {
+      options.onError?.(error);
+    }
+  };
+  poll();
+  const timer = setInterval(poll, options.intervalMs ?? CANCEL_POLL_INTERVAL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}

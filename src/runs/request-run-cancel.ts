@@ -1,0 +1,39 @@
+import type { TraceStore } from '../trace/index.js';
+import { WhaleflowError } from '../util/index.js';
+import { RunOverviewFold } from './run-overview-fold.js';
+import { resolveRunReference } from './resolve-run-reference.js';
+
+/** `whaleflow cancel RUN NODE` named a node the run does not have. */
+export class UnknownCancelTargetError extends WhaleflowError {
+  override readonly name = 'UnknownCancelTargetError';
+  constructor(
+    readonly runId: string,
+    readonly nodeId: string,
+  ) {
+    super(`run ${runId} has no node "${nodeId}" (whaleflow inspect ${runId.slice(0, 8)} lists them)`);
+  }
+}
+
+export interface CancelRequestOutcome {
+  readonly runId: string;
+  readonly nodeId: string | null;
+  /** False when the run had already finished: nothing to stop, nothing recorded. */
+  readonly recorded: boolean;
+  readonly finishedStatus: string | null;
+}
+
+/**
+ * Records a cancel request for a run (or one node of it) in the store, for the run process
+ * to pick up on its next poll. Works from any terminal; never talks to a provider.
+ */
+export function requestRunCancel(store: TraceStore, reference: string, nodeId: string | null, now: number = Date.now()): CancelRequestOutcome {
+  const run = resolveRunReference(store, reference);
+  if (nodeId !== null) {
+    const fold = new RunOverviewFold(run.runId);
+    fold.applyStored(store.events(run.runId));
+    if (!fold.node(nodeId)) throw new UnknownCancelTargetError(run.runId, nodeId);
+  }
+  if (run.status !== 'running') return { runId: run.runId, nodeId, recorded: false, finishedStatus: run.status };
+  store.requestCancel(run.runId, nodeId, { type: 'user', message: nodeId ? `whaleflow cancel ${nodeId}` : 'whaleflow cancel' }, now);
+  return { runId: run.runId, nodeId, recorded: true, finishedStatus: null };
+}
