@@ -41,6 +41,8 @@ export interface ResumeOutcome {
   readonly chain: readonly string[];
 }
 
+const RECORDED_SPEC_VALIDATION = { maxAgents: Number.MAX_SAFE_INTEGER, maxDepth: Number.MAX_SAFE_INTEGER };
+
 /** Most resume chains are short; this only stops a corrupt parent cycle. */
 const MAX_CHAIN = 64;
 
@@ -85,7 +87,9 @@ export async function resumeRun(request: ResumeRequest): Promise<ResumeOutcome> 
     mode: 'resume',
     parentRunId: request.recorded.runId,
     sourceFile: request.sourceFile ?? request.recorded.started.sourceFile,
-    validation: request.validation,
+    // The recorded spec passed the launch-shape gate when it first ran; an edited one passes
+    // the caller's limits (the CLI compiles it with --max-agents/--max-depth).
+    validation: request.validation ?? (request.spec ? undefined : RECORDED_SPEC_VALIDATION),
   });
   return { runId: request.runId, result, servedFromTrace: boundary.servedFromTrace, ranLive: boundary.ranLive, chain: chain.map((run) => run.runId) };
 }

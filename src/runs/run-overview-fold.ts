@@ -103,7 +103,7 @@ export class RunOverviewFold {
     this.started = event;
     const skeleton = specSkeleton(event.spec);
     this.budget = skeleton.budget;
-    for (const node of skeleton.nodes) this.nodeFor(node.nodeId, node.parentId, node.kind);
+    for (const node of skeleton.nodes) this.nodeFor(node.nodeId, node.parentId, node.kind).prompt = node.prompt;
   }
 
   private onEffectCompleted(event: RunEventOf<'effect_completed'>): void {
@@ -141,6 +141,7 @@ export class RunOverviewFold {
         activityCount: 0,
         error: null,
         output: null,
+        prompt: null,
         model: null,
       };
       this.nodes.set(nodeId, node);

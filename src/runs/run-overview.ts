@@ -25,6 +25,8 @@ export interface NodeOverview {
   readonly activityCount: number;
   readonly error: string | null;
   readonly output: string | null;
+  /** A leaf's prompt from the spec, when declared there. */
+  readonly prompt: string | null;
   /** The model that served the leaf, when its result names one. */
   readonly model: string | null;
 }

@@ -5,6 +5,8 @@ export interface SkeletonNode {
   readonly nodeId: string;
   readonly kind: NodeKind;
   readonly parentId: string | null;
+  /** A leaf's prompt (or a node's description), for the TUI's drill-down. */
+  readonly prompt: string | null;
 }
 
 export interface SpecSkeleton {
@@ -38,7 +40,7 @@ export function specSkeleton(canonicalSpec: string): SpecSkeleton {
     const record = value as Record<string, unknown>;
     const spec = record.spec as Record<string, unknown> | undefined;
     if (typeof record.kind === 'string' && spec && typeof spec === 'object' && typeof spec.id === 'string') {
-      nodes.push({ nodeId: spec.id, kind: record.kind as NodeKind, parentId });
+      nodes.push({ nodeId: spec.id, kind: record.kind as NodeKind, parentId, prompt: promptOf(spec) });
       for (const child of Object.values(spec)) visit(child, spec.id);
       return;
     }
@@ -54,4 +56,9 @@ function budgetOf(value: unknown): RunBudget {
   const budget = value as Record<string, unknown>;
   const numberOrNull = (field: unknown): number | null => (typeof field === 'number' ? field : null);
   return { maxTokens: numberOrNull(budget.max_tokens), maxCostMicrousd: numberOrNull(budget.max_cost_microusd), timeoutSecs: numberOrNull(budget.timeout_secs) };
+}
+
+function promptOf(spec: Record<string, unknown>): string | null {
+  if (typeof spec.prompt === 'string') return spec.prompt;
+  return typeof spec.description === 'string' ? spec.description : null;
 }

@@ -7,6 +7,7 @@ import { createMockLivePorts, readRecordedRun, resolveRunReference, resumeRun } 
 import { openProjectTrace, TraceSink } from '../../trace/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
+import { addLaunchShapeOptions, launchShapeFrom } from '../options/launch-shape-options.js';
 
 interface ResumeOptions {
   file?: string;
@@ -14,10 +15,12 @@ interface ResumeOptions {
   maxConcurrent?: string;
   db?: string;
   json?: boolean;
+  maxAgents?: number;
+  maxDepth?: number;
 }
 
 export function resumeCommand(context: CliContext): Command {
-  return new Command('resume')
+  return addLaunchShapeOptions(new Command('resume')
     .description('Continue an interrupted (crashed or cancelled) run: finished effects are served from the trace, the rest runs live')
     .argument('<run>', 'run id, unique prefix of one, or "last"')
     .option('--file <workflow>', 'continue with an edited workflow; leaves whose input hash is unchanged are reused')
@@ -25,12 +28,13 @@ export function resumeCommand(context: CliContext): Command {
     .option('--max-concurrent <n>', 'leaves running at once')
     .option('--json', 'print the outcome as JSON')
     .option('--db <file>', 'trace database (default: .whaleflow/whaleflow.db, or $WHALEFLOW_HOME)')
-    .addHelpText('after', '\nExamples:\n  $ whaleflow resume last\n  $ whaleflow resume 3f2a --file workflows/fixed.yaml')
+    .addHelpText('after', '\nExamples:\n  $ whaleflow resume last\n  $ whaleflow resume 3f2a --file workflows/fixed.yaml'))
     .action(async (reference: string, options: ResumeOptions) => {
       const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: true });
       try {
         const recorded = readRecordedRun(store, resolveRunReference(store, reference).runId);
-        const compiled = options.file ? await compileWorkflowFile(resolve(context.cwd, options.file)) : undefined;
+        const launchShape = launchShapeFrom(options);
+        const compiled = options.file ? await compileWorkflowFile(resolve(context.cwd, options.file), launchShape) : undefined;
         const environment = systemEnvironment();
         const ports = await createMockLivePorts(environment, { cwd: context.cwd, fixturePath: options.fixture });
         const sink = new TraceSink(store);
@@ -44,7 +48,7 @@ export function resumeCommand(context: CliContext): Command {
             sink,
             ...ports,
             environment,
-            ...(compiled ? { spec: compiled.spec, sourceFile: options.file } : {}),
+            ...(compiled ? { spec: compiled.spec, sourceFile: options.file, validation: launchShape } : {}),
             ...(maxConcurrentLeaves ? { limits: { maxConcurrentLeaves } } : {}),
           });
           sink.close();
