@@ -1,5 +1,4 @@
 import { runtimeError } from '../errors.js';
-import { Bool } from '../values/bool.js';
 import { Float } from '../values/float.js';
 import { formatFloatExponent, formatFloatFixed, formatFloatShortest } from '../values/float-format.js';
 import { Int } from '../values/int.js';
@@ -61,7 +60,7 @@ function convert(conversion: string, value: Value): string {
 
 function integerOf(value: Value, conversion: string): bigint {
   if (value instanceof Int) return value.bigint();
-  if (value instanceof Float && !(value instanceof Bool)) {
+  if (value instanceof Float) {
     if (!Number.isFinite(value.value)) throw runtimeError(`%${conversion} format requires a finite number, got ${value.repr()}`);
     return BigInt(Math.trunc(value.value));
   }

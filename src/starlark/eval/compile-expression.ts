@@ -17,7 +17,7 @@ import { Tuple } from '../values/tuple.js';
 import { appendAll } from '../values/append-all.js';
 import type { Value } from '../values/value.js';
 import { binaryOperation } from './binary-operators.js';
-import { callBuiltin, callValue, nameBuiltinError } from './call-value.js';
+import { callValue, nameBuiltinError } from './call-value.js';
 import { CompiledFunction, defaultSlots, makeClosure } from './compiled-function.js';
 import { compileComprehension } from './compile-comprehension.js';
 import type { Assign, CompileEnvironment, Evaluate } from './evaluate.js';
@@ -319,4 +319,3 @@ function literalValue(node: Literal): Value {
   }
 }
 
-export { callBuiltin };

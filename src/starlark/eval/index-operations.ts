@@ -1,5 +1,4 @@
 import { runtimeError } from '../errors.js';
-import { Bool } from '../values/bool.js';
 import { Bytes } from '../values/bytes.js';
 import { Dict } from '../values/dict.js';
 import { Int } from '../values/int.js';
@@ -26,7 +25,7 @@ export function indexValue(object: Value, index: Value): Value {
 
 /** A valid non-negative index for `index` into a sequence of `length`, or an error. */
 export function normaliseIndex(index: Value, length: number, type: string): number {
-  if (!(index instanceof Int) || index instanceof Bool) {
+  if (!(index instanceof Int)) {
     throw runtimeError(`${type} index: got value of type '${index.type}', want int`);
   }
   const raw = typeof index.value === 'number' ? index.value : Number(index.value);

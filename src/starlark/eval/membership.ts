@@ -8,7 +8,6 @@ import { Range } from '../values/range.js';
 import { StarlarkSet } from '../values/set.js';
 import { Str } from '../values/str.js';
 import { Tuple } from '../values/tuple.js';
-import { HostValue } from '../values/host-value.js';
 import type { Value } from '../values/value.js';
 
 /** `needle in container`, per the spec's membership rules. */
@@ -26,9 +25,6 @@ export function containsValue(container: Value, needle: Value): boolean {
   if (container instanceof Range) {
     if (needle instanceof Int) return typeof needle.value === 'number' && container.contains(needle.value);
     return false;
-  }
-  if (container instanceof HostValue) {
-    throw runtimeError(`unsupported binary operation: ${needle.type} in ${container.type}`);
   }
   throw runtimeError(`unsupported binary operation: ${needle.type} in ${container.type}`);
 }

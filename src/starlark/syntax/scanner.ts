@@ -165,13 +165,17 @@ class Scanner {
     while (this.offset < this.source.length) {
       const character = this.source[this.offset];
       if (character === '\\') {
-        if (this.source[this.offset + 1] === '\n') this.newlineInside(1);
-        else this.offset += 2;
+        if (this.source[this.offset + 1] === '\n') {
+          this.offset++;
+          this.newline();
+        } else {
+          this.offset += 2;
+        }
         continue;
       }
       if (character === '\n') {
         if (!triple) throw this.error('unterminated string literal (a newline ends the line)', position);
-        this.newlineInside(0);
+        this.newline();
         continue;
       }
       if (this.source.startsWith(delimiter, this.offset)) {
@@ -190,12 +194,6 @@ class Scanner {
       if (error instanceof EscapeError) throw this.error(error.message, position);
       throw error;
     }
-  }
-
-  /** Advances over a newline inside a string literal, after `skip` preceding characters. */
-  private newlineInside(skip: number): void {
-    this.offset += skip;
-    this.newline();
   }
 
   private finish(): Token[] {

@@ -22,6 +22,7 @@ export class Float extends StarlarkValue {
     return this.value === 0 ? 0 : this.value;
   }
   override keyEncoding(): string {
+    // `+ 0` turns -0 into 0, which equals the int 0.
     if (Number.isInteger(this.value)) return `i${Number.isSafeInteger(this.value) ? this.value + 0 : BigInt(this.value)}`;
     return `f${this.value}`;
   }

@@ -29,9 +29,6 @@ export class Struct extends HostValue {
   override freeze(): void {
     for (const value of this.fields.values()) value.freeze();
   }
-  override hashKey(): object | string {
-    return this;
-  }
   override equalsSameType(other: StarlarkValue, depth: number): boolean {
     if (!(other instanceof Struct) || other.fields.size !== this.fields.size) return false;
     for (const [name, value] of this.fields) {
