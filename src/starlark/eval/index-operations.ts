@@ -30,7 +30,7 @@ export function normaliseIndex(index: Value, length: number, type: string): numb
   }
   const raw = typeof index.value === 'number' ? index.value : Number(index.value);
   const position = raw < 0 ? raw + length : raw;
-  if (position < 0 || position >= length) throw runtimeError(`index ${index.value} out of range: ${type} has ${length} element${length === 1 ? "" : "s"}`);
+  if (position < 0 || position >= length) throw runtimeError(`index ${index.value} out of range: ${type} has ${length} element${length === 1 ? '' : 's'}`);
   return position;
 }
 
