@@ -156,6 +156,11 @@ export class RunOverviewFold {
     return this.started !== undefined;
   }
 
+  /** When run_started was recorded (null before it is seen). */
+  get startedAt(): number | null {
+    return this.started?.at ?? null;
+  }
+
   get isFinished(): boolean {
     return this.finished !== undefined;
   }

@@ -1,0 +1,79 @@
+import { Command } from 'commander';
+import { overviewRuns, renderRunList, type RunOverview } from '../../runs/index.js';
+import { NoTraceDatabaseError, openProjectTrace } from '../../trace/index.js';
+import type { CliContext } from '../cli-context.js';
+
+interface PsOptions {
+  json?: boolean;
+  watch?: boolean;
+  limit?: string;
+  interval?: string;
+  db?: string;
+}
+
+const CLEAR_SCREEN = '\x1b[2J\x1b[H';
+
+/** `whaleflow ps` (alias `workflows`): every run from the trace store, grouped, newest first. Reads only; never calls a model. */
+export function psCommand(context: CliContext): Command {
+  return new Command('ps')
+    .alias('workflows')
+    .description('List runs (running, needing attention, done) with leaves, failures, elapsed time, tokens, cost, memo hits and the slowest leaf')
+    .option('--json', 'print the run overviews as JSON')
+    .option('--watch', 'redraw every second until Ctrl-C')
+    .option('--limit <n>', 'show at most this many runs', '100')
+    .option('--interval <ms>', 'redraw interval for --watch', '1000')
+    .option('--db <file>', 'trace database (default: .whaleflow/whaleflow.db, or $WHALEFLOW_HOME)')
+    .addHelpText('after', '\nExamples:\n  $ whaleflow ps\n  $ whaleflow ps --watch\n  $ whaleflow workflows --json | jq .[0].status')
+    .action(async (options: PsOptions) => {
+      const limit = Number(options.limit ?? '100');
+      if (!options.watch) {
+        printOnce(context, options, readOverviews(context, options, limit));
+        return;
+      }
+      await watchLoop(context, options, limit);
+    });
+}
+
+function readOverviews(context: CliContext, options: PsOptions, limit: number): RunOverview[] {
+  let store;
+  try {
+    store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: true });
+  } catch (error) {
+    // No database yet simply means no runs yet.
+    if (error instanceof NoTraceDatabaseError) return [];
+    throw error;
+  }
+  try {
+    return overviewRuns(store, { now: Date.now(), limit });
+  } finally {
+    store.close();
+  }
+}
+
+function printOnce(context: CliContext, options: PsOptions, runs: readonly RunOverview[]): void {
+  context.stdout(options.json ? `${JSON.stringify(runs, null, 2)}\n` : renderRunList(runs));
+}
+
+/** A plain redraw loop: clear, print, wait; Ctrl-C ends it with exit code 0. */
+async function watchLoop(context: CliContext, options: PsOptions, limit: number): Promise<void> {
+  const intervalMs = Math.max(100, Number(options.interval ?? '1000'));
+  let stopped = false;
+  let wake: () => void = () => undefined;
+  const stop = (): void => {
+    stopped = true;
+    wake();
+  };
+  process.once('SIGINT', stop);
+  try {
+    while (!stopped) {
+      const runs = readOverviews(context, options, limit);
+      context.stdout(options.json ? `${JSON.stringify(runs)}\n` : `${CLEAR_SCREEN}whaleflow ps — ${new Date().toLocaleTimeString()} (Ctrl-C to exit)\n\n${renderRunList(runs)}`);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, intervalMs);
+      });
+    }
+  } finally {
+    process.removeListener('SIGINT', stop);
+  }
+}

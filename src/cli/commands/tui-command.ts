@@ -1,0 +1,26 @@
+import { Command } from 'commander';
+import { resolveRunReference } from '../../runs/index.js';
+import { openProjectTrace } from '../../trace/index.js';
+import type { CliContext } from '../cli-context.js';
+
+/**
+ * `whaleflow tui [RUN]`: the live run list and run detail. Ink and React load only here
+ * (a dynamic import), so other commands don't pay for them.
+ */
+export function tuiCommand(context: CliContext): Command {
+  return new Command('tui')
+    .description('Watch runs live: run list, workflow tree, leaf drill-down; cancel, replay, report and export from the keyboard')
+    .argument('[run]', 'open this run (id, prefix or "last") instead of the list')
+    .option('--db <file>', 'trace database (default: .whaleflow/whaleflow.db, or $WHALEFLOW_HOME)')
+    .addHelpText('after', '\nKeys: ↑↓/jk move · Enter open · Esc/← back · x cancel (y/n) · r replay · R report · e export · / filter · q quit')
+    .action(async (reference: string | undefined, options: { db?: string }) => {
+      const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: true });
+      try {
+        const runId = reference ? resolveRunReference(store, reference).runId : undefined;
+        const { startTui } = await import('../../tui/start-tui.js');
+        await startTui({ store, cwd: context.cwd, env: context.env, entryScript: process.argv[1], runId });
+      } finally {
+        store.close();
+      }
+    });
+}

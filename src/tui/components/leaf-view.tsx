@@ -1,0 +1,38 @@
+import { Box, Text } from 'ink';
+import { bodyHeight } from '../select-view.js';
+import type { ViewState } from '../view-state.js';
+import { fitText, nodeCost, nodeElapsed, nodeGlyph, nodeTokens } from './node-facts.js';
+
+const PREVIEW_LINES = 6;
+
+/** One leaf: its facts, prompt, tool calls (activity) and output; `o` shows the whole output. */
+export function LeafView({ state, runId, nodeId }: { readonly state: ViewState; readonly runId: string; readonly nodeId: string }) {
+  const node = state.folds.get(runId)?.node(nodeId);
+  if (!node) return <Text color="red">Node {nodeId} is not in run {runId}.</Text>;
+  const detail = state.leafDetail && state.leafDetail.nodeId === nodeId ? state.leafDetail : null;
+  const output = detail?.fullOutput ?? node.output ?? '';
+  const lines: string[] = [];
+  lines.push(`Prompt: ${node.prompt ?? '(not in the spec)'}`);
+  if (node.error) lines.push(`Error: ${node.error}`);
+  lines.push(`Tool calls / activity (${detail ? detail.activities.length : node.activityCount}):`);
+  const activities = detail?.activities ?? (node.lastActivity ? [node.lastActivity] : []);
+  for (const activity of state.showFullOutput ? activities : activities.slice(-PREVIEW_LINES)) lines.push(`  ${activity}`);
+  const outputLines = output === '' ? ['(no output yet)'] : output.split(/\r?\n/);
+  lines.push(`Output (${output.length} chars${state.showFullOutput ? ', full' : ', o for all'}):`);
+  for (const line of state.showFullOutput ? outputLines : outputLines.slice(0, PREVIEW_LINES)) lines.push(`  ${line}`);
+  if (!state.showFullOutput && outputLines.length > PREVIEW_LINES) lines.push(`  … ${outputLines.length - PREVIEW_LINES} more lines`);
+  const height = bodyHeight(state) - 1;
+  const start = Math.min(state.leafScroll, Math.max(0, lines.length - height));
+  return (
+    <Box flexDirection="column">
+      <Text bold wrap="truncate">
+        {nodeGlyph(node.status)} {node.nodeId} — {node.status} — {[node.role, node.model, nodeTokens(node), nodeCost(node), node.memoHits > 0 ? `memo ${node.memoHits}` : '', nodeElapsed(node, state.now)].filter(Boolean).join(' · ')}
+      </Text>
+      {lines.slice(start, start + height).map((line, index) => (
+        <Text key={start + index} wrap="truncate">
+          {fitText(line, state.columns)}
+        </Text>
+      ))}
+    </Box>
+  );
+}

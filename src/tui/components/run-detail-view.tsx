@@ -1,0 +1,46 @@
+import { Box, Text } from 'ink';
+import { formatElapsed, statusGlyph } from '../../runs/index.js';
+import { bodyHeight, clampCursor, isStaleLeaf, overviewOf, selectDetailRows, visibleWindow, type TreeRow } from '../select-view.js';
+import { STALE_LEAF_MS, type ViewState } from '../view-state.js';
+import { fitText, nodeCost, nodeElapsed, nodeGlyph, nodeTokens } from './node-facts.js';
+
+/** A run's workflow tree: branches collapsible, one row per node, only the visible window drawn. */
+export function RunDetailView({ state, runId }: { readonly state: ViewState; readonly runId: string }) {
+  const fold = state.folds.get(runId);
+  if (!fold || !fold.hasStarted) return <Text color="red">Run {runId} is not in the trace store (yet).</Text>;
+  const run = overviewOf(state, fold);
+  const rows = selectDetailRows(state, runId);
+  const cursor = clampCursor(state.detailCursor.get(runId) ?? 0, rows.length);
+  const window = visibleWindow(rows.length, cursor, bodyHeight(state) - 1);
+  const visible = rows.slice(window.start, window.end);
+  return (
+    <Box flexDirection="column">
+      <Text bold wrap="truncate">
+        {statusGlyph(run.status)} {run.label} — {run.status} — {run.shortId} — {formatElapsed(run.elapsedMs)}
+        {run.suggestedAction && run.status === 'interrupted' ? `  → ${run.suggestedAction}` : ''}
+      </Text>
+      <Text dimColor wrap="truncate">
+        {state.filter ? `nodes matching "${state.filter}"` : `${rows.length} rows`} · {window.start + 1}-{window.end} · Enter open/fold · x cancel node · X cancel run
+      </Text>
+      {visible.map((row, offset) => (
+        <Text key={row.node.nodeId} inverse={window.start + offset === cursor} wrap="truncate">
+          {fitText(treeRowText(row, state.now), state.columns)}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+/** One tree row: indent, fold marker, glyph, id, then the leaf facts the brief asks for. */
+export function treeRowText(row: TreeRow, now: number): string {
+  const { node } = row;
+  const marker = row.hasChildren ? (row.collapsed ? '▸ ' : '▾ ') : '  ';
+  const head = `${'  '.repeat(row.depth)}${marker}${nodeGlyph(node.status)} ${node.nodeId}`;
+  const facts =
+    node.kind === 'leaf'
+      ? [node.role ?? '', node.model ?? '', nodeTokens(node), nodeCost(node), node.memoHits > 0 ? `memo ${node.memoHits}` : '', nodeElapsed(node, now)]
+      : [node.kind, row.collapsed ? `${node.childIds.length} children` : '', nodeElapsed(node, now)];
+  const activity = node.status === 'running' && node.lastActivity ? `· ${node.lastActivity}` : node.error ? `· ${node.error}` : '';
+  const stale = isStaleLeaf(node, now, STALE_LEAF_MS) ? ' [stale]' : '';
+  return `${head.padEnd(32)} ${facts.filter(Boolean).join('  ')} ${activity}${stale}`.trimEnd();
+}

@@ -1,0 +1,50 @@
+import { Box, Text } from 'ink';
+import { groupOf, renderRunLine, type RunGroupName } from '../../runs/index.js';
+import { bodyHeight, clampCursor, selectListRuns, visibleWindow } from '../select-view.js';
+import type { ViewState } from '../view-state.js';
+import { fitText } from './node-facts.js';
+
+const GROUP_TITLES: Readonly<Record<RunGroupName, string>> = { running: 'Running', needs_attention: 'Needs attention', done: 'Done' };
+
+/** The run list: grouped like ps, windowed to the terminal, the cursor row inverted. */
+export function RunListView({ state }: { readonly state: ViewState }) {
+  const runs = selectListRuns(state);
+  if (runs.length === 0) {
+    return (
+      <Box flexDirection="column">
+        <Text bold>WhaleFlow — runs</Text>
+        <Text dimColor>{state.filter ? `No runs match "${state.filter}".` : 'No runs yet. Start one with `whaleflow run FILE --background`.'}</Text>
+      </Box>
+    );
+  }
+  const cursor = clampCursor(state.listCursor, runs.length);
+  // Group titles take up to three rows of the window.
+  const window = visibleWindow(runs.length, cursor, Math.max(1, bodyHeight(state) - 3));
+  const lines: { key: string; text: string; selected: boolean; title: boolean }[] = [];
+  let previousGroup: RunGroupName | undefined;
+  for (let index = window.start; index < window.end; index += 1) {
+    const run = runs[index]!;
+    const group = groupOf(run.status);
+    if (group !== previousGroup) lines.push({ key: `group-${group}`, text: GROUP_TITLES[group], selected: false, title: true });
+    previousGroup = group;
+    lines.push({ key: run.runId, text: `${index === cursor ? '›' : ' '} ${renderRunLine(run)}`, selected: index === cursor, title: false });
+  }
+  return (
+    <Box flexDirection="column">
+      <Text bold>
+        WhaleFlow — runs ({runs.length}){state.filter ? ` matching "${state.filter}"` : ''}
+      </Text>
+      {lines.map((line) =>
+        line.title ? (
+          <Text key={line.key} bold color="cyan">
+            {line.text}
+          </Text>
+        ) : (
+          <Text key={line.key} inverse={line.selected} wrap="truncate">
+            {fitText(line.text, state.columns)}
+          </Text>
+        ),
+      )}
+    </Box>
+  );
+}

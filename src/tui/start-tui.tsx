@@ -1,0 +1,20 @@
+import { render } from 'ink';
+import type { TraceStore } from '../trace/index.js';
+import { TuiApp } from './tui-app.js';
+
+export interface StartTuiOptions {
+  readonly store: TraceStore;
+  readonly cwd: string;
+  readonly entryScript: string | undefined;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly runId?: string;
+}
+
+/** Renders the TUI on this terminal (at most 10 frames a second) and resolves when the user quits. */
+export async function startTui(options: StartTuiOptions): Promise<void> {
+  const instance = render(<TuiApp store={options.store} cwd={options.cwd} entryScript={options.entryScript} env={options.env} initial={{ runId: options.runId }} />, {
+    maxFps: 10,
+    exitOnCtrlC: true,
+  });
+  await instance.waitUntilExit();
+}

@@ -1,0 +1,87 @@
+import type { RunOverviewFold } from '../runs/index.js';
+import type { PidChecker } from '../runs/index.js';
+import type { StoredEvent } from '../trace/index.js';
+
+/** Which screen the TUI shows. */
+export type Screen =
+  | { readonly kind: 'list' }
+  | { readonly kind: 'detail'; readonly runId: string }
+  | { readonly kind: 'leaf'; readonly runId: string; readonly nodeId: string };
+
+/** A key press, normalised from Ink's (input, key) pair so the reducer needs no Ink. */
+export type KeyPress =
+  | { readonly name: 'up' | 'down' | 'left' | 'right' | 'enter' | 'escape' | 'backspace' | 'page_up' | 'page_down' | 'tab' }
+  | { readonly name: 'char'; readonly char: string };
+
+/** Side effects the reducer asks the shell to perform; results come back as actions. */
+export type ViewEffect =
+  | { readonly type: 'cancel'; readonly runId: string; readonly nodeId: string | null }
+  | { readonly type: 'replay'; readonly runId: string }
+  | { readonly type: 'report'; readonly runId: string }
+  | { readonly type: 'export'; readonly runId: string }
+  | { readonly type: 'load_leaf'; readonly runId: string; readonly nodeId: string }
+  | { readonly type: 'quit' };
+
+/** One run's events since the last poll. */
+export interface EventBatch {
+  readonly runId: string;
+  readonly events: readonly StoredEvent[];
+}
+
+/** The drill-down's detail, loaded on demand (activity lines and the full output). */
+export interface LeafDetail {
+  readonly runId: string;
+  readonly nodeId: string;
+  readonly activities: readonly string[];
+  readonly fullOutput: string | null;
+}
+
+export type ViewAction =
+  | { readonly type: 'poll'; readonly batches: readonly EventBatch[]; readonly now: number }
+  | { readonly type: 'tick'; readonly now: number }
+  | { readonly type: 'key'; readonly key: KeyPress }
+  | { readonly type: 'resize'; readonly rows: number; readonly columns: number }
+  | { readonly type: 'effects_taken' }
+  | { readonly type: 'leaf_loaded'; readonly detail: LeafDetail }
+  | { readonly type: 'message'; readonly text: string }
+  | { readonly type: 'error'; readonly text: string };
+
+export interface PendingConfirmation {
+  readonly runId: string;
+  readonly nodeId: string | null;
+}
+
+/**
+ * Everything the TUI shows, as data. Folds are incremental accumulators the reducer feeds
+ * (never re-reading a log); everything else is replaced, not mutated.
+ */
+export interface ViewState {
+  readonly screen: Screen;
+  readonly folds: ReadonlyMap<string, RunOverviewFold>;
+  /** Run ids, newest first. */
+  readonly runOrder: readonly string[];
+  readonly now: number;
+  readonly rows: number;
+  readonly columns: number;
+  readonly listCursor: number;
+  /** Cursor per run in the detail tree. */
+  readonly detailCursor: ReadonlyMap<string, number>;
+  /** Collapsed branch ids per run. */
+  readonly collapsed: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly leafScroll: number;
+  readonly showFullOutput: boolean;
+  readonly leafDetail: LeafDetail | null;
+  readonly filter: string;
+  readonly filtering: boolean;
+  readonly confirmation: PendingConfirmation | null;
+  readonly message: string | null;
+  readonly error: string | null;
+  readonly pendingEffects: readonly ViewEffect[];
+  /** Bumps when anything shown may have changed; the shell skips renders when it did not. */
+  readonly version: number;
+  readonly isPidAlive: PidChecker | undefined;
+  readonly staleAfterMs: number | undefined;
+}
+
+/** A leaf that reported nothing for this long is flagged stale. */
+export const STALE_LEAF_MS = 60_000;
