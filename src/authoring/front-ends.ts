@@ -2,6 +2,7 @@ import type { FrontEnd } from './compiled-workflow.js';
 import { jsFrontEnd } from './js/js-front-end.js';
 import { jsonFrontEnd } from './json/json-front-end.js';
 import { planFrontEnd } from './plan/plan-front-end.js';
+import { starlarkFrontEnd } from './starlark/starlark-front-end.js';
 import { yamlFrontEnd } from './yaml/yaml-front-end.js';
 
 /** Front-ends by file suffix; the longest matching suffix wins, so `.workflow.ts` beats `.ts`. */
@@ -9,6 +10,7 @@ const FRONT_ENDS: readonly (readonly [suffix: string, frontEnd: FrontEnd])[] = [
   ['.json', jsonFrontEnd],
   ['.yaml', yamlFrontEnd],
   ['.yml', yamlFrontEnd],
+  ['.star', starlarkFrontEnd],
   ['.plan.json', planFrontEnd],
   ['.workflow.js', jsFrontEnd],
   ['.workflow.mjs', jsFrontEnd],

@@ -1,0 +1,42 @@
+import { execFile, StarlarkError } from '../../starlark/index.js';
+import type { Diagnostic } from '../../util/index.js';
+import type { FrontEnd } from '../compiled-workflow.js';
+import { WorkflowBuilder } from './workflow-builder.js';
+
+/**
+ * Steps a workflow file may take. Real workflow files take thousands; a 5,000-leaf generated
+ * file about 50,000. The budget is what stops a runaway loop in a model-written file.
+ */
+export const DEFAULT_AUTHORING_MAX_STEPS = 2_000_000;
+
+export interface StarlarkAuthoringOptions {
+  readonly maxSteps?: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * `.star` workflows: the file runs hermetically in the Starlark interpreter with the workflow
+ * builtins predeclared; the one `workflow()` call becomes the raw IR document.
+ */
+export function createStarlarkFrontEnd(options: StarlarkAuthoringOptions = {}): FrontEnd {
+  return (file, text, source) => {
+    const builder = new WorkflowBuilder();
+    try {
+      execFile({ filename: file, source: text, predeclared: builder.predeclared(), maxSteps: options.maxSteps ?? DEFAULT_AUTHORING_MAX_STEPS, signal: options.signal });
+    } catch (error) {
+      if (error instanceof StarlarkError) return { ok: false, diagnostics: [...builder.warnings, ...starlarkDiagnostics(error, file)] };
+      throw error;
+    }
+    const built = builder.document(file, source);
+    if ('diagnostic' in built) return { ok: false, diagnostics: [...builder.warnings, built.diagnostic] };
+    return { ok: true, document: built.document, warnings: builder.warnings };
+  };
+}
+
+export const starlarkFrontEnd: FrontEnd = createStarlarkFrontEnd();
+
+/** Every finding of a Starlark failure as positioned diagnostics (static errors carry several). */
+export function starlarkDiagnostics(error: StarlarkError, file: string): Diagnostic[] {
+  if (error.diagnostics.length > 0) return [...error.diagnostics];
+  return [{ severity: 'error', code: `starlark-${error.kind}`, message: error.reason, position: error.position ?? { file, line: 1, column: 1 } }];
+}
