@@ -12,9 +12,10 @@ import { blobCommand } from './blob-command.js';
 import { replayCommand } from './replay-command.js';
 import { resumeCommand } from './resume-command.js';
 import { starlarkCommand } from './starlark-command.js';
+import { applyCommand } from './apply-command.js';
 import { psCommand } from './ps-command.js';
 import { cancelCommand } from './cancel-command.js';
 import { tuiCommand } from './tui-command.js';
 
 /** Every CLI command, in the order `whaleflow --help` lists them. One file per command. */
-export const commandFactories: readonly CommandFactory[] = [compileCommand, checkCommand, graphCommand, initCommand, providersCommand, memoCommand, inspectCommand, reportCommand, exportCommand, blobCommand, replayCommand, resumeCommand, starlarkCommand, psCommand, cancelCommand, tuiCommand];
+export const commandFactories: readonly CommandFactory[] = [compileCommand, checkCommand, graphCommand, initCommand, providersCommand, memoCommand, inspectCommand, reportCommand, exportCommand, blobCommand, replayCommand, resumeCommand, starlarkCommand, psCommand, cancelCommand, tuiCommand, applyCommand];

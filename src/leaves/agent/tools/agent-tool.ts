@@ -1,0 +1,26 @@
+import type { EffectivePermissions } from '../../../engine/index.js';
+import type { ToolDefinition } from '../../../providers/index.js';
+
+/** What a tool may touch: the workspace root, the leaf's permissions and the leaf's signal. */
+export interface ToolEnvironment {
+  readonly root: string;
+  readonly permissions: EffectivePermissions;
+  readonly signal: AbortSignal;
+  /** The environment commands inherit from (filtered before use). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Upper bound for one run_command call. */
+  readonly commandTimeoutMs: number;
+}
+
+/**
+ * `read` tools are offered to every leaf; `write` tools (files and commands) only to leaves
+ * that may write. `finish` ends the loop and is handled by the loop itself.
+ */
+export type ToolEffect = 'read' | 'write' | 'finish';
+
+export interface AgentTool {
+  readonly definition: ToolDefinition;
+  readonly effect: ToolEffect;
+  /** Returns the text the model sees; throws ToolError (or a path error) for a refused call. */
+  run(args: Record<string, unknown>, environment: ToolEnvironment): Promise<string>;
+}

@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+
+export interface RunProcessOptions {
+  /** A shell command line, run with /bin/sh -c. */
+  readonly command: string;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+  /** Stop collecting a stream beyond this many characters (the process keeps running). */
+  readonly maxCapturedChars?: number;
+}
+
+export interface ProcessOutcome {
+  /** The exit code; 124 after a timeout and 130 after a cancel (as `timeout` and Ctrl-C report). */
+  readonly exitCode: number;
+  /** The signal that ended the process, if one did. */
+  readonly signal: string | null;
+  readonly timedOut: boolean;
+  readonly cancelled: boolean;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Some output beyond `maxCapturedChars` was dropped. */
+  readonly overflowed: boolean;
+}
+
+export const TIMEOUT_EXIT_CODE = 124;
+export const CANCELLED_EXIT_CODE = 130;
+const DEFAULT_MAX_CAPTURED_CHARS = 8 * 1024 * 1024;
+
+/**
+ * Runs a command in its own process group, so a timeout or cancel kills everything it started
+ * (a test runner's workers included), not just the shell.
+ */
+export function runProcess(options: RunProcessOptions): Promise<ProcessOutcome> {
+  const maxChars = options.maxCapturedChars ?? DEFAULT_MAX_CAPTURED_CHARS;
+  return new Promise((resolve, reject) => {
+    const child = spawn('/bin/sh', ['-c', options.command], { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = { stdout: '', stderr: '', overflowed: false };
+    const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+      const room = maxChars - output[stream].length;
+      if (room <= 0) output.overflowed = true;
+      else output[stream] += chunk.toString('utf8').slice(0, room);
+    };
+    child.stdout.on('data', collect('stdout'));
+    child.stderr.on('data', collect('stderr'));
+    let timedOut = false;
+    let cancelled = false;
+    const killGroup = (): void => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, Math.max(0, options.timeoutMs));
+    const onAbort = (): void => {
+      cancelled = true;
+      killGroup();
+    };
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      const exitCode = timedOut ? TIMEOUT_EXIT_CODE : cancelled ? CANCELLED_EXIT_CODE : (code ?? 128);
+      resolve({ exitCode, signal, timedOut, cancelled, ...output });
+    });
+  });
+}

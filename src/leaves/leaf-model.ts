@@ -1,0 +1,57 @@
+import type { ModelPrices } from '../config/index.js';
+import type { LeafRunContext, LeafRunInput } from '../engine/index.js';
+import { addMemoUsage, emptyMemoUsage, type MemoUsage } from '../ir/index.js';
+import { memoUsageFromOutcome, type MemoCallOptions, type MemoOutcome } from '../memo/index.js';
+import { priceUsage, type ModelClient, type ModelRequest, type ModelResponse, type ModelRoute } from '../providers/index.js';
+
+/** The route a leaf's model calls take, with its prices (undefined prices make cost unknown). */
+export interface LeafRoute {
+  readonly route: ModelRoute;
+  readonly prices?: ModelPrices;
+}
+
+export type LeafRouteResolver = (input: LeafRunInput) => LeafRoute;
+
+/** What one model call cost the leaf: memo hits are free (their savings are in memoUsage). */
+export interface PaidCall {
+  readonly response: ModelResponse;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costMicrousd: number | null;
+  readonly memoUsage: MemoUsage;
+}
+
+/**
+ * One model call of a leaf: scope labels `run:<id>` and `leaf:<id>` ride in the call options
+ * (never in the request, so they cannot change the memo key), and the spend is reported
+ * through the context as soon as it is known, so budgets can stop the leaf mid-flight.
+ */
+export async function callLeafModel(
+  client: ModelClient,
+  request: ModelRequest,
+  route: LeafRoute,
+  input: LeafRunInput,
+  context: LeafRunContext,
+): Promise<PaidCall> {
+  let outcome: MemoOutcome | undefined;
+  const options: MemoCallOptions = {
+    signal: context.signal,
+    runId: input.runId,
+    scope: [`run:${input.runId}`, `leaf:${input.leaf.id}`],
+    onMemoOutcome: (reported) => {
+      outcome = reported;
+    },
+  };
+  const response = await client.generate(request, options);
+  const paidFor = outcome === undefined || outcome.kind === 'miss';
+  const inputTokens = paidFor ? response.usage.inputTokens : 0;
+  const outputTokens = paidFor ? response.usage.outputTokens : 0;
+  const costMicrousd = paidFor ? (priceUsage(response.usage, route.prices) ?? null) : 0;
+  context.spend({ inputTokens, outputTokens, costMicrousd, steps: 1 });
+  const memoUsage = outcome ? memoUsageFromOutcome(outcome) : emptyMemoUsage();
+  return { response, inputTokens, outputTokens, costMicrousd, memoUsage };
+}
+
+export function sumMemoUsage(total: MemoUsage, next: MemoUsage): MemoUsage {
+  return addMemoUsage(total, next);
+}

@@ -1,0 +1,82 @@
+import type { EffectArtifact, EffectResult, LeafRunContext, LeafRunInput, LeafRunner } from '../engine/index.js';
+import { assertNever } from '../util/index.js';
+import { AgentLeafRunner } from './agent/index.js';
+import { CommandLeafRunner } from './command/index.js';
+import { realLeafKind, type RealLeafKind } from './leaf-kind.js';
+import type { LeafRouteResolver } from './leaf-model.js';
+import { failedLeaf, withArtifacts } from './leaf-result.js';
+import { SearchLeafRunner, type SearchEngineChoice } from './search/index.js';
+import type { WorkspaceLeafRunner } from './workspace-leaf-runner.js';
+import { openWorkspace, WorkspaceError, type Workspace, type WorkspaceOutcome } from './workspace/index.js';
+import type { ModelClient } from '../providers/index.js';
+
+export interface RealLeafRunnerOptions {
+  /** The user's working directory: shared leaves work in it, worktrees are made from its repository. */
+  readonly cwd: string;
+  /** The environment commands inherit from (filtered before use). */
+  readonly env: NodeJS.ProcessEnv;
+  readonly modelClient: ModelClient;
+  readonly routeFor: LeafRouteResolver;
+  /** Clock of budget deadlines (the engine's injected clock); default Date.now. */
+  readonly now?: () => number;
+  /** Keep worktrees after their leaf (for debugging); default false. */
+  readonly keepWorktrees?: boolean;
+  readonly searchEngine?: SearchEngineChoice;
+  readonly defaultMaxSteps?: number;
+}
+
+/**
+ * Runs leaves for real: opens the leaf's workspace (its own git worktree under `isolation:
+ * worktree`), dispatches by leaf kind, and attaches the worktree's diff as a `diff` artifact,
+ * also when the leaf failed or stopped (losing branches keep their fruit).
+ */
+export class RealLeafRunner implements LeafRunner {
+  private readonly runners: Readonly<Record<RealLeafKind, WorkspaceLeafRunner>>;
+
+  constructor(private readonly options: RealLeafRunnerOptions) {
+    const shared = { modelClient: options.modelClient, routeFor: options.routeFor };
+    this.runners = {
+      command: new CommandLeafRunner({ env: options.env, now: options.now }),
+      search: new SearchLeafRunner({ ...shared, engine: options.searchEngine }),
+      agent: new AgentLeafRunner({ ...shared, env: options.env, now: options.now, defaultMaxSteps: options.defaultMaxSteps }),
+    };
+  }
+
+  async run(input: LeafRunInput, context: LeafRunContext): Promise<EffectResult> {
+    const kind = realLeafKind(input.leaf);
+    let workspace: Workspace;
+    try {
+      workspace = await openWorkspace({ cwd: this.options.cwd, isolation: input.permissions.isolation, runId: input.runId, leafId: input.leaf.id, keepWorktree: this.options.keepWorktrees });
+    } catch (error) {
+      if (error instanceof WorkspaceError) return failedLeaf({ output: null, error: error.message });
+      throw error;
+    }
+    if (workspace.isolation === 'worktree') context.activity(`worktree ${workspace.root}`);
+    let result: EffectResult | undefined;
+    try {
+      result = await this.runnerFor(kind).run(input, context, workspace);
+    } finally {
+      // Closing captures the diff even when the leaf threw (cancel); the diff is then lost with
+      // the exception, but the worktree is still removed.
+      const closed = await workspace.close();
+      if (result) result = withArtifacts(result, diffArtifacts(input.leaf.id, closed));
+    }
+    return result;
+  }
+
+  private runnerFor(kind: RealLeafKind): WorkspaceLeafRunner {
+    switch (kind) {
+      case 'command':
+      case 'search':
+      case 'agent':
+        return this.runners[kind];
+      default:
+        return assertNever(kind, 'leaf kind');
+    }
+  }
+}
+
+function diffArtifacts(leafId: string, outcome: WorkspaceOutcome): EffectArtifact[] {
+  if (!outcome.diff) return [];
+  return [{ kind: 'diff', name: `${leafId}.diff`, content: outcome.diff }];
+}

@@ -1,0 +1,13 @@
+import { runGit } from './run-git.js';
+
+/**
+ * Everything changed in a worktree since `baseCommit`, new files included: untracked files are
+ * marked intent-to-add first (respecting .gitignore), so `git diff` shows them as created.
+ * Diffing against the base commit, not HEAD, also catches changes a leaf committed itself.
+ * The intent-to-add marks touch only the worktree's own index, never the user's.
+ */
+export async function captureDiff(worktreePath: string, baseCommit: string): Promise<string> {
+  await runGit(worktreePath, ['add', '--intent-to-add', '--all']);
+  const { stdout } = await runGit(worktreePath, ['diff', '--binary', '--no-color', '--no-ext-diff', baseCommit]);
+  return stdout;
+}

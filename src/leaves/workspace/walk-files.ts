@@ -1,0 +1,39 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { inFileScope } from './workspace-path.js';
+
+/** Directories no leaf should wander into: version control, WhaleFlow's own state, dependencies. */
+export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set(['.git', '.whaleflow', 'node_modules']);
+
+export interface WalkOptions {
+  readonly fileScope: readonly string[];
+  /** Stop after this many files. */
+  readonly limit: number;
+}
+
+/**
+ * Files under `root/start` (workspace-relative, `/`-separated, sorted so every walk gives the
+ * same order), inside the file scope. Symlinks are not followed: a link out of the workspace
+ * must not widen what a leaf can see.
+ */
+export async function walkFiles(root: string, start: string, options: WalkOptions): Promise<{ files: string[]; truncated: boolean }> {
+  const files: string[] = [];
+  const pending: string[] = [start === '.' ? '' : start];
+  while (pending.length > 0) {
+    const directory = pending.shift()!;
+    const entries = await readdir(join(root, directory), { withFileTypes: true }).catch(() => []);
+    entries.sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0));
+    const subdirectories: string[] = [];
+    for (const entry of entries) {
+      const path = directory === '' ? entry.name : `${directory}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRECTORIES.has(entry.name)) subdirectories.push(path);
+      } else if (entry.isFile() && inFileScope(path, options.fileScope)) {
+        if (files.length >= options.limit) return { files, truncated: true };
+        files.push(path);
+      }
+    }
+    pending.unshift(...subdirectories);
+  }
+  return { files, truncated: false };
+}

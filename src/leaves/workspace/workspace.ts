@@ -1,0 +1,65 @@
+import { realpath } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { assertNever } from '../../util/index.js';
+import { captureDiff } from './capture-diff.js';
+import { addGitWorktree, removeGitWorktree, type GitWorktree } from './git-worktree.js';
+
+/** What a workspace leaves behind when its leaf is done. */
+export interface WorkspaceOutcome {
+  /** The leaf's changes as a git diff (worktree isolation only; empty when nothing changed). */
+  readonly diff?: string;
+  /** Where the worktree was kept, when removal was turned off. */
+  readonly keptAt?: string;
+}
+
+/** The directory a leaf works in, and how to close it. */
+export interface Workspace {
+  /** Real path (symlinks resolved) of the directory the leaf's paths are relative to. */
+  readonly root: string;
+  readonly isolation: 'shared' | 'worktree';
+  /** Captures the diff and removes the worktree (unless kept); a shared workspace just ends. */
+  close(): Promise<WorkspaceOutcome>;
+}
+
+export interface OpenWorkspaceOptions {
+  /** The user's working directory. */
+  readonly cwd: string;
+  readonly isolation: 'shared' | 'worktree';
+  readonly runId: string;
+  readonly leafId: string;
+  /** Keep worktrees after the leaf (for debugging); default false. */
+  readonly keepWorktree?: boolean;
+}
+
+export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Workspace> {
+  switch (options.isolation) {
+    case 'shared':
+      return { root: await realpath(options.cwd), isolation: 'shared', close: async () => ({}) };
+    case 'worktree':
+      return openWorktreeWorkspace(options);
+    default:
+      return assertNever(options.isolation, 'isolation');
+  }
+}
+
+async function openWorktreeWorkspace(options: OpenWorkspaceOptions): Promise<Workspace> {
+  const worktree = await addGitWorktree(options.cwd, options.runId, options.leafId);
+  // A run started in a subdirectory works in the same subdirectory of the worktree.
+  const subdirectory = relative(await realpath(worktree.repositoryRoot), await realpath(options.cwd));
+  const root = await realpath(join(worktree.path, subdirectory));
+  let closed: Promise<WorkspaceOutcome> | undefined;
+  return {
+    root,
+    isolation: 'worktree',
+    close: () => (closed ??= closeWorktree(worktree, options.keepWorktree ?? false)),
+  };
+}
+
+async function closeWorktree(worktree: GitWorktree, keep: boolean): Promise<WorkspaceOutcome> {
+  try {
+    const diff = await captureDiff(worktree.path, worktree.baseCommit);
+    return keep ? { diff, keptAt: worktree.path } : { diff };
+  } finally {
+    if (!keep) await removeGitWorktree(worktree);
+  }
+}

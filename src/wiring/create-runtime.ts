@@ -1,0 +1,86 @@
+import { embeddedDefaultConfig, pricesByRoute, resolveRoute, type WhaleflowConfig } from '../config/index.js';
+import { systemEnvironment, type EngineEnvironment, type LeafRunner, type ModelGateway } from '../engine/index.js';
+import { RealLeafRunner, type LeafRouteResolver, type SearchEngineChoice } from '../leaves/index.js';
+import { EMPTY_MOCK_FIXTURE, MockLeafRunner, MockModelGateway, type MockFixture } from '../leaves/mock/index.js';
+import { InMemoryMemoStore, MemoizingModelClient, MemoTelemetry, type MemoStore } from '../memo/index.js';
+import { createModelClient, MockModelClient, type MockScriptInput, type ModelClient } from '../providers/index.js';
+import { ProvidersModelGateway } from './providers-model-gateway.js';
+
+/**
+ * - `config`: the configured providers (real vendors, or the mock if the config says so);
+ * - `mock`: every route goes to the scripted MockModelClient, and the REAL leaves (tool loop,
+ *   commands, search, worktrees) run against it;
+ * - `pure-mock`: no model client and no real leaves at all: the engine's MockLeafRunner and
+ *   MockModelGateway, scripted by the leaf fixture (what CI's quick runs use).
+ */
+export type RuntimeProvider = 'config' | 'mock' | 'pure-mock';
+
+export interface CreateRuntimeOptions {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly config: WhaleflowConfig;
+  readonly provider?: RuntimeProvider;
+  readonly fixtures?: {
+    /** Script of the MockModelClient under `mock`. */
+    readonly modelScript?: MockScriptInput;
+    /** Fixture of the engine's mock leaf runner and gateway under `pure-mock`. */
+    readonly leaves?: MockFixture;
+  };
+  /** The engine's clock; leaf deadlines are read against it. Default: the system clock. */
+  readonly environment?: EngineEnvironment;
+  /** Where memo entries live; default in memory (the run command may pass the project's SQLite store). */
+  readonly memoStore?: MemoStore;
+  /** Scope label for gateway calls, and the memo's run for them. */
+  readonly runId?: string;
+  readonly keepWorktrees?: boolean;
+  readonly searchEngine?: SearchEngineChoice;
+}
+
+export interface Runtime {
+  readonly leafRunner: LeafRunner;
+  readonly gateway: ModelGateway;
+  /** The memoized client leaves and the gateway call (undefined under `pure-mock`). */
+  readonly modelClient?: ModelClient;
+  readonly memoTelemetry: MemoTelemetry;
+  /** The configuration routes resolve against (the embedded mock config under `mock`). */
+  readonly routingConfig: WhaleflowConfig;
+}
+
+/** The composition root of a live run: providers + memo + pricing + real leaves, behind the engine's ports. */
+export function createRuntime(options: CreateRuntimeOptions): Runtime {
+  const environment = options.environment ?? systemEnvironment();
+  const memoTelemetry = new MemoTelemetry();
+  const provider = options.provider ?? 'config';
+  if (provider === 'pure-mock') {
+    const fixture = options.fixtures?.leaves ?? EMPTY_MOCK_FIXTURE;
+    return { leafRunner: new MockLeafRunner(environment, fixture), gateway: new MockModelGateway(environment, fixture), memoTelemetry, routingConfig: embeddedDefaultConfig };
+  }
+  const routingConfig = provider === 'mock' ? embeddedDefaultConfig : options.config;
+  const rawClient = provider === 'mock' ? new MockModelClient({ script: options.fixtures?.modelScript }) : createModelClient(routingConfig, { env: options.env });
+  const modelClient = routingConfig.memo.enabled
+    ? new MemoizingModelClient(rawClient, {
+        store: options.memoStore ?? new InMemoryMemoStore(),
+        policy: { crossRun: routingConfig.memo.crossRun },
+        pricesFor: pricesByRoute(routingConfig),
+        telemetry: memoTelemetry,
+      })
+    : rawClient;
+  const leafRunner = new RealLeafRunner({
+    cwd: options.cwd,
+    env: options.env,
+    modelClient,
+    routeFor: leafRouteResolver(routingConfig),
+    now: environment.now,
+    keepWorktrees: options.keepWorktrees,
+    searchEngine: options.searchEngine,
+  });
+  return { leafRunner, gateway: new ProvidersModelGateway(modelClient, routingConfig, options.runId), modelClient, memoTelemetry, routingConfig };
+}
+
+/** A leaf's route: its role, else its agent_type's role, else `default`; its model_policy wins. */
+export function leafRouteResolver(config: WhaleflowConfig): LeafRouteResolver {
+  return (input) => {
+    const resolved = resolveRoute(config, { role: input.role, agentType: input.leaf.agent_type, modelPolicy: input.leaf.model_policy });
+    return { route: { provider: resolved.provider, model: resolved.model }, prices: resolved.prices };
+  };
+}

@@ -1,0 +1,3 @@
+// The composition root: providers, memo, pricing and real leaves behind the engine's ports.
+export { createRuntime, leafRouteResolver, type CreateRuntimeOptions, type Runtime, type RuntimeProvider } from './create-runtime.js';
+export { ProvidersModelGateway } from './providers-model-gateway.js';

@@ -1,0 +1,51 @@
+import { resolveRoute, type WhaleflowConfig } from '../config/index.js';
+import type { GatewayRequest, GatewayResponse, ModelGateway } from '../engine/index.js';
+import { emptyMemoUsage } from '../ir/index.js';
+import { memoUsageFromOutcome, type MemoCallOptions, type MemoOutcome } from '../memo/index.js';
+import { priceUsage, type ModelClient } from '../providers/index.js';
+
+/**
+ * The engine's ModelGateway port over the providers layer: the role resolves to a route
+ * (reported with its reason), the call goes through the (memoized) client at temperature 0,
+ * and usage is priced from the configuration. A memo hit costs nothing; its savings are in
+ * memo_usage. The node id rides in the call's scope labels, never in the request.
+ */
+export class ProvidersModelGateway implements ModelGateway {
+  constructor(
+    private readonly client: ModelClient,
+    private readonly config: WhaleflowConfig,
+    private readonly runId?: string,
+  ) {}
+
+  async complete(request: GatewayRequest, signal: AbortSignal): Promise<GatewayResponse> {
+    const route = resolveRoute(this.config, { role: request.role, modelPolicy: request.modelPolicy });
+    let outcome: MemoOutcome | undefined;
+    const options: MemoCallOptions = {
+      signal,
+      scope: [`node:${request.nodeId}`, ...(this.runId ? [`run:${this.runId}`] : [])],
+      ...(this.runId ? { runId: this.runId } : {}),
+      onMemoOutcome: (reported) => {
+        outcome = reported;
+      },
+    };
+    const response = await this.client.generate(
+      {
+        route: { provider: route.provider, model: route.model },
+        ...(request.system !== undefined ? { system: request.system } : {}),
+        messages: [{ role: 'user', content: request.prompt }],
+        responseFormat: request.responseFormat,
+        temperature: 0,
+      },
+      options,
+    );
+    const paidFor = outcome === undefined || outcome.kind === 'miss';
+    return {
+      text: response.text,
+      usage: paidFor
+        ? { input_tokens: response.usage.inputTokens, output_tokens: response.usage.outputTokens, cost_microusd: priceUsage(response.usage, route.prices) ?? null }
+        : { input_tokens: 0, output_tokens: 0, cost_microusd: 0 },
+      memo_usage: outcome ? memoUsageFromOutcome(outcome) : emptyMemoUsage(),
+      route: { provider: route.provider, model: route.model, reason: route.reason },
+    };
+  }
+}
