@@ -3,7 +3,7 @@ import { sha256Hex } from '../util/index.js';
 import { compactEvents } from './compact-events.js';
 import { foldLeafRuns, foldNodeRuns } from './fold-node-runs.js';
 import { SecretRedactor } from './redact-secrets.js';
-import { DEFAULT_BLOB_THRESHOLD_BYTES, decodeEvent, encodeEvent } from './stored-event-codec.js';
+import { DEFAULT_BLOB_THRESHOLD_BYTES, decodeEvent, encodeEvent, prepareEventForStorage } from './stored-event-codec.js';
 import { summarizeRun } from './summarize-run.js';
 import type {
   CancelRequestRecord,
@@ -48,9 +48,8 @@ export class InMemoryTraceStore implements TraceStore {
 
   appendEvents(batch: readonly RunEvent[]): void {
     for (const event of batch) {
-      const redacted = this.redactor.redact(event);
+      const { event: redacted, encoded } = prepareEventForStorage(event, this.redactor, (content) => this.putBlob(content), this.blobThresholdBytes);
       const log = this.logFor(redacted.runId);
-      const encoded = encodeEvent(redacted, (content) => this.putBlob(content), this.blobThresholdBytes);
       for (const hash of encoded.blobHashes) log.blobHashes.add(hash);
       log.rows.push({ seq: log.nextSeq++, payload: encoded.payload });
     }

@@ -14,6 +14,14 @@ const SECRET_PATTERN =
 /** Object properties whose string values are credentials (but not `key`, an effect key, nor `input_tokens`). */
 const SECRET_PROPERTY = /^(?:api[_-]?key|apikey|secret|client[_-]?secret|password|passwd|access[_-]?token|auth[_-]?token|refresh[_-]?token|authorization|x-api-key)$/i;
 
+/** Cheap pre-checks: the fixed parts of SECRET_PATTERN and of the secret property names. */
+const SECRET_HINT = /sk-|gh[pousr]_|github_pat_|AKIA|xox[abprs]-|AIza|Bearer/;
+const PROPERTY_HINT = /[kK][eE][yY]"|[sS][eE][cC][rR][eE][tT]|[pP][aA][sS][sS][wW]|[tT][oO][kK][eE][nN]"|[aA][uU][tT][hH][oO][rR][iI][zZ]/;
+
+/** A secret-named property with a non-empty string value, as it appears in JSON. */
+const SECRET_PROPERTY_IN_JSON =
+  /"(?:api[_-]?key|apikey|secret|client[_-]?secret|password|passwd|access[_-]?token|auth[_-]?token|refresh[_-]?token|authorization|x-api-key)":"[^"]/i;
+
 /** Values shorter than this are not treated as secrets: `KEY=1` would redact every "1". */
 const MIN_SECRET_LENGTH = 8;
 
@@ -51,6 +59,20 @@ export class SecretRedactor {
 
   redact<T>(value: T): T {
     return this.redactValue(value) as T;
+  }
+
+  /**
+   * Whether a value's JSON could hold a secret: one scan of the text instead of a walk of the
+   * object. The common case (nothing secret) costs a few regex passes over a string that the
+   * store serializes anyway.
+   */
+  mayContainSecret(json: string): boolean {
+    for (const secret of this.secretValues) if (json.includes(secret)) return true;
+    if (SECRET_HINT.test(json)) {
+      SECRET_PATTERN.lastIndex = 0;
+      if (SECRET_PATTERN.test(json)) return true;
+    }
+    return PROPERTY_HINT.test(json) && SECRET_PROPERTY_IN_JSON.test(json);
   }
 
   private redactValue(value: unknown): unknown {

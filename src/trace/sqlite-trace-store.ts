@@ -5,7 +5,7 @@ import type { CancelReason, RunEvent } from '../engine/contracts/index.js';
 import { sha256Hex } from '../util/index.js';
 import { foldLeafRuns, foldNodeRuns } from './fold-node-runs.js';
 import { SecretRedactor } from './redact-secrets.js';
-import { DEFAULT_BLOB_THRESHOLD_BYTES, decodeEvent, encodeEvent, nodeIdOf } from './stored-event-codec.js';
+import { DEFAULT_BLOB_THRESHOLD_BYTES, decodeEvent, encodeEvent, nodeIdOf, prepareEventForStorage } from './stored-event-codec.js';
 import { summarizeRun } from './summarize-run.js';
 import { TraceSchemaTooNewError } from './trace-errors.js';
 import { migrateTraceDatabase, TRACE_SCHEMA_VERSION } from './trace-migrations.js';
@@ -26,6 +26,10 @@ export interface SqliteTraceStoreOptions {
   readonly blobThresholdBytes?: number;
   readonly redactor?: SecretRedactor;
 }
+
+const EVENT_COLUMNS = 6;
+/** Rows per multi-row INSERT; 64 × 6 parameters stays far below SQLite's limit. */
+const INSERT_CHUNK_ROWS = 64;
 
 interface EventRow {
   seq: number;
@@ -64,17 +68,20 @@ export class SqliteTraceStore implements TraceStore {
     const db = this.database;
     this.statements = {
       insertEvent: db.prepare('INSERT INTO events (run_id, seq, type, node_id, at, payload) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertEventChunk: db.prepare(
+        `INSERT INTO events (run_id, seq, type, node_id, at, payload) VALUES ${Array.from({ length: INSERT_CHUNK_ROWS }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+      ),
       maxSeq: db.prepare<[string], { seq: number | null }>('SELECT MAX(seq) AS seq FROM events WHERE run_id = ?'),
       insertBlob: db.prepare('INSERT OR IGNORE INTO blobs (hash, size, content) VALUES (?, ?, ?)'),
       insertRunBlob: db.prepare('INSERT OR IGNORE INTO run_blobs (run_id, hash) VALUES (?, ?)'),
       getBlob: db.prepare<[string], { content: Buffer }>('SELECT content FROM blobs WHERE hash = ?'),
       eventsFrom: db.prepare<[string, number], EventRow>('SELECT seq, payload FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq'),
       runStarts: db.prepare<[], { run_id: string; payload: string }>(
-        "SELECT run_id, payload FROM events WHERE type = 'run_started' ORDER BY at DESC, id DESC",
+        "SELECT run_id, payload FROM events WHERE type IN ('run_started', 'run_finished') AND type = 'run_started' ORDER BY at DESC, id DESC",
       ),
-      runStart: db.prepare<[string], { payload: string }>("SELECT payload FROM events WHERE type = 'run_started' AND run_id = ?"),
+      runStart: db.prepare<[string], { payload: string }>("SELECT payload FROM events WHERE type IN ('run_started', 'run_finished') AND type = 'run_started' AND run_id = ?"),
       runFinish: db.prepare<[string], { payload: string }>(
-        "SELECT payload FROM events WHERE type = 'run_finished' AND run_id = ? ORDER BY seq DESC LIMIT 1",
+        "SELECT payload FROM events WHERE type IN ('run_started', 'run_finished') AND type = 'run_finished' AND run_id = ? ORDER BY seq DESC LIMIT 1",
       ),
       insertCancel: db.prepare('INSERT INTO cancel_requests (run_id, node_id, reason, requested_at) VALUES (?, ?, ?, ?)'),
       readCancels: db.prepare<[string, number], { id: number; run_id: string; node_id: string | null; reason: string; requested_at: number }>(
@@ -92,16 +99,19 @@ export class SqliteTraceStore implements TraceStore {
   appendEvents(batch: readonly RunEvent[]): void {
     if (batch.length === 0) return;
     this.database.transaction(() => {
-      for (const event of batch) this.appendOne(event);
+      // Rows go in with multi-row INSERTs: one native call per chunk instead of per event.
+      let rows: (string | number | null)[] = [];
+      for (const event of batch) {
+        const { event: redacted, encoded } = prepareEventForStorage(event, this.redactor, (content) => this.putBlob(content), this.blobThresholdBytes);
+        for (const hash of encoded.blobHashes) this.statements.insertRunBlob.run(redacted.runId, hash);
+        rows.push(redacted.runId, this.takeSeq(redacted.runId), redacted.type, nodeIdOf(redacted), redacted.at, encoded.payload);
+        if (rows.length === INSERT_CHUNK_ROWS * EVENT_COLUMNS) {
+          this.statements.insertEventChunk.run(rows);
+          rows = [];
+        }
+      }
+      for (let offset = 0; offset < rows.length; offset += EVENT_COLUMNS) this.statements.insertEvent.run(rows.slice(offset, offset + EVENT_COLUMNS));
     })();
-  }
-
-  private appendOne(event: RunEvent): void {
-    const redacted = this.redactor.redact(event);
-    const seq = this.takeSeq(redacted.runId);
-    const encoded = encodeEvent(redacted, (content) => this.putBlob(content), this.blobThresholdBytes);
-    for (const hash of encoded.blobHashes) this.statements.insertRunBlob.run(redacted.runId, hash);
-    this.statements.insertEvent.run(redacted.runId, seq, redacted.type, nodeIdOf(redacted), redacted.at, encoded.payload);
   }
 
   private takeSeq(runId: string): number {

@@ -27,11 +27,13 @@ export interface EncodedEvent {
  * it sits (a leaf output, a transcript, a diff, the spec), goes to `putBlob`; identical
  * content is stored once across runs.
  */
-export function encodeEvent(event: RunEvent, putBlob: (content: string) => string, thresholdBytes: number): EncodedEvent {
+export function encodeEvent(event: RunEvent, putBlob: (content: string) => string, thresholdBytes: number, json = JSON.stringify(event)): EncodedEvent {
+  // Fast path: no string can exceed the threshold if the whole JSON does not.
+  if (json.length <= thresholdBytes / 3 || !hasLongString(event, thresholdBytes)) return { payload: json, blobHashes: [] };
   const blobHashes: string[] = [];
   const externalize = (value: unknown): unknown => {
     if (typeof value === 'string') {
-      // Cheap pre-check: a string can't exceed the threshold in bytes with fewer than threshold/3 chars.
+      // A string can't exceed the threshold in bytes with fewer than threshold/3 UTF-16 units.
       if (value.length * 3 <= thresholdBytes) return value;
       const bytes = Buffer.byteLength(value, 'utf8');
       if (bytes <= thresholdBytes) return value;
@@ -47,8 +49,23 @@ export function encodeEvent(event: RunEvent, putBlob: (content: string) => strin
     }
     return value;
   };
-  const payload = JSON.stringify(hasLongString(event, thresholdBytes) ? externalize(event) : event);
-  return { payload, blobHashes };
+  return { payload: JSON.stringify(externalize(event)), blobHashes };
+}
+
+/** Redacts (only when the JSON suggests a secret) and encodes an event for storage. */
+export function prepareEventForStorage(
+  event: RunEvent,
+  redactor: { mayContainSecret(json: string): boolean; redact<T>(value: T): T },
+  putBlob: (content: string) => string,
+  thresholdBytes: number,
+): { readonly event: RunEvent; readonly encoded: EncodedEvent } {
+  let json = JSON.stringify(event);
+  let stored = event;
+  if (redactor.mayContainSecret(json)) {
+    stored = redactor.redact(event);
+    json = JSON.stringify(stored);
+  }
+  return { event: stored, encoded: encodeEvent(stored, putBlob, thresholdBytes, json) };
 }
 
 /** True when some string in the value could be above the threshold; avoids copying small events. */

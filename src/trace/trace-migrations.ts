@@ -59,7 +59,8 @@ const addViews: TraceMigration = {
   description: 'run index, cancel requests, CodeWhale query views',
   up(database) {
     database.exec(`
-      CREATE INDEX events_by_type ON events (type, run_id);
+      -- Partial: only run markers are indexed, so the index costs nothing per ordinary event.
+      CREATE INDEX events_run_markers ON events (type, run_id) WHERE type IN ('run_started', 'run_finished');
       CREATE TABLE cancel_requests (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         run_id TEXT NOT NULL,

@@ -28,7 +28,7 @@ export class TraceSink implements RunEventSink {
   private failure: unknown;
 
   constructor(
-    private readonly store: TraceStore,
+    private readonly store: Pick<TraceStore, 'appendEvents'>,
     private readonly options: TraceSinkOptions = {},
   ) {
     this.maxBatchSize = options.maxBatchSize ?? 2000;

@@ -1,0 +1,107 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { RunEvent, RunEventSink } from '../engine/contracts/index.js';
+import { TraceSink, type TraceSinkOptions } from './trace-sink.js';
+import type { TraceWriterReply, TraceWriterRequest, TraceWriterWorkerData } from './trace-writer-worker.js';
+
+const SECRET_ENV_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL/i;
+
+/**
+ * Starts the writer: the compiled JS in dist/, or (when running from the TypeScript sources,
+ * as under vitest) a small bootstrap that registers tsx inside the worker and imports the source.
+ */
+function startWorker(workerData: TraceWriterWorkerData): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./trace-writer-worker.js', import.meta.url), { workerData });
+  // The ESM entry of tsx's API (require.resolve would pick its CommonJS twin).
+  const tsxApi = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+  const source = new URL('./trace-writer-worker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+/**
+ * A TraceSink whose writes happen on a worker thread with its own SQLite connection, so the
+ * engine's thread only serializes each batch (one JSON.stringify) and never waits for SQLite.
+ * Same batching as TraceSink: effect_completed is posted at the end of the current turn,
+ * run_finished at once; the worker writes each batch in one transaction as it arrives.
+ * A crash loses at most the batches posted but not yet written (milliseconds of work).
+ * Call `close()` (async) at run end: it waits until everything is written.
+ */
+export class WorkerTraceSink implements RunEventSink {
+  private readonly worker: Worker;
+  private readonly batching: TraceSink;
+  private posted = 0;
+  private written = 0;
+  private failure: unknown;
+  private readonly waiters: { readonly upTo: number; readonly resolve: () => void }[] = [];
+  private closed: Promise<void> | undefined;
+
+  constructor(databasePath: string, options: TraceSinkOptions & { readonly env?: NodeJS.ProcessEnv; readonly blobThresholdBytes?: number } = {}) {
+    const secretEnv = Object.fromEntries(
+      Object.entries(options.env ?? process.env).filter((entry): entry is [string, string] => SECRET_ENV_NAME.test(entry[0]) && typeof entry[1] === 'string'),
+    );
+    const workerData: TraceWriterWorkerData = { databasePath, secretEnv, ...(options.blobThresholdBytes !== undefined ? { blobThresholdBytes: options.blobThresholdBytes } : {}) };
+    this.worker = startWorker(workerData);
+    this.worker.on('message', (reply: TraceWriterReply) => this.onReply(reply, options));
+    this.worker.on('error', (error) => {
+      this.failure ??= error;
+      options.onError?.(error);
+      this.release(Number.POSITIVE_INFINITY);
+    });
+    this.batching = new TraceSink({ appendEvents: (batch) => this.post(batch) }, options);
+  }
+
+  emit(event: RunEvent): void {
+    this.batching.emit(event);
+  }
+
+  private post(batch: readonly RunEvent[]): void {
+    const request: TraceWriterRequest = { type: 'batch', id: ++this.posted, json: JSON.stringify(batch) };
+    this.worker.postMessage(request);
+  }
+
+  private onReply(reply: TraceWriterReply, options: TraceSinkOptions): void {
+    if (reply.type === 'closed') return;
+    if (reply.type === 'failed') {
+      const error = new Error(`trace write failed: ${reply.message}`);
+      this.failure ??= error;
+      options.onError?.(error);
+    }
+    this.written = reply.id;
+    this.release(this.written);
+  }
+
+  private release(upTo: number): void {
+    for (let index = this.waiters.length - 1; index >= 0; index--) {
+      if (this.waiters[index]!.upTo <= upTo) this.waiters.splice(index, 1)[0]!.resolve();
+    }
+  }
+
+  /** Resolves once everything emitted so far is in the database. */
+  drain(): Promise<void> {
+    this.batching.flush();
+    if (this.written >= this.posted || this.failure) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ upTo: this.posted, resolve }));
+  }
+
+  /** The first write error, if any. */
+  get error(): unknown {
+    return this.failure ?? this.batching.error;
+  }
+
+  /** Writes everything, closes the worker's connection and stops the worker. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      await this.drain();
+      await new Promise<void>((resolve) => {
+        this.worker.once('message', () => resolve());
+        this.worker.once('exit', () => resolve());
+        this.worker.postMessage({ type: 'close' } satisfies TraceWriterRequest);
+      });
+      await this.worker.terminate();
+    })();
+    return this.closed;
+  }
+}
