@@ -29,11 +29,17 @@ export function createStarlarkFrontEnd(options: StarlarkAuthoringOptions = {}): 
     }
     const built = builder.document(file, source);
     if ('diagnostic' in built) return { ok: false, diagnostics: [...builder.warnings, built.diagnostic] };
-    return { ok: true, document: built.document, warnings: builder.warnings };
+    return { ok: true, document: built.document, warnings: inSourceOrder(builder.warnings) };
   };
 }
 
 export const starlarkFrontEnd: FrontEnd = createStarlarkFrontEnd();
+
+/** Warnings arrive in evaluation order (inner calls first); readers expect file order. */
+function inSourceOrder(warnings: readonly Diagnostic[]): Diagnostic[] {
+  const key = (diagnostic: Diagnostic) => [diagnostic.position?.line ?? 0, diagnostic.position?.column ?? 0] as const;
+  return [...warnings].sort((left, right) => key(left)[0] - key(right)[0] || key(left)[1] - key(right)[1]);
+}
 
 /** Every finding of a Starlark failure as positioned diagnostics (static errors carry several). */
 export function starlarkDiagnostics(error: StarlarkError, file: string): Diagnostic[] {
