@@ -13,7 +13,8 @@ export function formatElapsed(ms: number): string {
 /** `$0.0123`; an unknown price is "unknown", never $0. */
 export function formatOverviewCost(costMicrousd: number | null): string {
   if (costMicrousd === null) return 'unknown';
-  return `$${(costMicrousd / 1_000_000).toFixed(4)}`;
+  // Sub-cent amounts keep their digits: a known tiny cost must not read as $0.
+  return `$${(costMicrousd / 1_000_000).toFixed(costMicrousd > 0 && costMicrousd < 100 ? 6 : 4)}`;
 }
 
 /** `12.3k`, `1.2M`. */

@@ -6,12 +6,12 @@ import type { RunOverview } from './run-overview.js';
 export function renderRunLine(run: RunOverview): string {
   const cells = [
     `${statusGlyph(run.status)} ${run.shortId}`,
-    run.label.length > 28 ? `${run.label.slice(0, 27)}…` : run.label.padEnd(28),
-    run.status.padEnd(15),
-    formatLeafProgress(run).padEnd(20),
-    formatElapsed(run.elapsedMs).padStart(7),
-    `${formatTokenCount(run.tokens.total)} tok`.padStart(10),
-    formatOverviewCost(run.costMicrousd).padStart(9),
+    run.label.length > 18 ? `${run.label.slice(0, 17)}…` : run.label.padEnd(18),
+    run.status.padEnd(11),
+    formatLeafProgress(run).padEnd(12),
+    formatElapsed(run.elapsedMs).padStart(6),
+    `${formatTokenCount(run.tokens.total)} tok`.padStart(9),
+    formatOverviewCost(run.costMicrousd).padStart(8),
     `memo ${run.memoHits}`,
     formatSlowest(run.slowest),
   ];

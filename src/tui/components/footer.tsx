@@ -31,10 +31,10 @@ export function runTotals(run: RunOverview): string {
     `${run.leavesRunning} running`,
     `${formatTokenCount(run.tokens.total)} tok`,
     `cost ${formatOverviewCost(run.costMicrousd)}`,
+    budgetText(run),
     `memo hits ${run.memoHits}`,
     formatElapsed(run.elapsedMs),
     formatSlowest(run.slowest),
-    budgetText(run),
   ];
   return parts.filter(Boolean).join(' · ');
 }

@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MemoryEventSink, type RunEvent } from '../engine/index.js';
+import { InMemoryTraceStore, RunNotFoundError } from '../trace/index.js';
+import { fakeRunEvents } from '../trace/testing/index.js';
+import { NodeCancellation, NODE_CANCELLED_MESSAGE } from './node-cancellation.js';
+import { pollCancelRequests } from './poll-cancel-requests.js';
+import { requestRunCancel, UnknownCancelTargetError } from './request-run-cancel.js';
+import { superviseRun } from './supervise-run.js';
+import { recordMockRun, REVIEW_FIXTURE, reviewSpec, START_AT } from './testing/record-mock-run.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function leafStatuses(events: readonly RunEvent[]): Record<string, string> {
+  const statuses: Record<string, string> = {};
+  for (const event of events) if (event.type === 'node_finished' && event.kind === 'leaf') statuses[event.nodeId] = `${event.status}${event.error ? `: ${event.error}` : ''}`;
+  return statuses;
+}
+
+describe('NodeCancellation', () => {
+  it('stops a running leaf mid-flight and leaves its siblings alone', async () => {
+    const cancellation = new NodeCancellation(reviewSpec());
+    const { events } = await recordMockRun(reviewSpec(), {
+      fixture: REVIEW_FIXTURE,
+      wrapRunner: (runner) => cancellation.wrap(runner),
+      during: (environment) => void environment.sleep(1500).then(() => cancellation.cancel('design')),
+    });
+    expect(leafStatuses(events)).toEqual({ correctness: 'succeeded', tests: 'succeeded', design: `failed: ${NODE_CANCELLED_MESSAGE}` });
+  });
+
+  it('cancelling a branch stops every leaf below it, including ones that had not started', async () => {
+    const cancellation = new NodeCancellation(reviewSpec());
+    cancellation.cancel('reviewers');
+    const { events } = await recordMockRun(reviewSpec(), { fixture: REVIEW_FIXTURE, wrapRunner: (runner) => cancellation.wrap(runner) });
+    expect(Object.values(leafStatuses(events))).toEqual([`failed: ${NODE_CANCELLED_MESSAGE}`, `failed: ${NODE_CANCELLED_MESSAGE}`, `failed: ${NODE_CANCELLED_MESSAGE}`]);
+    expect(cancellation.isCancelled('design')).toBe(true);
+    expect(cancellation.isCancelled('verdict')).toBe(false);
+  });
+});
+
+describe('cancel requests through the store', () => {
+  it('records a request for a running run and refuses unknown runs and nodes clearly', () => {
+    const store = new InMemoryTraceStore();
+    store.appendEvents(fakeRunEvents({ runId: 'live-run', unfinished: true }));
+    store.appendEvents(fakeRunEvents({ runId: 'done-run' }));
+    expect(requestRunCancel(store, 'live', 'leaf-1', START_AT)).toEqual({ runId: 'live-run', nodeId: 'leaf-1', recorded: true, finishedStatus: null });
+    expect(store.readCancelRequests('live-run').map((request) => request.nodeId)).toEqual(['leaf-1']);
+    expect(requestRunCancel(store, 'done-run', null).recorded).toBe(false);
+    expect(() => requestRunCancel(store, 'nope', null)).toThrow(RunNotFoundError);
+    expect(() => requestRunCancel(store, 'live-run', 'no-such-leaf')).toThrow(UnknownCancelTargetError);
+  });
+
+  it('the run process sees each request once, including ones made before it started polling', () => {
+    vi.useFakeTimers();
+    const store = new InMemoryTraceStore();
+    store.appendEvents(fakeRunEvents({ runId: 'r', unfinished: true }));
+    store.requestCancel('r', 'leaf-0', { type: 'user' }, 1);
+    const seen: (string | null)[] = [];
+    const stop = pollCancelRequests({ store, runId: 'r', intervalMs: 300, onRequest: (request) => seen.push(request.nodeId) });
+    expect(seen).toEqual(['leaf-0']);
+    store.requestCancel('r', null, { type: 'user' }, 2);
+    vi.advanceTimersByTime(300);
+    vi.advanceTimersByTime(300);
+    expect(seen).toEqual(['leaf-0', null]);
+    stop();
+  });
+
+  it('superviseRun writes heartbeats with the pid and turns a whole-run request into an aborted signal', () => {
+    vi.useFakeTimers();
+    const store = new InMemoryTraceStore();
+    const sink = new MemoryEventSink();
+    const supervision = superviseRun({ store, sink, runId: 'r', spec: reviewSpec(), now: () => 5, heartbeatIntervalMs: 1000, cancelPollIntervalMs: 250 });
+    vi.advanceTimersByTime(2000);
+    expect(sink.events.filter((event) => event.type === 'heartbeat')).toHaveLength(3);
+    expect(sink.events[0]).toEqual({ type: 'heartbeat', runId: 'r', at: 5, pid: process.pid });
+    expect(supervision.signal.aborted).toBe(false);
+    store.requestCancel('r', null, { type: 'user', message: 'whaleflow cancel' }, 6);
+    vi.advanceTimersByTime(250);
+    expect(supervision.signal.aborted).toBe(true);
+    expect(supervision.signal.reason).toEqual({ type: 'user', message: 'whaleflow cancel' });
+    supervision.stop();
+    vi.advanceTimersByTime(5000);
+    expect(sink.events.filter((event) => event.type === 'heartbeat')).toHaveLength(3);
+  });
+});

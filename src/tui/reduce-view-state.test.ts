@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import type { RunEvent } from '../engine/index.js';
+import { recordMockRun, REVIEW_FIXTURE, reviewSpec, START_AT } from '../runs/testing/record-mock-run.js';
+import { initialViewState } from './initial-view-state.js';
+import { reduceViewState } from './reduce-view-state.js';
+import { selectDetailRows, selectListRuns } from './select-view.js';
+import { wideRunEvents } from './testing/wide-run-events.js';
+import type { KeyPress, ViewAction, ViewState } from './view-state.js';
+
+const stored = (events: readonly RunEvent[]) => events.map((event, seq) => ({ seq, event }));
+const char = (value: string): ViewAction => ({ type: 'key', key: { name: 'char', char: value } });
+const key = (name: Exclude<KeyPress['name'], 'char'>): ViewAction => ({ type: 'key', key: { name } as KeyPress });
+
+function reduceAll(state: ViewState, actions: readonly ViewAction[]): ViewState {
+  return actions.reduce(reduceViewState, state);
+}
+
+async function withRuns(): Promise<ViewState> {
+  const finished = (await recordMockRun(reviewSpec(), { fixture: REVIEW_FIXTURE, runId: 'aaaa-finished' })).events;
+  const live = wideRunEvents({ runId: 'bbbb-live', leafCount: 10, leavesPerBranch: 5, startAt: START_AT + 10_000, finishedLeaves: 4, pid: 7 });
+  const state = initialViewState({ now: START_AT + 11_000, rows: 30, columns: 160, isPidAlive: () => true });
+  return reduceViewState(state, { type: 'poll', now: START_AT + 11_000, batches: [{ runId: 'aaaa-finished', events: stored(finished) }, { runId: 'bbbb-live', events: stored(live) }] });
+}
+
+describe('reduceViewState', () => {
+  it('folds polled batches into the list: running first, then done', async () => {
+    const state = await withRuns();
+    expect(selectListRuns(state).map((run) => [run.runId, run.status])).toEqual([
+      ['bbbb-live', 'running'],
+      ['aaaa-finished', 'succeeded'],
+    ]);
+    const live = selectListRuns(state)[0]!;
+    expect([live.leavesDone, live.leavesTotal, live.leavesRunning]).toEqual([4, 10, 6]);
+  });
+
+  it('applies later batches incrementally and ignores events it already has', async () => {
+    const events = wideRunEvents({ runId: 'r', leafCount: 6, leavesPerBranch: 3 });
+    let state = initialViewState({ now: START_AT, isPidAlive: () => true });
+    state = reduceViewState(state, { type: 'poll', now: START_AT, batches: [{ runId: 'r', events: stored(events).slice(0, 10) }] });
+    state = reduceViewState(state, { type: 'poll', now: START_AT, batches: [{ runId: 'r', events: stored(events).slice(5) }] });
+    expect(state.folds.get('r')!.nextSeq).toBe(events.length);
+    expect(selectListRuns(state)[0]!.leavesDone).toBe(6);
+  });
+
+  it('opens a run, folds a branch, drills into a leaf and asks for its detail', async () => {
+    let state = await withRuns();
+    state = reduceAll(state, [key('enter')]);
+    expect(state.screen).toEqual({ kind: 'detail', runId: 'bbbb-live' });
+    expect(selectDetailRows(state, 'bbbb-live')).toHaveLength(12);
+    state = reduceAll(state, [key('enter')]);
+    expect(selectDetailRows(state, 'bbbb-live')).toHaveLength(7);
+    state = reduceAll(state, [char('j'), char('j')]);
+    state = reduceAll(state, [key('enter')]);
+    expect(state.screen).toEqual({ kind: 'leaf', runId: 'bbbb-live', nodeId: 'leaf-5' });
+    expect(state.pendingEffects).toEqual([{ type: 'load_leaf', runId: 'bbbb-live', nodeId: 'leaf-5' }]);
+    state = reduceAll(state, [{ type: 'effects_taken' }, key('escape'), key('left')]);
+    expect(state.screen).toEqual({ kind: 'list' });
+  });
+
+  it('cancels only after a y, and n aborts', async () => {
+    let state = await withRuns();
+    state = reduceAll(state, [char('x')]);
+    expect(state.confirmation).toEqual({ runId: 'bbbb-live', nodeId: null });
+    state = reduceAll(state, [char('n')]);
+    expect(state.confirmation).toBeNull();
+    expect(state.pendingEffects).toEqual([]);
+    state = reduceAll(state, [key('enter'), char('j'), char('j'), char('x')]);
+    expect(state.message).toContain('leaf-1 is succeeded');
+    state = reduceAll(state, [char('j'), char('j'), char('j'), char('x'), char('y')]);
+    expect(state.pendingEffects).toEqual([{ type: 'cancel', runId: 'bbbb-live', nodeId: 'leaf-4' }]);
+  });
+
+  it('refuses to cancel a finished run without asking', async () => {
+    let state = await withRuns();
+    state = reduceAll(state, [char('j'), char('x')]);
+    expect(state.confirmation).toBeNull();
+    expect(state.message).toContain('succeeded; nothing to cancel');
+  });
+
+  it('asks for replay, report and export of the run in focus, and quits on q', async () => {
+    let state = await withRuns();
+    state = reduceAll(state, [char('j'), char('r'), char('R'), char('e'), char('q')]);
+    expect(state.pendingEffects).toEqual([
+      { type: 'replay', runId: 'aaaa-finished' },
+      { type: 'report', runId: 'aaaa-finished' },
+      { type: 'export', runId: 'aaaa-finished' },
+      { type: 'quit' },
+    ]);
+  });
+
+  it('filters the list and the tree with /', async () => {
+    let state = await withRuns();
+    state = reduceAll(state, [char('/'), char('r'), char('e'), char('v'), key('enter')]);
+    expect(selectListRuns(state).map((run) => run.runId)).toEqual(['aaaa-finished']);
+    state = reduceAll(state, [char('/'), key('escape'), key('enter'), char('/'), ...'leaf-1'.split('').map(char), key('enter')]);
+    expect(selectDetailRows(state, 'bbbb-live').map((row) => row.node.nodeId)).toEqual(['leaf-1']);
+  });
+
+  it('shows an interrupted run in the list once its process is gone', async () => {
+    const events = wideRunEvents({ runId: 'dead', leafCount: 3, finishedLeaves: 1, pid: 31337 });
+    const state = reduceViewState(initialViewState({ now: START_AT + 1000, isPidAlive: (pid) => pid !== 31337 }), { type: 'poll', now: START_AT + 1000, batches: [{ runId: 'dead', events: stored(events) }] });
+    expect(selectListRuns(state)[0]!.status).toBe('interrupted');
+  });
+
+  it('keeps the cursor inside the rows and moves a page at a time', async () => {
+    const events = wideRunEvents({ runId: 'big', leafCount: 1000 });
+    let state = reduceViewState(initialViewState({ now: START_AT, rows: 20, isPidAlive: () => true, runId: 'big' }), { type: 'poll', now: START_AT, batches: [{ runId: 'big', events: stored(events) }] });
+    state = reduceAll(state, [char('G')]);
+    expect(state.detailCursor.get('big')).toBe(1019);
+    state = reduceAll(state, [char('j'), key('page_up')]);
+    expect(state.detailCursor.get('big')).toBe(1019 - 14);
+  });
+});
