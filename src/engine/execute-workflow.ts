@@ -1,13 +1,12 @@
 import {
   aggregateStatus,
-  specHash,
   toCanonicalJson,
   validateSpec,
   type NodeResult,
   type RunStatus,
   type WorkflowResult,
 } from '../ir/index.js';
-import { hasErrors, InvalidInputError } from '../util/index.js';
+import { hasErrors, InvalidInputError, sha256Hex } from '../util/index.js';
 import { BudgetTracker } from './budget/budget-tracker.js';
 import { liveBoundary, type CancelReason } from './contracts/index.js';
 import { ENGINE_VERSION } from './engine-version.js';
@@ -39,7 +38,8 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
   if (preflight.refusals.length > 0) throw new PermissionRefusedError(preflight.refusals);
 
   const canonical = toCanonicalJson(spec);
-  const hash = specHash(spec);
+  // specHash(spec) is sha256 of exactly this text; hashing it here saves a second canonicalisation.
+  const hash = sha256Hex(canonical);
   const run = new RunContext({
     spec,
     runId: request.runId,

@@ -107,7 +107,7 @@ export class BudgetTracker {
   }
 
   private exceed(budget: BudgetName, limit: number, used: number): void {
-    if (this.scope.signal.aborted) return;
+    if (this.scope.reason) return;
     const reason: CancelReason = { type: 'budget_exceeded', budget, limit, used, nodeId: this.nodeId };
     this.announce(reason);
     this.scope.cancel(reason);

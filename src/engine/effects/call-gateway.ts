@@ -2,7 +2,7 @@ import { emptyMemoUsage, emptyUsage, type MemoUsage, type Usage } from '../../ir
 import type { EffectKind, EffectResult, GatewayRequest } from '../contracts/index.js';
 import { providerOf, type NodeContext } from '../run/run-context.js';
 import { decisionKey } from './decision-key.js';
-import { performEffect, raceAbort } from './perform-effect.js';
+import { performEffect, raceCancel } from './perform-effect.js';
 
 export interface GatewayCallOutcome {
   readonly result: EffectResult;
@@ -24,10 +24,10 @@ export async function callGateway(
   const key = decisionKey(request.nodeId, context.iteration, { kind, request });
   const outcome = await performEffect(context, { kind, key, nodeId: request.nodeId, input: request }, async (signal) => {
     const slots = run.providerSlotsFor(providerOf(request.modelPolicy ?? context.modelPolicy));
-    const waiting = slots?.acquire(signal);
+    const waiting = slots?.acquire(context.scope);
     if (waiting) await waiting;
     try {
-      const response = await raceAbort(run.settings.gateway.complete(request, signal), signal);
+      const response = await raceCancel(run.settings.gateway.complete(request, signal), context.scope);
       return parsedResult(response.text, response.usage, response.memo_usage, parse);
     } finally {
       slots?.release();

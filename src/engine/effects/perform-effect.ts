@@ -1,4 +1,5 @@
 import type { EffectKind, EffectOutcome, EffectResult } from '../contracts/index.js';
+import type { CancelScope } from '../run/cancel-scope.js';
 import type { NodeContext } from '../run/run-context.js';
 
 export interface EffectAsk {
@@ -38,19 +39,22 @@ export async function performEffect(
   return outcome;
 }
 
-/** Settles with the promise, or rejects with the signal's reason as soon as it aborts. */
-export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+/**
+ * Settles with the promise, or rejects with the cancel reason as soon as the scope is
+ * cancelled: a runner that ignores its signal is not waited on (it is told to stop through
+ * the signal; the engine does not keep a handle on it).
+ */
+export function raceCancel<T>(promise: Promise<T>, scope: CancelScope): Promise<T> {
+  if (scope.reason) return Promise.reject(scope.reason);
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const unregister = scope.onCancel(reject);
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        unregister();
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        unregister();
         reject(error);
       },
     );

@@ -24,18 +24,20 @@ export interface ResultFields {
 }
 
 export function nodeResult(node: NodeSpec, status: RunStatus, fields: ResultFields = {}): NodeResult {
-  return {
+  // Assigned one by one (not spread) because this runs once per node on the hot path.
+  const result: { -readonly [K in keyof NodeResult]: NodeResult[K] } = {
     id: node.spec.id,
     kind: node.kind,
     status,
     output: fields.output ?? null,
     usage: fields.usage ?? emptyUsage(),
     memo_usage: fields.memoUsage ?? emptyMemoUsage(),
-    ...(fields.inputHash !== undefined ? { input_hash: fields.inputHash } : {}),
-    ...(fields.error !== undefined ? { error: fields.error } : {}),
-    ...(fields.children !== undefined ? { children: fields.children } : {}),
-    ...(fields.details !== undefined ? { details: fields.details } : {}),
   };
+  if (fields.inputHash !== undefined) result.input_hash = fields.inputHash;
+  if (fields.error !== undefined) result.error = fields.error;
+  if (fields.children !== undefined) result.children = fields.children;
+  if (fields.details !== undefined) result.details = fields.details;
+  return result;
 }
 
 /** A node stopped by a cancel or an exhausted budget, keeping whatever it had already spent. */
@@ -61,13 +63,19 @@ export function contributedStatus(result: NodeResult): RunStatus {
 }
 
 export function sumUsage(results: readonly NodeResult[]): { usage: Usage; memoUsage: MemoUsage } {
-  let usage = emptyUsage();
+  const usage = { input_tokens: 0, output_tokens: 0, cost_microusd: 0 as number | null };
   let memoUsage = emptyMemoUsage();
   for (const result of results) {
-    usage = addUsage(usage, result.usage);
-    memoUsage = addMemoUsage(memoUsage, result.memo_usage);
+    usage.input_tokens += result.usage.input_tokens;
+    usage.output_tokens += result.usage.output_tokens;
+    usage.cost_microusd = usage.cost_microusd === null || result.usage.cost_microusd === null ? null : usage.cost_microusd + result.usage.cost_microusd;
+    if (!isEmptyMemoUsage(result.memo_usage)) memoUsage = addMemoUsage(memoUsage, result.memo_usage);
   }
   return { usage, memoUsage };
+}
+
+function isEmptyMemoUsage(memo: MemoUsage): boolean {
+  return memo.armh_hits === 0 && memo.armh_misses === 0 && memo.armh_saved_estimated_tokens === 0 && memo.provider_prompt_cache_hits === 0 && memo.provider_prompt_cache_misses === 0 && !memo.armh_saved_cost_microusd;
 }
 
 /**

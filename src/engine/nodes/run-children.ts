@@ -15,27 +15,47 @@ export async function runChildrenInOrder(children: readonly NodeSpec[], context:
 const SELECTOR_KINDS: ReadonlySet<NodeSpec['kind']> = new Set(['tournament', 'pareto', 'teacher_review']);
 
 /**
- * All at once, bounded by `maxParallel` (the branch's own limit; leaves are also bounded
- * globally and per provider). A child that refers to a sibling waits for it first — dataflow —
- * without holding a slot and without serializing the others. Results come back in declaration
- * order whatever order they finish in.
+ * Concurrently, at most `window` children at a time, started in declaration order (FIFO, no
+ * bursts): `budget.max_parallel` when the branch sets it, else the global leaf limit — more
+ * running children could not run more leaves, and would only hold memory (a 100,000-leaf branch
+ * must not create 100,000 waiting tasks). A child that refers to a sibling waits for it first —
+ * dataflow — without holding a window slot and without serializing the others. Selectors
+ * (tournament, pareto, teacher_review) watch other nodes and never take a slot. Results come
+ * back in declaration order whatever order they finish in.
  */
-export function runChildrenInParallel(children: readonly NodeSpec[], context: NodeContext, maxParallel: number | null): Promise<NodeResult[]> {
-  const slots = maxParallel !== null && maxParallel > 0 && maxParallel < children.length ? new FifoSemaphore(maxParallel) : undefined;
+export async function runChildrenInParallel(children: readonly NodeSpec[], context: NodeContext, maxParallel: number | null): Promise<NodeResult[]> {
   const { index } = context.run;
-  return Promise.all(
-    children.map(async (child) => {
-      const external = index.externalReferencesOf(child);
-      if (external.length > 0) await waitForReferences(context, child.spec.id, external);
-      if (!slots || SELECTOR_KINDS.has(child.kind)) return runNode(child, context);
-      // A cancelled branch still reports every child, so a queued child runs (and ends at once) without a slot.
-      const waiting = slots.acquire();
-      if (waiting) await waiting;
-      try {
-        return await runNode(child, context);
-      } finally {
-        slots.release();
-      }
-    }),
-  );
+  const window = maxParallel !== null && maxParallel > 0 ? maxParallel : context.run.settings.maxConcurrentLeaves;
+  const slots = window < children.length ? new FifoSemaphore(window) : undefined;
+  const running: Promise<NodeResult>[] = new Array<Promise<NodeResult>>(children.length);
+  for (let position = 0; position < children.length; position += 1) {
+    const child = children[position]!;
+    const external = index.externalReferencesOf(child);
+    const slotted = slots && !SELECTOR_KINDS.has(child.kind) ? slots : undefined;
+    if (external.length > 0 || !slotted) {
+      running[position] = runAfterReferences(child, context, external, slotted);
+      continue;
+    }
+    // Started only once a slot is free, so a huge branch never holds more tasks than its window.
+    const waiting = slotted.acquire();
+    if (waiting) await waiting;
+    running[position] = runHoldingSlot(child, context, slotted);
+  }
+  return Promise.all(running);
+}
+
+async function runAfterReferences(child: NodeSpec, context: NodeContext, external: readonly string[], slots: FifoSemaphore | undefined): Promise<NodeResult> {
+  if (external.length > 0) await waitForReferences(context, child.spec.id, external);
+  if (!slots) return runNode(child, context);
+  const waiting = slots.acquire();
+  if (waiting) await waiting;
+  return runHoldingSlot(child, context, slots);
+}
+
+async function runHoldingSlot(child: NodeSpec, context: NodeContext, slots: FifoSemaphore): Promise<NodeResult> {
+  try {
+    return await runNode(child, context);
+  } finally {
+    slots.release();
+  }
 }

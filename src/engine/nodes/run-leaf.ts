@@ -2,9 +2,8 @@ import { leafInputHash, type LeafSpec, type NodeOfKind, type NodeResult } from '
 import { BudgetTracker } from '../budget/budget-tracker.js';
 import { hasBudget } from '../budget/has-budget.js';
 import { DeterminismViolation, type EffectResult, type EffectivePermissions, type LeafRunContext } from '../contracts/index.js';
-import { performEffect, raceAbort } from '../effects/perform-effect.js';
+import { performEffect, raceCancel } from '../effects/perform-effect.js';
 import { planLeafPermissions } from '../permissions/index.js';
-import { toCancelReason } from '../run/cancel-scope.js';
 import { mergeModelPolicy, providerOf, type NodeContext, type RunningLeaf } from '../run/run-context.js';
 import { leafRole } from './leaf-role.js';
 import { scoreOf, testOutcomeOf } from './leaf-outcome.js';
@@ -36,13 +35,17 @@ export async function runLeaf(node: NodeOfKind<'leaf'>, context: NodeContext): P
   const budget = hasBudget(leaf.budget) ? new BudgetTracker(leaf.id, leaf.budget, context.budget, scope, context.run.environment, context.run.announcer(leaf.id)) : context.budget;
   try {
     if (!budget.reserveLeaf()) return cancelledResult(node, scope.reason ?? { type: 'shutdown' });
-    return await runAdmitted(node, { ...context, budget }, resolved, plan.permissions);
+    return await runAdmitted(node, budget === context.budget ? context : { ...context, budget }, resolved, plan.permissions);
   } finally {
     if (budget !== context.budget) budget.close();
   }
 }
 
-/** Waits for the global and provider slots (leaving the queue if cancelled), then runs the leaf. */
+/**
+ * Waits for the global and provider slots (leaving the queue if cancelled), then runs the leaf
+ * through the boundary, retrying a retryable failure. One async frame on purpose: this is the
+ * hot path, and every extra frame is a promise per leaf.
+ */
 async function runAdmitted(
   node: NodeOfKind<'leaf'>,
   context: NodeContext,
@@ -53,63 +56,31 @@ async function runAdmitted(
   const leaf = node.spec;
   const inputHash = leafInputHash(run.spec, leaf, resolved);
   const providerSlots = run.providerSlotsFor(providerOf(mergeModelPolicy(context.modelPolicy, leaf.model_policy)));
-  try {
-    const globalWait = run.globalLeafSlots.acquire(scope.signal);
-    if (globalWait) await globalWait;
-  } catch (reason) {
-    return cancelledResult(node, toCancelReason(reason), { inputHash });
-  }
-  try {
-    try {
-      const providerWait = providerSlots?.acquire(scope.signal);
-      if (providerWait) await providerWait;
-    } catch (reason) {
-      return cancelledResult(node, toCancelReason(reason), { inputHash });
-    }
-    try {
-      return await runWithBoundary(node, context, resolved, permissions, inputHash);
-    } finally {
-      providerSlots?.release();
-    }
-  } finally {
-    run.globalLeafSlots.release();
-  }
-}
-
-interface Spent {
-  tokens: number;
-  cost: number;
-  steps: number;
-}
-
-async function runWithBoundary(
-  node: NodeOfKind<'leaf'>,
-  context: NodeContext,
-  resolved: Readonly<Record<string, string | null>>,
-  permissions: EffectivePermissions,
-  inputHash: string,
-): Promise<NodeResult> {
-  const { run, scope } = context;
-  const leaf = node.spec;
-  const now = run.environment.now();
-  const running: RunningLeaf = { nodeId: leaf.id, startedAt: now, lastActivityAt: now, scope };
-  run.runningLeaves.set(leaf.id, running);
-  const role = leafRole(leaf);
+  let heldGlobal = false;
+  let heldProvider = false;
   const spent: Spent = { tokens: 0, cost: 0, steps: 0 };
+  let running: RunningLeaf | undefined;
   let result: EffectResult | undefined;
   let attempts = 0;
   try {
+    const globalWait = run.globalLeafSlots.acquire(scope);
+    if (globalWait) await globalWait;
+    heldGlobal = true;
+    const providerWait = providerSlots?.acquire(scope);
+    if (providerWait) await providerWait;
+    heldProvider = providerSlots !== undefined;
+    const now = run.environment.now();
+    running = { nodeId: leaf.id, startedAt: now, lastActivityAt: now, scope };
+    run.runningLeaves.set(leaf.id, running);
+    const role = leafRole(leaf);
+    const started = running;
+    const live = (signal: AbortSignal): Promise<EffectResult> => {
+      const input = { workflow: run.spec, leaf, resolvedInputs: resolved, inputHash, role, permissions, budget: context.budget.remaining(), runId: run.settings.runId };
+      return raceCancel(run.settings.leafRunner.run(input, leafRunContext(context, started, spent, signal)), scope);
+    };
     do {
       attempts += 1;
-      const outcome = await performEffect(
-        context,
-        { kind: 'leaf', key: inputHash, nodeId: leaf.id, input: { leaf_id: leaf.id, role, resolved_inputs: resolved } },
-        (signal) => {
-          const leafContext = leafRunContext(context, running, spent, signal);
-          const input = { workflow: run.spec, leaf, resolvedInputs: resolved, inputHash, role, permissions, budget: context.budget.remaining(), runId: run.settings.runId };
-          return raceAbort(run.settings.leafRunner.run(input, leafContext), signal);
-        },
-      );
+      const outcome = await performEffect(context, { kind: 'leaf', key: inputHash, nodeId: leaf.id, input: { leaf_id: leaf.id, role, resolved_inputs: resolved } }, live);
       result = outcome.result;
       chargeRemainder(context, result, spent);
     } while (result.status === 'failed' && result.retryable && attempts <= MAX_RETRIES && !scope.reason);
@@ -119,9 +90,17 @@ async function runWithBoundary(
     if (error instanceof DeterminismViolation) return nodeResult(node, 'replay_diverged', { ...partial, error: error.message });
     return failedResult(node, errorMessage(error), partial);
   } finally {
-    run.runningLeaves.delete(leaf.id);
+    if (running) run.runningLeaves.delete(leaf.id);
+    if (heldProvider) providerSlots?.release();
+    if (heldGlobal) run.globalLeafSlots.release();
   }
   return judgeLeafResult(node, context, result, inputHash, permissions, attempts);
+}
+
+interface Spent {
+  tokens: number;
+  cost: number;
+  steps: number;
 }
 
 /** The context a runner reports through: activity is the heartbeat, spend charges budgets as it accrues. */
@@ -167,13 +146,15 @@ function judgeLeafResult(
   const leaf: LeafSpec = node.spec;
   const test = testOutcomeOf(leaf, result);
   const score = scoreOf(result.data);
-  const details: Record<string, unknown> = { isolation: permissions.isolation };
+  // Only what differs from the defaults: this object is kept for every leaf of the run.
+  const details: Record<string, unknown> = {};
+  if (permissions.isolation !== 'shared') details.isolation = permissions.isolation;
   if (test) details.test = test;
   if (score !== undefined) details.score = score;
   if (result.artifacts && result.artifacts.length > 0) details.artifacts = result.artifacts;
   if (result.data !== undefined) details.data = result.data;
   if (attempts > 1) details.attempts = attempts;
-  const fields = { output: result.output, usage: result.usage, memoUsage: result.memo_usage, inputHash, details };
+  const fields = { output: result.output, usage: result.usage, memoUsage: result.memo_usage, inputHash, ...(Object.keys(details).length > 0 ? { details } : {}) };
   const reason = context.scope.reason;
   if (reason) return cancelledResult(node, reason, fields);
   if (result.status === 'failed') return failedResult(node, result.error ?? 'the leaf failed', fields);

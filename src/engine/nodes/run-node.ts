@@ -3,7 +3,9 @@ import { assertNever } from '../../util/index.js';
 import { CancelScope } from '../run/cancel-scope.js';
 import type { NodeContext } from '../run/run-context.js';
 import { subtreeIds } from '../run/spec-index.js';
-import { DeterminismViolation } from '../contracts/index.js';
+import { DeterminismViolation, type RunEventOf } from '../contracts/index.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 import { cancelledResult, errorMessage, failedResult, nodeResult } from './node-result.js';
 import { runBranchSet } from './run-branch-set.js';
 import { runCond } from './run-cond.js';
@@ -24,13 +26,13 @@ import { runTournament } from './run-tournament.js';
 export async function runNode(node: NodeSpec, parent: NodeContext): Promise<NodeResult> {
   const { run } = parent;
   const id = node.spec.id;
-  const scope = new CancelScope(parent.scope.signal);
-  const context: NodeContext = { ...parent, scope };
+  const scope = new CancelScope(parent.scope);
+  const context: NodeContext = { ...parent, scope, parentId: id };
   run.registry.started(id, scope, run.environment.now());
   run.emit({ type: 'node_started', nodeId: id, kind: node.kind, parentId: parent.parentId, iteration: parent.iteration });
   let result: NodeResult;
   try {
-    result = await dispatch(node, { ...context, parentId: id });
+    result = await dispatch(node, context);
   } catch (error) {
     result = resultOfThrow(node, scope, error);
   } finally {
@@ -39,8 +41,10 @@ export async function runNode(node: NodeSpec, parent: NodeContext): Promise<Node
   run.registry.settle(id, result, run.environment.now());
   if (node.kind === 'leaf') run.recordLeafResult(result);
   if (childListsOf(node).length > 0) run.registry.settleAbsent(subtreeIds(node));
-  run.emit({
+  const finished: Mutable<RunEventOf<'node_finished'>> = {
     type: 'node_finished',
+    runId: '',
+    at: 0,
     nodeId: id,
     kind: node.kind,
     iteration: parent.iteration,
@@ -48,9 +52,10 @@ export async function runNode(node: NodeSpec, parent: NodeContext): Promise<Node
     output: result.output,
     usage: result.usage,
     memoUsage: result.memo_usage,
-    ...(result.error !== undefined ? { error: result.error } : {}),
-    ...(result.details !== undefined ? { details: result.details } : {}),
-  });
+  };
+  if (result.error !== undefined) finished.error = result.error;
+  if (result.details !== undefined) finished.details = result.details;
+  run.emit(finished);
   return result;
 }
 

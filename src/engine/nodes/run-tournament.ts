@@ -52,8 +52,7 @@ function watchUntilDecidable(node: NodeOfKind<'tournament'>, context: NodeContex
   const finished: FinishedCandidate[] = [];
   return new Promise((resolve) => {
     if (ids.length === 0) resolve(finished);
-    const onAbort = (): void => resolve([...finished]);
-    context.scope.signal.addEventListener('abort', onAbort, { once: true });
+    const unregister = context.scope.onCancel(() => resolve([...finished]));
     let decided = false;
     for (const id of ids) {
       void Promise.resolve(registry.waitFor(index.waitTarget(id, node.spec.id))).then(() => {
@@ -61,7 +60,7 @@ function watchUntilDecidable(node: NodeOfKind<'tournament'>, context: NodeContex
         finished.push({ id, result: registry.peek(id) ?? null, finishedAs: finished.length });
         if (canDecide(node, finished, ids.length)) {
           decided = true;
-          context.scope.signal.removeEventListener('abort', onAbort);
+          unregister();
           resolve([...finished]);
         }
       });

@@ -1,41 +1,61 @@
 import type { CancelReason } from '../contracts/index.js';
 
 /**
- * One node of the AbortSignal tree (run → branch → leaf). Aborting a scope aborts every scope
- * below it with the same typed reason; a finished scope detaches from its parent, so a long
- * run does not accumulate listeners.
+ * One node of the cancel tree (run → branch → leaf). Cancelling a scope cancels every scope
+ * below it with the same typed reason. The tree links scopes directly rather than through
+ * abort listeners — a branch of thousands of leaves would otherwise pile listeners on one
+ * AbortSignal — and a scope creates its AbortSignal only when something asks for it.
+ * A finished scope detaches from its parent, so a long run does not accumulate children.
  */
 export class CancelScope {
-  readonly controller = new AbortController();
-  private detachFromParent: (() => void) | undefined;
+  private controller: AbortController | undefined;
+  private cancelReason: CancelReason | undefined;
+  private children: Set<CancelScope> | undefined;
+  private callbacks: Set<(reason: CancelReason) => void> | undefined;
 
-  constructor(parent?: AbortSignal) {
+  constructor(private readonly parent?: CancelScope) {
     if (!parent) return;
-    if (parent.aborted) {
-      this.controller.abort(parent.reason);
-      return;
-    }
-    const onAbort = (): void => this.controller.abort(parent.reason);
-    parent.addEventListener('abort', onAbort, { once: true });
-    this.detachFromParent = () => parent.removeEventListener('abort', onAbort);
+    if (parent.cancelReason) this.cancelReason = parent.cancelReason;
+    else (parent.children ??= new Set()).add(this);
   }
 
+  /** Aborts with the CancelReason when the scope is cancelled; handed to runners and the boundary. */
   get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.cancelReason) this.controller.abort(this.cancelReason);
+    }
     return this.controller.signal;
   }
 
   get reason(): CancelReason | undefined {
-    return this.controller.signal.aborted ? toCancelReason(this.controller.signal.reason) : undefined;
+    return this.cancelReason;
   }
 
   cancel(reason: CancelReason): void {
-    if (!this.controller.signal.aborted) this.controller.abort(reason);
+    if (this.cancelReason) return;
+    this.cancelReason = reason;
+    this.controller?.abort(reason);
+    if (this.callbacks) for (const callback of [...this.callbacks]) callback(reason);
+    if (this.children) for (const child of [...this.children]) child.cancel(reason);
   }
 
-  /** Called when the node has finished; its signal stays as it was. */
+  /**
+   * Calls back once when the scope is cancelled (at once if it already is); returns the way to
+   * unregister. Cheaper than an abort listener on the hot path.
+   */
+  onCancel(callback: (reason: CancelReason) => void): () => void {
+    if (this.cancelReason) {
+      callback(this.cancelReason);
+      return () => undefined;
+    }
+    (this.callbacks ??= new Set()).add(callback);
+    return () => this.callbacks?.delete(callback);
+  }
+
+  /** Called when the node has finished; its reason stays as it was. */
   close(): void {
-    this.detachFromParent?.();
-    this.detachFromParent = undefined;
+    this.parent?.children?.delete(this);
   }
 }
 

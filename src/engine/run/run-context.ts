@@ -73,7 +73,7 @@ export class RunContext {
 
   /** Records why a node is being stopped, then stops it (and everything below it). */
   cancelNode(scope: CancelScope, nodeId: string | null, reason: CancelReason): void {
-    if (scope.signal.aborted) return;
+    if (scope.reason) return;
     this.emit({ type: 'cancel_requested', nodeId, reason });
     scope.cancel(reason);
   }
@@ -84,12 +84,17 @@ export class RunContext {
   }
 
   emit(event: EventBody): void {
-    this.settings.sink.emit({ ...event, runId: this.settings.runId, at: this.settings.environment.now() } as RunEvent);
+    // Completed in place rather than copied: events are built for the sink and never reused.
+    const complete = event as { runId?: string; at?: number };
+    complete.runId = this.settings.runId;
+    complete.at = this.settings.environment.now();
+    this.settings.sink.emit(event as RunEvent);
   }
 
   /** The next ordinal of an effect scope; scopes ask one effect after another, so this is deterministic. */
   nextOrdinal(nodeId: string, iteration: number): number {
-    const key = `${nodeId}\u0000${iteration}`;
+    // Outside loops the node id alone is the scope: no key string per effect on the hot path.
+    const key = iteration === 0 ? nodeId : `${nodeId}\u0000${iteration}`;
     const ordinal = this.ordinals.get(key) ?? 0;
     this.ordinals.set(key, ordinal + 1);
     return ordinal;

@@ -1,7 +1,15 @@
+import type { CancelReason } from '../contracts/index.js';
+
+/** What a waiter can be cancelled by: a CancelScope (cheap callbacks, no abort listeners). */
+export interface Cancellable {
+  readonly reason: CancelReason | undefined;
+  onCancel(callback: (reason: CancelReason) => void): () => void;
+}
+
 /**
  * A fair counting semaphore: waiters are served strictly first-in, first-out, and a released
  * permit goes straight to the next waiter, so a burst of arrivals can never overtake the queue.
- * A waiter whose signal aborts leaves the queue without taking a permit.
+ * A waiter cancelled while queued leaves the queue without taking a permit.
  */
 export class FifoSemaphore {
   private available: number;
@@ -21,22 +29,24 @@ export class FifoSemaphore {
     return this.waiters.length - this.head;
   }
 
-  /** Resolves once a permit is held; rejects with the signal's reason if aborted while queued. */
-  acquire(signal?: AbortSignal): Promise<void> | undefined {
-    if (signal?.aborted) return Promise.reject(signal.reason);
+  /**
+   * Takes a permit: returns undefined when one was free at once (no promise on the hot path),
+   * else a promise that resolves once a permit is held, or rejects with the cancel reason.
+   */
+  acquire(cancellable?: Cancellable): Promise<void> | undefined {
+    if (cancellable?.reason) return Promise.reject(cancellable.reason);
     if (this.available > 0 && this.queued === 0) {
       this.available -= 1;
       return undefined;
     }
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal, onAbort: undefined, settled: false };
-      if (signal) {
-        waiter.onAbort = () => {
+      const waiter: Waiter = { resolve, unregister: undefined, settled: false };
+      if (cancellable) {
+        waiter.unregister = cancellable.onCancel((reason) => {
           if (waiter.settled) return;
           waiter.settled = true;
-          reject(signal.reason);
-        };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
+          reject(reason);
+        });
       }
       this.waiters.push(waiter);
     });
@@ -49,7 +59,7 @@ export class FifoSemaphore {
       this.compact();
       if (waiter.settled) continue;
       waiter.settled = true;
-      if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
+      waiter.unregister?.();
       waiter.resolve();
       return;
     }
@@ -67,8 +77,6 @@ export class FifoSemaphore {
 
 interface Waiter {
   resolve: () => void;
-  reject: (reason: unknown) => void;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
+  unregister: (() => void) | undefined;
   settled: boolean;
 }

@@ -1,4 +1,7 @@
-import { emptyMemoUsage, type Usage } from '../../ir/index.js';
+import { emptyMemoUsage, type MemoUsage, type Usage } from '../../ir/index.js';
+
+/** The mock never uses a memo; one shared, frozen record keeps a 100,000-leaf run small. */
+const NO_MEMO_USAGE: MemoUsage = Object.freeze(emptyMemoUsage());
 import type { EffectArtifact, EffectResult, EngineEnvironment, LeafRunContext, LeafRunInput, LeafRunner } from '../../engine/index.js';
 import { EMPTY_MOCK_FIXTURE, type MockFixture, type MockLeafRule, type MockUsage } from './mock-fixture-schema.js';
 
@@ -69,7 +72,7 @@ export class MockLeafRunner implements LeafRunner {
       context.spend(share(usage, chunk, chunks));
     }
     if (rule.failure && (rule.failure.times === undefined || attempt <= rule.failure.times)) {
-      return { status: 'failed', output: null, usage, memo_usage: emptyMemoUsage(), error: rule.failure.message, retryable: rule.failure.kind === 'transient' };
+      return { status: 'failed', output: null, usage, memo_usage: NO_MEMO_USAGE, error: rule.failure.message, retryable: rule.failure.kind === 'transient' };
     }
     const exitCode = rule.exit_codes ? rule.exit_codes[Math.min(attempt, rule.exit_codes.length) - 1] : rule.exit_code;
     const data = {
@@ -90,7 +93,7 @@ export function defaultOutput(leafId: string, key: string): string {
 }
 
 function succeeded(output: string, usage: Usage): EffectResult {
-  return { status: 'succeeded', output, usage, memo_usage: emptyMemoUsage() };
+  return { status: 'succeeded', output, usage, memo_usage: NO_MEMO_USAGE };
 }
 
 function usageOf(usage: MockUsage | undefined): Usage {

@@ -1,4 +1,7 @@
-import { emptyMemoUsage, type Usage } from '../../ir/index.js';
+import { emptyMemoUsage, type MemoUsage, type Usage } from '../../ir/index.js';
+
+/** The mock never uses a memo; one shared, frozen record keeps a 100,000-leaf run small. */
+const NO_MEMO_USAGE: MemoUsage = Object.freeze(emptyMemoUsage());
 import {
   JUDGE_SYSTEM,
   PLANNER_SYSTEM,
@@ -80,5 +83,5 @@ export class MockModelGateway implements ModelGateway {
 }
 
 function response(text: string, usage?: MockUsage): GatewayResponse {
-  return { text, usage: usage ? { ...usage } : DEFAULT_USAGE, memo_usage: emptyMemoUsage(), route: { provider: 'mock', model: 'mock', reason: 'primary' } };
+  return { text, usage: usage ? { ...usage } : DEFAULT_USAGE, memo_usage: NO_MEMO_USAGE, route: { provider: 'mock', model: 'mock', reason: 'primary' } };
 }
