@@ -1,8 +1,10 @@
 import type { RunOverview, SlowestLeaf } from './run-overview.js';
 
 /** `850ms`, `12s`, `4m12s`, `2h05m`: compact enough for a column. */
-export function formatElapsed(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+export function formatElapsed(elapsedMs: number): string {
+  // Clocks may be fractional (virtual time splits latencies): round before choosing the unit.
+  const ms = Math.max(0, Math.round(elapsedMs));
+  if (ms < 1000) return `${ms}ms`;
   const seconds = Math.floor(ms / 1000);
   if (seconds < 60) return `${seconds}s`;
   const minutes = Math.floor(seconds / 60);

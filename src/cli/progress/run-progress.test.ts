@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { recordMockRun, REVIEW_FIXTURE, reviewSpec, START_AT } from '../../runs/testing/record-mock-run.js';
+import { RunProgress } from './run-progress.js';
+
+describe('RunProgress', () => {
+  it('prints one plain line per finished leaf and a summary when stdout is not a TTY', async () => {
+    const { events } = await recordMockRun(reviewSpec(), { fixture: REVIEW_FIXTURE });
+    let text = '';
+    const progress = new RunProgress('run-review', { write: (chunk) => void (text += chunk), isTty: false });
+    for (const event of events) progress.emit(event);
+    expect(text.split('\n').filter(Boolean)).toEqual([
+      '[1/3] correctness succeeded 1s',
+      '[2/3] tests succeeded 2s',
+      '[3/3] design succeeded 4s',
+      expect.stringMatching(/^run succeeded: 3\/3 leaves, 4s, \d+ tok, \$0\.\d+, memo hits 0$/),
+    ]);
+    expect(text).not.toContain('\x1b[');
+  });
+
+  it('redraws a block in place on a TTY: bar, running leaves with elapsed, slowest', async () => {
+    const { events } = await recordMockRun(reviewSpec(), { fixture: REVIEW_FIXTURE });
+    const cut = events.findIndex((event) => event.type === 'node_finished' && event.nodeId === 'correctness');
+    const frames: string[] = [];
+    const progress = new RunProgress('run-review', { write: (chunk) => void frames.push(chunk), isTty: true }, { now: () => START_AT + 1500 });
+    for (const event of events.slice(0, cut + 1)) progress.emit(event);
+    progress.redraw();
+    progress.emit(events[cut + 1]!);
+    progress.redraw();
+    expect(frames[0]).toContain('1/3 leaves');
+    expect(frames[0]).toContain('● tests 1s');
+    expect(frames[0]).toContain('● design 1s');
+    expect(frames[0]).toContain('slowest: ');
+    // The second frame first erases the lines of the first.
+    expect(frames[1]!.startsWith('\x1b[1A\x1b[2K'.repeat(frames[0]!.split('\n').length - 1))).toBe(true);
+  });
+});
