@@ -1,4 +1,5 @@
 import type { RemainingBudget } from '../../engine/index.js';
+import { assertNever } from '../../util/index.js';
 
 /** Which limit stopped a loop before it finished. */
 export type LoopLimit = 'steps' | 'tokens' | 'cost' | 'time';
@@ -53,6 +54,8 @@ export class LoopMeter {
         return `cost budget exhausted (${this.totals.costMicrousd} of ${this.budget.costMicrousd} micro-USD)`;
       case 'time':
         return 'time budget exhausted';
+      default:
+        return assertNever(limit, 'loop limit');
     }
   }
 }
