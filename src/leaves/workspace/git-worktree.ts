@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { inRepositoryQueue } from './repository-queue.js';
 import { gitTopLevel, runGit } from './run-git.js';
 import { WorkspaceError } from './workspace-errors.js';
 
@@ -25,18 +26,22 @@ export async function addGitWorktree(cwd: string, runId: string, leafId: string)
   const repositoryRoot = await gitTopLevel(cwd);
   const baseCommit = await headCommit(repositoryRoot);
   const runDirectory = join(repositoryRoot, WORKTREES_DIRECTORY, safeSegment(runId));
-  await mkdir(runDirectory, { recursive: true });
-  await ignoreWorktreesDirectory(join(repositoryRoot, WORKTREES_DIRECTORY));
-  const path = freePath(join(runDirectory, safeSegment(leafId)));
-  await runGit(repositoryRoot, ['worktree', 'add', '--detach', '--quiet', path, baseCommit]);
-  return { repositoryRoot, path, baseCommit };
+  return inRepositoryQueue(repositoryRoot, async () => {
+    await mkdir(runDirectory, { recursive: true });
+    await ignoreWorktreesDirectory(join(repositoryRoot, WORKTREES_DIRECTORY));
+    const path = freePath(join(runDirectory, safeSegment(leafId)));
+    await runGit(repositoryRoot, ['worktree', 'add', '--detach', '--quiet', path, baseCommit]);
+    return { repositoryRoot, path, baseCommit };
+  });
 }
 
 /** Removes the worktree and its registration; the run directory goes too once empty. */
 export async function removeGitWorktree(worktree: GitWorktree): Promise<void> {
-  await runGit(worktree.repositoryRoot, ['worktree', 'remove', '--force', worktree.path]);
-  const runDirectory = join(worktree.path, '..');
-  if ((await readdir(runDirectory).catch(() => ['?'])).length === 0) await rmdir(runDirectory).catch(() => undefined);
+  await inRepositoryQueue(worktree.repositoryRoot, async () => {
+    await runGit(worktree.repositoryRoot, ['worktree', 'remove', '--force', worktree.path]);
+    const runDirectory = join(worktree.path, '..');
+    if ((await readdir(runDirectory).catch(() => ['?'])).length === 0) await rmdir(runDirectory).catch(() => undefined);
+  });
 }
 
 async function headCommit(repositoryRoot: string): Promise<string> {

@@ -60,3 +60,22 @@ describe('worktree workspaces', () => {
     expect(readFileSync(join(repository.root, 'a.txt'), 'utf8')).toBe('completely different\n');
   });
 });
+
+describe('parallel worktrees', () => {
+  it('twelve leaves of one repository open, write and close worktrees at once without racing git', async () => {
+    const repository = tempGitRepository({ 'a.txt': 'a\n' });
+    try {
+      const diffs = await Promise.all(
+        Array.from({ length: 12 }, async (_, index) => {
+          const workspace = await openWorkspace({ cwd: repository.root, isolation: 'worktree', runId: 'r', leafId: `leaf-${index}` });
+          writeFileSync(join(workspace.root, 'a.txt'), `a${index}\n`);
+          return (await workspace.close()).diff;
+        }),
+      );
+      diffs.forEach((diff, index) => expect(diff).toContain(`+a${index}\n`));
+      expect(repository.git('worktree', 'list').trim().split('\n')).toHaveLength(1);
+    } finally {
+      repository.remove();
+    }
+  });
+});
