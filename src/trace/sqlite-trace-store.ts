@@ -5,7 +5,14 @@ import type { CancelReason, RunEvent } from '../engine/contracts/index.js';
 import { sha256Hex } from '../util/index.js';
 import { foldLeafRuns, foldNodeRuns } from './fold-node-runs.js';
 import { SecretRedactor } from './redact-secrets.js';
-import { DEFAULT_BLOB_THRESHOLD_BYTES, decodeEvent, encodeEvent, nodeIdOf, prepareEventForStorage } from './stored-event-codec.js';
+import {
+  DEFAULT_BLOB_THRESHOLD_BYTES,
+  decodeEvent,
+  encodeEvent,
+  encodeSerializedEvent,
+  serializeEvent,
+  type SerializedEvent,
+} from './stored-event-codec.js';
 import { summarizeRun } from './summarize-run.js';
 import { TraceSchemaTooNewError } from './trace-errors.js';
 import { migrateTraceDatabase, TRACE_SCHEMA_VERSION } from './trace-migrations.js';
@@ -97,14 +104,19 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   appendEvents(batch: readonly RunEvent[]): void {
+    this.appendSerialized(batch.map(serializeEvent));
+  }
+
+  /** Appends events already serialized (by a sink on another thread), in one transaction. */
+  appendSerialized(batch: readonly SerializedEvent[]): void {
     if (batch.length === 0) return;
     this.database.transaction(() => {
       // Rows go in with multi-row INSERTs: one native call per chunk instead of per event.
       let rows: (string | number | null)[] = [];
-      for (const event of batch) {
-        const { event: redacted, encoded } = prepareEventForStorage(event, this.redactor, (content) => this.putBlob(content), this.blobThresholdBytes);
-        for (const hash of encoded.blobHashes) this.statements.insertRunBlob.run(redacted.runId, hash);
-        rows.push(redacted.runId, this.takeSeq(redacted.runId), redacted.type, nodeIdOf(redacted), redacted.at, encoded.payload);
+      for (const row of batch) {
+        const encoded = encodeSerializedEvent(row, this.redactor, (content) => this.putBlob(content), this.blobThresholdBytes);
+        for (const hash of encoded.blobHashes) this.statements.insertRunBlob.run(row.runId, hash);
+        rows.push(row.runId, this.takeSeq(row.runId), row.type, row.nodeId, row.at, encoded.payload);
         if (rows.length === INSERT_CHUNK_ROWS * EVENT_COLUMNS) {
           this.statements.insertEventChunk.run(rows);
           rows = [];

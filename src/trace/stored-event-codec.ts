@@ -52,20 +52,37 @@ export function encodeEvent(event: RunEvent, putBlob: (content: string) => strin
   return { payload: JSON.stringify(externalize(event)), blobHashes };
 }
 
-/** Redacts (only when the JSON suggests a secret) and encodes an event for storage. */
-export function prepareEventForStorage(
-  event: RunEvent,
+/**
+ * An event serialized once, with the columns the store indexes pulled out. This is all a
+ * writer thread needs: the common event is stored as this very JSON, without a parse.
+ */
+export interface SerializedEvent {
+  readonly runId: string;
+  readonly type: RunEvent['type'];
+  readonly nodeId: string | null;
+  readonly at: number;
+  readonly json: string;
+}
+
+export function serializeEvent(event: RunEvent): SerializedEvent {
+  return { runId: event.runId, type: event.type, nodeId: nodeIdOf(event), at: event.at, json: JSON.stringify(event) };
+}
+
+/** Redacts (only when the JSON suggests a secret) and moves large strings to blobs. */
+export function encodeSerializedEvent(
+  row: SerializedEvent,
   redactor: { mayContainSecret(json: string): boolean; redact<T>(value: T): T },
   putBlob: (content: string) => string,
   thresholdBytes: number,
-): { readonly event: RunEvent; readonly encoded: EncodedEvent } {
-  let json = JSON.stringify(event);
-  let stored = event;
+): EncodedEvent {
+  let json = row.json;
+  let event: RunEvent | undefined;
   if (redactor.mayContainSecret(json)) {
-    stored = redactor.redact(event);
-    json = JSON.stringify(stored);
+    event = redactor.redact(JSON.parse(json) as RunEvent);
+    json = JSON.stringify(event);
   }
-  return { event: stored, encoded: encodeEvent(stored, putBlob, thresholdBytes, json) };
+  if (json.length <= thresholdBytes / 3) return { payload: json, blobHashes: [] };
+  return encodeEvent(event ?? (JSON.parse(json) as RunEvent), putBlob, thresholdBytes, json);
 }
 
 /** True when some string in the value could be above the threshold; avoids copying small events. */

@@ -2,9 +2,9 @@
 // it receives in one transaction, then acknowledges it. Redaction and encoding happen here,
 // off the engine's thread.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { RunEvent } from '../engine/contracts/index.js';
 import { SecretRedactor } from './redact-secrets.js';
 import { SqliteTraceStore } from './sqlite-trace-store.js';
+import type { SerializedEvent } from './stored-event-codec.js';
 
 export interface TraceWriterWorkerData {
   readonly databasePath: string;
@@ -13,7 +13,7 @@ export interface TraceWriterWorkerData {
   readonly blobThresholdBytes?: number;
 }
 
-export type TraceWriterRequest = { readonly type: 'batch'; readonly id: number; readonly json: string } | { readonly type: 'close' };
+export type TraceWriterRequest = { readonly type: 'batch'; readonly id: number; readonly rows: readonly SerializedEvent[] } | { readonly type: 'close' };
 export type TraceWriterReply =
   | { readonly type: 'written'; readonly id: number }
   | { readonly type: 'failed'; readonly id: number; readonly message: string }
@@ -32,7 +32,7 @@ parentPort!.on('message', (request: TraceWriterRequest) => {
     return;
   }
   try {
-    store.appendEvents(JSON.parse(request.json) as RunEvent[]);
+    store.appendSerialized(request.rows);
     parentPort!.postMessage({ type: 'written', id: request.id } satisfies TraceWriterReply);
   } catch (error) {
     parentPort!.postMessage({ type: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error) } satisfies TraceWriterReply);

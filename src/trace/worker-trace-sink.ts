@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RunEvent, RunEventSink } from '../engine/contracts/index.js';
+import { serializeEvent } from './stored-event-codec.js';
 import { TraceSink, type TraceSinkOptions } from './trace-sink.js';
 import type { TraceWriterReply, TraceWriterRequest, TraceWriterWorkerData } from './trace-writer-worker.js';
 
@@ -23,7 +24,7 @@ function startWorker(workerData: TraceWriterWorkerData): Worker {
 
 /**
  * A TraceSink whose writes happen on a worker thread with its own SQLite connection, so the
- * engine's thread only serializes each batch (one JSON.stringify) and never waits for SQLite.
+ * engine's thread only serializes each event (one JSON.stringify) and never waits for SQLite.
  * Same batching as TraceSink: effect_completed is posted at the end of the current turn,
  * run_finished at once; the worker writes each batch in one transaction as it arrives.
  * A crash loses at most the batches posted but not yet written (milliseconds of work).
@@ -58,7 +59,7 @@ export class WorkerTraceSink implements RunEventSink {
   }
 
   private post(batch: readonly RunEvent[]): void {
-    const request: TraceWriterRequest = { type: 'batch', id: ++this.posted, json: JSON.stringify(batch) };
+    const request: TraceWriterRequest = { type: 'batch', id: ++this.posted, rows: batch.map(serializeEvent) };
     this.worker.postMessage(request);
   }
 
