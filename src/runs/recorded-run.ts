@@ -12,9 +12,12 @@ export interface RecordedRun {
   readonly result: WorkflowResult | null;
 }
 
-/** Reads a run's events and spec back; a run without a readable spec is a corrupt trace. */
+/** What replay and resume read: progress and node events are not needed to serve effects. */
+const REPLAY_EVENT_TYPES: readonly RunEvent['type'][] = ['run_started', 'effect_requested', 'effect_completed', 'run_finished'];
+
+/** Reads a run's effects and spec back; a run without a readable spec is a corrupt trace. */
 export function readRecordedRun(store: TraceStore, runId: string): RecordedRun {
-  const events = store.events(runId).map((stored) => stored.event);
+  const events = store.events(runId, 0, REPLAY_EVENT_TYPES).map((stored) => stored.event);
   return recordedRunFromEvents(runId, events);
 }
 

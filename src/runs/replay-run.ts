@@ -10,7 +10,7 @@ import {
   type RunEventSink,
 } from '../engine/index.js';
 import type { WorkflowResult } from '../ir/index.js';
-import { RecordedEffects, ReplayBoundary } from '../trace/index.js';
+import { RecordedEffects, ReplayBoundary, type UnaskedEffect } from '../trace/index.js';
 import { compareResults, type ParityVerdict } from './compare-results.js';
 import { countLivePorts, forbiddenLivePorts, type LiveCallCounts } from './forbidden-live-ports.js';
 import { selectLiveNodes } from './live-node-selection.js';
@@ -75,8 +75,9 @@ export async function replayRun(request: ReplayRequest): Promise<ReplayOutcome> 
         request.sink.emit(event);
         return;
       }
-      divergences = [...boundary.violations.map((violation) => violation.message), ...boundary.unasked().map((entry) => entry.message)];
-      parity = judgeParity(recorded, event.result, boundary);
+      const unasked = boundary.unasked();
+      divergences = [...boundary.violations.map((violation) => violation.message), ...unasked.map((entry) => entry.message)];
+      parity = judgeParity(recorded, event.result, boundary, unasked);
       request.sink.emit({ ...event, parity });
     },
   };
@@ -109,10 +110,10 @@ export async function replayRun(request: ReplayRequest): Promise<ReplayOutcome> 
   };
 }
 
-function judgeParity(recorded: RecordedRun, replayed: WorkflowResult, boundary: ReplayBoundary): ParityVerdict {
+function judgeParity(recorded: RecordedRun, replayed: WorkflowResult, boundary: ReplayBoundary, unasked: readonly UnaskedEffect[]): ParityVerdict {
   const firstViolation = boundary.violations[0];
   if (firstViolation) return { identical: false, divergedAt: firstViolation.scope.nodeId, detail: firstViolation.message };
-  const firstUnasked = boundary.unasked()[0];
+  const firstUnasked = unasked[0];
   if (firstUnasked) return { identical: false, divergedAt: firstUnasked.effect.scope.nodeId, detail: firstUnasked.message };
   if (!recorded.result) return { identical: false, detail: `run ${recorded.runId} has no recorded result to compare with (it did not finish)` };
   return compareResults(recorded.result, replayed);

@@ -110,10 +110,11 @@ export class InMemoryTraceStore implements TraceStore {
     return summarizeRun(runId, started, finished, lastSeq + 1);
   }
 
-  events(runId: string, fromSeq = 0): StoredEvent[] {
+  events(runId: string, fromSeq = 0, types?: readonly RunEvent['type'][]): StoredEvent[] {
     const log = this.runs.get(runId);
     if (!log) return [];
-    return log.rows.filter((row) => row.seq >= fromSeq).map((row) => ({ seq: row.seq, event: this.decode(row.payload) }));
+    const stored = log.rows.filter((row) => row.seq >= fromSeq).map((row) => ({ seq: row.seq, event: this.decode(row.payload) }));
+    return types ? stored.filter((entry) => types.includes(entry.event.type)) : stored;
   }
 
   nodeRuns(runId: string): NodeRunView[] {

@@ -173,8 +173,14 @@ export class SqliteTraceStore implements TraceStore {
     return decodeEvent(payload, (hash) => this.getBlob(hash));
   }
 
-  events(runId: string, fromSeq = 0): StoredEvent[] {
-    return this.statements.eventsFrom.all(runId, fromSeq).map((row) => ({ seq: row.seq, event: this.decode(row.payload) }));
+  events(runId: string, fromSeq = 0, types?: readonly RunEvent['type'][]): StoredEvent[] {
+    // Filtering by type in SQL spares decoding what the caller would drop (replay reads ~half the log).
+    const rows = types
+      ? this.database
+          .prepare<unknown[], EventRow>(`SELECT seq, payload FROM events WHERE run_id = ? AND seq >= ? AND type IN (${types.map(() => '?').join(', ')}) ORDER BY seq`)
+          .all(runId, fromSeq, ...types)
+      : this.statements.eventsFrom.all(runId, fromSeq);
+    return rows.map((row) => ({ seq: row.seq, event: this.decode(row.payload) }));
   }
 
   nodeRuns(runId: string): NodeRunView[] {

@@ -97,8 +97,8 @@ export interface TraceStore {
   /** Runs, newest first. */
   listRuns(options?: { readonly limit?: number }): RunSummary[];
   getRun(runId: string): RunSummary | undefined;
-  /** The run's events in order, optionally from a sequence number on. */
-  events(runId: string, fromSeq?: number): StoredEvent[];
+  /** The run's events in order, optionally from a sequence number on and only of some types. */
+  events(runId: string, fromSeq?: number, types?: readonly RunEvent['type'][]): StoredEvent[];
   nodeRuns(runId: string): NodeRunView[];
   leafRuns(runId: string): LeafRunView[];
 

@@ -31,6 +31,9 @@ export function describeTraceStoreConformance(name: string, factory: (env: NodeJ
       expect(stored.map((entry) => entry.seq)).toEqual(events.map((_, index) => index));
       expect(store.events('run-a', 5).map((entry) => entry.seq)[0]).toBe(5);
       expect(store.events('no-such-run')).toEqual([]);
+      const effects = store.events('run-a', 0, ['effect_requested', 'effect_completed']);
+      expect(effects.map((entry) => entry.event.type)).toEqual(events.filter((event) => event.type.startsWith('effect_')).map((event) => event.type));
+      expect(effects.map((entry) => entry.seq)).toEqual(events.flatMap((event, index) => (event.type.startsWith('effect_') ? [index] : [])));
     });
 
     it('keeps interleaved runs apart', () => {
