@@ -1,5 +1,6 @@
 import type { CommandFactory } from '../command-registry.js';
 import { checkCommand } from './check-command.js';
+import { runCommand } from './run-command.js';
 import { compileCommand } from './compile-command.js';
 import { graphCommand } from './graph-command.js';
 import { initCommand } from './init-command.js';
@@ -18,4 +19,4 @@ import { cancelCommand } from './cancel-command.js';
 import { tuiCommand } from './tui-command.js';
 
 /** Every CLI command, in the order `whaleflow --help` lists them. One file per command. */
-export const commandFactories: readonly CommandFactory[] = [compileCommand, checkCommand, graphCommand, initCommand, providersCommand, memoCommand, inspectCommand, reportCommand, exportCommand, blobCommand, replayCommand, resumeCommand, starlarkCommand, psCommand, cancelCommand, tuiCommand, applyCommand];
+export const commandFactories: readonly CommandFactory[] = [compileCommand, checkCommand, runCommand, graphCommand, initCommand, providersCommand, memoCommand, inspectCommand, reportCommand, exportCommand, blobCommand, replayCommand, resumeCommand, starlarkCommand, psCommand, cancelCommand, tuiCommand, applyCommand];

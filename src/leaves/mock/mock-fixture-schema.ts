@@ -85,6 +85,11 @@ export const mockFixtureSchema = z
     judge: z.array(judgeRuleSchema).default(() => []),
     expand: z.array(expandRuleSchema).default(() => []),
     reduce: z.array(reduceRuleSchema).default(() => []),
+    /** Prices the pre-flight estimate uses for this mock (USD per million tokens); unset: free. */
+    pricing: z
+      .object({ input_usd_per_million: z.number().nonnegative(), output_usd_per_million: z.number().nonnegative() })
+      .strict()
+      .optional(),
   })
   .strict();
 

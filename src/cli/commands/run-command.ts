@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { compileWorkflowFile } from '../../authoring/index.js';
+import {
+  estimateRun,
+  executeWorkflow,
+  grantFromFlags,
+  PermissionRefusedError,
+  preflightPermissions,
+  systemEnvironment,
+  type PermissionGrant,
+} from '../../engine/index.js';
+import { formatDiagnostic } from '../../util/index.js';
+import type { CliContext } from '../cli-context.js';
+import { ExitCode } from '../exit-codes.js';
+import { addLaunchShapeOptions, launchShapeFrom } from '../options/launch-shape-options.js';
+import { formatOverviewCost as formatUsd } from '../../runs/index.js';
+import { RunProgress } from '../progress/index.js';
+import { composeRun, formatPreflight, formatRunSummary, RUN_PROVIDERS, type RunProvider } from '../run/index.js';
+
+interface RunOptions {
+  provider: RunProvider;
+  fixtures?: string;
+  maxConcurrency?: number;
+  maxCost?: number;
+  readOnly?: boolean;
+  allowNetwork?: boolean;
+  allowWriteTree?: boolean;
+  json?: boolean;
+  label?: string;
+  runId?: string;
+  maxAgents?: number;
+  maxDepth?: number;
+}
+
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a positive whole number');
+  return parsed;
+}
+
+function dollars(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new InvalidArgumentError('expected an amount in US dollars, e.g. 2.50');
+  return parsed;
+}
+
+export function runCommand(context: CliContext): Command {
+  return addLaunchShapeOptions(
+    new Command('run')
+      .description('Run a workflow: pre-flight (what it writes, runs and may cost), live progress, a summary')
+      .argument('<file>', 'workflow file (.star, .yaml, .json, .workflow.js/.ts)')
+      .addOption(new Option('--provider <name>', 'where effects go: mock (offline, deterministic), mock-model (real leaves, mock model) or config').choices(RUN_PROVIDERS).default('mock'))
+      .option('--fixtures <file>', 'YAML fixture scripting the mock provider (outputs, latency, failures, judge answers…)')
+      .addOption(new Option('--max-concurrency <n>', 'leaves running at once (default 16)').argParser(positiveInteger))
+      .addOption(new Option('--max-cost <usd>', 'refuse to start when the pre-flight estimate is above this').argParser(dollars))
+      .option('--read-only', 'no leaf may write files (refuses workflows that would)')
+      .option('--allow-network', 'leaves that declare network access may use it')
+      .option('--allow-write-tree', 'writers not in parallel branches may write the working tree (default: only isolated worktrees)')
+      .option('--json', 'print the result as JSON on stdout (pre-flight and progress go to stderr)')
+      .option('--label <text>', 'a label for the run')
+      .addOption(new Option('--run-id <id>', 'use this run id (for background runs)').hideHelp())
+      .addHelpText(
+        'after',
+        '\nExamples:\n  $ whaleflow run workflows/rlm_cache_change.star\n  $ whaleflow run plan.yaml --fixtures plan.fixtures.yaml --max-concurrency 4\n  $ whaleflow run big.json --max-cost 5 --read-only\n\nExit status: 0 the run succeeded, 1 it did not (or was refused), 130 interrupted.',
+      ),
+  ).action(async (file: string, options: RunOptions) => {
+    context.exitCode = await runWorkflowFile(context, file, options);
+  });
+}
+
+async function runWorkflowFile(context: CliContext, file: string, options: RunOptions): Promise<number> {
+  const { spec, warnings } = await compileWorkflowFile(resolve(context.cwd, file), launchShapeFrom(options));
+  // Human-readable output goes to stderr when stdout carries JSON.
+  const say = options.json ? context.stderr : context.stdout;
+  for (const warning of warnings) context.stderr(`${formatDiagnostic(warning)}\n`);
+
+  const environment = systemEnvironment();
+  const runId = options.runId ?? randomUUID();
+  // With --json, stdout is the result alone and no progress is shown.
+  const progress = options.json ? undefined : new RunProgress(runId, { write: context.stdout, isTty: context.isTty }, { now: environment.now });
+  const composed = await composeRun({ cwd: context.cwd, env: context.env, provider: options.provider, fixturesPath: options.fixtures, environment, runId, observers: progress ? [progress] : [] });
+
+  const grant: PermissionGrant = grantFromFlags({ readOnly: options.readOnly, allowNetwork: options.allowNetwork, allowWriteTree: options.allowWriteTree });
+  const preflight = preflightPermissions(spec, grant);
+  const estimate = estimateRun(spec, composed.pricing);
+  say(formatPreflight(estimate, preflight, grant));
+  if (preflight.refusals.length > 0) {
+    context.stderr(`whaleflow: ${new PermissionRefusedError(preflight.refusals).message}\nnot started.\n`);
+    return ExitCode.failure;
+  }
+  if (options.maxCost !== undefined) {
+    const limit = Math.round(options.maxCost * 1_000_000);
+    if (estimate.costMicrousd === null) {
+      context.stderr(`whaleflow: --max-cost ${formatUsd(limit)} cannot be checked: the estimate's cost is unknown (no prices for this provider)\nnot started.\n`);
+      return ExitCode.failure;
+    }
+    if (estimate.costMicrousd > limit) {
+      context.stderr(`whaleflow: the estimate ${formatUsd(estimate.costMicrousd)} is above --max-cost ${formatUsd(limit)}\nnot started.\n`);
+      return ExitCode.failure;
+    }
+  }
+
+  const interrupt = listenForInterrupt(context);
+  const startedAt = environment.now();
+  progress?.start();
+  try {
+    const result = await executeWorkflow({
+      spec,
+      runId,
+      label: options.label ?? file,
+      sink: composed.sink,
+      leafRunner: composed.leafRunner,
+      gateway: composed.gateway,
+      environment,
+      grant,
+      signal: interrupt.signal,
+      sourceFile: file,
+      validation: launchShapeFrom(options),
+      ...(options.maxConcurrency !== undefined ? { limits: { maxConcurrentLeaves: options.maxConcurrency } } : {}),
+    });
+    progress?.stop();
+    if (options.json) context.stdout(`${JSON.stringify(result, null, 2)}\n`);
+    else say(formatRunSummary(result, environment.now() - startedAt));
+    if (result.status === 'succeeded') return ExitCode.ok;
+    return interrupt.interrupted ? ExitCode.interrupted : ExitCode.failure;
+  } finally {
+    progress?.stop();
+    interrupt.dispose();
+  }
+}
+
+/** First Ctrl-C cancels the run cleanly (every running leaf is stopped); a second one exits at once. */
+function listenForInterrupt(context: CliContext): { signal: AbortSignal; readonly interrupted: boolean; dispose: () => void } {
+  const controller = new AbortController();
+  let presses = 0;
+  const onInterrupt = (): void => {
+    presses += 1;
+    if (presses === 1) {
+      context.stderr('\ncancelling… (Ctrl-C again to stop at once)\n');
+      controller.abort({ type: 'user', message: 'interrupted (Ctrl-C)' });
+    } else {
+      process.exit(ExitCode.interrupted);
+    }
+  };
+  process.on('SIGINT', onInterrupt);
+  return {
+    signal: controller.signal,
+    get interrupted() {
+      return presses > 0;
+    },
+    dispose: () => process.off('SIGINT', onInterrupt),
+  };
+}

@@ -1,0 +1,64 @@
+import { resolve } from 'node:path';
+import { loadConfig } from '../../config/index.js';
+import { FanOutEventSink, type EngineEnvironment, type EstimatePricing, type LeafRunner, type ModelGateway, type RunEventSink } from '../../engine/index.js';
+import { EMPTY_MOCK_FIXTURE, loadMockFixture, MockLeafRunner, MockModelGateway } from '../../leaves/mock/index.js';
+import { createRuntime } from '../../wiring/index.js';
+import { UsageError } from '../../util/index.js';
+
+/**
+ * Where a run's effects go: `mock` is the engine's deterministic mock leaf runner and gateway
+ * (scripted by --fixtures, offline, free); `mock-model` runs the real leaves against the
+ * scripted mock model; `config` uses the configured providers.
+ */
+export const RUN_PROVIDERS = ['mock', 'mock-model', 'config'] as const;
+export type RunProvider = (typeof RUN_PROVIDERS)[number];
+
+export interface ComposeRunOptions {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly provider: RunProvider;
+  readonly fixturesPath?: string;
+  readonly environment: EngineEnvironment;
+  readonly runId: string;
+  /** Sinks that observe the run (progress display…); the trace sink joins them here. */
+  readonly observers: readonly RunEventSink[];
+}
+
+export interface ComposedRun {
+  readonly leafRunner: LeafRunner;
+  readonly gateway: ModelGateway;
+  readonly sink: RunEventSink;
+  /** Prices for the pre-flight estimate; undefined when unknown. */
+  readonly pricing?: EstimatePricing;
+}
+
+const FREE: EstimatePricing = { inputUsdPerMillionTokens: 0, outputUsdPerMillionTokens: 0 };
+
+/**
+ * The one place a `whaleflow run` is wired: ports for the chosen provider and the event sinks.
+ * Recording to the trace store is one more entry in `sinks`.
+ */
+export async function composeRun(options: ComposeRunOptions): Promise<ComposedRun> {
+  const sink = new FanOutEventSink([...options.observers]);
+  switch (options.provider) {
+    case 'mock': {
+      const fixture = options.fixturesPath ? await loadMockFixture(resolve(options.cwd, options.fixturesPath)) : EMPTY_MOCK_FIXTURE;
+      const pricing = fixture.pricing ? { inputUsdPerMillionTokens: fixture.pricing.input_usd_per_million, outputUsdPerMillionTokens: fixture.pricing.output_usd_per_million } : FREE;
+      return { leafRunner: new MockLeafRunner(options.environment, fixture), gateway: new MockModelGateway(options.environment, fixture), sink, pricing };
+    }
+    case 'mock-model':
+    case 'config': {
+      if (options.fixturesPath) throw new UsageError('--fixtures scripts the mock provider; use it with --provider mock');
+      const config = loadConfig({ cwd: options.cwd, env: options.env });
+      const runtime = createRuntime({
+        cwd: options.cwd,
+        env: options.env,
+        config,
+        provider: options.provider === 'mock-model' ? 'mock' : 'config',
+        environment: options.environment,
+        runId: options.runId,
+      });
+      return { leafRunner: runtime.leafRunner, gateway: runtime.gateway, sink, ...(options.provider === 'mock-model' ? { pricing: FREE } : {}) };
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import type { PermissionGrant, PermissionPreflight, RunEstimate } from '../../engine/index.js';
+import { formatOverviewCost as formatUsd } from '../../runs/index.js';
+
+/** What the run will do and may spend, shown before it starts. */
+export function formatPreflight(estimate: RunEstimate, preflight: PermissionPreflight, grant: PermissionGrant): string {
+  const lines = [
+    `pre-flight: up to ${estimate.leaves} leaves and ${estimate.modelCalls} engine model calls, ~${estimate.tokens} tokens, estimated ${estimate.costMicrousd === null ? 'cost unknown (no prices)' : formatUsd(estimate.costMicrousd)}`,
+  ];
+  if (preflight.writes.length === 0) lines.push('  writes: none');
+  for (const write of preflight.writes) {
+    const where = write.isolation === 'worktree' ? 'in its own git worktree' : 'in the working tree';
+    lines.push(`  writes: ${write.nodeId} ${where}${write.fileScope.length > 0 ? ` (${write.fileScope.join(', ')})` : ''}`);
+  }
+  for (const command of preflight.commands) lines.push(`  runs: ${command.nodeId}: ${command.command}`);
+  lines.push(`  network: ${preflight.network.length > 0 ? preflight.network.join(', ') : 'none'}`);
+  lines.push(`  grant: ${describeGrant(grant)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function describeGrant(grant: PermissionGrant): string {
+  const writes = !grant.allowWrite ? 'read-only' : grant.allowWriteTree ? 'writes anywhere in the working tree' : 'writes only in isolated worktrees';
+  const commands = grant.allowedCommands === 'declared' ? "the workflow's declared commands" : `commands ${grant.allowedCommands.join(', ') || 'none'}`;
+  return `${writes}, ${grant.allowNetwork ? 'network allowed' : 'no network'}, ${commands}`;
+}
