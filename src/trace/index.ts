@@ -35,3 +35,5 @@ export {
   type ExportedLeaf,
   type ExportOptions,
 } from './trace-export.js';
+export { openProjectRecorder, type ProjectRecorder } from './open-project-recorder.js';
+export { serializeEvent, type SerializedEvent } from './stored-event-codec.js';

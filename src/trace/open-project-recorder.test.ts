@@ -1,0 +1,25 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openProjectRecorder } from './open-project-recorder.js';
+import { openProjectTrace } from './open-project-trace.js';
+import { fakeRunEvents } from './testing/index.js';
+
+describe('openProjectRecorder', () => {
+  for (const inline of [false, true]) {
+    it(`records a run into the project database (${inline ? 'inline' : 'worker thread'})`, async () => {
+      const cwd = mkdtempSync(join(tmpdir(), 'whaleflow-recorder-'));
+      const recorder = openProjectRecorder({ cwd, env: {}, inline });
+      expect(recorder.databasePath).toBe(join(cwd, '.whaleflow', 'whaleflow.db'));
+      const events = fakeRunEvents({ runId: 'rec' });
+      for (const event of events) recorder.sink.emit(event);
+      await recorder.close();
+      expect(recorder.error).toBeUndefined();
+      const store = openProjectTrace({ cwd, env: {}, mustExist: true });
+      expect(store.events('rec').map((entry) => entry.event)).toEqual(events);
+      expect(store.getRun('rec')?.status).toBe('succeeded');
+      store.close();
+    });
+  }
+});
