@@ -3,13 +3,14 @@
 export { RealLeafRunner, type RealLeafRunnerOptions } from './real-leaf-runner.js';
 export { realLeafKind, type RealLeafKind } from './leaf-kind.js';
 export type { WorkspaceLeafRunner } from './workspace-leaf-runner.js';
-export { callLeafModel, type LeafRoute, type LeafRouteResolver, type PaidCall } from './leaf-model.js';
+export { callLeafModel, providerFailureOf, type LeafRoute, type LeafRouteResolver, type PaidCall } from './leaf-model.js';
 export { AgentLeafRunner, agentSystemPrompt, agentFirstMessage, selectTools, ToolError, type AgentLeafRunnerOptions, type AgentLeafData } from './agent/index.js';
 export { CommandLeafRunner, runProcess, commandEnvironment, isCommandAllowed, type CommandLeafRunnerOptions, type CommandLeafData } from './command/index.js';
 export { SearchLeafRunner, searchFiles, isRipgrepInstalled, type SearchEngineChoice, type SearchLeafRunnerOptions } from './search/index.js';
 export {
   openWorkspace,
   applyDiff,
+  WORKTREE_BASE_NOTICE,
   resolveWorkspacePath,
   PathOutsideWorkspaceError,
   WorkspaceError,

@@ -2,7 +2,7 @@ import type { ModelPrices } from '../config/index.js';
 import type { LeafRunContext, LeafRunInput } from '../engine/index.js';
 import { addMemoUsage, emptyMemoUsage, type MemoUsage } from '../ir/index.js';
 import { memoUsageFromOutcome, type MemoCallOptions, type MemoOutcome } from '../memo/index.js';
-import { priceUsage, type ModelClient, type ModelRequest, type ModelResponse, type ModelRoute } from '../providers/index.js';
+import { isProviderError, priceUsage, RequestCancelledError, type ModelClient, type ModelRequest, type ModelResponse, type ModelRoute } from '../providers/index.js';
 
 /** The route a leaf's model calls take, with its prices (undefined prices make cost unknown). */
 export interface LeafRoute {
@@ -54,4 +54,14 @@ export async function callLeafModel(
 
 export function sumMemoUsage(total: MemoUsage, next: MemoUsage): MemoUsage {
   return addMemoUsage(total, next);
+}
+
+/**
+ * A model call that failed for a provider reason (not a cancel) fails the leaf instead of
+ * throwing, keeping what was spent and done so far; `retryable` (a 429/5xx that outlasted the
+ * client's own retries) lets the engine try the leaf again.
+ */
+export function providerFailureOf(error: unknown): { readonly message: string; readonly retryable: boolean } | undefined {
+  if (!isProviderError(error) || error instanceof RequestCancelledError) return undefined;
+  return { message: `model call failed: ${error.message}`, retryable: error.retryable };
 }

@@ -206,3 +206,27 @@ describe('agent leaf', () => {
     await expect(runner.run(leafRunInput(leafSpec({ id: 'c', prompt: 'x' })), context)).rejects.toThrow('user cancel');
   });
 });
+
+describe('agent leaf and provider failures', () => {
+  it('fails retryably on a transient provider error and terminally on a bad request, keeping what was done', async () => {
+    const repository = tempGitRepository({ 'a.txt': 'one\n' });
+    try {
+      const { runner } = setUp(repository, {
+        rules: [
+          { match: { leaf: 'flaky', turn: 0 }, tool_calls: [{ name: 'write_file', arguments: { path: 'b.txt', content: 'kept\n' } }] },
+          { match: { leaf: 'flaky', turn: 1 }, fail: { kind: 'rate_limit' } },
+          { match: { leaf: 'broken' }, fail: { kind: 'bad_request' } },
+        ],
+      });
+      const flaky = await runner.run(leafRunInput(leafSpec({ id: 'flaky', prompt: 'p', mode: 'read_write' }), { permissions: READ_WRITE_WORKTREE }), recordingContext());
+      expect(flaky).toMatchObject({ status: 'failed', retryable: true, data: { steps: 1, finished: false } });
+      expect(flaky.error).toMatch(/^model call failed: /);
+      expect(flaky.artifacts?.find((artifact) => artifact.kind === 'diff')?.content).toContain('+kept');
+      const broken = await runner.run(leafRunInput(leafSpec({ id: 'broken', prompt: 'q' })), recordingContext());
+      expect(broken.status).toBe('failed');
+      expect(broken.retryable).toBeUndefined();
+    } finally {
+      repository.remove();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import type { EffectArtifact, EffectResult, LeafRunContext, LeafRunInput } from '../../engine/index.js';
 import { emptyMemoUsage, type MemoUsage } from '../../ir/index.js';
 import type { ModelClient, ModelMessage, ModelRequest } from '../../providers/index.js';
-import { callLeafModel, sumMemoUsage, type LeafRouteResolver } from '../leaf-model.js';
+import { callLeafModel, providerFailureOf, sumMemoUsage, type LeafRouteResolver, type PaidCall } from '../leaf-model.js';
 import { failedLeaf, millisecondsLeft, succeededLeaf } from '../leaf-result.js';
 import type { WorkspaceLeafRunner } from '../workspace-leaf-runner.js';
 import type { Workspace } from '../workspace/index.js';
@@ -75,7 +75,14 @@ export class AgentLeafRunner implements WorkspaceLeafRunner {
         temperature: 0,
         ...(this.options.maxOutputTokens !== undefined ? { maxOutputTokens: this.options.maxOutputTokens } : {}),
       };
-      const paid = await callLeafModel(this.options.modelClient, request, route, input, context);
+      let paid: PaidCall;
+      try {
+        paid = await callLeafModel(this.options.modelClient, request, route, input, context);
+      } catch (error) {
+        const failure = providerFailureOf(error);
+        if (!failure) throw error;
+        return providerFailedResult(meter, failure, state);
+      }
       meter.record(paid);
       state.memoUsage = sumMemoUsage(state.memoUsage, paid.memoUsage);
       const { response } = paid;
@@ -147,4 +154,17 @@ function stoppedResult(meter: LoopMeter, limit: LoopLimit, state: LoopState): Ef
   const reason = meter.describe(limit);
   const output = `Stopped before finishing: ${reason}.${state.lastText ? `\nLast model message: ${state.lastText}` : ''}`;
   return failedLeaf({ output, error: reason, data: dataOf(meter, state, false, 'stopped', limit), usage: usageOf(meter), memoUsage: state.memoUsage, artifacts: [transcript(state)] });
+}
+
+/** A provider failure mid-loop: what was done so far is kept (the diff is attached by the dispatcher). */
+function providerFailedResult(meter: LoopMeter, failure: { message: string; retryable: boolean }, state: LoopState): EffectResult {
+  return failedLeaf({
+    output: `Stopped before finishing: ${failure.message}`,
+    error: failure.message,
+    retryable: failure.retryable,
+    data: dataOf(meter, state, false, 'stopped'),
+    usage: usageOf(meter),
+    memoUsage: state.memoUsage,
+    artifacts: [transcript(state)],
+  });
 }

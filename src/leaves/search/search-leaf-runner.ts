@@ -1,7 +1,7 @@
 import type { EffectResult, LeafRunContext, LeafRunInput } from '../../engine/index.js';
 import type { ModelClient } from '../../providers/index.js';
-import { callLeafModel, type LeafRouteResolver } from '../leaf-model.js';
-import { succeededLeaf } from '../leaf-result.js';
+import { callLeafModel, providerFailureOf, type LeafRouteResolver, type PaidCall } from '../leaf-model.js';
+import { failedLeaf, succeededLeaf } from '../leaf-result.js';
 import type { WorkspaceLeafRunner } from '../workspace-leaf-runner.js';
 import type { Workspace } from '../workspace/index.js';
 import type { SearchOutcome } from './search-hit.js';
@@ -62,13 +62,20 @@ export class SearchLeafRunner implements WorkspaceLeafRunner {
       return succeededLeaf({ output: listing, data });
     }
     const route = this.options.routeFor(input);
-    const paid = await callLeafModel(
-      this.options.modelClient,
-      { route: route.route, system: SUMMARY_SYSTEM, messages: [{ role: 'user', content: `${prompt.instructions}\n\nQuery: ${prompt.query}\n\nHits:\n${listing}` }], temperature: 0 },
-      route,
-      input,
-      context,
-    );
+    let paid: PaidCall;
+    try {
+      paid = await callLeafModel(
+        this.options.modelClient,
+        { route: route.route, system: SUMMARY_SYSTEM, messages: [{ role: 'user', content: `${prompt.instructions}\n\nQuery: ${prompt.query}\n\nHits:\n${listing}` }], temperature: 0 },
+        route,
+        input,
+        context,
+      );
+    } catch (error) {
+      const failure = providerFailureOf(error);
+      if (!failure) throw error;
+      return failedLeaf({ output: listing, data, error: failure.message, retryable: failure.retryable });
+    }
     return succeededLeaf({
       output: paid.response.text,
       data,

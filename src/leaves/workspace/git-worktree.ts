@@ -70,3 +70,6 @@ export function safeSegment(id: string): string {
   const cleaned = id.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
   return cleaned.length > 0 ? cleaned : '_';
 }
+
+/** One line for a pre-flight that lists worktree leaves: what they start from. */
+export const WORKTREE_BASE_NOTICE = 'worktree leaves start from HEAD: uncommitted changes in the working tree are not included';

@@ -1,7 +1,7 @@
 // Where a leaf works: the user's directory (shared) or its own git worktree, with paths
 // confined to it; the worktree's diff is the leaf's artifact and `apply` brings it back.
 export { openWorkspace, type Workspace, type WorkspaceOutcome, type OpenWorkspaceOptions } from './workspace.js';
-export { addGitWorktree, removeGitWorktree, WORKTREES_DIRECTORY, safeSegment, type GitWorktree } from './git-worktree.js';
+export { addGitWorktree, removeGitWorktree, WORKTREES_DIRECTORY, WORKTREE_BASE_NOTICE, safeSegment, type GitWorktree } from './git-worktree.js';
 export { captureDiff } from './capture-diff.js';
 export { applyDiff, type ApplyDiffOptions, type ApplyDiffOutcome } from './apply-diff.js';
 export { resolveWorkspacePath, resolveScopedPath, inFileScope, isInside, toPosix, type WorkspacePath } from './workspace-path.js';
