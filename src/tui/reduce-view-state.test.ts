@@ -111,3 +111,13 @@ describe('reduceViewState', () => {
     expect(state.detailCursor.get('big')).toBe(1019 - 14);
   });
 });
+
+describe('fitText', () => {
+  it('fits display width: wide characters take two columns, the ellipsis marks a cut', async () => {
+    const { fitText } = await import('./components/node-facts.js');
+    expect(fitText('abcdef', 4)).toBe('abc…');
+    expect(fitText('abc', 4)).toBe('abc');
+    expect(fitText('漢字漢字', 5)).toBe('漢…');
+    expect(fitText('a\nb', 10)).toBe('a⏎ b');
+  });
+});

@@ -17,6 +17,8 @@ export function tuiCommand(context: CliContext): Command {
       const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: true });
       try {
         const runId = reference ? resolveRunReference(store, reference).runId : undefined;
+        // React chooses its build when first loaded; the development build is several times slower per frame.
+        process.env.NODE_ENV ??= 'production';
         const { startTui } = await import('../../tui/start-tui.js');
         await startTui({ store, cwd: context.cwd, env: context.env, entryScript: process.argv[1], runId });
       } finally {

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { formatElapsed, statusGlyph } from '../../runs/index.js';
 import { bodyHeight, clampCursor, isStaleLeaf, overviewOf, selectDetailRows, visibleWindow, type TreeRow } from '../select-view.js';
 import { STALE_LEAF_MS, type ViewState } from '../view-state.js';
+import { TextBlock } from './text-block.js';
 import { fitText, nodeCost, nodeElapsed, nodeGlyph, nodeTokens } from './node-facts.js';
 
 /** A run's workflow tree: branches collapsible, one row per node, only the visible window drawn. */
@@ -22,11 +23,7 @@ export function RunDetailView({ state, runId }: { readonly state: ViewState; rea
       <Text dimColor wrap="truncate">
         {state.filter ? `nodes matching "${state.filter}"` : `${rows.length} rows`} · {window.start + 1}-{window.end} · Enter open/fold · x cancel node · X cancel run
       </Text>
-      {visible.map((row, offset) => (
-        <Text key={row.node.nodeId} inverse={window.start + offset === cursor} wrap="truncate">
-          {fitText(treeRowText(row, state.now), state.columns)}
-        </Text>
-      ))}
+      <TextBlock lines={visible.map((row, offset) => ({ text: fitText(treeRowText(row, state.now), state.columns - 1), selected: window.start + offset === cursor }))} />
     </Box>
   );
 }

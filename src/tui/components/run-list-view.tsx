@@ -3,6 +3,11 @@ import { groupOf, renderRunLine, type RunGroupName } from '../../runs/index.js';
 import { bodyHeight, clampCursor, selectListRuns, visibleWindow } from '../select-view.js';
 import type { ViewState } from '../view-state.js';
 import { fitText } from './node-facts.js';
+import { TextBlock } from './text-block.js';
+
+/** Bold cyan group titles, drawn inside the one text block. */
+const GROUP_TITLE_ON = '\x1b[1m\x1b[36m';
+const GROUP_TITLE_OFF = '\x1b[39m\x1b[22m';
 
 const GROUP_TITLES: Readonly<Record<RunGroupName, string>> = { running: 'Running', needs_attention: 'Needs attention', done: 'Done' };
 
@@ -34,17 +39,7 @@ export function RunListView({ state }: { readonly state: ViewState }) {
       <Text bold>
         WhaleFlow — runs ({runs.length}){state.filter ? ` matching "${state.filter}"` : ''}
       </Text>
-      {lines.map((line) =>
-        line.title ? (
-          <Text key={line.key} bold color="cyan">
-            {line.text}
-          </Text>
-        ) : (
-          <Text key={line.key} inverse={line.selected} wrap="truncate">
-            {fitText(line.text, state.columns)}
-          </Text>
-        ),
-      )}
+      <TextBlock lines={lines.map((line) => ({ text: line.title ? `${GROUP_TITLE_ON}${line.text}${GROUP_TITLE_OFF}` : fitText(line.text, state.columns - 1), selected: line.selected }))} />
     </Box>
   );
 }

@@ -20,7 +20,7 @@ const enter: ViewAction = { type: 'key', key: { name: 'enter' } };
 async function stateWithRuns(rows = 30): Promise<ViewState> {
   const finished = (await recordMockRun(reviewSpec(), { fixture: REVIEW_FIXTURE, runId: 'aaaa1111-finished' })).events;
   const live = wideRunEvents({ runId: 'bbbb2222-live', leafCount: 10, leavesPerBranch: 5, startAt: START_AT + 10_000, finishedLeaves: 4, pid: 7 });
-  return reduceViewState(initialViewState({ now: START_AT + 75_000, rows, columns: 200, isPidAlive: () => true, staleAfterMs: 1e9 }), {
+  return reduceViewState(initialViewState({ now: START_AT + 75_000, rows, columns: 100, isPidAlive: () => true, staleAfterMs: 1e9 }), {
     type: 'poll',
     now: START_AT + 75_000,
     batches: [
@@ -88,7 +88,7 @@ describe('TuiApp', () => {
   it('polls the store, follows keys and writes a cancel request after y', async () => {
     const store = new InMemoryTraceStore();
     store.appendEvents(wideRunEvents({ runId: 'cccc3333-live', leafCount: 4, finishedLeaves: 1, startAt: Date.now(), pid: process.pid }));
-    const app = render(<TuiApp store={store} cwd="/nonexistent" entryScript={undefined} initial={{ rows: 30, columns: 200 }} pollIntervalMs={20} />);
+    const app = render(<TuiApp store={store} cwd="/nonexistent" entryScript={undefined} initial={{ rows: 30, columns: 100 }} pollIntervalMs={20} />);
     await until(() => app.lastFrame()!.includes('cccc3333'));
     app.stdin.write('\r');
     await until(() => app.lastFrame()!.includes('branch-0'));
