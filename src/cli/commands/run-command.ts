@@ -5,6 +5,7 @@ import { compileWorkflowFile } from '../../authoring/index.js';
 import {
   estimateRun,
   executeWorkflow,
+  FanOutEventSink,
   grantFromFlags,
   PermissionRefusedError,
   preflightPermissions,
@@ -18,6 +19,7 @@ import { addLaunchShapeOptions, launchShapeFrom } from '../options/launch-shape-
 import { formatOverviewCost as formatUsd } from '../../runs/index.js';
 import { RunProgress } from '../progress/index.js';
 import { composeRun, formatPreflight, formatRunSummary, RUN_PROVIDERS, type RunProvider } from '../run/index.js';
+import { openProjectRecorder } from '../../trace/index.js';
 
 interface RunOptions {
   provider: RunProvider;
@@ -102,6 +104,9 @@ async function runWorkflowFile(context: CliContext, file: string, options: RunOp
     }
   }
 
+  // Trace wiring: every run that starts is recorded in the project trace (.whaleflow/whaleflow.db,
+  // or $WHALEFLOW_HOME) for inspect, report, export, replay and resume; see docs/trace.md.
+  const recorder = openProjectRecorder({ cwd: context.cwd, env: context.env });
   const interrupt = listenForInterrupt(context);
   const startedAt = environment.now();
   progress?.start();
@@ -110,7 +115,7 @@ async function runWorkflowFile(context: CliContext, file: string, options: RunOp
       spec,
       runId,
       label: options.label ?? file,
-      sink: composed.sink,
+      sink: new FanOutEventSink([recorder.sink, composed.sink]), // trace first, then progress observers
       leafRunner: composed.leafRunner,
       gateway: composed.gateway,
       environment,
@@ -128,6 +133,7 @@ async function runWorkflowFile(context: CliContext, file: string, options: RunOp
   } finally {
     progress?.stop();
     interrupt.dispose();
+    await recorder.close(); // trace wiring: every event committed before the command returns
   }
 }
 
