@@ -182,3 +182,27 @@ describe('whaleflow export and replay --trace', () => {
     expect(result.stdout).toContain(`the trace recorded leaf key ${keyOf('b')}, the replay asked for leaf key ${keyOf('a')}`);
   });
 });
+
+describe('whaleflow run → inspect → replay → resume', () => {
+  it('records a CLI run that replays with parity and resumes as a no-op', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'whaleflow-run-'));
+    writeFileSync(
+      join(cwd, 'wf.json'),
+      JSON.stringify({ id: 'cli', goal: 'record me', nodes: [{ kind: 'branch_set', spec: { id: 'fan', parallel: true, children: [{ kind: 'leaf', spec: { id: 'a', prompt: 'do a' } }, { kind: 'leaf', spec: { id: 'b', prompt: 'do b', depends_on_results: ['a'] } }] } }] }),
+    );
+    const run = await runCliInMemory(['run', 'wf.json', '--json'], { cwd, env: {} });
+    expect(run.exitCode).toBe(0);
+    const runId = (JSON.parse(run.stdout) as { run_id: string }).run_id;
+    const inspect = await cli(cwd, 'inspect', runId.slice(0, 8));
+    expect(inspect.stdout).toContain(`run ${runId}`);
+    expect(inspect.stdout).toMatch(/✓ b \(leaf\)/);
+    const replay = await cli(cwd, 'replay', 'last', '--json');
+    expect(replay.exitCode).toBe(0);
+    expect(JSON.parse(replay.stdout)).toMatchObject({ parity: { identical: true }, ranLive: 0, liveCalls: { leafRuns: 0, gatewayCalls: 0 } });
+    const resume = await cli(cwd, 'resume', runId, '--json');
+    expect(resume.exitCode).toBe(0);
+    expect(JSON.parse(resume.stdout)).toMatchObject({ ranLive: 0, servedFromTrace: 2, result: { status: 'succeeded' } });
+    const fromA = await cli(cwd, 'replay', runId, '--from', 'a', '--json');
+    expect(JSON.parse(fromA.stdout)).toMatchObject({ liveNodes: ['a', 'b'], ranLive: 2, servedFromTrace: 0, parity: { identical: true } });
+  });
+});
