@@ -34,4 +34,10 @@ export interface ExecuteRequest {
   readonly sourceFile?: string;
   /** Options of the validation gate the spec passes before it runs (e.g. a higher maxAgents). */
   readonly validation?: ValidationOptions;
+  /**
+   * The caller already passed this very spec through the validation gate (compileWorkflowFile
+   * does), so the engine skips its second pass — on a 100,000-node spec that pass costs more
+   * memory than the run itself. The permission pre-flight always runs.
+   */
+  readonly validated?: boolean;
 }

@@ -31,7 +31,7 @@ export const DEFAULT_LEAF_IDLE_TIMEOUT_MS = 300_000;
  */
 export async function executeWorkflow(request: ExecuteRequest): Promise<WorkflowResult> {
   const { spec, environment } = request;
-  const diagnostics = validateSpec(spec, request.validation ?? {});
+  const diagnostics = request.validated ? [] : validateSpec(spec, request.validation ?? {});
   if (hasErrors(diagnostics)) throw new InvalidInputError(diagnostics, 'the workflow does not pass validation');
   const grant = request.grant ?? DEFAULT_PERMISSION_GRANT;
   const preflight = preflightPermissions(spec, grant);

@@ -19,7 +19,8 @@ import { addLaunchShapeOptions, launchShapeFrom } from '../options/launch-shape-
 import { formatOverviewCost as formatUsd } from '../../runs/index.js';
 import { RunProgress } from '../progress/index.js';
 import { composeRun, formatPreflight, formatRunSummary, RUN_PROVIDERS, type RunProvider } from '../run/index.js';
-import { openProjectRecorder } from '../../trace/index.js';
+import { openProjectRecorder, openProjectTrace } from '../../trace/index.js';
+import { backgroundRunArguments, startBackgroundRun, superviseRun } from '../../runs/index.js';
 
 interface RunOptions {
   provider: RunProvider;
@@ -34,6 +35,7 @@ interface RunOptions {
   runId?: string;
   maxAgents?: number;
   maxDepth?: number;
+  background?: boolean;
 }
 
 function positiveInteger(value: string): number {
@@ -63,11 +65,19 @@ export function runCommand(context: CliContext): Command {
       .option('--json', 'print the result as JSON on stdout (pre-flight and progress go to stderr)')
       .option('--label <text>', 'a label for the run')
       .addOption(new Option('--run-id <id>', 'use this run id (for background runs)').hideHelp())
+      .option('--background', 'run in a detached process that survives this terminal; prints the run id (watch: whaleflow ps / tui)')
       .addHelpText(
         'after',
         '\nExamples:\n  $ whaleflow run workflows/rlm_cache_change.star\n  $ whaleflow run plan.yaml --fixtures plan.fixtures.yaml --max-concurrency 4\n  $ whaleflow run big.json --max-cost 5 --read-only\n\nExit status: 0 the run succeeded, 1 it did not (or was refused), 130 interrupted.',
       ),
-  ).action(async (file: string, options: RunOptions) => {
+  ).action(async (file: string, options: RunOptions, command: Command) => {
+    // Workflow mode: --background compiles here (errors show at once), then hands the run to a detached child.
+    if (options.background) {
+      // commander keeps the arguments it parsed as `rawArgs` (untyped): the child gets the same ones.
+      const rawArgs = (command.parent as { rawArgs?: string[] } | null)?.rawArgs ?? process.argv.slice(2);
+      context.exitCode = await startInBackground(context, file, options, rawArgs);
+      return;
+    }
     context.exitCode = await runWorkflowFile(context, file, options);
   });
 }
@@ -107,6 +117,9 @@ async function runWorkflowFile(context: CliContext, file: string, options: RunOp
   // Trace wiring: every run that starts is recorded in the project trace (.whaleflow/whaleflow.db,
   // or $WHALEFLOW_HOME) for inspect, report, export, replay and resume; see docs/trace.md.
   const recorder = openProjectRecorder({ cwd: context.cwd, env: context.env });
+  // Workflow mode: heartbeats (pid) and polling for `whaleflow cancel RUN [NODE]`, so other terminals can watch and stop this run.
+  const cancelReader = openProjectTrace({ cwd: context.cwd, env: context.env });
+  const supervision = superviseRun({ store: cancelReader, sink: recorder.sink, runId, spec, now: environment.now });
   const interrupt = listenForInterrupt(context);
   const startedAt = environment.now();
   progress?.start();
@@ -115,14 +128,14 @@ async function runWorkflowFile(context: CliContext, file: string, options: RunOp
       spec,
       runId,
       label: options.label ?? file,
-      sink: new FanOutEventSink([recorder.sink, composed.sink]), // trace first, then progress observers
-      leafRunner: composed.leafRunner,
+      sink: new FanOutEventSink([recorder.sink, composed.sink, supervision.observer]), // trace first, then progress observers, then workflow-mode supervision
+      leafRunner: supervision.wrapLeafRunner(composed.leafRunner), // workflow mode: per-node cancel
       gateway: composed.gateway,
       environment,
       grant,
-      signal: interrupt.signal,
+      signal: AbortSignal.any([interrupt.signal, supervision.signal]), // Ctrl-C or `whaleflow cancel RUN`
       sourceFile: file,
-      validation: launchShapeFrom(options),
+      validated: true,
       ...(options.maxConcurrency !== undefined ? { limits: { maxConcurrentLeaves: options.maxConcurrency } } : {}),
     });
     progress?.stop();
@@ -132,9 +145,20 @@ async function runWorkflowFile(context: CliContext, file: string, options: RunOp
     return interrupt.interrupted ? ExitCode.interrupted : ExitCode.failure;
   } finally {
     progress?.stop();
+    supervision.stop(); // workflow mode
+    cancelReader.close();
     interrupt.dispose();
     await recorder.close(); // trace wiring: every event committed before the command returns
   }
+}
+
+/** Workflow mode: check the workflow compiles, start the detached run (src/runs/start-background-run.ts), print its id. */
+async function startInBackground(context: CliContext, file: string, options: RunOptions, rawArgs: readonly string[]): Promise<number> {
+  await compileWorkflowFile(resolve(context.cwd, file), launchShapeFrom(options));
+  const started = startBackgroundRun({ cwd: context.cwd, env: context.env, runArguments: backgroundRunArguments(rawArgs) });
+  if (options.json) context.stdout(`${JSON.stringify(started)}\n`);
+  else context.stdout(`${started.runId}\nstarted in the background (pid ${started.pid}, log ${started.logPath})\nwatch: whaleflow ps · whaleflow tui · stop: whaleflow cancel ${started.runId.slice(0, 8)}\n`);
+  return ExitCode.ok;
 }
 
 /** First Ctrl-C cancels the run cleanly (every running leaf is stopped); a second one exits at once. */

@@ -32,8 +32,9 @@ export class MockLeafRunner implements LeafRunner {
 
   async run(input: LeafRunInput, context: LeafRunContext): Promise<EffectResult> {
     const leafId = input.leaf.id;
-    const attempt = (this.attempts.get(leafId) ?? 0) + 1;
-    this.attempts.set(leafId, attempt);
+    // Attempts matter only to rules (exit_codes, failure.times); unscripted runs keep no map.
+    const attempt = this.rules.length > 0 ? (this.attempts.get(leafId) ?? 0) + 1 : 1;
+    if (this.rules.length > 0) this.attempts.set(leafId, attempt);
     this.started.push(leafId);
     this.running += 1;
     if (this.running > this.maxRunning) this.maxRunning = this.running;
