@@ -212,7 +212,7 @@ export class RunOverviewFold {
       tokens: { input, output, total: input + output },
       costMicrousd: usage ? usage.cost_microusd : this.liveCost,
       memoHits: finished?.memoUsage.armh_hits ?? this.liveMemoHits,
-      slowest: this.slowestLeaf(status === 'running' ? now : null),
+      slowest: this.slowestLeaf(status === 'running' ? now : null, endedAt),
       pid: this.pid,
       lastHeartbeatAt: this.lastHeartbeatAt,
       lastEventAt: this.lastEventAt,
@@ -241,17 +241,18 @@ export class RunOverviewFold {
    * While the run is live (`now` given): the longest currently running leaf. Otherwise the
    * longest leaf overall.
    */
-  private slowestLeaf(now: number | null): SlowestLeaf | null {
+  private slowestLeaf(now: number | null, endedAt: number): SlowestLeaf | null {
     let slowest: SlowestLeaf | null = null;
     for (const node of this.nodes.values()) {
       if (node.kind !== 'leaf' || node.startedAt === null) continue;
       const running = node.status === 'running';
       if (now !== null && !running) continue;
-      const end = running ? (now ?? node.lastActivityAt ?? node.startedAt) : (node.finishedAt ?? node.startedAt);
+      // A leaf left running by an interrupted run ran until the run's last sign of life.
+      const end = running ? (now ?? endedAt) : (node.finishedAt ?? node.startedAt);
       const elapsedMs = end - node.startedAt;
       if (!slowest || elapsedMs > slowest.elapsedMs) slowest = { nodeId: node.nodeId, elapsedMs, running };
     }
-    if (slowest === null && now !== null) return this.slowestLeaf(null);
+    if (slowest === null && now !== null) return this.slowestLeaf(null, endedAt);
     return slowest;
   }
 }

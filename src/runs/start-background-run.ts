@@ -53,7 +53,11 @@ export function startBackgroundRun(options: BackgroundRunOptions): BackgroundRun
   }
 }
 
-/** The run arguments to hand the child: everything but `--background` itself. */
-export function withoutBackgroundFlag(argv: readonly string[]): string[] {
-  return argv.filter((argument) => argument !== '--background');
+/**
+ * The run arguments to hand the child, from the CLI's raw arguments (e.g. commander's
+ * `rawArgs`): everything after the `run` command word, without `--background` itself.
+ */
+export function backgroundRunArguments(rawArgs: readonly string[]): string[] {
+  const runAt = rawArgs.indexOf('run');
+  return rawArgs.slice(runAt + 1).filter((argument) => argument !== '--background');
 }

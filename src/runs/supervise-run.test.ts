@@ -72,6 +72,10 @@ describe('cancel requests through the store', () => {
     const sink = new MemoryEventSink();
     const supervision = superviseRun({ store, sink, runId: 'r', spec: reviewSpec(), now: () => 5, heartbeatIntervalMs: 1000, cancelPollIntervalMs: 250 });
     vi.advanceTimersByTime(2000);
+    // No heartbeat before the run is recorded as started: a run's log opens with run_started.
+    expect(sink.events).toEqual([]);
+    supervision.observer.emit(fakeRunEvents({ runId: 'r' })[0]!);
+    vi.advanceTimersByTime(2000);
     expect(sink.events.filter((event) => event.type === 'heartbeat')).toHaveLength(3);
     expect(sink.events[0]).toEqual({ type: 'heartbeat', runId: 'r', at: 5, pid: process.pid });
     expect(supervision.signal.aborted).toBe(false);
