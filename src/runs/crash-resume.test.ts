@@ -63,7 +63,7 @@ describe('crash and resume', () => {
 
     const fixture = join(directory, 'fixture.yaml');
     writeFileSync(fixture, 'defaults:\n  latency_ms: 0\n');
-    const resumed = await runCliInMemory(['resume', 'crashed', '--fixture', fixture, '--json'], { cwd: directory, env: {} });
+    const resumed = await runCliInMemory(['resume', 'crashed', '--fixtures', fixture, '--json'], { cwd: directory, env: {} });
     expect(resumed.stderr).toBe('');
     expect(resumed.exitCode).toBe(0);
     const outcome = JSON.parse(resumed.stdout) as { runId: string; servedFromTrace: number; ranLive: number; result: { status: string } };

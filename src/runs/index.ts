@@ -10,7 +10,6 @@ export { readRecordedRun, recordedRunFromEvents, type RecordedRun } from './reco
 export { replayRun, type ReplayRequest, type ReplayOutcome } from './replay-run.js';
 export { resumeRun, resumeChain, type ResumeRequest, type ResumeOutcome } from './resume-run.js';
 export { forbiddenLivePorts, countLivePorts, LiveCallForbiddenError, type LiveCallCounts } from './forbidden-live-ports.js';
-export { createMockLivePorts } from './mock-live-ports.js';
 export { loadRecordedRun } from './load-recorded-run.js';
 // Workflow mode: background runs, their liveness and cancel, and the overview ps/TUI/progress share.
 export { RunOverviewFold } from './run-overview-fold.js';

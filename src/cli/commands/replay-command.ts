@@ -1,17 +1,22 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { randomUUID } from 'node:crypto';
-import { systemEnvironment } from '../../engine/index.js';
-import { createMockLivePorts, loadRecordedRun, renderRunTree, replayRun, type ReplayOutcome } from '../../runs/index.js';
+import { grantFromFlags, systemEnvironment, type EngineEnvironment } from '../../engine/index.js';
+import { loadRecordedRun, renderRunTree, replayRun, type ReplayOutcome, type ReplayRequest } from '../../runs/index.js';
 import { openProjectTrace, TraceSink } from '../../trace/index.js';
 import { UsageError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
+import { composeRun, RUN_PROVIDERS, type RunProvider } from '../run/index.js';
 
 interface ReplayOptions {
   trace?: string;
   allowLive?: boolean;
   from?: string;
-  fixture?: string;
+  provider: RunProvider;
+  fixtures?: string;
+  readOnly?: boolean;
+  allowNetwork?: boolean;
+  allowWriteTree?: boolean;
   db?: string;
   json?: boolean;
 }
@@ -23,7 +28,11 @@ export function replayCommand(context: CliContext): Command {
     .option('--trace <file>', 'replay from an export file (`whaleflow export`) instead of the project trace')
     .option('--allow-live', 'run effects the trace lacks live instead of failing')
     .option('--from <node>', 're-run this node and every node depending on it live; serve the rest from the trace')
-    .option('--fixture <file>', 'mock fixture for the effects that run live')
+    .addOption(new Option('--provider <name>', 'where effects that run live go (as for `whaleflow run`)').choices(RUN_PROVIDERS).default('mock'))
+    .option('--fixtures <file>', 'YAML fixture scripting the mock provider for the effects that run live')
+    .option('--read-only', 'live leaves may not write files')
+    .option('--allow-network', 'live leaves that declare network access may use it')
+    .option('--allow-write-tree', 'live writers not in parallel branches may write the working tree')
     .option('--json', 'print the outcome as JSON')
     .option('--db <file>', 'trace database (default: .whaleflow/whaleflow.db, or $WHALEFLOW_HOME)')
     .addHelpText('after', '\nExamples:\n  $ whaleflow replay last\n  $ whaleflow replay 3f2a --from build\n  $ whaleflow replay --trace run.json')
@@ -33,11 +42,20 @@ export function replayCommand(context: CliContext): Command {
       try {
         const recorded = loadRecordedRun(store, { reference, traceFile: options.trace, cwd: context.cwd });
         const environment = systemEnvironment();
-        const live = options.allowLive || options.from ? await createMockLivePorts(environment, { cwd: context.cwd, fixturePath: options.fixture }) : {};
+        const runId = randomUUID();
+        const live = options.allowLive || options.from ? await livePorts(context, options, environment, runId) : {};
         const sink = new TraceSink(store);
         let outcome: ReplayOutcome;
         try {
-          outcome = await replayRun({ recorded, runId: randomUUID(), sink, allowLive: options.allowLive, fromNodeId: options.from, environment, ...live });
+          outcome = await replayRun({
+            recorded,
+            runId,
+            sink,
+            allowLive: options.allowLive,
+            fromNodeId: options.from,
+            environment,
+            ...live,
+          });
         } finally {
           sink.close();
         }
@@ -47,6 +65,17 @@ export function replayCommand(context: CliContext): Command {
         store.close();
       }
     });
+}
+
+/** The run command's ports and grant, for the effects `--allow-live` and `--from` run live. */
+async function livePorts(
+  context: CliContext,
+  options: ReplayOptions,
+  environment: EngineEnvironment,
+  runId: string,
+): Promise<Pick<ReplayRequest, 'leafRunner' | 'gateway' | 'grant'>> {
+  const { leafRunner, gateway } = await composeRun({ cwd: context.cwd, env: context.env, provider: options.provider, fixturesPath: options.fixtures, environment, runId, observers: [] });
+  return { leafRunner, gateway, grant: grantFromFlags({ readOnly: options.readOnly, allowNetwork: options.allowNetwork, allowWriteTree: options.allowWriteTree }) };
 }
 
 function printOutcome(context: CliContext, options: ReplayOptions, outcome: ReplayOutcome, tree: string): void {

@@ -1,18 +1,23 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { compileWorkflowFile } from '../../authoring/index.js';
-import { systemEnvironment } from '../../engine/index.js';
-import { createMockLivePorts, readRecordedRun, resolveRunReference, resumeRun } from '../../runs/index.js';
+import { grantFromFlags, systemEnvironment } from '../../engine/index.js';
+import { readRecordedRun, resolveRunReference, resumeRun } from '../../runs/index.js';
 import { openProjectTrace, TraceSink } from '../../trace/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { addLaunchShapeOptions, launchShapeFrom } from '../options/launch-shape-options.js';
+import { composeRun, RUN_PROVIDERS, type RunProvider } from '../run/index.js';
 
 interface ResumeOptions {
   file?: string;
-  fixture?: string;
-  maxConcurrent?: string;
+  provider: RunProvider;
+  fixtures?: string;
+  readOnly?: boolean;
+  allowNetwork?: boolean;
+  allowWriteTree?: boolean;
+  maxConcurrency?: string;
   db?: string;
   json?: boolean;
   maxAgents?: number;
@@ -24,8 +29,12 @@ export function resumeCommand(context: CliContext): Command {
     .description('Continue an interrupted (crashed or cancelled) run: finished effects are served from the trace, the rest runs live')
     .argument('<run>', 'run id, unique prefix of one, or "last"')
     .option('--file <workflow>', 'continue with an edited workflow; leaves whose input hash is unchanged are reused')
-    .option('--fixture <file>', 'mock fixture for the effects that run live')
-    .option('--max-concurrent <n>', 'leaves running at once')
+    .addOption(new Option('--provider <name>', 'where the remaining effects go (as for `whaleflow run`)').choices(RUN_PROVIDERS).default('mock'))
+    .option('--fixtures <file>', 'YAML fixture scripting the mock provider')
+    .option('--max-concurrency <n>', 'leaves running at once (default 16)')
+    .option('--read-only', 'no leaf may write files')
+    .option('--allow-network', 'leaves that declare network access may use it')
+    .option('--allow-write-tree', 'writers not in parallel branches may write the working tree')
     .option('--json', 'print the outcome as JSON')
     .option('--db <file>', 'trace database (default: .whaleflow/whaleflow.db, or $WHALEFLOW_HOME)')
     .addHelpText('after', '\nExamples:\n  $ whaleflow resume last\n  $ whaleflow resume 3f2a --file workflows/fixed.yaml'))
@@ -36,17 +45,20 @@ export function resumeCommand(context: CliContext): Command {
         const launchShape = launchShapeFrom(options);
         const compiled = options.file ? await compileWorkflowFile(resolve(context.cwd, options.file), launchShape) : undefined;
         const environment = systemEnvironment();
-        const ports = await createMockLivePorts(environment, { cwd: context.cwd, fixturePath: options.fixture });
-        const sink = new TraceSink(store);
         const runId = randomUUID();
-        const maxConcurrentLeaves = options.maxConcurrent ? Number(options.maxConcurrent) : undefined;
+        const { leafRunner, gateway } = await composeRun({ cwd: context.cwd, env: context.env, provider: options.provider, fixturesPath: options.fixtures, environment, runId, observers: [] });
+        const grant = grantFromFlags({ readOnly: options.readOnly, allowNetwork: options.allowNetwork, allowWriteTree: options.allowWriteTree });
+        const sink = new TraceSink(store);
+        const maxConcurrentLeaves = options.maxConcurrency ? Number(options.maxConcurrency) : undefined;
         try {
           const outcome = await resumeRun({
             store,
             recorded,
             runId,
             sink,
-            ...ports,
+            leafRunner,
+            gateway,
+            grant,
             environment,
             ...(compiled ? { spec: compiled.spec, sourceFile: options.file, validation: launchShape } : {}),
             ...(maxConcurrentLeaves ? { limits: { maxConcurrentLeaves } } : {}),
