@@ -12,7 +12,7 @@ import { VirtualEnvironment } from '../testing/virtual-environment.js';
 export function spec(raw: unknown): WorkflowSpec {
   const parsed = parseWorkflowSpec(raw);
   if (!parsed.ok) throw new Error(parsed.diagnostics.map((diagnostic) => formatDiagnostic(diagnostic)).join('\n'));
-  const diagnostics = validateSpec(parsed.spec, { maxAgents: 1_000_000 });
+  const diagnostics = validateSpec(parsed.spec, { maxAgents: 1_000_000, maxDepth: 100 });
   if (diagnostics.length > 0) throw new Error(diagnostics.map((diagnostic) => formatDiagnostic(diagnostic)).join('\n'));
   return parsed.spec;
 }
@@ -53,7 +53,7 @@ export async function runMock(workflow: WorkflowSpec, options: HarnessOptions = 
     leafRunner: runner,
     gateway,
     environment,
-    validation: { maxAgents: 1_000_000 },
+    validation: { maxAgents: 1_000_000, maxDepth: 100 },
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.grant ? { grant: options.grant } : {}),
     ...(options.boundary ? { boundary: options.boundary } : {}),
