@@ -2,8 +2,8 @@ import { Command, Option } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { compileWorkflowFile } from '../../authoring/index.js';
-import { grantFromFlags, systemEnvironment } from '../../engine/index.js';
-import { readRecordedRun, resolveRunReference, resumeRun } from '../../runs/index.js';
+import { FanOutEventSink, grantFromFlags, systemEnvironment } from '../../engine/index.js';
+import { readRecordedRun, resolveRunReference, resumeRun, superviseRun } from '../../runs/index.js';
 import { openProjectTrace, TraceSink } from '../../trace/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -48,7 +48,10 @@ export function resumeCommand(context: CliContext): Command {
         const runId = randomUUID();
         const { leafRunner, gateway } = await composeRun({ cwd: context.cwd, env: context.env, provider: options.provider, fixturesPath: options.fixtures, environment, runId, observers: [] });
         const grant = grantFromFlags({ readOnly: options.readOnly, allowNetwork: options.allowNetwork, allowWriteTree: options.allowWriteTree });
-        const sink = new TraceSink(store);
+        const traceSink = new TraceSink(store);
+        // Like `whaleflow run`: heartbeats for ps/TUI and `whaleflow cancel` reach the resumed run too.
+        const supervision = superviseRun({ store, sink: traceSink, runId, spec: compiled?.spec ?? recorded.spec, now: environment.now });
+        const sink = new FanOutEventSink([traceSink, supervision.observer]);
         const maxConcurrentLeaves = options.maxConcurrency ? Number(options.maxConcurrency) : undefined;
         try {
           const outcome = await resumeRun({
@@ -56,14 +59,15 @@ export function resumeCommand(context: CliContext): Command {
             recorded,
             runId,
             sink,
-            leafRunner,
+            leafRunner: supervision.wrapLeafRunner(leafRunner),
             gateway,
             grant,
+            signal: supervision.signal,
             environment,
             ...(compiled ? { spec: compiled.spec, sourceFile: options.file, validation: launchShape } : {}),
             ...(maxConcurrentLeaves ? { limits: { maxConcurrentLeaves } } : {}),
           });
-          sink.close();
+          traceSink.close();
           if (options.json) context.stdout(`${JSON.stringify(outcome, null, 2)}\n`);
           else {
             context.stdout(`resumed ${recorded.runId} as ${runId}: ${outcome.result.status}\n`);
@@ -71,7 +75,8 @@ export function resumeCommand(context: CliContext): Command {
           }
           context.exitCode = outcome.result.status === 'succeeded' ? ExitCode.ok : ExitCode.failure;
         } finally {
-          sink.close();
+          supervision.stop();
+          traceSink.close();
         }
       } finally {
         store.close();
