@@ -1,18 +1,23 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileWorkflowFile } from '../authoring/index.js';
 import type { WorkflowSpec } from '../ir/index.js';
+import { executeWorkflow, systemEnvironment, type LeafRunner, type ModelGateway } from '../engine/index.js';
+import { EMPTY_MOCK_FIXTURE, loadMockFixture, MockLeafRunner, MockModelGateway } from '../leaves/mock/index.js';
+import type { TraceStore } from '../trace/index.js';
 import { TraceSink } from '../trace/index.js';
 import { readRecordedRun } from './recorded-run.js';
 import { replayRun } from './replay-run.js';
+import { countLivePorts } from './forbidden-live-ports.js';
 import { CountingGateway, CountingLeafRunner } from './testing/counting-ports.js';
 import { freshStore, HAND_BUILT, recordLiveRun } from './testing/hand-built-specs.js';
 
-async function expectExactReplay(workflow: WorkflowSpec): Promise<void> {
+/** Runs a workflow live into a fresh store; by default with the counting stand-ins, or with the given ports. */
+async function expectExactReplay(workflow: WorkflowSpec, ports?: { leafRunner: LeafRunner; gateway: ModelGateway }): Promise<void> {
   const store = freshStore();
-  const live = await recordLiveRun(store, workflow, 'original');
-  expect(live.leafRunner.calls + live.gateway.calls).toBeGreaterThan(0);
+  const live = ports ? await recordWithPorts(store, workflow, ports) : await recordLiveRun(store, workflow, 'original');
+  expect(live.calls).toBeGreaterThan(0);
   const sink = new TraceSink(store);
   // Counting ports are handed over, but a pure replay must never reach them.
   const leafRunner = new CountingLeafRunner();
@@ -26,6 +31,7 @@ async function expectExactReplay(workflow: WorkflowSpec): Promise<void> {
   expect(outcome.parity).toEqual({ identical: true });
   expect(outcome.ranLive).toBe(0);
   expect({ ...outcome.result, run_id: 'original' }).toEqual(live.result);
+  expect(outcome.result.status).toBe(live.result.status);
   const replayRecord = store.getRun('replayed')!;
   expect(replayRecord).toMatchObject({ mode: 'replay', parentRunId: 'original', status: live.result.status });
   const finished = store.events('replayed').map((entry) => entry.event).find((event) => event.type === 'run_finished');
@@ -43,10 +49,22 @@ describe('replay reproduces the recorded result tree with zero live calls', () =
   }
 
   const examples = join(process.cwd(), 'workflows');
-  for (const file of readdirSync(examples).filter((name) => /\.(ya?ml|json|star|workflow\.(js|ts))$/.test(name))) {
-    it(`example ${file}`, async () => {
+  const isWorkflow = (name: string) => /\.(ya?ml|json|star|workflow\.(js|ts))$/.test(name) && !/\.fixtures\.ya?ml$/.test(name);
+  for (const file of readdirSync(examples).filter(isWorkflow)) {
+    it(`example ${file} (recorded with the mock and its fixtures, if any)`, async () => {
       const compiled = await compileWorkflowFile(join(examples, file));
-      await expectExactReplay(compiled.spec);
+      const fixturePath = join(examples, file.replace(/(\.workflow)?\.[a-z]+$/, '.fixtures.yaml'));
+      const fixture = existsSync(fixturePath) ? await loadMockFixture(fixturePath) : EMPTY_MOCK_FIXTURE;
+      const environment = systemEnvironment();
+      await expectExactReplay(compiled.spec, { leafRunner: new MockLeafRunner(environment, fixture), gateway: new MockModelGateway(environment, fixture) });
     });
   }
 });
+
+async function recordWithPorts(store: TraceStore, workflow: WorkflowSpec, ports: { leafRunner: LeafRunner; gateway: ModelGateway }) {
+  const counted = countLivePorts(ports.leafRunner, ports.gateway);
+  const sink = new TraceSink(store);
+  const result = await executeWorkflow({ spec: workflow, runId: 'original', sink, leafRunner: counted.leafRunner, gateway: counted.gateway, environment: systemEnvironment(), grant: { allowWrite: true, allowWriteTree: true, allowNetwork: true, allowedCommands: 'declared' } });
+  sink.close();
+  return { result, calls: counted.counts.leafRuns + counted.counts.gatewayCalls };
+}

@@ -56,6 +56,6 @@ export async function recordLiveRun(store: TraceStore, workflow: WorkflowSpec, r
   const gateway = new CountingGateway();
   const result = await executeWorkflow({ spec: workflow, runId, sink, leafRunner, gateway, environment: systemEnvironment() });
   sink.close();
-  return { result, leafRunner, gateway };
+  return { result, leafRunner, gateway, calls: leafRunner.calls + gateway.calls };
 }
 
