@@ -149,6 +149,7 @@ async function runWorkflowFile(context: CliContext, file: string, options: RunOp
     cancelReader.close();
     interrupt.dispose();
     await recorder.close(); // trace wiring: every event committed before the command returns
+    if (recorder.error) context.stderr(`whaleflow: warning: the run was not fully recorded in ${recorder.databasePath}: ${String(recorder.error)}\n`);
   }
 }
 
