@@ -35,9 +35,11 @@ export interface ExecuteRequest {
   /** Options of the validation gate the spec passes before it runs (e.g. a higher maxAgents). */
   readonly validation?: ValidationOptions;
   /**
-   * The caller already passed this very spec through the validation gate (compileWorkflowFile
-   * does), so the engine skips its second pass — on a 100,000-node spec that pass costs more
-   * memory than the run itself. The permission pre-flight always runs.
+   * The caller already passed this very spec, unchanged, through the gate (compileWorkflowFile,
+   * or parseWorkflowSpec + validateSpec), so the engine skips its second validation pass and
+   * serializes the spec directly (a parsed spec is already in canonical field order) instead of
+   * re-parsing it — on a 100,000-node spec each costs more memory than the run itself. The
+   * permission pre-flight always runs.
    */
   readonly validated?: boolean;
 }

@@ -37,7 +37,7 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
   const preflight = preflightPermissions(spec, grant);
   if (preflight.refusals.length > 0) throw new PermissionRefusedError(preflight.refusals);
 
-  const canonical = toCanonicalJson(spec);
+  const canonical = request.validated ? JSON.stringify(spec) : toCanonicalJson(spec);
   // specHash(spec) is sha256 of exactly this text; hashing it here saves a second canonicalisation.
   const hash = sha256Hex(canonical);
   const run = new RunContext({

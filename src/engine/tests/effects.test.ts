@@ -75,3 +75,16 @@ describe('effects through the boundary', () => {
     expect(inputs[0]).toMatchObject({ role: 'reviewer', budget: { tokens: 700, deadline: environment.now() + 10_000 }, permissions: { isolation: 'shared', allowWrite: false } });
   });
 });
+
+describe('run_started', () => {
+  it('records the canonical spec and its hash, the same with validated: true', async () => {
+    const { specHash, toCanonicalJson } = await import('../../ir/index.js');
+    const workflow = spec({ id: 'wf', goal: 'g', nodes: [branch('b', [leaf('a', { budget: { max_cost_microusd: 5 } })])] });
+    for (const validated of [false, true]) {
+      const environment = new VirtualEnvironment();
+      const sink = new MemoryEventSink();
+      await environment.drive(executeWorkflow({ spec: workflow, runId: 'r', sink, environment, leafRunner: { run: async () => ({ status: 'succeeded', output: '', usage: { input_tokens: 0, output_tokens: 0, cost_microusd: 0 }, memo_usage: emptyMemoUsage() }) }, gateway: new MockModelGateway(environment), validated }));
+      expect(sink.ofType('run_started')[0]).toMatchObject({ spec: toCanonicalJson(workflow), specHash: specHash(workflow), engineVersion: expect.any(String) });
+    }
+  });
+});
