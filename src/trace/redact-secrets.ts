@@ -16,7 +16,8 @@ const SECRET_PROPERTY = /^(?:api[_-]?key|apikey|secret|client[_-]?secret|passwor
 
 /** Cheap pre-checks: the fixed parts of SECRET_PATTERN and of the secret property names. */
 const SECRET_HINT = /sk-|gh[pousr]_|github_pat_|AKIA|xox[abprs]-|AIza|Bearer/;
-const PROPERTY_HINT = /[kK][eE][yY]"|[sS][eE][cC][rR][eE][tT]|[pP][aA][sS][sS][wW]|[tT][oO][kK][eE][nN]"|[aA][uU][tT][hH][oO][rR][iI][zZ]/;
+// `[\w-]` before "key" skips the effect key property ("key"), present in half of all events.
+const PROPERTY_HINT = /[\w-][kK][eE][yY]"|[sS][eE][cC][rR][eE][tT]|[pP][aA][sS][sS][wW]|[tT][oO][kK][eE][nN]"|[aA][uU][tT][hH][oO][rR][iI][zZ]/;
 
 /** A secret-named property with a non-empty string value, as it appears in JSON. */
 const SECRET_PROPERTY_IN_JSON =
