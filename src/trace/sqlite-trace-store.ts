@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CancelReason, RunEvent } from '../engine/contracts/index.js';
+import type { Usage } from '../ir/index.js';
 import { sha256Hex } from '../util/index.js';
 import { foldLeafRuns, foldNodeRuns } from './fold-node-runs.js';
 import { SecretRedactor } from './redact-secrets.js';
@@ -13,7 +14,6 @@ import {
   serializeEvent,
   type SerializedEvent,
 } from './stored-event-codec.js';
-import { summarizeRun } from './summarize-run.js';
 import { TraceSchemaTooNewError } from './trace-errors.js';
 import { migrateTraceDatabase, TRACE_SCHEMA_VERSION } from './trace-migrations.js';
 import { compactEvents } from './compact-events.js';
@@ -37,6 +37,53 @@ export interface SqliteTraceStoreOptions {
 const EVENT_COLUMNS = 6;
 /** Rows per multi-row INSERT; 64 × 6 parameters stays far below SQLite's limit. */
 const INSERT_CHUNK_ROWS = 64;
+
+/** One run's summary columns, straight from its run_started and run_finished rows. */
+const SUMMARY_SELECT = `
+  SELECT s.run_id AS run_id,
+         json_extract(s.payload, '$.label') AS label,
+         json_extract(s.payload, '$.specHash') AS spec_hash,
+         json_extract(s.payload, '$.mode') AS mode,
+         json_extract(s.payload, '$.parentRunId') AS parent_run_id,
+         json_extract(s.payload, '$.sourceFile') AS source_file,
+         s.at AS started_at,
+         f.at AS finished_at,
+         json_extract(f.payload, '$.status') AS status,
+         json_extract(f.payload, '$.usage') AS usage_json,
+         (SELECT MAX(seq) FROM events e WHERE e.run_id = s.run_id) AS max_seq
+  FROM events s
+  LEFT JOIN events f ON f.run_id = s.run_id AND f.type IN ('run_started', 'run_finished') AND f.type = 'run_finished'
+  WHERE s.type IN ('run_started', 'run_finished') AND s.type = 'run_started'`;
+
+interface SummaryRow {
+  run_id: string;
+  label: string;
+  spec_hash: string;
+  mode: RunSummary['mode'];
+  parent_run_id: string | null;
+  source_file: string | null;
+  started_at: number;
+  finished_at: number | null;
+  status: RunSummary['status'] | null;
+  usage_json: string | null;
+  max_seq: number | null;
+}
+
+function summaryFromRow(row: SummaryRow): RunSummary {
+  return {
+    runId: row.run_id,
+    label: row.label,
+    specHash: row.spec_hash,
+    mode: row.mode,
+    parentRunId: row.parent_run_id,
+    sourceFile: row.source_file,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    status: row.status ?? 'running',
+    usage: row.usage_json === null ? null : (JSON.parse(row.usage_json) as Usage),
+    eventCount: (row.max_seq ?? -1) + 1,
+  };
+}
 
 interface EventRow {
   seq: number;
@@ -83,13 +130,10 @@ export class SqliteTraceStore implements TraceStore {
       insertRunBlob: db.prepare('INSERT OR IGNORE INTO run_blobs (run_id, hash) VALUES (?, ?)'),
       getBlob: db.prepare<[string], { content: Buffer }>('SELECT content FROM blobs WHERE hash = ?'),
       eventsFrom: db.prepare<[string, number], EventRow>('SELECT seq, payload FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq'),
-      runStarts: db.prepare<[], { run_id: string; payload: string }>(
-        "SELECT run_id, payload FROM events WHERE type IN ('run_started', 'run_finished') AND type = 'run_started' ORDER BY at DESC, id DESC",
-      ),
-      runStart: db.prepare<[string], { payload: string }>("SELECT payload FROM events WHERE type IN ('run_started', 'run_finished') AND type = 'run_started' AND run_id = ?"),
-      runFinish: db.prepare<[string], { payload: string }>(
-        "SELECT payload FROM events WHERE type IN ('run_started', 'run_finished') AND type = 'run_finished' AND run_id = ? ORDER BY seq DESC LIMIT 1",
-      ),
+      // Summaries come from json_extract, so listing runs never parses a spec or a result tree.
+      // The IN term repeats the partial index's WHERE, which is how SQLite knows it may use it.
+      runSummaries: db.prepare<[], SummaryRow>(`${SUMMARY_SELECT} ORDER BY s.at DESC, s.id DESC`),
+      runSummary: db.prepare<[string], SummaryRow>(`${SUMMARY_SELECT} AND s.run_id = ?`),
       insertCancel: db.prepare('INSERT INTO cancel_requests (run_id, node_id, reason, requested_at) VALUES (?, ?, ?, ?)'),
       readCancels: db.prepare<[string, number], { id: number; run_id: string; node_id: string | null; reason: string; requested_at: number }>(
         'SELECT * FROM cancel_requests WHERE run_id = ? AND id > ? ORDER BY id',
@@ -149,24 +193,16 @@ export class SqliteTraceStore implements TraceStore {
 
   listRuns(options: { readonly limit?: number } = {}): RunSummary[] {
     const summaries: RunSummary[] = [];
-    for (const row of this.statements.runStarts.iterate()) {
-      summaries.push(this.summaryFrom(row.run_id, row.payload));
+    for (const row of this.statements.runSummaries.iterate()) {
+      summaries.push(summaryFromRow(row));
       if (options.limit !== undefined && summaries.length >= options.limit) break;
     }
     return summaries;
   }
 
   getRun(runId: string): RunSummary | undefined {
-    const row = this.statements.runStart.get(runId);
-    return row ? this.summaryFrom(runId, row.payload) : undefined;
-  }
-
-  private summaryFrom(runId: string, startPayload: string): RunSummary {
-    const started = this.decode(startPayload) as Extract<RunEvent, { type: 'run_started' }>;
-    const finishRow = this.statements.runFinish.get(runId);
-    const finished = finishRow ? (this.decode(finishRow.payload) as Extract<RunEvent, { type: 'run_finished' }>) : undefined;
-    const maxSeq = this.statements.maxSeq.get(runId)?.seq ?? -1;
-    return summarizeRun(runId, started, finished, maxSeq + 1);
+    const row = this.statements.runSummary.get(runId);
+    return row ? summaryFromRow(row) : undefined;
   }
 
   private decode(payload: string): RunEvent {
