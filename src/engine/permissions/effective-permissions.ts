@@ -48,6 +48,36 @@ export function writesOf(leaf: LeafSpec): boolean {
  * when the grant keeps the user's working tree read-only (the default).
  */
 export function planLeafPermissions(leaf: LeafSpec, inherited: InheritedPermissions, grant: PermissionGrant): LeafPermissionPlan {
+  if (!isPlainLeaf(leaf)) return planFor(leaf, inherited, grant);
+  // Most leaves declare nothing: their plan depends only on what they inherit, so siblings share one.
+  let byGrant = plainPlans.get(inherited);
+  if (!byGrant) plainPlans.set(inherited, (byGrant = new WeakMap()));
+  const cached = byGrant.get(grant);
+  if (cached) return cached;
+  const plan = planFor(leaf, inherited, grant);
+  // A refusal names its leaf, so only refusal-free plans are shared.
+  if (plan.refusals.length === 0) byGrant.set(grant, plan);
+  return plan;
+}
+
+const plainPlans = new WeakMap<InheritedPermissions, WeakMap<PermissionGrant, LeafPermissionPlan>>();
+
+/** A read-only, shared, unscoped leaf without a command or permission declarations. */
+function isPlainLeaf(leaf: LeafSpec): boolean {
+  const declared = leaf.permissions;
+  return (
+    leaf.mode === 'read_only' &&
+    leaf.isolation === 'shared' &&
+    leaf.command === undefined &&
+    leaf.file_scope.length === 0 &&
+    !declared.allow_write &&
+    !declared.allow_network &&
+    declared.allowed_tools.length === 0 &&
+    declared.file_scope.length === 0
+  );
+}
+
+function planFor(leaf: LeafSpec, inherited: InheritedPermissions, grant: PermissionGrant): LeafPermissionPlan {
   const own = inheritPermissions(inherited, leaf.permissions);
   const writes = writesOf(leaf);
   const refusals: PermissionRefusal[] = [];

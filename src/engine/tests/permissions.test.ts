@@ -75,4 +75,11 @@ describe('permission pre-flight', () => {
     const run = await runMock(spec({ goal: 'g', nodes: [branch('par', [leaf('w', { mode: 'read_write', file_scope: ['src/**'] })])] }), { grant: DEFAULT_PERMISSION_GRANT });
     expect(run.byId('w').details).toMatchObject({ isolation: 'worktree' });
   });
+
+  it('names every leaf that inherits a network need, not just the first', () => {
+    const networked = spec({ goal: 'g', nodes: [branch('net', [leaf('x'), leaf('y')], { permissions: { allow_network: true } })] });
+    const plan = preflightPermissions(networked, DEFAULT_PERMISSION_GRANT);
+    expect(plan.refusals.map((refusal) => refusal.nodeId)).toEqual(['x', 'y']);
+    expect(preflightPermissions(networked, grantFromFlags({ allowNetwork: true })).network).toEqual(['x', 'y']);
+  });
 });
