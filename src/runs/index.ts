@@ -26,3 +26,4 @@ export { NodeCancellation, NODE_CANCELLED_MESSAGE } from './node-cancellation.js
 export { superviseRun, type RunSupervision, type RunSupervisionOptions } from './supervise-run.js';
 export { requestRunCancel, UnknownCancelTargetError, type CancelRequestOutcome } from './request-run-cancel.js';
 export { startBackgroundRun, backgroundRunArguments, RUN_ID_OPTION, type BackgroundRun, type BackgroundRunOptions } from './start-background-run.js';
+export { assertResumable, RunStillRunningError } from './assert-resumable.js';

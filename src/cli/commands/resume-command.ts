@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { compileWorkflowFile } from '../../authoring/index.js';
 import { FanOutEventSink, grantFromFlags, systemEnvironment } from '../../engine/index.js';
-import { readRecordedRun, resolveRunReference, resumeRun, superviseRun } from '../../runs/index.js';
+import { assertResumable, readRecordedRun, resolveRunReference, resumeRun, superviseRun } from '../../runs/index.js';
 import { openProjectTrace, TraceSink } from '../../trace/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -22,6 +22,7 @@ interface ResumeOptions {
   json?: boolean;
   maxAgents?: number;
   maxDepth?: number;
+  force?: boolean;
 }
 
 export function resumeCommand(context: CliContext): Command {
@@ -35,13 +36,16 @@ export function resumeCommand(context: CliContext): Command {
     .option('--read-only', 'no leaf may write files')
     .option('--allow-network', 'leaves that declare network access may use it')
     .option('--allow-write-tree', 'writers not in parallel branches may write the working tree')
+    .option('--force', 'resume even if the run still looks alive (its process answers or it wrote recently)')
     .option('--json', 'print the outcome as JSON')
     .option('--db <file>', 'trace database (default: .whaleflow/whaleflow.db, or $WHALEFLOW_HOME)')
     .addHelpText('after', '\nExamples:\n  $ whaleflow resume last\n  $ whaleflow resume 3f2a --file workflows/fixed.yaml'))
     .action(async (reference: string, options: ResumeOptions) => {
       const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: true });
       try {
-        const recorded = readRecordedRun(store, resolveRunReference(store, reference).runId);
+        const run = resolveRunReference(store, reference);
+        if (!options.force) assertResumable(store, run, { now: Date.now() });
+        const recorded = readRecordedRun(store, run.runId);
         const launchShape = launchShapeFrom(options);
         const compiled = options.file ? await compileWorkflowFile(resolve(context.cwd, options.file), launchShape) : undefined;
         const environment = systemEnvironment();
