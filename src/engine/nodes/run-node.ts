@@ -10,6 +10,7 @@ import { cancelledResult, errorMessage, failedResult, nodeResult } from './node-
 import { runBranchSet } from './run-branch-set.js';
 import { runCond } from './run-cond.js';
 import { runExpand } from './run-expand.js';
+import { leafRole } from './leaf-role.js';
 import { runLeaf } from './run-leaf.js';
 import { runLoopUntil } from './run-loop-until.js';
 import { runPareto } from './run-pareto.js';
@@ -29,7 +30,10 @@ export async function runNode(node: NodeSpec, parent: NodeContext): Promise<Node
   const scope = new CancelScope(parent.scope);
   const context: NodeContext = { ...parent, scope, parentId: id };
   run.registry.started(id, scope, run.environment.now());
-  run.emit({ type: 'node_started', nodeId: id, kind: node.kind, parentId: parent.parentId, iteration: parent.iteration });
+  const started: Mutable<RunEventOf<'node_started'>> = { type: 'node_started', runId: '', at: 0, nodeId: id, kind: node.kind, parentId: parent.parentId, iteration: parent.iteration };
+  const role = roleOf(node);
+  if (role) started.role = role;
+  run.emit(started);
   let result: NodeResult;
   try {
     result = await dispatch(node, context);
@@ -91,4 +95,27 @@ function resultOfThrow(node: NodeSpec, scope: CancelScope, error: unknown): Node
   if (scope.reason) return cancelledResult(node, scope.reason);
   if (error instanceof DeterminismViolation) return nodeResult(node, 'replay_diverged', { error: error.message });
   return failedResult(node, `internal error: ${errorMessage(error)}`);
+}
+
+/** The model role a node calls, for the TUI; containers and computed selections have none. */
+function roleOf(node: NodeSpec): string | undefined {
+  switch (node.kind) {
+    case 'leaf':
+      return leafRole(node.spec);
+    case 'reduce':
+      return node.spec.role ?? 'reducer';
+    case 'expand':
+      return node.spec.role ?? 'planner';
+    case 'tournament':
+      return node.spec.by === 'judge' ? (node.spec.role ?? 'judge') : undefined;
+    case 'loop_until':
+    case 'cond':
+    case 'branch_set':
+    case 'sequence':
+    case 'pareto':
+    case 'teacher_review':
+      return undefined;
+    default:
+      return assertNever(node, 'node kind');
+  }
 }
