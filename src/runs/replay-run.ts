@@ -37,6 +37,11 @@ export interface ReplayRequest {
   readonly environment?: EngineEnvironment;
   readonly limits?: ExecutionLimits;
   readonly signal?: AbortSignal;
+  /**
+   * The recorded spec comes from a trusted store (it passed the gate when it first ran), so the
+   * engine may skip validating it again. Leave unset for an export file from elsewhere.
+   */
+  readonly trustedSpec?: boolean;
 }
 
 export interface ReplayOutcome {
@@ -97,6 +102,7 @@ export async function replayRun(request: ReplayRequest): Promise<ReplayOutcome> 
     parentRunId: recorded.runId,
     sourceFile: recorded.started.sourceFile,
     validation: REPLAY_VALIDATION,
+    ...(request.trustedSpec ? { validated: true } : {}),
   });
   return {
     runId: request.runId,

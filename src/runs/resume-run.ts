@@ -90,6 +90,8 @@ export async function resumeRun(request: ResumeRequest): Promise<ResumeOutcome> 
     // The recorded spec passed the launch-shape gate when it first ran; an edited one passes
     // the caller's limits (the CLI compiles it with --max-agents/--max-depth).
     validation: request.validation ?? (request.spec ? undefined : RECORDED_SPEC_VALIDATION),
+    // The recorded spec was read back from our own store, in canonical form, after it passed the gate once.
+    ...(request.spec ? {} : { validated: true }),
   });
   return { runId: request.runId, result, servedFromTrace: boundary.servedFromTrace, ranLive: boundary.ranLive, chain: chain.map((run) => run.runId) };
 }

@@ -54,6 +54,8 @@ export function replayCommand(context: CliContext): Command {
             allowLive: options.allowLive,
             fromNodeId: options.from,
             environment,
+            // A run from the project's own trace passed the gate when it ran; an export file is re-checked.
+            trustedSpec: !options.trace,
             ...live,
           });
         } finally {
