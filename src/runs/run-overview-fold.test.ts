@@ -91,6 +91,7 @@ leaves:
     expect(fold.node('reviewers')?.childIds).toEqual(['correctness', 'tests', 'design']);
     expect(fold.node('design')?.status).toBe('pending');
     expect(fold.node('design')?.prompt).toBe('do design');
+    expect(fold.node('design')?.role).toBe('general');
     expect(fold.overview({ now: START_AT, isPidAlive: alive }).leavesTotal).toBe(3);
   });
 });

@@ -103,7 +103,11 @@ export class RunOverviewFold {
     this.started = event;
     const skeleton = specSkeleton(event.spec);
     this.budget = skeleton.budget;
-    for (const node of skeleton.nodes) this.nodeFor(node.nodeId, node.parentId, node.kind).prompt = node.prompt;
+    for (const node of skeleton.nodes) {
+      const overview = this.nodeFor(node.nodeId, node.parentId, node.kind);
+      overview.prompt = node.prompt;
+      overview.role = node.role;
+    }
   }
 
   private onEffectCompleted(event: RunEventOf<'effect_completed'>): void {

@@ -7,6 +7,8 @@ export interface SkeletonNode {
   readonly parentId: string | null;
   /** A leaf's prompt (or a node's description), for the TUI's drill-down. */
   readonly prompt: string | null;
+  /** The declared role (else agent type), until node_started reports the one it ran with. */
+  readonly role: string | null;
 }
 
 export interface SpecSkeleton {
@@ -40,7 +42,7 @@ export function specSkeleton(canonicalSpec: string): SpecSkeleton {
     const record = value as Record<string, unknown>;
     const spec = record.spec as Record<string, unknown> | undefined;
     if (typeof record.kind === 'string' && spec && typeof spec === 'object' && typeof spec.id === 'string') {
-      nodes.push({ nodeId: spec.id, kind: record.kind as NodeKind, parentId, prompt: promptOf(spec) });
+      nodes.push({ nodeId: spec.id, kind: record.kind as NodeKind, parentId, prompt: promptOf(spec), role: roleOf(spec) });
       for (const child of Object.values(spec)) visit(child, spec.id);
       return;
     }
@@ -61,4 +63,9 @@ function budgetOf(value: unknown): RunBudget {
 function promptOf(spec: Record<string, unknown>): string | null {
   if (typeof spec.prompt === 'string') return spec.prompt;
   return typeof spec.description === 'string' ? spec.description : null;
+}
+
+function roleOf(spec: Record<string, unknown>): string | null {
+  if (typeof spec.role === 'string') return spec.role;
+  return typeof spec.agent_type === 'string' ? spec.agent_type : null;
 }

@@ -1,7 +1,17 @@
 import type { Key } from 'ink';
 import type { KeyPress } from './view-state.js';
 
-/** Ink's (input, key) pair as the reducer's KeyPress; null for keys the TUI ignores. */
+/**
+ * Ink's (input, key) pair as the reducer's key presses. Keys typed faster than a read (or
+ * pasted, or sent by tmux) arrive as one input string: each character is its own press.
+ */
+export function toKeyPresses(input: string, key: Key): KeyPress[] {
+  const press = toKeyPress(input, key);
+  if (press?.name === 'char' && input.length > 1) return [...input].map((char) => ({ name: 'char', char }));
+  return press ? [press] : [];
+}
+
+/** One press; null for keys the TUI ignores. */
 export function toKeyPress(input: string, key: Key): KeyPress | null {
   if (key.upArrow) return { name: 'up' };
   if (key.downArrow) return { name: 'down' };

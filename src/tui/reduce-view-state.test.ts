@@ -121,3 +121,13 @@ describe('fitText', () => {
     expect(fitText('a\nb', 10)).toBe('a⏎ b');
   });
 });
+
+describe('toKeyPresses', () => {
+  it('splits characters that arrived in one read into separate presses', async () => {
+    const { toKeyPresses } = await import('./key-press.js');
+    const noKey = { upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false } as Parameters<typeof toKeyPresses>[1];
+    expect(toKeyPresses('jx', noKey)).toEqual([{ name: 'char', char: 'j' }, { name: 'char', char: 'x' }]);
+    expect(toKeyPresses('', { ...noKey, return: true })).toEqual([{ name: 'enter' }]);
+    expect(toKeyPresses('c', { ...noKey, ctrl: true })).toEqual([]);
+  });
+});

@@ -3,7 +3,7 @@ import { useEffect, useReducer } from 'react';
 import type { TraceStore } from '../trace/index.js';
 import { TuiView } from './components/tui-view.js';
 import { initialViewState, type InitialViewOptions } from './initial-view-state.js';
-import { toKeyPress } from './key-press.js';
+import { toKeyPresses } from './key-press.js';
 import { performViewEffect } from './perform-view-effect.js';
 import { reduceViewState } from './reduce-view-state.js';
 import { StorePoller } from './store-poller.js';
@@ -67,8 +67,7 @@ export function TuiApp(props: TuiAppProps) {
       exit();
       return;
     }
-    const press = toKeyPress(input, key);
-    if (press) dispatch({ type: 'key', key: press });
+    for (const press of toKeyPresses(input, key)) dispatch({ type: 'key', key: press });
   });
 
   return <TuiView state={state} />;
