@@ -2,4 +2,4 @@
 export { jsFrontEnd } from './js-front-end.js';
 export { WRAPPER_KINDS, type WrapperName, lowerWorkflowLiteral } from './lower-wrapper-nodes.js';
 export { readLiteral } from './read-literal.js';
-export { shorthandLeafFields, canonicalAgentType, AGENT_TYPE_ALIASES, type LeafShorthand } from './leaf-shorthands.js';
+export { shorthandLeafFields, canonicalAgentType, AGENT_TYPE_ALIASES, type LeafShorthand } from '../leaf-shorthands.js';

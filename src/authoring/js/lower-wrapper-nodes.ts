@@ -1,7 +1,7 @@
 import type { DocumentPath, SpecSource } from '../../ir/index.js';
 import type { Diagnostic, SourcePosition } from '../../util/index.js';
 import { describeLiteral, entryOf, type Literal, type LiteralObject } from './literal.js';
-import { shorthandLeafFields, shorthandTextField, type LeafShorthand } from './leaf-shorthands.js';
+import { shorthandLeafFields, shorthandTextField, type LeafShorthand } from '../leaf-shorthands.js';
 
 /** The node wrappers of declarative JS/TS files and the IR kind each one lowers to. */
 export const WRAPPER_KINDS = {

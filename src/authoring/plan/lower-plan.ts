@@ -1,5 +1,5 @@
 import type { DocumentPath } from '../../ir/index.js';
-import { canonicalAgentType, shorthandLeafFields } from '../js/leaf-shorthands.js';
+import { canonicalAgentType, shorthandLeafFields } from '../leaf-shorthands.js';
 import type { Plan, PlanPhase, PlanStep } from './plan-schema.js';
 
 /** Told, for each IR path written, the plan path it came from (so diagnostics point into the plan). */

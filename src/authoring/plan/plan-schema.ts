@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AGENT_TYPE_ALIASES } from '../js/leaf-shorthands.js';
+import { AGENT_TYPE_ALIASES } from '../leaf-shorthands.js';
 
 /**
  * A generated plan: the small JSON shape a planning model is asked to produce. It is lowered

@@ -1,6 +1,6 @@
 import { AgentTypeSchema, IsolationSchema, LeafModeSchema, TournamentOrderingSchema, TournamentSelectionSchema, type NodeKind } from '../../ir/index.js';
 import { StarlarkError } from '../../starlark/index.js';
-import { AGENT_TYPE_ALIASES, shorthandLeafFields, type LeafShorthand } from '../js/leaf-shorthands.js';
+import { AGENT_TYPE_ALIASES, shorthandLeafFields, type LeafShorthand } from '../leaf-shorthands.js';
 import {
   asBool, asCondition, asEnum, asInt, asNode, asNodeList, asNumber, asObjectives, asRecord, asReferenceList, asString, asStringList,
 } from './convert-arguments.js';
