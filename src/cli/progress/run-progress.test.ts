@@ -32,5 +32,11 @@ describe('RunProgress', () => {
     expect(frames[0]).toContain('slowest: ');
     // The second frame first erases the lines of the first.
     expect(frames[1]!.startsWith('\x1b[1A\x1b[2K'.repeat(frames[0]!.split('\n').length - 1))).toBe(true);
+    // stop() draws the final frame once; a second stop (after the summary was printed) draws nothing.
+    progress.stop();
+    const written = frames.length;
+    progress.stop();
+    progress.redraw();
+    expect(frames.length).toBe(written);
   });
 });

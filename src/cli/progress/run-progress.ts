@@ -29,6 +29,7 @@ export class RunProgress implements RunEventSink {
   private timer: NodeJS.Timeout | undefined;
   private drawnLines = 0;
   private dirty = false;
+  private stopped = false;
 
   constructor(
     runId: string,
@@ -52,18 +53,23 @@ export class RunProgress implements RunEventSink {
     this.timer.unref();
   }
 
-  /** Draws the final state once and stops redrawing. */
+  /**
+   * Draws the final state once and stops redrawing. Idempotent: a second call (a finally
+   * after the summary was printed) must not redraw over the lines printed since.
+   */
   stop(): void {
+    if (this.stopped) return;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     if (this.output.isTty) {
       this.dirty = true;
       this.redraw();
     }
+    this.stopped = true;
   }
 
   redraw(): void {
-    if (!this.dirty || !this.fold.hasStarted) return;
+    if (!this.dirty || !this.fold.hasStarted || this.stopped) return;
     this.dirty = false;
     const now = this.now();
     const overview = this.fold.overview({ now, isPidAlive: () => true });
