@@ -26,9 +26,10 @@ export async function runLeaf(node: NodeOfKind<'leaf'>, context: NodeContext): P
   let resolved = NO_INPUTS;
   if (leaf.depends_on_results.length > 0) {
     const references = await resolveReferences(context, leaf.id, leaf.depends_on_results, 'depends_on_results');
+    // A cancelled run reports its waiting consumers as cancelled, not as failed by their cancelled producers.
+    if (scope.reason) return cancelledResult(node, scope.reason);
     if (references.problems.length > 0) return failedResult(node, references.problems.join('; '));
     resolved = Object.fromEntries(leaf.depends_on_results.map((id) => [id, references.results.get(id)?.output ?? null]));
-    if (scope.reason) return cancelledResult(node, scope.reason);
   }
   const plan = planLeafPermissions(leaf, context.permissions, context.run.settings.grant);
   if (plan.refusals.length > 0) return failedResult(node, `permission refused: ${plan.refusals.map((refusal) => refusal.message).join('; ')}`);

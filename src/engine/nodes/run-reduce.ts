@@ -9,8 +9,8 @@ import { resolveReferences } from './resolve-references.js';
 export async function runReduce(node: NodeOfKind<'reduce'>, context: NodeContext): Promise<NodeResult> {
   const { spec } = node;
   const references = await resolveReferences(context, spec.id, spec.inputs, 'inputs');
-  if (references.problems.length > 0) return failedResult(node, references.problems.join('; '));
   if (context.scope.reason) return cancelledResult(node, context.scope.reason);
+  if (references.problems.length > 0) return failedResult(node, references.problems.join('; '));
   const inputs = spec.inputs.map((id) => references.results.get(id)!);
   const { result } = await callGateway(context, 'reduce', {
     role: spec.role ?? 'reducer',

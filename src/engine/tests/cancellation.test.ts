@@ -51,4 +51,13 @@ describe('cancellation', () => {
     expect(run.byId('quick').status).toBe('succeeded');
     expect(run.runner.running).toBe(0);
   });
+
+  it('consumers waiting on cancelled producers are reported cancelled, not failed', async () => {
+    const controller = new AbortController();
+    const workflow = spec({ goal: 'g', nodes: [branch('b', [leaf('p'), leaf('uses', { depends_on_results: ['p'] })]), { kind: 'reduce', spec: { id: 'r', inputs: ['p'], prompt: 'sum' } }] });
+    const run = await runMock(workflow, { fixture: slow, signal: controller.signal, during: (environment) => void environment.sleep(10).then(() => controller.abort()) });
+    expect(run.byId('uses').status).toBe('cancelled');
+    expect(run.byId('r').status).toBe('cancelled');
+    expect(run.gateway.requests).toHaveLength(0);
+  });
 });
