@@ -7,7 +7,7 @@ import type { KeyPress } from './view-state.js';
  */
 export function toKeyPresses(input: string, key: Key): KeyPress[] {
   const press = toKeyPress(input, key);
-  if (press?.name === 'char' && input.length > 1) return [...input].map((char) => ({ name: 'char', char }));
+  if (press?.name === 'char' && input.length > 1) return [...input].map(characterPress);
   return press ? [press] : [];
 }
 
@@ -25,4 +25,10 @@ export function toKeyPress(input: string, key: Key): KeyPress | null {
   if (key.tab) return { name: 'tab' };
   if (key.ctrl || key.meta || input.length === 0) return null;
   return { name: 'char', char: input };
+}
+
+function characterPress(char: string): KeyPress {
+  if (char === '\r' || char === '\n') return { name: 'enter' };
+  if (char === '\x7f' || char === '\b') return { name: 'backspace' };
+  return { name: 'char', char };
 }

@@ -128,6 +128,7 @@ describe('toKeyPresses', () => {
     const noKey = { upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false } as Parameters<typeof toKeyPresses>[1];
     expect(toKeyPresses('jx', noKey)).toEqual([{ name: 'char', char: 'j' }, { name: 'char', char: 'x' }]);
     expect(toKeyPresses('', { ...noKey, return: true })).toEqual([{ name: 'enter' }]);
+    expect(toKeyPresses('j\r', noKey)).toEqual([{ name: 'char', char: 'j' }, { name: 'enter' }]);
     expect(toKeyPresses('c', { ...noKey, ctrl: true })).toEqual([]);
   });
 });

@@ -14,6 +14,9 @@ export function RunDetailView({ state, runId }: { readonly state: ViewState; rea
   const cursor = clampCursor(state.detailCursor.get(runId) ?? 0, rows.length);
   const window = visibleWindow(rows.length, cursor, bodyHeight(state) - 1);
   const visible = rows.slice(window.start, window.end);
+  // A run that is no longer live (finished or interrupted) has a frozen clock: its last sign of life.
+  const live = run.status === 'running';
+  const clock = live ? state.now : run.startedAt + run.elapsedMs;
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">
@@ -23,21 +26,25 @@ export function RunDetailView({ state, runId }: { readonly state: ViewState; rea
       <Text dimColor wrap="truncate">
         {state.filter ? `nodes matching "${state.filter}"` : `${rows.length} rows`} · {window.start + 1}-{window.end} · Enter open/fold · x cancel node · X cancel run
       </Text>
-      <TextBlock lines={visible.map((row, offset) => ({ text: fitText(treeRowText(row, state.now), state.columns - 1), selected: window.start + offset === cursor }))} />
+      <TextBlock lines={visible.map((row, offset) => ({ text: fitText(treeRowText(row, clock, live), state.columns - 1), selected: window.start + offset === cursor }))} />
     </Box>
   );
 }
 
-/** One tree row: indent, fold marker, glyph, id, then the leaf facts the brief asks for. */
-export function treeRowText(row: TreeRow, now: number): string {
+/**
+ * One tree row: indent, fold marker, glyph, id, then role, model, tokens, cost, memo hits,
+ * elapsed and last activity. In a run that is not live, a node left running shows `!`.
+ */
+export function treeRowText(row: TreeRow, now: number, live = true): string {
   const { node } = row;
   const marker = row.hasChildren ? (row.collapsed ? '▸ ' : '▾ ') : '  ';
-  const head = `${'  '.repeat(row.depth)}${marker}${nodeGlyph(node.status)} ${node.nodeId}`;
+  const glyph = !live && node.status === 'running' ? '!' : nodeGlyph(node.status);
+  const head = `${'  '.repeat(row.depth)}${marker}${glyph} ${node.nodeId}`;
   const facts =
     node.kind === 'leaf'
       ? [node.role ?? '', node.model ?? '', nodeTokens(node), nodeCost(node), node.memoHits > 0 ? `memo ${node.memoHits}` : '', nodeElapsed(node, now)]
       : [node.kind, row.collapsed ? `${node.childIds.length} children` : '', nodeElapsed(node, now)];
   const activity = node.status === 'running' && node.lastActivity ? `· ${node.lastActivity}` : node.error ? `· ${node.error}` : '';
-  const stale = isStaleLeaf(node, now, STALE_LEAF_MS) ? ' [stale]' : '';
+  const stale = live && isStaleLeaf(node, now, STALE_LEAF_MS) ? ' [stale]' : '';
   return `${head.padEnd(32)} ${facts.filter(Boolean).join('  ')} ${activity}${stale}`.trimEnd();
 }

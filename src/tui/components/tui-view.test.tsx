@@ -112,3 +112,20 @@ async function until(condition: () => boolean, deadlineMs = 5000): Promise<void>
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+describe('an interrupted run in the detail view', () => {
+  it('freezes elapsed times at its last sign of life and marks leaves left running with !', () => {
+    const events = wideRunEvents({ runId: 'dead', leafCount: 2, leavesPerBranch: 2, finishedLeaves: 1, pid: 31337 });
+    const state = reduceViewState(initialViewState({ now: START_AT + 600_000, rows: 20, columns: 100, isPidAlive: () => false, runId: 'dead' }), {
+      type: 'poll',
+      now: START_AT + 600_000,
+      batches: [{ runId: 'dead', events: stored(events) }],
+    });
+    const frame = render(<TuiView state={state} />).lastFrame()!;
+    expect(frame).toContain('interrupted');
+    expect(frame).toContain('→ whaleflow resume dead');
+    expect(frame).toMatch(/! leaf-1\s+coder\s+\d+ms/);
+    expect(frame).not.toContain('[stale]');
+    expect(frame).not.toContain('10m');
+  });
+});
