@@ -44,9 +44,12 @@ describe('cancel requests through the store', () => {
     const store = new InMemoryTraceStore();
     store.appendEvents(fakeRunEvents({ runId: 'live-run', unfinished: true }));
     store.appendEvents(fakeRunEvents({ runId: 'done-run' }));
-    expect(requestRunCancel(store, 'live', 'leaf-1', START_AT)).toEqual({ runId: 'live-run', nodeId: 'leaf-1', recorded: true, finishedStatus: null });
+    const alive = { now: 2_000, isPidAlive: () => true };
+    expect(requestRunCancel(store, 'live', 'leaf-1', alive)).toEqual({ runId: 'live-run', nodeId: 'leaf-1', recorded: true, finishedStatus: null });
     expect(store.readCancelRequests('live-run').map((request) => request.nodeId)).toEqual(['leaf-1']);
-    expect(requestRunCancel(store, 'done-run', null).recorded).toBe(false);
+    expect(requestRunCancel(store, 'done-run', null, alive)).toMatchObject({ recorded: false, finishedStatus: 'succeeded' });
+    // Its process is gone (no sign of life for long): nobody would hear the request.
+    expect(requestRunCancel(store, 'live-run', null, { now: START_AT, isPidAlive: () => true })).toMatchObject({ recorded: false, finishedStatus: 'interrupted' });
     expect(() => requestRunCancel(store, 'nope', null)).toThrow(RunNotFoundError);
     expect(() => requestRunCancel(store, 'live-run', 'no-such-leaf')).toThrow(UnknownCancelTargetError);
   });

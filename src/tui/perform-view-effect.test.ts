@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InMemoryTraceStore, parseTraceExport } from '../trace/index.js';
-import { recordMockRun, REVIEW_FIXTURE, reviewSpec } from '../runs/testing/record-mock-run.js';
+import { recordMockRun, REVIEW_FIXTURE, reviewSpec, START_AT } from '../runs/testing/record-mock-run.js';
 import { wideRunEvents } from './testing/wide-run-events.js';
 import { performViewEffect } from './perform-view-effect.js';
 import type { ViewAction } from './view-state.js';
@@ -15,7 +15,7 @@ async function setup() {
   const actions: ViewAction[] = [];
   let quit = false;
   const cwd = mkdtempSync(join(tmpdir(), 'whaleflow-tui-effects-'));
-  const environment = { store, cwd, entryScript: undefined, dispatch: (action: ViewAction) => void actions.push(action), quit: () => void (quit = true) };
+  const environment = { store, cwd, entryScript: undefined, dispatch: (action: ViewAction) => void actions.push(action), quit: () => void (quit = true), liveness: { now: START_AT + 1000, isPidAlive: () => true } };
   return { store, actions, cwd, environment, quitted: () => quit };
 }
 

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildRunReport, renderRunReport, requestRunCancel } from '../runs/index.js';
+import { buildRunReport, renderRunReport, requestRunCancel, type LivenessOptions } from '../runs/index.js';
 import { exportRun, RunNotFoundError, SecretRedactor, TRACE_DIRECTORY_NAME, type TraceStore } from '../trace/index.js';
 import { assertNever } from '../util/index.js';
 import type { ViewAction, ViewEffect } from './view-state.js';
@@ -14,6 +14,8 @@ export interface EffectEnvironment {
   readonly env?: NodeJS.ProcessEnv;
   readonly dispatch: (action: ViewAction) => void;
   readonly quit: () => void;
+  /** How the views judge liveness (clock, pid check); a cancel is recorded only for a live run. */
+  readonly liveness?: Partial<LivenessOptions>;
 }
 
 /**
@@ -33,9 +35,9 @@ function performOrThrow(effect: ViewEffect, environment: EffectEnvironment): voi
   const { store, dispatch } = environment;
   switch (effect.type) {
     case 'cancel': {
-      const outcome = requestRunCancel(store, effect.runId, effect.nodeId);
+      const outcome = requestRunCancel(store, effect.runId, effect.nodeId, environment.liveness);
       const target = effect.nodeId ? `node ${effect.nodeId}` : `run ${effect.runId.slice(0, 8)}`;
-      dispatch({ type: 'message', text: outcome.recorded ? `cancel requested for ${target}` : `run already ${outcome.finishedStatus}; nothing to cancel` });
+      dispatch({ type: 'message', text: outcome.recorded ? `cancel requested for ${target}` : `run is ${outcome.finishedStatus}; nothing to cancel` });
       return;
     }
     case 'replay':

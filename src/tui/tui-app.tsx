@@ -59,7 +59,8 @@ export function TuiApp(props: TuiAppProps) {
     if (state.pendingEffects.length === 0) return;
     const effects = state.pendingEffects;
     dispatch({ type: 'effects_taken' });
-    for (const effect of effects) performViewEffect(effect, { store: props.store, cwd: props.cwd, entryScript: props.entryScript, env: props.env, dispatch, quit: exit });
+    const liveness = { now: now(), isPidAlive: props.initial.isPidAlive, staleAfterMs: props.initial.staleAfterMs };
+    for (const effect of effects) performViewEffect(effect, { store: props.store, cwd: props.cwd, entryScript: props.entryScript, env: props.env, dispatch, quit: exit, liveness });
   }, [state.pendingEffects]);
 
   useInput((input, key) => {

@@ -24,11 +24,9 @@ export function cancelCommand(context: CliContext): Command {
           return;
         }
         const target = outcome.nodeId ? `node ${outcome.nodeId} of run ${outcome.runId}` : `run ${outcome.runId}`;
-        context.stdout(
-          outcome.recorded
-            ? `cancel requested for ${target}; it stops within a second (watch with \`whaleflow ps\`)\n`
-            : `run ${outcome.runId} already finished (${outcome.finishedStatus}); nothing to cancel\n`,
-        );
+        if (outcome.recorded) context.stdout(`cancel requested for ${target}; it stops within a second (watch with \`whaleflow ps\`)\n`);
+        else if (outcome.finishedStatus === 'interrupted') context.stdout(`run ${outcome.runId} is interrupted (its process is gone); nothing to cancel — continue it with \`whaleflow resume ${outcome.runId.slice(0, 8)}\`\n`);
+        else context.stdout(`run ${outcome.runId} already finished (${outcome.finishedStatus}); nothing to cancel\n`);
       } finally {
         store.close();
       }

@@ -49,11 +49,16 @@ describe('whaleflow ps', () => {
 describe('whaleflow cancel', () => {
   it('records a request for a running run and names an unknown run clearly (exit 1)', async () => {
     const { cwd, db } = await projectWithRuns();
-    const cancelled = await runCliInMemory(['cancel', 'dddd', '--db', db], { cwd });
-    expect(cancelled.stdout).toContain('cancel requested for run dddd4444-dead');
     const store = new SqliteTraceStore(db);
-    expect(store.readCancelRequests('dddd4444-dead')).toHaveLength(1);
+    store.appendEvents([...fakeRunEvents({ runId: 'eeee5555-live', unfinished: true, startAt: Date.now() }), { type: 'heartbeat', runId: 'eeee5555-live', at: Date.now(), pid: process.pid }]);
     store.close();
+    const cancelled = await runCliInMemory(['cancel', 'eeee', '--db', db], { cwd });
+    expect(cancelled.stdout).toContain('cancel requested for run eeee5555-live');
+    const reader = new SqliteTraceStore(db);
+    expect(reader.readCancelRequests('eeee5555-live')).toHaveLength(1);
+    reader.close();
+    const dead = await runCliInMemory(['cancel', 'dddd', '--db', db], { cwd });
+    expect(dead.stdout).toContain('is interrupted (its process is gone); nothing to cancel — continue it with `whaleflow resume dddd4444`');
     const unknown = await runCliInMemory(['cancel', 'ffff', '--db', db], { cwd });
     expect(unknown.exitCode).toBe(1);
     expect(unknown.stderr).toContain('no run matches "ffff"');
