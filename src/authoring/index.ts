@@ -6,6 +6,5 @@ export { SourceText } from './source-text.js';
 export { parseJsonWithPositions } from './json/parse-json-with-positions.js';
 export { parseYamlWithPositions } from './yaml/parse-yaml-with-positions.js';
 export { MAX_SOURCE_BYTES, MAX_NESTING } from './limits.js';
-export { jsFrontEnd } from './js/index.js';
 export { compilePlanText, extractPlanJson, lowerPlan, repairJson, PlanSchema, planFrontEnd, type Plan, type PlanInput, type JsonRepair } from './plan/index.js';
 export { createStarlarkFrontEnd, starlarkFrontEnd, WorkflowNode, DEFAULT_AUTHORING_MAX_STEPS, type StarlarkAuthoringOptions } from './starlark/index.js';

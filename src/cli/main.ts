@@ -2,9 +2,20 @@ import { Command, CommanderError } from 'commander';
 import { WhaleflowError, InvalidInputError, UsageError, formatDiagnostic } from '../util/index.js';
 import { processCliContext, type CliContext } from './cli-context.js';
 import { ExitCode } from './exit-codes.js';
-import { commandFactories } from './commands/index.js';
+import { commandEntries, type CommandEntry } from './commands/index.js';
 
-function buildProgram(context: CliContext): Command {
+/**
+ * The commands to register: just the one the arguments name, or all of them for top-level
+ * help and for an unknown word (so commander can suggest the closest command).
+ */
+function entriesFor(argv: readonly string[]): readonly CommandEntry[] {
+  const word = argv.find((argument) => !argument.startsWith('-'));
+  if (word === undefined && (argv.includes('--version') || argv.includes('-V'))) return [];
+  const named = commandEntries.filter((entry) => entry.name === word || entry.aliases?.includes(word ?? ''));
+  return named.length > 0 ? named : commandEntries;
+}
+
+async function buildProgram(context: CliContext, argv: readonly string[]): Promise<Command> {
   const program = new Command('whaleflow')
     .description('Typed branch-and-leaf workflows of coding agents: compile, run, trace, replay.')
     .version('0.1.0')
@@ -14,7 +25,8 @@ function buildProgram(context: CliContext): Command {
       writeErr: (text) => context.stderr(text),
     })
     .exitOverride();
-  for (const factory of commandFactories) {
+  const factories = await Promise.all(entriesFor(argv).map((entry) => entry.load()));
+  for (const factory of factories) {
     program.addCommand(factory(context).exitOverride().configureOutput({
       writeOut: (text) => context.stdout(text),
       writeErr: (text) => context.stderr(text),
@@ -48,8 +60,8 @@ export function reportError(error: unknown, context: CliContext): number {
 
 /** Runs the CLI with the given arguments (without `node` and the script) and returns the exit code. */
 export async function main(argv: readonly string[], context: CliContext = processCliContext()): Promise<number> {
-  const program = buildProgram(context);
   try {
+    const program = await buildProgram(context, argv);
     await program.parseAsync([...argv], { from: 'user' });
     return context.exitCode;
   } catch (error) {

@@ -1,9 +1,8 @@
 import { findModel, type ProviderConfig, type WhaleflowConfig } from '../config/index.js';
 import { assertNever } from '../util/index.js';
-import { AnthropicClient } from './anthropic/index.js';
+import { DeferredModelClient } from './deferred-model-client.js';
 import { MockModelClient, type MockScriptInput } from './mock/index.js';
 import type { ModelClient } from './model-client.js';
-import { OpenAiCompatibleClient } from './openai-compatible/index.js';
 import { RetryingModelClient, type RetryingModelClientOptions } from './retrying-model-client.js';
 import { RoutedModelClient } from './routed-model-client.js';
 import type { Sleep } from './sleep.js';
@@ -29,23 +28,29 @@ export function createProviderClient(
     case 'mock':
       return new MockModelClient({ script: options.mockScript, sleep: options.sleep });
     case 'openai-compatible':
-      return new OpenAiCompatibleClient({
-        providerId: provider.id,
-        baseUrl: provider.baseUrl ?? 'http://127.0.0.1:8000/v1',
-        apiKey,
-        apiKeyEnv: provider.apiKeyEnv,
-        timeoutMs: provider.timeoutMs,
-        now: options.now,
+      return new DeferredModelClient(async () => {
+        const { OpenAiCompatibleClient } = await import('./openai-compatible/index.js');
+        return new OpenAiCompatibleClient({
+          providerId: provider.id,
+          baseUrl: provider.baseUrl ?? 'http://127.0.0.1:8000/v1',
+          apiKey,
+          apiKeyEnv: provider.apiKeyEnv,
+          timeoutMs: provider.timeoutMs,
+          now: options.now,
+        });
       });
     case 'anthropic':
-      return new AnthropicClient({
-        providerId: provider.id,
-        baseUrl: provider.baseUrl,
-        apiKey,
-        apiKeyEnv: provider.apiKeyEnv,
-        timeoutMs: provider.timeoutMs,
-        maxOutputTokensFor: (model) => findModel(config, { provider: provider.id, model })?.capabilities.maxOutputTokens,
-        now: options.now,
+      return new DeferredModelClient(async () => {
+        const { AnthropicClient } = await import('./anthropic/index.js');
+        return new AnthropicClient({
+          providerId: provider.id,
+          baseUrl: provider.baseUrl,
+          apiKey,
+          apiKeyEnv: provider.apiKeyEnv,
+          timeoutMs: provider.timeoutMs,
+          maxOutputTokensFor: (model) => findModel(config, { provider: provider.id, model })?.capabilities.maxOutputTokens,
+          now: options.now,
+        });
       });
     default:
       return assertNever(provider.kind, 'provider kind');

@@ -52,5 +52,8 @@ export {
   type CostTotal,
 } from './cost-total.js';
 export * from './mock/index.js';
-export { OpenAiCompatibleClient, type OpenAiCompatibleClientOptions } from './openai-compatible/index.js';
-export { AnthropicClient, type AnthropicClientOptions } from './anthropic/index.js';
+// Vendor clients are reached through createProviderClient, which loads their SDKs on first
+// use; import './openai-compatible/index.js' or './anthropic/index.js' to use one directly.
+export type { OpenAiCompatibleClientOptions } from './openai-compatible/index.js';
+export type { AnthropicClientOptions } from './anthropic/index.js';
+export { DeferredModelClient } from './deferred-model-client.js';

@@ -1,22 +1,33 @@
 import type { CommandFactory } from '../command-registry.js';
-import { checkCommand } from './check-command.js';
-import { runCommand } from './run-command.js';
-import { compileCommand } from './compile-command.js';
-import { graphCommand } from './graph-command.js';
-import { initCommand } from './init-command.js';
-import { memoCommand } from './memo-command.js';
-import { providersCommand } from './providers-command.js';
-import { inspectCommand } from './inspect-command.js';
-import { reportCommand } from './report-command.js';
-import { exportCommand } from './export-command.js';
-import { blobCommand } from './blob-command.js';
-import { replayCommand } from './replay-command.js';
-import { resumeCommand } from './resume-command.js';
-import { starlarkCommand } from './starlark-command.js';
-import { applyCommand } from './apply-command.js';
-import { psCommand } from './ps-command.js';
-import { cancelCommand } from './cancel-command.js';
-import { tuiCommand } from './tui-command.js';
 
-/** Every CLI command, in the order `whaleflow --help` lists them. One file per command. */
-export const commandFactories: readonly CommandFactory[] = [compileCommand, checkCommand, runCommand, graphCommand, initCommand, providersCommand, memoCommand, inspectCommand, reportCommand, exportCommand, blobCommand, replayCommand, resumeCommand, starlarkCommand, psCommand, cancelCommand, tuiCommand, applyCommand];
+/**
+ * Every CLI command, in the order `whaleflow --help` lists them; one file per command. Each is
+ * loaded only when it runs, so `whaleflow check` does not pay for the engine, the providers'
+ * SDKs or the terminal UI.
+ */
+export interface CommandEntry {
+  readonly name: string;
+  readonly aliases?: readonly string[];
+  readonly load: () => Promise<CommandFactory>;
+}
+
+export const commandEntries: readonly CommandEntry[] = [
+  { name: 'compile', load: async () => (await import('./compile-command.js')).compileCommand },
+  { name: 'check', load: async () => (await import('./check-command.js')).checkCommand },
+  { name: 'graph', load: async () => (await import('./graph-command.js')).graphCommand },
+  { name: 'starlark', load: async () => (await import('./starlark-command.js')).starlarkCommand },
+  { name: 'run', load: async () => (await import('./run-command.js')).runCommand },
+  { name: 'ps', aliases: ['workflows'], load: async () => (await import('./ps-command.js')).psCommand },
+  { name: 'tui', load: async () => (await import('./tui-command.js')).tuiCommand },
+  { name: 'cancel', load: async () => (await import('./cancel-command.js')).cancelCommand },
+  { name: 'inspect', load: async () => (await import('./inspect-command.js')).inspectCommand },
+  { name: 'report', load: async () => (await import('./report-command.js')).reportCommand },
+  { name: 'export', load: async () => (await import('./export-command.js')).exportCommand },
+  { name: 'blob', load: async () => (await import('./blob-command.js')).blobCommand },
+  { name: 'replay', load: async () => (await import('./replay-command.js')).replayCommand },
+  { name: 'resume', load: async () => (await import('./resume-command.js')).resumeCommand },
+  { name: 'apply', load: async () => (await import('./apply-command.js')).applyCommand },
+  { name: 'init', load: async () => (await import('./init-command.js')).initCommand },
+  { name: 'providers', load: async () => (await import('./providers-command.js')).providersCommand },
+  { name: 'memo', load: async () => (await import('./memo-command.js')).memoCommand },
+];
