@@ -5,6 +5,7 @@ import type { CliContext } from '../cli-context.js';
 export function blobCommand(context: CliContext): Command {
   return new Command('blob')
     .description('Print a stored blob (a large output, transcript or diff) by its SHA-256 hash')
+    .addHelpText('after', '\nExamples:\n  $ whaleflow inspect last minimal-patch   # shows the output\'s blob hash\n  $ whaleflow blob sha256:3b1f…')
     .argument('<hash>', 'the hash `whaleflow inspect` shows (hex, optionally prefixed with "sha256:")')
     .option('--db <file>', 'trace database (default: .whaleflow/whaleflow.db, or $WHALEFLOW_HOME)')
     .action((hash: string, options: { db?: string }) => {

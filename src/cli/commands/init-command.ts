@@ -9,6 +9,7 @@ import { ExitCode } from '../exit-codes.js';
 export function initCommand(context: CliContext): Command {
   return new Command('init')
     .description(`Write a starter ${projectConfigFileName} (mock provider by default, real providers commented)`)
+    .addHelpText('after', '\nExamples:\n  $ whaleflow init\n  $ whaleflow init --force   # replace an existing file')
     .option('--force', 'overwrite an existing file')
     .action((options: { force?: boolean }) => {
       const path = join(context.cwd, projectConfigFileName);

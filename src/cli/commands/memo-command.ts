@@ -30,7 +30,9 @@ function withStore<T>(context: CliContext, options: DatabaseOption, use: (store:
 }
 
 export function memoCommand(context: CliContext): Command {
-  const memo = new Command('memo').description('Inspect or clear the ARMH memo in the project database');
+  const memo = new Command('memo')
+    .description('Inspect or clear the ARMH memo in the project database')
+    .addHelpText('after', '\nExamples:\n  $ whaleflow memo stats\n  $ whaleflow memo export > memo.jsonl\n  $ whaleflow memo clear');
   const dbOption = ['--db <path>', 'database file (default .whaleflow/whaleflow.db, or under $WHALEFLOW_HOME)'] as const;
 
   memo

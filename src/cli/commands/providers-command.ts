@@ -27,7 +27,7 @@ function rolesToShow(config: WhaleflowConfig): string[] {
 export function providersCommand(context: CliContext): Command {
   return new Command('providers')
     .description('List where each role routes and whether each provider has its API key in the environment')
-    .addHelpText('after', '\nExit status: 0 every routed provider is usable, 1 a key is missing or a role has no route.')
+    .addHelpText('after', '\nExamples:\n  $ whaleflow providers\n  $ DEEPSEEK_API_KEY=… whaleflow providers\n\nExit status: 0 every routed provider is usable, 1 a key is missing or a role has no route.')
     .action(() => {
       const config = loadConfig({ cwd: context.cwd, env: context.env });
       context.stdout(`config: ${config.sourceFile ?? 'embedded defaults (no config file; everything routes to the mock)'}\n\nproviders:\n`);

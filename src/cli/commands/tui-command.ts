@@ -12,7 +12,7 @@ export function tuiCommand(context: CliContext): Command {
     .description('Watch runs live: run list, workflow tree, leaf drill-down; cancel, replay, report and export from the keyboard')
     .argument('[run]', 'open this run (id, prefix or "last") instead of the list')
     .option('--db <file>', 'trace database (default: .whaleflow/whaleflow.db, or $WHALEFLOW_HOME)')
-    .addHelpText('after', '\nKeys: ↑↓/jk move · Enter open · Esc/← back · x cancel (y/n) · r replay · R report · e export · / filter · q quit')
+    .addHelpText('after', '\nExamples:\n  $ whaleflow tui\n  $ whaleflow tui last\n\nKeys: ↑↓/jk move · Enter open · Esc/← back · x cancel (y/n) · r replay · R report · e export · / filter · q quit')
     .action(async (reference: string | undefined, options: { db?: string }) => {
       const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: true });
       try {
