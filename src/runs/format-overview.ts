@@ -36,23 +36,3 @@ export function formatLeafProgress(run: RunOverview): string {
   return `${run.leavesDone}/${run.leavesTotal} leaves${failures}`;
 }
 
-export function statusGlyph(status: RunOverview['status']): string {
-  switch (status) {
-    case 'running':
-      return '●';
-    case 'pending':
-      return '○';
-    case 'succeeded':
-      return '✓';
-    case 'failed':
-      return '✗';
-    case 'cancelled':
-      return '⊘';
-    case 'budget_exceeded':
-      return '$';
-    case 'replay_diverged':
-      return '≠';
-    case 'interrupted':
-      return '!';
-  }
-}

@@ -2,7 +2,7 @@
 export { resolveRunReference } from './resolve-run-reference.js';
 export { selectLiveNodes, UnknownNodeError } from './live-node-selection.js';
 export { compareResults, type ParityVerdict } from './compare-results.js';
-export { renderRunTree, renderNodeDetail, renderRunHeader, statusMark, type TreeOptions, type NodeDetailOptions } from './render-run-tree.js';
+export { renderRunTree, renderNodeDetail, renderRunHeader, type TreeOptions, type NodeDetailOptions } from './render-run-tree.js';
 export { buildRunReport, type RunReport, type ReportLeaf } from './build-run-report.js';
 export { renderRunReport, type ReportFormat } from './render-run-report.js';
 export { formatCost, formatDuration, formatTokens, truncateOutput } from './format-run-facts.js';
@@ -17,7 +17,8 @@ export { shortRunId, isTerminalStatus, SHORT_ID_LENGTH, type RunOverview, type N
 export { overviewRun, overviewRuns } from './overview-runs.js';
 export { groupRuns, groupOf, type RunGroup, type RunGroupName } from './group-runs.js';
 export { renderRunList, renderRunLine } from './render-run-list.js';
-export { formatElapsed, formatOverviewCost, formatTokenCount, formatSlowest, formatLeafProgress, statusGlyph } from './format-overview.js';
+export { formatElapsed, formatOverviewCost, formatTokenCount, formatSlowest, formatLeafProgress } from './format-overview.js';
+export { statusGlyph, type DisplayStatus } from './status-glyph.js';
 export { isProcessAlive, isRunInterrupted, DEFAULT_STALE_AFTER_MS, HEARTBEAT_INTERVAL_MS, type PidChecker, type LivenessOptions } from './run-liveness.js';
 export { specSkeleton, type SpecSkeleton, type SkeletonNode } from './spec-skeleton.js';
 export { startHeartbeat } from './start-heartbeat.js';

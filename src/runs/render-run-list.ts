@@ -1,4 +1,5 @@
-import { formatElapsed, formatLeafProgress, formatOverviewCost, formatSlowest, formatTokenCount, statusGlyph } from './format-overview.js';
+import { formatElapsed, formatLeafProgress, formatOverviewCost, formatSlowest, formatTokenCount } from './format-overview.js';
+import { statusGlyph } from './status-glyph.js';
 import { groupRuns } from './group-runs.js';
 import type { RunOverview } from './run-overview.js';
 

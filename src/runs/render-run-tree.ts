@@ -1,28 +1,7 @@
-import type { RunStatus } from '../ir/index.js';
-import { assertNever, sha256Hex } from '../util/index.js';
+import { sha256Hex } from '../util/index.js';
 import type { LeafRunView, NodeRunView, RunSummary, TraceStore } from '../trace/index.js';
+import { statusGlyph } from './status-glyph.js';
 import { formatCost, formatDuration, formatTimestamp, formatTokens, truncateOutput } from './format-run-facts.js';
-
-export function statusMark(status: RunStatus): string {
-  switch (status) {
-    case 'succeeded':
-      return '✓';
-    case 'failed':
-      return '✗';
-    case 'cancelled':
-      return '⊘';
-    case 'budget_exceeded':
-      return '$';
-    case 'replay_diverged':
-      return '≠';
-    case 'running':
-      return '…';
-    case 'pending':
-      return '·';
-    default:
-      return assertNever(status, 'run status');
-  }
-}
 
 /** The header lines every view of a run starts with. */
 export function renderRunHeader(run: RunSummary): string[] {
@@ -78,7 +57,7 @@ function renderLeafCounts(nodes: readonly NodeRunView[]): string[] {
 }
 
 function nodeLine(node: NodeRunView, leaf: LeafRunView | undefined, outputWidth: number): string {
-  const parts = [`${statusMark(node.status)} ${node.nodeId}${node.iteration > 0 ? `#${node.iteration}` : ''} (${node.kind})`];
+  const parts = [`${statusGlyph(node.status)} ${node.nodeId}${node.iteration > 0 ? `#${node.iteration}` : ''} (${node.kind})`];
   const duration = formatDuration(node.startedAt, node.finishedAt);
   if (duration) parts.push(duration);
   if (node.usage && (node.usage.input_tokens > 0 || node.usage.output_tokens > 0)) parts.push(formatTokens(node.usage), formatCost(node.usage.cost_microusd));
@@ -107,7 +86,7 @@ export function renderNodeDetail(store: TraceStore, run: RunSummary, nodeId: str
   const lines: string[] = [];
   for (const view of views) {
     const leaf = leaves.find((candidate) => candidate.iteration === view.iteration);
-    lines.push(`${statusMark(view.status)} ${view.nodeId} (${view.kind})${view.iteration > 0 ? ` iteration ${view.iteration}` : ''}  ${view.status}`);
+    lines.push(`${statusGlyph(view.status)} ${view.nodeId} (${view.kind})${view.iteration > 0 ? ` iteration ${view.iteration}` : ''}  ${view.status}`);
     if (view.parentId) lines.push(`  parent     ${view.parentId}`);
     if (view.role) lines.push(`  role       ${view.role}`);
     const duration = formatDuration(view.startedAt, view.finishedAt);

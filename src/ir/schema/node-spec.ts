@@ -11,7 +11,6 @@ import { promotionPolicyField } from './promotion-policy.js';
 
 const nodeId = z.string();
 const idList = z.array(z.string()).default(() => []);
-const optionalCount = z.number().int().nonnegative().nullable().default(null);
 
 export const LeafSpecSchema = z.object({
   id: nodeId,

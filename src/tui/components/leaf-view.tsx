@@ -2,7 +2,8 @@ import { Box, Text } from 'ink';
 import { bodyHeight } from '../select-view.js';
 import type { ViewState } from '../view-state.js';
 import { TextBlock } from './text-block.js';
-import { fitText, nodeCost, nodeElapsed, nodeGlyph, nodeTokens } from './node-facts.js';
+import { statusGlyph } from '../../runs/index.js';
+import { fitText, nodeCost, nodeElapsed, nodeTokens } from './node-facts.js';
 
 const PREVIEW_LINES = 6;
 
@@ -27,7 +28,7 @@ export function LeafView({ state, runId, nodeId }: { readonly state: ViewState; 
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">
-        {nodeGlyph(node.status)} {node.nodeId} — {node.status} — {[node.role, node.model, nodeTokens(node), nodeCost(node), node.memoHits > 0 ? `memo ${node.memoHits}` : '', nodeElapsed(node, state.now)].filter(Boolean).join(' · ')}
+        {statusGlyph(node.status)} {node.nodeId} — {node.status} — {[node.role, node.model, nodeTokens(node), nodeCost(node), node.memoHits > 0 ? `memo ${node.memoHits}` : '', nodeElapsed(node, state.now)].filter(Boolean).join(' · ')}
       </Text>
       <TextBlock lines={lines.slice(start, start + height).map((line) => ({ text: fitText(line, state.columns - 1) }))} />
     </Box>

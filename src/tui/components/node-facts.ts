@@ -52,21 +52,3 @@ function displayWidthOf(codePoint: number): number {
   return 1;
 }
 
-export function nodeGlyph(status: NodeOverview['status']): string {
-  switch (status) {
-    case 'pending':
-      return '○';
-    case 'running':
-      return '●';
-    case 'succeeded':
-      return '✓';
-    case 'failed':
-      return '✗';
-    case 'cancelled':
-      return '⊘';
-    case 'budget_exceeded':
-      return '$';
-    case 'replay_diverged':
-      return '≠';
-  }
-}

@@ -3,7 +3,7 @@ import { formatElapsed, statusGlyph } from '../../runs/index.js';
 import { bodyHeight, clampCursor, isStaleLeaf, overviewOf, selectDetailRows, visibleWindow, type TreeRow } from '../select-view.js';
 import { STALE_LEAF_MS, type ViewState } from '../view-state.js';
 import { TextBlock } from './text-block.js';
-import { fitText, nodeCost, nodeElapsed, nodeGlyph, nodeTokens } from './node-facts.js';
+import { fitText, nodeCost, nodeElapsed, nodeTokens } from './node-facts.js';
 
 /** A run's workflow tree: branches collapsible, one row per node, only the visible window drawn. */
 export function RunDetailView({ state, runId }: { readonly state: ViewState; readonly runId: string }) {
@@ -38,7 +38,7 @@ export function RunDetailView({ state, runId }: { readonly state: ViewState; rea
 export function treeRowText(row: TreeRow, now: number, live = true): string {
   const { node } = row;
   const marker = row.hasChildren ? (row.collapsed ? '▸ ' : '▾ ') : '  ';
-  const glyph = !live && node.status === 'running' ? '!' : nodeGlyph(node.status);
+  const glyph = !live && node.status === 'running' ? '!' : statusGlyph(node.status);
   const head = `${'  '.repeat(row.depth)}${marker}${glyph} ${node.nodeId}`;
   const facts =
     node.kind === 'leaf'
