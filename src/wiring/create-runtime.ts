@@ -57,10 +57,11 @@ export function createRuntime(options: CreateRuntimeOptions): Runtime {
   }
   const routingConfig = provider === 'mock' ? embeddedDefaultConfig : options.config;
   const rawClient = provider === 'mock' ? new MockModelClient({ script: options.fixtures?.modelScript }) : createModelClient(routingConfig, { env: options.env });
-  const modelClient = routingConfig.memo.enabled
+  // The memo follows the user's configuration even under `mock`, whose routes are the embedded ones.
+  const modelClient = options.config.memo.enabled
     ? new MemoizingModelClient(rawClient, {
         store: options.memoStore ?? new InMemoryMemoStore(),
-        policy: { crossRun: routingConfig.memo.crossRun },
+        policy: { crossRun: options.config.memo.crossRun },
         pricesFor: pricesByRoute(routingConfig),
         telemetry: memoTelemetry,
       })

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { projectDatabasePath } from '../../config/index.js';
 import { SqliteMemoStore } from '../../memo/index.js';
+import { projectTracePath } from '../../trace/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 
@@ -10,8 +10,9 @@ interface DatabaseOption {
   db?: string;
 }
 
+/** The file runs memoize into: the project trace database (found as the trace commands find it). */
 function databasePath(context: CliContext, options: DatabaseOption): string {
-  return options.db ? resolve(context.cwd, options.db) : projectDatabasePath(context.cwd, context.env);
+  return projectTracePath({ cwd: context.cwd, env: context.env, ...(options.db ? { databasePath: options.db } : {}) });
 }
 
 /** Opens the store only when the database exists, so inspecting never creates one. */

@@ -6,7 +6,7 @@ import { openProjectTrace, TraceSink } from '../../trace/index.js';
 import { UsageError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
-import { composeRun, RUN_PROVIDERS, type RunProvider } from '../run/index.js';
+import { composeRun, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
 
 interface ReplayOptions {
   trace?: string;
@@ -43,7 +43,8 @@ export function replayCommand(context: CliContext): Command {
         const recorded = loadRecordedRun(store, { reference, traceFile: options.trace, cwd: context.cwd });
         const environment = systemEnvironment();
         const runId = randomUUID();
-        const live = options.allowLive || options.from ? await livePorts(context, options, environment, runId) : {};
+        const composed = options.allowLive || options.from ? await composeLive(context, options, environment, runId) : undefined;
+        const live = composed ? livePorts(composed, options) : {};
         const sink = new TraceSink(store);
         let outcome: ReplayOutcome;
         try {
@@ -60,6 +61,7 @@ export function replayCommand(context: CliContext): Command {
           });
         } finally {
           sink.close();
+          composed?.close();
         }
         printOutcome(context, options, outcome, store.getRun(outcome.runId) ? renderRunTree(store, store.getRun(outcome.runId)!) : '');
         context.exitCode = outcome.parity.identical ? ExitCode.ok : ExitCode.failure;
@@ -69,15 +71,14 @@ export function replayCommand(context: CliContext): Command {
     });
 }
 
-/** The run command's ports and grant, for the effects `--allow-live` and `--from` run live. */
-async function livePorts(
-  context: CliContext,
-  options: ReplayOptions,
-  environment: EngineEnvironment,
-  runId: string,
-): Promise<Pick<ReplayRequest, 'leafRunner' | 'gateway' | 'grant'>> {
-  const { leafRunner, gateway } = await composeRun({ cwd: context.cwd, env: context.env, provider: options.provider, fixturesPath: options.fixtures, environment, runId, observers: [] });
-  return { leafRunner, gateway, grant: grantFromFlags({ readOnly: options.readOnly, allowNetwork: options.allowNetwork, allowWriteTree: options.allowWriteTree }) };
+/** The run command's composition, for the effects `--allow-live` and `--from` run live. */
+function composeLive(context: CliContext, options: ReplayOptions, environment: EngineEnvironment, runId: string): Promise<ComposedRun> {
+  return composeRun({ cwd: context.cwd, env: context.env, provider: options.provider, fixturesPath: options.fixtures, environment, runId, observers: [] });
+}
+
+/** The run command's ports and grant. */
+function livePorts(composed: ComposedRun, options: ReplayOptions): Pick<ReplayRequest, 'leafRunner' | 'gateway' | 'grant'> {
+  return { leafRunner: composed.leafRunner, gateway: composed.gateway, grant: grantFromFlags({ readOnly: options.readOnly, allowNetwork: options.allowNetwork, allowWriteTree: options.allowWriteTree }) };
 }
 
 function printOutcome(context: CliContext, options: ReplayOptions, outcome: ReplayOutcome, tree: string): void {

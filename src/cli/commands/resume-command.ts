@@ -50,7 +50,7 @@ export function resumeCommand(context: CliContext): Command {
         const compiled = options.file ? await compileWorkflowFile(resolve(context.cwd, options.file), launchShape) : undefined;
         const environment = systemEnvironment();
         const runId = randomUUID();
-        const { leafRunner, gateway } = await composeRun({ cwd: context.cwd, env: context.env, provider: options.provider, fixturesPath: options.fixtures, environment, runId, observers: [] });
+        const composed = await composeRun({ cwd: context.cwd, env: context.env, provider: options.provider, fixturesPath: options.fixtures, environment, runId, observers: [] });
         const grant = grantFromFlags({ readOnly: options.readOnly, allowNetwork: options.allowNetwork, allowWriteTree: options.allowWriteTree });
         const traceSink = new TraceSink(store);
         // Like `whaleflow run`: heartbeats for ps/TUI and `whaleflow cancel` reach the resumed run too.
@@ -63,8 +63,8 @@ export function resumeCommand(context: CliContext): Command {
             recorded,
             runId,
             sink,
-            leafRunner: supervision.wrapLeafRunner(leafRunner),
-            gateway,
+            leafRunner: supervision.wrapLeafRunner(composed.leafRunner),
+            gateway: composed.gateway,
             grant,
             signal: supervision.signal,
             environment,
@@ -81,6 +81,7 @@ export function resumeCommand(context: CliContext): Command {
         } finally {
           supervision.stop();
           traceSink.close();
+          composed.close(); // the memo's database connection
         }
       } finally {
         store.close();

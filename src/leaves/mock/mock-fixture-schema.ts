@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mockScriptSchema } from '../../providers/index.js';
 
 const usageSchema = z
   .object({
@@ -90,6 +91,11 @@ export const mockFixtureSchema = z
       .object({ input_usd_per_million: z.number().nonnegative(), output_usd_per_million: z.number().nonnegative() })
       .strict()
       .optional(),
+    /**
+     * The MockModelClient's script under `--provider mock-model`: the real leaves (tool loop,
+     * commands, worktrees) run against these scripted model replies. Ignored by the pure mock.
+     */
+    model: mockScriptSchema.optional(),
   })
   .strict();
 
