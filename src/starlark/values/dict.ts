@@ -1,15 +1,13 @@
-import { runtimeError } from '../errors.js';
-import { StarlarkValue, unhashable, type HashKey } from './value.js';
+import type { StarlarkValue } from './value.js';
+import { MutableCollection } from './mutable-collection.js';
 import type { ReprWriter } from './repr-writer.js';
-import { ArrayIterator, type StarlarkIterator } from './iteration.js';
+import type { StarlarkIterator } from './iteration.js';
 import { HashTable } from './hash-table.js';
 import { valuesEqual } from './compare.js';
 
 /** A mutable mapping that remembers insertion order. */
-export class Dict extends StarlarkValue {
+export class Dict extends MutableCollection {
   readonly table = new HashTable();
-  private frozen = false;
-  private activeIterators = 0;
 
   get type(): string {
     return 'dict';
@@ -17,29 +15,11 @@ export class Dict extends StarlarkValue {
   get length(): number {
     return this.table.size;
   }
-  get isFrozen(): boolean {
-    return this.frozen;
-  }
-  override truth(): boolean {
-    return this.table.size > 0;
-  }
-  override hashKey(): HashKey {
-    return unhashable(this);
-  }
-  override keyEncoding(): string {
-    return unhashable(this);
-  }
-  override freeze(): void {
-    if (this.frozen) return;
-    this.frozen = true;
+  protected freezeContents(): void {
     for (const entry of this.table.entries()) {
       entry.key.freeze();
       entry.value.freeze();
     }
-  }
-  checkMutable(action: string): void {
-    if (this.frozen) throw runtimeError(`cannot ${action} frozen dict`);
-    if (this.activeIterators > 0) throw runtimeError(`cannot ${action} dict during iteration`);
   }
   get(key: StarlarkValue): StarlarkValue | undefined {
     return this.table.get(key);
@@ -50,8 +30,7 @@ export class Dict extends StarlarkValue {
     this.table.set(key, value);
   }
   iterate(): StarlarkIterator {
-    if (!this.frozen) this.activeIterators++;
-    return new ArrayIterator(this.table.keys(), this.frozen ? undefined : () => this.activeIterators--);
+    return this.iterateLocked(this.table.keys());
   }
   override equalsSameType(other: StarlarkValue, depth: number): boolean {
     const right = other as Dict;

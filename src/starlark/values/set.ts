@@ -1,14 +1,12 @@
-import { runtimeError } from '../errors.js';
-import { StarlarkValue, unhashable, type HashKey } from './value.js';
+import type { StarlarkValue } from './value.js';
+import { MutableCollection } from './mutable-collection.js';
 import type { ReprWriter } from './repr-writer.js';
-import { ArrayIterator, type StarlarkIterator } from './iteration.js';
+import type { StarlarkIterator } from './iteration.js';
 import { HashTable } from './hash-table.js';
 
 /** A mutable, insertion-ordered set of hashable values. */
-export class StarlarkSet extends StarlarkValue {
+export class StarlarkSet extends MutableCollection {
   readonly table = new HashTable();
-  private frozen = false;
-  private activeIterators = 0;
 
   constructor(elements: Iterable<StarlarkValue> = []) {
     super();
@@ -20,24 +18,8 @@ export class StarlarkSet extends StarlarkValue {
   get length(): number {
     return this.table.size;
   }
-  get isFrozen(): boolean {
-    return this.frozen;
-  }
-  override truth(): boolean {
-    return this.table.size > 0;
-  }
-  override hashKey(): HashKey {
-    return unhashable(this);
-  }
-  override keyEncoding(): string {
-    return unhashable(this);
-  }
-  override freeze(): void {
-    this.frozen = true;
-  }
-  checkMutable(action: string): void {
-    if (this.frozen) throw runtimeError(`cannot ${action} frozen set`);
-    if (this.activeIterators > 0) throw runtimeError(`cannot ${action} set during iteration`);
+  protected freezeContents(): void {
+    // Set elements are hashable, hence already immutable.
   }
   has(element: StarlarkValue): boolean {
     return this.table.has(element);
@@ -50,8 +32,7 @@ export class StarlarkSet extends StarlarkValue {
     return this.table.keys();
   }
   iterate(): StarlarkIterator {
-    if (!this.frozen) this.activeIterators++;
-    return new ArrayIterator(this.table.keys(), this.frozen ? undefined : () => this.activeIterators--);
+    return this.iterateLocked(this.table.keys());
   }
   isSubsetOf(other: StarlarkSet): boolean {
     if (this.length > other.length) return false;
