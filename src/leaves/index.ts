@@ -1,6 +1,7 @@
 // Real leaves: the agent tool loop, test/shell commands and search, each in its workspace.
 // The engine's deterministic mock leaf runner lives in ./mock and is exported from there.
 export { RealLeafRunner, type RealLeafRunnerOptions } from './real-leaf-runner.js';
+export { LeafStoppedError } from './leaf-stopped-error.js';
 export { realLeafKind, type RealLeafKind } from './leaf-kind.js';
 export type { WorkspaceLeafRunner } from './workspace-leaf-runner.js';
 export { callLeafModel, providerFailureOf, type LeafRoute, type LeafRouteResolver, type PaidCall } from './leaf-model.js';

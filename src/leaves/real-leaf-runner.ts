@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { EffectArtifact, EffectResult, LeafRunContext, LeafRunInput, LeafRunner } from '../engine/index.js';
 import { assertNever } from '../util/index.js';
 import { AgentLeafRunner } from './agent/index.js';
@@ -5,6 +7,7 @@ import { CommandLeafRunner } from './command/index.js';
 import { realLeafKind, type RealLeafKind } from './leaf-kind.js';
 import type { LeafRouteResolver } from './leaf-model.js';
 import { failedLeaf, withArtifacts } from './leaf-result.js';
+import { LeafStoppedError } from './leaf-stopped-error.js';
 import { SearchLeafRunner, type SearchEngineChoice } from './search/index.js';
 import type { WorkspaceLeafRunner } from './workspace-leaf-runner.js';
 import { openWorkspace, WorkspaceError, type Workspace, type WorkspaceOutcome } from './workspace/index.js';
@@ -28,7 +31,7 @@ export interface RealLeafRunnerOptions {
 /**
  * Runs leaves for real: opens the leaf's workspace (its own git worktree under `isolation:
  * worktree`), dispatches by leaf kind, and attaches the worktree's diff as a `diff` artifact,
- * also when the leaf failed or stopped (losing branches keep their fruit).
+ * also when the leaf failed, threw or was cancelled (losing branches keep their fruit).
  */
 export class RealLeafRunner implements LeafRunner {
   private readonly runners: Readonly<Record<RealLeafKind, WorkspaceLeafRunner>>;
@@ -52,16 +55,34 @@ export class RealLeafRunner implements LeafRunner {
       throw error;
     }
     if (workspace.isolation === 'worktree') context.activity(`worktree ${workspace.root}`);
-    let result: EffectResult | undefined;
+    let result: EffectResult;
     try {
       result = await this.runnerFor(kind).run(input, context, workspace);
-    } finally {
-      // Closing captures the diff even when the leaf threw (cancel); the diff is then lost with
-      // the exception, but the worktree is still removed.
-      const closed = await workspace.close();
-      if (result) result = withArtifacts(result, diffArtifacts(input.leaf.id, closed));
+    } catch (error) {
+      return this.settleThrown(input, context, workspace, error);
     }
-    return result;
+    return withArtifacts(result, diffArtifacts(input.leaf.id, await workspace.close()));
+  }
+
+  /**
+   * The leaf threw: its worktree's diff is still its fruit, captured before the worktree goes.
+   * A cancelled leaf (the engine has stopped waiting) saves the diff beside the worktree and
+   * rethrows it in a LeafStoppedError; any other throw becomes a failed result carrying the
+   * diff, recorded like any other effect.
+   */
+  private async settleThrown(input: LeafRunInput, context: LeafRunContext, workspace: Workspace, error: unknown): Promise<EffectResult> {
+    let closed: WorkspaceOutcome;
+    try {
+      closed = await workspace.close();
+    } catch {
+      throw error; // the leaf's own error says more than a failed cleanup
+    }
+    const artifacts = diffArtifacts(input.leaf.id, closed);
+    if (context.signal.aborted) {
+      const savedDiffPath = closed.diff && closed.worktreePath ? await saveStoppedDiff(closed.worktreePath, closed.diff) : undefined;
+      throw new LeafStoppedError(input.leaf.id, artifacts, savedDiffPath, { cause: error });
+    }
+    return failedLeaf({ output: null, error: `the leaf stopped: ${error instanceof Error ? error.message : String(error)}`, artifacts });
   }
 
   private runnerFor(kind: RealLeafKind): WorkspaceLeafRunner {
@@ -79,4 +100,12 @@ export class RealLeafRunner implements LeafRunner {
 function diffArtifacts(leafId: string, outcome: WorkspaceOutcome): EffectArtifact[] {
   if (!outcome.diff) return [];
   return [{ kind: 'diff', name: `${leafId}.diff`, content: outcome.diff }];
+}
+
+/** `<worktree>.stopped.diff`, next to where the worktree was (`.whaleflow/worktrees/<run>/`), so `git apply` can bring it back. */
+async function saveStoppedDiff(worktreePath: string, diff: string): Promise<string> {
+  const path = `${worktreePath}.stopped.diff`;
+  await mkdir(dirname(path), { recursive: true }); // removing the worktree may have removed its empty run directory
+  await writeFile(path, diff);
+  return path;
 }

@@ -89,6 +89,14 @@ describe('whaleflow run --provider mock-model', () => {
     expect(run.stderr).toContain('note: worktree leaves start from HEAD');
   });
 
+  it('--keep-worktrees keeps the leaf\'s worktree after the run, with the change in it', async () => {
+    writeFileSync(join(repository.root, 'writer.json'), WRITER);
+    writeFileSync(join(repository.root, 'writer.fixtures.yaml'), WRITE_AND_FINISH);
+    const run = await runCliInMemory(['run', 'writer.json', '--provider', 'mock-model', '--fixtures', 'writer.fixtures.yaml', '--keep-worktrees', '--run-id', 'kept'], { cwd: repository.root, env });
+    expect(run.exitCode).toBe(0);
+    expect(readFileSync(join(repository.root, '.whaleflow', 'worktrees', 'kept', 'write', 'notes.txt'), 'utf8')).toBe('from the fixture\n');
+  });
+
   it('reports a bad model script with its position in the fixture file', async () => {
     writeFileSync(join(repository.root, 'writer.json'), WRITER);
     writeFileSync(join(repository.root, 'bad.yaml'), 'model:\n  rules:\n    - match: {leaf: write}\n      tool_cals: []\n');

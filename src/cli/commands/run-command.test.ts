@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +54,17 @@ describe('whaleflow run', () => {
     expect(run.stderr).toContain('node "b": writes files, but the run is read-only');
     expect(run.stderr).toContain('not started');
     expect(run.stdout).not.toContain('succeeded');
+  });
+
+  it('--background checks permissions before starting: a refusal is printed at once, exit 1, no child started', async () => {
+    const cwd = project({ 'wf.json': WORKFLOW });
+    const run = await runCliInMemory(['run', 'wf.json', '--background', '--read-only'], { cwd });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('node "b": writes files, but the run is read-only');
+    expect(run.stderr).toContain('not started');
+    expect(run.stdout).not.toContain('started in the background');
+    // A started child would have its log under the project's .whaleflow directory.
+    expect(existsSync(join(cwd, '.whaleflow'))).toBe(false);
   });
 
   it('--max-cost refuses to start above the estimate', async () => {

@@ -10,15 +10,18 @@ import {
   PermissionRefusedError,
   preflightPermissions,
   systemEnvironment,
+  type EngineEnvironment,
+  type EstimatePricing,
   type PermissionGrant,
 } from '../../engine/index.js';
+import type { WorkflowSpec } from '../../ir/index.js';
 import { formatDiagnostic } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { addLaunchShapeOptions, launchShapeFrom } from '../options/launch-shape-options.js';
 import { formatOverviewCost as formatUsd } from '../../runs/index.js';
 import { RunProgress } from '../progress/index.js';
-import { composeRun, formatPreflight, formatRunSummary, RUN_PROVIDERS, type RunProvider } from '../run/index.js';
+import { composeRun, formatPreflight, formatRunSummary, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
 import { openProjectRecorder, openProjectTrace } from '../../trace/index.js';
 import { backgroundRunArguments, startBackgroundRun, superviseRun } from '../../runs/index.js';
 
@@ -36,6 +39,7 @@ interface RunOptions {
   maxAgents?: number;
   maxDepth?: number;
   background?: boolean;
+  keepWorktrees?: boolean;
 }
 
 function positiveInteger(value: string): number {
@@ -56,7 +60,8 @@ export function runCommand(context: CliContext): Command {
       .description('Run a workflow: pre-flight (what it writes, runs and may cost), live progress, a summary')
       .argument('<file>', 'workflow file (.star, .yaml, .json, .workflow.js/.ts)')
       .addOption(new Option('--provider <name>', 'where effects go: mock (offline, deterministic), mock-model (real leaves, mock model) or config').choices(RUN_PROVIDERS).default('mock'))
-      .option('--fixtures <file>', 'YAML fixture scripting the mock provider (outputs, latency, failures, judge answers…)')
+      .option('--fixtures <file>', 'YAML fixture scripting the mock provider (outputs, latency, failures, judge answers…) or, under mock-model, the mock model (its `model:` section)')
+      .option('--keep-worktrees', "keep each worktree leaf's git worktree after it finishes (for debugging; real leaves only)")
       .addOption(new Option('--max-concurrency <n>', 'leaves running at once (default 16)').argParser(positiveInteger))
       .addOption(new Option('--max-cost <usd>', 'refuse to start when the pre-flight estimate is above this').argParser(dollars))
       .option('--read-only', 'no leaf may write files (refuses workflows that would)')
@@ -92,26 +97,42 @@ async function runWorkflowFile(context: CliContext, file: string, options: RunOp
   const runId = options.runId ?? randomUUID();
   // With --json, stdout is the result alone and no progress is shown.
   const progress = options.json ? undefined : new RunProgress(runId, { write: context.stdout, isTty: context.isTty }, { now: environment.now });
-  const composed = await composeRun({ cwd: context.cwd, env: context.env, provider: options.provider, fixturesPath: options.fixtures, environment, runId, observers: progress ? [progress] : [] });
-
-  const grant: PermissionGrant = grantFromFlags({ readOnly: options.readOnly, allowNetwork: options.allowNetwork, allowWriteTree: options.allowWriteTree });
-  const preflight = preflightPermissions(spec, grant);
-  const estimate = estimateRun(spec, composed.pricing);
-  say(formatPreflight(estimate, preflight, grant));
-  if (preflight.refusals.length > 0) {
-    context.stderr(`whaleflow: ${new PermissionRefusedError(preflight.refusals).message}\nnot started.\n`);
-    return ExitCode.failure;
+  const composed = await composeRun({
+    cwd: context.cwd,
+    env: context.env,
+    provider: options.provider,
+    fixturesPath: options.fixtures,
+    keepWorktrees: options.keepWorktrees,
+    environment,
+    runId,
+    observers: progress ? [progress] : [],
+  });
+  try {
+    return await preflightAndRun(context, { file, options, spec, runId, environment, composed, progress, say });
+  } finally {
+    composed.close(); // the memo's database connection
   }
-  if (options.maxCost !== undefined) {
-    const limit = Math.round(options.maxCost * 1_000_000);
-    if (estimate.costMicrousd === null) {
-      context.stderr(`whaleflow: --max-cost ${formatUsd(limit)} cannot be checked: the estimate's cost is unknown (no prices for this provider)\nnot started.\n`);
-      return ExitCode.failure;
-    }
-    if (estimate.costMicrousd > limit) {
-      context.stderr(`whaleflow: the estimate ${formatUsd(estimate.costMicrousd)} is above --max-cost ${formatUsd(limit)}\nnot started.\n`);
-      return ExitCode.failure;
-    }
+}
+
+interface PreparedRun {
+  readonly file: string;
+  readonly options: RunOptions;
+  readonly spec: WorkflowSpec;
+  readonly runId: string;
+  readonly environment: EngineEnvironment;
+  readonly composed: ComposedRun;
+  readonly progress: RunProgress | undefined;
+  readonly say: (text: string) => void;
+}
+
+async function preflightAndRun(context: CliContext, prepared: PreparedRun): Promise<number> {
+  const { file, options, spec, runId, environment, composed, progress, say } = prepared;
+  const grant = grantOf(options);
+  const checked = checkPreflight(spec, grant, options, composed);
+  say(checked.text);
+  if (checked.refusal !== undefined) {
+    context.stderr(checked.refusal);
+    return ExitCode.failure;
   }
 
   // Trace wiring: every run that starts is recorded in the project trace (.whaleflow/whaleflow.db,
@@ -119,7 +140,7 @@ async function runWorkflowFile(context: CliContext, file: string, options: RunOp
   const recorder = openProjectRecorder({ cwd: context.cwd, env: context.env });
   // Workflow mode: heartbeats (pid) and polling for `whaleflow cancel RUN [NODE]`, so other terminals can watch and stop this run.
   const cancelReader = openProjectTrace({ cwd: context.cwd, env: context.env });
-  const supervision = superviseRun({ store: cancelReader, sink: recorder.sink, runId, spec, now: environment.now });
+  const supervision = superviseRun({ store: cancelReader, sink: recorder.sink, runId, now: environment.now });
   const interrupt = listenForInterrupt(context);
   const startedAt = environment.now();
   progress?.start();
@@ -129,11 +150,12 @@ async function runWorkflowFile(context: CliContext, file: string, options: RunOp
       runId,
       label: options.label ?? file,
       sink: new FanOutEventSink([recorder.sink, composed.sink, supervision.observer]), // trace first, then progress observers, then workflow-mode supervision
-      leafRunner: supervision.wrapLeafRunner(composed.leafRunner), // workflow mode: per-node cancel
+      leafRunner: composed.leafRunner,
+      controller: supervision.controller, // workflow mode: `whaleflow cancel RUN [NODE]` through the engine's cancel tree
       gateway: composed.gateway,
       environment,
       grant,
-      signal: AbortSignal.any([interrupt.signal, supervision.signal]), // Ctrl-C or `whaleflow cancel RUN`
+      signal: interrupt.signal, // Ctrl-C
       sourceFile: file,
       validated: true,
       ...(options.maxConcurrency !== undefined ? { limits: { maxConcurrentLeaves: options.maxConcurrency } } : {}),
@@ -153,9 +175,41 @@ async function runWorkflowFile(context: CliContext, file: string, options: RunOp
   }
 }
 
-/** Workflow mode: check the workflow compiles, start the detached run (src/runs/start-background-run.ts), print its id. */
+function grantOf(options: RunOptions): PermissionGrant {
+  return grantFromFlags({ readOnly: options.readOnly, allowNetwork: options.allowNetwork, allowWriteTree: options.allowWriteTree });
+}
+
+/**
+ * The pre-flight: what the run writes, runs and may cost, and why it must not start (a
+ * permission refusal, an estimate above --max-cost) as the message to print, if so.
+ */
+function checkPreflight(spec: WorkflowSpec, grant: PermissionGrant, options: RunOptions, pricing: { readonly pricing?: EstimatePricing; readonly realLeaves: boolean }): { text: string; refusal?: string } {
+  const preflight = preflightPermissions(spec, grant);
+  const estimate = estimateRun(spec, pricing.pricing);
+  const text = formatPreflight(estimate, preflight, grant, { realWorktrees: pricing.realLeaves });
+  if (preflight.refusals.length > 0) return { text, refusal: `whaleflow: ${new PermissionRefusedError(preflight.refusals).message}\nnot started.\n` };
+  if (options.maxCost !== undefined) {
+    const limit = Math.round(options.maxCost * 1_000_000);
+    if (estimate.costMicrousd === null) {
+      return { text, refusal: `whaleflow: --max-cost ${formatUsd(limit)} cannot be checked: the estimate's cost is unknown (no prices for this provider)\nnot started.\n` };
+    }
+    if (estimate.costMicrousd > limit) return { text, refusal: `whaleflow: the estimate ${formatUsd(estimate.costMicrousd)} is above --max-cost ${formatUsd(limit)}\nnot started.\n` };
+  }
+  return { text };
+}
+
+/**
+ * Workflow mode: compile and check permissions here, so a workflow that cannot start says so
+ * at once (exit 1, no child); then start the detached run (src/runs/start-background-run.ts)
+ * and print its id. The cost check needs the provider's prices, so the child makes it.
+ */
 async function startInBackground(context: CliContext, file: string, options: RunOptions, rawArgs: readonly string[]): Promise<number> {
-  await compileWorkflowFile(resolve(context.cwd, file), launchShapeFrom(options));
+  const { spec } = await compileWorkflowFile(resolve(context.cwd, file), launchShapeFrom(options));
+  const refusals = preflightPermissions(spec, grantOf(options)).refusals;
+  if (refusals.length > 0) {
+    context.stderr(`whaleflow: ${new PermissionRefusedError(refusals).message}\nnot started.\n`);
+    return ExitCode.failure;
+  }
   const started = startBackgroundRun({ cwd: context.cwd, env: context.env, runArguments: backgroundRunArguments(rawArgs) });
   if (options.json) context.stdout(`${JSON.stringify(started)}\n`);
   else context.stdout(`${started.runId}\nstarted in the background (pid ${started.pid}, log ${started.logPath})\nwatch: whaleflow ps · whaleflow tui · stop: whaleflow cancel ${started.runId.slice(0, 8)}\n`);

@@ -1,8 +1,14 @@
 import type { PermissionGrant, PermissionPreflight, RunEstimate } from '../../engine/index.js';
+import { WORKTREE_BASE_NOTICE } from '../../leaves/index.js';
 import { formatOverviewCost as formatUsd } from '../../runs/index.js';
 
+export interface PreflightFormatOptions {
+  /** Leaves run in real git worktrees (not the engine's mock), so how a worktree starts matters. */
+  readonly realWorktrees?: boolean;
+}
+
 /** What the run will do and may spend, shown before it starts. */
-export function formatPreflight(estimate: RunEstimate, preflight: PermissionPreflight, grant: PermissionGrant): string {
+export function formatPreflight(estimate: RunEstimate, preflight: PermissionPreflight, grant: PermissionGrant, options: PreflightFormatOptions = {}): string {
   const lines = [
     `pre-flight: up to ${estimate.leaves} leaves and ${estimate.modelCalls} engine model calls, ~${estimate.tokens} tokens, estimated ${estimate.costMicrousd === null ? 'cost unknown (no prices)' : formatUsd(estimate.costMicrousd)}`,
   ];
@@ -11,6 +17,8 @@ export function formatPreflight(estimate: RunEstimate, preflight: PermissionPref
     const where = write.isolation === 'worktree' ? 'in its own git worktree' : 'in the working tree';
     lines.push(`  writes: ${write.nodeId} ${where}${write.fileScope.length > 0 ? ` (${write.fileScope.join(', ')})` : ''}`);
   }
+  // A user who just edited files would otherwise be surprised that the worktree leaves don't see them.
+  if (options.realWorktrees && preflight.writes.some((write) => write.isolation === 'worktree')) lines.push(`  note: ${WORKTREE_BASE_NOTICE}`);
   for (const command of preflight.commands) lines.push(`  runs: ${command.nodeId}: ${command.command}`);
   lines.push(`  network: ${preflight.network.length > 0 ? preflight.network.join(', ') : 'none'}`);
   lines.push(`  grant: ${describeGrant(grant)}`);

@@ -10,6 +10,8 @@ export interface WorkspaceOutcome {
   readonly diff?: string;
   /** Where the worktree was kept, when removal was turned off. */
   readonly keptAt?: string;
+  /** Where the worktree was (or still is, when kept): worktree isolation only. */
+  readonly worktreePath?: string;
 }
 
 /** The directory a leaf works in, and how to close it. */
@@ -58,7 +60,7 @@ async function openWorktreeWorkspace(options: OpenWorkspaceOptions): Promise<Wor
 async function closeWorktree(worktree: GitWorktree, keep: boolean): Promise<WorkspaceOutcome> {
   try {
     const diff = await captureDiff(worktree.path, worktree.baseCommit);
-    return keep ? { diff, keptAt: worktree.path } : { diff };
+    return keep ? { diff, keptAt: worktree.path, worktreePath: worktree.path } : { diff, worktreePath: worktree.path };
   } finally {
     if (!keep) await removeGitWorktree(worktree);
   }
