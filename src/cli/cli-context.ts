@@ -1,3 +1,5 @@
+import { exitQuietlyOnBrokenPipe } from './exit-on-broken-pipe.js';
+
 /**
  * What a command may touch of the outside world. Commands write through these functions
  * (never process.stdout directly) so tests can run the CLI in-process and read its output.
@@ -14,6 +16,7 @@ export interface CliContext {
 }
 
 export function processCliContext(): CliContext {
+  exitQuietlyOnBrokenPipe(); // `whaleflow ps | head -1` must not crash once head has gone
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
