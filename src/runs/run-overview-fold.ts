@@ -3,11 +3,15 @@ import type { RunEvent, RunEventOf } from '../engine/contracts/index.js';
 import type { StoredEvent } from '../trace/index.js';
 import { assertNever } from '../util/index.js';
 import { isRunInterrupted, type LivenessOptions } from './run-liveness.js';
-import { isTerminalStatus, shortRunId, type NodeOverview, type RunBudget, type RunDisplayStatus, type RunOverview, type SlowestLeaf } from './run-overview.js';
+import { shortRunId, type NodeOverview, type RunBudget, type RunDisplayStatus, type RunOverview, type SlowestLeaf } from './run-overview.js';
 import { specSkeleton } from './spec-skeleton.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-type MutableNode = Mutable<Omit<NodeOverview, 'childIds'>> & { childIds: string[] };
+/**
+ * `executionsStarted`/`executionsFinished` count a node's runs: a leaf in a loop body runs once
+ * per iteration, and the leaf counts (done/total) count executions, not node ids.
+ */
+type MutableNode = Mutable<Omit<NodeOverview, 'childIds'>> & { childIds: string[]; executionsStarted: number; executionsFinished: number };
 
 const NO_BUDGET: RunBudget = { maxTokens: null, maxCostMicrousd: null, timeoutSecs: null };
 
@@ -61,6 +65,7 @@ export class RunOverviewFold {
         node.startedAt = event.at;
         node.finishedAt = null;
         node.role = event.role ?? node.role;
+        node.executionsStarted += 1;
         return;
       }
       case 'node_finished': {
@@ -71,6 +76,7 @@ export class RunOverviewFold {
         node.memoHits = event.memoUsage.armh_hits;
         node.output = event.output;
         node.error = event.error ?? null;
+        node.executionsFinished += 1;
         return;
       }
       case 'effect_completed':
@@ -147,6 +153,8 @@ export class RunOverviewFold {
         output: null,
         prompt: null,
         model: null,
+        executionsStarted: 0,
+        executionsFinished: 0,
       };
       this.nodes.set(nodeId, node);
       const parent = node.parentId === null ? undefined : this.nodes.get(node.parentId);
@@ -226,6 +234,12 @@ export class RunOverviewFold {
     };
   }
 
+  /**
+   * Leaf executions, not leaf ids: a leaf not run yet counts once (pending), and every
+   * iteration a loop starts adds one execution of each body leaf as it starts, so the total
+   * grows with the loop and `done` never passes it. A leaf settled without starting (a cond
+   * arm not taken, cancelled while queued) counts as one finished execution.
+   */
   private countLeaves(): { total: number; done: number; running: number; failures: number } {
     let total = 0;
     let done = 0;
@@ -233,8 +247,8 @@ export class RunOverviewFold {
     let failures = 0;
     for (const node of this.nodes.values()) {
       if (node.kind !== 'leaf') continue;
-      total += 1;
-      if (isTerminalStatus(node.status)) done += 1;
+      total += Math.max(1, node.executionsStarted, node.executionsFinished);
+      done += node.executionsFinished;
       if (node.status === 'running') running += 1;
       if (node.status === 'failed' || node.status === 'replay_diverged') failures += 1;
     }

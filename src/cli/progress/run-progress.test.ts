@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { recordMockRun, REVIEW_FIXTURE, reviewSpec, START_AT } from '../../runs/testing/record-mock-run.js';
+import { RunOverviewFold } from '../../runs/index.js';
+import { leafNode, parseSpec, recordMockRun, REVIEW_FIXTURE, reviewSpec, START_AT } from '../../runs/testing/record-mock-run.js';
+
+/** A draft, then a loop whose test fails once: its body runs twice. */
+const LOOP_SPEC = () =>
+  parseSpec({
+    id: 'loop-run',
+    goal: 'iterate',
+    nodes: [
+      leafNode('draft'),
+      { kind: 'loop_until', spec: { id: 'fix-loop', condition: 'tests pass', max_iterations: 3, until: { tests_pass: ['check'] }, children: [leafNode('refine'), leafNode('check', { command: 'true' })] } },
+    ],
+  });
+const LOOP_FIXTURE = 'leaves:\n  - match: {id: check}\n    exit_codes: [1, 0]\n';
 import { RunProgress } from './run-progress.js';
 
 describe('RunProgress', () => {
@@ -38,5 +51,25 @@ describe('RunProgress', () => {
     progress.stop();
     progress.redraw();
     expect(frames.length).toBe(written);
+  });
+
+  it('counts leaf executions in a loop: the total grows with each iteration and done never passes it', async () => {
+    const { events } = await recordMockRun(LOOP_SPEC(), { fixture: LOOP_FIXTURE, runId: 'run-loop' });
+    let text = '';
+    const progress = new RunProgress('run-loop', { write: (chunk) => void (text += chunk), isTty: false });
+    for (const event of events) progress.emit(event);
+    const lines = text.split('\n').filter(Boolean);
+    expect(lines.slice(0, 5).map((line) => line.replace(/ \d+(ms|s)\b.*$/, ''))).toEqual([
+      '[1/3] draft succeeded',
+      '[2/3] refine succeeded',
+      '[3/3] check failed',
+      '[4/4] refine (iteration 2) succeeded',
+      '[5/5] check (iteration 2) succeeded',
+    ]);
+    expect(lines[5]).toMatch(/^run succeeded: 5\/5 leaves/);
+    // ps and the TUI read the same fold: the same counts.
+    const fold = new RunOverviewFold('run-loop');
+    for (const event of events) fold.apply(event);
+    expect(fold.overview({ now: START_AT, isPidAlive: () => false })).toMatchObject({ leavesDone: 5, leavesTotal: 5 });
   });
 });

@@ -85,7 +85,9 @@ export class RunProgress implements RunEventSink {
       const elapsed = node?.startedAt != null ? ` ${formatElapsed(event.at - node.startedAt)}` : '';
       const overview = this.fold.overview({ now: event.at, isPidAlive: () => true });
       const error = event.error ? ` — ${event.error}` : '';
-      this.output.write(`[${overview.leavesDone}/${overview.leavesTotal}] ${event.nodeId} ${event.status}${elapsed}${error}\n`);
+      // Iterations count from 0 in events; people count loop rounds from 1.
+      const iteration = node && node.iteration > 0 ? ` (iteration ${node.iteration + 1})` : '';
+      this.output.write(`[${overview.leavesDone}/${overview.leavesTotal}] ${event.nodeId}${iteration} ${event.status}${elapsed}${error}\n`);
     } else if (event.type === 'run_finished') {
       const overview = this.fold.overview({ now: event.at, isPidAlive: () => true });
       this.output.write(
