@@ -1,6 +1,7 @@
 import type { ValidationOptions, WorkflowSpec } from '../ir/index.js';
 import type { EffectBoundary, EngineEnvironment, LeafRunner, ModelGateway, RunEventSink } from './contracts/index.js';
 import type { PermissionGrant } from './permissions/index.js';
+import type { RunController } from './run-controller.js';
 
 export interface ExecutionLimits {
   /** Leaves running at once across the whole run (default 16). */
@@ -29,6 +30,11 @@ export interface ExecuteRequest {
   readonly grant?: PermissionGrant;
   /** Aborting it cancels the run (reason: the signal's CancelReason, else a user cancel). */
   readonly signal?: AbortSignal;
+  /**
+   * Cancels the whole run or one node (and its subtree) while it runs, through the same scope
+   * tree as `signal`; see RunController. Optional and additive: `signal` keeps working alone.
+   */
+  readonly controller?: RunController;
   readonly mode?: 'live' | 'replay' | 'resume';
   readonly parentRunId?: string;
   readonly sourceFile?: string;

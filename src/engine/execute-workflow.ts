@@ -55,6 +55,7 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
     registry: new ResultRegistry(),
     index: new SpecIndex(spec),
   });
+  request.controller?.checkPending((nodeId) => run.index.has(nodeId));
   run.emit({
     type: 'run_started',
     specHash: hash,
@@ -68,6 +69,10 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
 
   const root = new CancelScope();
   const detachCaller = linkCallerSignal(request.signal, (reason) => run.cancelNode(root, null, reason));
+  // The caller's per-node handle feeds the same scope tree as the signal, budgets and tournaments.
+  const detachController = request.controller?.attach({
+    cancel: (nodeId, reason) => (nodeId === null ? run.cancelNode(root, null, reason) : run.cancelById(nodeId, reason)),
+  });
   const budget = new BudgetTracker(spec.id ?? 'workflow', spec.budget, undefined, root, environment, run.announcer(null));
   const watchdogStop = new AbortController();
   const watchdog = run.settings.leafIdleTimeoutMs > 0 ? watchProgress(run, run.settings.leafIdleTimeoutMs, watchdogStop.signal) : Promise.resolve();
@@ -88,6 +93,7 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
     await watchdog;
     budget.close();
     detachCaller();
+    detachController?.();
   }
   const status = runStatus(results, root.reason);
   const { usage, memoUsage } = sumUsage(results);

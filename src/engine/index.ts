@@ -3,6 +3,7 @@
 export * from './contracts/index.js';
 export { executeWorkflow, DEFAULT_MAX_CONCURRENT_LEAVES, DEFAULT_LEAF_IDLE_TIMEOUT_MS } from './execute-workflow.js';
 export type { ExecuteRequest, ExecutionLimits } from './execute-request.js';
+export { RunController, UnknownNodeError, type CancelTarget } from './run-controller.js';
 export { systemEnvironment } from './system-environment.js';
 export { ENGINE_VERSION } from './engine-version.js';
 export { MemoryEventSink, FanOutEventSink } from './memory-event-sink.js';

@@ -23,7 +23,6 @@ export { isProcessAlive, isRunInterrupted, DEFAULT_STALE_AFTER_MS, HEARTBEAT_INT
 export { specSkeleton, type SpecSkeleton, type SkeletonNode } from './spec-skeleton.js';
 export { startHeartbeat } from './start-heartbeat.js';
 export { pollCancelRequests, CANCEL_POLL_INTERVAL_MS } from './poll-cancel-requests.js';
-export { NodeCancellation, NODE_CANCELLED_MESSAGE } from './node-cancellation.js';
 export { superviseRun, type RunSupervision, type RunSupervisionOptions } from './supervise-run.js';
 export { requestRunCancel, UnknownCancelTargetError, type CancelRequestOutcome } from './request-run-cancel.js';
 export { startBackgroundRun, backgroundRunArguments, RUN_ID_OPTION, type BackgroundRun, type BackgroundRunOptions } from './start-background-run.js';

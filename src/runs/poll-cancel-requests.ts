@@ -14,7 +14,8 @@ export interface CancelPollOptions {
 /**
  * Reads the run's cancel requests from the store every ~300 ms (each only once, by id) and
  * hands them to `onRequest`. Requests made before the run process started count too: the
- * first poll is immediate and starts from the beginning. Returns the function that stops it.
+ * first poll is immediate and starts from the beginning. What reading or `onRequest` throws goes
+ * to `onError`; polling goes on. Returns the function that stops it.
  */
 export function pollCancelRequests(options: CancelPollOptions): () => void {
   let lastId = 0;
@@ -22,8 +23,16 @@ export function pollCancelRequests(options: CancelPollOptions): () => void {
     try {
       for (const request of options.store.readCancelRequests(options.runId, lastId)) {
         lastId = request.id;
-        options.onRequest(request);
+        deliver(request);
       }
+    } catch (error) {
+      options.onError?.(error);
+    }
+  };
+  // One request that cannot be applied (an id the run does not know) must not hold up the rest.
+  const deliver = (request: CancelRequestRecord): void => {
+    try {
+      options.onRequest(request);
     } catch (error) {
       options.onError?.(error);
     }

@@ -1,5 +1,6 @@
 import {
   executeWorkflow,
+  type RunController,
   systemEnvironment,
   type EngineEnvironment,
   type ExecutionLimits,
@@ -27,6 +28,8 @@ export interface ResumeRequest {
   readonly environment?: EngineEnvironment;
   readonly limits?: ExecutionLimits;
   readonly signal?: AbortSignal;
+  /** Per-node and whole-run cancels while the resumed run runs (`whaleflow cancel`). */
+  readonly controller?: RunController;
   readonly validation?: ValidationOptions;
   /** Serve recorded failures instead of trying them again. */
   readonly reuseFailures?: boolean;
@@ -84,6 +87,7 @@ export async function resumeRun(request: ResumeRequest): Promise<ResumeOutcome> 
     limits: request.limits,
     grant: request.grant,
     signal: request.signal,
+    ...(request.controller ? { controller: request.controller } : {}),
     mode: 'resume',
     parentRunId: request.recorded.runId,
     sourceFile: request.sourceFile ?? request.recorded.started.sourceFile,

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MemoryEventSink, type RunEvent } from '../engine/index.js';
+import { MemoryEventSink, RunController, type RunEvent } from '../engine/index.js';
 import { InMemoryTraceStore, RunNotFoundError } from '../trace/index.js';
 import { fakeRunEvents } from '../trace/testing/index.js';
-import { NodeCancellation, NODE_CANCELLED_MESSAGE } from './node-cancellation.js';
 import { pollCancelRequests } from './poll-cancel-requests.js';
 import { requestRunCancel, UnknownCancelTargetError } from './request-run-cancel.js';
 import { superviseRun } from './supervise-run.js';
@@ -18,24 +17,26 @@ function leafStatuses(events: readonly RunEvent[]): Record<string, string> {
   return statuses;
 }
 
-describe('NodeCancellation', () => {
-  it('stops a running leaf mid-flight and leaves its siblings alone', async () => {
-    const cancellation = new NodeCancellation(reviewSpec());
-    const { events } = await recordMockRun(reviewSpec(), {
+describe('per-node cancel in a run process (RunController)', () => {
+  it('stops a running leaf mid-flight as cancelled and leaves its siblings alone', async () => {
+    const controller = new RunController();
+    const { events, result } = await recordMockRun(reviewSpec(), {
       fixture: REVIEW_FIXTURE,
-      wrapRunner: (runner) => cancellation.wrap(runner),
-      during: (environment) => void environment.sleep(1500).then(() => cancellation.cancel('design')),
+      controller,
+      during: (environment) => void environment.sleep(1500).then(() => controller.cancel('design', { type: 'user', message: 'whaleflow cancel design' })),
     });
-    expect(leafStatuses(events)).toEqual({ correctness: 'succeeded', tests: 'succeeded', design: `failed: ${NODE_CANCELLED_MESSAGE}` });
+    expect(leafStatuses(events)).toEqual({ correctness: 'succeeded', tests: 'succeeded', design: 'cancelled: cancelled: whaleflow cancel design' });
+    // The reduce reads design's output, so it fails naming it; the run is cancelled (cancelled > failed).
+    expect(result.status).toBe('cancelled');
+    expect(events.filter((event) => event.type === 'cancel_requested')).toEqual([expect.objectContaining({ nodeId: 'design' })]);
   });
 
   it('cancelling a branch stops every leaf below it, including ones that had not started', async () => {
-    const cancellation = new NodeCancellation(reviewSpec());
-    cancellation.cancel('reviewers');
-    const { events } = await recordMockRun(reviewSpec(), { fixture: REVIEW_FIXTURE, wrapRunner: (runner) => cancellation.wrap(runner) });
-    expect(Object.values(leafStatuses(events))).toEqual([`failed: ${NODE_CANCELLED_MESSAGE}`, `failed: ${NODE_CANCELLED_MESSAGE}`, `failed: ${NODE_CANCELLED_MESSAGE}`]);
-    expect(cancellation.isCancelled('design')).toBe(true);
-    expect(cancellation.isCancelled('verdict')).toBe(false);
+    const controller = new RunController();
+    controller.cancel('reviewers');
+    const { events } = await recordMockRun(reviewSpec(), { fixture: REVIEW_FIXTURE, controller });
+    expect(Object.values(leafStatuses(events))).toEqual(['cancelled: cancelled by the user', 'cancelled: cancelled by the user', 'cancelled: cancelled by the user']);
+    expect(events.some((event) => event.type === 'activity')).toBe(false);
   });
 });
 
@@ -69,11 +70,13 @@ describe('cancel requests through the store', () => {
     stop();
   });
 
-  it('superviseRun writes heartbeats with the pid and turns a whole-run request into an aborted signal', () => {
+  it('superviseRun writes heartbeats with the pid and hands every request to the run controller', () => {
     vi.useFakeTimers();
     const store = new InMemoryTraceStore();
     const sink = new MemoryEventSink();
-    const supervision = superviseRun({ store, sink, runId: 'r', spec: reviewSpec(), now: () => 5, heartbeatIntervalMs: 1000, cancelPollIntervalMs: 250 });
+    const supervision = superviseRun({ store, sink, runId: 'r', now: () => 5, heartbeatIntervalMs: 1000, cancelPollIntervalMs: 250 });
+    const cancels: [string | null, unknown][] = [];
+    supervision.controller.attach({ cancel: (nodeId, reason) => cancels.push([nodeId, reason]) });
     vi.advanceTimersByTime(2000);
     // No heartbeat before the run is recorded as started: a run's log opens with run_started.
     expect(sink.events).toEqual([]);
@@ -81,11 +84,14 @@ describe('cancel requests through the store', () => {
     vi.advanceTimersByTime(2000);
     expect(sink.events.filter((event) => event.type === 'heartbeat')).toHaveLength(3);
     expect(sink.events[0]).toEqual({ type: 'heartbeat', runId: 'r', at: 5, pid: process.pid });
-    expect(supervision.signal.aborted).toBe(false);
+    expect(cancels).toEqual([]);
+    store.requestCancel('r', 'leaf-1', { type: 'user', message: 'whaleflow cancel leaf-1' }, 6);
     store.requestCancel('r', null, { type: 'user', message: 'whaleflow cancel' }, 6);
     vi.advanceTimersByTime(250);
-    expect(supervision.signal.aborted).toBe(true);
-    expect(supervision.signal.reason).toEqual({ type: 'user', message: 'whaleflow cancel' });
+    expect(cancels).toEqual([
+      ['leaf-1', { type: 'user', message: 'whaleflow cancel leaf-1' }],
+      [null, { type: 'user', message: 'whaleflow cancel' }],
+    ]);
     supervision.stop();
     vi.advanceTimersByTime(5000);
     expect(sink.events.filter((event) => event.type === 'heartbeat')).toHaveLength(3);

@@ -1,7 +1,6 @@
-import type { WorkflowSpec } from '../ir/index.js';
-import type { CancelReason, LeafRunner, RunEvent, RunEventSink } from '../engine/contracts/index.js';
+import type { CancelReason, RunEvent, RunEventSink } from '../engine/contracts/index.js';
+import { RunController } from '../engine/run-controller.js';
 import type { TraceStore } from '../trace/index.js';
-import { NodeCancellation } from './node-cancellation.js';
 import { pollCancelRequests } from './poll-cancel-requests.js';
 import { startHeartbeat } from './start-heartbeat.js';
 
@@ -11,36 +10,37 @@ export interface RunSupervisionOptions {
   /** The run's recording sink (heartbeats must go through the writer that owns the run's sequence). */
   readonly sink: RunEventSink;
   readonly runId: string;
-  readonly spec: WorkflowSpec;
   readonly now?: () => number;
   readonly heartbeatIntervalMs?: number;
   readonly cancelPollIntervalMs?: number;
   /** A cancel arrived (for logging). */
   readonly onCancel?: (nodeId: string | null, reason: CancelReason) => void;
+  /** A cancel could not be applied (an id the run does not have yet); the run goes on. */
+  readonly onCancelError?: (error: unknown) => void;
 }
 
 /** What the run command passes to executeWorkflow, and stops when the run is over. */
 export interface RunSupervision {
-  /** Aborts when `whaleflow cancel RUN` asks for the whole run. */
-  readonly signal: AbortSignal;
+  /**
+   * Pass it as ExecuteRequest.controller: `whaleflow cancel RUN` cancels the whole run,
+   * `whaleflow cancel RUN NODE` that node's subtree, both through the engine's cancel tree.
+   */
+  readonly controller: RunController;
   /**
    * Add it to the run's sinks: heartbeats start once run_started is recorded (so a run's log
    * still opens with run_started) and stop at run_finished.
    */
   readonly observer: RunEventSink;
-  /** Makes `whaleflow cancel RUN NODE` reach the leaves under NODE. */
-  wrapLeafRunner(runner: LeafRunner): LeafRunner;
   stop(): void;
 }
 
 /**
  * Everything a run process does so other terminals can watch and stop it: heartbeats with
- * its pid, and polling the store for cancel requests (whole run → the engine's AbortSignal;
- * one node → NodeCancellation). Status and cancel never call a model.
+ * its pid, and polling the store for cancel requests, each handed to the engine's
+ * RunController (null node = the whole run). Status and cancel never call a model.
  */
 export function superviseRun(options: RunSupervisionOptions): RunSupervision {
-  const controller = new AbortController();
-  const nodes = new NodeCancellation(options.spec);
+  const controller = new RunController();
   let stopHeartbeat: (() => void) | undefined;
   const stopPolling = pollCancelRequests({
     store: options.store,
@@ -48,9 +48,10 @@ export function superviseRun(options: RunSupervisionOptions): RunSupervision {
     intervalMs: options.cancelPollIntervalMs,
     onRequest: (request) => {
       options.onCancel?.(request.nodeId, request.reason);
-      if (request.nodeId === null) controller.abort(request.reason);
-      else nodes.cancel(request.nodeId);
+      controller.cancel(request.nodeId, request.reason);
     },
+    // pollCancelRequests reports what onRequest throws (an UnknownNodeError) and keeps polling.
+    ...(options.onCancelError ? { onError: options.onCancelError } : {}),
   });
   const stop = (): void => {
     stopHeartbeat?.();
@@ -66,5 +67,5 @@ export function superviseRun(options: RunSupervisionOptions): RunSupervision {
       }
     },
   };
-  return { signal: controller.signal, observer, wrapLeafRunner: (runner) => nodes.wrap(runner), stop };
+  return { controller, observer, stop };
 }

@@ -108,7 +108,7 @@ describe.skipIf(!hasTmux || !isBuilt)('whaleflow tui in a real terminal (tmux; n
     keys('x');
     await until('the y/n confirmation', () => screen().includes(`Cancel node correctness of run ${shortId}? (y/n)`));
     keys('y');
-    await until('the leaf to stop', () => screen().includes('cancelled by the user (whaleflow cancel)'));
+    await until('the leaf to stop', () => screen().includes('cancelled: whaleflow cancel correctness'));
     expect(psStatus(cwd, run.runId)).toBe('running');
 
     // Now the whole run: X, y. The run process ends and leaves nothing behind.

@@ -54,7 +54,7 @@ export function resumeCommand(context: CliContext): Command {
         const grant = grantFromFlags({ readOnly: options.readOnly, allowNetwork: options.allowNetwork, allowWriteTree: options.allowWriteTree });
         const traceSink = new TraceSink(store);
         // Like `whaleflow run`: heartbeats for ps/TUI and `whaleflow cancel` reach the resumed run too.
-        const supervision = superviseRun({ store, sink: traceSink, runId, spec: compiled?.spec ?? recorded.spec, now: environment.now });
+        const supervision = superviseRun({ store, sink: traceSink, runId, now: environment.now });
         const sink = new FanOutEventSink([traceSink, supervision.observer]);
         const maxConcurrentLeaves = options.maxConcurrency ? Number(options.maxConcurrency) : undefined;
         try {
@@ -63,10 +63,10 @@ export function resumeCommand(context: CliContext): Command {
             recorded,
             runId,
             sink,
-            leafRunner: supervision.wrapLeafRunner(composed.leafRunner),
+            leafRunner: composed.leafRunner,
             gateway: composed.gateway,
             grant,
-            signal: supervision.signal,
+            controller: supervision.controller,
             environment,
             ...(compiled ? { spec: compiled.spec, sourceFile: options.file, validation: launchShape } : {}),
             ...(maxConcurrentLeaves ? { limits: { maxConcurrentLeaves } } : {}),

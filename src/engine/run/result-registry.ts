@@ -20,6 +20,11 @@ interface Entry {
  */
 export class ResultRegistry {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * Cancels the caller asked for by node id (RunController). Unlike a tournament's cancel they
+   * outlive a loop iteration's reset: a node the user stopped does not start again.
+   */
+  private readonly requestedCancels = new Map<string, CancelReason>();
 
   private entry(id: string): Entry {
     let entry = this.entries.get(id);
@@ -48,7 +53,8 @@ export class ResultRegistry {
     const entry = this.entry(id);
     entry.scope = scope;
     entry.startedAt = at;
-    if (entry.pendingCancel) scope.cancel(entry.pendingCancel);
+    const pending = entry.pendingCancel ?? this.requestedCancels.get(id);
+    if (pending) scope.cancel(pending);
   }
 
   settle(id: string, outcome: NodeResult | null, at?: number): void {
@@ -84,6 +90,20 @@ export class ResultRegistry {
     if (entry.outcome !== undefined) return;
     entry.pendingCancel = reason;
     entry.scope?.cancel(reason);
+  }
+
+  /**
+   * A cancel the caller asked for: stops the node now if it runs, makes it stop at once whenever
+   * it starts (this iteration or a later one). The first request for a node wins.
+   */
+  cancelOnRequest(id: string, reason: CancelReason): void {
+    if (this.requestedCancels.has(id)) return;
+    this.requestedCancels.set(id, reason);
+    this.entries.get(id)?.scope?.cancel(reason);
+  }
+
+  isCancelRequested(id: string): boolean {
+    return this.requestedCancels.has(id);
   }
 
   isRunning(id: string): boolean {

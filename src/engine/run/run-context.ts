@@ -11,6 +11,7 @@ import type {
 import type { BudgetTracker } from '../budget/budget-tracker.js';
 import type { InheritedPermissions, PermissionGrant } from '../permissions/index.js';
 import { FifoSemaphore } from '../scheduling/fifo-semaphore.js';
+import { UnknownNodeError } from '../run-controller.js';
 import type { CancelScope } from './cancel-scope.js';
 import type { ResultRegistry } from './result-registry.js';
 import type { SpecIndex } from './spec-index.js';
@@ -76,6 +77,18 @@ export class RunContext {
     if (scope.reason) return;
     this.emit({ type: 'cancel_requested', nodeId, reason });
     scope.cancel(reason);
+  }
+
+  /**
+   * A cancel by node id from the caller (RunController): records it, then stops the node's subtree
+   * now or as soon as it starts. Unknown ids are the caller's error.
+   */
+  cancelById(nodeId: string, reason: CancelReason): void {
+    if (!this.index.has(nodeId)) throw new UnknownNodeError(nodeId);
+    if (this.registry.isCancelRequested(nodeId)) return;
+    // Emitted before the scopes abort, so the record shows the request before what it stopped.
+    this.emit({ type: 'cancel_requested', nodeId, reason });
+    this.registry.cancelOnRequest(nodeId, reason);
   }
 
   /** The announce callback a BudgetTracker of this node uses. */

@@ -6,6 +6,7 @@ import type { EffectBoundary } from '../contracts/index.js';
 import { executeWorkflow } from '../execute-workflow.js';
 import type { ExecuteRequest, ExecutionLimits } from '../execute-request.js';
 import { MemoryEventSink } from '../memory-event-sink.js';
+import type { RunController } from '../run-controller.js';
 import type { PermissionGrant } from '../permissions/index.js';
 import { VirtualEnvironment } from '../testing/virtual-environment.js';
 
@@ -27,6 +28,7 @@ export interface HarnessOptions {
   readonly grant?: PermissionGrant;
   readonly boundary?: EffectBoundary;
   readonly signal?: AbortSignal;
+  readonly controller?: RunController;
   /** Called once the run is under way (virtual time 0), e.g. to schedule a cancel. */
   readonly during?: (environment: VirtualEnvironment) => void;
 }
@@ -58,6 +60,7 @@ export async function runMock(workflow: WorkflowSpec, options: HarnessOptions = 
     ...(options.grant ? { grant: options.grant } : {}),
     ...(options.boundary ? { boundary: options.boundary } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.controller ? { controller: options.controller } : {}),
   };
   const running = executeWorkflow(request);
   options.during?.(environment);

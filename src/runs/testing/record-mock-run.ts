@@ -1,7 +1,7 @@
 // Test support: recorded event streams for the workflow-mode views, produced by the real
 // engine with the mock runner in virtual time (never re-exported from src/runs/index.ts).
-import { executeWorkflow, VirtualEnvironment, type LeafRunner, type RunEvent } from '../../engine/index.js';
-import { parseWorkflowSpec, type WorkflowSpec } from '../../ir/index.js';
+import { executeWorkflow, VirtualEnvironment, type RunController, type RunEvent } from '../../engine/index.js';
+import { parseWorkflowSpec, type WorkflowResult, type WorkflowSpec } from '../../ir/index.js';
 import { MockLeafRunner, MockModelGateway, parseMockFixture } from '../../leaves/mock/index.js';
 import { MemoryEventSink } from '../../engine/index.js';
 
@@ -43,13 +43,14 @@ leaves:
 
 export interface RecordedMockRun {
   readonly events: RunEvent[];
+  readonly result: WorkflowResult;
   readonly environment: VirtualEnvironment;
 }
 
 /** Runs `spec` with the mock runner in virtual time and returns every event it emitted. */
 export async function recordMockRun(
   spec: WorkflowSpec,
-  options: { runId?: string; fixture?: string; wrapRunner?: (runner: LeafRunner) => LeafRunner; during?: (environment: VirtualEnvironment) => void } = {},
+  options: { runId?: string; fixture?: string; controller?: RunController; during?: (environment: VirtualEnvironment) => void } = {},
 ): Promise<RecordedMockRun> {
   const environment = new VirtualEnvironment({ start: START_AT });
   const fixture = options.fixture ? parseMockFixture(options.fixture) : undefined;
@@ -59,13 +60,14 @@ export async function recordMockRun(
     spec,
     runId: options.runId ?? 'run-review',
     sink,
-    leafRunner: options.wrapRunner ? options.wrapRunner(runner) : runner,
+    leafRunner: runner,
+    ...(options.controller ? { controller: options.controller } : {}),
     gateway: new MockModelGateway(environment, fixture),
     environment,
     validation: { maxAgents: 1_000_000 },
     limits: { leafIdleTimeoutMs: 0 },
   });
   options.during?.(environment);
-  await environment.drive(running);
-  return { events: [...sink.events], environment };
+  const result = await environment.drive(running);
+  return { events: [...sink.events], result, environment };
 }
