@@ -74,6 +74,22 @@ describe('whaleflow run --provider mock-model', () => {
 
     const stats = await runCliInMemory(['memo', 'stats', '--json'], { cwd: repository.root, env });
     expect(JSON.parse(stats.stdout)).toMatchObject({ entries: 2 });
+
+    // A memo hit is an effect result like any other: replaying the run is exact.
+    const replay = await runCliInMemory(['replay', 'last'], { cwd: repository.root, env });
+    expect(replay.stdout).toContain('parity: identical');
+    expect(replay.exitCode).toBe(0);
+  });
+
+  it("follows the configuration's memo policy: cross_run: never keeps a later run from reusing answers", async () => {
+    writeFileSync(join(repository.root, 'asks.json'), TWO_ASKS);
+    writeFileSync(
+      join(repository.root, 'whaleflow.config.yaml'),
+      'providers:\n  local:\n    kind: mock\nmodels:\n  - provider: local\n    model: m\nroles:\n  default:\n    primary: local/m\nmemo:\n  cross_run: never\n',
+    );
+    await runCliInMemory(['run', 'asks.json', '--provider', 'mock-model'], { cwd: repository.root, env });
+    const second = await runCliInMemory(['run', 'asks.json', '--provider', 'mock-model', '--json'], { cwd: repository.root, env });
+    expect((JSON.parse(second.stdout) as ResultJson).memo_usage).toMatchObject({ armh_hits: 0, armh_misses: 2 });
   });
 
   it('drives the real tool loop from a fixture’s model section: a scripted write_file + finish in a worktree', async () => {
