@@ -11,10 +11,17 @@ export class LeafStoppedError extends WhaleflowError {
   constructor(
     readonly leafId: string,
     readonly artifacts: readonly EffectArtifact[],
-    /** Where the diff was saved, when there was one. */
-    readonly savedDiffPath: string | undefined,
+    /** Where the diff was saved (`<worktree>.stopped.diff`). */
+    readonly savedDiffPath: string,
     options: { cause: unknown },
   ) {
-    super(`leaf "${leafId}" was stopped${savedDiffPath ? `; its changes are saved in ${savedDiffPath}` : ''}`, options);
+    // The cancel's own message first: whoever reads it sees why the leaf stopped.
+    super(`${messageOf(options.cause)}; leaf "${leafId}" was stopped, its changes are saved in ${savedDiffPath}`, options);
   }
+}
+
+function messageOf(cause: unknown): string {
+  if (cause instanceof Error) return cause.message;
+  if (cause && typeof cause === 'object' && 'type' in cause) return `cancelled (${String((cause as { type: unknown }).type)})`;
+  return String(cause);
 }

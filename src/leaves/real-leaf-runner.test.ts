@@ -66,5 +66,6 @@ describe('RealLeafRunner: a worktree leaf that throws or is cancelled keeps its 
     expect(error.savedDiffPath).toBe(join(worktreesOfRun(), 'writer.stopped.diff'));
     expect(readFileSync(error.savedDiffPath!, 'utf8')).toContain('+half done');
     expect(readdirSync(worktreesOfRun())).toEqual(['writer.stopped.diff']);
+    expect(error.message).toContain('aborted');
   });
 });

@@ -66,8 +66,8 @@ export class RealLeafRunner implements LeafRunner {
 
   /**
    * The leaf threw: its worktree's diff is still its fruit, captured before the worktree goes.
-   * A cancelled leaf (the engine has stopped waiting) saves the diff beside the worktree and
-   * rethrows it in a LeafStoppedError; any other throw becomes a failed result carrying the
+   * A cancelled leaf that changed something (the engine has stopped waiting) saves the diff
+   * beside the worktree and rethrows it in a LeafStoppedError; any other throw becomes a failed result carrying the
    * diff, recorded like any other effect.
    */
   private async settleThrown(input: LeafRunInput, context: LeafRunContext, workspace: Workspace, error: unknown): Promise<EffectResult> {
@@ -79,8 +79,9 @@ export class RealLeafRunner implements LeafRunner {
     }
     const artifacts = diffArtifacts(input.leaf.id, closed);
     if (context.signal.aborted) {
-      const savedDiffPath = closed.diff && closed.worktreePath ? await saveStoppedDiff(closed.worktreePath, closed.diff) : undefined;
-      throw new LeafStoppedError(input.leaf.id, artifacts, savedDiffPath, { cause: error });
+      // Nothing changed (or a shared workspace): the cancel propagates as it came.
+      if (!closed.diff || !closed.worktreePath) throw error;
+      throw new LeafStoppedError(input.leaf.id, artifacts, await saveStoppedDiff(closed.worktreePath, closed.diff), { cause: error });
     }
     return failedLeaf({ output: null, error: `the leaf stopped: ${error instanceof Error ? error.message : String(error)}`, artifacts });
   }
