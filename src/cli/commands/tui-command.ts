@@ -19,6 +19,12 @@ export function tuiCommand(context: CliContext): Command {
         const runId = reference ? resolveRunReference(store, reference).runId : undefined;
         // React chooses its build when first loaded; the development build is several times slower per frame.
         process.env.NODE_ENV ??= 'production';
+        // Ink decides when first loaded that a CI environment (CI=true) is not interactive and then
+        // draws only the last frame. The TUI runs on a terminal, where live frames are the point.
+        if (process.stdout.isTTY) {
+          delete process.env.CI;
+          delete process.env.CONTINUOUS_INTEGRATION;
+        }
         const { startTui } = await import('../../tui/start-tui.js');
         await startTui({ store, cwd: context.cwd, env: context.env, entryScript: process.argv[1], runId });
       } finally {
