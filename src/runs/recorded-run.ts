@@ -13,11 +13,18 @@ export interface RecordedRun {
 }
 
 /** What replay and resume read: progress and node events are not needed to serve effects. */
-const REPLAY_EVENT_TYPES: readonly RunEvent['type'][] = ['run_started', 'effect_requested', 'effect_completed', 'run_finished'];
+const REPLAY_EVENT_TYPES: readonly RunEvent['type'][] = ['run_started', 'effect_requested', 'effect_completed', 'cancel_requested', 'run_finished'];
+/**
+ * A run with cancels also needs its node events: where nodes sit (expanded ones included) and
+ * the partial usage of the nodes a cancel cut off (see RecordedCancels). Read only then, since
+ * they are most of a big run's record.
+ */
+const CANCELLED_RUN_EVENT_TYPES: readonly RunEvent['type'][] = [...REPLAY_EVENT_TYPES, 'node_started', 'node_finished'];
 
 /** Reads a run's effects and spec back; a run without a readable spec is a corrupt trace. */
 export function readRecordedRun(store: TraceStore, runId: string): RecordedRun {
-  const events = store.events(runId, 0, REPLAY_EVENT_TYPES).map((stored) => stored.event);
+  let events = store.events(runId, 0, REPLAY_EVENT_TYPES).map((stored) => stored.event);
+  if (events.some((event) => event.type === 'cancel_requested')) events = store.events(runId, 0, CANCELLED_RUN_EVENT_TYPES).map((stored) => stored.event);
   return recordedRunFromEvents(runId, events);
 }
 

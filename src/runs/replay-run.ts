@@ -1,5 +1,6 @@
 import {
   executeWorkflow,
+  RunController,
   systemEnvironment,
   type EngineEnvironment,
   type ExecutionLimits,
@@ -10,7 +11,7 @@ import {
   type RunEventSink,
 } from '../engine/index.js';
 import type { WorkflowResult } from '../ir/index.js';
-import { RecordedEffects, ReplayBoundary, type UnaskedEffect } from '../trace/index.js';
+import { RecordedCancels, RecordedEffects, ReplayBoundary, type UnaskedEffect } from '../trace/index.js';
 import { compareResults, type ParityVerdict } from './compare-results.js';
 import { countLivePorts, forbiddenLivePorts, type LiveCallCounts } from './forbidden-live-ports.js';
 import { selectLiveNodes } from './live-node-selection.js';
@@ -66,7 +67,10 @@ export interface ReplayOutcome {
 export async function replayRun(request: ReplayRequest): Promise<ReplayOutcome> {
   const { recorded } = request;
   const liveNodes = request.fromNodeId ? selectLiveNodes(recorded.spec, request.fromNodeId) : new Set<string>();
-  const boundary = new ReplayBoundary(new RecordedEffects(recorded.events), { allowLive: request.allowLive, liveNodes });
+  // A cancelled run replays its cancels: what a recorded cancel cut off is stopped again, through this controller.
+  const controller = new RunController();
+  const interruptions = { cancels: new RecordedCancels(recorded.spec, recorded.events), controller };
+  const boundary = new ReplayBoundary(new RecordedEffects(recorded.events), { allowLive: request.allowLive, liveNodes, interruptions });
   const mayRunLive = request.allowLive === true || liveNodes.size > 0;
   const ports =
     mayRunLive && request.leafRunner && request.gateway
@@ -98,6 +102,7 @@ export async function replayRun(request: ReplayRequest): Promise<ReplayOutcome> 
     limits: request.limits,
     grant: mayRunLive ? request.grant : (request.grant ?? REPLAY_GRANT),
     signal: request.signal,
+    controller,
     mode: 'replay',
     parentRunId: recorded.runId,
     sourceFile: recorded.started.sourceFile,

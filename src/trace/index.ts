@@ -23,6 +23,7 @@ export { projectTracePath, TRACE_DIRECTORY_NAME, TRACE_DATABASE_NAME, type Trace
 export { foldNodeRuns, foldLeafRuns } from './fold-node-runs.js';
 export { RunNotFoundError, AmbiguousRunReferenceError, TraceSchemaTooNewError, CorruptTraceError, BlobNotFoundError } from './trace-errors.js';
 export { RecordedEffects, effectSlot, describeEffectPlace, type RecordedEffect } from './recorded-effects.js';
+export { RecordedCancels, type RecordedCancel } from './recorded-cancels.js';
 export { ReplayBoundary, type ReplayBoundaryOptions, type UnaskedEffect } from './replay-boundary.js';
 export { ResumeBoundary, type ResumeBoundaryOptions } from './resume-boundary.js';
 export {

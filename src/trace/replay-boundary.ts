@@ -1,10 +1,14 @@
 import {
   DeterminismViolation,
+  InterruptedEffect,
+  type CancelReason,
   type EffectBoundary,
   type EffectOutcome,
   type EffectRequest,
   type EffectResult,
 } from '../engine/contracts/index.js';
+import type { RunController } from '../engine/run-controller.js';
+import type { RecordedCancel, RecordedCancels } from './recorded-cancels.js';
 import { describeEffectPlace, effectSlot, type RecordedEffect, type RecordedEffects } from './recorded-effects.js';
 
 export interface ReplayBoundaryOptions {
@@ -12,6 +16,19 @@ export interface ReplayBoundaryOptions {
   readonly allowLive?: boolean;
   /** Nodes whose effects run live whatever the trace holds (`--from NODE` and its dependents). */
   readonly liveNodes?: ReadonlySet<string>;
+  /**
+   * The recording's cancels and the controller of the replaying run: an effect a recorded cancel
+   * cut off (requested and never completed, or never reached) is stopped again by applying that
+   * cancel, instead of being reported missing. Without them every missing effect is a violation.
+   */
+  readonly interruptions?: { readonly cancels: RecordedCancels; readonly controller: RunController };
+}
+
+/** A cut-off effect waiting until the replay has asked for everything the recording completed before its cancel. */
+interface CatchUpWaiter {
+  readonly cancel: RecordedCancel;
+  remaining: number;
+  readonly resolve: () => void;
 }
 
 /** A recorded effect that the replay never asked for: the replay took a different path. */
@@ -31,6 +48,9 @@ export class ReplayBoundary implements EffectBoundary {
   readonly violations: DeterminismViolation[] = [];
   servedFromTrace = 0;
   ranLive = 0;
+  /** Effects stopped by applying a recorded cancel. */
+  interrupted = 0;
+  private waiters: CatchUpWaiter[] = [];
 
   constructor(
     private readonly recorded: RecordedEffects,
@@ -38,15 +58,74 @@ export class ReplayBoundary implements EffectBoundary {
   ) {}
 
   async perform(request: EffectRequest, live: (signal: AbortSignal) => Promise<EffectResult>, signal: AbortSignal): Promise<EffectOutcome> {
-    this.asked.add(effectSlot(request.scope, request.ordinal));
+    this.noteAsked(effectSlot(request.scope, request.ordinal));
     if (this.options.liveNodes?.has(request.scope.nodeId)) return this.runLive(live, signal);
     const recorded = this.recorded.at(request.scope, request.ordinal);
     if (recorded && recorded.key === request.key && recorded.kind === request.kind) {
       this.servedFromTrace++;
       return { result: recorded.result, source: 'trace' };
     }
+    const cancel = recorded ? undefined : this.options.interruptions?.cancels.covering(request.scope.nodeId);
+    if (cancel) return this.interrupt(request, cancel, signal);
     if (!recorded && this.options.allowLive) return this.runLive(live, signal);
     throw this.violation(request, recorded);
+  }
+
+  /**
+   * The recording never completed this effect because `cancel` stopped it (or stopped its node
+   * before it got this far). Replay that: wait until the replay has asked for every effect the
+   * recording completed before the cancel, and one more turn so their nodes finish as they did,
+   * then apply the cancel through the run's controller — unless the replaying engine already
+   * stopped the node itself (a tournament cancelling its losers after its recorded decision, a
+   * budget). The effect then ends as interrupted, carrying the node's recorded partial spend.
+   */
+  private async interrupt(request: EffectRequest, cancel: RecordedCancel, signal: AbortSignal): Promise<EffectOutcome> {
+    const { cancels, controller } = this.options.interruptions!;
+    await this.catchUpWith(cancel, signal);
+    if (!signal.aborted) await nextTurn();
+    if (!signal.aborted) {
+      try {
+        controller.cancel(cancel.nodeId, cancel.reason);
+      } catch {
+        // The replay does not have the recorded node (it took another path): reported below as missing.
+      }
+    }
+    if (!signal.aborted) throw this.violation(request, undefined);
+    this.interrupted++;
+    const reason = signal.reason as CancelReason;
+    throw new InterruptedEffect(reason, cancels.spentBy(request.scope), `${describeEffectPlace(request.kind, request.scope, request.ordinal)} was stopped by the recorded cancel`);
+  }
+
+  /** Resolves once every effect the recording completed before `cancel` has been asked for, or the node is stopped anyway. */
+  private catchUpWith(cancel: RecordedCancel, signal: AbortSignal): Promise<void> {
+    const remaining = this.options.interruptions!.cancels.slotsCompletedBefore(cancel).filter((slot) => !this.asked.has(slot)).length;
+    if (remaining === 0 || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter: CatchUpWaiter = {
+        cancel,
+        remaining,
+        resolve: () => {
+          signal.removeEventListener('abort', waiter.resolve);
+          this.waiters = this.waiters.filter((other) => other !== waiter);
+          resolve();
+        },
+      };
+      signal.addEventListener('abort', waiter.resolve, { once: true });
+      this.waiters.push(waiter);
+    });
+  }
+
+  private noteAsked(slot: string): void {
+    if (this.asked.has(slot)) return;
+    this.asked.add(slot);
+    if (this.waiters.length === 0) return;
+    const index = this.options.interruptions!.cancels.completionIndexOf(slot);
+    if (index === undefined) return;
+    for (const waiter of [...this.waiters]) {
+      if (index >= waiter.cancel.completedBefore) continue;
+      waiter.remaining -= 1;
+      if (waiter.remaining === 0) waiter.resolve();
+    }
   }
 
   private async runLive(live: (signal: AbortSignal) => Promise<EffectResult>, signal: AbortSignal): Promise<EffectOutcome> {
@@ -61,6 +140,8 @@ export class ReplayBoundary implements EffectBoundary {
       : `determinism violation at ${place}: the replay asked for key ${request.key}, which the trace does not have (--allow-live runs it)`;
     const violation = new DeterminismViolation(request.scope, request.ordinal, recorded?.key, request.key, message);
     this.violations.push(violation);
+    // The replay has left the recorded path; cut-off effects waiting for it to catch up never would.
+    for (const waiter of [...this.waiters]) waiter.resolve();
     return violation;
   }
 
@@ -77,4 +158,9 @@ export class ReplayBoundary implements EffectBoundary {
     }
     return missing;
   }
+}
+
+/** One macrotask: every promise chain the served effects started settles first. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

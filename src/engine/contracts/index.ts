@@ -3,3 +3,4 @@ export * from './run-event.js';
 export * from './leaf-runner.js';
 export * from './model-gateway.js';
 export * from './engine-environment.js';
+export * from './interrupted-effect.js';

@@ -1,7 +1,7 @@
-import { leafInputHash, type LeafSpec, type NodeOfKind, type NodeResult } from '../../ir/index.js';
+import { leafInputHash, type LeafSpec, type NodeOfKind, type NodeResult, type Usage } from '../../ir/index.js';
 import { BudgetTracker } from '../budget/budget-tracker.js';
 import { hasBudget } from '../budget/has-budget.js';
-import { DeterminismViolation, type EffectResult, type EffectivePermissions, type LeafRunContext } from '../contracts/index.js';
+import { DeterminismViolation, InterruptedEffect, type EffectResult, type EffectivePermissions, type LeafRunContext } from '../contracts/index.js';
 import { performEffect, raceCancel } from '../effects/perform-effect.js';
 import { planLeafPermissions } from '../permissions/index.js';
 import { mergeModelPolicy, providerOf, type NodeContext, type RunningLeaf } from '../run/run-context.js';
@@ -86,6 +86,7 @@ async function runAdmitted(
       chargeRemainder(context, result, spent);
     } while (result.status === 'failed' && result.retryable && attempts <= MAX_RETRIES && !scope.reason);
   } catch (error) {
+    if (error instanceof InterruptedEffect && error.spentUsage) adoptRecordedSpend(context, error.spentUsage, spent);
     const partial = { usage: { input_tokens: spent.tokens, output_tokens: 0, cost_microusd: spent.cost }, inputHash };
     if (scope.reason) return cancelledResult(node, scope.reason, partial);
     if (error instanceof DeterminismViolation) return nodeResult(node, 'replay_diverged', { ...partial, error: error.message });
@@ -123,6 +124,19 @@ function leafRunContext(context: NodeContext, running: RunningLeaf, spent: Spent
       context.budget.charge({ tokens, costMicrousd: usage.costMicrousd, steps });
     },
   };
+}
+
+/**
+ * A replayed leaf stopped by a recorded cancel spent, in the recording, what its runner reported
+ * live before the cancel; the replay has no runner, so it takes that recorded partial spend (the
+ * part not yet charged) to end with the same usage and charge the same budgets.
+ */
+function adoptRecordedSpend(context: NodeContext, recorded: Usage, spent: Spent): void {
+  const tokens = Math.max(0, recorded.input_tokens + recorded.output_tokens - spent.tokens);
+  const cost = recorded.cost_microusd === null ? null : Math.max(0, recorded.cost_microusd - spent.cost);
+  spent.tokens += tokens;
+  if (cost !== null) spent.cost += cost;
+  if (tokens > 0 || (cost ?? 0) > 0) context.budget.charge({ tokens, costMicrousd: cost, steps: 0 });
 }
 
 /** Charges what the final result reports beyond what was spent live (all of it, when served from a trace). */
