@@ -1,7 +1,6 @@
 import type { NodeResult, WorkflowResult } from '../../ir/index.js';
-import { formatElapsed as formatMs, formatOverviewCost as formatUsd } from '../../runs/index.js';
+import { formatElapsed as formatMs, formatOverviewCost as formatUsd, statusGlyph } from '../../runs/index.js';
 
-const MARK: Readonly<Record<string, string>> = { succeeded: '✓', failed: '✗', cancelled: '○', budget_exceeded: '$', replay_diverged: '≠', pending: '·', running: '…' };
 /** Big runs print their containers and problems, not every one of thousands of leaves. */
 const MAX_LEAF_LINES = 200;
 
@@ -17,8 +16,8 @@ export function formatRunSummary(result: WorkflowResult, elapsedMs: number): str
       hiddenLeaves += 1;
     } else {
       if (isLeaf) leafLines += 1;
-      const detail = problem && node.error ? `: ${node.error.split('\n')[0]}` : node.kind === 'tournament' && node.output ? ` → ${node.output}` : '';
-      lines.push(`${'  '.repeat(depth)}${MARK[node.status] ?? '?'} ${node.id} (${node.kind}) ${node.status}${detail}`);
+      const detail = problem && node.error ? `: ${problemText(node)}` : node.kind === 'tournament' && node.output ? ` → ${node.output}` : '';
+      lines.push(`${'  '.repeat(depth)}${statusGlyph(node.status)} ${node.id} (${node.kind}) ${node.status}${detail}`);
     }
     node.children?.forEach((child) => visit(child, depth + 1));
   };
@@ -27,4 +26,11 @@ export function formatRunSummary(result: WorkflowResult, elapsedMs: number): str
   const tokens = result.usage.input_tokens + result.usage.output_tokens;
   lines.push(`run ${result.run_id}: ${result.status} in ${formatMs(elapsedMs)} · ${tokens} tokens · ${formatUsd(result.usage.cost_microusd)} · ${result.memo_usage.armh_hits} memo hits`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The first line of a node's error, without repeating the status it follows ("cancelled: cancelled: …"). */
+function problemText(node: NodeResult): string {
+  const firstLine = (node.error ?? '').split('\n')[0]!;
+  const prefix = `${node.status}: `;
+  return firstLine.startsWith(prefix) ? firstLine.slice(prefix.length) : firstLine;
 }
