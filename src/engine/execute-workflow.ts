@@ -37,9 +37,6 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
   const preflight = preflightPermissions(spec, grant);
   if (preflight.refusals.length > 0) throw new PermissionRefusedError(preflight.refusals);
 
-  const canonical = request.validated ? JSON.stringify(spec) : toCanonicalJson(spec);
-  // specHash(spec) is sha256 of exactly this text; hashing it here saves a second canonicalisation.
-  const hash = sha256Hex(canonical);
   const run = new RunContext({
     spec,
     runId: request.runId,
@@ -56,16 +53,7 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
     index: new SpecIndex(spec),
   });
   request.controller?.checkPending((nodeId) => run.index.has(nodeId));
-  run.emit({
-    type: 'run_started',
-    specHash: hash,
-    spec: canonical,
-    engineVersion: ENGINE_VERSION,
-    label: request.label ?? spec.id ?? spec.goal,
-    mode: request.mode ?? 'live',
-    ...(request.parentRunId !== undefined ? { parentRunId: request.parentRunId } : {}),
-    ...(request.sourceFile !== undefined ? { sourceFile: request.sourceFile } : {}),
-  });
+  const hash = emitRunStarted(run, request);
 
   const root = new CancelScope();
   const detachCaller = linkCallerSignal(request.signal, (reason) => run.cancelNode(root, null, reason));
@@ -100,6 +88,29 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
   const result: WorkflowResult = { run_id: request.runId, workflow_id: spec.id, spec_hash: hash, status, results, usage, memo_usage: memoUsage };
   run.emit({ type: 'run_finished', status, usage, memoUsage, result });
   return result;
+}
+
+/**
+ * Emits run_started with the spec's canonical JSON and returns its hash (specHash(spec) is sha256
+ * of exactly this text, so hashing it here saves a second canonicalisation). A function of its
+ * own so the JSON — about 400 bytes per node, 40 MB for a 100,000-leaf spec — is garbage once the
+ * sink has it, instead of staying alive in executeWorkflow's frame for the whole run.
+ */
+function emitRunStarted(run: RunContext, request: ExecuteRequest): string {
+  const { spec } = request;
+  const canonical = request.validated ? JSON.stringify(spec) : toCanonicalJson(spec);
+  const hash = sha256Hex(canonical);
+  run.emit({
+    type: 'run_started',
+    specHash: hash,
+    spec: canonical,
+    engineVersion: ENGINE_VERSION,
+    label: request.label ?? spec.id ?? spec.goal,
+    mode: request.mode ?? 'live',
+    ...(request.parentRunId !== undefined ? { parentRunId: request.parentRunId } : {}),
+    ...(request.sourceFile !== undefined ? { sourceFile: request.sourceFile } : {}),
+  });
+  return hash;
 }
 
 /** cancelled > budget_exceeded > replay_diverged > failed > succeeded, over every node and the run's own cancel. */

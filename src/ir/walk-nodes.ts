@@ -41,11 +41,35 @@ export function childListsOf(node: NodeSpec): ChildList[] {
 /** Where a node sits: its document path and its chain of container nodes (outermost first). */
 export interface NodeLocation {
   readonly node: NodeSpec;
+  /** Built when first read (diagnostics need it; a valid spec's leaves never do). */
   readonly path: DocumentPath;
   readonly ancestors: readonly NodeSpec[];
   /** Which child list of the parent holds it (`nodes` at the workflow root). */
   readonly listField: ChildList['field'] | 'nodes';
   readonly index: number;
+}
+
+/**
+ * A location whose document path is computed on first read from its container's location.
+ * Validation keeps one location per node for the whole gate; a materialised path array per node
+ * (about 100 bytes each) was a large share of what validating a 100,000-leaf spec allocates.
+ */
+class LazyNodeLocation implements NodeLocation {
+  private memoizedPath: DocumentPath | undefined;
+
+  constructor(
+    readonly node: NodeSpec,
+    readonly ancestors: readonly NodeSpec[],
+    readonly listField: NodeLocation['listField'],
+    readonly index: number,
+    private readonly container: LazyNodeLocation | undefined,
+    private readonly list: ChildList | undefined,
+  ) {}
+
+  get path(): DocumentPath {
+    this.memoizedPath ??= this.container && this.list ? childPath(this.container.path, this.list, this.index) : ['nodes', this.index];
+    return this.memoizedPath;
+  }
 }
 
 /** Paths of the child nodes of a list. The template is one node, so its path has no index. */
@@ -55,22 +79,17 @@ function childPath(base: DocumentPath, list: ChildList, index: number): Document
 
 /** Visits every node depth-first in declaration order (pre-order). */
 export function walkNodes(spec: WorkflowSpec, visit: (location: NodeLocation) => void): void {
-  const visitList = (
-    nodes: readonly NodeSpec[],
-    pathOf: (index: number) => DocumentPath,
-    ancestors: readonly NodeSpec[],
-    listField: NodeLocation['listField'],
-  ): void => {
+  const visitList = (nodes: readonly NodeSpec[], container: LazyNodeLocation | undefined, list: ChildList | undefined, ancestors: readonly NodeSpec[]): void => {
     nodes.forEach((node, index) => {
-      const path = pathOf(index);
-      visit({ node, path, ancestors, listField, index });
+      const location = new LazyNodeLocation(node, ancestors, list?.field ?? 'nodes', index, container, list);
+      visit(location);
+      const lists = childListsOf(node);
+      if (lists.length === 0) return;
       const inner = [...ancestors, node];
-      for (const list of childListsOf(node)) {
-        visitList(list.nodes, (childIndex) => childPath(path, list, childIndex), inner, list.field);
-      }
+      for (const childList of lists) visitList(childList.nodes, location, childList, inner);
     });
   };
-  visitList(spec.nodes, (index) => ['nodes', index], [], 'nodes');
+  visitList(spec.nodes, undefined, undefined, []);
 }
 
 /** Every node in declaration order with its location. */

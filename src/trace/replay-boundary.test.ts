@@ -24,7 +24,7 @@ async function fakeEngine(
       calls.live++;
       return { status: 'succeeded', output: `out ${key}`, usage: { input_tokens: 1, output_tokens: 1, cost_microusd: 0 }, memo_usage: emptyMemoUsage() };
     };
-    const outcome = await boundary.perform({ kind: 'leaf', key, scope, ordinal, input: null }, live, new AbortController().signal);
+    const outcome = await boundary.perform({ kind: 'leaf', key, scope, ordinal, input: null }, live, { signal: new AbortController().signal });
     events.push({ type: 'effect_completed', runId: 'r', at: 0, kind: 'leaf', key, scope, ordinal, source: outcome.source, durationMs: 0, result: outcome.result });
     outputs.push(outcome.result.output ?? '');
   }

@@ -3,6 +3,7 @@ import {
   InterruptedEffect,
   type CancelReason,
   type EffectBoundary,
+  type EffectCancellation,
   type EffectOutcome,
   type EffectRequest,
   type EffectResult,
@@ -57,17 +58,17 @@ export class ReplayBoundary implements EffectBoundary {
     private readonly options: ReplayBoundaryOptions = {},
   ) {}
 
-  async perform(request: EffectRequest, live: (signal: AbortSignal) => Promise<EffectResult>, signal: AbortSignal): Promise<EffectOutcome> {
+  async perform(request: EffectRequest, live: () => Promise<EffectResult>, cancellation: EffectCancellation): Promise<EffectOutcome> {
     this.noteAsked(effectSlot(request.scope, request.ordinal));
-    if (this.options.liveNodes?.has(request.scope.nodeId)) return this.runLive(live, signal);
+    if (this.options.liveNodes?.has(request.scope.nodeId)) return this.runLive(live);
     const recorded = this.recorded.at(request.scope, request.ordinal);
     if (recorded && recorded.key === request.key && recorded.kind === request.kind) {
       this.servedFromTrace++;
       return { result: recorded.result, source: 'trace' };
     }
     const cancel = recorded ? undefined : this.options.interruptions?.cancels.covering(request.scope.nodeId);
-    if (cancel) return this.interrupt(request, cancel, signal);
-    if (!recorded && this.options.allowLive) return this.runLive(live, signal);
+    if (cancel) return this.interrupt(request, cancel, cancellation.signal);
+    if (!recorded && this.options.allowLive) return this.runLive(live);
     throw this.violation(request, recorded);
   }
 
@@ -128,9 +129,9 @@ export class ReplayBoundary implements EffectBoundary {
     }
   }
 
-  private async runLive(live: (signal: AbortSignal) => Promise<EffectResult>, signal: AbortSignal): Promise<EffectOutcome> {
+  private async runLive(live: () => Promise<EffectResult>): Promise<EffectOutcome> {
     this.ranLive++;
-    return { result: await live(signal), source: 'live' };
+    return { result: await live(), source: 'live' };
   }
 
   private violation(request: EffectRequest, recorded: RecordedEffect | undefined): DeterminismViolation {

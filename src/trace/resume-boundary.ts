@@ -28,7 +28,7 @@ export class ResumeBoundary implements EffectBoundary {
     this.sources = recorded instanceof RecordedEffects ? [recorded] : recorded;
   }
 
-  async perform(request: EffectRequest, live: (signal: AbortSignal) => Promise<EffectResult>, signal: AbortSignal): Promise<EffectOutcome> {
+  async perform(request: EffectRequest, live: () => Promise<EffectResult>): Promise<EffectOutcome> {
     const reusable = this.find(request);
     if (reusable) {
       this.servedFromTrace++;
@@ -36,7 +36,7 @@ export class ResumeBoundary implements EffectBoundary {
       return { result: reusable.result, source: 'trace' };
     }
     this.ranLive++;
-    return { result: await live(signal), source: 'live' };
+    return { result: await live(), source: 'live' };
   }
 
   private find(request: EffectRequest): RecordedEffect | undefined {

@@ -1,6 +1,27 @@
 import { createHash } from 'node:crypto';
 
-/** Lowercase hex SHA-256 of a UTF-8 string or raw bytes. */
+/** Strings longer than this are hashed slice by slice (see sha256Hex). */
+const SLICE_CHARS = 1 << 16;
+
+/**
+ * Lowercase hex SHA-256 of a UTF-8 string or raw bytes. A long string (a 100,000-leaf spec's
+ * canonical JSON is 40 MB) is fed to the hash in 64 Ki-character slices: hashing it whole makes
+ * Node encode the entire string to UTF-8 in one buffer first, a transient copy as large as the
+ * text. The digest is the same: a slice boundary never splits a surrogate pair, so the slices'
+ * UTF-8 bytes concatenate to the whole string's.
+ */
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  const hash = createHash('sha256');
+  if (typeof data !== 'string' || data.length <= SLICE_CHARS) return hash.update(data).digest('hex');
+  for (let start = 0; start < data.length; ) {
+    let end = Math.min(data.length, start + SLICE_CHARS);
+    if (end < data.length && isHighSurrogate(data.charCodeAt(end - 1))) end += 1;
+    hash.update(data.slice(start, end));
+    start = end;
+  }
+  return hash.digest('hex');
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }

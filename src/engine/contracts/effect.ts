@@ -64,17 +64,24 @@ export interface EffectOutcome {
  * effect_requested / effect_completed events around it, so every mode is recorded alike.
  */
 export interface EffectBoundary {
-  perform(
-    request: EffectRequest,
-    live: (signal: AbortSignal) => Promise<EffectResult>,
-    signal: AbortSignal,
-  ): Promise<EffectOutcome>;
+  perform(request: EffectRequest, live: () => Promise<EffectResult>, cancellation: EffectCancellation): Promise<EffectOutcome>;
+}
+
+/**
+ * The asking node's cancellation. Its AbortSignal is created only when read: an AbortController
+ * per leaf, made whether or not anything listens, was the largest part of the garbage a
+ * 100,000-leaf run left in the old generation (AbortSignals outlive young-generation
+ * collections). `live` already stops when the node is cancelled; a boundary reads `signal`
+ * only when it waits on something of its own.
+ */
+export interface EffectCancellation {
+  readonly signal: AbortSignal;
 }
 
 /** Performs every effect for real. */
 export const liveBoundary: EffectBoundary = {
-  async perform(_request, live, signal) {
-    return { result: await live(signal), source: 'live' };
+  async perform(_request, live) {
+    return { result: await live(), source: 'live' };
   },
 };
 

@@ -37,12 +37,17 @@ export interface LeafRunInput {
   readonly runId: string;
 }
 
+/**
+ * How a running leaf reports back. The engine's implementation is a class (one per leaf, kept
+ * small): call `activity` and `spend` on the context, do not detach them, and do not spread it
+ * (`signal` is a getter that makes the AbortSignal on first read).
+ */
 export interface LeafRunContext {
   readonly signal: AbortSignal;
   /** Report progress (a tool call, a line of output); also serves as the leaf's heartbeat. */
-  readonly activity: (message: string) => void;
+  activity(message: string): void;
   /** Report usage as it accrues, so budgets can stop the leaf mid-flight. */
-  readonly spend: (usage: { inputTokens: number; outputTokens: number; costMicrousd: number | null; steps?: number }) => void;
+  spend(usage: { inputTokens: number; outputTokens: number; costMicrousd: number | null; steps?: number }): void;
 }
 
 /** Runs one leaf for real (agent tool loop, search, test or shell) or as a mock. */

@@ -22,12 +22,12 @@ export async function callGateway(
 ): Promise<GatewayCallOutcome> {
   const { run } = context;
   const key = decisionKey(request.nodeId, context.iteration, { kind, request });
-  const outcome = await performEffect(context, { kind, key, nodeId: request.nodeId, input: request }, async (signal) => {
+  const outcome = await performEffect(context, { kind, key, nodeId: request.nodeId, input: request }, async () => {
     const slots = run.providerSlotsFor(providerOf(request.modelPolicy ?? context.modelPolicy));
     const waiting = slots?.acquire(context.scope);
     if (waiting) await waiting;
     try {
-      const response = await raceCancel(run.settings.gateway.complete(request, signal), context.scope);
+      const response = await raceCancel(run.settings.gateway.complete(request, context.scope.signal), context.scope);
       return parsedResult(response.text, response.usage, response.memo_usage, parse);
     } finally {
       slots?.release();

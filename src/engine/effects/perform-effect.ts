@@ -17,7 +17,7 @@ export interface EffectAsk {
 export async function performEffect(
   context: NodeContext,
   ask: EffectAsk,
-  live: (signal: AbortSignal) => Promise<EffectResult>,
+  live: () => Promise<EffectResult>,
 ): Promise<EffectOutcome> {
   const { run } = context;
   const scope = { nodeId: ask.nodeId, iteration: context.iteration };
@@ -25,7 +25,8 @@ export async function performEffect(
   run.emit({ type: 'effect_requested', kind: ask.kind, key: ask.key, scope, ordinal, input: ask.input });
   const startedAt = run.environment.now();
   const request = { kind: ask.kind, key: ask.key, scope, ordinal, input: ask.input };
-  const outcome = await run.settings.boundary.perform(request, live, context.scope.signal);
+  // The scope itself is the cancellation: its AbortSignal is made only if the boundary reads it.
+  const outcome = await run.settings.boundary.perform(request, live, context.scope);
   run.emit({
     type: 'effect_completed',
     kind: ask.kind,

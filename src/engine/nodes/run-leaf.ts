@@ -1,10 +1,11 @@
 import { leafInputHash, type LeafSpec, type NodeOfKind, type NodeResult, type Usage } from '../../ir/index.js';
 import { BudgetTracker } from '../budget/budget-tracker.js';
 import { hasBudget } from '../budget/has-budget.js';
-import { DeterminismViolation, InterruptedEffect, type EffectResult, type EffectivePermissions, type LeafRunContext } from '../contracts/index.js';
+import { DeterminismViolation, InterruptedEffect, type EffectResult, type EffectivePermissions } from '../contracts/index.js';
 import { performEffect, raceCancel } from '../effects/perform-effect.js';
 import { planLeafPermissions } from '../permissions/index.js';
 import { mergeModelPolicy, providerOf, type NodeContext, type RunningLeaf } from '../run/run-context.js';
+import { LeafRunReporter, type Spent } from './leaf-run-reporter.js';
 import { leafRole } from './leaf-role.js';
 import { scoreOf, testOutcomeOf } from './leaf-outcome.js';
 import { cancelledResult, errorMessage, failedResult, nodeResult } from './node-result.js';
@@ -75,9 +76,9 @@ async function runAdmitted(
     run.runningLeaves.set(leaf.id, running);
     const role = leafRole(leaf);
     const started = running;
-    const live = (signal: AbortSignal): Promise<EffectResult> => {
+    const live = (): Promise<EffectResult> => {
       const input = { workflow: run.spec, leaf, resolvedInputs: resolved, inputHash, role, permissions, budget: context.budget.remaining(), runId: run.settings.runId };
-      return raceCancel(run.settings.leafRunner.run(input, leafRunContext(context, started, spent, signal)), scope);
+      return raceCancel(run.settings.leafRunner.run(input, new LeafRunReporter(context, started, spent)), scope);
     };
     do {
       attempts += 1;
@@ -97,33 +98,6 @@ async function runAdmitted(
     if (heldGlobal) run.globalLeafSlots.release();
   }
   return judgeLeafResult(node, context, result, inputHash, permissions, attempts);
-}
-
-interface Spent {
-  tokens: number;
-  cost: number;
-  steps: number;
-}
-
-/** The context a runner reports through: activity is the heartbeat, spend charges budgets as it accrues. */
-function leafRunContext(context: NodeContext, running: RunningLeaf, spent: Spent, signal: AbortSignal): LeafRunContext {
-  const { run } = context;
-  return {
-    signal,
-    activity: (message) => {
-      running.lastActivityAt = run.environment.now();
-      run.emit({ type: 'activity', nodeId: running.nodeId, message });
-    },
-    spend: (usage) => {
-      running.lastActivityAt = run.environment.now();
-      const tokens = usage.inputTokens + usage.outputTokens;
-      const steps = usage.steps ?? 0;
-      spent.tokens += tokens;
-      spent.steps += steps;
-      if (usage.costMicrousd !== null) spent.cost += usage.costMicrousd;
-      context.budget.charge({ tokens, costMicrousd: usage.costMicrousd, steps });
-    },
-  };
 }
 
 /**

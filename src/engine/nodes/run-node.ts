@@ -43,8 +43,10 @@ export async function runNode(node: NodeSpec, parent: NodeContext): Promise<Node
     scope.close();
   }
   run.registry.settle(id, result, run.environment.now());
+  run.forgetOrdinals(id);
   if (node.kind === 'leaf') run.recordLeafResult(result);
-  if (childListsOf(node).length > 0) run.registry.settleAbsent(subtreeIds(node));
+  // Only containers can leave descendants unsettled (and a leaf's childListsOf would allocate per leaf).
+  if (node.kind !== 'leaf' && childListsOf(node).length > 0) run.registry.settleAbsent(subtreeIds(node));
   const finished: Mutable<RunEventOf<'node_finished'>> = {
     type: 'node_finished',
     runId: '',

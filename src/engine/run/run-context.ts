@@ -113,6 +113,16 @@ export class RunContext {
     return ordinal;
   }
 
+  /**
+   * Drops a finished node's effect counter when it can never ask again: outside loop bodies a node
+   * runs once per run, so keeping a counter per node (100,000 map entries for a 100,000-leaf run)
+   * buys nothing. Inside a loop body the counter must survive: an inner loop's scope recurs in the
+   * outer loop's next iteration, and its ordinals continue.
+   */
+  forgetOrdinals(nodeId: string): void {
+    if (!this.index.isInLoopBody(nodeId)) this.ordinals.delete(nodeId);
+  }
+
   /** Remembers the last few finished leaves: the evidence a judge sees for a cond outside loops. */
   recordLeafResult(result: NodeResult): void {
     this.recentLeaves.push(result);

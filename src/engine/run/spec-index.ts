@@ -41,6 +41,11 @@ export class SpecIndex {
     }
   }
 
+  /** Whether the node sits inside a loop body (so it may run again, in a later iteration). */
+  isInLoopBody(id: string): boolean {
+    return this.enclosingLoops.has(id);
+  }
+
   /** Every node id of the run so far: the spec's and the expanded ones. */
   ids(): string[] {
     const ids: string[] = [];

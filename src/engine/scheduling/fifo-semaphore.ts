@@ -13,7 +13,8 @@ export interface Cancellable {
  */
 export class FifoSemaphore {
   private available: number;
-  private readonly waiters: Waiter[] = [];
+  /** Served entries before `head` are cleared (undefined), so a served waiter's closures are garbage at once. */
+  private readonly waiters: (Waiter | undefined)[] = [];
   private head = 0;
 
   constructor(readonly capacity: number) {
@@ -55,6 +56,7 @@ export class FifoSemaphore {
   release(): void {
     while (this.head < this.waiters.length) {
       const waiter = this.waiters[this.head]!;
+      this.waiters[this.head] = undefined;
       this.head += 1;
       this.compact();
       if (waiter.settled) continue;

@@ -11,9 +11,9 @@ describe('effects through the boundary', () => {
   it('every leaf, reduce and decision goes through the boundary, with events around each', async () => {
     const requests: EffectRequest[] = [];
     const recording: EffectBoundary = {
-      async perform(request, live, signal) {
+      async perform(request, live) {
         requests.push(request);
-        return { result: await live(signal), source: 'live' };
+        return { result: await live(), source: 'live' };
       },
     };
     const workflow = spec({

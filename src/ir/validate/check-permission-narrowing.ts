@@ -1,6 +1,7 @@
 import { globCovers } from '../../util/index.js';
 import type { PermissionSpec } from '../schema/permission-spec.js';
 import type { DocumentPath } from '../source-map.js';
+import { childListsOf, type NodeLocation } from '../walk-nodes.js';
 import type { ValidationContext } from './validation-context.js';
 
 /** What an ancestor explicitly declared, and where. */
@@ -12,24 +13,32 @@ interface DeclaredCeiling {
 }
 
 const WORKFLOW = 'the workflow';
+const FLAG_FIELDS = [
+  ['allow_write', 'allowWrite'],
+  ['allow_network', 'allowNetwork'],
+] as const;
 
 /**
  * Permissions only narrow: a node may not explicitly declare more than an ancestor explicitly
- * declared. A field left at its default declares nothing and inherits.
+ * declared. A field left at its default declares nothing and inherits. Runs over every node, so
+ * a node that declares nothing allocates nothing: document paths are built only when a source
+ * must be asked or a diagnostic reported, and a ceiling is copied only when it changes.
  */
 export function checkPermissionNarrowing(context: ValidationContext): void {
   const ceilings = new Map<unknown, DeclaredCeiling>();
-  const root = narrow(context, {}, context.spec.permissions, ['permissions'], WORKFLOW);
-  for (const { node, path, ancestors } of context.locations) {
+  const root = narrow(context, {}, context.spec.permissions, () => ['permissions'], WORKFLOW);
+  for (const location of context.locations) {
+    const { node, ancestors } = location;
     const parent = ancestors.at(-1);
     const inherited = (parent && ceilings.get(parent)) || root;
+    const permissionsPath = (): DocumentPath => [...location.path, 'spec', 'permissions'];
     if (node.kind === 'branch_set') {
-      ceilings.set(node, narrow(context, inherited, node.spec.permissions, [...path, 'spec', 'permissions'], `branch "${node.spec.id}"`, node.spec.id));
+      ceilings.set(node, narrow(context, inherited, node.spec.permissions, permissionsPath, `branch "${node.spec.id}"`, node.spec.id));
     } else if (node.kind === 'leaf') {
-      const own = narrow(context, inherited, node.spec.permissions, [...path, 'spec', 'permissions'], `leaf "${node.spec.id}"`, node.spec.id);
-      checkLeafMode(context, own, node.spec.mode, node.spec.file_scope, path, node.spec.id);
-    } else {
-      ceilings.set(node, inherited);
+      const own = narrow(context, inherited, node.spec.permissions, permissionsPath, `leaf "${node.spec.id}"`, node.spec.id);
+      checkLeafMode(context, own, node.spec.mode, node.spec.file_scope, location, node.spec.id);
+    } else if (childListsOf(node).length > 0) {
+      ceilings.set(node, inherited); // only containers are ever looked up as a parent
     }
   }
 }
@@ -38,37 +47,37 @@ function narrow(
   context: ValidationContext,
   ceiling: DeclaredCeiling,
   permissions: PermissionSpec,
-  path: DocumentPath,
+  pathOf: () => DocumentPath,
   owner: string,
   nodeId?: string,
 ): DeclaredCeiling {
-  const next: DeclaredCeiling = { ...ceiling };
+  let next = ceiling;
   const report = (field: keyof PermissionSpec, message: string): void =>
-    context.report('permission-widening', message, { path: [...path, field], field: `permissions.${field}`, ...(nodeId ? { nodeId } : {}) });
+    context.report('permission-widening', message, { path: [...pathOf(), field], field: `permissions.${field}`, ...(nodeId ? { nodeId } : {}) });
 
-  for (const [field, key] of [
-    ['allow_write', 'allowWrite'],
-    ['allow_network', 'allowNetwork'],
-  ] as const) {
-    if (!context.declares([...path, field], permissions[field] === false)) continue;
+  for (const [field, key] of FLAG_FIELDS) {
+    if (!context.declaresField(pathOf, field, permissions[field] === false)) continue;
     const limit = ceiling[key];
     if (permissions[field] && limit && !limit.value) {
       report(field, `permissions.${field} is true but ${limit.owner} declares it false`);
       continue; // the ancestor's ceiling still holds for this node's descendants
     }
+    if (next === ceiling) next = { ...ceiling };
     next[key] = { value: permissions[field], owner };
   }
-  if (context.declares([...path, 'allowed_tools'], permissions.allowed_tools.length === 0)) {
+  if (context.declaresField(pathOf, 'allowed_tools', permissions.allowed_tools.length === 0)) {
     const limit = ceiling.allowedTools;
     const extra = limit ? permissions.allowed_tools.filter((tool) => !limit.value.includes(tool)) : [];
     if (limit && extra.length > 0) report('allowed_tools', `permissions.allowed_tools adds ${extra.join(', ')}, not allowed by ${limit.owner}`);
+    if (next === ceiling) next = { ...ceiling };
     next.allowedTools = { value: permissions.allowed_tools, owner };
   }
-  if (context.declares([...path, 'file_scope'], permissions.file_scope.length === 0)) {
+  if (context.declaresField(pathOf, 'file_scope', permissions.file_scope.length === 0)) {
     const uncovered = uncoveredGlobs(permissions.file_scope, ceiling.fileScope?.value);
     if (ceiling.fileScope && uncovered.length > 0) {
       report('file_scope', `permissions.file_scope ${uncovered.join(', ')} reaches outside ${ceiling.fileScope.owner}'s file_scope`);
     }
+    if (next === ceiling) next = { ...ceiling };
     next.fileScope = { value: permissions.file_scope, owner };
   }
   return next;
@@ -80,12 +89,12 @@ function checkLeafMode(
   ceiling: DeclaredCeiling,
   mode: string,
   fileScope: readonly string[],
-  path: DocumentPath,
+  location: NodeLocation,
   nodeId: string,
 ): void {
   if (mode === 'read_write' && ceiling.allowWrite && !ceiling.allowWrite.value) {
     context.report('permission-widening', `mode is read_write but ${ceiling.allowWrite.owner} declares allow_write false`, {
-      path: [...path, 'spec', 'mode'],
+      path: [...location.path, 'spec', 'mode'],
       nodeId,
       field: 'mode',
     });
@@ -93,7 +102,7 @@ function checkLeafMode(
   const uncovered = uncoveredGlobs(fileScope, ceiling.fileScope?.value);
   if (ceiling.fileScope && uncovered.length > 0) {
     context.report('permission-widening', `file_scope ${uncovered.join(', ')} reaches outside ${ceiling.fileScope.owner}'s file_scope`, {
-      path: [...path, 'spec', 'file_scope'],
+      path: [...location.path, 'spec', 'file_scope'],
       nodeId,
       field: 'file_scope',
     });

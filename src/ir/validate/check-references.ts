@@ -1,26 +1,8 @@
-import type { NodeSpec } from '../schema/node-spec.js';
 import type { NodeLocation } from '../walk-nodes.js';
 import { referencesOf } from '../walk-nodes.js';
+import { ContainmentChains, type ContainmentStep } from './containment-chains.js';
 import { findReferenceCycles, type ReferenceEdge } from './find-reference-cycles.js';
 import type { ValidationContext } from './validation-context.js';
-
-/** One step from a container into one of its child lists. `container` is undefined at the root. */
-export interface ContainmentStep {
-  readonly container: NodeSpec | undefined;
-  readonly field: NodeLocation['listField'];
-  readonly index: number;
-}
-
-/** Each node's chain of containment steps from the root; the last step is the node itself. */
-export function containmentChains(locations: readonly NodeLocation[]): Map<NodeSpec, ContainmentStep[]> {
-  const chains = new Map<NodeSpec, ContainmentStep[]>();
-  for (const location of locations) {
-    const parent = location.ancestors.at(-1);
-    const parentChain = parent ? (chains.get(parent) ?? []) : [];
-    chains.set(location.node, [...parentChain, { container: parent, field: location.listField, index: location.index }]);
-  }
-  return chains;
-}
 
 /**
  * References must name existing nodes and be satisfiable: the producer must be able to finish
@@ -29,7 +11,7 @@ export function containmentChains(locations: readonly NodeLocation[]): Map<NodeS
  * a cond, or a cycle of references can never be satisfied.
  */
 export function checkReferences(context: ValidationContext): void {
-  const chains = containmentChains(context.locations);
+  const chains = new ContainmentChains(context.locations);
   const satisfiable: ReferenceEdge[] = [];
   for (const location of context.locations) {
     for (const { field, ids } of referencesOf(location.node)) {
@@ -54,7 +36,7 @@ export function checkReferences(context: ValidationContext): void {
 
 function checkOneReference(
   context: ValidationContext,
-  chains: Map<NodeSpec, ContainmentStep[]>,
+  chains: ContainmentChains,
   consumer: NodeLocation,
   field: string,
   producerId: string,
@@ -70,8 +52,8 @@ function checkOneReference(
     context.report('self-reference', `${field} names the node itself`, where);
     return undefined;
   }
-  const consumerChain = chains.get(consumer.node) ?? [];
-  const producerChain = chains.get(producer.node) ?? [];
+  const consumerChain = chains.of(consumer);
+  const producerChain = chains.of(producer);
   if (consumerChain.some((step) => step.container === producer.node)) {
     context.report('ancestor-reference', `${field} names "${producerId}", which contains this node and so cannot finish before it`, where);
     return undefined;
@@ -100,7 +82,7 @@ function sameStep(left: ContainmentStep | undefined, right: ContainmentStep | un
 }
 
 /** `until.tests_pass` of a loop names test leaves inside its own body, decided after each iteration. */
-function checkLoopTests(context: ValidationContext, chains: Map<NodeSpec, ContainmentStep[]>, location: NodeLocation): void {
+function checkLoopTests(context: ValidationContext, chains: ContainmentChains, location: NodeLocation): void {
   const { node } = location;
   if (node.kind !== 'loop_until' || !node.spec.until || !('tests_pass' in node.spec.until)) return;
   for (const testId of node.spec.until.tests_pass) {
@@ -110,7 +92,7 @@ function checkLoopTests(context: ValidationContext, chains: Map<NodeSpec, Contai
       context.report('unknown-reference', `until.tests_pass names "${testId}", which is not a node of this workflow`, where);
     } else if (test.node.kind !== 'leaf') {
       context.report('invalid-tests-pass', `until.tests_pass names "${testId}", a ${test.node.kind}, not a test leaf`, where);
-    } else if (!(chains.get(test.node) ?? []).some((step) => step.container === node)) {
+    } else if (!chains.of(test).some((step) => step.container === node)) {
       context.report('invalid-tests-pass', `until.tests_pass names "${testId}", which is not inside this loop's body`, where);
     }
   }

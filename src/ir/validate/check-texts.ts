@@ -5,27 +5,28 @@ export function checkTexts(context: ValidationContext): void {
   if (context.spec.goal.trim() === '') {
     context.report('blank-goal', 'workflow goal must not be blank', { path: ['goal'], field: 'goal' });
   }
-  for (const { node, path } of context.locations) {
+  for (const location of context.locations) {
+    const { node } = location; // not `path`: it is built only for a diagnostic
     const id = node.spec.id;
     switch (node.kind) {
       case 'leaf':
         if (node.spec.prompt.trim() === '') {
-          context.report('blank-prompt', 'leaf prompt must not be blank', { path: [...path, 'spec', 'prompt'], nodeId: id, field: 'prompt' });
+          context.report('blank-prompt', 'leaf prompt must not be blank', { path: [...location.path, 'spec', 'prompt'], nodeId: id, field: 'prompt' });
         }
         if (node.spec.command !== undefined && node.spec.command.trim() === '') {
-          context.report('blank-command', 'command must not be blank', { path: [...path, 'spec', 'command'], nodeId: id, field: 'command' });
+          context.report('blank-command', 'command must not be blank', { path: [...location.path, 'spec', 'command'], nodeId: id, field: 'command' });
         }
         break;
       case 'reduce':
         if (node.spec.prompt.trim() === '') {
-          context.report('blank-prompt', 'reduce prompt must not be blank', { path: [...path, 'spec', 'prompt'], nodeId: id, field: 'prompt' });
+          context.report('blank-prompt', 'reduce prompt must not be blank', { path: [...location.path, 'spec', 'prompt'], nodeId: id, field: 'prompt' });
         }
         break;
       case 'loop_until':
       case 'cond':
         if (node.spec.condition.trim() === '') {
           context.report('blank-condition', `${node.kind} condition must not be blank`, {
-            path: [...path, 'spec', 'condition'],
+            path: [...location.path, 'spec', 'condition'],
             nodeId: id,
             field: 'condition',
           });
@@ -34,7 +35,7 @@ export function checkTexts(context: ValidationContext): void {
       case 'tournament':
         if (node.spec.by === 'judge' && !node.spec.judge?.trim()) {
           context.report('blank-judge', 'a tournament decided by a judge needs a "judge" question', {
-            path: [...path, 'spec', 'judge'],
+            path: [...location.path, 'spec', 'judge'],
             nodeId: id,
             field: 'judge',
           });

@@ -10,28 +10,48 @@ export interface ReferenceEdge {
   readonly field: string;
 }
 
-interface Arc {
-  readonly to: number;
-  readonly reference?: ReferenceEdge;
-}
-
 /**
  * Finds references that can never all be satisfied together. Each node becomes two events,
  * start and finish; containment, sequence order and references order them. A cycle among the
  * events is a deadlock. Returns one cycle per group of deadlocked references, as the reference
  * edges on it, in order.
+ *
+ * The event graph is stored compactly (CSR: one Int32Array of arc targets, grouped by source
+ * event, in the order the arcs are added): it has two events and about four arcs per node, and
+ * an array plus an object per arc made it the largest allocation of validating a big spec.
  */
 export function findReferenceCycles(locations: readonly NodeLocation[], references: readonly ReferenceEdge[]): ReferenceEdge[][] {
   if (references.length === 0) return [];
   const indexOf = new Map<NodeSpec, number>();
   locations.forEach((location, index) => indexOf.set(location.node, index));
+  const vertexCount = 2 * locations.length;
+  // Pass one counts each event's arcs, pass two writes them: the same walk both times.
+  const offsets = new Int32Array(vertexCount + 1);
+  forEachArc(locations, references, indexOf, (from) => {
+    offsets[from + 1]! += 1;
+  });
+  for (let vertex = 0; vertex < vertexCount; vertex += 1) offsets[vertex + 1]! += offsets[vertex]!;
+  const targets = new Int32Array(offsets[vertexCount]!);
+  const filled = offsets.slice(0, vertexCount);
+  const referenceAt = new Map<number, ReferenceEdge>();
+  forEachArc(locations, references, indexOf, (from, to, reference) => {
+    const position = filled[from]!;
+    filled[from] = position + 1;
+    targets[position] = to;
+    if (reference) referenceAt.set(position, reference);
+  });
+  return collectCycles({ offsets, targets, referenceAt });
+}
+
+/** Every arc of the event graph, in a fixed order: sequence order, containment, then references. */
+function forEachArc(
+  locations: readonly NodeLocation[],
+  references: readonly ReferenceEdge[],
+  indexOf: ReadonlyMap<NodeSpec, number>,
+  addArc: (from: number, to: number, reference?: ReferenceEdge) => void,
+): void {
   const start = (node: NodeSpec): number => 2 * (indexOf.get(node) ?? 0);
   const finish = (node: NodeSpec): number => start(node) + 1;
-  const arcs: Arc[][] = Array.from({ length: 2 * locations.length }, () => []);
-  const addArc = (from: number, to: number, reference?: ReferenceEdge): void => {
-    arcs[from]?.push(reference ? { to, reference } : { to });
-  };
-
   const orderSequentially = (nodes: readonly NodeSpec[]): void => {
     for (let index = 1; index < nodes.length; index += 1) addArc(finish(nodes[index - 1]!), start(nodes[index]!));
   };
@@ -50,36 +70,50 @@ export function findReferenceCycles(locations: readonly NodeLocation[], referenc
     }
   }
   for (const reference of references) addArc(finish(reference.producer), start(reference.consumer), reference);
+}
 
-  return collectCycles(arcs);
+interface EventGraph {
+  /** Arcs of event v are targets[offsets[v]] … targets[offsets[v + 1] - 1]. */
+  readonly offsets: Int32Array;
+  readonly targets: Int32Array;
+  /** The reference an arc stands for, by arc position (most arcs are structural). */
+  readonly referenceAt: ReadonlyMap<number, ReferenceEdge>;
 }
 
 /** Iterative DFS; each back edge closes a cycle, reported once by the references on it. */
-function collectCycles(arcs: readonly Arc[][]): ReferenceEdge[][] {
-  const state = new Uint8Array(arcs.length); // 0 unseen, 1 on stack, 2 done
+function collectCycles(graph: EventGraph): ReferenceEdge[][] {
+  const { offsets, targets, referenceAt } = graph;
+  const vertexCount = offsets.length - 1;
+  const state = new Uint8Array(vertexCount); // 0 unseen, 1 on stack, 2 done
   const cycles: ReferenceEdge[][] = [];
   const reported = new Set<ReferenceEdge>();
-  for (let root = 0; root < arcs.length; root += 1) {
+  for (let root = 0; root < vertexCount; root += 1) {
     if (state[root] !== 0) continue;
-    const stack: { vertex: number; next: number; via?: Arc }[] = [{ vertex: root, next: 0 }];
+    // `next` is the position of the next arc to follow; `via` the arc that led here (-1 at the root).
+    const stack: { vertex: number; next: number; via: number }[] = [{ vertex: root, next: offsets[root]!, via: -1 }];
     state[root] = 1;
     while (stack.length > 0) {
       const frame = stack[stack.length - 1]!;
-      const arc = arcs[frame.vertex]![frame.next];
-      if (!arc) {
+      if (frame.next >= offsets[frame.vertex + 1]!) {
         state[frame.vertex] = 2;
         stack.pop();
         continue;
       }
+      const arc = frame.next;
+      const to = targets[arc]!;
       frame.next += 1;
-      if (state[arc.to] === 0) {
-        state[arc.to] = 1;
-        stack.push({ vertex: arc.to, next: 0, via: arc });
-      } else if (state[arc.to] === 1) {
+      if (state[to] === 0) {
+        state[to] = 1;
+        stack.push({ vertex: to, next: offsets[to]!, via: arc });
+      } else if (state[to] === 1) {
         const onCycle: ReferenceEdge[] = [];
-        const from = stack.findIndex((entry) => entry.vertex === arc.to);
-        for (const entry of stack.slice(from + 1)) if (entry.via?.reference) onCycle.push(entry.via.reference);
-        if (arc.reference) onCycle.push(arc.reference);
+        const from = stack.findIndex((entry) => entry.vertex === to);
+        for (const entry of stack.slice(from + 1)) {
+          const reference = referenceAt.get(entry.via);
+          if (reference) onCycle.push(reference);
+        }
+        const closing = referenceAt.get(arc);
+        if (closing) onCycle.push(closing);
         if (onCycle.length > 0 && !onCycle.some((reference) => reported.has(reference))) {
           onCycle.forEach((reference) => reported.add(reference));
           cycles.push(onCycle);

@@ -45,6 +45,14 @@ export class ValidationContext {
     });
   }
 
+  /**
+   * `declares([...base(), field], …)` without building the path when there is no source to ask —
+   * for rules that look at every node of a spec built in code.
+   */
+  declaresField(base: () => DocumentPath, field: string, valueIsDefault: boolean): boolean {
+    return this.source ? this.source.declares([...base(), field]) : !valueIsDefault;
+  }
+
   /** True when the source wrote this path itself; without a source, a non-default value counts. */
   declares(path: DocumentPath, valueIsDefault: boolean): boolean {
     return this.source ? this.source.declares(path) : !valueIsDefault;

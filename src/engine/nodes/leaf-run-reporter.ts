@@ -1,0 +1,44 @@
+import type { LeafRunContext } from '../contracts/index.js';
+import type { NodeContext, RunningLeaf } from '../run/run-context.js';
+
+/** What a leaf has spent so far, live (through `spend`) and from its results. */
+export interface Spent {
+  tokens: number;
+  cost: number;
+  steps: number;
+}
+
+/**
+ * The LeafRunContext a runner reports through: `activity` is the heartbeat, `spend` charges
+ * budgets as usage accrues, `signal` is the leaf scope's AbortSignal, made on first read.
+ * A class with prototype methods, not an object literal of closures and a getter: one such
+ * literal per leaf was, after the per-leaf AbortController, the largest source of old-generation
+ * garbage in a 100,000-leaf run (about 60 MB of its peak RSS).
+ */
+export class LeafRunReporter implements LeafRunContext {
+  constructor(
+    private readonly context: NodeContext,
+    private readonly running: RunningLeaf,
+    private readonly spent: Spent,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.context.scope.signal;
+  }
+
+  activity(message: string): void {
+    const { run } = this.context;
+    this.running.lastActivityAt = run.environment.now();
+    run.emit({ type: 'activity', nodeId: this.running.nodeId, message });
+  }
+
+  spend(usage: { inputTokens: number; outputTokens: number; costMicrousd: number | null; steps?: number }): void {
+    this.running.lastActivityAt = this.context.run.environment.now();
+    const tokens = usage.inputTokens + usage.outputTokens;
+    const steps = usage.steps ?? 0;
+    this.spent.tokens += tokens;
+    this.spent.steps += steps;
+    if (usage.costMicrousd !== null) this.spent.cost += usage.costMicrousd;
+    this.context.budget.charge({ tokens, costMicrousd: usage.costMicrousd, steps });
+  }
+}

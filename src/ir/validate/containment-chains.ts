@@ -1,0 +1,43 @@
+import type { NodeSpec } from '../schema/node-spec.js';
+import { childListsOf, type NodeLocation } from '../walk-nodes.js';
+
+/** One step from a container into one of its child lists. `container` is undefined at the root. */
+export interface ContainmentStep {
+  readonly container: NodeSpec | undefined;
+  readonly field: NodeLocation['listField'];
+  readonly index: number;
+}
+
+/**
+ * Each node's chain of containment steps from the root (the last step is the node itself),
+ * built on demand: only nodes that take part in a reference need one, so a 100,000-leaf spec
+ * with a handful of references builds a handful of chains, not one array per node. Container
+ * chains are memoised, since every reference inside a container starts with its chain.
+ */
+export class ContainmentChains {
+  /** Locations of the nodes that hold children: the only ones a chain climbs through. */
+  private readonly containers = new Map<NodeSpec, NodeLocation>();
+  private readonly containerChains = new Map<NodeSpec, readonly ContainmentStep[]>();
+
+  constructor(locations: readonly NodeLocation[]) {
+    for (const location of locations) {
+      if (childListsOf(location.node).length > 0 && !this.containers.has(location.node)) this.containers.set(location.node, location);
+    }
+  }
+
+  of(location: NodeLocation): readonly ContainmentStep[] {
+    const parent = location.ancestors.at(-1);
+    const own: ContainmentStep = { container: parent, field: location.listField, index: location.index };
+    const parentLocation = parent && this.containers.get(parent);
+    return parentLocation ? [...this.ofContainer(parentLocation), own] : [own];
+  }
+
+  private ofContainer(location: NodeLocation): readonly ContainmentStep[] {
+    let chain = this.containerChains.get(location.node);
+    if (!chain) {
+      chain = this.of(location);
+      this.containerChains.set(location.node, chain);
+    }
+    return chain;
+  }
+}
