@@ -13,6 +13,11 @@ export interface ExecutionLimits {
    * fails with a no_progress reason (default 300,000 ms; 0 disables the watchdog).
    */
   readonly leafIdleTimeoutMs?: number;
+  /**
+   * How long a cancelled leaf's runner is given to stop (kill its command, capture its diff,
+   * remove its worktree) before the engine stops waiting for it (default 10,000 ms).
+   */
+  readonly leafStopGraceMs?: number;
 }
 
 export interface ExecuteRequest {

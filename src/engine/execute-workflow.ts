@@ -22,6 +22,7 @@ import { watchProgress } from './run/watch-progress.js';
 
 export const DEFAULT_MAX_CONCURRENT_LEAVES = 16;
 export const DEFAULT_LEAF_IDLE_TIMEOUT_MS = 300_000;
+export const DEFAULT_LEAF_STOP_GRACE_MS = 10_000;
 
 /**
  * Runs a workflow to completion and returns its result; emits run_started … run_finished.
@@ -49,6 +50,7 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
     maxConcurrentLeaves: request.limits?.maxConcurrentLeaves ?? DEFAULT_MAX_CONCURRENT_LEAVES,
     perProvider: request.limits?.perProvider ?? {},
     leafIdleTimeoutMs: request.limits?.leafIdleTimeoutMs ?? DEFAULT_LEAF_IDLE_TIMEOUT_MS,
+    leafStopGraceMs: request.limits?.leafStopGraceMs ?? DEFAULT_LEAF_STOP_GRACE_MS,
     registry: new ResultRegistry(),
     index: new SpecIndex(spec),
   });

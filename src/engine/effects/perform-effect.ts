@@ -42,8 +42,9 @@ export async function performEffect(
 
 /**
  * Settles with the promise, or rejects with the cancel reason as soon as the scope is
- * cancelled: a runner that ignores its signal is not waited on (it is told to stop through
- * the signal; the engine does not keep a handle on it).
+ * cancelled: a call that ignores its signal is not waited on (it is told to stop through
+ * the signal; the engine does not keep a handle on it). For model calls, whose only cleanup is
+ * the aborted request; a leaf runner gets a grace period (settleAfterCancel).
  */
 export function raceCancel<T>(promise: Promise<T>, scope: CancelScope): Promise<T> {
   if (scope.reason) return Promise.reject(scope.reason);
@@ -58,6 +59,43 @@ export function raceCancel<T>(promise: Promise<T>, scope: CancelScope): Promise<
         unregister();
         reject(error);
       },
+    );
+  });
+}
+
+/**
+ * Like raceCancel, but once the scope is cancelled the work still gets `graceMs` to stop on
+ * its own: a leaf runner kills its command, captures its diff and removes its worktree, and
+ * that should finish before the node (and maybe the run, and the process) ends. Only a runner
+ * that ignores its signal past the grace period is left behind.
+ */
+export function settleAfterCancel<T>(
+  promise: Promise<T>,
+  scope: CancelScope,
+  graceMs: number,
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>,
+): Promise<T> {
+  if (graceMs <= 0) return raceCancel(promise, scope);
+  return new Promise<T>((resolve, reject) => {
+    // Stops the grace timer once the work settles, so it never holds the process open.
+    const graceTimer = new AbortController();
+    let settled = false;
+    const settle = (finish: () => void): void => {
+      if (settled) return;
+      settled = true;
+      unregister();
+      graceTimer.abort();
+      finish();
+    };
+    const unregister = scope.onCancel((reason) => {
+      sleep(graceMs, graceTimer.signal).then(
+        () => settle(() => reject(reason)),
+        () => undefined,
+      );
+    });
+    promise.then(
+      (value) => settle(() => resolve(value)),
+      (error: unknown) => settle(() => reject(scope.reason ?? error)),
     );
   });
 }

@@ -2,7 +2,7 @@ import { leafInputHash, type LeafSpec, type NodeOfKind, type NodeResult, type Us
 import { BudgetTracker } from '../budget/budget-tracker.js';
 import { hasBudget } from '../budget/has-budget.js';
 import { DeterminismViolation, InterruptedEffect, type EffectResult, type EffectivePermissions } from '../contracts/index.js';
-import { performEffect, raceCancel } from '../effects/perform-effect.js';
+import { performEffect, settleAfterCancel } from '../effects/perform-effect.js';
 import { planLeafPermissions } from '../permissions/index.js';
 import { mergeModelPolicy, providerOf, type NodeContext, type RunningLeaf } from '../run/run-context.js';
 import { LeafRunReporter, type Spent } from './leaf-run-reporter.js';
@@ -78,7 +78,8 @@ async function runAdmitted(
     const started = running;
     const live = (): Promise<EffectResult> => {
       const input = { workflow: run.spec, leaf, resolvedInputs: resolved, inputHash, role, permissions, budget: context.budget.remaining(), runId: run.settings.runId };
-      return raceCancel(run.settings.leafRunner.run(input, new LeafRunReporter(context, started, spent)), scope);
+      const runner = run.settings.leafRunner.run(input, new LeafRunReporter(context, started, spent));
+      return settleAfterCancel(runner, scope, run.settings.leafStopGraceMs, (ms, signal) => run.environment.sleep(ms, signal));
     };
     do {
       attempts += 1;

@@ -40,6 +40,7 @@ export interface RunSettings {
   readonly maxConcurrentLeaves: number;
   readonly perProvider: Readonly<Record<string, number>>;
   readonly leafIdleTimeoutMs: number;
+  readonly leafStopGraceMs: number;
   readonly registry: ResultRegistry;
   readonly index: SpecIndex;
 }

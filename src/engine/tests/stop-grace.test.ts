@@ -1,0 +1,66 @@
+// A cancelled leaf's runner gets a bounded grace period to stop (kill its command, keep its
+// diff, remove its worktree) before the engine stops waiting: nothing runs on detached unless
+// it ignores its signal for longer than the grace period.
+import { describe, expect, it } from 'vitest';
+import { emptyMemoUsage, emptyUsage } from '../../ir/index.js';
+import { MockModelGateway } from '../../leaves/mock/index.js';
+import type { EffectResult, LeafRunContext, LeafRunInput, LeafRunner } from '../contracts/index.js';
+import { executeWorkflow } from '../execute-workflow.js';
+import { MemoryEventSink } from '../memory-event-sink.js';
+import { RunController } from '../run-controller.js';
+import { VirtualEnvironment } from '../testing/virtual-environment.js';
+import { leaf, spec } from './harness.js';
+
+/** A runner that takes `cleanupMs` of virtual time to stop once told to, or never stops. */
+class SlowToStopRunner implements LeafRunner {
+  stoppedAt: number | undefined;
+  constructor(
+    private readonly environment: VirtualEnvironment,
+    private readonly cleanupMs: number | 'never',
+  ) {}
+
+  async run(_input: LeafRunInput, context: LeafRunContext): Promise<EffectResult> {
+    await new Promise<void>((resolve) => context.signal.addEventListener('abort', () => resolve(), { once: true }));
+    if (this.cleanupMs === 'never') await new Promise(() => undefined);
+    await this.environment.sleep(this.cleanupMs as number);
+    this.stoppedAt = this.environment.now();
+    return { status: 'failed', output: null, usage: emptyUsage(), memo_usage: emptyMemoUsage(), error: 'stopped' };
+  }
+}
+
+async function cancelAfter(cleanupMs: number | 'never', graceMs: number) {
+  const environment = new VirtualEnvironment();
+  const runner = new SlowToStopRunner(environment, cleanupMs);
+  const start = environment.now();
+  const controller = new RunController();
+  const sink = new MemoryEventSink();
+  const running = executeWorkflow({
+    spec: spec({ goal: 'g', nodes: [leaf('slow')] }),
+    runId: 'run-1',
+    sink,
+    leafRunner: runner,
+    gateway: new MockModelGateway(environment),
+    environment,
+    controller,
+    limits: { leafStopGraceMs: graceMs, leafIdleTimeoutMs: 0 },
+  });
+  void environment.sleep(100).then(() => controller.cancel('slow'));
+  const result = await environment.drive(running);
+  return { result, stoppedAfter: runner.stoppedAt === undefined ? undefined : runner.stoppedAt - start, finishedAfter: sink.ofType('run_finished')[0]!.at - start };
+}
+
+describe('stopping a cancelled leaf', () => {
+  it('waits for a runner that stops within the grace period, so the run ends after its cleanup', async () => {
+    const { result, stoppedAfter, finishedAfter } = await cancelAfter(2_000, 10_000);
+    expect(result.results[0]!.status).toBe('cancelled');
+    expect(stoppedAfter).toBe(2_100);
+    expect(finishedAfter).toBeGreaterThanOrEqual(2_100);
+  });
+
+  it('stops waiting for a runner that ignores its signal once the grace period is over', async () => {
+    const { result, stoppedAfter, finishedAfter } = await cancelAfter('never', 5_000);
+    expect(result.results[0]!.status).toBe('cancelled');
+    expect(stoppedAfter).toBeUndefined();
+    expect(finishedAfter).toBe(5_100);
+  });
+});
