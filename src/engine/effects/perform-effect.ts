@@ -77,17 +77,19 @@ export function settleAfterCancel<T>(
 ): Promise<T> {
   if (graceMs <= 0) return raceCancel(promise, scope);
   return new Promise<T>((resolve, reject) => {
-    // Stops the grace timer once the work settles, so it never holds the process open.
-    const graceTimer = new AbortController();
+    // Stops the grace timer once the work settles, so it never holds the process open. Made
+    // only on cancel: one controller per leaf would cost ~100 bytes × every leaf of the run.
+    let graceTimer: AbortController | undefined;
     let settled = false;
     const settle = (finish: () => void): void => {
       if (settled) return;
       settled = true;
       unregister();
-      graceTimer.abort();
+      graceTimer?.abort();
       finish();
     };
     const unregister = scope.onCancel((reason) => {
+      graceTimer = new AbortController();
       sleep(graceMs, graceTimer.signal).then(
         () => settle(() => reject(reason)),
         () => undefined,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EMPTY_LIST } from './empty-list.js';
 import { budgetSpecField } from './budget-spec.js';
 import { ConditionSpecSchema } from './condition-spec.js';
 import { AgentTypeSchema, IsolationSchema, LeafModeSchema, RoleSchema } from './enums.js';
@@ -10,7 +11,7 @@ import { promotionPolicyField } from './promotion-policy.js';
 // optional and absent when unset, so a CodeWhale document keeps its bytes and hashes.
 
 const nodeId = z.string();
-const idList = z.array(z.string()).default(() => []);
+const idList = z.array(z.string()).default(EMPTY_LIST);
 
 export const LeafSpecSchema = z.object({
   id: nodeId,

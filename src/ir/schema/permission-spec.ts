@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EMPTY_LIST } from './empty-list.js';
 
 /**
  * What a node may do. Defaults mean "not declared": a node that leaves a field at its default
@@ -7,8 +8,8 @@ import { z } from 'zod';
 export const PermissionSpecSchema = z.object({
   allow_write: z.boolean().default(false),
   allow_network: z.boolean().default(false),
-  allowed_tools: z.array(z.string()).default(() => []),
-  file_scope: z.array(z.string()).default(() => []),
+  allowed_tools: z.array(z.string()).default(EMPTY_LIST),
+  file_scope: z.array(z.string()).default(EMPTY_LIST),
 });
 
 export type PermissionSpec = z.infer<typeof PermissionSpecSchema>;
