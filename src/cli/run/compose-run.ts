@@ -3,6 +3,7 @@ import { loadConfig } from '../../config/index.js';
 import { FanOutEventSink, type EngineEnvironment, type EstimatePricing, type LeafRunner, type ModelGateway, type RunEventSink } from '../../engine/index.js';
 import { EMPTY_MOCK_FIXTURE, loadMockFixture, MockLeafRunner, MockModelGateway } from '../../leaves/mock/index.js';
 import { createRuntime } from '../../wiring/index.js';
+import { configuredEstimatePricing } from './configured-estimate-pricing.js';
 import { UsageError } from '../../util/index.js';
 import { openRunMemoStore } from './open-run-memo-store.js';
 
@@ -71,11 +72,12 @@ export async function composeRun(options: ComposeRunOptions): Promise<ComposedRu
         ...(fixture?.model ? { fixtures: { modelScript: fixture.model } } : {}),
         ...(options.keepWorktrees ? { keepWorktrees: true } : {}),
       });
+      const pricing = options.provider === 'mock-model' ? FREE : configuredEstimatePricing(config);
       return {
         leafRunner: runtime.leafRunner,
         gateway: runtime.gateway,
         sink,
-        ...(options.provider === 'mock-model' ? { pricing: FREE } : {}),
+        ...(pricing ? { pricing } : {}),
         realLeaves: true,
         close: once(() => memoStore?.close()),
       };
