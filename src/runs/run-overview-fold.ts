@@ -98,6 +98,7 @@ export class RunOverviewFold {
         return;
       case 'effect_requested':
       case 'decision':
+      case 'leaf_stopped':
       case 'cancel_requested':
         return;
       default:

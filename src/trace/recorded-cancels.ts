@@ -55,6 +55,7 @@ export class RecordedCancels {
       case 'effect_requested':
       case 'decision':
       case 'activity':
+      case 'leaf_stopped':
       case 'heartbeat':
       case 'run_finished':
         return;

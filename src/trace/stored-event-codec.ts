@@ -122,6 +122,7 @@ export function nodeIdOf(event: RunEvent): string | null {
     case 'node_finished':
     case 'decision':
     case 'activity':
+    case 'leaf_stopped':
       return event.nodeId;
     case 'effect_requested':
     case 'effect_completed':

@@ -49,4 +49,14 @@ describe('whaleflow apply', () => {
     expect((await apply('run-apply', 'leaf-0')).stderr).toMatch(/leaf "leaf-0" of run run-apply recorded no diff/);
     expect((await apply('run-apply', 'nope')).stderr).toMatch(/has no completed leaf "nope"/);
   });
+
+  it('applies the diff a stopped leaf (cancelled mid-flight) left in a leaf_stopped event', async () => {
+    const diff = (await apply('run-apply', 'leaf-1', '--print')).stdout;
+    const store = new SqliteTraceStore(databasePath);
+    store.appendEvents([{ type: 'leaf_stopped', runId: 'run-apply', at: Date.now(), nodeId: 'loser', iteration: 0, message: 'cancelled', artifacts: [{ kind: 'diff', name: 'loser.diff', content: diff }] }]);
+    store.close();
+    const applied = await apply('run-apply', 'loser');
+    expect(applied).toMatchObject({ exitCode: 0, stdout: 'applied the diff of leaf "loser" (run run-apply)\n' });
+    expect(readFileSync(join(repository.root, 'a.txt'), 'utf8')).toBe('one\nTWO\n');
+  });
 });

@@ -44,11 +44,15 @@ export function applyCommand(context: CliContext): Command {
     });
 }
 
-/** The diff artifact of the leaf's last completed effect that recorded one. */
+/** The diff of the leaf's last completed effect that recorded one, or of the last time it was stopped mid-flight. */
 function recordedLeafDiff(store: TraceStore, runId: string, leafId: string): EffectArtifact {
   let ranLeaf = false;
   let diff: EffectArtifact | undefined;
   for (const { event } of store.events(runId)) {
+    if (event.type === 'leaf_stopped' && event.nodeId === leafId) {
+      ranLeaf = true;
+      diff = event.artifacts.find((artifact) => artifact.kind === 'diff') ?? diff;
+    }
     if (event.type !== 'effect_completed' || event.kind !== 'leaf' || event.scope.nodeId !== leafId) continue;
     ranLeaf = true;
     diff = event.result.artifacts?.find((artifact) => artifact.kind === 'diff') ?? diff;

@@ -1,5 +1,5 @@
 import type { LeafSpec, WorkflowSpec } from '../../ir/index.js';
-import type { EffectResult } from './effect.js';
+import type { EffectArtifact, EffectResult } from './effect.js';
 
 /** What a leaf may still spend when it starts: the minimum of its own and its ancestors' remainders. */
 export interface RemainingBudget {
@@ -53,4 +53,14 @@ export interface LeafRunContext {
 /** Runs one leaf for real (agent tool loop, search, test or shell) or as a mock. */
 export interface LeafRunner {
   run(input: LeafRunInput, context: LeafRunContext): Promise<EffectResult>;
+}
+
+/**
+ * A runner stopped mid-leaf (cancelled, out of time) may throw an error that carries what it made
+ * so far, e.g. the diff of its worktree; the engine records it as a `leaf_stopped` event.
+ */
+export function stoppedLeafArtifacts(error: unknown): readonly EffectArtifact[] | undefined {
+  if (!(error instanceof Error) || !('artifacts' in error)) return undefined;
+  const artifacts = (error as { artifacts: unknown }).artifacts;
+  return Array.isArray(artifacts) && artifacts.length > 0 ? (artifacts as EffectArtifact[]) : undefined;
 }

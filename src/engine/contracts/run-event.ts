@@ -1,5 +1,5 @@
 import type { MemoUsage, NodeKind, RunStatus, Usage, WorkflowResult } from '../../ir/index.js';
-import type { EffectKind, EffectResult, EffectScope, EffectSource } from './effect.js';
+import type { EffectArtifact, EffectKind, EffectResult, EffectScope, EffectSource } from './effect.js';
 
 /** Why work was stopped; one mechanism for user cancels and exhausted budgets. */
 export type CancelReason =
@@ -83,6 +83,18 @@ export type RunEvent =
       readonly reason: string;
     })
   | (EventBase & { readonly type: 'activity'; readonly nodeId: string; readonly message: string })
+  | (EventBase & {
+      /**
+       * What a leaf made before it was stopped (a cancelled tournament loser's diff, say): kept
+       * for the teacher and `whaleflow apply`. Not part of the leaf's result, which stays the
+       * cancel, so a replay (which runs no leaf) still matches the recording.
+       */
+      readonly type: 'leaf_stopped';
+      readonly nodeId: string;
+      readonly iteration: number;
+      readonly message: string;
+      readonly artifacts: readonly EffectArtifact[];
+    })
   | (EventBase & { readonly type: 'heartbeat'; readonly pid: number })
   | (EventBase & { readonly type: 'cancel_requested'; readonly nodeId: string | null; readonly reason: CancelReason })
   | (EventBase & {

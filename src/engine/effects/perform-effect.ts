@@ -97,7 +97,7 @@ export function settleAfterCancel<T>(
     });
     promise.then(
       (value) => settle(() => resolve(value)),
-      (error: unknown) => settle(() => reject(scope.reason ?? error)),
+      (error: unknown) => settle(() => reject(error)),
     );
   });
 }

@@ -1,7 +1,7 @@
 import { leafInputHash, type LeafSpec, type NodeOfKind, type NodeResult, type Usage } from '../../ir/index.js';
 import { BudgetTracker } from '../budget/budget-tracker.js';
 import { hasBudget } from '../budget/has-budget.js';
-import { DeterminismViolation, InterruptedEffect, type EffectResult, type EffectivePermissions } from '../contracts/index.js';
+import { DeterminismViolation, InterruptedEffect, stoppedLeafArtifacts, type EffectResult, type EffectivePermissions } from '../contracts/index.js';
 import { performEffect, settleAfterCancel } from '../effects/perform-effect.js';
 import { planLeafPermissions } from '../permissions/index.js';
 import { mergeModelPolicy, providerOf, type NodeContext, type RunningLeaf } from '../run/run-context.js';
@@ -89,6 +89,8 @@ async function runAdmitted(
     } while (result.status === 'failed' && result.retryable && attempts <= MAX_RETRIES && !scope.reason);
   } catch (error) {
     if (error instanceof InterruptedEffect && error.spentUsage) adoptRecordedSpend(context, error.spentUsage, spent);
+    const artifacts = stoppedLeafArtifacts(error);
+    if (artifacts) run.emit({ type: 'leaf_stopped', nodeId: leaf.id, iteration: context.iteration, message: errorMessage(error), artifacts });
     const partial = { usage: { input_tokens: spent.tokens, output_tokens: 0, cost_microusd: spent.cost }, inputHash };
     if (scope.reason) return cancelledResult(node, scope.reason, partial);
     if (error instanceof DeterminismViolation) return nodeResult(node, 'replay_diverged', { ...partial, error: error.message });

@@ -11,12 +11,18 @@ import { RunController } from '../run-controller.js';
 import { VirtualEnvironment } from '../testing/virtual-environment.js';
 import { leaf, spec } from './harness.js';
 
+/** What a real runner throws when stopped after saving its work (see src/leaves LeafStoppedError). */
+class StoppedWithDiff extends Error {
+  readonly artifacts = [{ kind: 'diff' as const, name: 'slow.diff', content: '--- a/x\n+++ b/x\n' }];
+}
+
 /** A runner that takes `cleanupMs` of virtual time to stop once told to, or never stops. */
 class SlowToStopRunner implements LeafRunner {
   stoppedAt: number | undefined;
   constructor(
     private readonly environment: VirtualEnvironment,
     private readonly cleanupMs: number | 'never',
+    private readonly keepsDiff = false,
   ) {}
 
   async run(_input: LeafRunInput, context: LeafRunContext): Promise<EffectResult> {
@@ -24,13 +30,14 @@ class SlowToStopRunner implements LeafRunner {
     if (this.cleanupMs === 'never') await new Promise(() => undefined);
     await this.environment.sleep(this.cleanupMs as number);
     this.stoppedAt = this.environment.now();
+    if (this.keepsDiff) throw new StoppedWithDiff('stopped; diff saved');
     return { status: 'failed', output: null, usage: emptyUsage(), memo_usage: emptyMemoUsage(), error: 'stopped' };
   }
 }
 
-async function cancelAfter(cleanupMs: number | 'never', graceMs: number) {
+async function cancelAfter(cleanupMs: number | 'never', graceMs: number, keepsDiff = false) {
   const environment = new VirtualEnvironment();
-  const runner = new SlowToStopRunner(environment, cleanupMs);
+  const runner = new SlowToStopRunner(environment, cleanupMs, keepsDiff);
   const start = environment.now();
   const controller = new RunController();
   const sink = new MemoryEventSink();
@@ -46,7 +53,7 @@ async function cancelAfter(cleanupMs: number | 'never', graceMs: number) {
   });
   void environment.sleep(100).then(() => controller.cancel('slow'));
   const result = await environment.drive(running);
-  return { result, stoppedAfter: runner.stoppedAt === undefined ? undefined : runner.stoppedAt - start, finishedAfter: sink.ofType('run_finished')[0]!.at - start };
+  return { result, sink, stoppedAfter: runner.stoppedAt === undefined ? undefined : runner.stoppedAt - start, finishedAfter: sink.ofType('run_finished')[0]!.at - start };
 }
 
 describe('stopping a cancelled leaf', () => {
@@ -62,5 +69,16 @@ describe('stopping a cancelled leaf', () => {
     expect(result.results[0]!.status).toBe('cancelled');
     expect(stoppedAfter).toBeUndefined();
     expect(finishedAfter).toBe(5_100);
+  });
+
+  it('records what a stopped runner made as a leaf_stopped event, outside the leaf\'s result', async () => {
+    const { result, sink } = await cancelAfter(1_000, 10_000, true);
+    const stopped = sink.ofType('leaf_stopped');
+    expect(stopped).toHaveLength(1);
+    expect(stopped[0]).toMatchObject({ nodeId: 'slow', iteration: 0, message: 'stopped; diff saved' });
+    expect(stopped[0]!.artifacts.map((artifact) => artifact.kind)).toEqual(['diff']);
+    // The result is the cancel alone, as a replay (which runs no leaf) will produce it.
+    expect(result.results[0]!.status).toBe('cancelled');
+    expect(result.results[0]!.details?.artifacts).toBeUndefined();
   });
 });
