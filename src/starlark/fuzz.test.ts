@@ -3,17 +3,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { locateShared } from '../util/testing/shared-directory.js';
 import { execFile, StarlarkError } from './index.js';
 import { assertionBuiltins, splitChunks } from './testing/star-chunks.js';
 
 const testdata = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata');
-const suite = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/conformance/starlark-test-suite');
+const suite = locateShared('conformance/starlark-test-suite');
 
-/** Valid programs to mutate: our own semantics chunks plus the shared suite's. */
+/** Valid programs to mutate: our own semantics chunks plus, where present, the shared suite's. */
 function seedPrograms(): string[] {
   const files = [path.join(testdata, 'semantics.star')];
-  for (const folder of ['go', 'java']) {
-    for (const name of readdirSync(path.join(suite, folder)).filter((file) => file.endsWith('.star'))) files.push(path.join(suite, folder, name));
+  const root = suite.available ? suite.path : undefined;
+  for (const folder of root === undefined ? [] : ['go', 'java']) {
+    for (const name of readdirSync(path.join(root!, folder)).filter((file) => file.endsWith('.star'))) files.push(path.join(root!, folder, name));
   }
   return files.flatMap((file) => splitChunks(readFileSync(file, 'utf8')).map((chunk) => chunk.source.trimStart()));
 }

@@ -3,4 +3,5 @@ export { sha256Hex } from './sha256.js';
 export { formatPosition, type SourcePosition } from './position.js';
 export { formatDiagnostic, hasErrors, type Diagnostic, type DiagnosticSeverity } from './diagnostic.js';
 export { WhaleflowError, InvalidInputError, UsageError } from './whaleflow-error.js';
+export { migrateComponentSchema, type ComponentMigration } from './component-schema.js';
 export { globToRegExp, matchesGlob, globCovers, hasWildcard } from './glob.js';
