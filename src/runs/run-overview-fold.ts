@@ -89,6 +89,9 @@ export class RunOverviewFold {
         node.activityCount += 1;
         return;
       }
+      case 'leaf_placed':
+        this.nodeFor(event.nodeId, undefined, 'leaf').worker = `${event.worker.host}:${event.worker.pid}`;
+        return;
       case 'heartbeat':
         this.pid = event.pid;
         this.lastHeartbeatAt = event.at;
@@ -154,6 +157,7 @@ export class RunOverviewFold {
         output: null,
         prompt: null,
         model: null,
+        worker: null,
         executionsStarted: 0,
         executionsFinished: 0,
       };

@@ -29,6 +29,8 @@ export interface NodeOverview {
   readonly prompt: string | null;
   /** The model that served the leaf, when its result names one. */
   readonly model: string | null;
+  /** The queue worker that ran (or runs) the leaf, as `host:pid`; null when it ran in-process. */
+  readonly worker: string | null;
 }
 
 export interface SlowestLeaf {

@@ -56,6 +56,7 @@ export class RecordedCancels {
       case 'decision':
       case 'activity':
       case 'leaf_stopped':
+      case 'leaf_placed':
       case 'heartbeat':
       case 'run_finished':
         return;

@@ -123,6 +123,7 @@ export function nodeIdOf(event: RunEvent): string | null {
     case 'decision':
     case 'activity':
     case 'leaf_stopped':
+    case 'leaf_placed':
       return event.nodeId;
     case 'effect_requested':
     case 'effect_completed':

@@ -35,6 +35,21 @@ export interface LeafRunInput {
   readonly permissions: EffectivePermissions;
   readonly budget: RemainingBudget;
   readonly runId: string;
+  /**
+   * Which effect this run of the leaf is: the iteration of its innermost loop and its ordinal
+   * among the effects of (leaf, iteration) — a retry or a later outer-loop pass is the next
+   * ordinal. With the leaf id it names the effect uniquely within a run, so a runner that hands
+   * leaves to other processes (the queue) can derive an idempotent job id from it.
+   */
+  readonly effect?: { readonly iteration: number; readonly ordinal: number };
+}
+
+/** Where a leaf runs when a runner hands it to another process (a queue worker). */
+export interface LeafPlacement {
+  /** The worker's id, unique per worker process. */
+  readonly workerId: string;
+  readonly host: string;
+  readonly pid: number;
 }
 
 /**
@@ -48,6 +63,11 @@ export interface LeafRunContext {
   activity(message: string): void;
   /** Report usage as it accrues, so budgets can stop the leaf mid-flight. */
   spend(usage: { inputTokens: number; outputTokens: number; costMicrousd: number | null; steps?: number }): void;
+  /**
+   * Report that the leaf was placed on (or, after a lost worker, moved to) another process;
+   * recorded as a `leaf_placed` event. Runners that run leaves in-process never call it.
+   */
+  placed?(placement: LeafPlacement): void;
 }
 
 /** Runs one leaf for real (agent tool loop, search, test or shell) or as a mock. */

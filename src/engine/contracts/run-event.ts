@@ -1,5 +1,6 @@
 import type { MemoUsage, NodeKind, RunStatus, Usage, WorkflowResult } from '../../ir/index.js';
 import type { EffectArtifact, EffectKind, EffectResult, EffectScope, EffectSource } from './effect.js';
+import type { LeafPlacement } from './leaf-runner.js';
 
 /** Why work was stopped; one mechanism for user cancels and exhausted budgets. */
 export type CancelReason =
@@ -94,6 +95,16 @@ export type RunEvent =
       readonly iteration: number;
       readonly message: string;
       readonly artifacts: readonly EffectArtifact[];
+    })
+  | (EventBase & {
+      /**
+       * The leaf's effect was taken by a queue worker (a second one after a lost worker); what
+       * ps, inspect and the TUI show as "ran on". Not part of the result: replay runs no leaf.
+       */
+      readonly type: 'leaf_placed';
+      readonly nodeId: string;
+      readonly iteration: number;
+      readonly worker: LeafPlacement;
     })
   | (EventBase & { readonly type: 'heartbeat'; readonly pid: number })
   | (EventBase & { readonly type: 'cancel_requested'; readonly nodeId: string | null; readonly reason: CancelReason })

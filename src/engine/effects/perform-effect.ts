@@ -17,7 +17,8 @@ export interface EffectAsk {
 export async function performEffect(
   context: NodeContext,
   ask: EffectAsk,
-  live: () => Promise<EffectResult>,
+  /** Does the effect for real; told its ordinal (a leaf's queue job id is derived from it). */
+  live: (ordinal: number) => Promise<EffectResult>,
 ): Promise<EffectOutcome> {
   const { run } = context;
   const scope = { nodeId: ask.nodeId, iteration: context.iteration };
@@ -26,7 +27,7 @@ export async function performEffect(
   const startedAt = run.environment.now();
   const request = { kind: ask.kind, key: ask.key, scope, ordinal, input: ask.input };
   // The scope itself is the cancellation: its AbortSignal is made only if the boundary reads it.
-  const outcome = await run.settings.boundary.perform(request, live, context.scope);
+  const outcome = await run.settings.boundary.perform(request, () => live(ordinal), context.scope);
   run.emit({
     type: 'effect_completed',
     kind: ask.kind,

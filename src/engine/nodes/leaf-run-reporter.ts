@@ -1,4 +1,4 @@
-import type { LeafRunContext } from '../contracts/index.js';
+import type { LeafPlacement, LeafRunContext } from '../contracts/index.js';
 import type { NodeContext, RunningLeaf } from '../run/run-context.js';
 
 /** What a leaf has spent so far, live (through `spend`) and from its results. */
@@ -40,5 +40,11 @@ export class LeafRunReporter implements LeafRunContext {
     this.spent.steps += steps;
     if (usage.costMicrousd !== null) this.spent.cost += usage.costMicrousd;
     this.context.budget.charge({ tokens, costMicrousd: usage.costMicrousd, steps });
+  }
+
+  placed(worker: LeafPlacement): void {
+    const { run } = this.context;
+    this.running.lastActivityAt = run.environment.now();
+    run.emit({ type: 'leaf_placed', nodeId: this.running.nodeId, iteration: this.context.iteration, worker });
   }
 }

@@ -76,8 +76,9 @@ async function runAdmitted(
     run.runningLeaves.set(leaf.id, running);
     const role = leafRole(leaf);
     const started = running;
-    const live = (): Promise<EffectResult> => {
-      const input = { workflow: run.spec, leaf, resolvedInputs: resolved, inputHash, role, permissions, budget: context.budget.remaining(), runId: run.settings.runId };
+    const live = (ordinal: number): Promise<EffectResult> => {
+      const effect = { iteration: context.iteration, ordinal };
+      const input = { workflow: run.spec, leaf, resolvedInputs: resolved, inputHash, role, permissions, budget: context.budget.remaining(), runId: run.settings.runId, effect };
       const runner = run.settings.leafRunner.run(input, new LeafRunReporter(context, started, spent));
       return settleAfterCancel(runner, scope, run.settings.leafStopGraceMs, (ms, signal) => run.environment.sleep(ms, signal));
     };

@@ -1,0 +1,82 @@
+import { stoppedLeafArtifacts, type EffectResult, type LeafPlacement, type LeafRunContext, type LeafRunInput, type LeafRunner } from '../engine/index.js';
+import { emptyMemoUsage, leafInputHash, type Usage } from '../ir/index.js';
+import { remainingBudgetOf, type LeafJob } from './leaf-job.js';
+import type { LeafJobListener, LeafJobOutcome, SpendReport } from './leaf-job-outcome.js';
+import { ceilingRefusal, type WorkerCeiling } from './worker-ceiling.js';
+
+export interface ExecuteLeafJobOptions {
+  readonly runner: LeafRunner;
+  readonly ceiling: WorkerCeiling;
+  readonly worker: LeafPlacement;
+  /** The worker's clock, for the budget's deadline. */
+  readonly now: () => number;
+}
+
+const NO_USAGE: Usage = { input_tokens: 0, output_tokens: 0, cost_microusd: 0 };
+
+/**
+ * Runs one leaf job on a worker — the same code whichever queue delivered it. The job's
+ * permissions are the most it gets: a job beyond the worker's ceiling is refused (a failed
+ * result naming the worker and why), and a job whose input hash does not match its leaf is
+ * refused too, so what the trace records under that hash is what ran.
+ */
+export async function executeLeafJob(job: LeafJob, options: ExecuteLeafJobOptions, listener: LeafJobListener, signal: AbortSignal): Promise<LeafJobOutcome> {
+  const { worker } = options;
+  const refusal = refusalOf(job, options.ceiling);
+  if (refusal !== undefined) {
+    return { type: 'completed', worker, result: refusedResult(`worker ${worker.host}:${worker.pid} refuses leaf ${job.leaf.id}: ${refusal}`) };
+  }
+  const input: LeafRunInput = {
+    workflow: job.workflow,
+    leaf: job.leaf,
+    resolvedInputs: job.resolvedInputs,
+    inputHash: job.inputHash,
+    role: job.role,
+    permissions: job.permissions,
+    budget: remainingBudgetOf(job.budget, options.now()),
+    runId: job.runId,
+    effect: job.effect,
+  };
+  try {
+    const result = await options.runner.run(input, new JobRunContext(signal, listener));
+    if (signal.aborted) return { type: 'stopped', worker, message: messageOf(signal.reason), artifacts: result.artifacts ?? [] };
+    return { type: 'completed', worker, result };
+  } catch (error) {
+    if (signal.aborted) return { type: 'stopped', worker, message: messageOf(error), artifacts: stoppedLeafArtifacts(error) ?? [] };
+    return { type: 'threw', worker, message: messageOf(error) };
+  }
+}
+
+function refusalOf(job: LeafJob, ceiling: WorkerCeiling): string | undefined {
+  if (leafInputHash(job.workflow, job.leaf, job.resolvedInputs) !== job.inputHash) return 'the job input hash does not match its leaf and inputs';
+  return ceilingRefusal(ceiling, job.leaf, job.permissions);
+}
+
+function refusedResult(message: string): EffectResult {
+  return { status: 'failed', output: null, usage: NO_USAGE, memo_usage: emptyMemoUsage(), error: message };
+}
+
+function messageOf(value: unknown): string {
+  if (value instanceof Error) return value.message;
+  if (typeof value === 'object' && value !== null && 'type' in value) {
+    const reason = value as { type: string; message?: string };
+    return reason.message ?? `cancelled (${reason.type})`;
+  }
+  return String(value);
+}
+
+/** The runner's LeafRunContext on a worker: reports go to the coordinator through the queue. */
+class JobRunContext implements LeafRunContext {
+  constructor(
+    readonly signal: AbortSignal,
+    private readonly listener: LeafJobListener,
+  ) {}
+
+  activity(message: string): void {
+    this.listener.activity(message);
+  }
+
+  spend(usage: SpendReport): void {
+    this.listener.spend(usage);
+  }
+}

@@ -1,0 +1,9 @@
+import { InProcessLeafQueue } from './in-process-leaf-queue.js';
+import { describeLeafQueueConformance } from './testing/index.js';
+
+describeLeafQueueConformance('in-process', {
+  async open({ runner, ceiling }) {
+    const queue = new InProcessLeafQueue({ runnerFor: () => runner, ...(ceiling ? { ceiling } : {}) });
+    return { queue, close: () => queue.close() };
+  },
+});

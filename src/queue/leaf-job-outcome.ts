@@ -1,0 +1,26 @@
+import type { EffectArtifact, EffectResult, LeafPlacement } from '../engine/index.js';
+
+/**
+ * How a job ended on its worker, as the coordinator receives it:
+ * - `completed`: the runner returned a result (a failed leaf and a refused job are results too);
+ * - `threw`: the runner threw outside a cancel, which in-process fails the leaf without a result;
+ * - `stopped`: the job was cancelled; what the leaf made before it stopped (a diff) comes along.
+ */
+export type LeafJobOutcome =
+  | { readonly type: 'completed'; readonly result: EffectResult; readonly worker: LeafPlacement }
+  | { readonly type: 'threw'; readonly message: string; readonly worker: LeafPlacement }
+  | { readonly type: 'stopped'; readonly message: string; readonly artifacts: readonly EffectArtifact[]; readonly worker: LeafPlacement };
+
+/** What a job reports while it runs, relayed to the engine's LeafRunContext at the coordinator. */
+export interface LeafJobListener {
+  placed(worker: LeafPlacement): void;
+  activity(message: string): void;
+  spend(usage: SpendReport): void;
+}
+
+export interface SpendReport {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costMicrousd: number | null;
+  readonly steps?: number;
+}

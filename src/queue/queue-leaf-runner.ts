@@ -1,0 +1,54 @@
+import type { EffectResult, LeafRunContext, LeafRunInput, LeafRunner } from '../engine/index.js';
+import { assertNever } from '../util/index.js';
+import { leafJobOf } from './leaf-job.js';
+import type { LeafJobListener } from './leaf-job-outcome.js';
+import type { LeafQueue } from './leaf-queue.js';
+import { LeafJobFailedError, LeafJobStoppedError } from './queue-errors.js';
+
+export interface QueueLeafRunnerOptions {
+  readonly queue: LeafQueue;
+  /** The first run of the resume chain (the run itself when it is not a resume). */
+  readonly lineage: string;
+  /** Id of the run's settings as the queue stores them (provider mode, fixture, base commit). */
+  readonly runContext: string;
+  readonly now: () => number;
+  /**
+   * Runs the leaves whose effect is on the coordinator's own working tree (writers with shared
+   * isolation, under --allow-write-tree): a worker's checkout is not the user's tree.
+   */
+  readonly local?: LeafRunner;
+}
+
+/**
+ * The engine's LeafRunner over a LeafQueue: each leaf becomes a job; what the worker reports
+ * (where it runs, activity, spend) reaches the engine as if the leaf ran here, so heartbeats,
+ * budgets and cancellation work unchanged. The engine never knows a queue exists.
+ */
+export class QueueLeafRunner implements LeafRunner {
+  constructor(private readonly options: QueueLeafRunnerOptions) {}
+
+  async run(input: LeafRunInput, context: LeafRunContext): Promise<EffectResult> {
+    if (this.options.local && writesSharedTree(input)) return this.options.local.run(input, context);
+    const job = leafJobOf(input, { lineage: this.options.lineage, runContext: this.options.runContext, now: this.options.now });
+    const listener: LeafJobListener = {
+      placed: (worker) => context.placed?.(worker),
+      activity: (message) => context.activity(message),
+      spend: (usage) => context.spend(usage),
+    };
+    const outcome = await this.options.queue.submit(job, listener, context.signal);
+    switch (outcome.type) {
+      case 'completed':
+        return outcome.result;
+      case 'threw':
+        throw new LeafJobFailedError(outcome.message);
+      case 'stopped':
+        throw new LeafJobStoppedError(outcome.message, outcome.artifacts);
+      default:
+        return assertNever(outcome, 'leaf job outcome');
+    }
+  }
+}
+
+function writesSharedTree(input: LeafRunInput): boolean {
+  return input.permissions.allowWrite && input.permissions.isolation === 'shared';
+}

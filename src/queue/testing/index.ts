@@ -1,0 +1,3 @@
+export { describeLeafQueueConformance, RecordingListener, type LeafQueueHarness, type OpenedLeafQueue } from './leaf-queue-conformance.js';
+export { ScriptedLeafRunner } from './scripted-leaf-runner.js';
+export { testLeafJob, type TestJobOptions } from './leaf-jobs.js';
