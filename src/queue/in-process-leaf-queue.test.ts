@@ -4,6 +4,6 @@ import { describeLeafQueueConformance } from './testing/index.js';
 describeLeafQueueConformance('in-process', {
   async open({ runner, ceiling }) {
     const queue = new InProcessLeafQueue({ runnerFor: () => runner, ...(ceiling ? { ceiling } : {}) });
-    return { queue, close: () => queue.close() };
+    return { queue, runContext: 'context-1', close: () => queue.close() };
   },
 });

@@ -1,3 +1,4 @@
 export { describeLeafQueueConformance, RecordingListener, type LeafQueueHarness, type OpenedLeafQueue } from './leaf-queue-conformance.js';
 export { ScriptedLeafRunner } from './scripted-leaf-runner.js';
 export { testLeafJob, type TestJobOptions } from './leaf-jobs.js';
+export { startTestRedis, redisServerAvailability, type TestRedis } from './test-redis.js';

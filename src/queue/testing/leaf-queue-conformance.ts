@@ -3,11 +3,13 @@ import type { LeafPlacement } from '../../engine/index.js';
 import type { LeafJobListener, LeafJobOutcome, SpendReport } from '../leaf-job-outcome.js';
 import type { LeafQueue } from '../leaf-queue.js';
 import type { WorkerCeiling } from '../worker-ceiling.js';
-import { testLeafJob } from './leaf-jobs.js';
+import { testLeafJob as makeTestLeafJob, type TestJobOptions } from './leaf-jobs.js';
 import { ScriptedLeafRunner } from './scripted-leaf-runner.js';
 
 export interface OpenedLeafQueue {
   readonly queue: LeafQueue;
+  /** The run context id jobs must name (the BullMQ queue stores its run's settings under it). */
+  readonly runContext: string;
   close(): Promise<void>;
 }
 
@@ -39,11 +41,14 @@ export class RecordingListener implements LeafJobListener {
 export function describeLeafQueueConformance(name: string, harness: LeafQueueHarness, skip?: string): void {
   describe.skipIf(skip !== undefined)(`LeafQueue conformance: ${name}${skip ? ` (skipped: ${skip})` : ''}`, () => {
     const opened: OpenedLeafQueue[] = [];
+    let runContext = 'context-1';
     const open = async (options: { runner: ScriptedLeafRunner; ceiling?: WorkerCeiling }): Promise<LeafQueue> => {
       const queue = await harness.open(options);
       opened.push(queue);
+      runContext = queue.runContext;
       return queue.queue;
     };
+    const testLeafJob = (leafId: string, options: TestJobOptions = {}) => makeTestLeafJob(leafId, { runContext, ...options });
     afterEach(async () => {
       for (const queue of opened.splice(0)) await queue.close();
     });

@@ -1,0 +1,205 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { LeafPlacement, LeafRunner } from '../../engine/index.js';
+import { executeLeafJob } from '../execute-leaf-job.js';
+import { leafJobSchema, type LeafJob } from '../leaf-job.js';
+import type { LeafJobListener, LeafJobOutcome } from '../leaf-job-outcome.js';
+import { queueRunContextSchema, type QueueRunContext } from '../queue-run-context.js';
+import type { WorkerCeiling } from '../worker-ceiling.js';
+import { stashArtifacts } from './artifact-blobs.js';
+import { openRedis } from './open-redis.js';
+import { QUEUE_PREFIX, queueKeys, type QueueKeys } from './queue-keys.js';
+import { connectionOptions, parseRedisUrl } from './redis-url.js';
+import { parseCancelMessage, type ProgressMessage } from './wire-messages.js';
+import { publishWorkerInfo, removeWorkerInfo, type WorkerInfo } from './worker-registry.js';
+
+export interface BullmqLeafWorkerOptions {
+  readonly url: string;
+  readonly queueName: string;
+  readonly concurrency: number;
+  readonly ceiling: WorkerCeiling;
+  /** The leaf runner for a run's settings (mock, or real leaves in a checkout of its base commit). */
+  readonly runnerFor: (context: QueueRunContext) => Promise<LeafRunner>;
+  /**
+   * How long a job's lock lasts without renewal: a worker killed mid-leaf is noticed, and its
+   * job handed to another worker, within about this time (plus half of it for the check).
+   */
+  readonly stallTimeoutMs: number;
+  readonly keepFinishedSeconds: number;
+  readonly connectTimeoutMs?: number;
+  readonly host?: string;
+  readonly log?: (line: string) => void;
+}
+
+const HEARTBEAT_MS = 2_000;
+
+interface RunningJob {
+  readonly jobId: string;
+  readonly leafId: string;
+  readonly runId: string;
+  readonly startedAt: number;
+}
+
+/**
+ * One `whaleflow worker` process: takes leaf jobs from the BullMQ queue, up to `concurrency` at
+ * once, and runs each through executeLeafJob — the same code as in-process, under the worker's
+ * ceiling. It reports placement, activity and spend on the run's channel, stops a job when a
+ * cancel for it is published, and says it is alive every two seconds for `whaleflow workers`.
+ */
+export class BullmqLeafWorker {
+  readonly placement: LeafPlacement;
+  private readonly keys: QueueKeys;
+  private readonly running = new Map<string, RunningJob>();
+  private readonly contexts = new Map<string, Promise<QueueRunContext>>();
+  private readonly runners = new Map<string, Promise<LeafRunner>>();
+  private readonly startedAt = Date.now();
+  private finished = 0;
+  private discarded = 0;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private worker: Worker | undefined;
+  private stopped = false;
+
+  private constructor(
+    private readonly options: BullmqLeafWorkerOptions,
+    private readonly redis: Redis,
+    private readonly subscriber: Redis,
+  ) {
+    const host = options.host ?? hostname();
+    this.placement = { workerId: `${host}-${process.pid}-${randomBytes(3).toString('hex')}`, host, pid: process.pid };
+    this.keys = queueKeys(options.queueName);
+  }
+
+  static async start(options: BullmqLeafWorkerOptions): Promise<BullmqLeafWorker> {
+    const address = parseRedisUrl(options.url);
+    const redis = await openRedis(address, options.connectTimeoutMs ?? 10_000, 'worker');
+    const subscriber = redis.duplicate();
+    subscriber.on('error', () => undefined);
+    const started = new BullmqLeafWorker(options, redis, subscriber);
+    await started.begin(connectionOptions(address));
+    return started;
+  }
+
+  private async begin(connection: Record<string, unknown>): Promise<void> {
+    this.subscriber.on('message', (_channel: string, text: string) => {
+      const message = parseCancelMessage(text);
+      if (message && this.running.has(message.jobId)) this.worker?.cancelJob(message.jobId, message.reason);
+    });
+    await this.subscriber.subscribe(this.keys.cancelChannel);
+    const worker = new Worker(this.options.queueName, (job: Job, token?: string, signal?: AbortSignal) => this.process(job, token, signal), {
+      connection,
+      prefix: QUEUE_PREFIX,
+      concurrency: this.options.concurrency,
+      name: this.placement.workerId,
+      lockDuration: this.options.stallTimeoutMs,
+      stalledInterval: Math.max(1_000, Math.round(this.options.stallTimeoutMs / 2)),
+      maxStalledCount: 2,
+      removeOnComplete: { age: this.options.keepFinishedSeconds },
+      removeOnFail: { age: this.options.keepFinishedSeconds },
+    });
+    worker.on('error', (error: Error) => {
+      // A result the queue refused because this worker lost the job's lock (another worker has it now).
+      if (/lock/i.test(error.message)) this.discarded += 1;
+      this.options.log?.(`queue error: ${error.message}`);
+    });
+    this.worker = worker;
+    await worker.waitUntilReady();
+    await this.beat();
+    this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
+  }
+
+  /** What `whaleflow workers` shows for this worker right now. */
+  info(): WorkerInfo {
+    return {
+      ...this.placement,
+      concurrency: this.options.concurrency,
+      ceiling: this.options.ceiling,
+      startedAt: this.startedAt,
+      lastSeenAt: Date.now(),
+      running: [...this.running.values()],
+      finished: this.finished,
+      discarded: this.discarded,
+    };
+  }
+
+  /**
+   * Stops taking jobs. By default it waits for the leaves it runs to finish; `cancelRunning`
+   * stops them first (their jobs end as stopped).
+   */
+  async stop(options: { readonly cancelRunning?: boolean } = {}): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.heartbeat);
+    if (options.cancelRunning) this.worker?.cancelAllJobs('the worker is shutting down');
+    await this.worker?.close();
+    await removeWorkerInfo(this.redis, this.keys, this.placement.workerId).catch(() => undefined);
+    this.subscriber.disconnect();
+    this.redis.disconnect();
+  }
+
+  private async beat(): Promise<void> {
+    await publishWorkerInfo(this.redis, this.keys, this.info()).catch(() => undefined);
+  }
+
+  private async process(job: Job, _token: string | undefined, signal: AbortSignal | undefined): Promise<LeafJobOutcome> {
+    const worker = this.placement;
+    const parsed = leafJobSchema.safeParse(job.data);
+    if (!parsed.success) return { type: 'threw', message: `worker ${worker.host}:${worker.pid} cannot read job ${job.id}: ${parsed.error.issues[0]?.message ?? 'malformed'}`, worker };
+    const leafJob = parsed.data as LeafJob;
+    const cancelled = await this.redis.get(this.keys.cancelled(leafJob.jobId));
+    if (cancelled !== null) return { type: 'stopped', message: cancelled, artifacts: [], worker };
+    this.running.set(leafJob.jobId, { jobId: leafJob.jobId, leafId: leafJob.leaf.id, runId: leafJob.runId, startedAt: Date.now() });
+    const listener = this.listenerFor(leafJob);
+    listener.placed(worker);
+    void this.beat();
+    try {
+      let runner: LeafRunner;
+      try {
+        runner = await this.runnerFor(leafJob.runContext);
+      } catch (error) {
+        return { type: 'threw', message: `worker ${worker.host}:${worker.pid} cannot run leaf ${leafJob.leaf.id}: ${error instanceof Error ? error.message : String(error)}`, worker };
+      }
+      const outcome = await executeLeafJob(leafJob, { runner, ceiling: this.options.ceiling, worker, now: Date.now }, listener, signal ?? new AbortController().signal);
+      return await stashArtifacts(this.redis, this.keys, outcome, this.options.keepFinishedSeconds);
+    } finally {
+      this.running.delete(leafJob.jobId);
+      this.finished += 1;
+    }
+  }
+
+  private listenerFor(job: LeafJob): LeafJobListener {
+    const channel = this.keys.runChannel(job.lineage);
+    const publish = (message: ProgressMessage): void => {
+      this.redis.publish(channel, JSON.stringify(message)).catch(() => undefined);
+    };
+    return {
+      placed: (worker) => publish({ type: 'placed', jobId: job.jobId, worker }),
+      activity: (message) => publish({ type: 'activity', jobId: job.jobId, message }),
+      spend: (usage) => publish({ type: 'spend', jobId: job.jobId, usage }),
+    };
+  }
+
+  private runnerFor(contextId: string): Promise<LeafRunner> {
+    let runner = this.runners.get(contextId);
+    if (!runner) {
+      runner = this.contextFor(contextId).then((context) => this.options.runnerFor(context));
+      this.runners.set(contextId, runner);
+      runner.catch(() => this.runners.delete(contextId));
+    }
+    return runner;
+  }
+
+  private contextFor(contextId: string): Promise<QueueRunContext> {
+    let context = this.contexts.get(contextId);
+    if (!context) {
+      context = this.redis.get(this.keys.runContext(contextId)).then((text) => {
+        if (text === null) throw new Error(`the run's settings (${contextId}) are not in the queue; has the run expired?`);
+        return queueRunContextSchema.parse(JSON.parse(text)) as QueueRunContext;
+      });
+      this.contexts.set(contextId, context);
+      context.catch(() => this.contexts.delete(contextId));
+    }
+    return context;
+  }
+}
