@@ -3,6 +3,7 @@ import { WhaleflowError, InvalidInputError, UsageError, formatDiagnostic } from 
 import { processCliContext, type CliContext } from './cli-context.js';
 import { ExitCode } from './exit-codes.js';
 import { commandEntries, type CommandEntry } from './commands/index.js';
+import { describeFileError, fileErrorCode } from './options/index.js';
 
 /**
  * The commands to register: just the one the arguments name, or all of them for top-level
@@ -26,13 +27,21 @@ async function buildProgram(context: CliContext, argv: readonly string[]): Promi
     })
     .exitOverride();
   const factories = await Promise.all(entriesFor(argv).map((entry) => entry.load()));
-  for (const factory of factories) {
-    program.addCommand(factory(context).exitOverride().configureOutput({
-      writeOut: (text) => context.stdout(text),
-      writeErr: (text) => context.stderr(text),
-    }));
-  }
+  for (const factory of factories) program.addCommand(throughContext(factory(context), context));
   return program;
+}
+
+/**
+ * A command and its subcommands (`memo stats`…) report errors by throwing, never by exiting
+ * the process, and write through the context, so usage errors exit 2 in-process too.
+ */
+function throughContext(command: Command, context: CliContext): Command {
+  command.exitOverride().configureOutput({
+    writeOut: (text) => context.stdout(text),
+    writeErr: (text) => context.stderr(text),
+  });
+  for (const subcommand of command.commands) throughContext(subcommand, context);
+  return command;
 }
 
 /** Reports an error raised by a command; a user mistake never prints a stack trace. */
@@ -53,6 +62,13 @@ export function reportError(error: unknown, context: CliContext): number {
   }
   if (error instanceof WhaleflowError) {
     context.stderr(`whaleflow: ${error.message}\n`);
+    return ExitCode.failure;
+  }
+  // The operating system refused a path (missing, a directory, read-only, a full disk): the
+  // user's environment, not a bug, so it gets one line naming the path rather than a stack trace.
+  if (fileErrorCode(error) !== undefined) {
+    const { path, syscall } = error as NodeJS.ErrnoException;
+    context.stderr(`whaleflow: ${syscall ? `${syscall} ` : ''}${path ?? ''}${path ? ': ' : ''}${describeFileError(error)}\n`);
     return ExitCode.failure;
   }
   throw error;

@@ -5,6 +5,7 @@ import { resolveRunReference } from '../../runs/index.js';
 import { openProjectTrace, type TraceStore } from '../../trace/index.js';
 import { WhaleflowError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
+import { databaseOption } from '../options/index.js';
 
 interface ApplyOptions {
   readonly '3way'?: boolean;
@@ -22,7 +23,7 @@ export function applyCommand(context: CliContext): Command {
     .option('--3way', 'if the diff does not apply cleanly, attempt a three-way merge (may leave conflict markers)')
     .option('--check', 'only check whether the diff applies; change nothing')
     .option('--print', 'print the diff instead of applying it')
-    .option('--db <file>', 'trace database (default: .whaleflow/whaleflow.db, or $WHALEFLOW_HOME)')
+    .addOption(databaseOption(context))
     .addHelpText('after', '\nExamples:\n  $ whaleflow apply last implement-a\n  $ whaleflow apply 3f2a fix --check')
     .action(async (reference: string, leafId: string, options: ApplyOptions) => {
       const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: true });

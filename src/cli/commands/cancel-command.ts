@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { requestRunCancel } from '../../runs/index.js';
 import { openProjectTrace } from '../../trace/index.js';
 import type { CliContext } from '../cli-context.js';
+import { databaseOption } from '../options/index.js';
 
 /**
  * `whaleflow cancel RUN [NODE]`: records a cancel request in the trace store from any
@@ -13,7 +14,7 @@ export function cancelCommand(context: CliContext): Command {
     .argument('<run>', 'run id, unique prefix of one, or "last"')
     .argument('[node]', 'a branch or leaf id: stop only that part of the run')
     .option('--json', 'print the outcome as JSON')
-    .option('--db <file>', 'trace database (default: .whaleflow/whaleflow.db, or $WHALEFLOW_HOME)')
+    .addOption(databaseOption(context))
     .addHelpText('after', '\nExamples:\n  $ whaleflow cancel last\n  $ whaleflow cancel 3f2a9c1b minimal-patch')
     .action((reference: string, nodeId: string | undefined, options: { json?: boolean; db?: string }) => {
       const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: true });

@@ -4,7 +4,7 @@ import { compileWorkflowFile } from '../../authoring/index.js';
 import { leafInputHash, listNodes, specHash, toCanonicalJson, WorkflowSpecSchema } from '../../ir/index.js';
 import { formatDiagnostic } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
-import { addLaunchShapeOptions, launchShapeFrom } from '../options/launch-shape-options.js';
+import { addLaunchShapeOptions, launchShapeFrom } from '../options/index.js';
 
 export function compileCommand(context: CliContext): Command {
   return addLaunchShapeOptions(new Command('compile')

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { compileWorkflowFile } from '../../authoring/index.js';
 import { exportGraph, type GraphFormat } from '../../ir/index.js';
 import type { CliContext } from '../cli-context.js';
-import { addLaunchShapeOptions, launchShapeFrom } from '../options/launch-shape-options.js';
+import { addLaunchShapeOptions, launchShapeFrom } from '../options/index.js';
 
 export function graphCommand(context: CliContext): Command {
   return addLaunchShapeOptions(new Command('graph')

@@ -3,6 +3,7 @@ import { renderNodeDetail, renderRunTree, resolveRunReference } from '../../runs
 import { openProjectTrace } from '../../trace/index.js';
 import { WhaleflowError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
+import { databaseOption } from '../options/index.js';
 
 export function inspectCommand(context: CliContext): Command {
   return new Command('inspect')
@@ -10,7 +11,7 @@ export function inspectCommand(context: CliContext): Command {
     .argument('<run>', 'run id, unique prefix of one, or "last"')
     .argument('[node]', 'a node id: show that node in detail')
     .option('--full', 'print whole outputs instead of truncating them')
-    .option('--db <file>', 'trace database (default: .whaleflow/whaleflow.db, or $WHALEFLOW_HOME)')
+    .addOption(databaseOption(context))
     .addHelpText('after', '\nExamples:\n  $ whaleflow inspect last\n  $ whaleflow inspect 3f2a leaf-7 --full')
     .action((reference: string, nodeId: string | undefined, options: { full?: boolean; db?: string }) => {
       const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: true });

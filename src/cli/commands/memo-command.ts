@@ -1,10 +1,10 @@
 import { Command } from 'commander';
-import { existsSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { SqliteMemoStore } from '../../memo/index.js';
 import { projectTracePath } from '../../trace/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
+import { databaseOption, outputFileOption, writeOutputFile } from '../options/index.js';
 
 interface DatabaseOption {
   db?: string;
@@ -30,16 +30,20 @@ function withStore<T>(context: CliContext, options: DatabaseOption, use: (store:
   }
 }
 
+/** `--db <path>` of the memo subcommands (a directory is refused). */
+function memoDatabaseOption(context: CliContext) {
+  return databaseOption(context, 'database file (default .whaleflow/whaleflow.db, or under $WHALEFLOW_HOME)', '--db <path>');
+}
+
 export function memoCommand(context: CliContext): Command {
   const memo = new Command('memo')
     .description('Inspect or clear the ARMH memo in the project database')
     .addHelpText('after', '\nExamples:\n  $ whaleflow memo stats\n  $ whaleflow memo export > memo.jsonl\n  $ whaleflow memo clear');
-  const dbOption = ['--db <path>', 'database file (default .whaleflow/whaleflow.db, or under $WHALEFLOW_HOME)'] as const;
 
   memo
     .command('stats')
     .description('Entries and tokens held by the memo')
-    .option(...dbOption)
+    .addOption(memoDatabaseOption(context))
     .option('--json', 'print JSON')
     .action((options: DatabaseOption & { json?: boolean }) => {
       withStore(context, options, (store, path) => {
@@ -53,7 +57,7 @@ export function memoCommand(context: CliContext): Command {
   memo
     .command('clear')
     .description('Remove every memo entry (other data in the database is kept)')
-    .option(...dbOption)
+    .addOption(memoDatabaseOption(context))
     .action((options: DatabaseOption) => {
       withStore(context, options, (store) => context.stdout(`cleared ${store.clear()} memo entries\n`));
       context.exitCode = ExitCode.ok;
@@ -62,14 +66,14 @@ export function memoCommand(context: CliContext): Command {
   memo
     .command('export')
     .description('Write every memo entry as JSON lines')
-    .option(...dbOption)
-    .option('--out <file>', 'write to a file instead of stdout')
+    .addOption(memoDatabaseOption(context))
+    .addOption(outputFileOption(context, '--out <file>'))
     .action((options: DatabaseOption & { out?: string }) => {
       withStore(context, options, (store) => {
         const lines = [...store.entries()].map((entry) => JSON.stringify(entry));
         const text = lines.length > 0 ? `${lines.join('\n')}\n` : '';
         if (options.out) {
-          writeFileSync(resolve(context.cwd, options.out), text);
+          writeOutputFile(context.cwd, options.out, text);
           context.stdout(`exported ${lines.length} memo entries to ${options.out}\n`);
         } else {
           context.stdout(text);

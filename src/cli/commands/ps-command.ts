@@ -1,17 +1,20 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { overviewRuns, renderRunList, type RunOverview } from '../../runs/index.js';
 import { NoTraceDatabaseError, openProjectTrace } from '../../trace/index.js';
 import type { CliContext } from '../cli-context.js';
+import { databaseOption, millisecondsAtLeast, positiveInteger } from '../options/index.js';
 
 interface PsOptions {
   json?: boolean;
   watch?: boolean;
-  limit?: string;
-  interval?: string;
+  limit: number;
+  interval: number;
   db?: string;
 }
 
 const CLEAR_SCREEN = '\x1b[2J\x1b[H';
+/** Faster redraws only flicker and load the database. */
+const MIN_INTERVAL_MS = 100;
 
 /** `whaleflow ps` (alias `workflows`): every run from the trace store, grouped, newest first. Reads only; never calls a model. */
 export function psCommand(context: CliContext): Command {
@@ -20,12 +23,12 @@ export function psCommand(context: CliContext): Command {
     .description('List runs (running, needing attention, done) with leaves, failures, elapsed time, tokens, cost, memo hits and the slowest leaf')
     .option('--json', 'print the run overviews as JSON')
     .option('--watch', 'redraw every second until Ctrl-C')
-    .option('--limit <n>', 'show at most this many runs', '100')
-    .option('--interval <ms>', 'redraw interval for --watch', '1000')
-    .option('--db <file>', 'trace database (default: .whaleflow/whaleflow.db, or $WHALEFLOW_HOME)')
+    .addOption(new Option('--limit <n>', 'show at most this many runs').argParser(positiveInteger).default(100))
+    .addOption(new Option('--interval <ms>', `redraw interval for --watch (at least ${MIN_INTERVAL_MS})`).argParser(millisecondsAtLeast(MIN_INTERVAL_MS)).default(1000))
+    .addOption(databaseOption(context))
     .addHelpText('after', '\nExamples:\n  $ whaleflow ps\n  $ whaleflow ps --watch\n  $ whaleflow workflows --json | jq .[0].status')
     .action(async (options: PsOptions) => {
-      const limit = Number(options.limit ?? '100');
+      const limit = options.limit;
       if (!options.watch) {
         printOnce(context, options, readOverviews(context, options, limit));
         return;
@@ -56,7 +59,7 @@ function printOnce(context: CliContext, options: PsOptions, runs: readonly RunOv
 
 /** A plain redraw loop: clear, print, wait; Ctrl-C ends it with exit code 0. */
 async function watchLoop(context: CliContext, options: PsOptions, limit: number): Promise<void> {
-  const intervalMs = Math.max(100, Number(options.interval ?? '1000'));
+  const intervalMs = options.interval;
   let stopped = false;
   let wake: () => void = () => undefined;
   const stop = (): void => {

@@ -5,6 +5,7 @@ import { loadRecordedRun, renderRunTree, replayRun, type ReplayOutcome, type Rep
 import { openProjectTrace, TraceSink } from '../../trace/index.js';
 import { UsageError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
+import { databaseOption, fixturesOption, inputFileOption, nonEmptyText } from '../options/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { composeRun, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
 
@@ -25,16 +26,16 @@ export function replayCommand(context: CliContext): Command {
   return new Command('replay')
     .description('Re-execute a recorded run with every effect served from its trace (no provider calls, no commands) and check parity')
     .argument('[run]', 'run id, unique prefix of one, or "last"')
-    .option('--trace <file>', 'replay from an export file (`whaleflow export`) instead of the project trace')
+    .addOption(inputFileOption(context, '--trace <file>', 'replay from an export file (`whaleflow export`) instead of the project trace'))
     .option('--allow-live', 'run effects the trace lacks live instead of failing')
-    .option('--from <node>', 're-run this node and every node depending on it live; serve the rest from the trace')
+    .addOption(new Option('--from <node>', 're-run this node and every node depending on it live; serve the rest from the trace').argParser(nonEmptyText))
     .addOption(new Option('--provider <name>', 'where effects that run live go (as for `whaleflow run`)').choices(RUN_PROVIDERS).default('mock'))
-    .option('--fixtures <file>', 'YAML fixture scripting the mock provider for the effects that run live')
+    .addOption(fixturesOption(context, 'YAML fixture scripting the mock provider for the effects that run live'))
     .option('--read-only', 'live leaves may not write files')
     .option('--allow-network', 'live leaves that declare network access may use it')
     .option('--allow-write-tree', 'live writers not in parallel branches may write the working tree')
     .option('--json', 'print the outcome as JSON')
-    .option('--db <file>', 'trace database (default: .whaleflow/whaleflow.db, or $WHALEFLOW_HOME)')
+    .addOption(databaseOption(context))
     .addHelpText('after', '\nExamples:\n  $ whaleflow replay last\n  $ whaleflow replay 3f2a --from build\n  $ whaleflow replay --trace run.json')
     .action(async (reference: string | undefined, options: ReplayOptions) => {
       if (!reference && !options.trace) throw new UsageError('name a run to replay (an id, a prefix or "last"), or give --trace FILE');

@@ -1,17 +1,16 @@
 import { Command, Option } from 'commander';
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { buildRunReport, renderRunReport, resolveRunReference, type ReportFormat } from '../../runs/index.js';
 import { openProjectTrace } from '../../trace/index.js';
 import type { CliContext } from '../cli-context.js';
+import { databaseOption, outputFileOption, writeOutputFile } from '../options/index.js';
 
 export function reportCommand(context: CliContext): Command {
   return new Command('report')
     .description('Write a report of a recorded run: graph (Mermaid), per-leaf table, totals')
     .argument('<run>', 'run id, unique prefix of one, or "last"')
     .addOption(new Option('--format <format>', 'report format').choices(['md', 'json', 'html']).default('md'))
-    .option('-o, --output <file>', 'write to a file instead of stdout')
-    .option('--db <file>', 'trace database (default: .whaleflow/whaleflow.db, or $WHALEFLOW_HOME)')
+    .addOption(outputFileOption(context))
+    .addOption(databaseOption(context))
     .addHelpText('after', '\nExamples:\n  $ whaleflow report last\n  $ whaleflow report 3f2a --format html -o run.html')
     .action((reference: string, options: { format: ReportFormat; output?: string; db?: string }) => {
       const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: true });
@@ -19,8 +18,7 @@ export function reportCommand(context: CliContext): Command {
         const run = resolveRunReference(store, reference);
         const text = renderRunReport(buildRunReport(store, run), options.format);
         if (options.output) {
-          const path = resolve(context.cwd, options.output);
-          writeFileSync(path, text);
+          const path = writeOutputFile(context.cwd, options.output, text);
           context.stdout(`wrote ${path}\n`);
         } else {
           context.stdout(text);

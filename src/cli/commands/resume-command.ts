@@ -7,7 +7,7 @@ import { assertResumable, readRecordedRun, resolveRunReference, resumeRun, super
 import { openProjectTrace, TraceSink } from '../../trace/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
-import { addLaunchShapeOptions, launchShapeFrom } from '../options/launch-shape-options.js';
+import { addLaunchShapeOptions, databaseOption, fixturesOption, inputFileOption, launchShapeFrom, positiveInteger } from '../options/index.js';
 import { composeRun, RUN_PROVIDERS, type RunProvider } from '../run/index.js';
 
 interface ResumeOptions {
@@ -17,7 +17,7 @@ interface ResumeOptions {
   readOnly?: boolean;
   allowNetwork?: boolean;
   allowWriteTree?: boolean;
-  maxConcurrency?: string;
+  maxConcurrency?: number;
   db?: string;
   json?: boolean;
   maxAgents?: number;
@@ -29,16 +29,16 @@ export function resumeCommand(context: CliContext): Command {
   return addLaunchShapeOptions(new Command('resume')
     .description('Continue an interrupted (crashed or cancelled) run: finished effects are served from the trace, the rest runs live')
     .argument('<run>', 'run id, unique prefix of one, or "last"')
-    .option('--file <workflow>', 'continue with an edited workflow; leaves whose input hash is unchanged are reused')
+    .addOption(inputFileOption(context, '--file <workflow>', 'continue with an edited workflow; leaves whose input hash is unchanged are reused'))
     .addOption(new Option('--provider <name>', 'where the remaining effects go (as for `whaleflow run`)').choices(RUN_PROVIDERS).default('mock'))
-    .option('--fixtures <file>', 'YAML fixture scripting the mock provider')
-    .option('--max-concurrency <n>', 'leaves running at once (default 16)')
+    .addOption(fixturesOption(context, 'YAML fixture scripting the mock provider'))
+    .addOption(new Option('--max-concurrency <n>', 'leaves running at once (default 16)').argParser(positiveInteger))
     .option('--read-only', 'no leaf may write files')
     .option('--allow-network', 'leaves that declare network access may use it')
     .option('--allow-write-tree', 'writers not in parallel branches may write the working tree')
     .option('--force', 'resume even if the run still looks alive (its process answers or it wrote recently)')
     .option('--json', 'print the outcome as JSON')
-    .option('--db <file>', 'trace database (default: .whaleflow/whaleflow.db, or $WHALEFLOW_HOME)')
+    .addOption(databaseOption(context))
     .addHelpText('after', '\nExamples:\n  $ whaleflow resume last\n  $ whaleflow resume 3f2a --file workflows/fixed.yaml'))
     .action(async (reference: string, options: ResumeOptions) => {
       const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: true });
@@ -56,7 +56,6 @@ export function resumeCommand(context: CliContext): Command {
         // Like `whaleflow run`: heartbeats for ps/TUI and `whaleflow cancel` reach the resumed run too.
         const supervision = superviseRun({ store, sink: traceSink, runId, now: environment.now });
         const sink = new FanOutEventSink([traceSink, supervision.observer]);
-        const maxConcurrentLeaves = options.maxConcurrency ? Number(options.maxConcurrency) : undefined;
         try {
           const outcome = await resumeRun({
             store,
@@ -69,7 +68,7 @@ export function resumeCommand(context: CliContext): Command {
             controller: supervision.controller,
             environment,
             ...(compiled ? { spec: compiled.spec, sourceFile: options.file, validation: launchShape } : {}),
-            ...(maxConcurrentLeaves ? { limits: { maxConcurrentLeaves } } : {}),
+            ...(options.maxConcurrency !== undefined ? { limits: { maxConcurrentLeaves: options.maxConcurrency } } : {}),
           });
           traceSink.close();
           if (options.json) context.stdout(`${JSON.stringify(outcome, null, 2)}\n`);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { compileWorkflowFile } from '../../authoring/index.js';
 import {
   estimateRun,
@@ -18,7 +18,7 @@ import type { WorkflowSpec } from '../../ir/index.js';
 import { formatDiagnostic } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
-import { addLaunchShapeOptions, launchShapeFrom } from '../options/launch-shape-options.js';
+import { addLaunchShapeOptions, fixturesOption, launchShapeFrom, nonEmptyText, positiveInteger, usDollars } from '../options/index.js';
 import { formatOverviewCost as formatUsd } from '../../runs/index.js';
 import { RunProgress } from '../progress/index.js';
 import { composeRun, formatPreflight, formatRunSummary, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
@@ -42,34 +42,22 @@ interface RunOptions {
   keepWorktrees?: boolean;
 }
 
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a positive whole number');
-  return parsed;
-}
-
-function dollars(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0) throw new InvalidArgumentError('expected an amount in US dollars, e.g. 2.50');
-  return parsed;
-}
-
 export function runCommand(context: CliContext): Command {
   return addLaunchShapeOptions(
     new Command('run')
       .description('Run a workflow: pre-flight (what it writes, runs and may cost), live progress, a summary')
       .argument('<file>', 'workflow file (.star, .yaml, .json, .workflow.js/.ts)')
       .addOption(new Option('--provider <name>', 'where effects go: mock (offline, deterministic), mock-model (real leaves, mock model) or config').choices(RUN_PROVIDERS).default('mock'))
-      .option('--fixtures <file>', 'YAML fixture scripting the mock provider (outputs, latency, failures, judge answers…) or, under mock-model, the mock model (its `model:` section)')
+      .addOption(fixturesOption(context, 'YAML fixture scripting the mock provider (outputs, latency, failures, judge answers…) or, under mock-model, the mock model (its `model:` section)'))
       .option('--keep-worktrees', "keep each worktree leaf's git worktree after it finishes (for debugging; real leaves only)")
       .addOption(new Option('--max-concurrency <n>', 'leaves running at once (default 16)').argParser(positiveInteger))
-      .addOption(new Option('--max-cost <usd>', 'refuse to start when the pre-flight estimate is above this').argParser(dollars))
+      .addOption(new Option('--max-cost <usd>', 'refuse to start when the pre-flight estimate is above this').argParser(usDollars))
       .option('--read-only', 'no leaf may write files (refuses workflows that would)')
       .option('--allow-network', 'leaves that declare network access may use it')
       .option('--allow-write-tree', 'writers not in parallel branches may write the working tree (default: only isolated worktrees)')
       .option('--json', 'print the result as JSON on stdout (pre-flight and progress go to stderr)')
       .option('--label <text>', 'a label for the run')
-      .addOption(new Option('--run-id <id>', 'use this run id (for background runs)').hideHelp())
+      .addOption(new Option('--run-id <id>', 'use this run id (for background runs)').argParser(nonEmptyText).hideHelp())
       .option('--background', 'run in a detached process that survives this terminal; prints the run id (watch: whaleflow ps / tui)')
       .addHelpText(
         'after',

@@ -1,20 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, Option } from 'commander';
 import { execFile, StarlarkError } from '../../starlark/index.js';
 import { formatDiagnostic } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
+import { positiveInteger } from '../options/index.js';
 
 interface StarlarkOptions {
   readonly maxSteps?: number;
   readonly traceback?: boolean;
-}
-
-function positiveInteger(text: string): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return value;
 }
 
 /**
@@ -25,7 +20,7 @@ export function starlarkCommand(context: CliContext): Command {
   return new Command('starlark')
     .description('Run a Starlark program: print() writes to stdout, errors print as file:line:col: message (exit 1)')
     .argument('<file>', 'the .star file to execute')
-    .option('--max-steps <n>', 'step budget (statements, loop iterations and calls) before the run is stopped', positiveInteger)
+    .addOption(new Option('--max-steps <n>', 'step budget (statements, loop iterations and calls) before the run is stopped').argParser(positiveInteger))
     .option('--traceback', 'after a runtime error, also print the Starlark call stack')
     .addHelpText(
       'after',

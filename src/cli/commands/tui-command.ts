@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { resolveRunReference } from '../../runs/index.js';
 import { openProjectTrace } from '../../trace/index.js';
+import { UsageError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
+import { databaseOption } from '../options/index.js';
 
 /**
  * `whaleflow tui [RUN]`: the live run list and run detail. Ink and React load only here
@@ -11,9 +13,13 @@ export function tuiCommand(context: CliContext): Command {
   return new Command('tui')
     .description('Watch runs live: run list, workflow tree, leaf drill-down; cancel, replay, report and export from the keyboard')
     .argument('[run]', 'open this run (id, prefix or "last") instead of the list')
-    .option('--db <file>', 'trace database (default: .whaleflow/whaleflow.db, or $WHALEFLOW_HOME)')
+    .addOption(databaseOption(context))
     .addHelpText('after', '\nExamples:\n  $ whaleflow tui\n  $ whaleflow tui last\n\nKeys: ↑↓/jk move · Enter open · Esc/← back · x cancel (y/n) · r replay · R report · e export · / filter · q quit')
     .action(async (reference: string | undefined, options: { db?: string }) => {
+      // Ink needs raw keyboard input and a screen to draw on; without them it fails deep inside React.
+      if (!context.isTty || !process.stdin.isTTY) {
+        throw new UsageError('the TUI needs an interactive terminal (stdin and stdout a TTY); in a script or a pipe use `whaleflow ps` (or `ps --watch`, `ps --json`)');
+      }
       const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: true });
       try {
         const runId = reference ? resolveRunReference(store, reference).runId : undefined;

@@ -1,11 +1,6 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CompileOptions } from '../../authoring/index.js';
-
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a positive whole number');
-  return parsed;
-}
+import { positiveInteger } from './number-arguments.js';
 
 /** `--max-agents` / `--max-depth`: the launch-shape limits validation enforces (defaults 100 / 5). */
 export function addLaunchShapeOptions(command: Command): Command {

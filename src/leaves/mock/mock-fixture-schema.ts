@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { mockScriptSchema } from '../../providers/index.js';
+import { mockScriptSchema, regexSourceSchema } from '../../providers/index.js';
 
 const usageSchema = z
   .object({
@@ -20,7 +20,7 @@ const failureSchema = z
   .strict();
 
 const leafMatchSchema = z
-  .object({ id: z.string().optional(), prompt: z.string().optional() })
+  .object({ id: z.string().optional(), prompt: regexSourceSchema.optional() })
   .strict()
   .refine((match) => match.id !== undefined || match.prompt !== undefined, 'a match needs an "id" or a "prompt" regex');
 

@@ -36,3 +36,24 @@ describe('parseMockFixture', () => {
     expect(() => parseMockFixture('leaves: [\n', 'f.yaml')).toThrow(InvalidInputError);
   });
 });
+
+describe('parseMockFixture: regular expressions', () => {
+  it('rejects an invalid prompt regex at load, at its position, in leaf rules and in the mock model script', () => {
+    const diagnosticsOf = (text: string): InvalidInputError['diagnostics'] => {
+      try {
+        parseMockFixture(text, 'f.yaml');
+      } catch (caught) {
+        return (caught as InvalidInputError).diagnostics;
+      }
+      return expect.unreachable('the fixture was accepted');
+    };
+    expect(diagnosticsOf('leaves:\n  - match: {prompt: "a(b"}\n    output: x\n')[0]).toMatchObject({
+      position: { file: 'f.yaml', line: 2, column: 21 },
+      message: expect.stringMatching(/^leaves\.0\.match\.prompt: Invalid regular expression: .*Unterminated group/),
+    });
+    expect(diagnosticsOf('model:\n  rules:\n    - match: {prompt: "[z-a]"}\n      text: x\n')[0]).toMatchObject({
+      position: { line: 3, column: 23 },
+      message: expect.stringMatching(/^model\.rules\.0\.match\.prompt: Invalid regular expression/),
+    });
+  });
+});

@@ -31,8 +31,17 @@ export function parseMockFixture(text: string, file = '<fixture>'): MockFixture 
   throw new InvalidInputError(diagnostics, `invalid mock fixture ${file}`);
 }
 
+/** Reads and parses a fixture file; a missing or unreadable file is a diagnostic like any other problem. */
 export async function loadMockFixture(path: string): Promise<MockFixture> {
-  return parseMockFixture(await readFile(path, 'utf8'), path);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a fixture file' : code === 'EACCES' ? 'permission denied' : (code ?? String(error));
+    throw new InvalidInputError([{ severity: 'error', code: 'fixture-unreadable', message: `${path}: cannot read mock fixture (${reason})` }], `cannot read mock fixture ${path}`);
+  }
+  return parseMockFixture(text, path);
 }
 
 function positionOf(document: Document, lineCounter: LineCounter, file: string, path: readonly (string | number)[], atKey?: string): SourcePosition {

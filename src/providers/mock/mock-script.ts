@@ -22,10 +22,22 @@ export const mockToolCallSchema = z
   })
   .strict();
 
+/**
+ * A regular expression in a script or fixture, compiled once at load: a pattern JavaScript
+ * rejects is a positioned load error, not a crash at the first call that tries it.
+ */
+export const regexSourceSchema = z.string().superRefine((source, context) => {
+  try {
+    new RegExp(source);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : `invalid regular expression: ${String(error)}` });
+  }
+});
+
 export const mockMatchSchema = z
   .object({
     /** Regular expression tested against the system prompt and every message. */
-    prompt: z.string().optional(),
+    prompt: regexSourceSchema.optional(),
     /** Matches a `leaf:<id>` scope label of the call, or the marker `[leaf:<id>]` in the prompt. */
     leaf: z.string().optional(),
     /** true: the request offers tools; false: it offers none. */
