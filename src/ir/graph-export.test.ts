@@ -58,3 +58,33 @@ describe('graph export parses with the real grammars', () => {
     expect(exportGraph(spec, 'mermaid').match(/-\.->/g)).toHaveLength(3);
   });
 });
+
+describe('order edges', () => {
+  const parallelThenSerial = async () => {
+    const { WorkflowSpecSchema } = await import('./index.js');
+    const leaf = (id: string) => ({ kind: 'leaf', spec: { id, prompt: id } });
+    return WorkflowSpecSchema.parse({
+      id: 'w',
+      goal: 'g',
+      nodes: [
+        { kind: 'branch_set', spec: { id: 'fan', parallel: true, children: [leaf('a'), leaf('b'), leaf('c')] } },
+        { kind: 'branch_set', spec: { id: 'steps', parallel: false, children: [leaf('d'), leaf('e')] } },
+      ],
+    });
+  };
+
+  it('children of a parallel branch get no order edges (mermaid and dot); a serial branch and the top level keep theirs', async () => {
+    const spec = await parallelThenSerial();
+    // Nodes are numbered in declaration order: fan n0, a n1, b n2, c n3, steps n4, d n5, e n6.
+    const mermaid = exportGraph(spec, 'mermaid');
+    expect(mermaid.match(/ --> /g)).toEqual([' --> ', ' --> ']);
+    expect(mermaid).toContain('n5 --> n6');
+    expect(mermaid).toContain('n0 --> n4');
+    expect(mermaid).not.toMatch(/n[123] --> n[123]/);
+    const dot = exportGraph(spec, 'dot');
+    expect(dot.match(/ -> /g)).toHaveLength(2);
+    expect(dot).toContain('n5 -> n6;');
+    expect(dot).toContain('n0_anchor -> n4_anchor;');
+    expect(dot).not.toMatch(/n[123] -> n[123]/);
+  });
+});

@@ -30,6 +30,15 @@ function numberNodes(spec: WorkflowSpec): Map<NodeSpec, number> {
   return numbers;
 }
 
+/**
+ * Whether the children of a list run one after another, so an order edge between neighbours
+ * is true. A parallel branch's children run side by side: edges between them would read as a
+ * sequence. A template is one node; the top level and every other list run in order.
+ */
+function runsInOrder(container: NodeSpec | undefined): boolean {
+  return !(container?.kind === 'branch_set' && container.spec.parallel);
+}
+
 function label(node: NodeSpec): string {
   return `${node.spec.id} (${node.kind === 'branch_set' ? (node.spec.parallel ? 'parallel' : 'branch') : node.kind})`;
 }
@@ -41,26 +50,27 @@ function mermaidText(text: string): string {
 function toMermaid(spec: WorkflowSpec): string {
   const numbers = numberNodes(spec);
   const lines = ['flowchart TD'];
-  const emit = (nodes: readonly NodeSpec[], indent: string): void => {
+  const emit = (nodes: readonly NodeSpec[], container: NodeSpec | undefined, indent: string): void => {
     let previous: NodeSpec | undefined;
     for (const node of nodes) {
       const id = graphId(numbers.get(node)!);
       if (CONTAINER_KINDS.has(node.kind)) {
         lines.push(`${indent}subgraph ${id} [${mermaidText(label(node))}]`);
-        for (const list of childListsOf(node)) emit(list.nodes, `${indent}  `);
+        for (const list of childListsOf(node)) emit(list.nodes, node, `${indent}  `);
         lines.push(`${indent}end`);
       } else {
         lines.push(`${indent}${id}[${mermaidText(label(node))}]`);
       }
-      if (previous) lines.push(`${indent}${graphId(numbers.get(previous)!)} --> ${id}`);
+      if (previous && runsInOrder(container)) lines.push(`${indent}${graphId(numbers.get(previous)!)} --> ${id}`);
       previous = node;
     }
   };
-  emit(spec.nodes, '  ');
+  emit(spec.nodes, undefined, '  ');
+  const byId = new Map([...numbers.keys()].map((node) => [node.spec.id, node]));
   walkNodes(spec, ({ node }) => {
     for (const { ids } of referencesOf(node)) {
       for (const id of ids) {
-        const producer = [...numbers.keys()].find((candidate) => candidate.spec.id === id);
+        const producer = byId.get(id);
         if (producer) lines.push(`  ${graphId(numbers.get(producer)!)} -.-> ${graphId(numbers.get(node)!)}`);
       }
     }
@@ -76,24 +86,24 @@ function toDot(spec: WorkflowSpec): string {
   const numbers = numberNodes(spec);
   const lines = ['digraph workflow {', '  compound=true;', '  node [shape=box];', `  label=${dotText(spec.goal)};`];
   const anchorOf = (node: NodeSpec): string => `${graphId(numbers.get(node)!)}_anchor`;
-  const emit = (nodes: readonly NodeSpec[], indent: string): void => {
+  const emit = (nodes: readonly NodeSpec[], container: NodeSpec | undefined, indent: string): void => {
     let previous: NodeSpec | undefined;
     for (const node of nodes) {
       const id = graphId(numbers.get(node)!);
       if (CONTAINER_KINDS.has(node.kind)) {
         lines.push(`${indent}subgraph cluster_${id} {`, `${indent}  label=${dotText(label(node))};`);
         lines.push(`${indent}  ${anchorOf(node)} [shape=point, style=invis];`);
-        for (const list of childListsOf(node)) emit(list.nodes, `${indent}  `);
+        for (const list of childListsOf(node)) emit(list.nodes, node, `${indent}  `);
         lines.push(`${indent}}`);
       } else {
         lines.push(`${indent}${id} [label=${dotText(label(node))}];`);
       }
-      if (previous) lines.push(`${indent}${endpoint(previous)} -> ${endpoint(node)};`);
+      if (previous && runsInOrder(container)) lines.push(`${indent}${endpoint(previous)} -> ${endpoint(node)};`);
       previous = node;
     }
   };
   const endpoint = (node: NodeSpec): string => (CONTAINER_KINDS.has(node.kind) ? anchorOf(node) : graphId(numbers.get(node)!));
-  emit(spec.nodes, '  ');
+  emit(spec.nodes, undefined, '  ');
   const byId = new Map([...numbers.keys()].map((node) => [node.spec.id, node]));
   walkNodes(spec, ({ node }) => {
     for (const { ids } of referencesOf(node)) {
