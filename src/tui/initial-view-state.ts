@@ -1,4 +1,5 @@
 import type { PidChecker } from '../runs/index.js';
+import { START_CURSOR } from './cursor.js';
 import type { ViewState } from './view-state.js';
 
 export interface InitialViewOptions {
@@ -19,7 +20,7 @@ export function initialViewState(options: InitialViewOptions): ViewState {
     now: options.now,
     rows: options.rows ?? 24,
     columns: options.columns ?? 100,
-    listCursor: 0,
+    listCursor: START_CURSOR,
     detailCursor: new Map(),
     collapsed: new Map(),
     leafScroll: 0,

@@ -1,5 +1,6 @@
 import { assertNever } from '../util/index.js';
-import { bodyHeight, clampCursor, selectDetailRows, selectedListRun, selectedTreeRow, selectListRuns } from './select-view.js';
+import { moveCursor, START_CURSOR } from './cursor.js';
+import { bodyHeight, rowNodeIdOf, runIdOf, selectDetailRows, selectedListRun, selectedTreeRow, selectListRuns } from './select-view.js';
 import type { KeyPress, Screen, ViewEffect, ViewState } from './view-state.js';
 
 /** One key press: the confirmation prompt and the filter line take keys first, then the screen. */
@@ -35,10 +36,10 @@ function reduceConfirmation(state: ViewState, key: KeyPress): ViewState {
 }
 
 function reduceFilterTyping(state: ViewState, key: KeyPress): ViewState {
-  if (key.name === 'enter') return { ...state, filtering: false, listCursor: 0 };
-  if (key.name === 'escape') return { ...state, filtering: false, filter: '', listCursor: 0 };
+  if (key.name === 'enter') return { ...state, filtering: false, listCursor: START_CURSOR };
+  if (key.name === 'escape') return { ...state, filtering: false, filter: '', listCursor: START_CURSOR };
   if (key.name === 'backspace') return { ...state, filter: state.filter.slice(0, -1) };
-  if (key.name === 'char') return { ...state, filter: state.filter + key.char, listCursor: 0 };
+  if (key.name === 'char') return { ...state, filter: state.filter + key.char, listCursor: START_CURSOR };
   return state;
 }
 
@@ -64,7 +65,7 @@ function movement(key: KeyPress, page: number): number {
 function reduceListKey(state: ViewState, key: KeyPress): ViewState {
   const runs = selectListRuns(state);
   const step = movement(key, bodyHeight(state));
-  if (step !== 0) return { ...state, listCursor: clampCursor(clampCursor(state.listCursor, runs.length) + step, runs.length) };
+  if (step !== 0) return { ...state, listCursor: moveCursor(state.listCursor, runs, runIdOf, step) };
   const run = selectedListRun(state);
   if (!run) return state;
   if (key.name === 'enter' || key.name === 'right') return { ...state, screen: { kind: 'detail', runId: run.runId }, filter: '' };
@@ -79,9 +80,8 @@ function askCancel(state: ViewState, runId: string, nodeId: string | null, statu
 
 function reduceDetailKey(state: ViewState, runId: string, key: KeyPress): ViewState {
   const rows = selectDetailRows(state, runId);
-  const cursor = clampCursor(state.detailCursor.get(runId) ?? 0, rows.length);
   const step = movement(key, bodyHeight(state));
-  if (step !== 0) return { ...state, detailCursor: new Map(state.detailCursor).set(runId, clampCursor(cursor + step, rows.length)) };
+  if (step !== 0) return { ...state, detailCursor: new Map(state.detailCursor).set(runId, moveCursor(state.detailCursor.get(runId) ?? START_CURSOR, rows, rowNodeIdOf, step)) };
   if (key.name === 'escape' || key.name === 'left' || key.name === 'backspace') {
     return state.filter ? { ...state, filter: '' } : { ...state, screen: { kind: 'list' } };
   }

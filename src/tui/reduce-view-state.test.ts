@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../engine/index.js';
-import { recordMockRun, REVIEW_FIXTURE, reviewSpec, START_AT } from '../runs/testing/record-mock-run.js';
+import { parseSpec, recordMockRun, REVIEW_FIXTURE, reviewSpec, START_AT } from '../runs/testing/record-mock-run.js';
 import { initialViewState } from './initial-view-state.js';
 import { reduceViewState } from './reduce-view-state.js';
 import { selectDetailRows, selectListRuns } from './select-view.js';
@@ -106,9 +106,76 @@ describe('reduceViewState', () => {
     const events = wideRunEvents({ runId: 'big', leafCount: 1000 });
     let state = reduceViewState(initialViewState({ now: START_AT, rows: 20, isPidAlive: () => true, runId: 'big' }), { type: 'poll', now: START_AT, batches: [{ runId: 'big', events: stored(events) }] });
     state = reduceAll(state, [char('G')]);
-    expect(state.detailCursor.get('big')).toBe(1019);
+    expect(state.detailCursor.get('big')).toEqual({ id: 'leaf-999', index: 1019 });
     state = reduceAll(state, [char('j'), key('page_up')]);
-    expect(state.detailCursor.get('big')).toBe(1019 - 14);
+    expect(state.detailCursor.get('big')?.index).toBe(1019 - 14);
+  });
+});
+
+describe('the cursor follows a run (and a node), not a row', () => {
+  it('when a new run appears above the selected one, R, e and x still act on the selected run', async () => {
+    let state = await withRuns();
+    // Running first: bbbb-live, then aaaa-finished. Select the live run's neighbour below it, then back up.
+    state = reduceAll(state, [char('j'), char('k')]);
+    expect(state.listCursor.id).toBe('bbbb-live');
+    // A newer run starts: it sorts above the selection (newest first in the running group).
+    const newer = wideRunEvents({ runId: 'cccc-newer', leafCount: 2, startAt: START_AT + 10_500, finishedLeaves: 0, pid: 8 });
+    state = reduceViewState(state, { type: 'poll', now: START_AT + 11_500, batches: [{ runId: 'cccc-newer', events: stored(newer) }] });
+    expect(selectListRuns(state).map((run) => run.runId)).toEqual(['cccc-newer', 'bbbb-live', 'aaaa-finished']);
+    state = reduceAll(state, [char('R'), char('e'), char('x')]);
+    expect(state.pendingEffects).toEqual([
+      { type: 'report', runId: 'bbbb-live' },
+      { type: 'export', runId: 'bbbb-live' },
+    ]);
+    expect(state.confirmation).toEqual({ runId: 'bbbb-live', nodeId: null });
+    // Moving goes on from the selected run's new row.
+    state = reduceAll(state, [char('n'), { type: 'effects_taken' }, char('j'), char('R')]);
+    expect(state.pendingEffects).toEqual([{ type: 'report', runId: 'aaaa-finished' }]);
+  });
+
+  it('the first run shown is selected by id at once: a run starting above it before any key press does not take the cursor', async () => {
+    const first = wideRunEvents({ runId: 'aaaa-first', leafCount: 2, startAt: START_AT, finishedLeaves: 0, pid: 7 });
+    let state = reduceViewState(initialViewState({ now: START_AT + 1000, isPidAlive: () => true }), { type: 'poll', now: START_AT + 1000, batches: [{ runId: 'aaaa-first', events: stored(first) }] });
+    const newer = wideRunEvents({ runId: 'bbbb-newer', leafCount: 2, startAt: START_AT + 5000, finishedLeaves: 0, pid: 8 });
+    state = reduceViewState(state, { type: 'poll', now: START_AT + 6000, batches: [{ runId: 'bbbb-newer', events: stored(newer) }] });
+    expect(selectListRuns(state)[0]!.runId).toBe('bbbb-newer');
+    state = reduceAll(state, [char('x')]);
+    expect(state.confirmation).toEqual({ runId: 'aaaa-first', nodeId: null });
+  });
+
+  it('a run that moves from running to done keeps the cursor', async () => {
+    let state = await withRuns();
+    expect(state.listCursor.id).toBe('bbbb-live');
+    // The live run finishes: it moves below into Done, after... it is now the newest done run.
+    const rest = wideRunEvents({ runId: 'bbbb-live', leafCount: 10, leavesPerBranch: 5, startAt: START_AT + 10_000, pid: 7, finished: true });
+    state = reduceViewState(state, { type: 'poll', now: START_AT + 30_000, batches: [{ runId: 'bbbb-live', events: stored(rest) }] });
+    state = reduceAll(state, [char('e')]);
+    expect(state.pendingEffects).toEqual([{ type: 'export', runId: 'bbbb-live' }]);
+  });
+
+  it('in the tree, x cancels the selected node when an expand adds rows above it', async () => {
+    const spec = parseSpec({
+      id: 'grow',
+      goal: 'expand, then a last step',
+      nodes: [
+        { kind: 'expand', spec: { id: 'more', source: 'list the steps', max_children: 3, template: { kind: 'leaf', spec: { id: 'step', prompt: 'do a step' } } } },
+        { kind: 'leaf', spec: { id: 'last', prompt: 'finish' } },
+      ],
+    });
+    const { events } = await recordMockRun(spec, { runId: 'grow' });
+    const alive: RunEvent = { type: 'heartbeat', runId: 'grow', at: START_AT, pid: 9 };
+    const expanded = events.findIndex((event) => event.type === 'node_started' && event.nodeId === 'step_1');
+    const lastStarts = events.findIndex((event) => event.type === 'node_started' && event.nodeId === 'last');
+    let state = initialViewState({ now: START_AT, rows: 40, isPidAlive: () => true, runId: 'grow' });
+    state = reduceViewState(state, { type: 'poll', now: START_AT, batches: [{ runId: 'grow', events: stored([alive, ...events.slice(0, expanded)]) }] });
+    expect(selectDetailRows(state, 'grow').map((row) => row.node.nodeId)).toEqual(['more', 'last']);
+    state = reduceAll(state, [char('j')]);
+    // The expansion runs: three leaves appear above the selected `last`.
+    const later = stored([alive, ...events.slice(0, lastStarts)]).slice(expanded + 1);
+    state = reduceViewState(state, { type: 'poll', now: START_AT, batches: [{ runId: 'grow', events: later }] });
+    expect(selectDetailRows(state, 'grow').map((row) => row.node.nodeId)).toEqual(['more', 'step_1', 'step_2', 'step_3', 'last']);
+    state = reduceAll(state, [char('x'), char('y')]);
+    expect(state.pendingEffects).toEqual([{ type: 'cancel', runId: 'grow', nodeId: 'last' }]);
   });
 });
 

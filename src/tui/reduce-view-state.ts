@@ -1,6 +1,8 @@
 import { RunOverviewFold } from '../runs/index.js';
 import { assertNever } from '../util/index.js';
+import { pinCursor, START_CURSOR } from './cursor.js';
 import { reduceKey } from './reduce-key.js';
+import { rowNodeIdOf, runIdOf, selectDetailRows, selectListRuns } from './select-view.js';
 import type { EventBatch, ViewAction, ViewState } from './view-state.js';
 
 /**
@@ -10,6 +12,11 @@ import type { EventBatch, ViewAction, ViewState } from './view-state.js';
  * `pendingEffects`, which the shell performs and acknowledges with `effects_taken`.
  */
 export function reduceViewState(state: ViewState, action: ViewAction): ViewState {
+  const next = reduceAction(state, action);
+  return next === state ? state : pinSelection(next);
+}
+
+function reduceAction(state: ViewState, action: ViewAction): ViewState {
   switch (action.type) {
     case 'poll':
       return applyBatches({ ...state, now: action.now }, action.batches);
@@ -48,6 +55,24 @@ function applyBatches(state: ViewState, batches: readonly EventBatch[]): ViewSta
   }
   const runOrder = newRuns ? orderNewestFirst(folds) : state.runOrder;
   return { ...state, folds, runOrder, version: state.version + 1 };
+}
+
+/**
+ * Binds the cursor of the screen in view to the item it shows, after every change: from then
+ * on it follows that run (or node) by id, so rows appearing above it never move the selection.
+ */
+function pinSelection(state: ViewState): ViewState {
+  const screen = state.screen;
+  if (screen.kind === 'list') {
+    const listCursor = pinCursor(state.listCursor, selectListRuns(state), runIdOf);
+    return listCursor === state.listCursor ? state : { ...state, listCursor };
+  }
+  if (screen.kind === 'detail') {
+    const current = state.detailCursor.get(screen.runId) ?? START_CURSOR;
+    const pinned = pinCursor(current, selectDetailRows(state, screen.runId), rowNodeIdOf);
+    return pinned === current && state.detailCursor.has(screen.runId) ? state : { ...state, detailCursor: new Map(state.detailCursor).set(screen.runId, pinned) };
+  }
+  return state;
 }
 
 function orderNewestFirst(folds: ReadonlyMap<string, RunOverviewFold>): string[] {

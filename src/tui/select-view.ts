@@ -1,4 +1,5 @@
 import { groupRuns, type NodeOverview, type RunOverview, type RunOverviewFold } from '../runs/index.js';
+import { cursorIndex, START_CURSOR } from './cursor.js';
 import type { ViewState } from './view-state.js';
 
 /** Lines the header, footer and status line take; the rest is the windowed body. */
@@ -92,19 +93,28 @@ export function visibleWindow(total: number, cursor: number, height: number): { 
   return { start, end: start + height };
 }
 
-export function clampCursor(cursor: number, total: number): number {
-  return total === 0 ? 0 : Math.min(Math.max(0, cursor), total - 1);
+export const runIdOf = (run: RunOverview): string => run.runId;
+export const rowNodeIdOf = (row: TreeRow): string => row.node.nodeId;
+
+/** The list row the cursor is on (the selected run's row while it is shown). */
+export function listCursorIndex(state: ViewState, runs: readonly RunOverview[] = selectListRuns(state)): number {
+  return cursorIndex(state.listCursor, runs, runIdOf);
 }
 
 /** The run the list cursor is on, if any. */
 export function selectedListRun(state: ViewState): RunOverview | undefined {
   const runs = selectListRuns(state);
-  return runs[clampCursor(state.listCursor, runs.length)];
+  return runs[listCursorIndex(state, runs)];
+}
+
+/** The tree row the run's cursor is on (the selected node's row while it is shown). */
+export function detailCursorIndex(state: ViewState, runId: string, rows: readonly TreeRow[] = selectDetailRows(state, runId)): number {
+  return cursorIndex(state.detailCursor.get(runId) ?? START_CURSOR, rows, rowNodeIdOf);
 }
 
 export function selectedTreeRow(state: ViewState, runId: string): TreeRow | undefined {
   const rows = selectDetailRows(state, runId);
-  return rows[clampCursor(state.detailCursor.get(runId) ?? 0, rows.length)];
+  return rows[detailCursorIndex(state, runId, rows)];
 }
 
 /** A running leaf with no activity for `staleMs`. */

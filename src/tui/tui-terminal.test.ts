@@ -128,6 +128,39 @@ describe.skipIf(!hasTmux || !isBuilt)('whaleflow tui in a real terminal (tmux; n
     await until('the TUI to quit', () => spawnSync('tmux', ['has-session', '-t', session]).status !== 0 || !screen().includes('WhaleFlow'));
   });
 
+  it('the selection follows the run: a run started above the selected one does not take the cursor of `x` and `e`', async () => {
+    const cwd = project();
+    const older = startBackground(cwd);
+    started.push(older.pid);
+    await until('the first run to be running', () => psStatus(cwd, older.runId) === 'running');
+    execFileSync('tmux', ['new-session', '-d', '-s', `${session}-follow`, '-x', '160', '-y', '40', '-c', cwd, `WHALEFLOW_HOME= '${process.execPath}' '${entry}' tui`]);
+    const followScreen = () => execFileSync('tmux', ['capture-pane', '-p', '-t', `${session}-follow`], { encoding: 'utf8' });
+    const olderShort = older.runId.slice(0, 8);
+    try {
+      await until('the first run selected in the list', () => followScreen().includes(`› ● ${olderShort}`));
+      // A newer run starts while the user looks at the list: it sorts above the selected one.
+      const newer = startBackground(cwd);
+      started.push(newer.pid);
+      const newerShort = newer.runId.slice(0, 8);
+      await until('the newer run listed above the selected one', () => {
+        const text = followScreen();
+        return text.includes(newerShort) && text.indexOf(newerShort) < text.indexOf(olderShort) && text.includes(`› ● ${olderShort}`);
+      });
+      execFileSync('tmux', ['send-keys', '-t', `${session}-follow`, 'x']);
+      await until('the confirmation naming the selected run', () => followScreen().includes(`Cancel run ${olderShort}? (y/n)`));
+      execFileSync('tmux', ['send-keys', '-t', `${session}-follow`, 'n']);
+      execFileSync('tmux', ['send-keys', '-t', `${session}-follow`, 'e']);
+      await until('the export of the selected run', () => followScreen().includes(`${older.runId}.json`));
+      expect(existsSync(join(cwd, '.whaleflow', 'exports', `${older.runId}.json`))).toBe(true);
+      expect(existsSync(join(cwd, '.whaleflow', 'exports', `${newer.runId}.json`))).toBe(false);
+      whaleflow(cwd, ['cancel', newer.runId]);
+      whaleflow(cwd, ['cancel', older.runId]);
+      await until('both runs to end', () => !isAlive(older.pid) && !isAlive(newer.pid));
+    } finally {
+      spawnSync('tmux', ['kill-session', '-t', `${session}-follow`]);
+    }
+  });
+
   it('a killed run (kill -9) shows as interrupted within a few seconds, with resume suggested', async () => {
     const cwd = project();
     const run = startBackground(cwd);

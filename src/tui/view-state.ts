@@ -1,6 +1,7 @@
 import type { RunOverviewFold } from '../runs/index.js';
 import type { PidChecker } from '../runs/index.js';
 import type { StoredEvent } from '../trace/index.js';
+import type { Cursor } from './cursor.js';
 
 /** Which screen the TUI shows. */
 export type Screen =
@@ -63,9 +64,10 @@ export interface ViewState {
   readonly now: number;
   readonly rows: number;
   readonly columns: number;
-  readonly listCursor: number;
-  /** Cursor per run in the detail tree. */
-  readonly detailCursor: ReadonlyMap<string, number>;
+  /** The selected run: follows its run id as runs start above it or change group. */
+  readonly listCursor: Cursor;
+  /** The selected node per run in the detail tree, by node id. */
+  readonly detailCursor: ReadonlyMap<string, Cursor>;
   /** Collapsed branch ids per run. */
   readonly collapsed: ReadonlyMap<string, ReadonlySet<string>>;
   readonly leafScroll: number;

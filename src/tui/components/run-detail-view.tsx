@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { formatElapsed, statusGlyph } from '../../runs/index.js';
-import { bodyHeight, clampCursor, isStaleLeaf, overviewOf, selectDetailRows, visibleWindow, type TreeRow } from '../select-view.js';
+import { bodyHeight, detailCursorIndex, isStaleLeaf, overviewOf, selectDetailRows, visibleWindow, type TreeRow } from '../select-view.js';
 import { STALE_LEAF_MS, type ViewState } from '../view-state.js';
 import { TextBlock } from './text-block.js';
 import { fitText, nodeCost, nodeElapsed, nodeTokens } from './node-facts.js';
@@ -11,7 +11,7 @@ export function RunDetailView({ state, runId }: { readonly state: ViewState; rea
   if (!fold || !fold.hasStarted) return <Text color="red">Run {runId} is not in the trace store (yet).</Text>;
   const run = overviewOf(state, fold);
   const rows = selectDetailRows(state, runId);
-  const cursor = clampCursor(state.detailCursor.get(runId) ?? 0, rows.length);
+  const cursor = detailCursorIndex(state, runId, rows);
   const window = visibleWindow(rows.length, cursor, bodyHeight(state) - 1);
   const visible = rows.slice(window.start, window.end);
   // A run that is no longer live (finished or interrupted) has a frozen clock: its last sign of life.

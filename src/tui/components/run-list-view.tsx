@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { groupOf, renderRunLine, type RunGroupName } from '../../runs/index.js';
-import { bodyHeight, clampCursor, selectListRuns, visibleWindow } from '../select-view.js';
+import { bodyHeight, listCursorIndex, selectListRuns, visibleWindow } from '../select-view.js';
 import type { ViewState } from '../view-state.js';
 import { fitText } from './node-facts.js';
 import { TextBlock } from './text-block.js';
@@ -22,7 +22,7 @@ export function RunListView({ state }: { readonly state: ViewState }) {
       </Box>
     );
   }
-  const cursor = clampCursor(state.listCursor, runs.length);
+  const cursor = listCursorIndex(state, runs);
   // Group titles take up to three rows of the window.
   const window = visibleWindow(runs.length, cursor, Math.max(1, bodyHeight(state) - 3));
   const lines: { key: string; text: string; selected: boolean; title: boolean }[] = [];
