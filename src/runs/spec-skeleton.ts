@@ -23,7 +23,9 @@ const NO_BUDGET: RunBudget = { maxTokens: null, maxCostMicrousd: null, timeoutSe
  * The node tree a run_started event's canonical spec declares, so views can show pending
  * leaves and a leaf total before anything ran. Walks the JSON generically (any
  * `{kind, spec: {id}}` object is a node; the nearest enclosing node is its parent), so it
- * keeps working when node kinds gain fields. Nodes an expand adds at run time are not here.
+ * keeps working when node kinds gain fields. Nodes an expand adds at run time are not here,
+ * and neither is an expand's `template`: it is the pattern the planner follows, never run
+ * itself, so counting it would leave a pending leaf in every finished run ("3/4 leaves").
  */
 export function specSkeleton(canonicalSpec: string): SpecSkeleton {
   let parsed: unknown;
@@ -43,7 +45,7 @@ export function specSkeleton(canonicalSpec: string): SpecSkeleton {
     const spec = record.spec as Record<string, unknown> | undefined;
     if (typeof record.kind === 'string' && spec && typeof spec === 'object' && typeof spec.id === 'string') {
       nodes.push({ nodeId: spec.id, kind: record.kind as NodeKind, parentId, prompt: promptOf(spec), role: roleOf(spec) });
-      for (const child of Object.values(spec)) visit(child, spec.id);
+      for (const [field, child] of Object.entries(spec)) if (!(record.kind === 'expand' && field === 'template')) visit(child, spec.id);
       return;
     }
     for (const child of Object.values(record)) visit(child, parentId);
