@@ -15,6 +15,14 @@ type MutableNode = Mutable<Omit<NodeOverview, 'childIds'>> & { childIds: string[
 
 const NO_BUDGET: RunBudget = { maxTokens: null, maxCostMicrousd: null, timeoutSecs: null };
 
+/** The leaf counts the views show: done/total executions, leaves running now, failed leaves. */
+export interface LeafCounts {
+  readonly total: number;
+  readonly done: number;
+  readonly running: number;
+  readonly failures: number;
+}
+
 /**
  * Folds one run's events into the overview ps, the TUI and the progress block show. It is
  * incremental: feed it the events after `nextSeq` as they arrive (events(runId, nextSeq)) and
@@ -38,6 +46,13 @@ export class RunOverviewFold {
   private liveOutputTokens = 0;
   private liveCost: number | null = 0;
   private liveMemoHits = 0;
+  /**
+   * Leaf counts kept as events arrive (each leaf's share is taken out before it changes and
+   * put back after), so reading them costs nothing: plain progress reads them once per
+   * finished leaf, and recounting every node there made a 100,000-leaf run quadratic.
+   */
+  private counts = { total: 0, done: 0, running: 0, failures: 0 };
+  private readonly runningLeafIds = new Set<string>();
 
   constructor(readonly runId: string) {}
 
@@ -59,6 +74,7 @@ export class RunOverviewFold {
         return;
       case 'node_started': {
         const node = this.nodeFor(event.nodeId, event.parentId, event.kind);
+        this.uncount(node);
         node.kind = event.kind;
         node.status = 'running';
         node.iteration = event.iteration;
@@ -66,10 +82,12 @@ export class RunOverviewFold {
         node.finishedAt = null;
         node.role = event.role ?? node.role;
         node.executionsStarted += 1;
+        this.count(node);
         return;
       }
       case 'node_finished': {
         const node = this.nodeFor(event.nodeId, undefined, event.kind);
+        this.uncount(node);
         node.status = event.status;
         node.finishedAt = event.at;
         node.usage = event.usage;
@@ -77,6 +95,7 @@ export class RunOverviewFold {
         node.output = event.output;
         node.error = event.error ?? null;
         node.executionsFinished += 1;
+        this.count(node);
         return;
       }
       case 'effect_completed':
@@ -162,6 +181,7 @@ export class RunOverviewFold {
         executionsFinished: 0,
       };
       this.nodes.set(nodeId, node);
+      this.count(node);
       const parent = node.parentId === null ? undefined : this.nodes.get(node.parentId);
       if (parent) parent.childIds.push(nodeId);
       else this.rootIds.push(nodeId);
@@ -195,6 +215,16 @@ export class RunOverviewFold {
     return [...this.nodes.values()].filter((node) => node.kind === 'leaf');
   }
 
+  /** The leaves running now, in the order they started; costs the number running, not the run's size. */
+  runningLeaves(): NodeOverview[] {
+    return [...this.runningLeafIds].map((nodeId) => this.nodes.get(nodeId)!);
+  }
+
+  /** Done/total leaf executions, running and failed leaves: kept up to date per event, O(1) to read. */
+  leafCounts(): LeafCounts {
+    return { ...this.counts };
+  }
+
   /** The run as the views show it at `now`; liveness decides running vs interrupted. */
   overview(liveness: LivenessOptions): RunOverview {
     const started = this.started;
@@ -205,7 +235,7 @@ export class RunOverviewFold {
       liveness,
     );
     const status: RunDisplayStatus = finished ? finished.status : interrupted ? 'interrupted' : 'running';
-    const counts = this.countLeaves();
+    const counts = this.counts;
     const usage = finished?.usage;
     const input = usage?.input_tokens ?? this.liveInputTokens;
     const output = usage?.output_tokens ?? this.liveOutputTokens;
@@ -240,24 +270,27 @@ export class RunOverviewFold {
   }
 
   /**
-   * Leaf executions, not leaf ids: a leaf not run yet counts once (pending), and every
-   * iteration a loop starts adds one execution of each body leaf as it starts, so the total
-   * grows with the loop and `done` never passes it. A leaf settled without starting (a cond
-   * arm not taken, cancelled while queued) counts as one finished execution.
+   * Adds a node's share of the leaf counts. Leaf executions, not leaf ids: a leaf not run yet
+   * counts once (pending), and every iteration a loop starts adds one execution of each body
+   * leaf as it starts, so the total grows with the loop and `done` never passes it. A leaf
+   * settled without starting (a cond arm not taken, cancelled while queued) counts as one
+   * finished execution.
    */
-  private countLeaves(): { total: number; done: number; running: number; failures: number } {
-    let total = 0;
-    let done = 0;
-    let running = 0;
-    let failures = 0;
-    for (const node of this.nodes.values()) {
-      if (node.kind !== 'leaf') continue;
-      total += Math.max(1, node.executionsStarted, node.executionsFinished);
-      done += node.executionsFinished;
-      if (node.status === 'running') running += 1;
-      if (node.status === 'failed' || node.status === 'replay_diverged') failures += 1;
+  private count(node: MutableNode, sign: 1 | -1 = 1): void {
+    if (node.kind !== 'leaf') return;
+    this.counts.total += sign * Math.max(1, node.executionsStarted, node.executionsFinished);
+    this.counts.done += sign * node.executionsFinished;
+    if (node.status === 'running') {
+      this.counts.running += sign;
+      if (sign === 1) this.runningLeafIds.add(node.nodeId);
+      else this.runningLeafIds.delete(node.nodeId);
     }
-    return { total, done, running, failures };
+    if (node.status === 'failed' || node.status === 'replay_diverged') this.counts.failures += sign;
+  }
+
+  /** Takes a node's share out of the counts before it changes. */
+  private uncount(node: MutableNode): void {
+    this.count(node, -1);
   }
 
   /**

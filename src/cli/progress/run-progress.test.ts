@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { RunEvent } from '../../engine/index.js';
 import { RunOverviewFold } from '../../runs/index.js';
 import { leafNode, parseSpec, recordMockRun, REVIEW_FIXTURE, reviewSpec, START_AT } from '../../runs/testing/record-mock-run.js';
 
@@ -72,4 +73,61 @@ describe('RunProgress', () => {
     for (const event of events) fold.apply(event);
     expect(fold.overview({ now: START_AT, isPidAlive: () => false })).toMatchObject({ leavesDone: 5, leavesTotal: 5 });
   });
+
+  it('plain progress reads kept counts per finished leaf: the whole overview (a walk of every node) is built once, for the summary', async () => {
+    const { events } = await recordMockRun(wideSpec(200), { runId: 'run-wide' });
+    const overview = vi.spyOn(RunOverviewFold.prototype, 'overview');
+    try {
+      let text = '';
+      const progress = new RunProgress('run-wide', { write: (chunk) => void (text += chunk), isTty: false });
+      for (const event of events) progress.emit(event);
+      expect(text.split('\n').filter(Boolean)).toHaveLength(201);
+      expect(text).toContain('[200/200] ');
+      expect(overview).toHaveBeenCalledTimes(1);
+    } finally {
+      overview.mockRestore();
+    }
+  });
+
+  it('the kept counts equal a recount from scratch after every event (loops, failures, cancels)', async () => {
+    const runs = [
+      await recordMockRun(LOOP_SPEC(), { fixture: LOOP_FIXTURE, runId: 'run-loop' }),
+      await recordMockRun(wideSpec(12), { fixture: 'leaves:\n  - match: {id: leaf-3}\n    failure: {kind: terminal}\n', runId: 'run-wide' }),
+    ];
+    for (const [index, { events }] of runs.entries()) {
+      const fold = new RunOverviewFold(index === 0 ? 'run-loop' : 'run-wide');
+      for (const [seen, event] of events.entries()) {
+        fold.apply(event);
+        expect(fold.leafCounts()).toEqual(recount(fold, events.slice(0, seen + 1)));
+        const overview = fold.overview({ now: START_AT, isPidAlive: () => true });
+        expect([overview.leavesDone, overview.leavesTotal, overview.leavesRunning, overview.failures]).toEqual([fold.leafCounts().done, fold.leafCounts().total, fold.leafCounts().running, fold.leafCounts().failures]);
+        expect(fold.runningLeaves().map((leaf) => leaf.nodeId).sort()).toEqual(fold.leaves().filter((leaf) => leaf.status === 'running').map((leaf) => leaf.nodeId).sort());
+      }
+      expect(fold.leafCounts().failures).toBe(index === 0 ? 0 : 1);
+    }
+  });
 });
+
+/** One parallel branch of `count` leaves. */
+function wideSpec(count: number) {
+  return parseSpec({ id: 'wide', goal: 'fan out', nodes: [{ kind: 'branch_set', spec: { id: 'fan', parallel: true, children: Array.from({ length: count }, (_, index) => leafNode(`leaf-${index}`)) } }] });
+}
+
+/** The counts by their definition, from the events themselves: executions per leaf (at least one), finished ones, running and failed leaves now. */
+function recount(fold: RunOverviewFold, seen: readonly RunEvent[]) {
+  let total = 0;
+  let done = 0;
+  for (const leaf of fold.leaves()) {
+    const started = seen.filter((event) => event.type === 'node_started' && event.nodeId === leaf.nodeId).length;
+    const finished = seen.filter((event) => event.type === 'node_finished' && event.nodeId === leaf.nodeId).length;
+    total += Math.max(1, started, finished);
+    done += finished;
+  }
+  const leaves = fold.leaves();
+  return {
+    total,
+    done,
+    running: leaves.filter((leaf) => leaf.status === 'running').length,
+    failures: leaves.filter((leaf) => leaf.status === 'failed' || leaf.status === 'replay_diverged').length,
+  };
+}

@@ -73,7 +73,7 @@ export class RunProgress implements RunEventSink {
     this.dirty = false;
     const now = this.now();
     const overview = this.fold.overview({ now, isPidAlive: () => true });
-    const running = this.fold.leaves().filter((leaf) => leaf.status === 'running');
+    const running = this.fold.runningLeaves();
     const lines = renderProgressBlock(overview, running, now, this.output.columns ?? 100);
     this.output.write(`${ERASE_LINE_UP.repeat(this.drawnLines)}${lines.join('\n')}\n`);
     this.drawnLines = lines.length;
@@ -83,11 +83,12 @@ export class RunProgress implements RunEventSink {
     if (event.type === 'node_finished' && event.kind === 'leaf') {
       const node = this.fold.node(event.nodeId);
       const elapsed = node?.startedAt != null ? ` ${formatElapsed(event.at - node.startedAt)}` : '';
-      const overview = this.fold.overview({ now: event.at, isPidAlive: () => true });
+      // The counts alone: a whole overview (slowest leaf…) walks every node, once per leaf here.
+      const counts = this.fold.leafCounts();
       const error = event.error ? ` — ${event.error}` : '';
       // Iterations count from 0 in events; people count loop rounds from 1.
       const iteration = node && node.iteration > 0 ? ` (iteration ${node.iteration + 1})` : '';
-      this.output.write(`[${overview.leavesDone}/${overview.leavesTotal}] ${event.nodeId}${iteration} ${event.status}${elapsed}${error}\n`);
+      this.output.write(`[${counts.done}/${counts.total}] ${event.nodeId}${iteration} ${event.status}${elapsed}${error}\n`);
     } else if (event.type === 'run_finished') {
       const overview = this.fold.overview({ now: event.at, isPidAlive: () => true });
       this.output.write(
