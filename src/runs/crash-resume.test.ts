@@ -41,7 +41,8 @@ describe('crash and resume', () => {
     const directory = mkdtempSync(join(tmpdir(), 'whaleflow-crash-'));
     const databasePath = join(directory, '.whaleflow', 'whaleflow.db');
     writeFileSync(join(directory, 'wide.json'), JSON.stringify(wideWorkflow(LEAVES)));
-    writeFileSync(join(directory, 'slow.yaml'), 'defaults:\n  latency_ms: 40\n');
+    // Slow enough (8 at a time, 250 ms each: ~6 s in all) that a loaded machine still kills it mid-run after 40.
+    writeFileSync(join(directory, 'slow.yaml'), 'defaults:\n  latency_ms: 250\n');
     // A real `whaleflow run` child process (the CLI from sources), recording to the project trace.
     const child = spawn(
       process.execPath,
