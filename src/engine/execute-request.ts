@@ -1,5 +1,5 @@
 import type { ValidationOptions, WorkflowSpec } from '../ir/index.js';
-import type { EffectBoundary, EngineEnvironment, LeafRunner, ModelGateway, RunEventSink } from './contracts/index.js';
+import type { EffectBoundary, EngineEnvironment, LeafRunner, MemoryPort, ModelGateway, RunEventSink } from './contracts/index.js';
 import type { PermissionGrant } from './permissions/index.js';
 import type { RunController } from './run-controller.js';
 
@@ -25,6 +25,11 @@ export interface ExecuteRequest {
   readonly runId: string;
   readonly label?: string;
   readonly sink: RunEventSink;
+  /**
+   * The external memory store (docs/memory.md). Without it a live or resumed run that uses memory
+   * nodes is refused before it starts; a replay needs none (it serves every memory effect).
+   */
+  readonly memory?: MemoryPort;
   /** Where effects are performed or served (default liveBoundary). */
   readonly boundary?: EffectBoundary;
   readonly leafRunner: LeafRunner;

@@ -19,6 +19,7 @@ import { ResultRegistry } from './run/result-registry.js';
 import { RunContext, type NodeContext } from './run/run-context.js';
 import { SpecIndex } from './run/spec-index.js';
 import { watchProgress } from './run/watch-progress.js';
+import { refuseMemoryWithoutStore } from './nodes/memory-use.js';
 
 export const DEFAULT_MAX_CONCURRENT_LEAVES = 16;
 export const DEFAULT_LEAF_IDLE_TIMEOUT_MS = 300_000;
@@ -37,6 +38,7 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
   const grant = request.grant ?? DEFAULT_PERMISSION_GRANT;
   const preflight = preflightPermissions(spec, grant);
   if (preflight.refusals.length > 0) throw new PermissionRefusedError(preflight.refusals);
+  if (!request.memory && (request.mode ?? 'live') !== 'replay') refuseMemoryWithoutStore(spec);
 
   const run = new RunContext({
     spec,
@@ -53,6 +55,7 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
     leafStopGraceMs: request.limits?.leafStopGraceMs ?? DEFAULT_LEAF_STOP_GRACE_MS,
     registry: new ResultRegistry(),
     index: new SpecIndex(spec),
+    ...(request.memory ? { memory: request.memory } : {}),
   });
   request.controller?.checkPending((nodeId) => run.index.has(nodeId));
   const hash = emitRunStarted(run, request);

@@ -22,6 +22,9 @@ export {
 export { FifoSemaphore } from './scheduling/fifo-semaphore.js';
 export { decisionKey } from './effects/decision-key.js';
 export { JUDGE_SYSTEM } from './nodes/decide-condition.js';
+export { MemoryDisabledError, memoryUsers } from './nodes/memory-use.js';
+export { SUB_QUERY_SYSTEM } from './nodes/leaf-memory-access.js';
+export { describeLoaded, loadedContextOf, MEMORY_DISABLED_MESSAGE } from './nodes/run-memory.js';
 export { PLANNER_SYSTEM } from './nodes/run-expand.js';
 export { TOURNAMENT_JUDGE_SYSTEM } from './nodes/run-tournament.js';
 export { VirtualEnvironment } from './testing/virtual-environment.js';

@@ -1,6 +1,7 @@
 import { assertNever } from '../util/index.js';
 import type { NodeSpec } from './schema/node-spec.js';
 import type { WorkflowSpec } from './schema/workflow-spec.js';
+import { describeMemorySource } from './schema/memory-spec.js';
 import { childListsOf, referencesOf, walkNodes } from './walk-nodes.js';
 
 export type GraphFormat = 'mermaid' | 'dot';
@@ -40,8 +41,12 @@ function runsInOrder(container: NodeSpec | undefined): boolean {
 }
 
 function label(node: NodeSpec): string {
+  if (node.kind === 'memory') return `${node.spec.id} (memory: ${describeMemorySource(node.spec.source)})`;
   return `${node.spec.id} (${node.kind === 'branch_set' ? (node.spec.parallel ? 'parallel' : 'branch') : node.kind})`;
 }
+
+/** Memory contexts are drawn as stores (a cylinder), and a leaf's reads of them as labelled edges. */
+const MEMORY_EDGE_FIELD = 'memory.contexts';
 
 function mermaidText(text: string): string {
   return `"${text.replace(/"/g, '#quot;')}"`;
@@ -58,6 +63,8 @@ function toMermaid(spec: WorkflowSpec): string {
         lines.push(`${indent}subgraph ${id} [${mermaidText(label(node))}]`);
         for (const list of childListsOf(node)) emit(list.nodes, node, `${indent}  `);
         lines.push(`${indent}end`);
+      } else if (node.kind === 'memory') {
+        lines.push(`${indent}${id}[(${mermaidText(label(node))})]`);
       } else {
         lines.push(`${indent}${id}[${mermaidText(label(node))}]`);
       }
@@ -68,10 +75,11 @@ function toMermaid(spec: WorkflowSpec): string {
   emit(spec.nodes, undefined, '  ');
   const byId = new Map([...numbers.keys()].map((node) => [node.spec.id, node]));
   walkNodes(spec, ({ node }) => {
-    for (const { ids } of referencesOf(node)) {
+    for (const { field, ids } of referencesOf(node)) {
       for (const id of ids) {
         const producer = byId.get(id);
-        if (producer) lines.push(`  ${graphId(numbers.get(producer)!)} -.-> ${graphId(numbers.get(node)!)}`);
+        const arrow = field === MEMORY_EDGE_FIELD ? '-. memory .->' : '-.->';
+        if (producer) lines.push(`  ${graphId(numbers.get(producer)!)} ${arrow} ${graphId(numbers.get(node)!)}`);
       }
     }
   });
@@ -95,6 +103,8 @@ function toDot(spec: WorkflowSpec): string {
         lines.push(`${indent}  ${anchorOf(node)} [shape=point, style=invis];`);
         for (const list of childListsOf(node)) emit(list.nodes, node, `${indent}  `);
         lines.push(`${indent}}`);
+      } else if (node.kind === 'memory') {
+        lines.push(`${indent}${id} [label=${dotText(label(node))}, shape=cylinder];`);
       } else {
         lines.push(`${indent}${id} [label=${dotText(label(node))}];`);
       }
@@ -106,10 +116,11 @@ function toDot(spec: WorkflowSpec): string {
   emit(spec.nodes, undefined, '  ');
   const byId = new Map([...numbers.keys()].map((node) => [node.spec.id, node]));
   walkNodes(spec, ({ node }) => {
-    for (const { ids } of referencesOf(node)) {
+    for (const { field, ids } of referencesOf(node)) {
       for (const id of ids) {
         const producer = byId.get(id);
-        if (producer) lines.push(`  ${endpoint(producer)} -> ${endpoint(node)} [style=dashed];`);
+        const style = field === MEMORY_EDGE_FIELD ? 'style=dashed, label="memory"' : 'style=dashed';
+        if (producer) lines.push(`  ${endpoint(producer)} -> ${endpoint(node)} [${style}];`);
       }
     }
   });

@@ -5,6 +5,7 @@ export * from './schema/permission-spec.js';
 export * from './schema/model-policy.js';
 export * from './schema/promotion-policy.js';
 export * from './schema/condition-spec.js';
+export * from './schema/memory-spec.js';
 export * from './schema/node-spec.js';
 export * from './schema/workflow-spec.js';
 export * from './schema/results.js';

@@ -32,6 +32,7 @@ export function childListsOf(node: NodeSpec): ChildList[] {
     case 'teacher_review':
     case 'tournament':
     case 'pareto':
+    case 'memory':
       return [];
     default:
       return assertNever(node, 'node kind');
@@ -103,7 +104,15 @@ export function listNodes(spec: WorkflowSpec): NodeLocation[] {
 export function referencesOf(node: NodeSpec): { field: string; ids: readonly string[] }[] {
   switch (node.kind) {
     case 'leaf':
-      return [{ field: 'depends_on_results', ids: node.spec.depends_on_results }];
+      // A leaf's memory contexts are read from the memory nodes that load them: dataflow like its inputs.
+      return node.spec.memory
+        ? [
+            { field: 'depends_on_results', ids: node.spec.depends_on_results },
+            { field: 'memory.contexts', ids: node.spec.memory.contexts },
+          ]
+        : [{ field: 'depends_on_results', ids: node.spec.depends_on_results }];
+    case 'memory':
+      return node.spec.source.node !== undefined ? [{ field: 'source.node', ids: [node.spec.source.node] }] : [];
     case 'reduce':
       return [{ field: 'inputs', ids: node.spec.inputs }];
     case 'teacher_review':

@@ -43,7 +43,8 @@ export class RecordedCancels {
         this.cancels.push({ nodeId: event.nodeId, reason: event.reason, completedBefore: this.completionOrder.size });
         return;
       case 'effect_completed':
-        this.completionOrder.set(effectSlot(event.scope, event.ordinal), this.completionOrder.size);
+        // A nested effect (a leaf's memory operation) is never asked by a replay that serves its leaf.
+        if (event.scope.within === undefined) this.completionOrder.set(effectSlot(event.scope, event.ordinal), this.completionOrder.size);
         return;
       case 'node_started':
         this.parentOf.set(event.nodeId, event.parentId);

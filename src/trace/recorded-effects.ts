@@ -12,12 +12,19 @@ export interface RecordedEffect {
 
 /** The slot of an effect: (node, iteration, ordinal). */
 export function effectSlot(scope: EffectScope, ordinal: number): string {
-  return `${scope.nodeId}\u0000${scope.iteration}\u0000${ordinal}`;
+  const base = `${scope.nodeId}\u0000${scope.iteration}\u0000${ordinal}`;
+  return scope.within === undefined ? base : `${base}\u0000within ${scope.within}`;
+}
+
+/** Whether an effect ran inside another one (a leaf's memory operation): see EffectScope.within. */
+export function isNestedEffect(scope: EffectScope): boolean {
+  return scope.within !== undefined;
 }
 
 /** A human name for an effect's place, used in every replay message. */
 export function describeEffectPlace(kind: EffectKind, scope: EffectScope, ordinal: number): string {
-  return `node "${scope.nodeId}" (iteration ${scope.iteration}), ${kind} effect #${ordinal}`;
+  const nested = scope.within === undefined ? '' : ` inside effect #${scope.within}`;
+  return `node "${scope.nodeId}" (iteration ${scope.iteration}), ${kind} effect #${ordinal}${nested}`;
 }
 
 /**

@@ -10,7 +10,7 @@ import {
 } from '../engine/contracts/index.js';
 import type { RunController } from '../engine/run-controller.js';
 import type { RecordedCancel, RecordedCancels } from './recorded-cancels.js';
-import { describeEffectPlace, effectSlot, type RecordedEffect, type RecordedEffects } from './recorded-effects.js';
+import { describeEffectPlace, effectSlot, isNestedEffect, type RecordedEffect, type RecordedEffects } from './recorded-effects.js';
 
 export interface ReplayBoundaryOptions {
   /** Run effects the trace lacks live instead of failing (`--allow-live`). */
@@ -146,11 +146,16 @@ export class ReplayBoundary implements EffectBoundary {
     return violation;
   }
 
-  /** Recorded effects the replay never asked for (effects of live nodes excepted). */
+  /**
+   * Recorded effects the replay never asked for (effects of live nodes excepted). Nested effects
+   * (a leaf's memory operations) are asked only when their leaf runs live; a leaf served from the
+   * trace already stands for them.
+   */
   unasked(): UnaskedEffect[] {
     const missing: UnaskedEffect[] = [];
     for (const effect of this.recorded.all()) {
       if (this.options.liveNodes?.has(effect.scope.nodeId)) continue;
+      if (isNestedEffect(effect.scope)) continue;
       if (this.asked.has(effectSlot(effect.scope, effect.ordinal))) continue;
       missing.push({
         effect,

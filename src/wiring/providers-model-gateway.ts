@@ -18,7 +18,7 @@ export class ProvidersModelGateway implements ModelGateway {
   ) {}
 
   async complete(request: GatewayRequest, signal: AbortSignal): Promise<GatewayResponse> {
-    const route = resolveRoute(this.config, { role: request.role, modelPolicy: request.modelPolicy });
+    const route = resolveRoute(this.config, { role: request.role, modelPolicy: request.modelPolicy, ...(request.fallbackRole !== undefined ? { agentType: request.fallbackRole } : {}) });
     let outcome: MemoOutcome | undefined;
     const options: MemoCallOptions = {
       signal,

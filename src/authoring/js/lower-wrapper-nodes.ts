@@ -18,7 +18,11 @@ export const WRAPPER_KINDS = {
   loop_until: 'loop_until',
   cond: 'cond',
   expand: 'expand',
+  memory: 'memory',
 } as const;
+
+/** The source fields a `{memory: {...}}` wrapper may give directly instead of inside `source`. */
+const MEMORY_SOURCE_FIELDS = ['files', 'command', 'node', 'document'] as const;
 export type WrapperName = keyof typeof WRAPPER_KINDS;
 
 const CHILD_LIST_FIELDS: ReadonlySet<string> = new Set(['children', 'then_nodes', 'else_nodes']);
@@ -97,8 +101,30 @@ class WrapperLowering {
   private wrapperSpec(wrapper: WrapperName, literal: LiteralObject, path: DocumentPath): Raw {
     const spec = this.spec(literal, path);
     if (wrapper === 'branch' && !('parallel' in spec)) spec.parallel = true;
+    if (wrapper === 'memory') this.liftMemorySource(spec, path);
     if (isShorthand(wrapper)) this.applyShorthand(wrapper, literal, spec, path);
     return spec;
+  }
+
+  /** `{memory: {id, files: [...]}}` is `{memory: {id, source: {files: [...]}}}`; positions move with the fields. */
+  private liftMemorySource(spec: Raw, path: DocumentPath): void {
+    const given = MEMORY_SOURCE_FIELDS.filter((field) => Object.hasOwn(spec, field));
+    if (given.length === 0 || Object.hasOwn(spec, 'source')) return; // the schema reports a mix
+    const source: Raw = {};
+    for (const field of given) {
+      const value = spec[field];
+      define(source, field, value);
+      delete spec[field];
+      this.copyPosition([...path, field], [...path, 'source', field]);
+      if (Array.isArray(value)) value.forEach((_, index) => this.copyPosition([...path, field, index], [...path, 'source', field, index]));
+    }
+    this.copyPosition([...path, given[0]!], [...path, 'source']);
+    define(spec, 'source', source);
+  }
+
+  private copyPosition(from: DocumentPath, to: DocumentPath): void {
+    const position = this.source.positionOf(from);
+    if (position) this.source.record(to, position);
   }
 
   /** `{search: {query}}` → an explore leaf; `{test|shell: {command}}` → a verifier leaf that runs it. */

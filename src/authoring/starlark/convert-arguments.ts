@@ -98,6 +98,16 @@ function toPlain(value: Value, parameter: string): unknown {
   throw wrongType(parameter, value, 'plain data (string, number, bool, list, dict)');
 }
 
+/**
+ * A leaf's `memory`: a list of memory nodes (or their ids) it reads, or the full declaration
+ * `{"contexts": [...], "access": "write", "role": "...", "max_sub_queries": n}`.
+ */
+export const asLeafMemory: Converter = (value, parameter) => {
+  if (value instanceof List || value instanceof Tuple) return { contexts: asReferenceList(value, parameter) };
+  if (value instanceof Dict) return asRecord(value, parameter);
+  throw wrongType(parameter, value, 'list of memory nodes, or dict {"contexts": [...], "access": "read" | "write"}');
+};
+
 /** `{"tests_pass": [test_node, "id"]}` or `{"judge": "question"}`: a structured loop/cond condition. */
 export const asCondition: Converter = (value, parameter) => {
   if (!(value instanceof Dict)) throw wrongType(parameter, value, 'dict such as {"tests_pass": [...]} or {"judge": "..."}');

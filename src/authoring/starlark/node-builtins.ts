@@ -2,7 +2,7 @@ import { AgentTypeSchema, IsolationSchema, LeafModeSchema, TournamentOrderingSch
 import { StarlarkError } from '../../starlark/index.js';
 import { AGENT_TYPE_ALIASES, shorthandLeafFields, type LeafShorthand } from '../leaf-shorthands.js';
 import {
-  asBool, asCondition, asEnum, asInt, asNode, asNodeList, asNumber, asObjectives, asRecord, asReferenceList, asString, asStringList,
+  asBool, asCondition, asEnum, asInt, asLeafMemory, asNode, asNodeList, asNumber, asObjectives, asRecord, asReference, asReferenceList, asString, asStringList,
 } from './convert-arguments.js';
 import { parameter, type Parameter } from './keyword-parameters.js';
 
@@ -22,7 +22,21 @@ const leafParameters: readonly Parameter[] = [
   ...policyParameters,
   parameter('role', asString),
   parameter('expect_exit', asInt),
+  parameter('memory', asLeafMemory),
 ];
+
+/** `memory(id, files = [...] | command = "..." | node = n | document = "...")`: the one source becomes `source`. */
+const MEMORY_SOURCES = ['files', 'command', 'node', 'document'] as const;
+
+function memorySource(fields: Map<string, unknown>): void {
+  const given = MEMORY_SOURCES.filter((name) => fields.has(name));
+  if (given.length !== 1) {
+    throw new StarlarkError(`memory needs exactly one source: files = [...], command = "...", node = <node>, or document = "..."${given.length > 1 ? ` (got ${given.join(' and ')})` : ''}`);
+  }
+  const [kind] = given as [(typeof MEMORY_SOURCES)[number]];
+  fields.set('source', { [kind]: fields.get(kind) });
+  fields.delete(kind);
+}
 
 /** One node builtin: its IR kind, its keyword parameters and how the fields are completed. */
 export interface NodeBuiltinDefinition {
@@ -100,6 +114,22 @@ export const NODE_BUILTINS: readonly NodeBuiltinDefinition[] = [
     name: 'pareto',
     kind: 'pareto',
     parameters: [idParameter, parameter('candidates', asReferenceList), parameter('objectives', asObjectives), parameter('max_items', asInt)],
+  },
+  {
+    name: 'memory',
+    kind: 'memory',
+    parameters: [
+      idParameter,
+      parameter('files', asStringList),
+      parameter('command', asString),
+      parameter('node', asReference),
+      parameter('document', asString),
+      parameter('name', asString),
+      parameter('file_scope', asStringList),
+      parameter('max_bytes', asInt),
+      parameter('description', asString),
+    ],
+    complete: memorySource,
   },
   {
     name: 'loop_until',

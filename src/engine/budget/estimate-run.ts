@@ -80,6 +80,7 @@ function countNode(node: NodeSpec): Count {
       return { leaves: 0, calls: node.spec.by === 'judge' ? 1 : 0 };
     case 'pareto':
     case 'teacher_review':
+    case 'memory':
       return { leaves: 0, calls: 0 };
     default:
       return assertNever(node, 'node kind');

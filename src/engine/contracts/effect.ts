@@ -2,9 +2,10 @@ import type { MemoUsage, Usage } from '../../ir/index.js';
 
 /**
  * Everything nondeterministic the engine asks for. A leaf run, a reduce call, a condition
- * decision, an expansion and a tournament/pareto selection are each one effect.
+ * decision, an expansion, a tournament/pareto selection, a memory load and each memory
+ * operation of a leaf are each one effect.
  */
-export type EffectKind = 'leaf' | 'reduce' | 'decision' | 'expand' | 'selection';
+export type EffectKind = 'leaf' | 'reduce' | 'decision' | 'expand' | 'selection' | 'memory';
 
 /**
  * Where an effect sits in the run: the node that asked and which iteration of an enclosing
@@ -16,6 +17,14 @@ export type EffectKind = 'leaf' | 'reduce' | 'decision' | 'expand' | 'selection'
 export interface EffectScope {
   readonly nodeId: string;
   readonly iteration: number;
+  /**
+   * Set on an effect performed inside another one (a leaf's memory operation, while the leaf's own
+   * effect runs live): the ordinal of that enclosing effect. Nested effects count their own
+   * ordinals. A replay that serves the enclosing effect from the trace never asks for them, and
+   * that is no divergence; a resume that runs it live again is served them by key, so nothing
+   * they paid for (a sub-query) is paid twice.
+   */
+  readonly within?: number;
 }
 
 export interface EffectRequest {

@@ -4,3 +4,4 @@ export * from './leaf-runner.js';
 export * from './model-gateway.js';
 export * from './engine-environment.js';
 export * from './interrupted-effect.js';
+export * from './memory-port.js';

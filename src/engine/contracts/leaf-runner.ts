@@ -1,5 +1,6 @@
 import type { LeafSpec, WorkflowSpec } from '../../ir/index.js';
 import type { EffectArtifact, EffectResult } from './effect.js';
+import type { LeafMemory } from './memory-port.js';
 
 /** What a leaf may still spend when it starts: the minimum of its own and its ancestors' remainders. */
 export interface RemainingBudget {
@@ -61,6 +62,11 @@ export interface LeafRunContext {
   readonly signal: AbortSignal;
   /** Report progress (a tool call, a line of output); also serves as the leaf's heartbeat. */
   activity(message: string): void;
+  /**
+   * The external memory the leaf declared (`memory.contexts`), when it declared any: operations
+   * over its contexts, each recorded. Absent for every other leaf, whatever the model asks.
+   */
+  readonly memory?: LeafMemory;
   /** Report usage as it accrues, so budgets can stop the leaf mid-flight. */
   spend(usage: { inputTokens: number; outputTokens: number; costMicrousd: number | null; steps?: number }): void;
   /**

@@ -6,6 +6,8 @@ import type { MemoUsage, ModelPolicy, Usage } from '../../ir/index.js';
  */
 export interface GatewayRequest {
   readonly role: string;
+  /** The role to use when `role` is not configured (a sub-query's leaf role), before `default`. */
+  readonly fallbackRole?: string;
   readonly modelPolicy?: ModelPolicy;
   readonly system?: string;
   readonly prompt: string;

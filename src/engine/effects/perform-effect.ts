@@ -1,4 +1,4 @@
-import type { EffectKind, EffectOutcome, EffectResult } from '../contracts/index.js';
+import type { EffectKind, EffectOutcome, EffectRequest, EffectResult, EffectScope } from '../contracts/index.js';
 import type { CancelScope } from '../run/cancel-scope.js';
 import type { NodeContext } from '../run/run-context.js';
 
@@ -12,22 +12,47 @@ export interface EffectAsk {
 /**
  * Hands one effect to the boundary: assigns its ordinal within (node, iteration), emits
  * effect_requested before and effect_completed after, so live, replay and resume are recorded
- * alike. A boundary error (a determinism violation) propagates to the caller.
+ * alike. A boundary error (a determinism violation) propagates to the caller. `live` is given
+ * the request, so work it does can nest effects of its own inside it (see performNestedEffect).
  */
-export async function performEffect(
+export function performEffect(
   context: NodeContext,
   ask: EffectAsk,
-  /** Does the effect for real; told its ordinal (a leaf's queue job id is derived from it). */
-  live: (ordinal: number) => Promise<EffectResult>,
+  live: (request: EffectRequest) => Promise<EffectResult>,
+): Promise<EffectOutcome> {
+  const scope = { nodeId: ask.nodeId, iteration: context.iteration };
+  return performInScope(context, ask, scope, context.run.nextOrdinal(ask.nodeId, context.iteration), live);
+}
+
+/**
+ * An effect performed while another one runs live (a leaf's memory operation): recorded in its
+ * own slot, `within` the enclosing effect's ordinal, with ordinals the caller counts (one
+ * counter per enclosing effect, so they are as deterministic as the work that asks).
+ */
+export function performNestedEffect(
+  context: NodeContext,
+  ask: EffectAsk,
+  within: EffectRequest,
+  ordinal: number,
+  live: () => Promise<EffectResult>,
+): Promise<EffectOutcome> {
+  const scope = { nodeId: ask.nodeId, iteration: within.scope.iteration, within: within.ordinal };
+  return performInScope(context, ask, scope, ordinal, live);
+}
+
+async function performInScope(
+  context: NodeContext,
+  ask: EffectAsk,
+  scope: EffectScope,
+  ordinal: number,
+  live: (request: EffectRequest) => Promise<EffectResult>,
 ): Promise<EffectOutcome> {
   const { run } = context;
-  const scope = { nodeId: ask.nodeId, iteration: context.iteration };
-  const ordinal = run.nextOrdinal(ask.nodeId, context.iteration);
   run.emit({ type: 'effect_requested', kind: ask.kind, key: ask.key, scope, ordinal, input: ask.input });
   const startedAt = run.environment.now();
-  const request = { kind: ask.kind, key: ask.key, scope, ordinal, input: ask.input };
+  const request: EffectRequest = { kind: ask.kind, key: ask.key, scope, ordinal, input: ask.input };
   // The scope itself is the cancellation: its AbortSignal is made only if the boundary reads it.
-  const outcome = await run.settings.boundary.perform(request, () => live(ordinal), context.scope);
+  const outcome = await run.settings.boundary.perform(request, () => live(request), context.scope);
   run.emit({
     type: 'effect_completed',
     kind: ask.kind,

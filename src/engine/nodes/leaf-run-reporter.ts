@@ -1,4 +1,4 @@
-import type { LeafPlacement, LeafRunContext } from '../contracts/index.js';
+import type { LeafMemory, LeafPlacement, LeafRunContext } from '../contracts/index.js';
 import type { NodeContext, RunningLeaf } from '../run/run-context.js';
 
 /** What a leaf has spent so far, live (through `spend`) and from its results. */
@@ -16,6 +16,9 @@ export interface Spent {
  * garbage in a 100,000-leaf run (about 60 MB of its peak RSS).
  */
 export class LeafRunReporter implements LeafRunContext {
+  /** Set only for a leaf that declares memory contexts (see LeafMemoryAccess). */
+  memory?: LeafMemory;
+
   constructor(
     private readonly context: NodeContext,
     private readonly running: RunningLeaf,

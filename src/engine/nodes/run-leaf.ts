@@ -1,11 +1,21 @@
 import { leafInputHash, type LeafSpec, type NodeOfKind, type NodeResult, type Usage } from '../../ir/index.js';
 import { BudgetTracker } from '../budget/budget-tracker.js';
 import { hasBudget } from '../budget/has-budget.js';
-import { DeterminismViolation, InterruptedEffect, stoppedLeafArtifacts, type EffectResult, type EffectivePermissions } from '../contracts/index.js';
+import {
+  DeterminismViolation,
+  InterruptedEffect,
+  stoppedLeafArtifacts,
+  type EffectRequest,
+  type EffectResult,
+  type EffectivePermissions,
+  type LoadedContext,
+} from '../contracts/index.js';
 import { performEffect, settleAfterCancel } from '../effects/perform-effect.js';
 import { planLeafPermissions } from '../permissions/index.js';
 import { mergeModelPolicy, providerOf, type NodeContext, type RunningLeaf } from '../run/run-context.js';
+import { LeafMemoryAccess } from './leaf-memory-access.js';
 import { LeafRunReporter, type Spent } from './leaf-run-reporter.js';
+import { loadedContextOf } from './run-memory.js';
 import { leafRole } from './leaf-role.js';
 import { scoreOf, testOutcomeOf } from './leaf-outcome.js';
 import { cancelledResult, errorMessage, failedResult, nodeResult } from './node-result.js';
@@ -32,12 +42,19 @@ export async function runLeaf(node: NodeOfKind<'leaf'>, context: NodeContext): P
     if (references.problems.length > 0) return failedResult(node, references.problems.join('; '));
     resolved = Object.fromEntries(leaf.depends_on_results.map((id) => [id, references.results.get(id)?.output ?? null]));
   }
+  let memory: ReadonlyMap<string, LoadedContext> | undefined;
+  if (leaf.memory) {
+    const contexts = await resolveMemoryContexts(context, leaf.id, leaf.memory.contexts);
+    if (scope.reason) return cancelledResult(node, scope.reason);
+    if (typeof contexts === 'string') return failedResult(node, contexts);
+    memory = contexts;
+  }
   const plan = planLeafPermissions(leaf, context.permissions, context.run.settings.grant);
   if (plan.refusals.length > 0) return failedResult(node, `permission refused: ${plan.refusals.map((refusal) => refusal.message).join('; ')}`);
   const budget = hasBudget(leaf.budget) ? new BudgetTracker(leaf.id, leaf.budget, context.budget, scope, context.run.environment, context.run.announcer(leaf.id)) : context.budget;
   try {
     if (!budget.reserveLeaf()) return cancelledResult(node, scope.reason ?? { type: 'shutdown' });
-    return await runAdmitted(node, budget === context.budget ? context : { ...context, budget }, resolved, plan.permissions);
+    return await runAdmitted(node, budget === context.budget ? context : { ...context, budget }, resolved, plan.permissions, memory);
   } finally {
     if (budget !== context.budget) budget.close();
   }
@@ -53,6 +70,7 @@ async function runAdmitted(
   context: NodeContext,
   resolved: Readonly<Record<string, string | null>>,
   permissions: EffectivePermissions,
+  memory: ReadonlyMap<string, LoadedContext> | undefined,
 ): Promise<NodeResult> {
   const { run, scope } = context;
   const leaf = node.spec;
@@ -76,15 +94,19 @@ async function runAdmitted(
     run.runningLeaves.set(leaf.id, running);
     const role = leafRole(leaf);
     const started = running;
-    const live = (ordinal: number): Promise<EffectResult> => {
-      const effect = { iteration: context.iteration, ordinal };
+    const live = (request: EffectRequest): Promise<EffectResult> => {
+      const effect = { iteration: context.iteration, ordinal: request.ordinal };
       const input = { workflow: run.spec, leaf, resolvedInputs: resolved, inputHash, role, permissions, budget: context.budget.remaining(), runId: run.settings.runId, effect };
-      const runner = run.settings.leafRunner.run(input, new LeafRunReporter(context, started, spent));
+      const reporter = new LeafRunReporter(context, started, spent);
+      // Operations are nested in this attempt's effect: a retry is a new effect with its own.
+      if (memory) reporter.memory = new LeafMemoryAccess(context, leaf, memory, run.settings.memory, request, reporter);
+      const runner = run.settings.leafRunner.run(input, reporter);
       return settleAfterCancel(runner, scope, run.settings.leafStopGraceMs, (ms, signal) => run.environment.sleep(ms, signal));
     };
     do {
       attempts += 1;
-      const outcome = await performEffect(context, { kind: 'leaf', key: inputHash, nodeId: leaf.id, input: { leaf_id: leaf.id, role, resolved_inputs: resolved } }, live);
+      const effectInput = { leaf_id: leaf.id, role, resolved_inputs: resolved, ...(memory ? { memory_contexts: memoryVersions(memory) } : {}) };
+      const outcome = await performEffect(context, { kind: 'leaf', key: inputHash, nodeId: leaf.id, input: effectInput }, live);
       result = outcome.result;
       chargeRemainder(context, result, spent);
     } while (result.status === 'failed' && result.retryable && attempts <= MAX_RETRIES && !scope.reason);
@@ -153,4 +175,26 @@ function judgeLeafResult(
   if (result.status === 'failed') return failedResult(node, result.error ?? 'the leaf failed', fields);
   if (test && !test.passed) return failedResult(node, `${test.command ?? 'test'} exited with ${test.exitCode} (expected ${test.expected})`, fields);
   return nodeResult(node, 'succeeded', fields);
+}
+
+/**
+ * The versions a leaf's declared contexts were loaded as, waiting for their memory nodes like any
+ * other input; a message when one failed or did not run (the leaf then fails without running).
+ */
+async function resolveMemoryContexts(context: NodeContext, leafId: string, ids: readonly string[]): Promise<ReadonlyMap<string, LoadedContext> | string> {
+  const references = await resolveReferences(context, leafId, ids, 'memory.contexts');
+  if (references.problems.length > 0) return references.problems.join('; ');
+  const versions = new Map<string, LoadedContext>();
+  for (const id of ids) {
+    const result = references.results.get(id);
+    const version = result ? loadedContextOf({ data: { context: result.details?.memory } }) : undefined;
+    if (!version) return `memory.contexts names "${id}", which loaded no context`;
+    versions.set(id, version);
+  }
+  return versions;
+}
+
+/** What the leaf effect records of its contexts: which version of each it was given. */
+function memoryVersions(memory: ReadonlyMap<string, LoadedContext>): Record<string, string> {
+  return Object.fromEntries([...memory].map(([id, version]) => [id, version.hash]));
 }

@@ -13,6 +13,7 @@ import { runExpand } from './run-expand.js';
 import { leafRole } from './leaf-role.js';
 import { runLeaf } from './run-leaf.js';
 import { runLoopUntil } from './run-loop-until.js';
+import { runMemory } from './run-memory.js';
 import { runPareto } from './run-pareto.js';
 import { runReduce } from './run-reduce.js';
 import { runSequence } from './run-sequence.js';
@@ -87,6 +88,8 @@ function dispatch(node: NodeSpec, context: NodeContext): Promise<NodeResult> {
       return runPareto(node, context);
     case 'teacher_review':
       return runTeacherReview(node, context);
+    case 'memory':
+      return runMemory(node, context);
     default:
       return assertNever(node, 'node kind');
   }
@@ -116,6 +119,7 @@ function roleOf(node: NodeSpec): string | undefined {
     case 'sequence':
     case 'pareto':
     case 'teacher_review':
+    case 'memory':
       return undefined;
     default:
       return assertNever(node, 'node kind');

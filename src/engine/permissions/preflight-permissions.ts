@@ -43,6 +43,16 @@ export function preflightPermissions(spec: WorkflowSpec, grant: PermissionGrant)
       plan.refusals.push(...leafPlan.refusals);
       return;
     }
+    if (node.kind === 'memory') {
+      // A context loaded from a command's output runs that command: held to the grant like a shell leaf's.
+      const { command } = node.spec.source;
+      if (command === undefined) return;
+      plan.commands.push({ nodeId: node.spec.id, command });
+      if (Array.isArray(grant.allowedCommands) && !(grant.allowedCommands as readonly string[]).includes(command)) {
+        plan.refusals.push({ nodeId: node.spec.id, message: `loads the output of "${command}", which the grant does not allow` });
+      }
+      return;
+    }
     const inner = node.kind === 'branch_set' ? inheritPermissions(inherited, node.spec.permissions, node.spec.parallel) : inherited;
     for (const list of childListsOf(node)) for (const child of list.nodes) visit(child, inner);
   };

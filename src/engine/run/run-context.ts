@@ -4,6 +4,7 @@ import type {
   EffectBoundary,
   EngineEnvironment,
   LeafRunner,
+  MemoryPort,
   ModelGateway,
   RunEvent,
   RunEventSink,
@@ -43,6 +44,8 @@ export interface RunSettings {
   readonly leafStopGraceMs: number;
   readonly registry: ResultRegistry;
   readonly index: SpecIndex;
+  /** The memory store; absent when external memory is not enabled. */
+  readonly memory?: MemoryPort;
 }
 
 /** What every node of one run shares: the ports, the limits, the results and the event stream. */

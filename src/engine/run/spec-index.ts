@@ -71,7 +71,7 @@ export class SpecIndex {
    * A tournament's own candidates are not blocking: it watches them finish.
    */
   externalReferencesOf(node: NodeSpec): readonly string[] {
-    if (node.kind === 'leaf' && node.spec.depends_on_results.length === 0) return NO_REFERENCES;
+    if (node.kind === 'leaf' && node.spec.depends_on_results.length === 0 && !node.spec.memory) return NO_REFERENCES;
     const cached = this.externalReferences.get(node);
     if (cached) return cached;
     const inside = new Set<string>();

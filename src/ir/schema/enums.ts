@@ -20,6 +20,7 @@ export const NODE_KINDS = [
   'expand',
   'tournament',
   'pareto',
+  'memory',
 ] as const;
 export type NodeKind = (typeof NODE_KINDS)[number];
 

@@ -38,6 +38,7 @@ const CASES: Record<NodeSpec['kind'], { input: unknown; canonical: string }> = {
     canonical:
       '{"id":"p","candidates":[],"objectives":[{"metric":"score","direction":"max"},{"metric":"cost","direction":"min"},{"metric":"diff_size","direction":"min"}]}',
   },
+  memory: { input: { id: 'log', source: { files: ['logs/*.log'] } }, canonical: '{"id":"log","source":{"files":["logs/*.log"]},"file_scope":[]}' },
 };
 
 describe('node kinds: defaults and round trip', () => {
@@ -64,7 +65,7 @@ describe('node kinds: defaults and round trip', () => {
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.diagnostics.map((diagnostic) => diagnostic.message)).toEqual([
-        'unknown node kind "parallel" (expected one of branch_set, leaf, sequence, reduce, teacher_review, loop_until, cond, expand, tournament, pareto)',
+        'unknown node kind "parallel" (expected one of branch_set, leaf, sequence, reduce, teacher_review, loop_until, cond, expand, tournament, pareto, memory)',
       ]);
     }
   });
@@ -100,5 +101,16 @@ describe('node kinds: defaults and round trip', () => {
     };
     const spec = WorkflowSpecSchema.parse(document);
     expect(toCanonicalJson(spec)).toBe(JSON.stringify(document));
+  });
+});
+
+describe('the leaf memory extension', () => {
+  it('is written last and only when set; a bare list is the short form of contexts', () => {
+    const plain = NodeSpecSchema.parse({ kind: 'leaf', spec: { id: 'a', prompt: 'b' } });
+    expect(JSON.stringify(plain.spec)).toBe(MINIMAL_LEAF);
+    const short = NodeSpecSchema.parse({ kind: 'leaf', spec: { id: 'a', prompt: 'b', memory: ['log'] } });
+    expect(JSON.stringify(short.spec)).toBe(`${MINIMAL_LEAF.slice(0, -1)},"memory":{"contexts":["log"],"access":"read"}}`);
+    const full = NodeSpecSchema.parse({ kind: 'leaf', spec: { id: 'a', prompt: 'b', memory: { contexts: ['log'], access: 'write', max_sub_queries: 2 } } });
+    expect(roundTrip(full)).toEqual(full);
   });
 });

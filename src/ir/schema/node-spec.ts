@@ -6,6 +6,7 @@ import { AgentTypeSchema, IsolationSchema, LeafModeSchema, RoleSchema } from './
 import { modelPolicyField } from './model-policy.js';
 import { permissionSpecField } from './permission-spec.js';
 import { promotionPolicyField } from './promotion-policy.js';
+import { LeafMemorySpecSchema, MemorySpecSchema } from './memory-spec.js';
 
 // Field order is the wire order: CodeWhale's fields first, WhaleFlow extensions after them,
 // optional and absent when unset, so a CodeWhale document keeps its bytes and hashes.
@@ -29,6 +30,8 @@ export const LeafSpecSchema = z.object({
   command: z.string().optional(),
   /** The exit code that counts as a pass for a test leaf (0 when unset). */
   expect_exit: z.number().int().optional(),
+  /** External memory contexts the leaf operates on (docs/memory.md). */
+  memory: z.preprocess((value) => (Array.isArray(value) ? { contexts: value } : value), LeafMemorySpecSchema).optional(),
 });
 export type LeafSpec = z.infer<typeof LeafSpecSchema>;
 
@@ -152,6 +155,7 @@ export const NodeSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('expand'), spec: ExpandSpecSchema }),
   z.object({ kind: z.literal('tournament'), spec: TournamentSpecSchema }),
   z.object({ kind: z.literal('pareto'), spec: ParetoSpecSchema }),
+  z.object({ kind: z.literal('memory'), spec: MemorySpecSchema }),
 ]);
 
 const nodeList = z.array(NodeSpecSchema).default(() => []);

@@ -92,6 +92,7 @@ function shapeOf(context: ValidationContext, node: NodeSpec, path: DocumentPath)
     case 'teacher_review':
     case 'tournament':
     case 'pareto':
+    case 'memory':
       return { agents: 0, depth: 0 };
     default:
       return assertNever(node, 'node kind');

@@ -3,13 +3,14 @@ import type { WorkflowSpec } from '../schema/workflow-spec.js';
 import type { SpecSource } from '../source-map.js';
 import { checkIds } from './check-ids.js';
 import { checkLaunchShape } from './check-launch-shape.js';
+import { checkMemory } from './check-memory.js';
 import { checkParallelWriters } from './check-parallel-writers.js';
 import { checkPermissionNarrowing } from './check-permission-narrowing.js';
 import { checkReferences } from './check-references.js';
 import { checkTexts } from './check-texts.js';
 import { ValidationContext, type ValidationOptions } from './validation-context.js';
 
-const RULES = [checkIds, checkTexts, checkReferences, checkLaunchShape, checkParallelWriters, checkPermissionNarrowing] as const;
+const RULES = [checkIds, checkTexts, checkReferences, checkLaunchShape, checkParallelWriters, checkPermissionNarrowing, checkMemory] as const;
 
 /**
  * The one validation gate every spec passes before it runs, whatever language it was written
