@@ -4,4 +4,4 @@ export { formatPosition, type SourcePosition } from './position.js';
 export { formatDiagnostic, hasErrors, type Diagnostic, type DiagnosticSeverity } from './diagnostic.js';
 export { WhaleflowError, InvalidInputError, UsageError } from './whaleflow-error.js';
 export { migrateComponentSchema, type ComponentMigration } from './component-schema.js';
-export { globToRegExp, matchesGlob, globCovers, hasWildcard } from './glob.js';
+export { compileGlob, matchesGlob, globCovers, hasWildcard, type GlobMatcher } from './glob.js';
