@@ -1,5 +1,5 @@
 import type { ValidationOptions, WorkflowSpec } from '../ir/index.js';
-import type { EffectBoundary, EngineEnvironment, LeafRunner, MemoryPort, ModelGateway, RunEventSink } from './contracts/index.js';
+import type { EffectBoundary, EnginePatch, EngineEnvironment, LeafRunner, MemoryPort, ModelGateway, RunEventSink } from './contracts/index.js';
 import type { PermissionGrant } from './permissions/index.js';
 import type { RunController } from './run-controller.js';
 
@@ -58,4 +58,9 @@ export interface ExecuteRequest {
    * permission pre-flight always runs.
    */
   readonly validated?: boolean;
+  /**
+   * The behaviour changes to run with (default: every one in ENGINE_PATCHES). Replay and resume
+   * pass the recorded run's (`recordedPatches(run_started)`), so its trace keeps matching.
+   */
+  readonly patches?: readonly EnginePatch[];
 }

@@ -8,7 +8,7 @@ import {
 } from '../ir/index.js';
 import { hasErrors, InvalidInputError, sha256Hex } from '../util/index.js';
 import { BudgetTracker } from './budget/budget-tracker.js';
-import { liveBoundary, type CancelReason } from './contracts/index.js';
+import { ENGINE_PATCHES, liveBoundary, type CancelReason } from './contracts/index.js';
 import { ENGINE_VERSION } from './engine-version.js';
 import type { ExecuteRequest } from './execute-request.js';
 import { contributedStatus, sumUsage } from './nodes/node-result.js';
@@ -56,6 +56,7 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
     registry: new ResultRegistry(),
     index: new SpecIndex(spec),
     ...(request.memory ? { memory: request.memory } : {}),
+    patches: new Set(request.patches ?? ENGINE_PATCHES),
   });
   request.controller?.checkPending((nodeId) => run.index.has(nodeId));
   const hash = emitRunStarted(run, request);
@@ -114,6 +115,7 @@ function emitRunStarted(run: RunContext, request: ExecuteRequest): string {
     mode: request.mode ?? 'live',
     ...(request.parentRunId !== undefined ? { parentRunId: request.parentRunId } : {}),
     ...(request.sourceFile !== undefined ? { sourceFile: request.sourceFile } : {}),
+    patches: ENGINE_PATCHES.filter((patch) => run.settings.patches.has(patch)),
   });
   return hash;
 }

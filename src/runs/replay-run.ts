@@ -1,5 +1,6 @@
 import {
   executeWorkflow,
+  recordedPatches,
   RunController,
   systemEnvironment,
   type EngineEnvironment,
@@ -105,6 +106,8 @@ export async function replayRun(request: ReplayRequest): Promise<ReplayOutcome> 
     controller,
     mode: 'replay',
     parentRunId: recorded.runId,
+    // The recording's behaviour, not today's: a trace from before a change replays as it ran.
+    patches: recordedPatches(recorded.started),
     sourceFile: recorded.started.sourceFile,
     validation: REPLAY_VALIDATION,
     ...(request.trustedSpec ? { validated: true } : {}),

@@ -1,5 +1,6 @@
 import {
   executeWorkflow,
+  recordedPatches,
   type RunController,
   systemEnvironment,
   type EngineEnvironment,
@@ -90,6 +91,8 @@ export async function resumeRun(request: ResumeRequest): Promise<ResumeOutcome> 
     ...(request.controller ? { controller: request.controller } : {}),
     mode: 'resume',
     parentRunId: request.recorded.runId,
+    // Finished effects were keyed by the recorded behaviour; the rest continues with it too.
+    patches: recordedPatches(request.recorded.started),
     sourceFile: request.sourceFile ?? request.recorded.started.sourceFile,
     // The recorded spec passed the launch-shape gate when it first ran; an edited one passes
     // the caller's limits (the CLI compiles it with --max-agents/--max-depth).

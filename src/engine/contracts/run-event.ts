@@ -34,6 +34,8 @@ export type RunEvent =
       /** The run this one replays or resumes, if any. */
       readonly parentRunId?: string;
       readonly sourceFile?: string;
+      /** The behaviour changes this run ran with (see ENGINE_PATCHES); absent: recorded before any. */
+      readonly patches?: readonly string[];
     })
   | (EventBase & {
       readonly type: 'node_started';

@@ -19,6 +19,7 @@ import { loadedContextOf } from './run-memory.js';
 import { leafRole } from './leaf-role.js';
 import { scoreOf, testOutcomeOf } from './leaf-outcome.js';
 import { cancelledResult, errorMessage, failedResult, nodeResult } from './node-result.js';
+import { referencedOutput } from './referenced-outputs.js';
 import { resolveReferences } from './resolve-references.js';
 
 /** Attempts after a failure the runner marked retryable (a provider 429/5xx), each its own effect. */
@@ -40,7 +41,8 @@ export async function runLeaf(node: NodeOfKind<'leaf'>, context: NodeContext): P
     // A cancelled run reports its waiting consumers as cancelled, not as failed by their cancelled producers.
     if (scope.reason) return cancelledResult(node, scope.reason);
     if (references.problems.length > 0) return failedResult(node, references.problems.join('; '));
-    resolved = Object.fromEntries(leaf.depends_on_results.map((id) => [id, references.results.get(id)?.output ?? null]));
+    // A container dependency reads as its children's outputs in declaration order (see referencedOutput).
+    resolved = Object.fromEntries(leaf.depends_on_results.map((id) => [id, referencedOutput(references.results.get(id), context.run.settings.patches)]));
   }
   let memory: ReadonlyMap<string, LoadedContext> | undefined;
   if (leaf.memory) {

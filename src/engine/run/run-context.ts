@@ -1,6 +1,7 @@
 import type { ModelPolicy, NodeResult, WorkflowSpec } from '../../ir/index.js';
 import type {
   CancelReason,
+  EnginePatch,
   EffectBoundary,
   EngineEnvironment,
   LeafRunner,
@@ -46,6 +47,8 @@ export interface RunSettings {
   readonly index: SpecIndex;
   /** The memory store; absent when external memory is not enabled. */
   readonly memory?: MemoryPort;
+  /** The behaviour changes this run has (ENGINE_PATCHES unless replaying an older trace). */
+  readonly patches: ReadonlySet<EnginePatch>;
 }
 
 /** What every node of one run shares: the ports, the limits, the results and the event stream. */

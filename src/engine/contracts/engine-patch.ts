@@ -1,0 +1,18 @@
+/**
+ * Behaviour changes a recorded run may predate, in the manner of Temporal's patch markers: a
+ * live run records in run_started the patches it ran with, and a replay or resume runs with
+ * exactly the recorded ones, so a trace recorded before a change still replays identical while
+ * new runs get the new behaviour. A patch is never removed while traces that lack it may exist.
+ *
+ * - `container-references`: a reference to a container (a reduce's `inputs`, a leaf's
+ *   `depends_on_results` naming a branch, sequence, loop, cond or expand) reads its children's
+ *   outputs in declaration order; before it, a container's own output (null).
+ */
+export const ENGINE_PATCHES = ['container-references'] as const;
+
+export type EnginePatch = (typeof ENGINE_PATCHES)[number];
+
+/** The patches of a recorded run_started: none when it predates patches (the field is absent). */
+export function recordedPatches(started: { readonly patches?: readonly string[] }): EnginePatch[] {
+  return ENGINE_PATCHES.filter((patch) => started.patches?.includes(patch));
+}
