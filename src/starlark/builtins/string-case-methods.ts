@@ -3,12 +3,11 @@ import { Bool } from '../values/bool.js';
 import { StringElems } from '../values/elems.js';
 import { Str } from '../values/str.js';
 import { methodTable } from './method-table.js';
+import { isCased, isLowercase, isTitlecase, isUppercase, isWhitespace, toTitlecase } from './unicode-case.js';
 import { unpackPositional } from './unpack-args.js';
 
-const isCased = (character: string): boolean => character.toLowerCase() !== character.toUpperCase();
-const isUpper = (character: string): boolean => isCased(character) && character === character.toUpperCase();
-const isLower = (character: string): boolean => isCased(character) && character === character.toLowerCase();
 const isLetter = (character: string): boolean => /\p{L}/u.test(character);
+const isDecimalDigit = (character: string): boolean => /\p{Nd}/u.test(character);
 
 function noArguments(call: BuiltinCall): void {
   unpackPositional(call, 0, 0);
@@ -19,46 +18,41 @@ export const stringCaseMethods = methodTable<Str>({
   capitalize: (receiver, call) => {
     noArguments(call);
     const text = receiver.value;
-    return Str.of(text.length === 0 ? '' : text[0].toUpperCase() + text.slice(1).toLowerCase());
+    if (text.length === 0) return receiver;
+    const first = String.fromCodePoint(text.codePointAt(0)!);
+    return Str.of(toTitlecase(first) + text.slice(first.length).toLowerCase());
   },
   lower: (receiver, call) => (noArguments(call), Str.of(receiver.value.toLowerCase())),
   upper: (receiver, call) => (noArguments(call), Str.of(receiver.value.toUpperCase())),
   title: (receiver, call) => {
     noArguments(call);
-    let previousIsLetter = false;
+    // Python's rule: a character following a cased one is lowercased, any other is titlecased.
+    let previousCased = false;
     let result = '';
     for (const character of receiver.value) {
-      result += previousIsLetter ? character.toLowerCase() : character.toUpperCase();
-      previousIsLetter = isLetter(character);
+      result += previousCased ? character.toLowerCase() : toTitlecase(character);
+      previousCased = isCased(character);
     }
     return Str.of(result);
   },
   elems: (receiver, call) => (noArguments(call), new StringElems(receiver.value)),
-  isalnum: (receiver, call) => predicate(call, receiver.value, (character) => /[\p{L}\p{N}]/u.test(character)),
+  isalnum: (receiver, call) => predicate(call, receiver.value, (character) => isLetter(character) || isDecimalDigit(character)),
   isalpha: (receiver, call) => predicate(call, receiver.value, isLetter),
-  isdigit: (receiver, call) => predicate(call, receiver.value, (character) => /\p{Nd}/u.test(character)),
-  isspace: (receiver, call) => predicate(call, receiver.value, (character) => /\s/u.test(character)),
-  islower: (receiver, call) => {
-    noArguments(call);
-    const characters = [...receiver.value];
-    return Bool.of(characters.some(isCased) && !characters.some(isUpper));
-  },
-  isupper: (receiver, call) => {
-    noArguments(call);
-    const characters = [...receiver.value];
-    return Bool.of(characters.some(isCased) && !characters.some(isLower));
-  },
+  isdigit: (receiver, call) => predicate(call, receiver.value, isDecimalDigit),
+  isspace: (receiver, call) => predicate(call, receiver.value, isWhitespace),
+  islower: (receiver, call) => (noArguments(call), Bool.of(allCasedAre(receiver.value, isLowercase, isUppercase))),
+  isupper: (receiver, call) => (noArguments(call), Bool.of(allCasedAre(receiver.value, isUppercase, isLowercase))),
   istitle: (receiver, call) => {
     noArguments(call);
-    // Upper-case letters may only follow uncased characters, lower-case only cased ones.
+    // Upper- and titlecase letters may only follow uncased characters, lowercase only cased ones.
     let previousCased = false;
     let sawCased = false;
     for (const character of receiver.value) {
-      if (isUpper(character)) {
+      if (isUppercase(character) || isTitlecase(character)) {
         if (previousCased) return Bool.False;
         previousCased = true;
         sawCased = true;
-      } else if (isLower(character)) {
+      } else if (isLowercase(character)) {
         if (!previousCased) return Bool.False;
         previousCased = true;
         sawCased = true;
@@ -69,6 +63,19 @@ export const stringCaseMethods = methodTable<Str>({
     return Bool.of(sawCased);
   },
 });
+
+/**
+ * True when the text has a cased character of the wanted case and none of the opposite case or
+ * titlecase (so `"ǅ".isupper()` and `"ǅ".islower()` are both False, as in Python).
+ */
+function allCasedAre(text: string, wanted: (character: string) => boolean, opposite: (character: string) => boolean): boolean {
+  let sawWanted = false;
+  for (const character of text) {
+    if (opposite(character) || isTitlecase(character)) return false;
+    if (!sawWanted && wanted(character)) sawWanted = true;
+  }
+  return sawWanted;
+}
 
 function predicate(call: BuiltinCall, text: string, test: (character: string) => boolean): Bool {
   noArguments(call);

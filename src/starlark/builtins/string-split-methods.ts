@@ -6,9 +6,9 @@ import { Str } from '../values/str.js';
 import type { Value } from '../values/value.js';
 import { collectValues } from '../eval/iterate.js';
 import { methodTable } from './method-table.js';
+import { isWhitespace } from './unicode-case.js';
 import { expectBool, expectString, optionalInt, unpackArgs } from './unpack-args.js';
 
-const WHITESPACE = /\s/u;
 
 /** Splitting, joining and trimming strings. */
 export const stringSplitMethods = methodTable<Str>({
@@ -79,14 +79,14 @@ function splitWhitespace(text: string, limit: number, fromRight: boolean): strin
   if (fromRight) {
     let end = text.length;
     for (;;) {
-      while (end > 0 && WHITESPACE.test(text[end - 1])) end--;
+      while (end > 0 && isWhitespace(text[end - 1])) end--;
       if (end === 0) break;
       if (parts.length === limit) {
         parts.unshift(text.slice(0, end));
         break;
       }
       let start = end;
-      while (start > 0 && !WHITESPACE.test(text[start - 1])) start--;
+      while (start > 0 && !isWhitespace(text[start - 1])) start--;
       parts.unshift(text.slice(start, end));
       end = start;
     }
@@ -94,14 +94,14 @@ function splitWhitespace(text: string, limit: number, fromRight: boolean): strin
   }
   let start = 0;
   for (;;) {
-    while (start < text.length && WHITESPACE.test(text[start])) start++;
+    while (start < text.length && isWhitespace(text[start])) start++;
     if (start === text.length) break;
     if (parts.length === limit) {
       parts.push(text.slice(start));
       break;
     }
     let end = start;
-    while (end < text.length && !WHITESPACE.test(text[end])) end++;
+    while (end < text.length && !isWhitespace(text[end])) end++;
     parts.push(text.slice(start, end));
     start = end;
   }
@@ -112,7 +112,7 @@ function trim(text: string, call: BuiltinCall, left: boolean, right: boolean): s
   const [charsValue] = unpackArgs(call, ['chars?']);
   const strip =
     charsValue === undefined || charsValue instanceof NoneType
-      ? (character: string) => WHITESPACE.test(character)
+      ? isWhitespace
       : ((chars: string) => (character: string) => chars.includes(character))(expectString(charsValue, 'chars'));
   let start = 0;
   let end = text.length;

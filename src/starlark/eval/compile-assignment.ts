@@ -1,14 +1,12 @@
 import { runtimeError } from '../errors.js';
 import type { AssignStatement, Expression } from '../syntax/ast.js';
 import { getAttribute } from '../builtins/attributes.js';
-import { List } from '../values/list.js';
 import type { Value } from '../values/value.js';
 import { binaryOperation } from './binary-operators.js';
 import { Flow, type Assign, type Evaluate, type Execute } from './evaluate.js';
 import { indexValue, setIndexValue } from './index-operations.js';
-import { collectValues, iterateValue } from './iterate.js';
-import { isIterable } from '../values/iteration.js';
-import { appendAll } from '../values/append-all.js';
+import { collectValues } from './iterate.js';
+import { applyInPlace } from './in-place-operation.js';
 import { compileWrite } from './variables.js';
 import type { BinaryOperator } from '../syntax/ast.js';
 
@@ -67,26 +65,14 @@ function unpack(value: Value, count: number): Value[] {
   return values;
 }
 
-/** `x op= y`: operands evaluated once; `list += iterable` extends the list in place. */
+/** `x op= y`: operands evaluated once; mutable values the spec updates in place are (see applyInPlace). */
 export function compileAugmentedAssignment(node: AssignStatement, expression: CompileExpression): Execute {
   const operator = node.operator.slice(0, -1) as ArithmeticOperator;
   const right = expression(node.value);
   const position = node.position;
   const combine = (frame: Parameters<Execute>[0], current: Value, operand: Value): Value => {
     frame.position = position;
-    if (operator === '+' && current instanceof List && isIterable(operand)) {
-      current.checkMutable('extend');
-      const iterator = iterateValue(operand);
-      const additions: Value[] = [];
-      try {
-        for (let element = iterator.next(); element !== undefined; element = iterator.next()) additions.push(element);
-      } finally {
-        iterator.done();
-      }
-      appendAll(current.elements, additions);
-      return current;
-    }
-    return binaryOperation(operator, current, operand);
+    return applyInPlace(operator, current, operand, frame.thread) ?? binaryOperation(operator, current, operand);
   };
   const target = node.target;
   if (target.kind === 'IndexExpression') {

@@ -2,6 +2,7 @@ import { runtimeError } from '../errors.js';
 import { Bytes } from '../values/bytes.js';
 import { valuesEqual } from '../values/compare.js';
 import { Dict } from '../values/dict.js';
+import { Float } from '../values/float.js';
 import { Int } from '../values/int.js';
 import { List } from '../values/list.js';
 import { Range } from '../values/range.js';
@@ -22,11 +23,15 @@ export function containsValue(container: Value, needle: Value): boolean {
     return container.value.includes(needle.value);
   }
   if (container instanceof Bytes) return bytesContain(container.value, needle);
-  if (container instanceof Range) {
-    if (needle instanceof Int) return typeof needle.value === 'number' && container.contains(needle.value);
-    return false;
-  }
+  if (container instanceof Range) return rangeContains(container, needle);
   throw runtimeError(`unsupported binary operation: ${needle.type} in ${container.type}`);
+}
+
+/** The spec: `x in range` is true when x equals a member; it fails unless x is a number. */
+function rangeContains(range: Range, needle: Value): boolean {
+  if (needle instanceof Int) return typeof needle.value === 'number' && range.contains(needle.value);
+  if (needle instanceof Float) return Number.isSafeInteger(needle.value) && range.contains(needle.value);
+  throw runtimeError(`'in <range>' requires integer as left operand, not ${needle.type}`);
 }
 
 function bytesContain(haystack: Uint8Array, needle: Value): boolean {

@@ -1,7 +1,9 @@
 import { StarlarkValue, CompositeKey, type HashKey } from './value.js';
 import type { ReprWriter } from './repr-writer.js';
+import { decodeUtf8Replacing, quoteBytes } from './quote.js';
 
-const decoder = new TextDecoder('utf-8', { fatal: false });
+export { quoteBytes };
+
 /** One char per byte, for key encodings (no argument-count limit, unlike String.fromCharCode(...)). */
 const latin1 = new TextDecoder('latin1');
 
@@ -31,9 +33,9 @@ export class Bytes extends StarlarkValue {
   override compareSameType(other: StarlarkValue): number {
     return compareBytes(this.value, (other as Bytes).value);
   }
-  /** The UTF-8 decoding, invalid sequences replaced by U+FFFD. */
+  /** The UTF-8 decoding; each byte that is not part of a valid sequence becomes one U+FFFD. */
   override str(): string {
-    return decoder.decode(this.value);
+    return decodeUtf8Replacing(this.value);
   }
   writeRepr(out: ReprWriter): void {
     out.write(quoteBytes(this.value));
@@ -48,24 +50,9 @@ function compareBytes(left: Uint8Array, right: Uint8Array): number {
   return left.length - right.length;
 }
 
-/** `b"..."` with printable ASCII kept, valid UTF-8 text kept, everything else as \xXX. */
-export function quoteBytes(bytes: Uint8Array): string {
-  let result = 'b"';
-  for (const byte of bytes) {
-    if (byte === 0x22) result += '\\"';
-    else if (byte === 0x5c) result += '\\\\';
-    else if (byte === 0x0a) result += '\\n';
-    else if (byte === 0x0d) result += '\\r';
-    else if (byte === 0x09) result += '\\t';
-    else if (byte >= 0x20 && byte < 0x7f) result += String.fromCharCode(byte);
-    else result += `\\x${byte.toString(16).padStart(2, '0')}`;
-  }
-  return `${result}"`;
-}
-
-/** FNV-1a 32-bit, as the spec requires for `hash(bytes)`. */
+/** FNV-1a 32-bit, as the spec requires for `hash(bytes)`: an unsigned 32-bit value. */
 export function bytesHash(bytes: Uint8Array): number {
   let hash = 0x811c9dc5;
   for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193);
-  return hash | 0;
+  return hash >>> 0;
 }

@@ -38,13 +38,18 @@ function nonFinite(value: number): string {
 export function formatFloatExponent(value: number, upper = false): string {
   if (!Number.isFinite(value)) return nonFinite(value);
   const [mantissa, exponentText] = value.toExponential(6).split('e');
-  const text = `${mantissa}e${exponentSign(Number(exponentText))}`;
+  const text = `${negativeZeroSign(value)}${mantissa}e${exponentSign(Number(exponentText))}`;
   return upper ? text.toUpperCase() : text;
 }
 
 /** `%f`: six digits after the point, exact even for large magnitudes. */
 export function formatFloatFixed(value: number): string {
   if (!Number.isFinite(value)) return nonFinite(value);
-  if (Math.abs(value) < 1e21) return value.toFixed(6);
+  if (Math.abs(value) < 1e21) return `${negativeZeroSign(value)}${value.toFixed(6)}`;
   return `${BigInt(value).toString()}.000000`;
+}
+
+/** JS drops the sign of -0 in toFixed/toExponential; Starlark keeps it, as `str(-0.0)` does. */
+function negativeZeroSign(value: number): string {
+  return Object.is(value, -0) ? '-' : '';
 }

@@ -48,7 +48,10 @@ export class Range extends StarlarkValue {
     if (this.length === 0) return true;
     return this.start === right.start && (this.length === 1 || this.step === right.step);
   }
+  /** The shortest call that makes this range: `range(10)`, `range(1, 10)` or `range(1, 10, 2)`. */
   writeRepr(out: ReprWriter): void {
-    out.write(this.step === 1 ? `range(${this.start}, ${this.stop})` : `range(${this.start}, ${this.stop}, ${this.step})`);
+    if (this.step !== 1) out.write(`range(${this.start}, ${this.stop}, ${this.step})`);
+    else if (this.start !== 0) out.write(`range(${this.start}, ${this.stop})`);
+    else out.write(`range(${this.stop})`);
   }
 }

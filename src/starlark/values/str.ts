@@ -1,5 +1,8 @@
 import { StarlarkValue, type HashKey } from './value.js';
 import type { ReprWriter } from './repr-writer.js';
+import { quoteString } from './quote.js';
+
+export { quoteString };
 
 /**
  * A string: an immutable sequence of UTF-16 code units (like the Java implementation), so
@@ -47,47 +50,6 @@ export class Str extends StarlarkValue {
   writeRepr(out: ReprWriter): void {
     out.write(quoteString(this.value));
   }
-}
-
-/** Double-quoted Starlark literal for a string, escaping as Go's implementation does. */
-export function quoteString(text: string): string {
-  let result = '"';
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    switch (code) {
-      case 0x22:
-        result += '\\"';
-        break;
-      case 0x5c:
-        result += '\\\\';
-        break;
-      case 0x0a:
-        result += '\\n';
-        break;
-      case 0x0d:
-        result += '\\r';
-        break;
-      case 0x09:
-        result += '\\t';
-        break;
-      case 0x07:
-        result += '\\a';
-        break;
-      case 0x08:
-        result += '\\b';
-        break;
-      case 0x0c:
-        result += '\\f';
-        break;
-      case 0x0b:
-        result += '\\v';
-        break;
-      default:
-        if (code < 0x20 || code === 0x7f) result += `\\x${code.toString(16).padStart(2, '0')}`;
-        else result += text[index];
-    }
-  }
-  return `${result}"`;
 }
 
 /** Java's String.hashCode over UTF-16 code units, as the spec requires for `hash(str)`. */

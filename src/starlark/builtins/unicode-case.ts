@@ -1,0 +1,63 @@
+/**
+ * Unicode character classes for the string case methods, per code point. Titlecase letters
+ * (category Lt, such as `ǅ`) are cased but neither upper- nor lowercase, which is why a plain
+ * `c === c.toUpperCase()` test gets them wrong.
+ */
+
+const UPPERCASE = /^\p{Uppercase}$/u;
+const LOWERCASE = /^\p{Lowercase}$/u;
+const TITLECASE = /^\p{Lt}$/u;
+const CASED = /^\p{Cased}$/u;
+
+export function isUppercase(character: string): boolean {
+  return UPPERCASE.test(character);
+}
+
+export function isLowercase(character: string): boolean {
+  return LOWERCASE.test(character);
+}
+
+export function isTitlecase(character: string): boolean {
+  return TITLECASE.test(character);
+}
+
+export function isCased(character: string): boolean {
+  return CASED.test(character);
+}
+
+/**
+ * Titlecase mappings that differ from uppercase: the Latin digraphs, whose titlecase form is a
+ * letter of its own (DŽ Dž dž → Dž).
+ */
+const TITLECASE_MAPPINGS: ReadonlyMap<string, string> = new Map(
+  [
+    ['\u01c4', '\u01c5'], ['\u01c5', '\u01c5'], ['\u01c6', '\u01c5'],
+    ['\u01c7', '\u01c8'], ['\u01c8', '\u01c8'], ['\u01c9', '\u01c8'],
+    ['\u01ca', '\u01cb'], ['\u01cb', '\u01cb'], ['\u01cc', '\u01cb'],
+    ['\u01f1', '\u01f2'], ['\u01f2', '\u01f2'], ['\u01f3', '\u01f2'],
+  ],
+);
+
+/**
+ * The titlecase form of one code point. Where uppercasing expands a character (`ß` → `SS`,
+ * `ﬁ` → `FI`), the titlecase form keeps only the first letter upper (`Ss`, `Fi`), as Unicode's
+ * special casing does.
+ */
+export function toTitlecase(character: string): string {
+  const mapped = TITLECASE_MAPPINGS.get(character);
+  if (mapped !== undefined) return mapped;
+  const upper = character.toUpperCase();
+  const first = String.fromCodePoint(upper.codePointAt(0) ?? 0);
+  if (first.length === upper.length) return upper;
+  return first + upper.slice(first.length).toLowerCase();
+}
+
+/**
+ * Whitespace as the reference implementation defines it (Go's unicode.IsSpace): the ASCII
+ * spaces, U+0085, U+00A0 and the Unicode separators. Unlike JS `\s`, U+FEFF is not a space.
+ */
+const WHITESPACE = /^[\t\n\v\f\r \u0085\u00a0\p{Z}]$/u;
+
+export function isWhitespace(character: string): boolean {
+  return WHITESPACE.test(character);
+}

@@ -1,0 +1,57 @@
+import type { BinaryOperator } from '../syntax/ast.js';
+import { Dict } from '../values/dict.js';
+import { isIterable } from '../values/iteration.js';
+import { List } from '../values/list.js';
+import { StarlarkSet } from '../values/set.js';
+import type { Value } from '../values/value.js';
+import { appendAll } from '../values/append-all.js';
+import { collectValues } from './iterate.js';
+import type { Thread } from './thread.js';
+
+/**
+ * `x op= y` where the spec makes it mutate x instead of rebinding it: `list += iterable`
+ * (like extend), `dict |= dict` (like update) and the set operators `|= &= -= ^=` on two sets.
+ * Returns the mutated value, or undefined when the ordinary binary operator applies.
+ */
+export function applyInPlace(operator: Exclude<BinaryOperator, 'and' | 'or'>, current: Value, operand: Value, thread: Thread): Value | undefined {
+  if (current instanceof List) {
+    if (operator !== '+' || !isIterable(operand)) return undefined;
+    current.checkMutable('apply += to');
+    appendAll(current.elements, collectValues(operand, thread));
+    return current;
+  }
+  if (current instanceof Dict) {
+    if (operator !== '|' || !(operand instanceof Dict)) return undefined;
+    current.checkMutable('apply |= to');
+    for (const entry of [...operand.table.entries()]) current.table.set(entry.key, entry.value);
+    return current;
+  }
+  if (current instanceof StarlarkSet && operand instanceof StarlarkSet) return updateSet(operator, current, operand);
+  return undefined;
+}
+
+function updateSet(operator: string, set: StarlarkSet, other: StarlarkSet): StarlarkSet | undefined {
+  // Decide everything before mutating: `other` may be `set` itself (s ^= s, s -= s).
+  let removals: Value[];
+  let additions: Value[];
+  switch (operator) {
+    case '|':
+      [removals, additions] = [[], other.elements().filter((element) => !set.has(element))];
+      break;
+    case '&':
+      [removals, additions] = [set.elements().filter((element) => !other.has(element)), []];
+      break;
+    case '-':
+      [removals, additions] = [set.elements().filter((element) => other.has(element)), []];
+      break;
+    case '^':
+      [removals, additions] = [set.elements().filter((element) => other.has(element)), other.elements().filter((element) => !set.has(element))];
+      break;
+    default:
+      return undefined;
+  }
+  set.checkMutable(`apply ${operator}= to`);
+  for (const element of removals) set.table.delete(element);
+  for (const element of additions) set.addUnchecked(element);
+  return set;
+}
