@@ -66,6 +66,8 @@ export class StatementCompiler extends ExpressionCompiler {
       }
       case 'ForStatement':
         return this.forLoop(node);
+      case 'WhileStatement':
+        throw new Error('the resolver rejects while statements');
       case 'ReturnStatement': {
         const value = node.value ? this.expression(node.value) : undefined;
         return (frame) => {

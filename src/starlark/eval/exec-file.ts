@@ -56,6 +56,7 @@ function execFileUnchecked(options: ExecFileOptions): ExecFileResult {
   const module = resolveFile(file, {
     isPredeclared: (name) => predeclared.has(name),
     isUniversal: (name) => universe.has(name),
+    knownNames: () => [...predeclared.keys(), ...universe.keys()],
   });
   const compiler = new StatementCompiler({ predeclared, universe });
   compiler.loadModule = options.load;

@@ -18,6 +18,9 @@ export function collectBoundIdentifiers(statements: readonly Statement[], into: 
         collectTargetIdentifiers(statement.target, into);
         collectBoundIdentifiers(statement.body, into);
         break;
+      case 'WhileStatement':
+        collectBoundIdentifiers(statement.body, into);
+        break;
       case 'IfStatement':
         collectBoundIdentifiers(statement.thenBody, into);
         collectBoundIdentifiers(statement.elseBody, into);

@@ -7,11 +7,17 @@ import type {
 import { FunctionScope, type Binding, type ModuleScope } from './binding.js';
 import { Block } from './block.js';
 import { collectBoundIdentifiers, collectTargetIdentifiers } from './bound-names.js';
+import { checkArgumentOrder } from './check-arguments.js';
+import { checkParameterOrder } from './check-parameters.js';
+import { nearestName } from './nearest-name.js';
+import { describeTarget } from './describe-target.js';
 
 /** The names a file may use without binding them. */
 export interface ResolveEnvironment {
   isPredeclared(name: string): boolean;
   isUniversal(name: string): boolean;
+  /** Every predeclared and universal name, for `did you mean` suggestions (optional). */
+  knownNames?(): Iterable<string>;
 }
 
 /**
@@ -30,6 +36,9 @@ class Resolver {
   private readonly loadedNames = new Set<string>();
   private loopDepth = 0;
   private functionDepth = 0;
+  /** Top-level `if`/`for` statements enclosing the current one (themselves errors, but loads inside get their own). */
+  private toplevelConditionals = 0;
+  private toplevelLoops = 0;
 
   constructor(private readonly environment: ResolveEnvironment) {}
 
@@ -52,14 +61,17 @@ class Resolver {
     this.diagnostics.push({ severity: 'error', code: 'starlark-resolve', message, position });
   }
 
+  /**
+   * Binds every top-level name before resolving uses (a function may use a global defined later).
+   * A name is bound once per file; names bound by load are file-local, as in the reference.
+   */
   private declareGlobals(statements: readonly Statement[]): void {
     for (const statement of statements) {
       const isLoad = statement.kind === 'LoadStatement';
       for (const identifier of collectBoundIdentifiers([statement])) {
         const existing = this.globals.get(identifier.name);
         if (existing) {
-          const where = existing.position ? ` declared at ${formatPosition(existing.position)}` : '';
-          this.error(`cannot reassign ${this.loadedNames.has(identifier.name) ? 'loaded name' : 'global'} ${identifier.name}${where}`, identifier.position);
+          this.error(this.reassignMessage(identifier.name, existing, isLoad), identifier.position);
           continue;
         }
         const binding: Binding = { scope: 'global', index: this.globalList.length, name: identifier.name, position: identifier.position };
@@ -68,6 +80,13 @@ class Resolver {
         if (isLoad) this.loadedNames.add(identifier.name);
       }
     }
+  }
+
+  private reassignMessage(name: string, existing: Binding, byLoad: boolean): string {
+    const where = existing.position ? ` declared at ${formatPosition(existing.position)}` : '';
+    if (byLoad) return `cannot reassign top-level ${name}${where}`;
+    if (this.loadedNames.has(name)) return `cannot reassign local ${name}${where} (a name bound by load is local to its file)`;
+    return `cannot reassign global ${name}${where}`;
   }
 
   private statements(statements: readonly Statement[], block: Block): void {
@@ -92,16 +111,22 @@ class Resolver {
       case 'IfStatement':
         if (this.functionDepth === 0) this.error('if statement not within a function', statement.position);
         this.expression(statement.condition, block);
-        this.statements(statement.thenBody, block);
-        this.statements(statement.elseBody, block);
+        this.atTopLevel('conditional', () => {
+          this.statements(statement.thenBody, block);
+          this.statements(statement.elseBody, block);
+        });
         return;
       case 'ForStatement':
         if (this.functionDepth === 0) this.error('for loop not within a function', statement.position);
         this.expression(statement.iterable, block);
         this.assignTarget(statement.target, block, false);
-        this.loopDepth++;
-        this.statements(statement.body, block);
-        this.loopDepth--;
+        this.loopBody(() => this.statements(statement.body, block));
+        return;
+      case 'WhileStatement':
+        this.error('this Starlark dialect does not support while loops (use a for loop over a bounded range)', statement.position);
+        if (this.functionDepth === 0) this.error('while loop not within a function', statement.position);
+        this.expression(statement.condition, block);
+        this.loopBody(() => this.statements(statement.body, block));
         return;
       case 'ReturnStatement':
         if (this.functionDepth === 0) this.error('return statement not within a function', statement.position);
@@ -114,7 +139,12 @@ class Resolver {
         return;
       case 'LoadStatement':
         if (this.functionDepth > 0) this.error('load statement within a function', statement.position);
-        for (const binding of statement.bindings) this.use(binding.local, block);
+        else if (this.toplevelLoops > 0) this.error('load statement within a loop', statement.position);
+        else if (this.toplevelConditionals > 0) this.error('load statement within a conditional', statement.position);
+        for (const binding of statement.bindings) {
+          this.checkLoadedName(binding.exported, binding.local.position);
+          this.use(binding.local, block);
+        }
         return;
       default:
         assertNever(statement, 'statement');
@@ -128,21 +158,29 @@ class Resolver {
         return;
       case 'IndexExpression':
       case 'DotExpression':
-      case 'SliceExpression':
-        if (target.kind === 'SliceExpression') this.error('cannot assign to a slice', target.position);
         this.expression(target, block);
         return;
       case 'TupleExpression':
-      case 'ListExpression':
+      case 'ListExpression': {
+        const what = target.kind === 'TupleExpression' ? 'tuple' : 'list';
+        if (target.elements.length === 0) this.error(`can't assign to ${what === 'tuple' ? '()' : '[]'}`, target.position);
         if (augmented) {
-          this.error(`cannot use augmented assignment on a ${target.kind === 'TupleExpression' ? 'tuple' : 'list'}`, target.position);
+          this.error(`can't use ${what} expression in augmented assignment`, target.position);
           return;
         }
         for (const element of target.elements) this.assignTarget(element, block, false);
         return;
+      }
       default:
-        this.error(`cannot assign to ${describeExpression(target)}`, target.position);
+        this.error(`can't assign to ${describeTarget(target)}`, target.position);
     }
+  }
+
+  /** `load` names: the reference refuses empty ones and those with a leading underscore (not exported). */
+  private checkLoadedName(name: string, position: SourcePosition): void {
+    if (name === '') this.error('load: empty identifier', position);
+    else if (name.startsWith('_')) this.error(`load: names with leading underscores are not exported: ${name}`, position);
+    else if (!/^[\p{L}_][\p{L}\p{Nd}_]*$/u.test(name)) this.error(`load: invalid identifier ${JSON.stringify(name)}`, position);
   }
 
   private expression(expression: Expression, block: Block): void {
@@ -203,14 +241,8 @@ class Resolver {
   }
 
   private callArguments(args: readonly Argument[], block: Block): void {
-    const keywords = new Set<string>();
-    for (const argument of args) {
-      if (argument.kind === 'keyword' && argument.name !== undefined) {
-        if (keywords.has(argument.name)) this.error(`keyword argument ${argument.name} repeated`, argument.position);
-        keywords.add(argument.name);
-      }
-      this.expression(argument.value, block);
-    }
+    checkArgumentOrder(args, (message, position) => this.error(message, position));
+    for (const argument of args) this.expression(argument.value, block);
   }
 
   private comprehension(comprehension: Comprehension, block: Block): void {
@@ -253,6 +285,7 @@ class Resolver {
     body: readonly Statement[],
     record: (scope: FunctionScope) => void,
   ): void {
+    checkParameterOrder(parameters, (message, position) => this.error(message, position));
     for (const parameter of parameters) if (parameter.defaultValue) this.expression(parameter.defaultValue, block);
     const scope = new FunctionScope(name);
     const inner = new Block('function', block, scope);
@@ -269,13 +302,29 @@ class Resolver {
     for (const identifier of collectBoundIdentifiers(body)) {
       if (!inner.bindings.has(identifier.name)) inner.bindings.set(identifier.name, scope.addLocal(identifier.name, identifier.position));
     }
-    const savedLoopDepth = this.loopDepth;
-    this.loopDepth = 0;
+    const saved = [this.loopDepth, this.toplevelLoops, this.toplevelConditionals];
+    [this.loopDepth, this.toplevelLoops, this.toplevelConditionals] = [0, 0, 0];
     this.functionDepth++;
     resolveBody(inner);
     this.functionDepth--;
-    this.loopDepth = savedLoopDepth;
+    [this.loopDepth, this.toplevelLoops, this.toplevelConditionals] = saved;
     record(scope);
+  }
+
+  private loopBody(resolve: () => void): void {
+    this.loopDepth++;
+    this.atTopLevel('loop', resolve);
+    this.loopDepth--;
+  }
+
+  /** Counts top-level conditionals and loops (only outside functions), so `load` inside them is reported. */
+  private atTopLevel(kind: 'conditional' | 'loop', resolve: () => void): void {
+    const counted = this.functionDepth === 0;
+    if (counted && kind === 'loop') this.toplevelLoops++;
+    if (counted && kind === 'conditional') this.toplevelConditionals++;
+    resolve();
+    if (counted && kind === 'loop') this.toplevelLoops--;
+    if (counted && kind === 'conditional') this.toplevelConditionals--;
   }
 
   /** Comprehension bodies are not loops for break/continue purposes. */
@@ -288,8 +337,19 @@ class Resolver {
 
   private use(identifier: Identifier, block: Block): void {
     const binding = this.lookup(identifier.name, block);
-    if (binding) identifier.binding = binding;
-    else this.error(`undefined: ${identifier.name} (name '${identifier.name}' is not defined)`, identifier.position);
+    if (binding) {
+      identifier.binding = binding;
+      return;
+    }
+    const suggestion = nearestName(identifier.name, this.visibleNames(block));
+    this.error(`undefined: ${identifier.name}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`, identifier.position);
+  }
+
+  /** Every name visible from `block`: enclosing locals, globals, predeclared and universal names. */
+  private *visibleNames(block: Block): Iterable<string> {
+    for (let current: Block | undefined = block; current; current = current.parent) yield* current.bindings.keys();
+    yield* this.globals.keys();
+    if (this.environment.knownNames) yield* this.environment.knownNames();
   }
 
   private lookup(name: string, start: Block): Binding | undefined {
@@ -308,19 +368,5 @@ class Resolver {
     if (this.environment.isPredeclared(name)) return { scope: 'predeclared', index: -1, name };
     if (this.environment.isUniversal(name)) return { scope: 'universal', index: -1, name };
     return undefined;
-  }
-}
-
-function describeExpression(expression: Expression): string {
-  switch (expression.kind) {
-    case 'Literal':
-      return 'a literal';
-    case 'CallExpression':
-      return 'a function call';
-    case 'BinaryExpression':
-    case 'UnaryExpression':
-      return 'an operator expression';
-    default:
-      return `a ${expression.kind.replace('Expression', '').toLowerCase()} expression`;
   }
 }

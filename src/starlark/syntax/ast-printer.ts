@@ -26,6 +26,8 @@ function printStatement(statement: Statement, depth: number): string {
       })`;
     case 'ForStatement':
       return `${indent}(for${at} ${printExpression(statement.target)} ${printExpression(statement.iterable)}${body(statement.body)})`;
+    case 'WhileStatement':
+      return `${indent}(while${at} ${printExpression(statement.condition)}${body(statement.body)})`;
     case 'ReturnStatement':
       return `${indent}(return${at}${statement.value ? ` ${printExpression(statement.value)}` : ''})`;
     case 'BranchStatement':

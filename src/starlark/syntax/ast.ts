@@ -27,6 +27,7 @@ export type Statement =
   | DefStatement
   | IfStatement
   | ForStatement
+  | WhileStatement
   | ReturnStatement
   | BranchStatement
   | PassStatement
@@ -224,6 +225,17 @@ export interface ForStatement {
   readonly position: SourcePosition;
   readonly target: Expression;
   readonly iterable: Expression;
+  readonly body: readonly Statement[];
+}
+
+/**
+ * `while cond: body`. Parsed so the resolver can reject it with a positioned error (Starlark
+ * has no unbounded loops); it never reaches the evaluator.
+ */
+export interface WhileStatement {
+  readonly kind: 'WhileStatement';
+  readonly position: SourcePosition;
+  readonly condition: Expression;
   readonly body: readonly Statement[];
 }
 

@@ -1,7 +1,9 @@
 import type {
   Argument, BinaryOperator, ComprehensionClause, DictEntry, Expression, Identifier, Literal, Parameter,
 } from './ast.js';
-import type { TokenKind } from './token.js';
+import type { SourcePosition } from '../../util/index.js';
+import type { StarlarkError } from '../errors.js';
+import { describeToken, type TokenKind } from './token.js';
 import { TokenCursor } from './token-cursor.js';
 
 /** Binary operator tokens by precedence level, loosest first; level 2 is the prefix `not`. */
@@ -23,13 +25,17 @@ const UNARY_LEVEL = BINARY_LEVELS.length;
 /** Deeper nesting is rejected so that later recursive passes cannot overflow the JS stack. */
 const MAX_NESTING = 150;
 
-/** Tokens that may end an expression list (so a trailing comma is allowed before them). */
-const EXPRESSION_TERMINATORS: ReadonlySet<TokenKind> = new Set<TokenKind>([
-  'NEWLINE', 'EOF', ')', ']', '}', '=', ';', ':', 'in',
-  '+=', '-=', '*=', '/=', '//=', '%=', '&=', '|=', '^=', '<<=', '>>=',
-]);
+/**
+ * Tokens that end a comma-separated list: a comma before them is a trailing comma. The grammar
+ * allows one only inside brackets; `a, b, = 1, 2` and `return 1, 2,` are errors, as in the
+ * reference implementation.
+ */
+const LIST_TERMINATORS: ReadonlySet<TokenKind> = new Set<TokenKind>(['EOF', 'NEWLINE', '=', '}', ']', ')', ';']);
 
-/** Recursive-descent parser for expressions; StatementParser extends it. */
+/**
+ * Recursive-descent parser for expressions, following the reference implementation's grammar
+ * (and its error wording); StatementParser extends it.
+ */
 export class ExpressionParser {
   private nesting = 0;
 
@@ -45,13 +51,20 @@ export class ExpressionParser {
     }
   }
 
-  /** Expression = Test {',' Test} — an unparenthesised tuple when there is a comma. */
+  /**
+   * Expression = Test {',' Test} — an unparenthesised tuple when there is a comma. Unlike
+   * Python, no trailing comma: `a, b, = 1, 2` and `return 1, 2,` are errors (parenthesised
+   * tuples, lists and argument lists do allow one).
+   */
   parseExpression(): Expression {
     const first = this.parseTest();
     if (!this.cursor.is(',')) return first;
     const elements = [first];
-    while (this.cursor.consume(',')) {
-      if (EXPRESSION_TERMINATORS.has(this.cursor.current.kind)) break;
+    while (this.cursor.is(',')) {
+      const comma = this.cursor.advance().position;
+      if (LIST_TERMINATORS.has(this.cursor.current.kind)) {
+        throw this.cursor.error('unparenthesized tuple with trailing comma', comma);
+      }
       elements.push(this.parseTest());
     }
     return { kind: 'TupleExpression', position: first.position, elements };
@@ -68,12 +81,12 @@ export class ExpressionParser {
     if (!this.cursor.is('if')) return value;
     const position = this.cursor.advance().position;
     const condition = this.parseBinary(0);
-    if (!this.cursor.consume('else')) throw this.cursor.unexpected("'else' in conditional expression");
+    if (!this.cursor.consume('else')) throw this.cursor.error('conditional expression without else clause', position);
     const whenFalse = this.parseTest();
     return { kind: 'ConditionalExpression', position, condition, whenTrue: value, whenFalse };
   }
 
-  /** A test without a conditional expression (comprehension clauses). */
+  /** A test without a trailing conditional expression (the `if` of a comprehension). */
   protected parseTestNoCondition(): Expression {
     if (this.cursor.is('lambda')) return this.parseLambda(false);
     return this.parseBinary(0);
@@ -87,24 +100,28 @@ export class ExpressionParser {
     }
     if (level === UNARY_LEVEL) return this.parseUnary();
     let left = this.parseBinary(level + 1);
-    for (;;) {
+    for (let first = true; ; first = false) {
       const operator = this.binaryOperatorAt(level);
       if (!operator) return left;
+      if (!first && level === COMPARISON_LEVEL) {
+        const previous = (left as { operator: BinaryOperator }).operator;
+        throw this.cursor.error(`${previous} does not associate with ${operator} (use parens)`);
+      }
       const position = this.cursor.advance().position;
       if (operator === 'not in') this.cursor.advance();
       const right = this.parseBinary(level + 1);
       left = { kind: 'BinaryExpression', position, operator, left, right };
-      if (level === COMPARISON_LEVEL && this.binaryOperatorAt(level)) {
-        throw this.cursor.error(`${operator} does not associate with ${this.binaryOperatorAt(level)} (use parentheses)`);
-      }
     }
   }
 
   private binaryOperatorAt(level: number): BinaryOperator | undefined {
     const kind = this.cursor.current.kind;
+    // `not` after an operand can only start `not in`.
+    if (kind === 'not' && this.cursor.peek().kind !== 'in') {
+      throw this.cursor.error(`got ${describeToken(this.cursor.peek().kind)}, want in`, this.cursor.peek().position);
+    }
     if (!BINARY_LEVELS[level].includes(kind)) return undefined;
-    if (kind === 'not') return this.cursor.peek().kind === 'in' ? 'not in' : undefined;
-    return kind as BinaryOperator;
+    return kind === 'not' ? 'not in' : (kind as BinaryOperator);
   }
 
   private parseUnary(): Expression {
@@ -122,11 +139,11 @@ export class ExpressionParser {
     for (;;) {
       if (this.cursor.is('.')) {
         const position = this.cursor.advance().position;
-        const name = this.cursor.expect('IDENT').text;
+        const name = this.parseIdentifierToken().text;
         expression = { kind: 'DotExpression', position, object: expression, name };
       } else if (this.cursor.is('(')) {
         const position = this.cursor.advance().position;
-        expression = { kind: 'CallExpression', position, callee: expression, args: this.parseArguments() };
+        expression = { kind: 'CallExpression', position, callee: expression, args: this.parseArguments(position) };
       } else if (this.cursor.is('[')) {
         expression = this.parseIndexOrSlice(expression);
       } else {
@@ -135,6 +152,15 @@ export class ExpressionParser {
     }
   }
 
+  /** An identifier token, or the reference's `not an identifier` error (naming what was found). */
+  protected parseIdentifierToken(): { text: string; position: Identifier['position'] } {
+    const token = this.cursor.current;
+    if (token.kind !== 'IDENT') throw this.cursor.error(`not an identifier (got ${describeToken(token.kind)})`);
+    this.cursor.advance();
+    return token;
+  }
+
+  /** `x[i]`, `x[i, j]` or `x[lo:hi:step]`; the index is an Expression without a trailing comma. */
   private parseIndexOrSlice(object: Expression): Expression {
     const position = this.cursor.advance().position;
     let start: Expression | undefined;
@@ -142,44 +168,56 @@ export class ExpressionParser {
       start = this.parseExpression();
       if (this.cursor.consume(']')) return { kind: 'IndexExpression', position, object, index: start };
     }
-    this.cursor.expect(':');
-    const stop = this.cursor.is(':') || this.cursor.is(']') ? undefined : this.parseTest();
+    let stop: Expression | undefined;
     let step: Expression | undefined;
-    if (this.cursor.consume(':') && !this.cursor.is(']')) step = this.parseTest();
+    if (this.cursor.consume(':')) {
+      if (!this.cursor.is(':') && !this.cursor.is(']')) stop = this.parseTest();
+    }
+    if (this.cursor.consume(':')) {
+      if (!this.cursor.is(']')) step = this.parseTest();
+    }
     this.cursor.expect(']');
     return { kind: 'SliceExpression', position, object, start, stop, step };
   }
 
-  private parseArguments(): Argument[] {
+  /**
+   * Arguments in any order: their order rules are the resolver's, so that every misplaced
+   * argument of a file is reported at once.
+   */
+  private parseArguments(open: SourcePosition): Argument[] {
     const args: Argument[] = [];
-    let seen: 'positional' | 'keyword' | 'star' | 'starstar' = 'positional';
-    while (!this.cursor.is(')')) {
+    while (!this.cursor.is(')') && !this.cursor.is('EOF')) {
+      if (args.length > 0 && !this.cursor.consume(',')) throw this.unclosed("','", '(', open);
+      if (this.cursor.is(')')) break;
       const position = this.cursor.current.position;
-      let argument: Argument;
       if (this.cursor.consume('**')) {
-        if (seen === 'starstar') throw this.cursor.error('multiple **kwargs arguments are not allowed', position);
-        argument = { kind: 'starstar', position, value: this.parseTest() };
-        seen = 'starstar';
+        args.push({ kind: 'starstar', position, value: this.parseTest() });
       } else if (this.cursor.consume('*')) {
-        if (seen === 'star' || seen === 'starstar') throw this.cursor.error('*args may not follow *args or **kwargs', position);
-        argument = { kind: 'star', position, value: this.parseTest() };
-        seen = 'star';
-      } else if (this.cursor.is('IDENT') && this.cursor.peek().kind === '=') {
-        if (seen === 'starstar') throw this.cursor.error('keyword argument may not follow **kwargs', position);
-        const name = this.cursor.advance().text;
-        this.cursor.advance();
-        argument = { kind: 'keyword', position, name, value: this.parseTest() };
-        if (seen === 'positional') seen = 'keyword';
+        args.push({ kind: 'star', position, value: this.parseTest() });
       } else {
-        if (seen === 'keyword') throw this.cursor.error('positional argument may not follow named argument', position);
-        if (seen !== 'positional') throw this.cursor.error(`positional argument may not follow ${seen === 'star' ? '*args' : '**kwargs'}`, position);
-        argument = { kind: 'positional', position, value: this.parseTest() };
+        const value = this.parseTest();
+        if (this.cursor.is('=')) {
+          if (value.kind !== 'Identifier') throw this.cursor.error('keyword argument must have form name=expr');
+          this.cursor.advance();
+          args.push({ kind: 'keyword', position, name: value.name, value: this.parseTest() });
+        } else {
+          args.push({ kind: 'positional', position, value });
+        }
       }
-      args.push(argument);
-      if (!this.cursor.consume(',')) break;
     }
-    this.cursor.expect(')');
+    if (!this.cursor.consume(')')) throw this.unclosed("')'", '(', open);
     return args;
+  }
+
+  /**
+   * `got X, want Y`, plus a hint when X is on a later line than the bracket it is inside: then
+   * the likely mistake is a bracket left open.
+   */
+  protected unclosed(wanted: string, bracket: string, open: SourcePosition): StarlarkError {
+    const error = this.cursor.unexpected(wanted);
+    const current = this.cursor.current;
+    if (current.kind === 'EOF' || current.position.line <= open.line) return error;
+    return this.cursor.error(`${error.reason} (is a closing bracket missing? the '${bracket}' at ${open.line}:${open.column} is still open)`);
   }
 
   private parseOperand(): Expression {
@@ -201,7 +239,7 @@ export class ExpressionParser {
       case '{':
         return this.parseDictOrComprehension();
       default:
-        throw this.cursor.unexpected('an expression');
+        throw this.cursor.unexpected('primary expression');
     }
   }
 
@@ -222,17 +260,19 @@ export class ExpressionParser {
     }
   }
 
+  /** `()`, `(x)` or a tuple `(x, y)`; inside parentheses a trailing comma is allowed. */
   private parseParenthesised(): Expression {
     const position = this.cursor.advance().position;
     if (this.cursor.consume(')')) return { kind: 'TupleExpression', position, elements: [] };
     const first = this.parseTest();
     if (this.cursor.consume(')')) return first;
+    if (!this.cursor.is(',')) throw this.unclosed("')'", '(', position);
     const elements = [first];
     while (this.cursor.consume(',')) {
       if (this.cursor.is(')')) break;
       elements.push(this.parseTest());
     }
-    this.cursor.expect(')');
+    if (!this.cursor.consume(')')) throw this.unclosed("')'", '(', position);
     return { kind: 'TupleExpression', position, elements };
   }
 
@@ -240,16 +280,13 @@ export class ExpressionParser {
     const position = this.cursor.advance().position;
     if (this.cursor.consume(']')) return { kind: 'ListExpression', position, elements: [] };
     const first = this.parseTest();
-    if (this.cursor.is('for')) {
-      const clauses = this.parseComprehensionClauses(']');
-      return { kind: 'Comprehension', position, body: first, clauses };
-    }
+    if (this.cursor.is('for')) return { kind: 'Comprehension', position, body: first, clauses: this.parseComprehensionClauses(']') };
     const elements = [first];
     while (this.cursor.consume(',')) {
       if (this.cursor.is(']')) break;
       elements.push(this.parseTest());
     }
-    this.cursor.expect(']');
+    if (!this.cursor.consume(']')) throw this.unclosed("']'", '[', position);
     return { kind: 'ListExpression', position, elements };
   }
 
@@ -257,16 +294,13 @@ export class ExpressionParser {
     const position = this.cursor.advance().position;
     if (this.cursor.consume('}')) return { kind: 'DictExpression', position, entries: [] };
     const first = this.parseDictEntry();
-    if (this.cursor.is('for')) {
-      const clauses = this.parseComprehensionClauses('}');
-      return { kind: 'Comprehension', position, body: first, clauses };
-    }
+    if (this.cursor.is('for')) return { kind: 'Comprehension', position, body: first, clauses: this.parseComprehensionClauses('}') };
     const entries = [first];
     while (this.cursor.consume(',')) {
       if (this.cursor.is('}')) break;
       entries.push(this.parseDictEntry());
     }
-    this.cursor.expect('}');
+    if (!this.cursor.consume('}')) throw this.unclosed("'}'", '{', position);
     return { kind: 'DictExpression', position, entries };
   }
 
@@ -276,30 +310,35 @@ export class ExpressionParser {
     return { kind: 'DictEntry', position, key, value: this.parseTest() };
   }
 
+  /**
+   * The `for`/`if` clauses up to the closing bracket. As in Python 3 and the reference, the
+   * operand of `in` is a plain binary expression: a lambda, a conditional expression or an
+   * unparenthesised tuple there is an error.
+   */
   private parseComprehensionClauses(closing: ']' | '}'): ComprehensionClause[] {
     const clauses: ComprehensionClause[] = [];
-    for (;;) {
+    while (!this.cursor.consume(closing)) {
       const position = this.cursor.current.position;
       if (this.cursor.consume('for')) {
         const target = this.parseLoopVariables();
         this.cursor.expect('in');
-        clauses.push({ kind: 'for', position, target, iterable: this.parseTestNoCondition() });
+        clauses.push({ kind: 'for', position, target, iterable: this.parseBinary(0) });
       } else if (this.cursor.consume('if')) {
         clauses.push({ kind: 'if', position, condition: this.parseTestNoCondition() });
       } else {
-        this.cursor.expect(closing);
-        return clauses;
+        throw this.cursor.unexpected(`${describeToken(closing)}, for, or if`);
       }
     }
+    return clauses;
   }
 
-  /** LoopVariables = Primary {',' Primary}: `for x, y in ...`. */
+  /** LoopVariables = Primary {',' Primary}: `for x, y in ...` (no trailing comma before `in`). */
   protected parseLoopVariables(): Expression {
     const first = this.parsePrimaryWithSuffixes();
     if (!this.cursor.is(',')) return first;
     const elements = [first];
     while (this.cursor.consume(',')) {
-      if (this.cursor.is('in')) break;
+      if (LIST_TERMINATORS.has(this.cursor.current.kind)) break;
       elements.push(this.parsePrimaryWithSuffixes());
     }
     return { kind: 'TupleExpression', position: first.position, elements };
@@ -313,42 +352,28 @@ export class ExpressionParser {
     return { kind: 'LambdaExpression', position, parameters, body };
   }
 
-  /** Parameters up to (not including) `closing`, checking their order. */
+  /**
+   * Parameters up to (not including) `closing`. Their order rules (optional before required,
+   * one `*`, `**` last, ...) are checked by the resolver, which reports every violation.
+   */
   protected parseParameters(closing: ')' | ':'): Parameter[] {
     const parameters: Parameter[] = [];
-    let sawOptional = false;
-    let sawStar = false;
-    let sawStarStar = false;
-    while (!this.cursor.is(closing)) {
+    while (!this.cursor.is(closing) && !this.cursor.is('EOF')) {
+      if (parameters.length > 0) this.cursor.expect(',');
+      if (this.cursor.is(closing)) break;
       const position = this.cursor.current.position;
-      if (sawStarStar) throw this.cursor.error('**kwargs parameter must be last');
       if (this.cursor.consume('**')) {
-        const name = this.cursor.expect('IDENT');
+        const name = this.parseIdentifierToken();
         parameters.push({ kind: 'starstar', position, name: this.identifier(name.text, name.position) });
-        sawStarStar = true;
       } else if (this.cursor.consume('*')) {
-        if (sawStar) throw this.cursor.error('multiple * parameters are not allowed', position);
-        sawStar = true;
         const name = this.cursor.is('IDENT') ? this.cursor.advance() : undefined;
         parameters.push({ kind: 'star', position, name: name && this.identifier(name.text, name.position) });
       } else {
-        const name = this.cursor.expect('IDENT');
+        const name = this.parseIdentifierToken();
         const identifier = this.identifier(name.text, name.position);
-        if (this.cursor.consume('=')) {
-          parameters.push({ kind: 'optional', position, name: identifier, defaultValue: this.parseTest() });
-          sawOptional = true;
-        } else {
-          if (sawOptional && !sawStar) throw this.cursor.error('required parameter may not follow optional', position);
-          parameters.push({ kind: 'required', position, name: identifier });
-        }
+        if (this.cursor.consume('=')) parameters.push({ kind: 'optional', position, name: identifier, defaultValue: this.parseTest() });
+        else parameters.push({ kind: 'required', position, name: identifier });
       }
-      if (!this.cursor.consume(',')) break;
-    }
-    const bare = parameters.find((parameter) => parameter.kind === 'star' && !parameter.name);
-    if (bare) {
-      const index = parameters.indexOf(bare);
-      const next = parameters[index + 1];
-      if (!next || next.kind === 'starstar') throw this.cursor.error('bare * must be followed by keyword-only parameters', bare.position);
     }
     return parameters;
   }

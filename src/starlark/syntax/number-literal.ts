@@ -6,29 +6,35 @@ export type ScannedNumber =
 
 const PREFIXED = /0([xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)/y;
 const DECIMAL_OR_FLOAT = /(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/y;
+const DANGLING_EXPONENT = /[eE][+-]?(?!\d)/y;
+const PREFIX_NAMES: Readonly<Record<string, string>> = { x: 'hex', o: 'octal', b: 'binary' };
 
 /**
  * Scans an int (decimal, 0x, 0o, 0b) or float literal. A decimal int with a leading zero is an
- * error (as in Python 3), and so is a float too large to be finite.
+ * error (as in Python 3), and so is a float too large to be finite; the messages are the
+ * reference implementation's.
  */
 export function scanNumber(source: string, start: number): ScannedNumber {
   PREFIXED.lastIndex = start;
   const prefixed = PREFIXED.exec(source);
   if (prefixed) return { kind: 'INT', value: normalise(BigInt(prefixed[0])), end: start + prefixed[0].length };
-  if (/^0[xXoObB]/.test(source.slice(start, start + 2))) return { error: `invalid int literal ${source.slice(start, start + 3)}` };
+  if (/^0[xXoObB]/.test(source.slice(start, start + 2))) return { error: `invalid ${PREFIX_NAMES[source[start + 1].toLowerCase()]} literal` };
   DECIMAL_OR_FLOAT.lastIndex = start;
   const match = DECIMAL_OR_FLOAT.exec(source);
   if (!match) return { error: 'invalid number literal' };
   const text = match[0];
   const end = start + text.length;
+  DANGLING_EXPONENT.lastIndex = end;
+  if (match[2] === undefined && DANGLING_EXPONENT.test(source)) return { error: 'invalid float literal (an exponent needs digits)' };
   if (text.includes('.') || match[2] !== undefined) {
     const value = Number(text);
-    if (!Number.isFinite(value)) return { error: `floating-point literal ${text} is too large` };
+    if (!Number.isFinite(value)) return { error: `invalid float literal (${text} is too large for a float)` };
     return { kind: 'FLOAT', value, end };
   }
   if (text.length > 1 && text.startsWith('0')) {
     if (/^0+$/.test(text)) return { kind: 'INT', value: 0, end };
-    return { error: `invalid int literal ${text}: leading zeros are not allowed (use 0o for octal)` };
+    if (/^[0-7]+$/.test(text)) return { error: `obsolete form of octal literal; use 0o${text.replace(/^0+/, '')}` };
+    return { error: `invalid int literal (leading zeros are not allowed: ${text})` };
   }
   return { kind: 'INT', value: normalise(BigInt(text)), end };
 }

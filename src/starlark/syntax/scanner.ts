@@ -55,7 +55,7 @@ class Scanner {
           this.newline();
           continue;
         }
-        throw this.error('unexpected backslash outside a string literal', this.here());
+        throw this.error('stray backslash in program', this.here());
       }
       this.scanToken();
     }
@@ -147,12 +147,15 @@ class Scanner {
       if (candidates.has(text)) {
         this.offset += text.length;
         if (text === '(' || text === '[' || text === '{') this.depth++;
-        else if ((text === ')' || text === ']' || text === '}') && this.depth > 0) this.depth--;
+        else if (text === ')' || text === ']' || text === '}') {
+          if (this.depth === 0) throw this.error(`unexpected '${text}'`, position);
+          this.depth--;
+        }
         this.push(text as TokenKind, text, position);
         return;
       }
     }
-    throw this.error(`invalid character ${JSON.stringify(character)} in program`, position);
+    throw this.error(`unexpected input character ${describeCharacter(this.source, start)}`, position);
   }
 
   private scanString(tokenStart: number, position: SourcePosition, raw: boolean, bytes: boolean): void {
@@ -174,7 +177,7 @@ class Scanner {
         continue;
       }
       if (character === '\n') {
-        if (!triple) throw this.error('unterminated string literal (a newline ends the line)', position);
+        if (!triple) throw this.error('unexpected newline in string', position);
         this.newline();
         continue;
       }
@@ -185,7 +188,7 @@ class Scanner {
       }
       this.offset++;
     }
-    if (bodyEnd < 0) throw this.error('unterminated string literal', position);
+    if (bodyEnd < 0) throw this.error('unexpected EOF in string', position);
     const body = this.source.slice(bodyStart, bodyEnd).replace(/\r\n/g, '\n');
     try {
       const decoded = decodeEscapes(body, raw, bytes);
@@ -198,7 +201,8 @@ class Scanner {
 
   private finish(): Token[] {
     const position = this.here();
-    if (this.tokens.length > 0 && this.lastKind() !== 'NEWLINE') this.push('NEWLINE', '', position);
+    // Inside an unclosed bracket the parser should meet `end of file`, not a newline.
+    if (this.tokens.length > 0 && this.lastKind() !== 'NEWLINE' && this.depth === 0) this.push('NEWLINE', '', position);
     while (this.indents.length > 1) {
       this.indents.pop();
       this.push('OUTDENT', '', position);
@@ -230,6 +234,13 @@ class Scanner {
       diagnostics: [{ severity: 'error', code: 'starlark-syntax', message, position }],
     });
   }
+}
+
+/** `'$'`, or the code point in hex when it does not print. */
+function describeCharacter(source: string, offset: number): string {
+  const codePoint = source.codePointAt(offset) ?? 0;
+  const character = String.fromCodePoint(codePoint);
+  return /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(character) ? `'${character}'` : `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 function isDigit(character: string): boolean {

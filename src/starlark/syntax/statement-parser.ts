@@ -1,5 +1,5 @@
 import type { AssignOperator, Expression, LoadBinding, Statement } from './ast.js';
-import type { TokenKind } from './token.js';
+import { describeToken, type TokenKind } from './token.js';
 import { ExpressionParser } from './expression-parser.js';
 
 const ASSIGN_OPERATORS: ReadonlySet<TokenKind> = new Set<TokenKind>([
@@ -26,7 +26,7 @@ export class StatementParser extends ExpressionParser {
       case 'for':
         return [this.parseFor()];
       case 'while':
-        throw this.cursor.error("'while' loops are not supported in Starlark (use a for loop over a bounded range)");
+        return [this.parseWhile()];
       default:
         return this.parseSimpleStatements();
     }
@@ -34,7 +34,7 @@ export class StatementParser extends ExpressionParser {
 
   private parseDef(): Statement {
     const position = this.cursor.advance().position;
-    const nameToken = this.cursor.expect('IDENT');
+    const nameToken = this.parseIdentifierToken();
     this.cursor.expect('(');
     const parameters = this.parseParameters(')');
     this.cursor.expect(')');
@@ -66,6 +66,14 @@ export class StatementParser extends ExpressionParser {
     const iterable = this.parseExpression();
     this.cursor.expect(':');
     return { kind: 'ForStatement', position, target, iterable, body: this.parseSuite() };
+  }
+
+  /** Parsed only to be rejected by the resolver with a positioned error. */
+  private parseWhile(): Statement {
+    const position = this.cursor.advance().position;
+    const condition = this.parseTest();
+    this.cursor.expect(':');
+    return { kind: 'WhileStatement', position, condition, body: this.parseSuite() };
   }
 
   /** Suite = NEWLINE INDENT {Statement} OUTDENT | SimpleStatement. */
@@ -128,28 +136,37 @@ export class StatementParser extends ExpressionParser {
     return { kind: 'AssignStatement', position, operator: operator as AssignOperator, target, value };
   }
 
-  /** load("module", "a", b = "c") */
+  /** load("module", "a", b = "c"), with the reference implementation's errors. */
   private parseLoad(): Statement {
     const position = this.cursor.advance().position;
-    this.cursor.expect('(');
-    const moduleToken = this.cursor.expect('STRING');
+    const openParenthesis = this.cursor.expect('(').position;
+    if (!this.cursor.is('STRING')) throw this.cursor.error('first operand of load statement must be a string literal');
+    const moduleToken = this.cursor.advance();
     const bindings: LoadBinding[] = [];
-    while (this.cursor.consume(',')) {
+    while (!this.cursor.is(')') && !this.cursor.is('EOF')) {
+      this.cursor.expect(',');
       if (this.cursor.is(')')) break;
-      if (this.cursor.is('IDENT')) {
-        const local = this.cursor.advance();
-        this.cursor.expect('=');
-        const exported = this.cursor.expect('STRING');
-        bindings.push({ local: this.identifier(local.text, local.position), exported: exported.value as string });
+      const token = this.cursor.current;
+      if (token.kind === 'STRING') {
+        this.cursor.advance();
+        const name = token.value as string;
+        bindings.push({ local: this.identifier(name, token.position), exported: name });
+      } else if (token.kind === 'IDENT') {
+        this.cursor.advance();
+        if (!this.cursor.is('=')) {
+          throw this.cursor.error(`load operand must be "${token.text}" or ${token.text}="originalname" (want '=' after ${token.text})`);
+        }
+        this.cursor.advance();
+        const exported = this.cursor.current;
+        if (exported.kind !== 'STRING') throw this.cursor.error(`original name of loaded symbol must be quoted: ${token.text}="originalname"`);
+        this.cursor.advance();
+        bindings.push({ local: this.identifier(token.text, token.position), exported: exported.value as string });
       } else {
-        const exported = this.cursor.expect('STRING');
-        const name = exported.value as string;
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw this.cursor.error(`load: invalid identifier ${JSON.stringify(name)}`, exported.position);
-        bindings.push({ local: this.identifier(name, exported.position), exported: name });
+        throw this.cursor.error(`load operand must be "name" or localname="name" (got ${describeToken(token.kind)})`);
       }
     }
     this.cursor.expect(')');
-    if (bindings.length === 0) throw this.cursor.error('load statement must import at least one symbol', position);
+    if (bindings.length === 0) throw this.cursor.error('load statement must import at least 1 symbol', openParenthesis);
     return { kind: 'LoadStatement', position, module: moduleToken.value as string, bindings };
   }
 }

@@ -13,6 +13,15 @@ export class EscapeError extends Error {
 
 const encoder = new TextEncoder();
 
+function hex4(code: number): string {
+  return code.toString(16).toUpperCase().padStart(4, '0');
+}
+
+/** The hint the reference gives after a non-ASCII escape in a string literal. */
+function useUnicodeEscape(code: number): string {
+  return `(use \\u${hex4(code)} for the UTF-8 encoding of U+${hex4(code)})`;
+}
+
 const SIMPLE_ESCAPES: Readonly<Record<string, number>> = {
   a: 0x07, b: 0x08, f: 0x0c, n: 0x0a, r: 0x0d, t: 0x09, v: 0x0b, '\\': 0x5c, "'": 0x27, '"': 0x22,
 };
@@ -52,38 +61,41 @@ export function decodeEscapes(body: string, raw: boolean, bytes: boolean): Decod
       let end = index + 1;
       while (end < index + 4 && body[end] >= '0' && body[end] <= '7') end++;
       const code = parseInt(body.slice(index + 1, end), 8);
-      index = appendByteEscape(code, body.slice(index, end), index, end);
+      if (code > 255) throw new EscapeError(`invalid escape sequence \\${code.toString(8).padStart(3, '0')}`, index);
+      if (!bytes && code > 127) throw new EscapeError(`non-ASCII octal escape \\${code.toString(8)} ${useUnicodeEscape(code)}`, index);
+      index = appendByte(code, end);
       continue;
     }
     if (next === 'x') {
-      const digits = body.slice(index + 2, index + 4);
-      if (!/^[0-9a-fA-F]{2}$/.test(digits)) throw new EscapeError('invalid escape sequence \\x: want two hex digits', index);
-      index = appendByteEscape(parseInt(digits, 16), `\\x${digits}`, index, index + 4);
+      const spelling = body.slice(index, index + 4);
+      if (spelling.length < 4) throw new EscapeError(`truncated escape sequence ${body.slice(index)}`, index);
+      if (!/^\\x[0-9a-fA-F]{2}$/.test(spelling)) throw new EscapeError(`invalid escape sequence ${spelling}`, index);
+      const code = parseInt(spelling.slice(2), 16);
+      if (!bytes && code > 127) throw new EscapeError(`non-ASCII hex escape ${spelling} ${useUnicodeEscape(code)}`, index);
+      index = appendByte(code, index + 4);
       continue;
     }
     if (next === 'u' || next === 'U') {
-      const length = next === 'u' ? 4 : 8;
-      const digits = body.slice(index + 2, index + 2 + length);
-      if (!new RegExp(`^[0-9a-fA-F]{${length}}$`).test(digits)) {
-        throw new EscapeError(`invalid escape sequence \\${next}: want ${length} hex digits`, index);
-      }
-      const codePoint = parseInt(digits, 16);
-      if (codePoint > 0x10ffff) throw new EscapeError(`invalid Unicode code point \\${next}${digits}`, index);
-      if (codePoint >= 0xd800 && codePoint < 0xe000) throw new EscapeError(`invalid Unicode surrogate \\${next}${digits}`, index);
+      const size = next === 'u' ? 6 : 10;
+      const spelling = body.slice(index, index + size);
+      if (spelling.length < size) throw new EscapeError(`truncated escape sequence ${body.slice(index)}`, index);
+      if (!/^\\[uU][0-9a-fA-F]+$/.test(spelling)) throw new EscapeError(`invalid escape sequence ${spelling}`, index);
+      const codePoint = parseInt(spelling.slice(2), 16);
+      if (codePoint > 0x10ffff) throw new EscapeError(`code point out of range: ${spelling} (max \\U0010ffff)`, index);
+      if (codePoint >= 0xd800 && codePoint < 0xe000) throw new EscapeError(`invalid Unicode code point U+${hex4(codePoint)}`, index);
       text += String.fromCodePoint(codePoint);
-      index += 2 + length;
+      index += size;
       continue;
     }
-    throw new EscapeError(`invalid escape sequence \\${next ?? ''}`, index);
+    if (next === undefined) throw new EscapeError('truncated escape sequence \\', index);
+    throw new EscapeError(`invalid escape sequence \\${next}`, index);
   }
 
-  function appendByteEscape(code: number, spelling: string, start: number, end: number): number {
-    if (code > 255) throw new EscapeError(`invalid escape sequence ${spelling}: value exceeds 255`, start);
+  function appendByte(code: number, end: number): number {
     if (bytes) {
       flushText();
       output.push(code);
     } else {
-      if (code > 127) throw new EscapeError(`non-ASCII escape ${spelling} in string literal (use \\u)`, start);
       text += String.fromCharCode(code);
     }
     return end;

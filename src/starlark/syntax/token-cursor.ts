@@ -38,9 +38,9 @@ export class TokenCursor {
     return this.advance();
   }
 
-  /** `syntax error: got X, want Y` at the current token. */
+  /** `got X, want Y` at the current token (the reference implementation's wording). */
   unexpected(wanted: string): StarlarkError {
-    return this.error(`syntax error: got ${describeToken(this.current.kind)}, want ${wanted}`);
+    return this.error(`got ${describeToken(this.current.kind)}, want ${wanted}`);
   }
 
   error(message: string, position: SourcePosition = this.current.position): StarlarkError {

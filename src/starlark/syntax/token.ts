@@ -37,7 +37,11 @@ export function isKeyword(word: string): word is Keyword {
   return KEYWORD_SET.has(word);
 }
 
-/** How a token reads in an error message: `got identifier, want newline`. */
+/**
+ * How a token reads in an error message, as the reference implementation spells it:
+ * `got identifier, want newline`, `got ')', want ':'`, `got for, want ':'` (punctuation is
+ * quoted, keywords are not).
+ */
 export function describeToken(kind: TokenKind): string {
   switch (kind) {
     case 'EOF':
@@ -59,6 +63,6 @@ export function describeToken(kind: TokenKind): string {
     case 'BYTES':
       return 'bytes literal';
     default:
-      return `'${kind}'`;
+      return isKeyword(kind) ? kind : `'${kind}'`;
   }
 }
