@@ -62,12 +62,26 @@ export const memoFileSchema = z
   })
   .strict();
 
+/** Scale-out (docs/distributed.md): leaves run on `whaleflow worker` processes through BullMQ on Redis. */
+export const queueFileSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    url: z.string().regex(/^redis:\/\//, 'a Redis URL such as redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, dot, dash and underscore').default('leaves'),
+    unavailable_timeout_secs: z.number().positive().default(60),
+    keep_finished_hours: z.number().positive().default(24),
+    stall_timeout_secs: z.number().positive().default(30),
+    worker_concurrency: z.number().int().positive().default(4),
+  })
+  .strict();
+
 export const configFileSchema = z
   .object({
     providers: z.record(identifier, providerFileSchema),
     models: z.array(modelFileSchema).default([]),
     roles: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'role names are lowercase'), roleFileSchema).default({}),
     memo: memoFileSchema.default({ enabled: true, cross_run: 'deterministic' }),
+    queue: queueFileSchema.prefault({}),
   })
   .strict();
 

@@ -7,8 +7,9 @@ export type {
   ConfiguredRoute,
   MemoConfig,
   CrossRunReuse,
+  QueueConfig,
 } from './whaleflow-config.js';
-export { findModel, pricesByRoute } from './whaleflow-config.js';
+export { findModel, pricesByRoute, DEFAULT_QUEUE_CONFIG } from './whaleflow-config.js';
 export type { ModelPrices } from './model-prices.js';
 export { capabilityNames, hasCapability, type CapabilityName, type ModelCapabilities } from './model-capabilities.js';
 export { workflowRoles, defaultRoleName, roleForAgentType, type WorkflowRole } from './workflow-roles.js';

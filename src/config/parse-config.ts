@@ -131,7 +131,16 @@ function normalize(file: ConfigFile, sourceFile: string): WhaleflowConfig {
       requires: entry.requires,
     });
   }
-  return { sourceFile, providers, models, roles, memo: { enabled: file.memo.enabled, crossRun: file.memo.cross_run } };
+  const queue = {
+    enabled: file.queue.enabled,
+    url: file.queue.url,
+    name: file.queue.name,
+    unavailableTimeoutSecs: file.queue.unavailable_timeout_secs,
+    keepFinishedHours: file.queue.keep_finished_hours,
+    stallTimeoutSecs: file.queue.stall_timeout_secs,
+    workerConcurrency: file.queue.worker_concurrency,
+  };
+  return { sourceFile, providers, models, roles, memo: { enabled: file.memo.enabled, crossRun: file.memo.cross_run }, queue };
 }
 
 function reportBrokenReferences(config: WhaleflowConfig, context: ParseContext): void {

@@ -65,4 +65,16 @@ roles:
 memo:
   enabled: true
   cross_run: deterministic        # reuse across runs only temperature-0 or memoizable requests
+
+# Scale-out (docs/distributed.md): with enabled: true, every run sends its leaves to
+# \`whaleflow worker\` processes through BullMQ on this Redis (\`run --queue URL\` does the same for
+# one run). Control nodes, decisions and the trace stay here. Off by default.
+queue:
+  enabled: false
+  url: redis://127.0.0.1:6379
+  name: leaves                    # the BullMQ queue; workers must use the same name
+  unavailable_timeout_secs: 60    # a run waits this long for an unreachable Redis, then its pending leaves fail
+  keep_finished_hours: 24         # finished jobs stay this long, so \`whaleflow resume\` can collect them
+  stall_timeout_secs: 30          # a worker that died mid-leaf has its job handed to another after about this
+  worker_concurrency: 4           # leaves a worker runs at once unless --concurrency says otherwise
 `;

@@ -40,6 +40,31 @@ export interface MemoConfig {
   readonly crossRun: CrossRunReuse;
 }
 
+/** Where leaves run when a queue is configured (docs/distributed.md); `enabled: false` runs them in-process. */
+export interface QueueConfig {
+  readonly enabled: boolean;
+  readonly url: string;
+  readonly name: string;
+  /** How long a run waits for an unreachable Redis before its pending leaves fail. */
+  readonly unavailableTimeoutSecs: number;
+  /** How long finished jobs stay in Redis, so a resumed run can collect them. */
+  readonly keepFinishedHours: number;
+  /** How soon a worker that died mid-leaf has its job handed to another (its lock's lifetime). */
+  readonly stallTimeoutSecs: number;
+  /** Leaves a `whaleflow worker` runs at once unless --concurrency says otherwise. */
+  readonly workerConcurrency: number;
+}
+
+export const DEFAULT_QUEUE_CONFIG: QueueConfig = {
+  enabled: false,
+  url: 'redis://127.0.0.1:6379',
+  name: 'leaves',
+  unavailableTimeoutSecs: 60,
+  keepFinishedHours: 24,
+  stallTimeoutSecs: 30,
+  workerConcurrency: 4,
+};
+
 /** A validated configuration, in camelCase, with every reference checked. */
 export interface WhaleflowConfig {
   /** The file it came from, or undefined for the embedded defaults. */
@@ -48,6 +73,7 @@ export interface WhaleflowConfig {
   readonly models: readonly ModelConfig[];
   readonly roles: ReadonlyMap<string, RolePolicy>;
   readonly memo: MemoConfig;
+  readonly queue: QueueConfig;
 }
 
 export function findModel(config: WhaleflowConfig, route: ConfiguredRoute): ModelConfig | undefined {

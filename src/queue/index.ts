@@ -8,3 +8,5 @@ export { InProcessLeafQueue, type InProcessLeafQueueOptions } from './in-process
 export { QueueLeafRunner, type QueueLeafRunnerOptions } from './queue-leaf-runner.js';
 export { ceilingRefusal, DEFAULT_WORKER_CEILING, WORKER_WRITE_CEILINGS, type WorkerCeiling } from './worker-ceiling.js';
 export { QueueUnavailableError, LeafJobFailedError, LeafJobStoppedError, LeafQueueClosedError, QueueConfigurationError } from './queue-errors.js';
+export { queueRunContextId, queueRunContextSchema, type QueueRunContext } from './queue-run-context.js';
+export { headCommit, checkoutCommit, CHECKOUTS_DIRECTORY } from './repository-commit.js';

@@ -30,12 +30,18 @@ export class QueueLeafRunner implements LeafRunner {
   async run(input: LeafRunInput, context: LeafRunContext): Promise<EffectResult> {
     if (this.options.local && writesSharedTree(input)) return this.options.local.run(input, context);
     const job = leafJobOf(input, { lineage: this.options.lineage, runContext: this.options.runContext, now: this.options.now });
+    let placedOn: string | undefined;
     const listener: LeafJobListener = {
-      placed: (worker) => context.placed?.(worker),
+      placed: (worker) => {
+        placedOn = worker.workerId;
+        context.placed?.(worker);
+      },
       activity: (message) => context.activity(message),
       spend: (usage) => context.spend(usage),
     };
     const outcome = await this.options.queue.submit(job, listener, context.signal);
+    // Progress travels apart from the result and may arrive after it, or not at all: the result names its worker too.
+    if (placedOn !== outcome.worker.workerId && outcome.worker.pid > 0) context.placed?.(outcome.worker);
     switch (outcome.type) {
       case 'completed':
         return outcome.result;

@@ -1,3 +1,4 @@
 // The composition root: providers, memo, pricing and real leaves behind the engine's ports.
 export { createRuntime, leafRouteResolver, type CreateRuntimeOptions, type Runtime, type RuntimeProvider } from './create-runtime.js';
 export { ProvidersModelGateway } from './providers-model-gateway.js';
+export { workerRunnerFactory, type WorkerRunnerOptions } from './worker-runner-factory.js';

@@ -30,4 +30,6 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'init', load: async () => (await import('./init-command.js')).initCommand },
   { name: 'providers', load: async () => (await import('./providers-command.js')).providersCommand },
   { name: 'memo', load: async () => (await import('./memo-command.js')).memoCommand },
+  { name: 'worker', load: async () => (await import('./worker-command.js')).workerCommand },
+  { name: 'workers', load: async () => (await import('./workers-command.js')).workersCommand },
 ];

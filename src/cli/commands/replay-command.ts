@@ -62,7 +62,7 @@ export function replayCommand(context: CliContext): Command {
           });
         } finally {
           sink.close();
-          composed?.close();
+          await composed?.close();
         }
         printOutcome(context, options, outcome, store.getRun(outcome.runId) ? renderRunTree(store, store.getRun(outcome.runId)!) : '');
         context.exitCode = outcome.parity.identical ? ExitCode.ok : ExitCode.failure;

@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { compileWorkflowFile } from '../../authoring/index.js';
 import { FanOutEventSink, grantFromFlags, systemEnvironment } from '../../engine/index.js';
-import { assertResumable, readRecordedRun, resolveRunReference, resumeRun, superviseRun } from '../../runs/index.js';
+import { assertResumable, readRecordedRun, resolveRunReference, resumeChain, resumeRun, superviseRun } from '../../runs/index.js';
 import { openProjectTrace, TraceSink } from '../../trace/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { addLaunchShapeOptions, databaseOption, fixturesOption, inputFileOption, launchShapeFrom, positiveInteger } from '../options/index.js';
-import { composeRun, RUN_PROVIDERS, type RunProvider } from '../run/index.js';
+import { composeRun, formatQueueSummary, RUN_PROVIDERS, type RunProvider } from '../run/index.js';
 
 interface ResumeOptions {
   file?: string;
@@ -23,6 +23,7 @@ interface ResumeOptions {
   maxAgents?: number;
   maxDepth?: number;
   force?: boolean;
+  queue?: string;
 }
 
 export function resumeCommand(context: CliContext): Command {
@@ -37,9 +38,10 @@ export function resumeCommand(context: CliContext): Command {
     .option('--allow-network', 'leaves that declare network access may use it')
     .option('--allow-write-tree', 'writers not in parallel branches may write the working tree')
     .option('--force', 'resume even if the run still looks alive (its process answers or it wrote recently)')
+    .option('--queue <url>', 'run the remaining leaves on queue workers (redis://HOST:PORT); jobs the interrupted run left in the queue are collected, not queued again')
     .option('--json', 'print the outcome as JSON')
     .addOption(databaseOption(context))
-    .addHelpText('after', '\nExamples:\n  $ whaleflow resume last\n  $ whaleflow resume 3f2a --file workflows/fixed.yaml'))
+    .addHelpText('after', '\nExamples:\n  $ whaleflow resume last\n  $ whaleflow resume 3f2a --file workflows/fixed.yaml\n  $ whaleflow resume last --queue redis://127.0.0.1:6379'))
     .action(async (reference: string, options: ResumeOptions) => {
       const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: true });
       try {
@@ -50,7 +52,9 @@ export function resumeCommand(context: CliContext): Command {
         const compiled = options.file ? await compileWorkflowFile(resolve(context.cwd, options.file), launchShape) : undefined;
         const environment = systemEnvironment();
         const runId = randomUUID();
-        const composed = await composeRun({ cwd: context.cwd, env: context.env, provider: options.provider, fixturesPath: options.fixtures, environment, runId, observers: [] });
+        // Queue job ids derive from the first run of the chain, so the jobs a crashed run left are found again.
+        const lineage = resumeChain(store, recorded).at(-1)?.runId ?? recorded.runId;
+        const composed = await composeRun({ cwd: context.cwd, env: context.env, provider: options.provider, fixturesPath: options.fixtures, environment, runId, observers: [], lineage, ...(options.queue ? { queueUrl: options.queue } : {}) });
         const grant = grantFromFlags({ readOnly: options.readOnly, allowNetwork: options.allowNetwork, allowWriteTree: options.allowWriteTree });
         const traceSink = new TraceSink(store);
         // Like `whaleflow run`: heartbeats for ps/TUI and `whaleflow cancel` reach the resumed run too.
@@ -76,11 +80,12 @@ export function resumeCommand(context: CliContext): Command {
             context.stdout(`resumed ${recorded.runId} as ${runId}: ${outcome.result.status}\n`);
             context.stdout(`served ${outcome.servedFromTrace} finished effects from the trace, ran ${outcome.ranLive} live\n`);
           }
+          if (composed.placement.kind === 'queue') context.stderr(formatQueueSummary(composed.placement));
           context.exitCode = outcome.result.status === 'succeeded' ? ExitCode.ok : ExitCode.failure;
         } finally {
           supervision.stop();
           traceSink.close();
-          composed.close(); // the memo's database connection
+          await composed.close(); // the memo's database connection, the queue
         }
       } finally {
         store.close();

@@ -21,7 +21,7 @@ import { ExitCode } from '../exit-codes.js';
 import { addLaunchShapeOptions, fixturesOption, launchShapeFrom, nonEmptyText, positiveInteger, usDollars } from '../options/index.js';
 import { formatOverviewCost as formatUsd } from '../../runs/index.js';
 import { RunProgress } from '../progress/index.js';
-import { composeRun, formatPreflight, formatRunSummary, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
+import { composeRun, formatPreflight, formatQueueSummary, formatRunSummary, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
 import { openProjectRecorder, openProjectTrace } from '../../trace/index.js';
 import { backgroundRunArguments, startBackgroundRun, superviseRun } from '../../runs/index.js';
 
@@ -40,6 +40,7 @@ interface RunOptions {
   maxDepth?: number;
   background?: boolean;
   keepWorktrees?: boolean;
+  queue?: string;
 }
 
 export function runCommand(context: CliContext): Command {
@@ -50,6 +51,7 @@ export function runCommand(context: CliContext): Command {
       .addOption(new Option('--provider <name>', 'where effects go: mock (offline, deterministic), mock-model (real leaves, mock model) or config').choices(RUN_PROVIDERS).default('mock'))
       .addOption(fixturesOption(context, 'YAML fixture scripting the mock provider (outputs, latency, failures, judge answers…) or, under mock-model, the mock model (its `model:` section)'))
       .option('--keep-worktrees', "keep each worktree leaf's git worktree after it finishes (for debugging; real leaves only)")
+      .option('--queue <url>', 'run the leaves on `whaleflow worker` processes through BullMQ on this Redis (redis://HOST:PORT); default: the configuration\'s queue: section, else in this process')
       .addOption(new Option('--max-concurrency <n>', 'leaves running at once (default 16)').argParser(positiveInteger))
       .addOption(new Option('--max-cost <usd>', 'refuse to start when the pre-flight estimate is above this').argParser(usDollars))
       .option('--read-only', 'no leaf may write files (refuses workflows that would)')
@@ -61,7 +63,7 @@ export function runCommand(context: CliContext): Command {
       .option('--background', 'run in a detached process that survives this terminal; prints the run id (watch: whaleflow ps / tui)')
       .addHelpText(
         'after',
-        '\nExamples:\n  $ whaleflow run workflows/rlm_cache_change.star\n  $ whaleflow run plan.yaml --fixtures plan.fixtures.yaml --max-concurrency 4\n  $ whaleflow run big.json --max-cost 5 --read-only\n\nExit status: 0 the run succeeded, 1 it did not (or was refused), 130 interrupted.',
+        '\nExamples:\n  $ whaleflow run workflows/rlm_cache_change.star\n  $ whaleflow run plan.yaml --fixtures plan.fixtures.yaml --max-concurrency 4\n  $ whaleflow run big.json --max-cost 5 --read-only\n  $ whaleflow run workflows/review_fanout.yaml --queue redis://127.0.0.1:6379\n\nExit status: 0 the run succeeded, 1 it did not (or was refused), 130 interrupted.',
       ),
   ).action(async (file: string, options: RunOptions, command: Command) => {
     // Workflow mode: --background compiles here (errors show at once), then hands the run to a detached child.
@@ -94,11 +96,12 @@ async function runWorkflowFile(context: CliContext, file: string, options: RunOp
     environment,
     runId,
     observers: progress ? [progress] : [],
+    ...(options.queue ? { queueUrl: options.queue } : {}),
   });
   try {
     return await preflightAndRun(context, { file, options, spec, runId, environment, composed, progress, say });
   } finally {
-    composed.close(); // the memo's database connection
+    await composed.close(); // the memo's database connection, the queue
   }
 }
 
@@ -151,6 +154,7 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
     progress?.stop();
     if (options.json) context.stdout(`${JSON.stringify(result, null, 2)}\n`);
     else say(formatRunSummary(result, environment.now() - startedAt));
+    if (composed.placement.kind === 'queue') context.stderr(formatQueueSummary(composed.placement));
     if (result.status === 'succeeded') return ExitCode.ok;
     return interrupt.interrupted ? ExitCode.interrupted : ExitCode.failure;
   } finally {

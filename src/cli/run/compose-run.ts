@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
-import { loadConfig } from '../../config/index.js';
+import { loadConfig, type QueueConfig } from '../../config/index.js';
 import { FanOutEventSink, type EngineEnvironment, type EstimatePricing, type LeafRunner, type ModelGateway, type RunEventSink } from '../../engine/index.js';
 import { EMPTY_MOCK_FIXTURE, loadMockFixture, MockLeafRunner, MockModelGateway } from '../../leaves/mock/index.js';
 import { createRuntime } from '../../wiring/index.js';
+import { embeddedDefaultConfig, type WhaleflowConfig } from '../../config/index.js';
+import { headCommit, QueueLeafRunner, type LeafQueueStats, type QueueRunContext } from '../../queue/index.js';
 import { configuredEstimatePricing } from './configured-estimate-pricing.js';
 import { UsageError } from '../../util/index.js';
 import { openRunMemoStore } from './open-run-memo-store.js';
@@ -26,6 +28,10 @@ export interface ComposeRunOptions {
   readonly runId: string;
   /** Sinks that observe the run (progress display…); the trace sink joins them here. */
   readonly observers: readonly RunEventSink[];
+  /** `--queue URL`: send leaves to workers through this Redis (else the configuration's `queue:` decides). */
+  readonly queueUrl?: string;
+  /** The first run of a resume chain, from which queue job ids derive (default: this run). */
+  readonly lineage?: string;
 }
 
 export interface ComposedRun {
@@ -36,9 +42,13 @@ export interface ComposedRun {
   readonly pricing?: EstimatePricing;
   /** Whether leaves run for real (git worktrees, commands), not as the engine's mock. */
   readonly realLeaves: boolean;
-  /** Releases what the composition opened (the memo's database connection); idempotent. */
-  close(): void;
+  /** Where leaves run: in this process, or on the workers of a queue. */
+  readonly placement: RunPlacement;
+  /** Releases what the composition opened (the memo's database connection, the queue); idempotent. */
+  close(): Promise<void>;
 }
+
+export type RunPlacement = { readonly kind: 'in-process' } | { readonly kind: 'queue'; readonly url: string; readonly queueName: string; stats(): LeafQueueStats };
 
 const FREE: EstimatePricing = { inputUsdPerMillionTokens: 0, outputUsdPerMillionTokens: 0 };
 
@@ -47,12 +57,34 @@ const FREE: EstimatePricing = { inputUsdPerMillionTokens: 0, outputUsdPerMillion
  * Recording to the trace store is one more entry in `sinks`.
  */
 export async function composeRun(options: ComposeRunOptions): Promise<ComposedRun> {
+  const local = await composeInProcess(options);
+  const queue = queueSettings(options, local.config);
+  if (!queue) return local.composed;
+  try {
+    return await composeQueued(options, local, queue);
+  } catch (error) {
+    await local.composed.close();
+    throw error;
+  }
+}
+
+interface InProcessComposition {
+  readonly composed: ComposedRun;
+  readonly config: WhaleflowConfig;
+  readonly runContext: QueueRunContext;
+}
+
+async function composeInProcess(options: ComposeRunOptions): Promise<InProcessComposition> {
   const sink = new FanOutEventSink([...options.observers]);
+  const inProcess: RunPlacement = { kind: 'in-process' };
   switch (options.provider) {
     case 'mock': {
       const fixture = options.fixturesPath ? await loadMockFixture(resolve(options.cwd, options.fixturesPath)) : EMPTY_MOCK_FIXTURE;
       const pricing = fixture.pricing ? { inputUsdPerMillionTokens: fixture.pricing.input_usd_per_million, outputUsdPerMillionTokens: fixture.pricing.output_usd_per_million } : FREE;
-      return { leafRunner: new MockLeafRunner(options.environment, fixture), gateway: new MockModelGateway(options.environment, fixture), sink, pricing, realLeaves: false, close: () => undefined };
+      // The pure mock reads no configuration, except where its leaves run.
+      const config = options.queueUrl ? embeddedDefaultConfig : loadConfig({ cwd: options.cwd, env: options.env });
+      const composed = { leafRunner: new MockLeafRunner(options.environment, fixture), gateway: new MockModelGateway(options.environment, fixture), sink, pricing, realLeaves: false, placement: inProcess, close: async () => undefined };
+      return { composed, config, runContext: { version: 1, provider: 'pure-mock', fixture } };
     }
     case 'mock-model':
     case 'config': {
@@ -73,24 +105,64 @@ export async function composeRun(options: ComposeRunOptions): Promise<ComposedRu
         ...(options.keepWorktrees ? { keepWorktrees: true } : {}),
       });
       const pricing = options.provider === 'mock-model' ? FREE : configuredEstimatePricing(config);
-      return {
+      const composed: ComposedRun = {
         leafRunner: runtime.leafRunner,
         gateway: runtime.gateway,
         sink,
         ...(pricing ? { pricing } : {}),
         realLeaves: true,
-        close: once(() => memoStore?.close()),
+        placement: inProcess,
+        close: once(async () => memoStore?.close()),
       };
+      const runContext: QueueRunContext = {
+        version: 1,
+        provider: options.provider === 'mock-model' ? 'mock' : 'config',
+        ...(fixture?.model ? { modelScript: fixture.model } : {}),
+        ...(options.keepWorktrees ? { keepWorktrees: true } : {}),
+      };
+      return { composed, config, runContext };
     }
   }
 }
 
-/** A function that does its work the first time only (close may be reached from a finally and an error path). */
-function once(action: () => void): () => void {
-  let done = false;
-  return () => {
-    if (done) return;
-    done = true;
-    action();
+/** The queue a run uses: `--queue URL`, else the configuration's `queue:` when enabled, else none. */
+function queueSettings(options: ComposeRunOptions, config: WhaleflowConfig): QueueConfig | undefined {
+  if (options.queueUrl) return { ...config.queue, enabled: true, url: options.queueUrl };
+  return config.queue.enabled ? config.queue : undefined;
+}
+
+/**
+ * Leaves go to the queue's workers; control nodes, the gateway and the trace stay here. Leaves
+ * that write the user's own working tree (shared isolation) still run here: a worker's checkout
+ * is not that tree.
+ */
+async function composeQueued(options: ComposeRunOptions, local: InProcessComposition, settings: QueueConfig): Promise<ComposedRun> {
+  // Loaded only for a queued run: an in-process run does not pay for BullMQ and ioredis.
+  const { BullmqLeafQueue, parseRedisUrl } = await import('../../queue/bullmq/index.js');
+  const runContext: QueueRunContext = local.composed.realLeaves ? { ...local.runContext, baseCommit: await headCommit(options.cwd) } : local.runContext;
+  const queue = await BullmqLeafQueue.open({
+    url: settings.url,
+    queueName: settings.name,
+    lineage: options.lineage ?? options.runId,
+    runContext,
+    unavailableTimeoutMs: settings.unavailableTimeoutSecs * 1000,
+    keepFinishedSeconds: Math.round(settings.keepFinishedHours * 3600),
+    now: options.environment.now,
+  });
+  const leafRunner = new QueueLeafRunner({ queue, lineage: options.lineage ?? options.runId, runContext: queue.runContextId, now: options.environment.now, local: local.composed.leafRunner });
+  return {
+    ...local.composed,
+    leafRunner,
+    placement: { kind: 'queue', url: parseRedisUrl(settings.url).display, queueName: settings.name, stats: () => queue.stats() },
+    close: once(async () => {
+      await queue.close();
+      await local.composed.close();
+    }),
   };
+}
+
+/** A function that does its work the first time only (close may be reached from a finally and an error path). */
+function once(action: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= action());
 }

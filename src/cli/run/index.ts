@@ -1,3 +1,4 @@
-export { composeRun, RUN_PROVIDERS, type RunProvider, type ComposeRunOptions, type ComposedRun } from './compose-run.js';
+export { composeRun, RUN_PROVIDERS, type RunProvider, type ComposeRunOptions, type ComposedRun, type RunPlacement } from './compose-run.js';
 export { formatPreflight } from './format-preflight.js';
 export { formatRunSummary } from './format-run-summary.js';
+export { formatQueueSummary } from './format-queue-summary.js';

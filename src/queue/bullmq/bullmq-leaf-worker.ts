@@ -59,7 +59,7 @@ export class BullmqLeafWorker {
   private discarded = 0;
   private heartbeat: NodeJS.Timeout | undefined;
   private worker: Worker | undefined;
-  private stopped = false;
+  private stopping: Promise<void> | undefined;
 
   private constructor(
     private readonly options: BullmqLeafWorkerOptions,
@@ -127,11 +127,14 @@ export class BullmqLeafWorker {
    * Stops taking jobs. By default it waits for the leaves it runs to finish; `cancelRunning`
    * stops them first (their jobs end as stopped).
    */
-  async stop(options: { readonly cancelRunning?: boolean } = {}): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    clearInterval(this.heartbeat);
+  stop(options: { readonly cancelRunning?: boolean } = {}): Promise<void> {
     if (options.cancelRunning) this.worker?.cancelAllJobs('the worker is shutting down');
+    this.stopping ??= this.close();
+    return this.stopping;
+  }
+
+  private async close(): Promise<void> {
+    clearInterval(this.heartbeat);
     await this.worker?.close();
     await removeWorkerInfo(this.redis, this.keys, this.placement.workerId).catch(() => undefined);
     this.subscriber.disconnect();
@@ -160,7 +163,9 @@ export class BullmqLeafWorker {
       } catch (error) {
         return { type: 'threw', message: `worker ${worker.host}:${worker.pid} cannot run leaf ${leafJob.leaf.id}: ${error instanceof Error ? error.message : String(error)}`, worker };
       }
+      this.options.log?.(`leaf ${leafJob.leaf.id} of run ${leafJob.runId.slice(0, 8)} started`);
       const outcome = await executeLeafJob(leafJob, { runner, ceiling: this.options.ceiling, worker, now: Date.now }, listener, signal ?? new AbortController().signal);
+      this.options.log?.(`leaf ${leafJob.leaf.id} of run ${leafJob.runId.slice(0, 8)} ${outcome.type === 'completed' ? outcome.result.status : outcome.type}`);
       return await stashArtifacts(this.redis, this.keys, outcome, this.options.keepFinishedSeconds);
     } finally {
       this.running.delete(leafJob.jobId);

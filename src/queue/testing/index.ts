@@ -2,3 +2,4 @@ export { describeLeafQueueConformance, RecordingListener, type LeafQueueHarness,
 export { ScriptedLeafRunner } from './scripted-leaf-runner.js';
 export { testLeafJob, type TestJobOptions } from './leaf-jobs.js';
 export { startTestRedis, redisServerAvailability, type TestRedis } from './test-redis.js';
+export { spawnCli, startWorkerProcess, stopWorkers, cliEntry, tsxLoader, type CliProcess, type WorkerProcess } from './worker-process.js';

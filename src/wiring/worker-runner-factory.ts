@@ -1,0 +1,42 @@
+import type { WhaleflowConfig } from '../config/index.js';
+import { systemEnvironment, type LeafRunner } from '../engine/index.js';
+import { MockLeafRunner, mockFixtureSchema } from '../leaves/mock/index.js';
+import type { MockScriptInput } from '../providers/index.js';
+import { checkoutCommit, type QueueRunContext } from '../queue/index.js';
+import { createRuntime } from './create-runtime.js';
+
+export interface WorkerRunnerOptions {
+  /** The worker's clone of the repository (`--repo`, default its working directory). */
+  readonly repository: string;
+  /** The worker's own environment: provider keys come from here, never from a job. */
+  readonly env: NodeJS.ProcessEnv;
+  /** The worker's own configuration (providers, routes, prices, memo). */
+  readonly config: WhaleflowConfig;
+}
+
+/**
+ * How a worker gets the leaf runner for a run's settings: the engine's mock for `pure-mock`;
+ * otherwise the same real leaves as in-process (tool loop, commands, search, worktrees),
+ * working in a checkout of the run's base commit, with the worker's own providers and keys.
+ */
+export function workerRunnerFactory(options: WorkerRunnerOptions): (context: QueueRunContext) => Promise<LeafRunner> {
+  return async (context) => {
+    switch (context.provider) {
+      case 'pure-mock':
+        return new MockLeafRunner(systemEnvironment(), mockFixtureSchema.parse(context.fixture ?? {}));
+      case 'mock':
+      case 'config': {
+        const cwd = context.baseCommit ? await checkoutCommit(options.repository, context.baseCommit) : options.repository;
+        const runtime = createRuntime({
+          cwd,
+          env: options.env,
+          config: options.config,
+          provider: context.provider,
+          ...(context.modelScript !== undefined ? { fixtures: { modelScript: context.modelScript as MockScriptInput } } : {}),
+          ...(context.keepWorktrees ? { keepWorktrees: true } : {}),
+        });
+        return runtime.leafRunner;
+      }
+    }
+  };
+}
