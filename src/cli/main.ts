@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
-import { WhaleflowError, InvalidInputError, UsageError, formatDiagnostic } from '../util/index.js';
+import { WhaleflowError, InvalidInputError, UsageError, formatDiagnostic, projectDatabaseError } from '../util/index.js';
+// Only the path lookup (node:path, node:fs): trace/index.js would load SQLite on every start, even for --version.
+import { projectTracePath } from '../trace/project-trace-location.js';
 import { processCliContext, type CliContext } from './cli-context.js';
 import { ExitCode } from './exit-codes.js';
 import { commandEntries, type CommandEntry } from './commands/index.js';
@@ -62,6 +64,14 @@ export function reportError(error: unknown, context: CliContext): number {
   }
   if (error instanceof WhaleflowError) {
     context.stderr(`whaleflow: ${error.message}\n`);
+    return ExitCode.failure;
+  }
+  // A database failure that no store translated (they all should): still the user's disk or
+  // file to fix, not a WhaleFlow bug, so no stack trace.
+  const sqliteCode = String((error as { code?: unknown } | null)?.code ?? '');
+  const databaseFailure = sqliteCode.startsWith('SQLITE_') ? projectDatabaseError(error, projectTracePath({ cwd: context.cwd, env: context.env })) : undefined;
+  if (databaseFailure) {
+    context.stderr(`whaleflow: ${databaseFailure.message}\n`);
     return ExitCode.failure;
   }
   // The operating system refused a path (missing, a directory, read-only, a full disk): the

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ModelResponse } from '../providers/index.js';
+import { projectDatabaseError } from '../util/index.js';
 import type { MemoEntry } from './memo-entry.js';
 import type { MemoStore, MemoStoreStats } from './memo-store.js';
 
@@ -20,12 +21,23 @@ interface MemoRow {
  * so it can share the database (and its WAL) with the trace store without knowing its schema.
  */
 export class SqliteMemoStore implements MemoStore {
-  private readonly database: Database.Database;
-  private readonly ownsDatabase: boolean;
+  private database!: Database.Database;
+  private ownsDatabase = false;
   private readonly statements;
 
   /** Takes an open handle (shared with other stores) or a file path (opened and owned here). */
   constructor(databaseOrPath: Database.Database | string) {
+    const path = typeof databaseOrPath === 'string' ? databaseOrPath : databaseOrPath.name;
+    try {
+      this.statements = this.open(databaseOrPath);
+    } catch (error) {
+      // A damaged, foreign or unwritable project database is the user's to fix: say which file and how.
+      if (typeof databaseOrPath === 'string' && this.database?.open) this.database.close();
+      throw projectDatabaseError(error, path) ?? error;
+    }
+  }
+
+  private open(databaseOrPath: Database.Database | string) {
     if (typeof databaseOrPath === 'string') {
       if (databaseOrPath !== ':memory:') mkdirSync(dirname(databaseOrPath), { recursive: true });
       this.database = new Database(databaseOrPath);
@@ -34,9 +46,11 @@ export class SqliteMemoStore implements MemoStore {
       this.database = databaseOrPath;
       this.ownsDatabase = false;
     }
-    this.database.pragma('journal_mode = WAL');
+    if (!this.database.readonly) this.database.pragma('journal_mode = WAL');
+    // A read-only handle (a read-only project directory) without the table reads an empty, temporary one.
+    const table = this.database.readonly && !this.hasMemoTable() ? 'TEMP TABLE' : 'TABLE';
     this.database.exec(`
-      CREATE TABLE IF NOT EXISTS armh_memo (
+      CREATE ${table} IF NOT EXISTS armh_memo (
         key TEXT PRIMARY KEY,
         provider TEXT NOT NULL,
         model TEXT NOT NULL,
@@ -47,7 +61,7 @@ export class SqliteMemoStore implements MemoStore {
         run_id TEXT,
         created_at_ms INTEGER NOT NULL
       )`);
-    this.statements = {
+    return {
       get: this.database.prepare<[string], MemoRow>('SELECT * FROM armh_memo WHERE key = ?'),
       put: this.database.prepare(
         `INSERT OR REPLACE INTO armh_memo (key, provider, model, response_json, input_tokens, output_tokens, deterministic, run_id, created_at_ms)
@@ -59,6 +73,10 @@ export class SqliteMemoStore implements MemoStore {
       ),
       all: this.database.prepare<[], MemoRow>('SELECT * FROM armh_memo ORDER BY created_at_ms, key'),
     };
+  }
+
+  private hasMemoTable(): boolean {
+    return this.database.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'armh_memo'").get() !== undefined;
   }
 
   get(key: string): MemoEntry | undefined {

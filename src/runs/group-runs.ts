@@ -17,6 +17,7 @@ export function groupOf(status: RunDisplayStatus): RunGroupName {
       return 'running';
     case 'failed':
     case 'interrupted':
+    case 'damaged':
     case 'budget_exceeded':
     case 'replay_diverged':
     case 'cancelled':

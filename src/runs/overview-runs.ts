@@ -6,7 +6,8 @@ import type { RunOverview } from './run-overview.js';
 /** Folds one stored run from its whole log. */
 export function overviewRun(store: TraceStore, runId: string, liveness: LivenessOptions): RunOverview {
   const fold = new RunOverviewFold(runId);
-  fold.applyStored(store.events(runId));
+  // Readable events: a damaged row flags this run instead of failing the whole listing.
+  fold.applyReadable(store.readableEvents(runId));
   return fold.overview(liveness);
 }
 

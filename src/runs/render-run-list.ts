@@ -28,6 +28,7 @@ export function renderRunList(runs: readonly RunOverview[]): string {
     for (const run of group.runs) {
       lines.push(`  ${renderRunLine(run)}`);
       if (run.status === 'interrupted' && run.suggestedAction) lines.push(`      interrupted: its process is gone; → ${run.suggestedAction}`);
+      if (run.status === 'damaged') lines.push(`      damaged: ${run.damage}; → ${run.suggestedAction}`);
     }
     lines.push('');
   }

@@ -1,6 +1,6 @@
 import type { MemoUsage, NodeKind, Usage } from '../ir/index.js';
 import type { RunEvent, RunEventOf } from '../engine/contracts/index.js';
-import type { StoredEvent } from '../trace/index.js';
+import type { ReadableEvents, StoredEvent } from '../trace/index.js';
 import { assertNever } from '../util/index.js';
 import { isRunInterrupted, type LivenessOptions } from './run-liveness.js';
 import { shortRunId, type NodeOverview, type RunBudget, type RunDisplayStatus, type RunOverview, type SlowestLeaf } from './run-overview.js';
@@ -53,8 +53,25 @@ export class RunOverviewFold {
    */
   private counts = { total: 0, done: 0, running: 0, failures: 0 };
   private readonly runningLeafIds = new Set<string>();
+  private damage: string | null = null;
 
   constructor(readonly runId: string) {}
+
+  /**
+   * Applies what could be read of the log; a damaged row marks the run `damaged` (with the
+   * first reason) instead of hiding it, and the events around it still count.
+   */
+  applyReadable(readable: ReadableEvents): void {
+    const first = readable.damaged[0];
+    if (first && this.damage === null) {
+      this.damage = `event ${first.seq} cannot be read (${first.reason})`;
+      this.version += 1;
+    }
+    this.applyStored(readable.events);
+    // The damaged rows were read too: do not read them again on the next poll.
+    const lastDamaged = readable.damaged[readable.damaged.length - 1];
+    if (lastDamaged && lastDamaged.seq >= this.nextSeq) this.nextSeq = lastDamaged.seq + 1;
+  }
 
   /** Applies stored events in order; ones already applied (seq < nextSeq) are skipped. */
   applyStored(events: readonly StoredEvent[]): void {
@@ -234,7 +251,7 @@ export class RunOverviewFold {
       { finished: finished !== undefined, pid: this.pid, lastHeartbeatAt: this.lastHeartbeatAt, lastEventAt: this.lastEventAt },
       liveness,
     );
-    const status: RunDisplayStatus = finished ? finished.status : interrupted ? 'interrupted' : 'running';
+    const status: RunDisplayStatus = this.damage !== null ? 'damaged' : finished ? finished.status : interrupted ? 'interrupted' : 'running';
     const counts = this.counts;
     const usage = finished?.usage;
     const input = usage?.input_tokens ?? this.liveInputTokens;
@@ -266,6 +283,7 @@ export class RunOverviewFold {
       budget: this.budget,
       suggestedAction: suggestedAction(status, this.runId),
       parityIdentical: finished?.parity?.identical ?? null,
+      damage: this.damage,
     };
   }
 
@@ -321,6 +339,7 @@ function suggestedAction(status: RunDisplayStatus, runId: string): string | null
     case 'failed':
     case 'budget_exceeded':
     case 'cancelled':
+    case 'damaged':
       return `whaleflow inspect ${id}`;
     case 'replay_diverged':
       return `whaleflow report ${id}`;

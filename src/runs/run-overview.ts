@@ -3,8 +3,9 @@ import type { NodeKind, RunStatus, Usage } from '../ir/index.js';
 /**
  * What ps, the TUI and the progress block show for a run. `interrupted` is not a stored
  * status: it is judged at read time for a run whose process died without a run_finished.
+ * `damaged`: some of the run's stored events cannot be read back (see `damage`).
  */
-export type RunDisplayStatus = RunStatus | 'interrupted';
+export type RunDisplayStatus = RunStatus | 'interrupted' | 'damaged';
 
 /** One node as the views show it: the latest execution of that node id (loops overwrite). */
 export interface NodeOverview {
@@ -74,6 +75,8 @@ export interface RunOverview {
   readonly suggestedAction: string | null;
   /** A replay's parity verdict, when stored. */
   readonly parityIdentical: boolean | null;
+  /** Why the run's record is incomplete (its first unreadable event), or null when it reads whole. */
+  readonly damage: string | null;
 }
 
 export const SHORT_ID_LENGTH = 8;

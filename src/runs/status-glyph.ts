@@ -1,8 +1,8 @@
 import type { RunStatus } from '../ir/index.js';
 import { assertNever } from '../util/index.js';
 
-/** A run's or node's status, plus `interrupted` for a run whose process died. */
-export type DisplayStatus = RunStatus | 'interrupted';
+/** A run's or node's status, plus `interrupted` for a run whose process died and `damaged` for an unreadable record. */
+export type DisplayStatus = RunStatus | 'interrupted' | 'damaged';
 
 /** One glyph per status, the same in `ps`, `inspect` and the TUI. */
 export function statusGlyph(status: DisplayStatus): string {
@@ -23,6 +23,8 @@ export function statusGlyph(status: DisplayStatus): string {
       return '≠';
     case 'interrupted':
       return '!';
+    case 'damaged':
+      return '‼';
     default:
       return assertNever(status, 'status');
   }

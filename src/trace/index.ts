@@ -8,6 +8,7 @@ export type {
   LeafRunView,
   CancelRequestRecord,
   RunSize,
+  ReadableEvents,
   CompactionReport,
   CompactionOptions,
 } from './trace-store.js';
@@ -21,7 +22,7 @@ export { DEFAULT_BLOB_THRESHOLD_BYTES, isBlobReference, type BlobReference } fro
 export { openProjectTrace, NoTraceDatabaseError } from './open-project-trace.js';
 export { projectTracePath, TRACE_DIRECTORY_NAME, TRACE_DATABASE_NAME, type TraceLocationOptions } from './project-trace-location.js';
 export { foldNodeRuns, foldLeafRuns } from './fold-node-runs.js';
-export { RunNotFoundError, AmbiguousRunReferenceError, TraceSchemaTooNewError, CorruptTraceError, BlobNotFoundError } from './trace-errors.js';
+export { RunNotFoundError, AmbiguousRunReferenceError, TraceSchemaTooNewError, CorruptTraceError, BlobNotFoundError, DamagedEventError, BlobIntegrityError } from './trace-errors.js';
 export { RecordedEffects, effectSlot, describeEffectPlace, type RecordedEffect } from './recorded-effects.js';
 export { RecordedCancels, type RecordedCancel } from './recorded-cancels.js';
 export { ReplayBoundary, type ReplayBoundaryOptions, type UnaskedEffect } from './replay-boundary.js';
@@ -38,3 +39,4 @@ export {
 } from './trace-export.js';
 export { openProjectRecorder, type ProjectRecorder } from './open-project-recorder.js';
 export { serializeEvent, type SerializedEvent } from './stored-event-codec.js';
+export { RecordingFailure, TraceWriteError, failedRunMarker } from './recording-failure.js';

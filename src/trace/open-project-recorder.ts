@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { RunEventSink } from '../engine/contracts/index.js';
-import { openProjectTrace } from './open-project-trace.js';
+import { SecretRedactor } from './redact-secrets.js';
 import { projectTracePath, type TraceLocationOptions } from './project-trace-location.js';
+import { RecordingFailure, type TraceWriteError } from './recording-failure.js';
 import { SqliteTraceStore } from './sqlite-trace-store.js';
 import { TraceSink } from './trace-sink.js';
 import { WorkerTraceSink } from './worker-trace-sink.js';
@@ -11,10 +10,15 @@ import { WorkerTraceSink } from './worker-trace-sink.js';
 export interface ProjectRecorder {
   readonly sink: RunEventSink;
   readonly databasePath: string;
-  /** Resolves once every event is committed; then the trace is complete for readers. */
+  /** Resolves once every event is committed (or failed); then the trace is complete for readers. */
   close(): Promise<void>;
-  /** The first write error, if any (the sink never throws into the engine). */
-  readonly error: unknown;
+  /** The first write error, if any (the sink never throws into the engine). Check it after `close()`. */
+  readonly error: TraceWriteError | undefined;
+  /**
+   * Aborted (with a `trace_failure` CancelReason) at the first write failure: pass it to
+   * executeWorkflow so a run that cannot record stops instead of running on unrecorded.
+   */
+  readonly failed: AbortSignal;
 }
 
 /**
@@ -25,10 +29,12 @@ export interface ProjectRecorder {
  */
 export function openProjectRecorder(options: TraceLocationOptions & { readonly inline?: boolean }): ProjectRecorder {
   const databasePath = projectTracePath(options);
-  if (databasePath !== ':memory:') mkdirSync(dirname(databasePath), { recursive: true });
+  const failure = new RecordingFailure();
+  const onError = (error: unknown): void => failure.report(error);
   if (options.inline) {
-    const store = openProjectTrace(options);
-    const sink = new TraceSink(store);
+    // Not openProjectTrace: a recorder needs a writable database, so no read-only fallback.
+    const store = new SqliteTraceStore(databasePath, { redactor: new SecretRedactor(options.env ?? process.env) });
+    const sink = new TraceSink(store, { onError });
     return {
       sink,
       databasePath,
@@ -37,19 +43,22 @@ export function openProjectRecorder(options: TraceLocationOptions & { readonly i
         store.close();
       },
       get error() {
-        return sink.error;
+        return failure.error;
       },
+      failed: failure.signal,
     };
   }
-  // Migrate on this thread first, so the worker never races a reader over a fresh file.
+  // Migrate on this thread first, so the worker never races a reader over a fresh file (and
+  // a database that cannot be written is refused here, before the run starts).
   new SqliteTraceStore(databasePath).close();
-  const sink = new WorkerTraceSink(databasePath, { env: options.env ?? process.env });
+  const sink = new WorkerTraceSink(databasePath, { env: options.env ?? process.env, onError });
   return {
     sink,
     databasePath,
     close: () => sink.close(),
     get error() {
-      return sink.error;
+      return failure.error;
     },
+    failed: failure.signal,
   };
 }

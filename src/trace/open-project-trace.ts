@@ -17,10 +17,12 @@ export class NoTraceDatabaseError extends WhaleflowError {
  * given environment, so the values of its KEY, TOKEN, SECRET and PASSWORD variables are
  * never written. With `mustExist`, a missing database is an error instead of a new file:
  * reading commands should not litter a directory with an empty `.whaleflow/`.
+ * An existing database that cannot be written (a read-only directory) opens for reading, so
+ * reading commands work there; a write then fails with an error naming the file.
  */
 export function openProjectTrace(options: TraceLocationOptions & { readonly mustExist?: boolean }): SqliteTraceStore {
   const path = projectTracePath(options);
   if (options.mustExist && !existsSync(path)) throw new NoTraceDatabaseError(path);
-  return new SqliteTraceStore(path, { redactor: new SecretRedactor(options.env ?? process.env) });
+  return new SqliteTraceStore(path, { redactor: new SecretRedactor(options.env ?? process.env), readOnlyFallback: true });
 }
 

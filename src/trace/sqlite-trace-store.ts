@@ -1,9 +1,7 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
 import type { CancelReason, RunEvent } from '../engine/contracts/index.js';
 import type { Usage } from '../ir/index.js';
-import { sha256Hex } from '../util/index.js';
+import { projectDatabaseError, sha256Hex } from '../util/index.js';
 import { foldLeafRuns, foldNodeRuns } from './fold-node-runs.js';
 import { SecretRedactor } from './redact-secrets.js';
 import {
@@ -11,18 +9,20 @@ import {
   decodeEvent,
   encodeEvent,
   encodeSerializedEvent,
+  eventShapeProblem,
   serializeEvent,
   type SerializedEvent,
 } from './stored-event-codec.js';
-import { TraceSchemaTooNewError } from './trace-errors.js';
-import { migrateTraceDatabase, TRACE_SCHEMA_VERSION } from './trace-migrations.js';
+import { BlobIntegrityError, CorruptTraceError, DamagedEventError } from './trace-errors.js';
 import { compactEvents } from './compact-events.js';
+import { discardSnapshot, openTraceDatabase, readOnlyDatabaseError } from './open-trace-database.js';
 import type {
   CancelRequestRecord,
   CompactionOptions,
   CompactionReport,
   LeafRunView,
   NodeRunView,
+  ReadableEvents,
   RunSize,
   RunSummary,
   StoredEvent,
@@ -32,34 +32,53 @@ import type {
 export interface SqliteTraceStoreOptions {
   readonly blobThresholdBytes?: number;
   readonly redactor?: SecretRedactor;
+  /**
+   * Open an existing database that cannot be written (a read-only directory) for reading
+   * instead of failing; writes then fail with a clear error. Off for writers (the recorder).
+   */
+  readonly readOnlyFallback?: boolean;
 }
 
 const EVENT_COLUMNS = 6;
 /** Rows per multi-row INSERT; 64 × 6 parameters stays far below SQLite's limit. */
 const INSERT_CHUNK_ROWS = 64;
 
-/** One run's summary columns, straight from its run_started and run_finished rows. */
-const SUMMARY_SELECT = `
+/**
+ * One run's summary columns, straight from its run_started and run_finished rows. The
+ * tolerant form reads a row whose payload is not JSON as empty instead of failing the whole
+ * query (json_extract raises on malformed JSON), so one damaged run never hides the others;
+ * it costs a json_valid per row, so it is only used after the plain form failed.
+ */
+function summarySelect(tolerant: boolean): string {
+  const started = tolerant ? "(CASE WHEN json_valid(s.payload) THEN s.payload ELSE '{}' END)" : 's.payload';
+  const finished = tolerant ? "(CASE WHEN json_valid(f.payload) THEN f.payload ELSE '{}' END)" : 'f.payload';
+  return `
   SELECT s.run_id AS run_id,
-         json_extract(s.payload, '$.label') AS label,
-         json_extract(s.payload, '$.specHash') AS spec_hash,
-         json_extract(s.payload, '$.mode') AS mode,
-         json_extract(s.payload, '$.parentRunId') AS parent_run_id,
-         json_extract(s.payload, '$.sourceFile') AS source_file,
+         json_extract(${started}, '$.label') AS label,
+         json_extract(${started}, '$.specHash') AS spec_hash,
+         json_extract(${started}, '$.mode') AS mode,
+         json_extract(${started}, '$.parentRunId') AS parent_run_id,
+         json_extract(${started}, '$.sourceFile') AS source_file,
          s.at AS started_at,
          f.at AS finished_at,
-         json_extract(f.payload, '$.status') AS status,
-         json_extract(f.payload, '$.usage') AS usage_json,
+         json_extract(${finished}, '$.status') AS status,
+         json_extract(${finished}, '$.usage') AS usage_json,
          (SELECT MAX(seq) FROM events e WHERE e.run_id = s.run_id) AS max_seq
   FROM events s
   LEFT JOIN events f ON f.run_id = s.run_id AND f.type IN ('run_started', 'run_finished') AND f.type = 'run_finished'
   WHERE s.type IN ('run_started', 'run_finished') AND s.type = 'run_started'`;
+}
+
+/** SQLite's complaint about a payload that is not JSON (SQLITE_ERROR, so matched by text). */
+function isMalformedJson(error: unknown): boolean {
+  return error instanceof Error && /malformed JSON/i.test(error.message);
+}
 
 interface SummaryRow {
   run_id: string;
-  label: string;
-  spec_hash: string;
-  mode: RunSummary['mode'];
+  label: string | null;
+  spec_hash: string | null;
+  mode: RunSummary['mode'] | null;
   parent_run_id: string | null;
   source_file: string | null;
   started_at: number;
@@ -72,17 +91,27 @@ interface SummaryRow {
 function summaryFromRow(row: SummaryRow): RunSummary {
   return {
     runId: row.run_id,
-    label: row.label,
-    specHash: row.spec_hash,
-    mode: row.mode,
+    // Null only for a damaged run_started row (the tolerant summary): the run is still listed.
+    label: row.label ?? row.run_id,
+    specHash: row.spec_hash ?? '',
+    mode: row.mode ?? 'live',
     parentRunId: row.parent_run_id,
     sourceFile: row.source_file,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     status: row.status ?? 'running',
-    usage: row.usage_json === null ? null : (JSON.parse(row.usage_json) as Usage),
+    usage: parseUsage(row.usage_json),
     eventCount: (row.max_seq ?? -1) + 1,
   };
+}
+
+function parseUsage(json: string | null): Usage | null {
+  if (json === null) return null;
+  try {
+    return JSON.parse(json) as Usage;
+  } catch {
+    return null;
+  }
 }
 
 interface EventRow {
@@ -96,6 +125,9 @@ interface EventRow {
  */
 export class SqliteTraceStore implements TraceStore {
   readonly database: Database.Database;
+  /** True when the database could only be opened for reading (see readOnlyFallback). */
+  readonly readOnly: boolean;
+  private readonly snapshotDirectory: string | undefined;
   private readonly redactor: SecretRedactor;
   private readonly blobThresholdBytes: number;
   private readonly nextSeq = new Map<string, number>();
@@ -105,22 +137,14 @@ export class SqliteTraceStore implements TraceStore {
     readonly path: string,
     options: SqliteTraceStoreOptions = {},
   ) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.database = new Database(path);
-    this.database.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode: a commit survives a process crash (kill -9); only an OS crash may lose the last commits.
-    this.database.pragma('synchronous = NORMAL');
-    this.database.pragma('busy_timeout = 5000');
-    const version = this.database.pragma('user_version', { simple: true }) as number;
-    if (version > TRACE_SCHEMA_VERSION) {
-      this.database.close();
-      throw new TraceSchemaTooNewError(path, version, TRACE_SCHEMA_VERSION);
-    }
-    migrateTraceDatabase(this.database);
+    const opened = openTraceDatabase(path, { readOnlyFallback: options.readOnlyFallback });
+    this.database = opened.database;
+    this.readOnly = opened.readOnly;
+    this.snapshotDirectory = opened.snapshotDirectory;
     this.redactor = options.redactor ?? new SecretRedactor();
     this.blobThresholdBytes = options.blobThresholdBytes ?? DEFAULT_BLOB_THRESHOLD_BYTES;
     const db = this.database;
-    this.statements = {
+    this.statements = this.guard(() => ({
       insertEvent: db.prepare('INSERT INTO events (run_id, seq, type, node_id, at, payload) VALUES (?, ?, ?, ?, ?, ?)'),
       insertEventChunk: db.prepare(
         `INSERT INTO events (run_id, seq, type, node_id, at, payload) VALUES ${Array.from({ length: INSERT_CHUNK_ROWS }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
@@ -132,8 +156,8 @@ export class SqliteTraceStore implements TraceStore {
       eventsFrom: db.prepare<[string, number], EventRow>('SELECT seq, payload FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq'),
       // Summaries come from json_extract, so listing runs never parses a spec or a result tree.
       // The IN term repeats the partial index's WHERE, which is how SQLite knows it may use it.
-      runSummaries: db.prepare<[], SummaryRow>(`${SUMMARY_SELECT} ORDER BY s.at DESC, s.id DESC`),
-      runSummary: db.prepare<[string], SummaryRow>(`${SUMMARY_SELECT} AND s.run_id = ?`),
+      runSummaries: db.prepare<[], SummaryRow>(`${summarySelect(false)} ORDER BY s.at DESC, s.id DESC`),
+      runSummary: db.prepare<[string], SummaryRow>(`${summarySelect(false)} AND s.run_id = ?`),
       insertCancel: db.prepare('INSERT INTO cancel_requests (run_id, node_id, reason, requested_at) VALUES (?, ?, ?, ?)'),
       readCancels: db.prepare<[string, number], { id: number; run_id: string; node_id: string | null; reason: string; requested_at: number }>(
         'SELECT * FROM cancel_requests WHERE run_id = ? AND id > ? ORDER BY id',
@@ -144,79 +168,151 @@ export class SqliteTraceStore implements TraceStore {
       blobBytes: db.prepare<[string], { bytes: number | null }>(
         'SELECT SUM(b.size) AS bytes FROM run_blobs r JOIN blobs b ON b.hash = r.hash WHERE r.run_id = ?',
       ),
-    };
+    }));
+  }
+
+  /**
+   * Every public method runs through here: an error from SQLite or the file system leaves as
+   * a ProjectDatabaseError naming this file and what to do, never as a raw SqliteError.
+   */
+  private guard<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw projectDatabaseError(error, this.path) ?? error;
+    }
   }
 
   appendEvents(batch: readonly RunEvent[]): void {
     this.appendSerialized(batch.map(serializeEvent));
   }
 
-  /** Appends events already serialized (by a sink on another thread), in one transaction. */
+  /**
+   * Appends events already serialized (by a sink on another thread), in one transaction.
+   * Sequence numbers are taken only when the transaction commits, so a failed write leaves
+   * no gap in a run's log.
+   */
   appendSerialized(batch: readonly SerializedEvent[]): void {
     if (batch.length === 0) return;
-    this.database.transaction(() => {
+    const taken = new Map<string, number>();
+    this.guard(() => this.database.transaction(() => {
       // Rows go in with multi-row INSERTs: one native call per chunk instead of per event.
       let rows: (string | number | null)[] = [];
       for (const row of batch) {
         const encoded = encodeSerializedEvent(row, this.redactor, (content) => this.putBlob(content), this.blobThresholdBytes);
         for (const hash of encoded.blobHashes) this.statements.insertRunBlob.run(row.runId, hash);
-        rows.push(row.runId, this.takeSeq(row.runId), row.type, row.nodeId, row.at, encoded.payload);
+        rows.push(row.runId, this.takeSeq(row.runId, taken), row.type, row.nodeId, row.at, encoded.payload);
         if (rows.length === INSERT_CHUNK_ROWS * EVENT_COLUMNS) {
           this.statements.insertEventChunk.run(rows);
           rows = [];
         }
       }
       for (let offset = 0; offset < rows.length; offset += EVENT_COLUMNS) this.statements.insertEvent.run(rows.slice(offset, offset + EVENT_COLUMNS));
-    })();
+    })());
+    for (const [runId, next] of taken) this.nextSeq.set(runId, next);
   }
 
-  private takeSeq(runId: string): number {
-    let next = this.nextSeq.get(runId);
+  /** The next sequence number of `runId` within the current batch (`taken`), from the log on first use. */
+  private takeSeq(runId: string, taken: Map<string, number>): number {
+    let next = taken.get(runId) ?? this.nextSeq.get(runId);
     if (next === undefined) {
       const row = this.statements.maxSeq.get(runId);
       next = row?.seq === null || row?.seq === undefined ? 0 : row.seq + 1;
     }
-    this.nextSeq.set(runId, next + 1);
+    taken.set(runId, next + 1);
     return next;
   }
 
   putBlob(content: string | Uint8Array): string {
     const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
     const hash = sha256Hex(bytes);
-    this.statements.insertBlob.run(hash, bytes.length, bytes);
+    this.guard(() => this.statements.insertBlob.run(hash, bytes.length, bytes));
     return hash;
   }
 
+  /** The blob's content, verified against its SHA-256: an altered blob raises BlobIntegrityError. */
   getBlob(hash: string): Buffer | undefined {
-    return this.statements.getBlob.get(hash)?.content;
+    const content = this.guard(() => this.statements.getBlob.get(hash)?.content);
+    if (content === undefined) return undefined;
+    const actual = sha256Hex(content);
+    if (actual !== hash) throw new BlobIntegrityError(this.path, hash, actual);
+    return content;
   }
 
   listRuns(options: { readonly limit?: number } = {}): RunSummary[] {
+    return this.guard(() => {
+      try {
+        return this.summaries(this.statements.runSummaries, options.limit);
+      } catch (error) {
+        if (!isMalformedJson(error)) throw error;
+        return this.summaries(this.database.prepare<[], SummaryRow>(`${summarySelect(true)} ORDER BY s.at DESC, s.id DESC`), options.limit);
+      }
+    });
+  }
+
+  private summaries(statement: Database.Statement<[], SummaryRow>, limit: number | undefined): RunSummary[] {
     const summaries: RunSummary[] = [];
-    for (const row of this.statements.runSummaries.iterate()) {
+    for (const row of statement.iterate()) {
       summaries.push(summaryFromRow(row));
-      if (options.limit !== undefined && summaries.length >= options.limit) break;
+      if (limit !== undefined && summaries.length >= limit) break;
     }
     return summaries;
   }
 
   getRun(runId: string): RunSummary | undefined {
-    const row = this.statements.runSummary.get(runId);
+    const row = this.guard(() => {
+      try {
+        return this.statements.runSummary.get(runId);
+      } catch (error) {
+        if (!isMalformedJson(error)) throw error;
+        return this.database.prepare<[string], SummaryRow>(`${summarySelect(true)} AND s.run_id = ?`).get(runId);
+      }
+    });
     return row ? summaryFromRow(row) : undefined;
   }
 
-  private decode(payload: string): RunEvent {
-    return decodeEvent(payload, (hash) => this.getBlob(hash));
+  /** One row back into its event; a row that is not a readable event of the run raises DamagedEventError. */
+  private decode(runId: string, row: EventRow): RunEvent {
+    let event: RunEvent;
+    try {
+      event = decodeEvent(row.payload, (hash) => this.getBlob(hash));
+    } catch (error) {
+      if (error instanceof SyntaxError) throw new DamagedEventError(this.path, runId, row.seq, `invalid JSON: ${error.message}`, { cause: error });
+      if (error instanceof CorruptTraceError) throw new DamagedEventError(this.path, runId, row.seq, error.message.replace(`${this.path}: `, ''), { cause: error });
+      throw error;
+    }
+    const problem = eventShapeProblem(event, runId);
+    if (problem !== undefined) throw new DamagedEventError(this.path, runId, row.seq, problem);
+    return event;
+  }
+
+  private rows(runId: string, fromSeq: number, types?: readonly RunEvent['type'][]): EventRow[] {
+    // Filtering by type in SQL spares decoding what the caller would drop (replay reads ~half the log).
+    return this.guard(() =>
+      types
+        ? this.database
+            .prepare<unknown[], EventRow>(`SELECT seq, payload FROM events WHERE run_id = ? AND seq >= ? AND type IN (${types.map(() => '?').join(', ')}) ORDER BY seq`)
+            .all(runId, fromSeq, ...types)
+        : this.statements.eventsFrom.all(runId, fromSeq),
+    );
   }
 
   events(runId: string, fromSeq = 0, types?: readonly RunEvent['type'][]): StoredEvent[] {
-    // Filtering by type in SQL spares decoding what the caller would drop (replay reads ~half the log).
-    const rows = types
-      ? this.database
-          .prepare<unknown[], EventRow>(`SELECT seq, payload FROM events WHERE run_id = ? AND seq >= ? AND type IN (${types.map(() => '?').join(', ')}) ORDER BY seq`)
-          .all(runId, fromSeq, ...types)
-      : this.statements.eventsFrom.all(runId, fromSeq);
-    return rows.map((row) => ({ seq: row.seq, event: this.decode(row.payload) }));
+    return this.rows(runId, fromSeq, types).map((row) => ({ seq: row.seq, event: this.decode(runId, row) }));
+  }
+
+  readableEvents(runId: string, fromSeq = 0): ReadableEvents {
+    const events: StoredEvent[] = [];
+    const damaged: DamagedEventError[] = [];
+    for (const row of this.rows(runId, fromSeq)) {
+      try {
+        events.push({ seq: row.seq, event: this.decode(runId, row) });
+      } catch (error) {
+        if (!(error instanceof DamagedEventError)) throw error;
+        damaged.push(error);
+      }
+    }
+    return { events, damaged };
   }
 
   nodeRuns(runId: string): NodeRunView[] {
@@ -228,11 +324,11 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   requestCancel(runId: string, nodeId: string | null, reason: CancelReason, at: number): void {
-    this.statements.insertCancel.run(runId, nodeId, JSON.stringify(reason), at);
+    this.guard(() => this.statements.insertCancel.run(runId, nodeId, JSON.stringify(reason), at));
   }
 
   readCancelRequests(runId: string, afterId = 0): CancelRequestRecord[] {
-    return this.statements.readCancels.all(runId, afterId).map((row) => ({
+    return this.guard(() => this.statements.readCancels.all(runId, afterId)).map((row) => ({
       id: row.id,
       runId: row.run_id,
       nodeId: row.node_id,
@@ -242,8 +338,8 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   runSize(runId: string): RunSize {
-    const events = this.statements.eventBytes.get(runId);
-    const blobs = this.statements.blobBytes.get(runId);
+    const events = this.guard(() => this.statements.eventBytes.get(runId));
+    const blobs = this.guard(() => this.statements.blobBytes.get(runId));
     const eventBytes = events?.bytes ?? 0;
     const blobBytes = blobs?.bytes ?? 0;
     return { eventCount: events?.count ?? 0, eventBytes, blobBytes, totalBytes: eventBytes + blobBytes };
@@ -254,14 +350,16 @@ export class SqliteTraceStore implements TraceStore {
    * inside the same transaction, so the append-only triggers let exactly this run's rows go.
    */
   private withMaintenanceGrant<T>(runId: string, work: () => T): T {
-    return this.database.transaction(() => {
-      this.database.prepare('INSERT OR IGNORE INTO maintenance_grants (run_id) VALUES (?)').run(runId);
-      try {
-        return work();
-      } finally {
-        this.database.prepare('DELETE FROM maintenance_grants WHERE run_id = ?').run(runId);
-      }
-    }).immediate();
+    return this.guard(() =>
+      this.database.transaction(() => {
+        this.database.prepare('INSERT OR IGNORE INTO maintenance_grants (run_id) VALUES (?)').run(runId);
+        try {
+          return work();
+        } finally {
+          this.database.prepare('DELETE FROM maintenance_grants WHERE run_id = ?').run(runId);
+        }
+      }).immediate(),
+    );
   }
 
   deleteRun(runId: string): void {
@@ -297,12 +395,18 @@ export class SqliteTraceStore implements TraceStore {
     return { removedEvents: plan.dropSeqs.length, movedToBlobs: stored, bytesBefore, bytesAfter: this.runSize(runId).totalBytes };
   }
 
+  /** Throws the read-only error a write would raise, before a command starts work it could not record. */
+  assertWritable(): void {
+    if (this.readOnly) throw readOnlyDatabaseError(this.path);
+  }
+
   /** Runs `PRAGMA integrity_check`; 'ok' when the file is sound. */
   integrityCheck(): string {
-    return this.database.pragma('integrity_check', { simple: true }) as string;
+    return this.guard(() => this.database.pragma('integrity_check', { simple: true }) as string);
   }
 
   close(): void {
     if (this.database.open) this.database.close();
+    discardSnapshot({ snapshotDirectory: this.snapshotDirectory });
   }
 }

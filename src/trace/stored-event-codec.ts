@@ -115,6 +115,34 @@ export function decodeEvent(payload: string, getBlob: (hash: string) => Buffer |
   return restore(parsed) as RunEvent;
 }
 
+/** Every event type, checked against the RunEvent union at compile time. */
+const EVENT_TYPES: Readonly<Record<RunEvent['type'], true>> = {
+  run_started: true,
+  node_started: true,
+  node_finished: true,
+  effect_requested: true,
+  effect_completed: true,
+  decision: true,
+  activity: true,
+  leaf_stopped: true,
+  leaf_placed: true,
+  heartbeat: true,
+  cancel_requested: true,
+  run_finished: true,
+};
+
+/**
+ * Why a decoded row is not a usable event of `runId`, or undefined when it is. Only the
+ * envelope is checked (an object of a known type belonging to the run); the engine wrote it.
+ */
+export function eventShapeProblem(value: unknown, runId: string): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not an event object';
+  const { type, runId: owner } = value as { type?: unknown; runId?: unknown };
+  if (typeof type !== 'string' || !Object.hasOwn(EVENT_TYPES, type)) return `unknown event type ${JSON.stringify(type)}`;
+  if (owner !== runId) return `it belongs to run ${JSON.stringify(owner)}`;
+  return undefined;
+}
+
 /** The node an event belongs to, for indexing (effects belong to their scope's node). */
 export function nodeIdOf(event: RunEvent): string | null {
   switch (event.type) {

@@ -33,7 +33,36 @@ export class TraceSchemaTooNewError extends WhaleflowError {
 
 /** A trace (database or export file) that is unreadable or internally inconsistent. */
 export class CorruptTraceError extends WhaleflowError {
-  override readonly name = 'CorruptTraceError';
+  override readonly name: string = 'CorruptTraceError';
+}
+
+/**
+ * One stored event that cannot be read back (invalid JSON, an unknown shape, a missing or
+ * altered blob). Only its run is affected: listing and the other runs still work.
+ */
+export class DamagedEventError extends CorruptTraceError {
+  override readonly name = 'DamagedEventError';
+  constructor(
+    readonly location: string,
+    readonly runId: string,
+    readonly seq: number,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${location}: event ${seq} of run ${runId} is damaged (${reason}); this run cannot be shown in full, replayed, resumed or exported. Other runs are not affected.`, options);
+  }
+}
+
+/** A blob whose content no longer hashes to its name: it was altered after it was written. */
+export class BlobIntegrityError extends CorruptTraceError {
+  override readonly name = 'BlobIntegrityError';
+  constructor(
+    readonly location: string,
+    readonly hash: string,
+    readonly actualHash: string,
+  ) {
+    super(`${location}: blob ${hash} was altered after it was written (its content now hashes to ${actualHash}); the runs that use it cannot be replayed or exported faithfully.`);
+  }
 }
 
 /** A blob hash that names no stored blob. */

@@ -1,4 +1,5 @@
 import type { RunEvent, RunEventSink } from '../engine/contracts/index.js';
+import { failedRunMarker } from './recording-failure.js';
 import type { TraceStore } from './trace-store.js';
 
 export interface TraceSinkOptions {
@@ -18,6 +19,10 @@ export interface TraceSinkOptions {
  * waiting happens; other events ride along with it or with the timer. run_finished is
  * written synchronously. A kill -9 therefore loses at most the batch being gathered in the
  * current turn, never an effect whose completion was followed by any await.
+ *
+ * After a failed write nothing more is written (a log with a hole would replay wrongly):
+ * `onError` hears of it once, so the caller can stop the run; run_finished is then tried once
+ * more, marked failed (failedRunMarker).
  */
 export class TraceSink implements RunEventSink {
   private pending: RunEvent[] = [];
@@ -62,11 +67,25 @@ export class TraceSink implements RunEventSink {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
+    if (this.failure === undefined) {
+      try {
+        this.store.appendEvents(batch);
+        return;
+      } catch (error) {
+        this.failure = error;
+        this.options.onError?.(error);
+      }
+    }
+    this.tryFailedMarker(batch);
+  }
+
+  private tryFailedMarker(batch: readonly RunEvent[]): void {
+    const finished = batch.find((event) => event.type === 'run_finished');
+    if (finished?.type !== 'run_finished') return;
     try {
-      this.store.appendEvents(batch);
-    } catch (error) {
-      this.failure ??= error;
-      this.options.onError?.(error);
+      this.store.appendEvents([failedRunMarker(finished)]);
+    } catch {
+      // The database refuses even this one row; the first error already says why.
     }
   }
 

@@ -1,10 +1,17 @@
 import type { MemoUsage, NodeKind, RunStatus, Usage } from '../ir/index.js';
 import type { CancelReason, EffectKind, EffectSource, RunEvent } from '../engine/contracts/index.js';
+import type { DamagedEventError } from './trace-errors.js';
 
 /** One stored event with its position in the run's log (0, 1, …, contiguous per run). */
 export interface StoredEvent {
   readonly seq: number;
   readonly event: RunEvent;
+}
+
+/** A run's log as far as it can be read: the readable events, and why each other row is not. */
+export interface ReadableEvents {
+  readonly events: StoredEvent[];
+  readonly damaged: readonly DamagedEventError[];
 }
 
 /** What `listRuns` and `getRun` say about a run, read from its run_started / run_finished events. */
@@ -92,13 +99,19 @@ export interface TraceStore {
   appendEvents(batch: readonly RunEvent[]): void;
   /** Stores content once under its SHA-256 (hex) and returns the hash. */
   putBlob(content: string | Uint8Array): string;
+  /** The blob's content, verified against its hash (BlobIntegrityError when it was altered). */
   getBlob(hash: string): Buffer | undefined;
 
   /** Runs, newest first. */
   listRuns(options?: { readonly limit?: number }): RunSummary[];
   getRun(runId: string): RunSummary | undefined;
-  /** The run's events in order, optionally from a sequence number on and only of some types. */
+  /**
+   * The run's events in order, optionally from a sequence number on and only of some types.
+   * A row that cannot be read back raises DamagedEventError (and an altered blob BlobIntegrityError).
+   */
   events(runId: string, fromSeq?: number, types?: readonly RunEvent['type'][]): StoredEvent[];
+  /** Like `events`, but a damaged row is reported instead of raised, for views that list every run. */
+  readableEvents(runId: string, fromSeq?: number): ReadableEvents;
   nodeRuns(runId: string): NodeRunView[];
   leafRuns(runId: string): LeafRunView[];
 

@@ -2,9 +2,12 @@
 // it receives in one transaction, then acknowledges it. Redaction and encoding happen here,
 // off the engine's thread.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { RunEvent } from '../engine/contracts/index.js';
+import { ProjectDatabaseError, type DatabaseProblem } from '../util/index.js';
+import { failedRunMarker } from './recording-failure.js';
 import { SecretRedactor } from './redact-secrets.js';
 import { SqliteTraceStore } from './sqlite-trace-store.js';
-import type { SerializedEvent } from './stored-event-codec.js';
+import { serializeEvent, type SerializedEvent } from './stored-event-codec.js';
 
 export interface TraceWriterWorkerData {
   readonly databasePath: string;
@@ -14,9 +17,16 @@ export interface TraceWriterWorkerData {
 }
 
 export type TraceWriterRequest = { readonly type: 'batch'; readonly id: number; readonly rows: readonly SerializedEvent[] } | { readonly type: 'close' };
+/** A write failure as it crosses back to the sink's thread (errors do not survive postMessage as classes). */
+export interface WriteFailure {
+  readonly message: string;
+  /** Set when the store explained it (a ProjectDatabaseError): what is wrong with which file. */
+  readonly database?: { readonly path: string; readonly problem: DatabaseProblem; readonly code: string };
+}
+
 export type TraceWriterReply =
   | { readonly type: 'written'; readonly id: number }
-  | { readonly type: 'failed'; readonly id: number; readonly message: string }
+  | { readonly type: 'failed'; readonly id: number; readonly failure: WriteFailure }
   | { readonly type: 'closed' };
 
 const data = workerData as TraceWriterWorkerData;
@@ -25,16 +35,43 @@ const store = new SqliteTraceStore(data.databasePath, {
   ...(data.blobThresholdBytes !== undefined ? { blobThresholdBytes: data.blobThresholdBytes } : {}),
 });
 
+function describeFailure(error: unknown): WriteFailure {
+  if (error instanceof ProjectDatabaseError) return { message: error.message, database: { path: error.path, problem: error.problem, code: error.code } };
+  return { message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * The first failed batch poisons the writer: later batches (some already posted before the
+ * sink heard of the failure) are not written, so the log stays a clean prefix of the run
+ * without holes. Only a run_finished is still tried, marked failed.
+ */
+let poisoned: WriteFailure | undefined;
+
+function tryFailedMarker(rows: readonly SerializedEvent[]): void {
+  const finished = rows.find((row) => row.type === 'run_finished');
+  if (!finished) return;
+  try {
+    store.appendSerialized([serializeEvent(failedRunMarker(JSON.parse(finished.json) as Extract<RunEvent, { type: 'run_finished' }>))]);
+  } catch {
+    // The database refuses even this one row; the first failure already says why.
+  }
+}
+
 parentPort!.on('message', (request: TraceWriterRequest) => {
   if (request.type === 'close') {
     store.close();
     parentPort!.postMessage({ type: 'closed' } satisfies TraceWriterReply);
     return;
   }
-  try {
-    store.appendSerialized(request.rows);
-    parentPort!.postMessage({ type: 'written', id: request.id } satisfies TraceWriterReply);
-  } catch (error) {
-    parentPort!.postMessage({ type: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error) } satisfies TraceWriterReply);
+  if (!poisoned) {
+    try {
+      store.appendSerialized(request.rows);
+      parentPort!.postMessage({ type: 'written', id: request.id } satisfies TraceWriterReply);
+      return;
+    } catch (error) {
+      poisoned = describeFailure(error);
+    }
   }
+  tryFailedMarker(request.rows);
+  parentPort!.postMessage({ type: 'failed', id: request.id, failure: poisoned } satisfies TraceWriterReply);
 });

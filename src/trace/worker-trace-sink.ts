@@ -3,9 +3,10 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RunEvent, RunEventSink } from '../engine/contracts/index.js';
+import { ProjectDatabaseError } from '../util/index.js';
 import { serializeEvent } from './stored-event-codec.js';
 import { TraceSink, type TraceSinkOptions } from './trace-sink.js';
-import type { TraceWriterReply, TraceWriterRequest, TraceWriterWorkerData } from './trace-writer-worker.js';
+import type { TraceWriterReply, TraceWriterRequest, TraceWriterWorkerData, WriteFailure } from './trace-writer-worker.js';
 
 const SECRET_ENV_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL/i;
 
@@ -29,6 +30,10 @@ function startWorker(workerData: TraceWriterWorkerData): Worker {
  * run_finished at once; the worker writes each batch in one transaction as it arrives.
  * A crash loses at most the batches posted but not yet written (milliseconds of work).
  * Call `close()` (async) at run end: it waits until everything is written.
+ *
+ * A failed write (a full disk, a damaged database) crosses back as the store's own error
+ * (a ProjectDatabaseError naming the file) through `onError`, once; the writer then writes
+ * nothing more of the run but a run_finished marked failed, if it can (see the worker).
  */
 export class WorkerTraceSink implements RunEventSink {
   private readonly worker: Worker;
@@ -46,9 +51,9 @@ export class WorkerTraceSink implements RunEventSink {
     const workerData: TraceWriterWorkerData = { databasePath, secretEnv, ...(options.blobThresholdBytes !== undefined ? { blobThresholdBytes: options.blobThresholdBytes } : {}) };
     this.worker = startWorker(workerData);
     this.worker.on('message', (reply: TraceWriterReply) => this.onReply(reply, options));
+    // The worker itself died (it could not even open the database): nothing will be written.
     this.worker.on('error', (error) => {
-      this.failure ??= error;
-      options.onError?.(error);
+      this.fail(error, options);
       this.release(Number.POSITIVE_INFINITY);
     });
     this.batching = new TraceSink({ appendEvents: (batch) => this.post(batch) }, options);
@@ -65,13 +70,15 @@ export class WorkerTraceSink implements RunEventSink {
 
   private onReply(reply: TraceWriterReply, options: TraceSinkOptions): void {
     if (reply.type === 'closed') return;
-    if (reply.type === 'failed') {
-      const error = new Error(`trace write failed: ${reply.message}`);
-      this.failure ??= error;
-      options.onError?.(error);
-    }
+    if (reply.type === 'failed') this.fail(errorOf(reply.failure), options);
     this.written = reply.id;
     this.release(this.written);
+  }
+
+  private fail(error: unknown, options: TraceSinkOptions): void {
+    if (this.failure !== undefined) return;
+    this.failure = error;
+    options.onError?.(error);
   }
 
   private release(upTo: number): void {
@@ -105,4 +112,9 @@ export class WorkerTraceSink implements RunEventSink {
     })();
     return this.closed;
   }
+}
+
+function errorOf(failure: WriteFailure): Error {
+  if (!failure.database) return new Error(failure.message);
+  return new ProjectDatabaseError(failure.database.path, failure.database.problem, failure.database.code, failure.message);
 }

@@ -51,7 +51,7 @@ function applyBatches(state: ViewState, batches: readonly EventBatch[]): ViewSta
       (folds as Map<string, RunOverviewFold>).set(batch.runId, fold);
       newRuns = true;
     }
-    fold.applyStored(batch.events);
+    fold.applyReadable({ events: [...batch.events], damaged: batch.damaged ?? [] });
   }
   const runOrder = newRuns ? orderNewestFirst(folds) : state.runOrder;
   return { ...state, folds, runOrder, version: state.version + 1 };

@@ -13,7 +13,7 @@ export class StorePoller {
   private readonly cursors = new Map<string, { nextSeq: number; finished: boolean }>();
 
   constructor(
-    private readonly store: Pick<TraceStore, 'listRuns' | 'events'>,
+    private readonly store: Pick<TraceStore, 'listRuns' | 'readableEvents'>,
     private readonly limit: number = DEFAULT_LIST_LIMIT,
   ) {}
 
@@ -26,11 +26,13 @@ export class StorePoller {
         this.cursors.set(run.runId, cursor);
       }
       if (cursor.finished) continue;
-      const events = this.store.events(run.runId, cursor.nextSeq);
-      if (events.length === 0) continue;
-      cursor.nextSeq = events[events.length - 1]!.seq + 1;
+      // Readable events: one damaged row shows its run as damaged instead of stopping the TUI.
+      const { events, damaged } = this.store.readableEvents(run.runId, cursor.nextSeq);
+      const lastSeq = Math.max(events[events.length - 1]?.seq ?? -1, damaged[damaged.length - 1]?.seq ?? -1);
+      if (lastSeq < 0) continue;
+      cursor.nextSeq = lastSeq + 1;
       if (events.some((stored) => stored.event.type === 'run_finished')) cursor.finished = true;
-      batches.push({ runId: run.runId, events });
+      batches.push({ runId: run.runId, events, damaged });
     }
     return batches;
   }

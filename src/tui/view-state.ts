@@ -1,6 +1,6 @@
 import type { RunOverviewFold } from '../runs/index.js';
 import type { PidChecker } from '../runs/index.js';
-import type { StoredEvent } from '../trace/index.js';
+import type { DamagedEventError, StoredEvent } from '../trace/index.js';
 import type { Cursor } from './cursor.js';
 
 /** Which screen the TUI shows. */
@@ -27,6 +27,8 @@ export type ViewEffect =
 export interface EventBatch {
   readonly runId: string;
   readonly events: readonly StoredEvent[];
+  /** Rows of the run that could not be read back (the run shows as damaged). */
+  readonly damaged?: readonly DamagedEventError[];
 }
 
 /** The drill-down's detail, loaded on demand (activity lines and the full output). */

@@ -5,3 +5,4 @@ export { formatDiagnostic, hasErrors, type Diagnostic, type DiagnosticSeverity }
 export { WhaleflowError, InvalidInputError, UsageError } from './whaleflow-error.js';
 export { migrateComponentSchema, type ComponentMigration } from './component-schema.js';
 export { compileGlob, matchesGlob, globCovers, hasWildcard, type GlobMatcher } from './glob.js';
+export { ProjectDatabaseError, projectDatabaseError, type DatabaseProblem } from './project-database-error.js';

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { SqliteMemoStore } from '../../memo/index.js';
-import { projectTracePath } from '../../trace/index.js';
+import { openProjectTrace, projectTracePath } from '../../trace/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { databaseOption, outputFileOption, writeOutputFile } from '../options/index.js';
@@ -22,11 +22,17 @@ function withStore<T>(context: CliContext, options: DatabaseOption, use: (store:
     context.stdout(`no project database at ${path}\n`);
     return undefined;
   }
-  const store = new SqliteMemoStore(path);
+  // Through the trace's opener: a damaged file gets a clear error, a read-only directory is read.
+  const trace = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: path, mustExist: true });
   try {
-    return use(store, path);
+    const store = new SqliteMemoStore(trace.database);
+    try {
+      return use(store, path);
+    } finally {
+      store.close();
+    }
   } finally {
-    store.close();
+    trace.close();
   }
 }
 

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { grantFromFlags, systemEnvironment, type EngineEnvironment } from '../../engine/index.js';
 import { loadRecordedRun, renderRunTree, replayRun, type ReplayOutcome, type ReplayRequest } from '../../runs/index.js';
-import { openProjectTrace, TraceSink } from '../../trace/index.js';
+import { InMemoryTraceStore, openProjectTrace, TraceSink, type TraceStore } from '../../trace/index.js';
 import { UsageError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { databaseOption, fixturesOption, inputFileOption, nonEmptyText } from '../options/index.js';
@@ -46,7 +46,10 @@ export function replayCommand(context: CliContext): Command {
         const runId = randomUUID();
         const composed = options.allowLive || options.from ? await composeLive(context, options, environment, runId) : undefined;
         const live = composed ? livePorts(composed, options) : {};
-        const sink = new TraceSink(store);
+        // A read-only project (a read-only directory) is replayed all the same, without recording the replay.
+        const recordTo: TraceStore = store.readOnly ? new InMemoryTraceStore() : store;
+        if (store.readOnly) context.stderr(`whaleflow: note: the replay is not recorded (${store.path} cannot be written here)\n`);
+        const sink = new TraceSink(recordTo);
         let outcome: ReplayOutcome;
         try {
           outcome = await replayRun({
@@ -64,7 +67,8 @@ export function replayCommand(context: CliContext): Command {
           sink.close();
           await composed?.close();
         }
-        printOutcome(context, options, outcome, store.getRun(outcome.runId) ? renderRunTree(store, store.getRun(outcome.runId)!) : '');
+        const replayed = recordTo.getRun(outcome.runId);
+        printOutcome(context, options, outcome, replayed ? renderRunTree(recordTo, replayed) : '');
         context.exitCode = outcome.parity.identical ? ExitCode.ok : ExitCode.failure;
       } finally {
         store.close();

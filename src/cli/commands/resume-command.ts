@@ -45,6 +45,7 @@ export function resumeCommand(context: CliContext): Command {
     .action(async (reference: string, options: ResumeOptions) => {
       const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: true });
       try {
+        store.assertWritable(); // a resume that could not record would pay for its leaves again next time
         const run = resolveRunReference(store, reference);
         if (!options.force) assertResumable(store, run, { now: Date.now() });
         const recorded = readRecordedRun(store, run.runId);

@@ -146,12 +146,19 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
       gateway: composed.gateway,
       environment,
       grant,
-      signal: interrupt.signal, // Ctrl-C
+      signal: AbortSignal.any([interrupt.signal, recorder.failed]), // Ctrl-C; a trace that cannot be written stops the run
       sourceFile: file,
       validated: true,
       ...(options.maxConcurrency !== undefined ? { limits: { maxConcurrentLeaves: options.maxConcurrency } } : {}),
     });
     progress?.stop();
+    supervision.stop();
+    // Nothing is reported before it is recorded: a result whose events did not reach the trace is not a result.
+    await recorder.close();
+    if (recorder.error) {
+      context.stderr(traceFailureMessage(runId, recorder.error.message));
+      return ExitCode.failure;
+    }
     if (options.json) context.stdout(`${JSON.stringify(result, null, 2)}\n`);
     else say(formatRunSummary(result, environment.now() - startedAt));
     if (composed.placement.kind === 'queue') context.stderr(formatQueueSummary(composed.placement));
@@ -163,8 +170,15 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
     cancelReader.close();
     interrupt.dispose();
     await recorder.close(); // trace wiring: every event committed before the command returns
-    if (recorder.error) context.stderr(`whaleflow: warning: the run was not fully recorded in ${recorder.databasePath}: ${String(recorder.error)}\n`);
   }
+}
+
+/** What a run that could not record says instead of its summary. */
+function traceFailureMessage(runId: string, reason: string): string {
+  return (
+    `whaleflow: run ${runId} stopped: ${reason}\n` +
+    `whaleflow: its leaves were cancelled and nothing after the failure was recorded; once the database can be written, \`whaleflow resume ${runId.slice(0, 8)}\` continues without paying again for what was recorded.\n`
+  );
 }
 
 function grantOf(options: RunOptions): PermissionGrant {

@@ -8,7 +8,9 @@ export type CancelReason =
   | { readonly type: 'budget_exceeded'; readonly budget: BudgetName; readonly limit: number; readonly used: number; readonly nodeId: string }
   | { readonly type: 'tournament_loser'; readonly tournamentId: string }
   | { readonly type: 'no_progress'; readonly nodeId: string; readonly idleMs: number }
-  | { readonly type: 'shutdown' };
+  | { readonly type: 'shutdown' }
+  /** The run's trace could not be written (a full disk, a damaged database): a run that cannot record stops. */
+  | { readonly type: 'trace_failure'; readonly message: string };
 
 export type BudgetName = 'max_tokens' | 'max_cost_microusd' | 'timeout_secs' | 'max_steps' | 'max_leaves';
 

@@ -66,7 +66,7 @@ export class CancelScope {
   }
 }
 
-const CANCEL_TYPES = new Set(['user', 'budget_exceeded', 'tournament_loser', 'no_progress', 'shutdown']);
+const CANCEL_TYPES = new Set(['user', 'budget_exceeded', 'tournament_loser', 'no_progress', 'shutdown', 'trace_failure']);
 
 /** Abort reasons from outside the engine (a caller's AbortSignal) may be anything; they count as a user cancel. */
 export function toCancelReason(reason: unknown): CancelReason {
@@ -83,6 +83,7 @@ export function statusForCancel(reason: CancelReason): 'cancelled' | 'budget_exc
     case 'budget_exceeded':
       return 'budget_exceeded';
     case 'no_progress':
+    case 'trace_failure':
       return 'failed';
     case 'user':
     case 'tournament_loser':
@@ -103,5 +104,7 @@ export function describeCancel(reason: CancelReason): string {
       return `no progress for ${reason.idleMs} ms; the leaf was stopped`;
     case 'shutdown':
       return 'cancelled: shutdown';
+    case 'trace_failure':
+      return `stopped: the run could not be recorded (${reason.message})`;
   }
 }

@@ -1,0 +1,197 @@
+import Database from 'better-sqlite3';
+import { accessSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { ProjectDatabaseError, projectDatabaseError } from '../util/index.js';
+import { TraceSchemaTooNewError } from './trace-errors.js';
+import { migrateTraceDatabase, TRACE_SCHEMA_VERSION } from './trace-migrations.js';
+
+export interface TraceDatabaseAccess {
+  /**
+   * When the database cannot be written (a read-only directory or file system), open it for
+   * reading instead of failing: reading commands work, and any write fails with a clear error.
+   */
+  readonly readOnlyFallback?: boolean;
+}
+
+export interface OpenedTraceDatabase {
+  readonly database: Database.Database;
+  /** True when opened for reading only; every write raises a ProjectDatabaseError (read_only). */
+  readonly readOnly: boolean;
+  /** A private copy read instead of the original (see openSnapshot); removed by `discard`. */
+  readonly snapshotDirectory: string | undefined;
+}
+
+/** The code of the error for an old schema in a database that cannot be written (so not migrated). */
+const UPGRADE_NEEDED = 'WHALEFLOW_SCHEMA_UPGRADE';
+
+/** The OS's reason a directory cannot be written, if it cannot (EACCES, EROFS, …). */
+function unwritableReason(directory: string): string | undefined {
+  try {
+    accessSync(directory, constants.W_OK);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? 'EACCES';
+  }
+}
+
+function translate(error: unknown, path: string): unknown {
+  return projectDatabaseError(error, path, path === ':memory:' ? undefined : unwritableReason(dirname(path))) ?? error;
+}
+
+function closeQuietly(database: Database.Database | undefined): void {
+  try {
+    database?.close();
+  } catch {
+    // Closing a handle that failed to open has nothing left to release.
+  }
+}
+
+const SQLITE_MAGIC = 'SQLite format 3\0';
+
+function walBytes(path: string): number {
+  try {
+    return statSync(`${path}-wal`).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * A file cut short (a copy interrupted, a full disk during a copy) reads as zeroed pages,
+ * which SQLite reports only when some query reaches one: so which command fails, and when,
+ * would depend on what it reads. The header says how long the file must be; checking that
+ * up front turns it into one clear error. Only when no WAL holds pages: while a checkpoint
+ * copies pages into the file, it is briefly shorter than its header says.
+ */
+function assertNotTruncated(path: string): void {
+  if (path === ':memory:' || walBytes(path) > 0) return;
+  let header: Buffer;
+  let size: number;
+  try {
+    size = statSync(path).size;
+    if (size < 100) return; // empty (a new database) or too short to be one: SQLite says which
+    header = Buffer.alloc(100);
+    const descriptor = openSync(path, 'r');
+    try {
+      readSync(descriptor, header, 0, 100, 0);
+    } finally {
+      closeSync(descriptor);
+    }
+  } catch {
+    return; // unreadable: opening it reports why
+  }
+  if (header.toString('latin1', 0, 16) !== SQLITE_MAGIC) return;
+  const pageSizeField = header.readUInt16BE(16);
+  const pageSize = pageSizeField === 1 ? 65_536 : pageSizeField;
+  const pageCount = header.readUInt32BE(28);
+  // The in-header size counts only when the change counter matches version-valid-for (SQLite's rule).
+  if (pageCount === 0 || header.readUInt32BE(24) !== header.readUInt32BE(92)) return;
+  const expected = pageCount * pageSize;
+  if (size >= expected) return;
+  throw new ProjectDatabaseError(
+    path,
+    'damaged',
+    'WHALEFLOW_TRUNCATED',
+    `${path} is damaged: it is truncated (${size} bytes of the ${expected} its header records). Save what is readable with \`sqlite3 ${JSON.stringify(path)} .recover | sqlite3 ${JSON.stringify(`${path}.recovered`)}\`, then move the damaged file aside (and the recovered one into its place); the next run starts a new database if none is there.`,
+  );
+}
+
+/** The normal way in: WAL, migrated to the current schema. Throws a translated error. */
+function openWritable(path: string): Database.Database {
+  assertNotTruncated(path);
+  let database: Database.Database | undefined;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    database = new Database(path);
+    database.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a commit survives a process crash (kill -9); only an OS crash may lose the last commits.
+    database.pragma('synchronous = NORMAL');
+    database.pragma('busy_timeout = 5000');
+    checkVersion(database, path);
+    migrateTraceDatabase(database);
+    return database;
+  } catch (error) {
+    closeQuietly(database);
+    throw translate(error, path);
+  }
+}
+
+function checkVersion(database: Database.Database, path: string): number {
+  const version = database.pragma('user_version', { simple: true }) as number;
+  if (version > TRACE_SCHEMA_VERSION) throw new TraceSchemaTooNewError(path, version, TRACE_SCHEMA_VERSION);
+  return version;
+}
+
+/** A read-only connection; fails (translated) when even reading needs a write here (WAL's -shm). */
+function openReadOnly(file: string, reportedPath: string): Database.Database {
+  let database: Database.Database | undefined;
+  try {
+    database = new Database(file, { readonly: true, fileMustExist: true });
+    database.pragma('busy_timeout = 5000');
+    const version = checkVersion(database, reportedPath);
+    if (version < TRACE_SCHEMA_VERSION) {
+      throw new ProjectDatabaseError(
+        reportedPath,
+        'read_only',
+        UPGRADE_NEEDED,
+        `${reportedPath} was written by an older WhaleFlow (trace schema ${version}, this one reads ${TRACE_SCHEMA_VERSION}) and must be upgraded, but it cannot be written here; make its directory writable once and run any whaleflow command.`,
+      );
+    }
+    return database;
+  } catch (error) {
+    closeQuietly(database);
+    throw translate(error, reportedPath);
+  }
+}
+
+/**
+ * A database in WAL mode can only be read where its `-shm` index can be created: in a
+ * read-only directory SQLite cannot open it at all. Nothing can be writing to such a
+ * directory, so a private copy (with any `-wal` left by a crash) reads exactly the same runs.
+ */
+function openSnapshot(path: string): OpenedTraceDatabase {
+  const directory = mkdtempSync(join(tmpdir(), 'whaleflow-readonly-'));
+  try {
+    const copy = join(directory, basename(path));
+    copyFileSync(path, copy);
+    if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
+    return { database: openReadOnly(copy, path), readOnly: true, snapshotDirectory: directory };
+  } catch (error) {
+    rmSync(directory, { recursive: true, force: true });
+    throw translate(error, path);
+  }
+}
+
+/**
+ * Opens the trace database at `path`: created and migrated when writable; with
+ * `readOnlyFallback`, an existing database that cannot be written is opened for reading.
+ * Every failure is a ProjectDatabaseError (or TraceSchemaTooNewError) naming the file.
+ */
+export function openTraceDatabase(path: string, access: TraceDatabaseAccess = {}): OpenedTraceDatabase {
+  try {
+    return { database: openWritable(path), readOnly: false, snapshotDirectory: undefined };
+  } catch (error) {
+    const unwritable = error instanceof ProjectDatabaseError && error.problem === 'read_only';
+    if (!unwritable || !access.readOnlyFallback || path === ':memory:' || !existsSync(path)) throw error;
+  }
+  try {
+    return { database: openReadOnly(path, path), readOnly: true, snapshotDirectory: undefined };
+  } catch (error) {
+    // What a WAL database says where its -shm cannot be created: read-only directory (EACCES) or file system (EROFS).
+    const needsShm = error instanceof ProjectDatabaseError && (error.code.startsWith('SQLITE_CANTOPEN') || error.code.startsWith('SQLITE_READONLY_'));
+    if (!needsShm) throw error;
+  }
+  return openSnapshot(path);
+}
+
+/** The error for a write to a database that was opened for reading only. */
+export function readOnlyDatabaseError(path: string): ProjectDatabaseError {
+  const denied = Object.assign(new Error('opened read-only'), { code: 'SQLITE_READONLY' });
+  return projectDatabaseError(denied, path, unwritableReason(dirname(path)))!;
+}
+
+/** Removes a snapshot made by openTraceDatabase. */
+export function discardSnapshot(opened: Pick<OpenedTraceDatabase, 'snapshotDirectory'>): void {
+  if (opened.snapshotDirectory) rmSync(opened.snapshotDirectory, { recursive: true, force: true });
+}
