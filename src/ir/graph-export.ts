@@ -6,15 +6,27 @@ import { childListsOf, referencesOf, walkNodes } from './walk-nodes.js';
 
 export type GraphFormat = 'mermaid' | 'dot';
 
+/** How a drawing marks one node, e.g. a run report colouring nodes by outcome (DOT only). */
+export interface GraphNodeStyle {
+  /** A colour Graphviz knows (`#d4f4dd`, `palegreen`…): the fill of a node, the border of a cluster. */
+  readonly color: string;
+  /** A second line under the node's label, e.g. its status. */
+  readonly caption?: string;
+}
+
+export interface GraphOptions {
+  readonly nodeStyle?: (node: NodeSpec) => GraphNodeStyle | undefined;
+}
+
 const CONTAINER_KINDS = new Set<NodeSpec['kind']>(['branch_set', 'sequence', 'loop_until', 'cond', 'expand']);
 
 /** Draws a workflow: containers as clusters, children in order, references as dashed edges. */
-export function exportGraph(spec: WorkflowSpec, format: GraphFormat): string {
+export function exportGraph(spec: WorkflowSpec, format: GraphFormat, options: GraphOptions = {}): string {
   switch (format) {
     case 'mermaid':
       return toMermaid(spec);
     case 'dot':
-      return toDot(spec);
+      return toDot(spec, options);
     default:
       return assertNever(format, 'graph format');
   }
@@ -90,8 +102,14 @@ function dotText(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
-function toDot(spec: WorkflowSpec): string {
+function toDot(spec: WorkflowSpec, options: GraphOptions): string {
   const numbers = numberNodes(spec);
+  const styled = (node: NodeSpec, cluster: boolean): { label: string; attributes: string } => {
+    const style = options.nodeStyle?.(node);
+    const text = style?.caption ? `${label(node)}\n${style.caption}` : label(node);
+    if (!style) return { label: dotText(text), attributes: '' };
+    return { label: dotText(text), attributes: cluster ? `color=${dotText(style.color)}; penwidth=2;` : `, style=filled, fillcolor=${dotText(style.color)}` };
+  };
   const lines = ['digraph workflow {', '  compound=true;', '  node [shape=box];', `  label=${dotText(spec.goal)};`];
   const anchorOf = (node: NodeSpec): string => `${graphId(numbers.get(node)!)}_anchor`;
   const emit = (nodes: readonly NodeSpec[], container: NodeSpec | undefined, indent: string): void => {
@@ -99,14 +117,17 @@ function toDot(spec: WorkflowSpec): string {
     for (const node of nodes) {
       const id = graphId(numbers.get(node)!);
       if (CONTAINER_KINDS.has(node.kind)) {
-        lines.push(`${indent}subgraph cluster_${id} {`, `${indent}  label=${dotText(label(node))};`);
+        const cluster = styled(node, true);
+        lines.push(`${indent}subgraph cluster_${id} {`, `${indent}  label=${cluster.label};${cluster.attributes ? ` ${cluster.attributes}` : ''}`);
         lines.push(`${indent}  ${anchorOf(node)} [shape=point, style=invis];`);
         for (const list of childListsOf(node)) emit(list.nodes, node, `${indent}  `);
         lines.push(`${indent}}`);
       } else if (node.kind === 'memory') {
-        lines.push(`${indent}${id} [label=${dotText(label(node))}, shape=cylinder];`);
+        const memory = styled(node, false);
+        lines.push(`${indent}${id} [label=${memory.label}, shape=cylinder${memory.attributes}];`);
       } else {
-        lines.push(`${indent}${id} [label=${dotText(label(node))}];`);
+        const plain = styled(node, false);
+        lines.push(`${indent}${id} [label=${plain.label}${plain.attributes}];`);
       }
       if (previous && runsInOrder(container)) lines.push(`${indent}${endpoint(previous)} -> ${endpoint(node)};`);
       previous = node;

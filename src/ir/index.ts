@@ -15,4 +15,4 @@ export { parseWorkflowSpec, describeValue, type ParseResult } from './parse-work
 export { validateSpec, DEFAULT_MAX_AGENTS, DEFAULT_MAX_DEPTH, type ValidationOptions } from './validate/index.js';
 export { toCanonicalJson, toCanonicalPrettyJson, canonicalLeaf } from './canonical-json.js';
 export { specHash, leafInputHash, leafInputHashDocument, type ResolvedInputs } from './hashes.js';
-export { exportGraph, type GraphFormat } from './graph-export.js';
+export { exportGraph, type GraphFormat, type GraphOptions, type GraphNodeStyle } from './graph-export.js';

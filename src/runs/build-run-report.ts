@@ -1,6 +1,10 @@
-import { exportGraph, parseWorkflowSpec, type MemoUsage, type Usage } from '../ir/index.js';
+import { exportGraph, parseWorkflowSpec, type GraphNodeStyle, type MemoUsage, type RunStatus, type Usage, type WorkflowSpec } from '../ir/index.js';
 import type { RunEvent } from '../engine/contracts/index.js';
 import type { RunSummary, TraceStore } from '../trace/index.js';
+import { assertNever } from '../util/index.js';
+
+/** A report shows this much of each leaf's output; `whaleflow inspect RUN LEAF --full` has the rest. */
+export const REPORT_OUTPUT_EXCERPT_CHARS = 2_000;
 
 export interface ReportLeaf {
   readonly nodeId: string;
@@ -13,12 +17,19 @@ export interface ReportLeaf {
   readonly memoHits: number;
   readonly source: string | null;
   readonly inputHash: string | null;
+  /** The first REPORT_OUTPUT_EXCERPT_CHARS characters of the output (null: none). */
+  readonly outputExcerpt: string | null;
+  /** The whole output's length, so a reader knows how much the excerpt left out. */
+  readonly outputChars: number;
+  readonly error: string | null;
 }
 
 export interface RunReport {
   readonly run: RunSummary;
   /** Mermaid flowchart of the spec that ran, or null when the spec can't be read back. */
   readonly mermaid: string | null;
+  /** Graphviz DOT of the spec that ran, each node coloured by how it ended; null as for `mermaid`. */
+  readonly dot: string | null;
   readonly leaves: readonly ReportLeaf[];
   readonly totals: {
     readonly leaves: number;
@@ -46,12 +57,19 @@ export function buildRunReport(store: TraceStore, run: RunSummary): RunReport {
     memoHits: leaf.memoUsage?.armh_hits ?? 0,
     source: leaf.effectSource,
     inputHash: leaf.inputHash,
+    outputExcerpt: leaf.output === null ? null : leaf.output.slice(0, REPORT_OUTPUT_EXCERPT_CHARS),
+    outputChars: leaf.output?.length ?? 0,
+    error: leaf.error,
   }));
   const leavesByStatus: Record<string, number> = {};
   for (const leaf of leaves) leavesByStatus[leaf.status] = (leavesByStatus[leaf.status] ?? 0) + 1;
+  const spec = started ? specOf(started.spec) : null;
+  // The last execution of each node decides its colour (a loop's body ends as its last iteration did).
+  const statuses = new Map(store.nodeRuns(run.runId).map((node) => [node.nodeId, node.status]));
   return {
     run,
-    mermaid: started ? mermaidOf(started.spec) : null,
+    mermaid: spec ? exportGraph(spec, 'mermaid') : null,
+    dot: spec ? exportGraph(spec, 'dot', { nodeStyle: (node) => outcomeStyle(statuses.get(node.spec.id)) }) : null,
     leaves,
     totals: {
       leaves: leaves.length,
@@ -64,11 +82,34 @@ export function buildRunReport(store: TraceStore, run: RunSummary): RunReport {
   };
 }
 
-function mermaidOf(specJson: string): string | null {
+function specOf(specJson: string): WorkflowSpec | null {
   try {
     const parsed = parseWorkflowSpec(JSON.parse(specJson));
-    return parsed.ok ? exportGraph(parsed.spec, 'mermaid') : null;
+    return parsed.ok ? parsed.spec : null;
   } catch {
     return null;
+  }
+}
+
+/** Fill colours by outcome; a node that never ran (a template, an arm not taken) stays plain. */
+function outcomeStyle(status: RunStatus | undefined): GraphNodeStyle | undefined {
+  if (status === undefined) return undefined;
+  switch (status) {
+    case 'succeeded':
+      return { color: '#d9f2dd', caption: 'succeeded' };
+    case 'failed':
+      return { color: '#f8d4d4', caption: 'failed' };
+    case 'cancelled':
+      return { color: '#e4e4e4', caption: 'cancelled' };
+    case 'budget_exceeded':
+      return { color: '#fbe5c4', caption: 'budget exceeded' };
+    case 'replay_diverged':
+      return { color: '#e9d9f6', caption: 'replay diverged' };
+    case 'running':
+      return { color: '#d6e6fb', caption: 'running' };
+    case 'pending':
+      return undefined;
+    default:
+      return assertNever(status, 'status');
   }
 }

@@ -2,26 +2,33 @@ import { assertNever } from '../util/index.js';
 import type { ReportLeaf, RunReport } from './build-run-report.js';
 import { formatCost, formatTimestamp } from './format-run-facts.js';
 
-export type ReportFormat = 'md' | 'json' | 'html';
+export type ReportFormat = TextReportFormat | 'html';
+/** The formats rendered without laying out a graph. */
+export type TextReportFormat = 'md' | 'json';
 
-export function renderRunReport(report: RunReport, format: ReportFormat): string {
+export function renderRunReport(report: RunReport, format: TextReportFormat): string {
   switch (format) {
     case 'md':
       return renderMarkdown(report);
     case 'json':
       return `${JSON.stringify(report, null, 2)}\n`;
-    case 'html':
-      return renderHtml(report);
     default:
       return assertNever(format, 'report format');
   }
 }
 
-const LEAF_COLUMNS = ['leaf', 'status', 'ms', 'in tok', 'out tok', 'cost', 'memo hits', 'source', 'input hash'];
+/** Any format; HTML lays the graph out with Graphviz (loaded only then), so it is asynchronous. */
+export async function renderReport(report: RunReport, format: ReportFormat): Promise<string> {
+  if (format !== 'html') return renderRunReport(report, format);
+  const { renderHtmlReport } = await import('./render-html-report.js');
+  return renderHtmlReport(report);
+}
 
-function leafCells(leaf: ReportLeaf): string[] {
+export const LEAF_COLUMNS = ['leaf', 'status', 'ms', 'in tok', 'out tok', 'cost', 'memo hits', 'source', 'input hash'];
+
+export function leafCells(leaf: ReportLeaf): string[] {
   return [
-    leaf.iteration > 0 ? `${leaf.nodeId}#${leaf.iteration}` : leaf.nodeId,
+    leafName(leaf),
     leaf.status,
     leaf.durationMs === null ? '' : String(leaf.durationMs),
     String(leaf.inputTokens),
@@ -33,7 +40,7 @@ function leafCells(leaf: ReportLeaf): string[] {
   ];
 }
 
-function factRows(report: RunReport): [string, string][] {
+export function factRows(report: RunReport): [string, string][] {
   const { run, totals } = report;
   return [
     ['run', run.runId],
@@ -61,35 +68,19 @@ function renderMarkdown(report: RunReport): string {
   if (report.mermaid) lines.push('', '## Graph', '', '```mermaid', report.mermaid.trimEnd(), '```');
   lines.push('', '## Leaves', '', `| ${LEAF_COLUMNS.join(' | ')} |`, `|${LEAF_COLUMNS.map(() => '---').join('|')}|`);
   for (const leaf of report.leaves) lines.push(`| ${leafCells(leaf).map(markdownCell).join(' | ')} |`);
+  const failed = report.leaves.filter((leaf) => leaf.error !== null);
+  if (failed.length > 0) {
+    lines.push('', '## Errors', '');
+    for (const leaf of failed) lines.push(`- **${markdownCell(leafName(leaf))}** (${leaf.status}): ${markdownCell(oneLine(leaf.error!))}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export function leafName(leaf: ReportLeaf): string {
+  return leaf.iteration > 0 ? `${leaf.nodeId}#${leaf.iteration}` : leaf.nodeId;
 }
 
-function renderHtml(report: RunReport): string {
-  const facts = factRows(report)
-    .map(([name, value]) => `<tr><th>${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`)
-    .join('\n');
-  const header = LEAF_COLUMNS.map((column) => `<th>${escapeHtml(column)}</th>`).join('');
-  const rows = report.leaves.map((leaf) => `<tr>${leafCells(leaf).map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('\n');
-  const graph = report.mermaid
-    ? `<h2>Graph</h2>\n<pre class="mermaid">\n${escapeHtml(report.mermaid)}</pre>\n<script type="module">import mermaid from 'https://cdn.jsdelivr.net/npm/mermaid@11/dist/mermaid.esm.min.mjs'; mermaid.initialize({ startOnLoad: true });</script>`
-    : '';
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Run ${escapeHtml(report.run.runId)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}</style>
-</head><body>
-<h1>Run ${escapeHtml(report.run.runId)}</h1>
-<table>
-${facts}
-</table>
-${graph}
-<h2>Leaves</h2>
-<table><thead><tr>${header}</tr></thead><tbody>
-${rows}
-</tbody></table>
-</body></html>
-`;
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ');
 }
+

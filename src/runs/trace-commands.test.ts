@@ -53,7 +53,8 @@ describe('whaleflow inspect / report / export / blob', () => {
     expect(json.totals.leavesByStatus).toEqual({ succeeded: 3 });
     const html = await cli(cwd, 'report', 'last', '--format', 'html', '-o', 'run.html');
     expect(html.stdout).toContain('run.html');
-    expect(readFileSync(join(cwd, 'run.html'), 'utf8')).toContain('<pre class="mermaid">');
+    expect(readFileSync(join(cwd, 'run.html'), 'utf8')).toMatch(/<figure class="graph"><svg [\s\S]*<section class="leaf status-succeeded" data-leaf="a">/);
+    expect(json.leaves[0]).toMatchObject({ nodeId: 'a', outputExcerpt: expect.stringContaining('done a'), error: null });
   });
 
   it('says clearly when a run or blob does not exist (exit 1, no stack trace)', async () => {
