@@ -75,6 +75,37 @@ export const queueFileSchema = z
   })
   .strict();
 
+/** The learning loop (teacher → student replay → promotion gate); off until stable. */
+export const learningFileSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** Commands a regression-test lesson may add besides those the workflow itself declares. */
+    test_commands: z.array(z.string().trim().min(1)).default([]),
+    /** Evidence runs the gate's first stage (screen) replays. */
+    minibatch: z.number().int().positive().default(3),
+    /** Paired tasks the gate's second stage (validate) needs before it decides. */
+    min_tasks: z.number().int().positive().default(3),
+    /** Held-out runs the gate picks by itself when none are given. */
+    held_out: z.number().int().positive().default(8),
+    /** Significance level of the gate's tests. */
+    alpha: z.number().positive().max(0.5).default(0.05),
+    bootstrap_samples: z.number().int().min(100).max(100_000).default(2_000),
+    /** Seed of the gate's bootstrap, so a decision can be reproduced. */
+    seed: z.number().int().nonnegative().default(1),
+    /** Days a rejected lesson is kept before the janitor may purge it. */
+    retention_days: z.number().int().nonnegative().default(30),
+  })
+  .strict();
+
+/** The cached-main overlay of promoted lessons; off until stable. */
+export const overlayFileSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** Cap of one advisory block in a system prompt, in characters. */
+    advisory_max_chars: z.number().int().min(200).max(20_000).default(2_000),
+  })
+  .strict();
+
 export const configFileSchema = z
   .object({
     providers: z.record(identifier, providerFileSchema),
@@ -82,6 +113,8 @@ export const configFileSchema = z
     roles: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'role names are lowercase'), roleFileSchema).default({}),
     memo: memoFileSchema.default({ enabled: true, cross_run: 'deterministic' }),
     queue: queueFileSchema.prefault({}),
+    learning: learningFileSchema.prefault({}),
+    overlay: overlayFileSchema.prefault({}),
   })
   .strict();
 

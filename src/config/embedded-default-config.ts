@@ -1,5 +1,5 @@
 import { defaultRoleName } from './workflow-roles.js';
-import { DEFAULT_QUEUE_CONFIG, type WhaleflowConfig } from './whaleflow-config.js';
+import { DEFAULT_QUEUE_CONFIG, defaultLearningConfig, defaultOverlayConfig, type WhaleflowConfig } from './whaleflow-config.js';
 
 export const mockProviderId = 'mock';
 export const mockModelId = 'mock-default';
@@ -22,4 +22,6 @@ export const embeddedDefaultConfig: WhaleflowConfig = {
   roles: new Map([[defaultRoleName, { primary: { provider: mockProviderId, model: mockModelId }, fallbacks: [], requires: [] }]]),
   memo: { enabled: true, crossRun: 'deterministic' },
   queue: DEFAULT_QUEUE_CONFIG,
+  learning: defaultLearningConfig,
+  overlay: defaultOverlayConfig,
 };

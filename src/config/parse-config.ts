@@ -140,7 +140,19 @@ function normalize(file: ConfigFile, sourceFile: string): WhaleflowConfig {
     stallTimeoutSecs: file.queue.stall_timeout_secs,
     workerConcurrency: file.queue.worker_concurrency,
   };
-  return { sourceFile, providers, models, roles, memo: { enabled: file.memo.enabled, crossRun: file.memo.cross_run }, queue };
+  const learning = {
+    enabled: file.learning.enabled,
+    testCommands: file.learning.test_commands,
+    minibatch: file.learning.minibatch,
+    minTasks: file.learning.min_tasks,
+    heldOut: file.learning.held_out,
+    alpha: file.learning.alpha,
+    bootstrapSamples: file.learning.bootstrap_samples,
+    seed: file.learning.seed,
+    retentionDays: file.learning.retention_days,
+  };
+  const overlay = { enabled: file.overlay.enabled, advisoryMaxChars: file.overlay.advisory_max_chars };
+  return { sourceFile, providers, models, roles, memo: { enabled: file.memo.enabled, crossRun: file.memo.cross_run }, queue, learning, overlay };
 }
 
 function reportBrokenReferences(config: WhaleflowConfig, context: ParseContext): void {

@@ -77,4 +77,17 @@ queue:
   keep_finished_hours: 24         # finished jobs stay this long, so \`whaleflow resume\` can collect them
   stall_timeout_secs: 30          # a worker that died mid-leaf has its job handed to another after about this
   worker_concurrency: 4           # leaves a worker runs at once unless --concurrency says otherwise
+
+# Learning (off until stable): \`whaleflow learn\` has a teacher propose lessons from a run's trace,
+# replays them cheaply with a student model and promotes only what a gate finds helps.
+learning:
+  enabled: false
+  # test_commands: ["npm test"]   # commands a regression-test lesson may add besides the workflow's own
+  # min_tasks: 3                  # paired held-out tasks the gate needs before it decides
+
+# The overlay (off until stable): promoted lessons applied at run start as a bounded, untrusted
+# advisory block in prompts, recorded in the run. \`whaleflow overlay ls|revert|disable\`; \`run --no-overlay\`.
+overlay:
+  enabled: false
+  # advisory_max_chars: 2000
 `;

@@ -65,6 +65,37 @@ export const DEFAULT_QUEUE_CONFIG: QueueConfig = {
   workerConcurrency: 4,
 };
 
+export interface LearningConfig {
+  readonly enabled: boolean;
+  readonly testCommands: readonly string[];
+  readonly minibatch: number;
+  readonly minTasks: number;
+  readonly heldOut: number;
+  readonly alpha: number;
+  readonly bootstrapSamples: number;
+  readonly seed: number;
+  readonly retentionDays: number;
+}
+
+export interface OverlayConfig {
+  readonly enabled: boolean;
+  readonly advisoryMaxChars: number;
+}
+
+export const defaultLearningConfig: LearningConfig = {
+  enabled: false,
+  testCommands: [],
+  minibatch: 3,
+  minTasks: 3,
+  heldOut: 8,
+  alpha: 0.05,
+  bootstrapSamples: 2_000,
+  seed: 1,
+  retentionDays: 30,
+};
+
+export const defaultOverlayConfig: OverlayConfig = { enabled: false, advisoryMaxChars: 2_000 };
+
 /** A validated configuration, in camelCase, with every reference checked. */
 export interface WhaleflowConfig {
   /** The file it came from, or undefined for the embedded defaults. */
@@ -74,6 +105,10 @@ export interface WhaleflowConfig {
   readonly roles: ReadonlyMap<string, RolePolicy>;
   readonly memo: MemoConfig;
   readonly queue: QueueConfig;
+  /** The learning loop; off by default. */
+  readonly learning: LearningConfig;
+  /** The overlay of promoted lessons applied at run start; off by default. */
+  readonly overlay: OverlayConfig;
 }
 
 export function findModel(config: WhaleflowConfig, route: ConfiguredRoute): ModelConfig | undefined {

@@ -1,5 +1,5 @@
 import type { ValidationOptions, WorkflowSpec } from '../ir/index.js';
-import type { EffectBoundary, EnginePatch, EngineEnvironment, LeafRunner, MemoryPort, ModelGateway, RunEventSink } from './contracts/index.js';
+import type { EffectBoundary, EnginePatch, EngineEnvironment, LeafRunner, MemoryPort, ModelGateway, RunEventSink, RunOverlay } from './contracts/index.js';
 import type { PermissionGrant } from './permissions/index.js';
 import type { RunController } from './run-controller.js';
 
@@ -63,4 +63,9 @@ export interface ExecuteRequest {
    * pass the recorded run's (`recordedPatches(run_started)`), so its trace keeps matching.
    */
   readonly patches?: readonly EnginePatch[];
+  /**
+   * The overlay of promoted lessons, as data (learning/ builds it; the engine never reads lessons).
+   * Recorded in run_started; a replay or resume passes the recorded one so keys match exactly.
+   */
+  readonly overlay?: RunOverlay;
 }

@@ -57,6 +57,7 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
     index: new SpecIndex(spec),
     ...(request.memory ? { memory: request.memory } : {}),
     patches: new Set(request.patches ?? ENGINE_PATCHES),
+    overlay: request.overlay,
   });
   request.controller?.checkPending((nodeId) => run.index.has(nodeId));
   const hash = emitRunStarted(run, request);
@@ -116,6 +117,7 @@ function emitRunStarted(run: RunContext, request: ExecuteRequest): string {
     ...(request.parentRunId !== undefined ? { parentRunId: request.parentRunId } : {}),
     ...(request.sourceFile !== undefined ? { sourceFile: request.sourceFile } : {}),
     patches: ENGINE_PATCHES.filter((patch) => run.settings.patches.has(patch)),
+    ...(request.overlay !== undefined ? { overlay: request.overlay } : {}),
   });
   return hash;
 }

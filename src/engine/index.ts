@@ -21,6 +21,8 @@ export {
 } from './permissions/index.js';
 export { FifoSemaphore } from './scheduling/fifo-semaphore.js';
 export { decisionKey } from './effects/decision-key.js';
+export { leafRole } from './nodes/leaf-role.js';
+export { overlayPartFor, leafEffectKey } from './run/overlay-part.js';
 export { JUDGE_SYSTEM } from './nodes/decide-condition.js';
 export { MemoryDisabledError, memoryUsers } from './nodes/memory-use.js';
 export { SUB_QUERY_SYSTEM } from './nodes/leaf-memory-access.js';

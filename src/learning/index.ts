@@ -28,3 +28,9 @@ export { snapshotId, shortSnapshotId, EMPTY_SNAPSHOT_ID } from './overlay-snapsh
 export { UnknownLessonError, UnknownSnapshotError, OverlayChangeRefusedError, LessonImportRefusedError } from './learning-errors.js';
 // For the janitor: stale marking, demotion with figures, evidence runs to keep, purging rejected lessons.
 export { markLessonsStale, demoteLesson, evidenceRunsOfPromoted, purgeRejectedLessons, type PurgeReport } from './learning-maintenance.js';
+// Applying the overlay to a run: as data for the engine, recorded in run_started.
+export { planRunOverlay, rolesOf, type OverlayPlan, type OverlayPlanInput, type OverlaySettings, type SkippedLesson } from './apply-overlay.js';
+export { prepareRunOverlay, type PreparedRunOverlay, type PrepareRunOverlayOptions } from './prepare-run-overlay.js';
+export { overlaySettingsOf, configuredRoutesOf, authorityContextOf } from './overlay-settings.js';
+export { advisoryBlock, sanitizeLessonText, DEFAULT_ADVISORY_MAX_CHARS, type AdvisoryEntry } from './advisory-block.js';
+export { modelFamily } from './model-family.js';

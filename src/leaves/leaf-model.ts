@@ -38,6 +38,7 @@ export async function callLeafModel(
     signal: context.signal,
     runId: input.runId,
     scope: [`run:${input.runId}`, `leaf:${input.leaf.id}`],
+    ...(input.overlay?.policy?.crossRun ? { crossRun: input.overlay.policy.crossRun } : {}),
     onMemoOutcome: (reported) => {
       outcome = reported;
     },

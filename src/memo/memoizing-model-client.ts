@@ -20,6 +20,8 @@ import { SharedCall } from './shared-call.js';
 export interface MemoCallOptions extends ModelCallOptions {
   /** Told what the memo did for this call (in addition to the client-wide listener). */
   readonly onMemoOutcome?: MemoOutcomeListener;
+  /** Narrows cross-run reuse for this call (an overlay's role policy); never relaxes the client's policy. */
+  readonly crossRun?: MemoPolicy['crossRun'];
 }
 
 export interface MemoizingModelClientOptions {
@@ -89,19 +91,20 @@ export class MemoizingModelClient implements ModelClient {
   }
 
   /** Synchronous from store lookup to flight registration, so concurrent twins cannot both miss. */
-  private lookUp(request: ModelRequest, options: ModelCallOptions): Lookup {
+  private lookUp(request: ModelRequest, options: MemoCallOptions): Lookup {
     const key = memoKey(request);
     const deterministic = isDeterministicRequest(request);
     const stored = this.options.store.get(key);
-    if (stored && mayReuse(stored, this.policy, deterministic, options.runId)) return { key, deterministic, stored };
-    const flightKey = this.flightKey(key, deterministic, options.runId);
+    const policy = narrowerPolicy(this.policy, options.crossRun);
+    if (stored && mayReuse(stored, policy, deterministic, options.runId)) return { key, deterministic, stored };
+    const flightKey = this.flightKey(policy, key, deterministic, options.runId);
     const flight = flightKey === undefined ? undefined : this.flights.get(flightKey);
     return { key, deterministic, flightKey, flight: flight?.joinable ? flight : undefined };
   }
 
   /** Requests that may not share across runs share only with their own run (or not at all without one). */
-  private flightKey(key: string, deterministic: boolean, runId: string | undefined): string | undefined {
-    if (mayShareAcrossRuns(this.policy, deterministic)) return key;
+  private flightKey(policy: MemoPolicy, key: string, deterministic: boolean, runId: string | undefined): string | undefined {
+    if (mayShareAcrossRuns(policy, deterministic)) return key;
     return runId === undefined ? undefined : `${key}\u0000${runId}`;
   }
 
@@ -166,4 +169,12 @@ export class MemoizingModelClient implements ModelClient {
 
 async function* streamFromGenerate(inner: ModelClient, request: ModelRequest, options: ModelCallOptions): AsyncGenerator<ModelStreamEvent> {
   yield* streamFromResponse(await inner.generate(request, options));
+}
+
+const REUSE_ORDER: readonly MemoPolicy['crossRun'][] = ['never', 'deterministic', 'always'];
+
+/** The stricter of the client's policy and a call's own (an overlay may narrow reuse, never relax it). */
+function narrowerPolicy(policy: MemoPolicy, crossRun: MemoPolicy['crossRun'] | undefined): MemoPolicy {
+  if (crossRun === undefined || REUSE_ORDER.indexOf(crossRun) >= REUSE_ORDER.indexOf(policy.crossRun)) return policy;
+  return { crossRun };
 }

@@ -111,6 +111,8 @@ export async function replayRun(request: ReplayRequest): Promise<ReplayOutcome> 
     sourceFile: recorded.started.sourceFile,
     validation: REPLAY_VALIDATION,
     ...(request.trustedSpec ? { validated: true } : {}),
+    // The overlay is an input of the run: the recorded one is applied again, whatever the overlay is now.
+    ...(recorded.started.overlay ? { overlay: recorded.started.overlay } : {}),
   });
   return {
     runId: request.runId,

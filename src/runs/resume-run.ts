@@ -99,6 +99,8 @@ export async function resumeRun(request: ResumeRequest): Promise<ResumeOutcome> 
     validation: request.validation ?? (request.spec ? undefined : RECORDED_SPEC_VALIDATION),
     // The recorded spec was read back from our own store, in canonical form, after it passed the gate once.
     ...(request.spec ? {} : { validated: true }),
+    // A resumed run continues under the overlay it started with, so finished leaves match by key.
+    ...(request.recorded.started.overlay ? { overlay: request.recorded.started.overlay } : {}),
   });
   return { runId: request.runId, result, servedFromTrace: boundary.servedFromTrace, ranLive: boundary.ranLive, chain: chain.map((run) => run.runId) };
 }

@@ -1,4 +1,5 @@
-import { embeddedDefaultConfig, pricesByRoute, resolveRoute, type WhaleflowConfig } from '../config/index.js';
+import { embeddedDefaultConfig, findModel, pricesByRoute, resolveRoute, type WhaleflowConfig } from '../config/index.js';
+import { CountingModelClient } from './counting-model-client.js';
 import { systemEnvironment, type EngineEnvironment, type LeafRunner, type ModelGateway } from '../engine/index.js';
 import { RealLeafRunner, type LeafRouteResolver, type SearchEngineChoice } from '../leaves/index.js';
 import { EMPTY_MOCK_FIXTURE, MockLeafRunner, MockModelGateway, type MockFixture } from '../leaves/mock/index.js';
@@ -34,6 +35,11 @@ export interface CreateRuntimeOptions {
   readonly runId?: string;
   readonly keepWorktrees?: boolean;
   readonly searchEngine?: SearchEngineChoice;
+  /**
+   * Route every leaf and engine call as this role instead of its own (a student replay runs
+   * changed work in role `student`); prompts keep the leaf's own role.
+   */
+  readonly routeAsRole?: string;
 }
 
 export interface Runtime {
@@ -44,6 +50,8 @@ export interface Runtime {
   readonly memoTelemetry: MemoTelemetry;
   /** The configuration routes resolve against (the embedded mock config under `mock`). */
   readonly routingConfig: WhaleflowConfig;
+  /** Calls that reached the provider (below the memo): what a run paid for. */
+  readonly providerCalls: () => number;
 }
 
 /** The composition root of a live run: providers + memo + pricing + real leaves, behind the engine's ports. */
@@ -53,10 +61,10 @@ export function createRuntime(options: CreateRuntimeOptions): Runtime {
   const provider = options.provider ?? 'config';
   if (provider === 'pure-mock') {
     const fixture = options.fixtures?.leaves ?? EMPTY_MOCK_FIXTURE;
-    return { leafRunner: new MockLeafRunner(environment, fixture), gateway: new MockModelGateway(environment, fixture), memoTelemetry, routingConfig: embeddedDefaultConfig };
+    return { leafRunner: new MockLeafRunner(environment, fixture), gateway: new MockModelGateway(environment, fixture), memoTelemetry, routingConfig: embeddedDefaultConfig, providerCalls: () => 0 };
   }
   const routingConfig = provider === 'mock' ? embeddedDefaultConfig : options.config;
-  const rawClient = provider === 'mock' ? new MockModelClient({ script: options.fixtures?.modelScript }) : createModelClient(routingConfig, { env: options.env });
+  const rawClient = new CountingModelClient(provider === 'mock' ? new MockModelClient({ script: options.fixtures?.modelScript }) : createModelClient(routingConfig, { env: options.env }));
   // The memo follows the user's configuration even under `mock`, whose routes are the embedded ones.
   const modelClient = options.config.memo.enabled
     ? new MemoizingModelClient(rawClient, {
@@ -70,18 +78,25 @@ export function createRuntime(options: CreateRuntimeOptions): Runtime {
     cwd: options.cwd,
     env: options.env,
     modelClient,
-    routeFor: leafRouteResolver(routingConfig),
+    routeFor: leafRouteResolver(routingConfig, options.routeAsRole),
     now: environment.now,
     keepWorktrees: options.keepWorktrees,
     searchEngine: options.searchEngine,
   });
-  return { leafRunner, gateway: new ProvidersModelGateway(modelClient, routingConfig, options.runId), modelClient, memoTelemetry, routingConfig };
+  const gateway = new ProvidersModelGateway(modelClient, routingConfig, options.runId, options.routeAsRole);
+  return { leafRunner, gateway, modelClient, memoTelemetry, routingConfig, providerCalls: () => rawClient.calls };
 }
 
-/** A leaf's route: its role, else its agent_type's role, else `default`; its model_policy wins. */
-export function leafRouteResolver(config: WhaleflowConfig): LeafRouteResolver {
+/**
+ * A leaf's route: its role, else its agent_type's role, else `default`; its model_policy wins; an
+ * overlay's route for the role (one of the role's configured routes) wins over the primary.
+ */
+export function leafRouteResolver(config: WhaleflowConfig, routeAsRole?: string): LeafRouteResolver {
   return (input) => {
-    const resolved = resolveRoute(config, { role: input.role, agentType: input.leaf.agent_type, modelPolicy: input.leaf.model_policy });
+    const overlayRoute = routeAsRole === undefined ? input.overlay?.policy?.route : undefined;
+    if (overlayRoute) return { route: overlayRoute, prices: findModel(config, overlayRoute)?.prices };
+    const role = routeAsRole ?? input.role;
+    const resolved = resolveRoute(config, { role, agentType: routeAsRole === undefined ? input.leaf.agent_type : routeAsRole, modelPolicy: routeAsRole === undefined ? input.leaf.model_policy : undefined });
     return { route: { provider: resolved.provider, model: resolved.model }, prices: resolved.prices };
   };
 }

@@ -1,4 +1,4 @@
-import { resolveRoute, type WhaleflowConfig } from '../config/index.js';
+import { findModel, resolveRoute, type ModelPrices, type WhaleflowConfig } from '../config/index.js';
 import type { GatewayRequest, GatewayResponse, ModelGateway } from '../engine/index.js';
 import { emptyMemoUsage } from '../ir/index.js';
 import { memoUsageFromOutcome, type MemoCallOptions, type MemoOutcome } from '../memo/index.js';
@@ -15,15 +15,18 @@ export class ProvidersModelGateway implements ModelGateway {
     private readonly client: ModelClient,
     private readonly config: WhaleflowConfig,
     private readonly runId?: string,
+    /** Route every call as this role (a student replay); the request keeps its own role's prompt. */
+    private readonly routeAsRole?: string,
   ) {}
 
   async complete(request: GatewayRequest, signal: AbortSignal): Promise<GatewayResponse> {
-    const route = resolveRoute(this.config, { role: request.role, modelPolicy: request.modelPolicy, ...(request.fallbackRole !== undefined ? { agentType: request.fallbackRole } : {}) });
+    const route = this.routeOf(request);
     let outcome: MemoOutcome | undefined;
     const options: MemoCallOptions = {
       signal,
       scope: [`node:${request.nodeId}`, ...(this.runId ? [`run:${this.runId}`] : [])],
       ...(this.runId ? { runId: this.runId } : {}),
+      ...(request.policy?.crossRun ? { crossRun: request.policy.crossRun } : {}),
       onMemoOutcome: (reported) => {
         outcome = reported;
       },
@@ -47,5 +50,13 @@ export class ProvidersModelGateway implements ModelGateway {
       memo_usage: outcome ? memoUsageFromOutcome(outcome) : emptyMemoUsage(),
       route: { provider: route.provider, model: route.model, reason: route.reason },
     };
+  }
+
+  /** The role's route; an overlay's route (one the configuration lists for the role) wins over the primary. */
+  private routeOf(request: GatewayRequest): { provider: string; model: string; reason: string; prices?: ModelPrices } {
+    if (this.routeAsRole !== undefined) return resolveRoute(this.config, { role: this.routeAsRole });
+    const overlayRoute = request.policy?.route;
+    if (overlayRoute) return { ...overlayRoute, reason: 'overlay', prices: findModel(this.config, overlayRoute)?.prices };
+    return resolveRoute(this.config, { role: request.role, modelPolicy: request.modelPolicy, ...(request.fallbackRole !== undefined ? { agentType: request.fallbackRole } : {}) });
   }
 }

@@ -24,6 +24,8 @@ import { RunProgress } from '../progress/index.js';
 import { composeRun, formatPreflight, formatQueueSummary, formatRunSummary, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
 import { openProjectRecorder, openProjectTrace } from '../../trace/index.js';
 import { backgroundRunArguments, startBackgroundRun, superviseRun } from '../../runs/index.js';
+import { loadConfig } from '../../config/index.js';
+import { prepareRunOverlay, type PreparedRunOverlay } from '../../learning/index.js';
 
 interface RunOptions {
   provider: RunProvider;
@@ -41,6 +43,8 @@ interface RunOptions {
   background?: boolean;
   keepWorktrees?: boolean;
   queue?: string;
+  /** false with --no-overlay. */
+  overlay?: boolean;
 }
 
 export function runCommand(context: CliContext): Command {
@@ -61,6 +65,7 @@ export function runCommand(context: CliContext): Command {
       .option('--label <text>', 'a label for the run')
       .addOption(new Option('--run-id <id>', 'use this run id (for background runs)').argParser(nonEmptyText).hideHelp())
       .option('--background', 'run in a detached process that survives this terminal; prints the run id (watch: whaleflow ps / tui)')
+      .option('--no-overlay', "don't apply the repository's overlay of promoted lessons to this run (when overlay.enabled is on)")
       .addHelpText(
         'after',
         '\nExamples:\n  $ whaleflow run workflows/rlm_cache_change.star\n  $ whaleflow run plan.yaml --fixtures plan.fixtures.yaml --max-concurrency 4\n  $ whaleflow run big.json --max-cost 5 --read-only\n  $ whaleflow run workflows/review_fanout.yaml --queue redis://127.0.0.1:6379\n\nExit status: 0 the run succeeded, 1 it did not (or was refused), 130 interrupted.',
@@ -78,10 +83,14 @@ export function runCommand(context: CliContext): Command {
 }
 
 async function runWorkflowFile(context: CliContext, file: string, options: RunOptions): Promise<number> {
-  const { spec, warnings } = await compileWorkflowFile(resolve(context.cwd, file), launchShapeFrom(options));
+  const compiled = await compileWorkflowFile(resolve(context.cwd, file), launchShapeFrom(options));
   // Human-readable output goes to stderr when stdout carries JSON.
   const say = options.json ? context.stderr : context.stdout;
-  for (const warning of warnings) context.stderr(`${formatDiagnostic(warning)}\n`);
+  for (const warning of compiled.warnings) context.stderr(`${formatDiagnostic(warning)}\n`);
+  // The overlay of promoted lessons is an input of the run (recorded in run_started); nothing at all unless overlay.enabled.
+  const prepared = await prepareRunOverlay({ cwd: context.cwd, env: context.env, config: loadConfig({ cwd: context.cwd, env: context.env }), spec: compiled.spec, skip: options.overlay === false });
+  for (const warning of prepared.warnings) context.stderr(`whaleflow: warning: ${warning}\n`);
+  const spec = prepared.spec;
 
   const environment = systemEnvironment();
   const runId = options.runId ?? randomUUID();
@@ -99,7 +108,7 @@ async function runWorkflowFile(context: CliContext, file: string, options: RunOp
     ...(options.queue ? { queueUrl: options.queue } : {}),
   });
   try {
-    return await preflightAndRun(context, { file, options, spec, runId, environment, composed, progress, say });
+    return await preflightAndRun(context, { file, options, spec, runId, environment, composed, progress, say, overlay: prepared });
   } finally {
     await composed.close(); // the memo's database connection, the queue
   }
@@ -114,13 +123,15 @@ interface PreparedRun {
   readonly composed: ComposedRun;
   readonly progress: RunProgress | undefined;
   readonly say: (text: string) => void;
+  readonly overlay: PreparedRunOverlay;
 }
 
 async function preflightAndRun(context: CliContext, prepared: PreparedRun): Promise<number> {
-  const { file, options, spec, runId, environment, composed, progress, say } = prepared;
+  const { file, options, spec, runId, environment, composed, progress, say, overlay } = prepared;
   const grant = grantOf(options);
   const checked = checkPreflight(spec, grant, options, composed);
   say(checked.text);
+  if (overlay.summary) say(`${overlay.summary}\n`);
   if (checked.refusal !== undefined) {
     context.stderr(checked.refusal);
     return ExitCode.failure;
@@ -149,6 +160,7 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
       signal: AbortSignal.any([interrupt.signal, recorder.failed]), // Ctrl-C; a trace that cannot be written stops the run
       sourceFile: file,
       validated: true,
+      ...(overlay.overlay ? { overlay: overlay.overlay } : {}),
       ...(options.maxConcurrency !== undefined ? { limits: { maxConcurrentLeaves: options.maxConcurrency } } : {}),
     });
     progress?.stop();

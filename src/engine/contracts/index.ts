@@ -6,3 +6,4 @@ export * from './model-gateway.js';
 export * from './engine-environment.js';
 export * from './interrupted-effect.js';
 export * from './memory-port.js';
+export * from './run-overlay.js';

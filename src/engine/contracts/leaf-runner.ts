@@ -1,6 +1,7 @@
 import type { LeafSpec, WorkflowSpec } from '../../ir/index.js';
 import type { EffectArtifact, EffectResult } from './effect.js';
 import type { LeafMemory } from './memory-port.js';
+import type { OverlayPart } from './run-overlay.js';
 
 /** What a leaf may still spend when it starts: the minimum of its own and its ancestors' remainders. */
 export interface RemainingBudget {
@@ -43,6 +44,8 @@ export interface LeafRunInput {
    * leaves to other processes (the queue) can derive an idempotent job id from it.
    */
   readonly effect?: { readonly iteration: number; readonly ordinal: number };
+  /** What the run's overlay gives this leaf: an advisory block for its system prompt, a role policy. */
+  readonly overlay?: OverlayPart;
 }
 
 /** Where a leaf runs when a runner hands it to another process (a queue worker). */

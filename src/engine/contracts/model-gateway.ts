@@ -1,4 +1,5 @@
 import type { MemoUsage, ModelPolicy, Usage } from '../../ir/index.js';
+import type { RolePolicyPatch } from './run-overlay.js';
 
 /**
  * The engine's own model calls (reduce, judge, expand planner) go through this small port,
@@ -14,6 +15,8 @@ export interface GatewayRequest {
   readonly responseFormat: 'text' | 'json';
   /** The node asking, for telemetry scopes; never part of the model context. */
   readonly nodeId: string;
+  /** The overlay's memo/route policy for the role (its advisory is already in `system`). */
+  readonly policy?: RolePolicyPatch;
 }
 
 export interface GatewayResponse {

@@ -1,6 +1,7 @@
 import type { MemoUsage, NodeKind, RunStatus, Usage, WorkflowResult } from '../../ir/index.js';
 import type { EffectArtifact, EffectKind, EffectResult, EffectScope, EffectSource } from './effect.js';
 import type { LeafPlacement } from './leaf-runner.js';
+import type { RunOverlay } from './run-overlay.js';
 
 /** Why work was stopped; one mechanism for user cancels and exhausted budgets. */
 export type CancelReason =
@@ -38,6 +39,8 @@ export type RunEvent =
       readonly sourceFile?: string;
       /** The behaviour changes this run ran with (see ENGINE_PATCHES); absent: recorded before any. */
       readonly patches?: readonly string[];
+      /** The overlay of lessons the run applied (absent when none): replay re-applies exactly this. */
+      readonly overlay?: RunOverlay;
     })
   | (EventBase & {
       readonly type: 'node_started';

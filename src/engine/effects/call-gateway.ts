@@ -21,6 +21,7 @@ export async function callGateway(
   parse?: (text: string) => unknown,
 ): Promise<GatewayCallOutcome> {
   const { run } = context;
+  request = withOverlay(request, context);
   const key = decisionKey(request.nodeId, context.iteration, { kind, request });
   const outcome = await performEffect(context, { kind, key, nodeId: request.nodeId, input: request }, async () => {
     const slots = run.providerSlotsFor(providerOf(request.modelPolicy ?? context.modelPolicy));
@@ -36,6 +37,14 @@ export async function callGateway(
   const usage = outcome.result.usage;
   context.budget.charge({ tokens: usage.input_tokens + usage.output_tokens, costMicrousd: usage.cost_microusd, steps: 1 });
   return { result: outcome.result, key };
+}
+
+/** The overlay's advisory block joins the call's system prompt and its role policy rides along; both are part of the key. */
+function withOverlay(request: GatewayRequest, context: NodeContext): GatewayRequest {
+  const part = context.run.overlayPart(null, request.role);
+  if (!part) return request;
+  const system = part.advisory === undefined ? request.system : request.system === undefined ? part.advisory : `${request.system}\n\n${part.advisory}`;
+  return { ...request, ...(system !== undefined ? { system } : {}), ...(part.policy ? { policy: part.policy } : {}) };
 }
 
 function parsedResult(text: string, usage: Usage, memoUsage: MemoUsage, parse?: (text: string) => unknown): EffectResult {

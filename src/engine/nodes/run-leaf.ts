@@ -14,6 +14,7 @@ import { performEffect, settleAfterCancel } from '../effects/perform-effect.js';
 import { planLeafPermissions } from '../permissions/index.js';
 import { mergeModelPolicy, providerOf, type NodeContext, type RunningLeaf } from '../run/run-context.js';
 import { LeafMemoryAccess } from './leaf-memory-access.js';
+import { leafEffectKey } from '../run/overlay-part.js';
 import { LeafRunReporter, type Spent } from './leaf-run-reporter.js';
 import { loadedContextOf } from './run-memory.js';
 import { leafRole } from './leaf-role.js';
@@ -95,10 +96,11 @@ async function runAdmitted(
     running = { nodeId: leaf.id, startedAt: now, lastActivityAt: now, scope };
     run.runningLeaves.set(leaf.id, running);
     const role = leafRole(leaf);
+    const overlay = run.overlayPart(leaf.id, role);
     const started = running;
     const live = (request: EffectRequest): Promise<EffectResult> => {
       const effect = { iteration: context.iteration, ordinal: request.ordinal };
-      const input = { workflow: run.spec, leaf, resolvedInputs: resolved, inputHash, role, permissions, budget: context.budget.remaining(), runId: run.settings.runId, effect };
+      const input = { workflow: run.spec, leaf, resolvedInputs: resolved, inputHash, role, permissions, budget: context.budget.remaining(), runId: run.settings.runId, effect, ...(overlay ? { overlay } : {}) };
       const reporter = new LeafRunReporter(context, started, spent);
       // Operations are nested in this attempt's effect: a retry is a new effect with its own.
       if (memory) reporter.memory = new LeafMemoryAccess(context, leaf, memory, run.settings.memory, request, reporter);
@@ -107,8 +109,8 @@ async function runAdmitted(
     };
     do {
       attempts += 1;
-      const effectInput = { leaf_id: leaf.id, role, resolved_inputs: resolved, ...(memory ? { memory_contexts: memoryVersions(memory) } : {}) };
-      const outcome = await performEffect(context, { kind: 'leaf', key: inputHash, nodeId: leaf.id, input: effectInput }, live);
+      const effectInput = { leaf_id: leaf.id, role, resolved_inputs: resolved, ...(memory ? { memory_contexts: memoryVersions(memory) } : {}), ...(overlay ? { overlay: overlay.fingerprint } : {}) };
+      const outcome = await performEffect(context, { kind: 'leaf', key: leafEffectKey(inputHash, overlay), nodeId: leaf.id, input: effectInput }, live);
       result = outcome.result;
       chargeRemainder(context, result, spent);
     } while (result.status === 'failed' && result.retryable && attempts <= MAX_RETRIES && !scope.reason);

@@ -9,7 +9,10 @@ import type {
   ModelGateway,
   RunEvent,
   RunEventSink,
+  RunOverlay,
+  OverlayPart,
 } from '../contracts/index.js';
+import { overlayPartFor } from './overlay-part.js';
 import type { BudgetTracker } from '../budget/budget-tracker.js';
 import type { InheritedPermissions, PermissionGrant } from '../permissions/index.js';
 import { FifoSemaphore } from '../scheduling/fifo-semaphore.js';
@@ -49,6 +52,7 @@ export interface RunSettings {
   readonly memory?: MemoryPort;
   /** The behaviour changes this run has (ENGINE_PATCHES unless replaying an older trace). */
   readonly patches: ReadonlySet<EnginePatch>;
+  readonly overlay?: RunOverlay;
 }
 
 /** What every node of one run shares: the ports, the limits, the results and the event stream. */
@@ -58,6 +62,7 @@ export class RunContext {
   private readonly providerSlots = new Map<string, FifoSemaphore>();
   private readonly ordinals = new Map<string, number>();
   private readonly recentLeaves: NodeResult[] = [];
+  private readonly overlayParts = new Map<string, OverlayPart | undefined>();
 
   constructor(readonly settings: RunSettings) {
     this.globalLeafSlots = new FifoSemaphore(settings.maxConcurrentLeaves);
@@ -77,6 +82,18 @@ export class RunContext {
 
   get index(): SpecIndex {
     return this.settings.index;
+  }
+
+  /**
+   * What the overlay gives a leaf (`leafId`) or an engine call in `role` (leafId null): undefined
+   * without an overlay or when it gives nothing. One per distinct leaf/role, not per effect.
+   */
+  overlayPart(leafId: string | null, role: string): OverlayPart | undefined {
+    const overlay = this.settings.overlay;
+    if (!overlay) return undefined;
+    const key = `${leafId ?? ''}\u0000${role}`;
+    if (!this.overlayParts.has(key)) this.overlayParts.set(key, overlayPartFor(overlay, leafId, role));
+    return this.overlayParts.get(key);
   }
 
   /** Records why a node is being stopped, then stops it (and everything below it). */

@@ -18,6 +18,9 @@ export function agentSystemPrompt(input: LeafRunInput): string {
   const fileScope = permissions.fileScope.length > 0 ? permissions.fileScope : leaf.file_scope;
   if (fileScope.length > 0) lines.push(`Only these paths are in scope: ${fileScope.join(', ')}.`);
   lines.push('When you are done, call finish with a short summary and status "succeeded" (or "failed" if the task could not be done).');
+  // The overlay's advisory block (lessons promoted in this repository) comes last, delimited and
+  // marked untrusted by its builder; it is the same for every leaf it reaches, so the memo still shares.
+  if (input.overlay?.advisory) lines.push('', input.overlay.advisory);
   return lines.join('\n');
 }
 
