@@ -34,6 +34,7 @@ describe('leaf counts of a run with an expand', () => {
     let text = '';
     const progress = new RunProgress('eeee5555-grow', { write: (chunk) => void (text += chunk), isTty: false });
     for (const event of events) progress.emit(event);
+    progress.stop(); // the summary line comes once the run is recorded
     const lines = text.split('\n').filter(Boolean);
     expect(lines.at(-1)).toMatch(/^run succeeded: 3\/3 leaves/);
     for (const line of lines.slice(0, -1)) expect(line).toMatch(/^\[(\d)\/\1\] step_\1 succeeded/);

@@ -26,7 +26,8 @@ export class RecordingFailure {
   report(error: unknown): void {
     if (this.failure) return;
     this.failure = error instanceof TraceWriteError ? error : new TraceWriteError(error);
-    this.controller.abort({ type: 'trace_failure', message: this.failure.message } satisfies CancelReason);
+    const cause = this.failure.cause;
+    this.controller.abort({ type: 'trace_failure', message: cause instanceof Error ? cause.message : this.failure.message } satisfies CancelReason);
   }
 
   /** Aborted with a `trace_failure` CancelReason at the first failure. */

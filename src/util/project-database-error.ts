@@ -47,7 +47,9 @@ function describe(path: string, problem: DatabaseProblem, code: string, detail: 
     case 'disk_full':
       return `cannot write ${path}: the disk is full or the file-size limit was reached (${detail}). Free some space, then try again.`;
     case 'io_error':
-      return `${path}: the disk reported an I/O error (${code}: ${detail}). Check the disk and try again; if it persists, the file may be damaged (\`sqlite3 ${quoted} "PRAGMA integrity_check"\`).`;
+      return code === 'SQLITE_IOERR_WRITE' || code === 'SQLITE_IOERR_FSYNC' || code === 'SQLITE_IOERR_TRUNCATE'
+        ? `cannot write ${path}: the disk refused the write (${code}: ${detail}); a full disk, a file-size limit or a failing device does this. Free some space or check the disk, then try again.`
+        : `${path}: the disk reported an I/O error (${code}: ${detail}). Check the disk and try again; if it persists, the file may be damaged (\`sqlite3 ${quoted} "PRAGMA integrity_check"\`).`;
     case 'busy':
       return `${path} is locked by another process and stayed locked (${detail}); try again in a moment.`;
   }

@@ -2,12 +2,12 @@ import { Command, Option } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { grantFromFlags, systemEnvironment, type EngineEnvironment } from '../../engine/index.js';
 import { loadRecordedRun, renderRunTree, replayRun, type ReplayOutcome, type ReplayRequest } from '../../runs/index.js';
-import { InMemoryTraceStore, openProjectTrace, TraceSink, type TraceStore } from '../../trace/index.js';
+import { InMemoryTraceStore, openProjectTrace, RecordingFailure, TraceSink, type TraceStore } from '../../trace/index.js';
 import { UsageError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { databaseOption, fixturesOption, inputFileOption, nonEmptyText } from '../options/index.js';
 import { ExitCode } from '../exit-codes.js';
-import { composeRun, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
+import { composeRun, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
 
 interface ReplayOptions {
   trace?: string;
@@ -49,7 +49,9 @@ export function replayCommand(context: CliContext): Command {
         // A read-only project (a read-only directory) is replayed all the same, without recording the replay.
         const recordTo: TraceStore = store.readOnly ? new InMemoryTraceStore() : store;
         if (store.readOnly) context.stderr(`whaleflow: note: the replay is not recorded (${store.path} cannot be written here)\n`);
-        const sink = new TraceSink(recordTo);
+        // A replay that cannot record stops, like a run (see `whaleflow run`): its verdict would be unrecorded.
+        const recording = new RecordingFailure();
+        const sink = new TraceSink(recordTo, { onError: (error) => recording.report(error) });
         let outcome: ReplayOutcome;
         try {
           outcome = await replayRun({
@@ -61,11 +63,17 @@ export function replayCommand(context: CliContext): Command {
             environment,
             // A run from the project's own trace passed the gate when it ran; an export file is re-checked.
             trustedSpec: !options.trace,
+            signal: recording.signal,
             ...live,
           });
         } finally {
           sink.close();
           await composed?.close();
+        }
+        if (recording.error) {
+          context.stderr(formatTraceFailure(runId, recording.error.message, 'replay'));
+          context.exitCode = ExitCode.failure;
+          return;
         }
         const replayed = recordTo.getRun(outcome.runId);
         printOutcome(context, options, outcome, replayed ? renderRunTree(recordTo, replayed) : '');

@@ -4,11 +4,11 @@ import { resolve } from 'node:path';
 import { compileWorkflowFile } from '../../authoring/index.js';
 import { FanOutEventSink, grantFromFlags, systemEnvironment } from '../../engine/index.js';
 import { assertResumable, readRecordedRun, resolveRunReference, resumeChain, resumeRun, superviseRun } from '../../runs/index.js';
-import { openProjectTrace, TraceSink } from '../../trace/index.js';
+import { openProjectTrace, RecordingFailure, TraceSink } from '../../trace/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { addLaunchShapeOptions, databaseOption, fixturesOption, inputFileOption, launchShapeFrom, positiveInteger } from '../options/index.js';
-import { composeRun, formatQueueSummary, RUN_PROVIDERS, type RunProvider } from '../run/index.js';
+import { composeRun, formatQueueSummary, formatTraceFailure, RUN_PROVIDERS, type RunProvider } from '../run/index.js';
 
 interface ResumeOptions {
   file?: string;
@@ -57,7 +57,9 @@ export function resumeCommand(context: CliContext): Command {
         const lineage = resumeChain(store, recorded).at(-1)?.runId ?? recorded.runId;
         const composed = await composeRun({ cwd: context.cwd, env: context.env, provider: options.provider, fixturesPath: options.fixtures, environment, runId, observers: [], lineage, ...(options.queue ? { queueUrl: options.queue } : {}) });
         const grant = grantFromFlags({ readOnly: options.readOnly, allowNetwork: options.allowNetwork, allowWriteTree: options.allowWriteTree });
-        const traceSink = new TraceSink(store);
+        // A resume that cannot record stops, like a run (see `whaleflow run`).
+        const recording = new RecordingFailure();
+        const traceSink = new TraceSink(store, { onError: (error) => recording.report(error) });
         // Like `whaleflow run`: heartbeats for ps/TUI and `whaleflow cancel` reach the resumed run too.
         const supervision = superviseRun({ store, sink: traceSink, runId, now: environment.now });
         const sink = new FanOutEventSink([traceSink, supervision.observer]);
@@ -71,11 +73,17 @@ export function resumeCommand(context: CliContext): Command {
             gateway: composed.gateway,
             grant,
             controller: supervision.controller,
+            signal: recording.signal,
             environment,
             ...(compiled ? { spec: compiled.spec, sourceFile: options.file, validation: launchShape } : {}),
             ...(options.maxConcurrency !== undefined ? { limits: { maxConcurrentLeaves: options.maxConcurrency } } : {}),
           });
           traceSink.close();
+          if (recording.error) {
+            context.stderr(formatTraceFailure(runId, recording.error.message));
+            context.exitCode = ExitCode.failure;
+            return;
+          }
           if (options.json) context.stdout(`${JSON.stringify(outcome, null, 2)}\n`);
           else {
             context.stdout(`resumed ${recorded.runId} as ${runId}: ${outcome.result.status}\n`);

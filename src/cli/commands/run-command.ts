@@ -21,7 +21,7 @@ import { ExitCode } from '../exit-codes.js';
 import { addLaunchShapeOptions, fixturesOption, launchShapeFrom, nonEmptyText, positiveInteger, usDollars } from '../options/index.js';
 import { formatOverviewCost as formatUsd } from '../../runs/index.js';
 import { RunProgress } from '../progress/index.js';
-import { composeRun, formatPreflight, formatQueueSummary, formatRunSummary, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
+import { composeRun, formatPreflight, formatQueueSummary, formatRunSummary, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
 import { openProjectRecorder, openProjectTrace } from '../../trace/index.js';
 import { backgroundRunArguments, startBackgroundRun, superviseRun } from '../../runs/index.js';
 import { loadConfig } from '../../config/index.js';
@@ -163,14 +163,15 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
       ...(overlay.overlay ? { overlay: overlay.overlay } : {}),
       ...(options.maxConcurrency !== undefined ? { limits: { maxConcurrentLeaves: options.maxConcurrency } } : {}),
     });
-    progress?.stop();
     supervision.stop();
     // Nothing is reported before it is recorded: a result whose events did not reach the trace is not a result.
     await recorder.close();
     if (recorder.error) {
-      context.stderr(traceFailureMessage(runId, recorder.error.message));
+      progress?.abandon();
+      context.stderr(formatTraceFailure(runId, recorder.error.message));
       return ExitCode.failure;
     }
+    progress?.stop();
     if (options.json) context.stdout(`${JSON.stringify(result, null, 2)}\n`);
     else say(formatRunSummary(result, environment.now() - startedAt));
     if (composed.placement.kind === 'queue') context.stderr(formatQueueSummary(composed.placement));
@@ -183,14 +184,6 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
     interrupt.dispose();
     await recorder.close(); // trace wiring: every event committed before the command returns
   }
-}
-
-/** What a run that could not record says instead of its summary. */
-function traceFailureMessage(runId: string, reason: string): string {
-  return (
-    `whaleflow: run ${runId} stopped: ${reason}\n` +
-    `whaleflow: its leaves were cancelled and nothing after the failure was recorded; once the database can be written, \`whaleflow resume ${runId.slice(0, 8)}\` continues without paying again for what was recorded.\n`
-  );
 }
 
 function grantOf(options: RunOptions): PermissionGrant {

@@ -22,6 +22,8 @@ describe('RunProgress', () => {
     let text = '';
     const progress = new RunProgress('run-review', { write: (chunk) => void (text += chunk), isTty: false });
     for (const event of events) progress.emit(event);
+    expect(text).not.toContain('run succeeded'); // the summary waits for stop(): the trace has the run by then
+    progress.stop();
     expect(text.split('\n').filter(Boolean)).toEqual([
       '[1/3] correctness succeeded 1s',
       '[2/3] tests succeeded 2s',
@@ -59,6 +61,7 @@ describe('RunProgress', () => {
     let text = '';
     const progress = new RunProgress('run-loop', { write: (chunk) => void (text += chunk), isTty: false });
     for (const event of events) progress.emit(event);
+    progress.stop();
     const lines = text.split('\n').filter(Boolean);
     expect(lines.slice(0, 5).map((line) => line.replace(/ \d+(ms|s)\b.*$/, ''))).toEqual([
       '[1/3] draft succeeded',
@@ -81,6 +84,7 @@ describe('RunProgress', () => {
       let text = '';
       const progress = new RunProgress('run-wide', { write: (chunk) => void (text += chunk), isTty: false });
       for (const event of events) progress.emit(event);
+      progress.stop();
       expect(text.split('\n').filter(Boolean)).toHaveLength(201);
       expect(text).toContain('[200/200] ');
       expect(overview).toHaveBeenCalledTimes(1);

@@ -30,6 +30,8 @@ export class RunProgress implements RunEventSink {
   private drawnLines = 0;
   private dirty = false;
   private stopped = false;
+  /** The plain summary line, printed by stop(): only once the run's record is known to be complete. */
+  private finalLine: string | undefined;
 
   constructor(
     runId: string,
@@ -54,8 +56,9 @@ export class RunProgress implements RunEventSink {
   }
 
   /**
-   * Draws the final state once and stops redrawing. Idempotent: a second call (a finally
-   * after the summary was printed) must not redraw over the lines printed since.
+   * Draws the final state once (on a pipe: the summary line) and stops redrawing. Idempotent:
+   * a second call (a finally after the summary was printed) must not redraw over the lines
+   * printed since. The run command calls it after the trace has taken every event.
    */
   stop(): void {
     if (this.stopped) return;
@@ -64,7 +67,16 @@ export class RunProgress implements RunEventSink {
     if (this.output.isTty) {
       this.dirty = true;
       this.redraw();
+    } else if (this.finalLine !== undefined) {
+      this.output.write(this.finalLine);
     }
+    this.stopped = true;
+  }
+
+  /** Stops without a final frame or summary: the run's outcome was not recorded, so it is not reported. */
+  abandon(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
     this.stopped = true;
   }
 
@@ -91,9 +103,7 @@ export class RunProgress implements RunEventSink {
       this.output.write(`[${counts.done}/${counts.total}] ${event.nodeId}${iteration} ${event.status}${elapsed}${error}\n`);
     } else if (event.type === 'run_finished') {
       const overview = this.fold.overview({ now: event.at, isPidAlive: () => true });
-      this.output.write(
-        `run ${event.status}: ${overview.leavesDone}/${overview.leavesTotal} leaves, ${formatElapsed(overview.elapsedMs)}, ${formatTokenCount(overview.tokens.total)} tok, ${formatOverviewCost(overview.costMicrousd)}, memo hits ${overview.memoHits}\n`,
-      );
+      this.finalLine = `run ${event.status}: ${overview.leavesDone}/${overview.leavesTotal} leaves, ${formatElapsed(overview.elapsedMs)}, ${formatTokenCount(overview.tokens.total)} tok, ${formatOverviewCost(overview.costMicrousd)}, memo hits ${overview.memoHits}\n`;
     }
   }
 }

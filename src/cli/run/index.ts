@@ -2,3 +2,4 @@ export { composeRun, RUN_PROVIDERS, type RunProvider, type ComposeRunOptions, ty
 export { formatPreflight } from './format-preflight.js';
 export { formatRunSummary } from './format-run-summary.js';
 export { formatQueueSummary } from './format-queue-summary.js';
+export { formatTraceFailure } from './format-trace-failure.js';

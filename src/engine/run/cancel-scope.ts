@@ -105,6 +105,7 @@ export function describeCancel(reason: CancelReason): string {
     case 'shutdown':
       return 'cancelled: shutdown';
     case 'trace_failure':
-      return `stopped: the run could not be recorded (${reason.message})`;
+      // Short: every leaf the stop reaches carries it; the command prints the full reason once.
+      return 'stopped: the run could not be recorded';
   }
 }

@@ -1,0 +1,134 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startCli, type CliOutcome } from '../runs/testing/spawn-cli.js';
+import { wideWorkflow } from '../runs/testing/wide-workflow.js';
+import { SqliteTraceStore } from '../trace/index.js';
+import { overwritePages, rootPage } from '../trace/testing/damage-database.js';
+import { runCliInMemory } from './run-cli-in-memory.js';
+
+const LEAVES = 200;
+const RUN_ID = 'unrecordable-run';
+
+function newProject(): { directory: string; database: string } {
+  const directory = mkdtempSync(join(tmpdir(), 'whaleflow-trace-failure-'));
+  writeFileSync(join(directory, 'wide.json'), JSON.stringify(wideWorkflow(LEAVES)));
+  writeFileSync(join(directory, 'slow.yaml'), 'defaults:\n  latency_ms: 25\n');
+  return { directory, database: join(directory, '.whaleflow', 'whaleflow.db') };
+}
+
+const RUN_ARGS = ['run', 'wide.json', '--fixtures', 'slow.yaml', '--max-concurrency', '4', '--max-agents', String(LEAVES + 10), '--run-id', RUN_ID];
+
+function completedEffects(path: string): number {
+  if (!existsSync(path)) return 0;
+  const reader = new Database(path, { readonly: true });
+  try {
+    return (reader.prepare("SELECT COUNT(*) AS n FROM events WHERE run_id = ? AND type = 'effect_completed'").get(RUN_ID) as { n: number }).n;
+  } catch {
+    return 0; // the child has created the file but not yet migrated it
+  } finally {
+    reader.close();
+  }
+}
+
+async function waitFor(predicate: () => boolean, what: string, output: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (predicate()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`timed out waiting for ${what}\n${output()}`);
+}
+
+/** What every run that could not record must look like from the outside. */
+function expectStoppedUnrecorded(outcome: CliOutcome, path: string, reason: RegExp): void {
+  expect(outcome.signal).toBeNull();
+  expect(outcome.code).toBe(1);
+  expect(outcome.stderr).not.toMatch(/internal error|\n\s+at |warning/);
+  expect(outcome.stderr).toContain(`run ${RUN_ID} stopped: the run could not be recorded: `);
+  expect(outcome.stderr).toContain(path);
+  expect(outcome.stderr).toMatch(reason);
+  expect(outcome.stderr).toContain(`whaleflow resume ${RUN_ID.slice(0, 8)}`);
+  // No summary claims a result: the last lines are the failure, not "run … succeeded".
+  expect(outcome.stdout).not.toMatch(/^run .*: (succeeded|failed|cancelled) in /m);
+  expect(outcome.stdout).not.toMatch(/run succeeded/);
+}
+
+describe('a run whose trace cannot be written stops, says why and exits non-zero', () => {
+  it('a full disk (RLIMIT_FSIZE on the run process; SIGXFSZ ignored, so writes fail with EFBIG): the leaves stop, ps tells the truth, and a resume with room finishes without paying twice', async () => {
+    const { directory, database } = newProject();
+    new SqliteTraceStore(database).close(); // the database exists (about 100 KiB); only its growth hits the limit
+    // `ulimit -f 384`: no file this process writes may pass 384 KiB, so the WAL fills after a few dozen commits.
+    const prefix = ['bash', '-c', `trap '' XFSZ; ulimit -f 384; exec "$@"`, 'bash'];
+    const running = startCli(RUN_ARGS, { cwd: directory, env: { ...process.env, WHALEFLOW_HOME: '' }, prefix });
+    const outcome = await running.finished;
+    expectStoppedUnrecorded(outcome, database, /the disk is full or the file-size limit was reached|the disk refused the write/);
+
+    // Room again: the record is a clean, contiguous prefix of the run, and ps does not call it a success.
+    const store = new SqliteTraceStore(database);
+    expect(store.integrityCheck()).toBe('ok');
+    const events = store.events(RUN_ID);
+    expect(events.map((entry) => entry.seq)).toEqual(events.map((_, index) => index));
+    const recordedEffects = events.filter((entry) => entry.event.type === 'effect_completed').length;
+    expect(recordedEffects).toBeGreaterThan(0);
+    expect(recordedEffects).toBeLessThan(LEAVES);
+    store.close();
+    const listed = await runCliInMemory(['ps', '--json'], { cwd: directory, env: {} });
+    const [overview] = JSON.parse(listed.stdout) as { runId: string; status: string; leavesDone: number; leavesTotal: number }[];
+    expect(overview!.runId).toBe(RUN_ID);
+    expect(['failed', 'interrupted']).toContain(overview!.status);
+    expect(overview!.leavesDone).toBeLessThan(overview!.leavesTotal);
+
+    // A resume (which records inline, not on a worker thread) that cannot record stops the same way.
+    const starved = await startCli(['resume', RUN_ID, '--fixtures', 'slow.yaml', '--max-agents', String(LEAVES + 10)], { cwd: directory, env: { ...process.env, WHALEFLOW_HOME: '' }, prefix: ['bash', '-c', `trap '' XFSZ; ulimit -f 128; exec "$@"`, 'bash'] }).finished;
+    expect(starved.code).toBe(1);
+    expect(starved.stderr).toMatch(/^whaleflow: run \S+ stopped: the run could not be recorded: /m);
+    expect(starved.stdout).not.toContain('resumed');
+
+    // What was recorded is kept: the resume serves it and runs only the rest.
+    const resumed = await runCliInMemory(['resume', RUN_ID, '--fixtures', 'slow.yaml', '--max-agents', String(LEAVES + 10), '--json'], { cwd: directory, env: {} });
+    expect(resumed.stderr).toBe('');
+    const result = JSON.parse(resumed.stdout) as { servedFromTrace: number; ranLive: number; result: { status: string } };
+    expect(result.result.status).toBe('succeeded');
+    expect(result.servedFromTrace).toBe(recordedEffects);
+    expect(result.servedFromTrace + result.ranLive).toBe(LEAVES + 2);
+  }, 180_000);
+
+  it('a corrupt page (bytes of the database overwritten while the run goes on): the run stops with the damaged file named, and ps says what to do', async () => {
+    const { directory, database } = newProject();
+    const running = startCli(RUN_ARGS, { cwd: directory, env: { ...process.env, WHALEFLOW_HOME: '' } });
+    await waitFor(() => completedEffects(database) >= 20, '20 recorded leaves', running.output);
+
+    // Freeze the run, fold the WAL into the file, overwrite the event log's root page on disk,
+    // and commit one unrelated change so the run's writer must read its pages from disk again.
+    const pid = running.child.pid!;
+    let checkpointed = false;
+    while (!checkpointed) {
+      process.kill(pid, 'SIGSTOP');
+      const connection = new Database(database);
+      const [result] = connection.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      connection.close();
+      checkpointed = result!.busy === 0;
+      if (!checkpointed) {
+        process.kill(pid, 'SIGCONT'); // it was frozen inside a transaction: let it finish that one
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+    const { page, pageSize } = rootPage(database, 'events');
+    overwritePages(database, page, pageSize);
+    const connection = new Database(database);
+    connection.pragma(`user_version = ${connection.pragma('user_version', { simple: true }) as number}`);
+    connection.close();
+    process.kill(pid, 'SIGCONT');
+
+    const outcome = await running.finished;
+    expectStoppedUnrecorded(outcome, database, /is damaged \(SQLite: database disk image is malformed\)/);
+    // Every reader now meets the damage too, and says so instead of a stack trace.
+    const listed = await runCliInMemory(['ps'], { cwd: directory, env: {} });
+    expect(listed.exitCode).toBe(1);
+    expect(listed.stderr).toContain(`${database} is damaged`);
+    expect(listed.stderr).toContain('.recover');
+  }, 180_000);
+});
