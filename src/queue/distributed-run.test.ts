@@ -80,5 +80,17 @@ describe.skipIf(!availability.available)('distributed runs: a real Redis and rea
     for (const event of events) if (event.type === 'leaf_placed') byWorker.set(event.worker.workerId, (byWorker.get(event.worker.workerId) ?? 0) + 1);
     expect([...byWorker.keys()].every((id) => workers.some((worker) => worker.workerId === id))).toBe(true);
     expect(byWorker.size).toBeGreaterThanOrEqual(2);
+
+    // inspect names the worker of every leaf (host:pid of a real worker process), the run tree and one node alike.
+    const pids = workers.map((worker) => worker.pid);
+    const tree = await runCliInMemory(['inspect', 'wide.json-queued'], { cwd: directory, env });
+    const shownPids = [...tree.stdout.matchAll(/leaf-\d+ \(leaf\).* on [^ :]+:(\d+)/g)].map((match) => Number(match[1]));
+    expect(shownPids.length).toBe(500);
+    expect(shownPids.every((pid) => pids.includes(pid))).toBe(true);
+    const node = await runCliInMemory(['inspect', 'wide.json-queued', 'leaf-7'], { cwd: directory, env });
+    expect(node.stdout).toMatch(/worker {5}on \S+:\d+/);
+    // ps shows where the slowest leaf ran.
+    const ps = await runCliInMemory(['ps'], { cwd: directory, env });
+    expect(ps.stdout).toMatch(/slowest: \S+ \S+ on \S+:\d+/);
   });
 });

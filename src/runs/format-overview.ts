@@ -27,7 +27,7 @@ export function formatTokenCount(tokens: number): string {
 }
 
 export function formatSlowest(slowest: SlowestLeaf | null): string {
-  return slowest ? `slowest: ${slowest.nodeId} ${formatElapsed(slowest.elapsedMs)}` : '';
+  return slowest ? `slowest: ${slowest.nodeId} ${formatElapsed(slowest.elapsedMs)}${slowest.worker ? ` on ${slowest.worker}` : ''}` : '';
 }
 
 /** `7/12 leaves` plus failures when there are any. */

@@ -24,6 +24,7 @@ export interface TreeOptions {
 export function renderRunTree(store: TraceStore, run: RunSummary, options: TreeOptions = {}): string {
   const nodes = store.nodeRuns(run.runId);
   const leaves = new Map(store.leafRuns(run.runId).map((leaf) => [`${leaf.nodeId}\u0000${leaf.iteration}`, leaf]));
+  const placements = leafPlacements(store, run.runId);
   const children = new Map<string | null, NodeRunView[]>();
   for (const node of nodes) {
     const siblings = children.get(node.parentId) ?? [];
@@ -34,7 +35,8 @@ export function renderRunTree(store: TraceStore, run: RunSummary, options: TreeO
   const known = new Set(nodes.map((node) => node.nodeId));
   const roots = nodes.filter((node) => node.parentId === null || !known.has(node.parentId));
   const visit = (node: NodeRunView, depth: number): void => {
-    lines.push(`${'  '.repeat(depth)}${nodeLine(node, leaves.get(`${node.nodeId}\u0000${node.iteration}`), options.outputWidth ?? 80)}`);
+    const key = `${node.nodeId}\u0000${node.iteration}`;
+    lines.push(`${'  '.repeat(depth)}${nodeLine(node, leaves.get(key), placements.get(key), options.outputWidth ?? 80)}`);
     for (const child of children.get(node.nodeId) ?? []) if (child !== node) visit(child, depth + 1);
   };
   const seen = new Set<NodeRunView>();
@@ -56,13 +58,36 @@ function renderLeafCounts(nodes: readonly NodeRunView[]): string[] {
   return [`leaves ${leaves.length} (${[...byStatus].map(([status, count]) => `${count} ${status}`).join(', ')}), memo hits ${hits}`];
 }
 
-function nodeLine(node: NodeRunView, leaf: LeafRunView | undefined, outputWidth: number): string {
+/**
+ * Where each leaf execution ran, from its `leaf_placed` events (queue workers as `host:pid`, in
+ * order: a leaf whose worker was lost was placed again); none for leaves that ran in-process.
+ */
+function leafPlacements(store: TraceStore, runId: string): Map<string, string[]> {
+  const placements = new Map<string, string[]>();
+  for (const { event } of store.events(runId, 0, ['leaf_placed'])) {
+    if (event.type !== 'leaf_placed') continue;
+    const key = `${event.nodeId}\u0000${event.iteration}`;
+    const worker = `${event.worker.host}:${event.worker.pid}`;
+    const seen = placements.get(key) ?? [];
+    if (seen.at(-1) !== worker) placements.set(key, [...seen, worker]);
+  }
+  return placements;
+}
+
+/** `on host:pid`, with the workers lost before it: `on b:12 (after a:11)`. */
+function placementText(workers: readonly string[]): string {
+  const last = workers.at(-1) ?? '';
+  return workers.length > 1 ? `on ${last} (after ${workers.slice(0, -1).join(', ')})` : `on ${last}`;
+}
+
+function nodeLine(node: NodeRunView, leaf: LeafRunView | undefined, workers: readonly string[] | undefined, outputWidth: number): string {
   const parts = [`${statusGlyph(node.status)} ${node.nodeId}${node.iteration > 0 ? `#${node.iteration}` : ''} (${node.kind})`];
   const duration = formatDuration(node.startedAt, node.finishedAt);
   if (duration) parts.push(duration);
   if (node.usage && (node.usage.input_tokens > 0 || node.usage.output_tokens > 0)) parts.push(formatTokens(node.usage), formatCost(node.usage.cost_microusd));
   if ((node.memoUsage?.armh_hits ?? 0) > 0) parts.push(`memo ${node.memoUsage!.armh_hits} hit${node.memoUsage!.armh_hits === 1 ? '' : 's'}`);
   if (leaf?.effectSource === 'trace') parts.push('[from trace]');
+  if (workers?.length) parts.push(placementText(workers));
   if (node.status !== 'succeeded' && node.error) parts.push(`error: ${truncateOutput(node.error, 60)}`);
   if (node.output) parts.push(`→ "${truncateOutput(node.output, outputWidth)}"`);
   return parts.join('  ');
@@ -79,6 +104,7 @@ export function renderNodeDetail(store: TraceStore, run: RunSummary, nodeId: str
   const views = store.nodeRuns(run.runId).filter((node) => node.nodeId === nodeId);
   if (views.length === 0) return undefined;
   const leaves = store.leafRuns(run.runId).filter((leaf) => leaf.nodeId === nodeId);
+  const placements = leafPlacements(store, run.runId);
   const decisions = store
     .events(run.runId)
     .map((stored) => stored.event)
@@ -94,6 +120,8 @@ export function renderNodeDetail(store: TraceStore, run: RunSummary, nodeId: str
     if (view.usage) lines.push(`  usage      ${formatTokens(view.usage)}  ${formatCost(view.usage.cost_microusd)}`);
     if (view.memoUsage) lines.push(`  memo       ${view.memoUsage.armh_hits} hits, ${view.memoUsage.armh_misses} misses, provider cache ${view.memoUsage.provider_prompt_cache_hits} hits`);
     if (leaf?.inputHash) lines.push(`  input hash ${leaf.inputHash}${leaf.effectSource ? `  (${leaf.effectSource})` : ''}`);
+    const workers = placements.get(`${view.nodeId}\u0000${view.iteration}`);
+    if (workers?.length) lines.push(`  worker     ${placementText(workers)}`);
     if (view.error) lines.push(`  error      ${view.error}`);
     if (view.details) lines.push(`  details    ${JSON.stringify(view.details)}`);
     lines.push(...renderOutput(store, view.output, options));

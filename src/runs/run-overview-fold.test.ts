@@ -16,6 +16,17 @@ function foldOf(events: readonly RunEvent[], runId = 'run-review'): RunOverviewF
 }
 
 describe('RunOverviewFold', () => {
+  it('shows the queue worker a leaf runs on (ps, TUI), the latest one after a lost worker', async () => {
+    const { events } = await recordMockRun(reviewSpec(), { fixture: REVIEW_FIXTURE });
+    const cut = events.findIndex((event) => event.type === 'node_finished' && event.nodeId === 'correctness');
+    const placed = (pid: number): RunEvent => ({ type: 'leaf_placed', runId: 'run-review', at: START_AT + 10, nodeId: 'tests', iteration: 0, worker: { workerId: `w-${pid}`, host: 'box', pid } });
+    const partial = [...events.slice(0, cut + 1), placed(11), placed(12), { type: 'heartbeat', runId: 'run-review', at: START_AT + 1000, pid: 4242 } as RunEvent];
+    const fold = foldOf(partial);
+    const overview = fold.overview({ now: START_AT + 1500, isPidAlive: alive });
+    expect(fold.node('tests')?.worker).toBe('box:12');
+    expect(overview.slowest).toMatchObject({ nodeId: 'tests', running: true, worker: 'box:12' });
+  });
+
   it('summarises a finished mock run: leaves, tokens, cost, the slowest leaf overall', async () => {
     const { events } = await recordMockRun(reviewSpec(), { fixture: REVIEW_FIXTURE });
     const overview = foldOf(events).overview({ now: START_AT + 60_000, isPidAlive: dead });

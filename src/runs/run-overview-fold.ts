@@ -324,7 +324,7 @@ export class RunOverviewFold {
       // A leaf left running by an interrupted run ran until the run's last sign of life.
       const end = running ? (now ?? endedAt) : (node.finishedAt ?? node.startedAt);
       const elapsedMs = end - node.startedAt;
-      if (!slowest || elapsedMs > slowest.elapsedMs) slowest = { nodeId: node.nodeId, elapsedMs, running };
+      if (!slowest || elapsedMs > slowest.elapsedMs) slowest = { nodeId: node.nodeId, elapsedMs, running, ...(node.worker ? { worker: node.worker } : {}) };
     }
     if (slowest === null && now !== null) return this.slowestLeaf(null, endedAt);
     return slowest;

@@ -39,6 +39,8 @@ export interface SlowestLeaf {
   readonly elapsedMs: number;
   /** True when it is still running (then it is the longest of the running leaves). */
   readonly running: boolean;
+  /** The queue worker it runs (ran) on, `host:pid`, when it was not in-process. */
+  readonly worker?: string;
 }
 
 /** The workflow-level budget the spec declares, as stored in run_started. */

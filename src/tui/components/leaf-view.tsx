@@ -28,7 +28,7 @@ export function LeafView({ state, runId, nodeId }: { readonly state: ViewState; 
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">
-        {statusGlyph(node.status)} {node.nodeId} — {node.status} — {[node.role, node.model, nodeTokens(node), nodeCost(node), node.memoHits > 0 ? `memo ${node.memoHits}` : '', nodeElapsed(node, state.now)].filter(Boolean).join(' · ')}
+        {statusGlyph(node.status)} {node.nodeId} — {node.status} — {[node.role, node.model, node.worker ? `on ${node.worker}` : '', nodeTokens(node), nodeCost(node), node.memoHits > 0 ? `memo ${node.memoHits}` : '', nodeElapsed(node, state.now)].filter(Boolean).join(' · ')}
       </Text>
       <TextBlock lines={lines.slice(start, start + height).map((line) => ({ text: fitText(line, state.columns - 1) }))} />
     </Box>

@@ -42,7 +42,7 @@ export function treeRowText(row: TreeRow, now: number, live = true): string {
   const head = `${'  '.repeat(row.depth)}${marker}${glyph} ${node.nodeId}`;
   const facts =
     node.kind === 'leaf'
-      ? [node.role ?? '', node.model ?? '', nodeTokens(node), nodeCost(node), node.memoHits > 0 ? `memo ${node.memoHits}` : '', nodeElapsed(node, now)]
+      ? [node.role ?? '', node.model ?? '', node.worker ? `on ${node.worker}` : '', nodeTokens(node), nodeCost(node), node.memoHits > 0 ? `memo ${node.memoHits}` : '', nodeElapsed(node, now)]
       : [node.kind, row.collapsed ? `${node.childIds.length} children` : '', nodeElapsed(node, now)];
   const activity = node.status === 'running' && node.lastActivity ? `· ${node.lastActivity}` : node.error ? `· ${node.error}` : '';
   const stale = live && isStaleLeaf(node, now, STALE_LEAF_MS) ? ' [stale]' : '';
