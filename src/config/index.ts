@@ -18,7 +18,7 @@ export { workflowRoles, defaultRoleName, roleForAgentType, type WorkflowRole } f
 export { configFileSchema, type ConfigFile } from './config-file-schema.js';
 export { embeddedDefaultConfig, mockProviderId, mockModelId } from './embedded-default-config.js';
 export { parseConfigText } from './parse-config.js';
-export { loadConfig, locateConfigFile, projectConfigFileName, ConfigNotFoundError, type ConfigLocationInput } from './load-config.js';
+export { loadConfig, locateConfigFile, userConfigDirectory, projectConfigFileName, ConfigNotFoundError, type ConfigLocationInput } from './load-config.js';
 export {
   resolveRoute,
   type RouteQuery,

@@ -34,9 +34,13 @@ export function locateConfigFile({ cwd, env }: ConfigLocationInput): string | un
   }
   const projectFile = join(cwd, projectConfigFileName);
   if (existsSync(projectFile)) return projectFile;
-  const userConfigHome = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
-  const userFile = join(userConfigHome, 'whaleflow', 'config.yaml');
+  const userFile = join(userConfigDirectory(env), 'config.yaml');
   return existsSync(userFile) ? userFile : undefined;
+}
+
+/** The user's configuration directory: `$XDG_CONFIG_HOME/whaleflow`, else `~/.config/whaleflow`. */
+export function userConfigDirectory(env: NodeJS.ProcessEnv): string {
+  return join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'whaleflow');
 }
 
 /** Loads the configuration in effect for a project; throws InvalidInputError with positions. */

@@ -1,5 +1,5 @@
 import type { EffectArtifact } from '../engine/index.js';
-import { WhaleflowError } from '../util/index.js';
+import { describeError, WhaleflowError } from '../util/index.js';
 
 /**
  * A worktree leaf was cancelled mid-flight. Its diff was captured before the worktree was
@@ -21,7 +21,6 @@ export class LeafStoppedError extends WhaleflowError {
 }
 
 function messageOf(cause: unknown): string {
-  if (cause instanceof Error) return cause.message;
-  if (cause && typeof cause === 'object' && 'type' in cause) return `cancelled (${String((cause as { type: unknown }).type)})`;
-  return String(cause);
+  if (cause && typeof cause === 'object' && !(cause instanceof Error) && 'type' in cause) return `cancelled (${String((cause as { type: unknown }).type)})`;
+  return describeError(cause);
 }

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { EffectArtifact, EffectResult, LeafRunContext, LeafRunInput, LeafRunner } from '../engine/index.js';
-import { assertNever } from '../util/index.js';
+import { assertNever, describeError } from '../util/index.js';
 import { AgentLeafRunner } from './agent/index.js';
 import { CommandLeafRunner } from './command/index.js';
 import { realLeafKind, type RealLeafKind } from './leaf-kind.js';
@@ -26,6 +26,12 @@ export interface RealLeafRunnerOptions {
   readonly keepWorktrees?: boolean;
   readonly searchEngine?: SearchEngineChoice;
   readonly defaultMaxSteps?: number;
+  /**
+   * WhaleFlow's state wherever the user put it (the trace's directory, configuration files):
+   * no leaf's tools or commands may reach it. `.git`, `.whaleflow` and `whaleflow.config.yaml`
+   * are protected by name in every workspace regardless.
+   */
+  readonly protectedPaths?: readonly string[];
 }
 
 /**
@@ -49,7 +55,14 @@ export class RealLeafRunner implements LeafRunner {
     const kind = realLeafKind(input.leaf);
     let workspace: Workspace;
     try {
-      workspace = await openWorkspace({ cwd: this.options.cwd, isolation: input.permissions.isolation, runId: input.runId, leafId: input.leaf.id, keepWorktree: this.options.keepWorktrees });
+      workspace = await openWorkspace({
+        cwd: this.options.cwd,
+        isolation: input.permissions.isolation,
+        runId: input.runId,
+        leafId: input.leaf.id,
+        keepWorktree: this.options.keepWorktrees,
+        protectedPaths: this.options.protectedPaths,
+      });
     } catch (error) {
       if (error instanceof WorkspaceError) return failedLeaf({ output: null, error: error.message });
       throw error;
@@ -83,7 +96,7 @@ export class RealLeafRunner implements LeafRunner {
       if (!closed.diff || !closed.worktreePath) throw error;
       throw new LeafStoppedError(input.leaf.id, artifacts, await saveStoppedDiff(closed.worktreePath, closed.diff), { cause: error });
     }
-    return failedLeaf({ output: null, error: `the leaf stopped: ${error instanceof Error ? error.message : String(error)}`, artifacts });
+    return failedLeaf({ output: null, error: `the leaf stopped: ${describeError(error)}`, artifacts });
   }
 
   private runnerFor(kind: RealLeafKind): WorkspaceLeafRunner {

@@ -1,4 +1,5 @@
 import { ConnectionError, MalformedResponseError, RequestCancelledError, TimeoutError, type ProviderError } from './provider-error.js';
+import { describeError } from '../util/index.js';
 
 const connectionCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
@@ -12,7 +13,7 @@ export function transportError(error: unknown, provider: string, signal?: AbortS
   if (error instanceof SyntaxError) {
     return new MalformedResponseError(`unreadable response from provider: ${error.message}`, { provider, cause: error });
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = describeError(error);
   if (/timed? ?out/i.test(message)) return new TimeoutError(`provider timed out: ${message}`, { provider, cause: error });
   if (hasConnectionCode(error) || /terminated|socket|network|fetch failed|connection/i.test(message)) {
     return new ConnectionError(`connection to provider failed: ${message}`, { provider, cause: error });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { TRACE_DIRECTORY_NAME } from '../trace/index.js';
+import { ensureStateDirectory } from '../util/index.js';
 
 /** The hidden run-command option through which the parent hands the child its run id. */
 export const RUN_ID_OPTION = '--run-id';
@@ -33,6 +34,7 @@ export interface BackgroundRun {
 export function startBackgroundRun(options: BackgroundRunOptions): BackgroundRun {
   const runId = options.runId ?? randomUUID();
   const logDirectory = join(options.cwd, TRACE_DIRECTORY_NAME, 'logs');
+  ensureStateDirectory(join(options.cwd, TRACE_DIRECTORY_NAME));
   mkdirSync(logDirectory, { recursive: true });
   const logPath = join(logDirectory, `${runId}.log`);
   const log = openSync(logPath, 'a');

@@ -1,4 +1,6 @@
+import { dirname } from 'node:path';
 import type { RunEventSink } from '../engine/contracts/index.js';
+import { ensureStateDirectory } from '../util/index.js';
 import { SecretRedactor } from './redact-secrets.js';
 import { projectTracePath, type TraceLocationOptions } from './project-trace-location.js';
 import { RecordingFailure, type TraceWriteError } from './recording-failure.js';
@@ -29,6 +31,8 @@ export interface ProjectRecorder {
  */
 export function openProjectRecorder(options: TraceLocationOptions & { readonly inline?: boolean }): ProjectRecorder {
   const databasePath = projectTracePath(options);
+  // WhaleFlow's own state directory ignores itself in git; an explicit --db file's directory is the user's.
+  if (!options.databasePath && databasePath !== ':memory:') ensureStateDirectory(dirname(databasePath));
   const failure = new RecordingFailure();
   const onError = (error: unknown): void => failure.report(error);
   if (options.inline) {

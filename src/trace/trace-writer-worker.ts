@@ -3,7 +3,7 @@
 // off the engine's thread.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RunEvent } from '../engine/contracts/index.js';
-import { ProjectDatabaseError, type DatabaseProblem } from '../util/index.js';
+import { describeError, ProjectDatabaseError, type DatabaseProblem } from '../util/index.js';
 import { failedRunMarker } from './recording-failure.js';
 import { SecretRedactor } from './redact-secrets.js';
 import { SqliteTraceStore } from './sqlite-trace-store.js';
@@ -37,7 +37,7 @@ const store = new SqliteTraceStore(data.databasePath, {
 
 function describeFailure(error: unknown): WriteFailure {
   if (error instanceof ProjectDatabaseError) return { message: error.message, database: { path: error.path, problem: error.problem, code: error.code } };
-  return { message: error instanceof Error ? error.message : String(error) };
+  return { message: describeError(error) };
 }
 
 /**

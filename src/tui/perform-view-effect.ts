@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildRunReport, renderRunReport, requestRunCancel, type LivenessOptions } from '../runs/index.js';
 import { exportRun, RunNotFoundError, SecretRedactor, TRACE_DIRECTORY_NAME, type TraceStore } from '../trace/index.js';
-import { assertNever } from '../util/index.js';
+import { assertNever, describeError } from '../util/index.js';
 import type { ViewAction, ViewEffect } from './view-state.js';
 
 export interface EffectEnvironment {
@@ -27,7 +27,7 @@ export function performViewEffect(effect: ViewEffect, environment: EffectEnviron
   try {
     performOrThrow(effect, environment);
   } catch (error) {
-    environment.dispatch({ type: 'error', text: error instanceof Error ? error.message : String(error) });
+    environment.dispatch({ type: 'error', text: describeError(error) });
   }
 }
 

@@ -7,6 +7,7 @@ import { toKeyPresses } from './key-press.js';
 import { performViewEffect } from './perform-view-effect.js';
 import { reduceViewState } from './reduce-view-state.js';
 import { StorePoller } from './store-poller.js';
+import { describeError } from '../util/index.js';
 
 /** How often the TUI reads new events (and advances its clock). */
 export const POLL_INTERVAL_MS = 250;
@@ -39,7 +40,7 @@ export function TuiApp(props: TuiAppProps) {
       try {
         dispatch({ type: 'poll', batches: poller.poll(), now: now() });
       } catch (error) {
-        dispatch({ type: 'error', text: `reading the trace failed: ${error instanceof Error ? error.message : String(error)}` });
+        dispatch({ type: 'error', text: `reading the trace failed: ${describeError(error)}` });
       }
     };
     poll();

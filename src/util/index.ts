@@ -6,3 +6,5 @@ export { WhaleflowError, InvalidInputError, UsageError } from './whaleflow-error
 export { migrateComponentSchema, type ComponentMigration } from './component-schema.js';
 export { compileGlob, matchesGlob, globCovers, hasWildcard, type GlobMatcher } from './glob.js';
 export { ProjectDatabaseError, projectDatabaseError, type DatabaseProblem } from './project-database-error.js';
+export { PROTECTED_STATE_NAMES, isProtectedStateName, touchesProtectedState, ensureStateDirectory } from './protected-state.js';
+export { describeError } from './describe-error.js';

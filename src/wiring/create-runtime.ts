@@ -6,6 +6,7 @@ import { EMPTY_MOCK_FIXTURE, MockLeafRunner, MockModelGateway, type MockFixture 
 import { InMemoryMemoStore, MemoizingModelClient, MemoTelemetry, type MemoStore } from '../memo/index.js';
 import { createModelClient, MockModelClient, type MockScriptInput, type ModelClient } from '../providers/index.js';
 import { ProvidersModelGateway } from './providers-model-gateway.js';
+import { protectedStatePaths } from './protected-state-paths.js';
 
 /**
  * - `config`: the configured providers (real vendors, or the mock if the config says so);
@@ -82,6 +83,7 @@ export function createRuntime(options: CreateRuntimeOptions): Runtime {
     now: environment.now,
     keepWorktrees: options.keepWorktrees,
     searchEngine: options.searchEngine,
+    protectedPaths: protectedStatePaths(options.cwd, options.env),
   });
   const gateway = new ProvidersModelGateway(modelClient, routingConfig, options.runId, options.routeAsRole);
   return { leafRunner, gateway, modelClient, memoTelemetry, routingConfig, providerCalls: () => rawClient.calls };

@@ -2,3 +2,4 @@
 export { createRuntime, leafRouteResolver, type CreateRuntimeOptions, type Runtime, type RuntimeProvider } from './create-runtime.js';
 export { ProvidersModelGateway } from './providers-model-gateway.js';
 export { workerRunnerFactory, type WorkerRunnerOptions } from './worker-runner-factory.js';
+export { protectedStatePaths } from './protected-state-paths.js';

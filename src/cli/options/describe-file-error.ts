@@ -1,3 +1,5 @@
+import { describeError } from '../../util/index.js';
+
 /** Words for the file-system errors users cause (a wrong path, a read-only folder, a full disk). */
 const REASONS: Readonly<Record<string, string>> = {
   ENOENT: 'no such file or folder',
@@ -18,7 +20,7 @@ const REASONS: Readonly<Record<string, string>> = {
 export function describeFileError(error: unknown): string {
   const code = fileErrorCode(error);
   if (code !== undefined) return REASONS[code] ?? code;
-  return error instanceof Error ? error.message : String(error);
+  return describeError(error);
 }
 
 /** The errno code of a file-system error WhaleFlow can explain, or undefined. */

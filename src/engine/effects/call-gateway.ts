@@ -1,3 +1,4 @@
+import { describeError } from '../../util/index.js';
 import { emptyMemoUsage, emptyUsage, type MemoUsage, type Usage } from '../../ir/index.js';
 import type { EffectKind, EffectResult, GatewayRequest } from '../contracts/index.js';
 import { providerOf, type NodeContext } from '../run/run-context.js';
@@ -52,7 +53,7 @@ function parsedResult(text: string, usage: Usage, memoUsage: MemoUsage, parse?: 
   try {
     return { status: 'succeeded', output: text, data: parse(text), usage, memo_usage: memoUsage };
   } catch (error) {
-    return { status: 'failed', output: text, usage, memo_usage: memoUsage, error: error instanceof Error ? error.message : String(error) };
+    return { status: 'failed', output: text, usage, memo_usage: memoUsage, error: describeError(error) };
   }
 }
 

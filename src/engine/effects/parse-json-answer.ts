@@ -1,3 +1,5 @@
+import { describeError } from '../../util/index.js';
+
 /** Thrown when a model's structured answer does not have the required shape. */
 export class MalformedAnswerError extends Error {
   override readonly name = 'MalformedAnswerError';
@@ -10,7 +12,7 @@ export function parseJsonReply(text: string): unknown {
   try {
     return JSON.parse(fenced ? fenced[1]! : trimmed);
   } catch (error) {
-    throw new MalformedAnswerError(`the reply is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new MalformedAnswerError(`the reply is not JSON: ${describeError(error)}`);
   }
 }
 

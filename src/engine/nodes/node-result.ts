@@ -10,6 +10,7 @@ import {
   type RunStatus,
   type Usage,
 } from '../../ir/index.js';
+import { describeError } from '../../util/index.js';
 import type { CancelReason } from '../contracts/index.js';
 import { describeCancel, statusForCancel } from '../run/cancel-scope.js';
 
@@ -105,5 +106,5 @@ export function containerResult(
 }
 
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return describeError(error);
 }

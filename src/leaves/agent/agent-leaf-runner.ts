@@ -126,7 +126,7 @@ export class AgentLeafRunner implements WorkspaceLeafRunner {
 
   private toolEnvironment(input: LeafRunInput, context: LeafRunContext, workspace: Workspace, now: () => number): ToolEnvironment {
     const commandTimeoutMs = Math.min(this.options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS, millisecondsLeft(input.budget, now) ?? Number.POSITIVE_INFINITY);
-    return { root: workspace.root, permissions: input.permissions, signal: context.signal, env: this.options.env, commandTimeoutMs };
+    return { root: workspace.root, protectedPaths: workspace.protectedPaths, permissions: input.permissions, signal: context.signal, env: this.options.env, commandTimeoutMs };
   }
 }
 

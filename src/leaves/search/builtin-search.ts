@@ -12,7 +12,7 @@ const MAX_FILES = 50_000;
  */
 export async function builtinSearch(query: SearchQuery): Promise<SearchOutcome> {
   const needle = query.text.toLowerCase();
-  const { files } = await walkFiles(query.root, '.', { fileScope: query.fileScope, limit: MAX_FILES });
+  const { files } = await walkFiles(query.root, '.', { fileScope: query.fileScope, limit: MAX_FILES, protectedPaths: query.protectedPaths });
   const hits: SearchHit[] = [];
   for (const path of files) {
     query.signal?.throwIfAborted();

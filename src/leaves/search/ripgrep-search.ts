@@ -1,14 +1,18 @@
 import { spawn } from 'node:child_process';
-import { inFileScope, toPosix } from '../workspace/index.js';
+import { join } from 'node:path';
+import { PROTECTED_STATE_NAMES, touchesProtectedState } from '../../util/index.js';
+import { inFileScope, isProtectedLocation, toPosix } from '../workspace/index.js';
 import { MAX_HIT_TEXT_CHARS, type SearchHit, type SearchOutcome, type SearchQuery } from './search-hit.js';
 
 /**
  * Searches with `rg --json` (literal, case-insensitive). ripgrep honours .gitignore and skips
  * hidden files; file_scope globs are passed as `-g` for speed and checked again on every hit,
- * because ripgrep's glob dialect is not exactly ours.
+ * because ripgrep's glob dialect is not exactly ours. git's and WhaleFlow's own state is
+ * excluded with `-g '!name'` and dropped again from the hits.
  */
 export function ripgrepSearch(query: SearchQuery, ripgrepCommand = 'rg'): Promise<SearchOutcome> {
-  const args = ['--json', '--fixed-strings', '--ignore-case', '--no-follow', ...query.fileScope.flatMap((glob) => ['-g', glob]), '--', query.text, '.'];
+  const excluded = [...PROTECTED_STATE_NAMES].flatMap((name) => ['-g', `!${name}`]);
+  const args = ['--json', '--fixed-strings', '--ignore-case', '--no-follow', ...query.fileScope.flatMap((glob) => ['-g', glob]), ...excluded, '--', query.text, '.'];
   return new Promise((resolve, reject) => {
     const child = spawn(ripgrepCommand, args, { cwd: query.root, stdio: ['ignore', 'pipe', 'pipe'], signal: query.signal });
     let stdout = '';
@@ -19,7 +23,9 @@ export function ripgrepSearch(query: SearchQuery, ripgrepCommand = 'rg'): Promis
     child.on('close', (code) => {
       // 0: matches, 1: no match, 2: an error (possibly with some matches, e.g. an unreadable file).
       if (code !== 0 && code !== 1 && stdout === '') return reject(new Error(`rg failed (exit ${code}): ${stderr.trim()}`));
-      const all = parseRipgrepJson(stdout).filter((hit) => inFileScope(hit.path, query.fileScope));
+      const all = parseRipgrepJson(stdout).filter(
+        (hit) => inFileScope(hit.path, query.fileScope) && !touchesProtectedState(hit.path) && !isProtectedLocation(join(query.root, hit.path), query.protectedPaths ?? []),
+      );
       all.sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : left.line - right.line));
       resolve({ hits: all.slice(0, query.limit), engine: 'ripgrep', truncated: all.length > query.limit });
     });

@@ -20,6 +20,8 @@ export interface SearchQuery {
   readonly text: string;
   readonly fileScope: readonly string[];
   readonly limit: number;
+  /** WhaleFlow's state inside the root, never searched (git's and WhaleFlow's are skipped by name too). */
+  readonly protectedPaths?: readonly string[];
   readonly signal?: AbortSignal;
 }
 

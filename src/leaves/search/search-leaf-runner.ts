@@ -50,7 +50,7 @@ export class SearchLeafRunner implements WorkspaceLeafRunner {
     const prompt = parseSearchPrompt(input.leaf.prompt);
     const limit = this.options.maxHits ?? 200;
     const outcome = await searchFiles(
-      { root: workspace.root, text: prompt.query, fileScope: input.permissions.fileScope, limit, signal: context.signal },
+      { root: workspace.root, text: prompt.query, fileScope: input.permissions.fileScope, limit, signal: context.signal, protectedPaths: workspace.protectedPaths },
       this.options.engine,
       this.options.ripgrepCommand,
     );

@@ -1,5 +1,6 @@
 import { gitTopLevel, runGit } from './run-git.js';
-import { DiffDoesNotApplyError, WorkspaceError } from './workspace-errors.js';
+import { describeError, touchesProtectedState } from '../../util/index.js';
+import { DiffDoesNotApplyError, ProtectedPathInDiffError, WorkspaceError } from './workspace-errors.js';
 
 export interface ApplyDiffOptions {
   /** Fall back to a three-way merge (may leave conflict markers and touches the index). */
@@ -16,11 +17,15 @@ export interface ApplyDiffOutcome {
 /**
  * Applies a recorded leaf diff to the working tree containing `cwd`. It is checked first, so
  * a diff that does not apply changes nothing; only with `threeWay` is a merge attempted.
- * Paths in the diff are relative to the repository's top, so git runs there.
+ * Paths in the diff are relative to the repository's top, so git runs there. A diff that
+ * touches WhaleFlow's or git's own state (a leaf's command created `whaleflow.config.yaml` in
+ * its worktree, say) is refused whole: applying it would hand the leaf the next run's
+ * configuration.
  */
 export async function applyDiff(cwd: string, diff: string, options: ApplyDiffOptions = {}): Promise<ApplyDiffOutcome> {
   if (diff.trim() === '') throw new WorkspaceError('the diff is empty: the leaf changed nothing');
   const top = await gitTopLevel(cwd);
+  await refuseProtectedPaths(top, diff);
   const check = await tryGit(top, ['apply', '--check', '--whitespace=nowarn', '-'], diff);
   if (check === undefined) {
     if (options.checkOnly) return { applied: false, method: 'check' };
@@ -42,6 +47,22 @@ async function tryGit(cwd: string, args: readonly string[], input: string): Prom
     await runGit(cwd, args, { input });
     return undefined;
   } catch (error) {
-    return error instanceof WorkspaceError ? error.stderr || error.message : String(error);
+    return error instanceof WorkspaceError ? error.stderr || error.message : describeError(error);
   }
+}
+
+/** Lists the diff's paths with git's own parser (renames give both names) and refuses protected ones. */
+async function refuseProtectedPaths(top: string, diff: string): Promise<void> {
+  let listing: string;
+  try {
+    listing = (await runGit(top, ['apply', '--numstat', '-z', '-'], { input: diff })).stdout;
+  } catch {
+    return; // not a diff git can read: the check that follows reports it
+  }
+  const paths = listing
+    .split('\0')
+    .map((field) => field.replace(/^(?:\d+|-)\t(?:\d+|-)\t/, ''))
+    .filter((path) => path !== '');
+  const touched = paths.filter(touchesProtectedState);
+  if (touched.length > 0) throw new ProtectedPathInDiffError(touched);
 }

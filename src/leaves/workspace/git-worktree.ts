@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensureStateDirectory } from '../../util/index.js';
 import { inRepositoryQueue } from './repository-queue.js';
 import { gitTopLevel, runGit } from './run-git.js';
 import { WorkspaceError } from './workspace-errors.js';
@@ -27,6 +28,7 @@ export async function addGitWorktree(cwd: string, runId: string, leafId: string)
   const baseCommit = await headCommit(repositoryRoot);
   const runDirectory = join(repositoryRoot, WORKTREES_DIRECTORY, safeSegment(runId));
   return inRepositoryQueue(repositoryRoot, async () => {
+    ensureStateDirectory(join(repositoryRoot, '.whaleflow'));
     await mkdir(runDirectory, { recursive: true });
     await ignoreWorktreesDirectory(join(repositoryRoot, WORKTREES_DIRECTORY));
     const path = freePath(join(runDirectory, safeSegment(leafId)));

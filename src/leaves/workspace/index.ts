@@ -4,7 +4,7 @@ export { openWorkspace, type Workspace, type WorkspaceOutcome, type OpenWorkspac
 export { addGitWorktree, removeGitWorktree, WORKTREES_DIRECTORY, WORKTREE_BASE_NOTICE, safeSegment, type GitWorktree } from './git-worktree.js';
 export { captureDiff } from './capture-diff.js';
 export { applyDiff, type ApplyDiffOptions, type ApplyDiffOutcome } from './apply-diff.js';
-export { resolveWorkspacePath, resolveScopedPath, inFileScope, isInside, toPosix, type WorkspacePath } from './workspace-path.js';
+export { resolveWorkspacePath, resolveScopedPath, inFileScope, isInside, isProtectedLocation, toPosix, type WorkspacePath } from './workspace-path.js';
 export { walkFiles, SKIPPED_DIRECTORIES, type WalkOptions } from './walk-files.js';
 export { gitTopLevel, runGit, type GitResult } from './run-git.js';
-export { PathOutsideWorkspaceError, WorkspaceError, DiffDoesNotApplyError } from './workspace-errors.js';
+export { PathOutsideWorkspaceError, WorkspaceError, DiffDoesNotApplyError, ProtectedPathInDiffError } from './workspace-errors.js';

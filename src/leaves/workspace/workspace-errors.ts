@@ -1,17 +1,26 @@
-import { WhaleflowError } from '../../util/index.js';
+import { assertNever, WhaleflowError } from '../../util/index.js';
 
 /** A path a leaf asked for resolves outside its workspace or its file scope. */
 export class PathOutsideWorkspaceError extends WhaleflowError {
   override readonly name = 'PathOutsideWorkspaceError';
   constructor(
     readonly requestedPath: string,
-    readonly why: 'outside_workspace' | 'outside_file_scope',
+    readonly why: 'outside_workspace' | 'outside_file_scope' | 'protected_state',
   ) {
-    super(
-      why === 'outside_workspace'
-        ? `path "${requestedPath}" resolves outside the workspace`
-        : `path "${requestedPath}" is outside the leaf's file_scope`,
-    );
+    super(describeRefusal(requestedPath, why));
+  }
+}
+
+function describeRefusal(requestedPath: string, why: PathOutsideWorkspaceError['why']): string {
+  switch (why) {
+    case 'outside_workspace':
+      return `path "${requestedPath}" resolves outside the workspace`;
+    case 'outside_file_scope':
+      return `path "${requestedPath}" is outside the leaf's file_scope`;
+    case 'protected_state':
+      return `path "${requestedPath}" is git's or WhaleFlow's own state (.git, .whaleflow, the configuration), which no leaf may reach`;
+    default:
+      return assertNever(why, 'refusal');
   }
 }
 
@@ -35,5 +44,13 @@ export class DiffDoesNotApplyError extends WhaleflowError {
     message: string,
   ) {
     super(message);
+  }
+}
+
+/** A recorded diff touches git's or WhaleFlow's own state; it is never applied. */
+export class ProtectedPathInDiffError extends WhaleflowError {
+  override readonly name = 'ProtectedPathInDiffError';
+  constructor(readonly paths: readonly string[]) {
+    super(`the diff touches ${paths.map((path) => `"${path}"`).join(', ')}, git's or WhaleFlow's own state (.git, .whaleflow, the configuration); nothing was applied`);
   }
 }

@@ -1,5 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { isInside } from './workspace-path.js';
 import { assertNever } from '../../util/index.js';
 import { captureDiff } from './capture-diff.js';
 import { addGitWorktree, removeGitWorktree, type GitWorktree } from './git-worktree.js';
@@ -19,6 +20,8 @@ export interface Workspace {
   /** Real path (symlinks resolved) of the directory the leaf's paths are relative to. */
   readonly root: string;
   readonly isolation: 'shared' | 'worktree';
+  /** Absolute locations inside the workspace that no tool or command may reach (WhaleFlow's state). */
+  readonly protectedPaths: readonly string[];
   /** Captures the diff and removes the worktree (unless kept); a shared workspace just ends. */
   close(): Promise<WorkspaceOutcome>;
 }
@@ -31,12 +34,21 @@ export interface OpenWorkspaceOptions {
   readonly leafId: string;
   /** Keep worktrees after the leaf (for debugging); default false. */
   readonly keepWorktree?: boolean;
+  /**
+   * WhaleFlow's state wherever the user put it (the trace's directory, configuration files),
+   * absolute. Those inside the workspace are refused to its tools and hidden from its commands
+   * (a worktree gets the same locations inside it); `.git`, `.whaleflow` and
+   * `whaleflow.config.yaml` are refused by name everywhere anyway.
+   */
+  readonly protectedPaths?: readonly string[];
 }
 
 export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Workspace> {
   switch (options.isolation) {
-    case 'shared':
-      return { root: await realpath(options.cwd), isolation: 'shared', close: async () => ({}) };
+    case 'shared': {
+      const root = await realpath(options.cwd);
+      return { root, isolation: 'shared', protectedPaths: protectedInside(root, root, options.protectedPaths), close: async () => ({}) };
+    }
     case 'worktree':
       return openWorktreeWorkspace(options);
     default:
@@ -53,6 +65,7 @@ async function openWorktreeWorkspace(options: OpenWorkspaceOptions): Promise<Wor
   return {
     root,
     isolation: 'worktree',
+    protectedPaths: protectedInside(await realpath(worktree.repositoryRoot), await realpath(worktree.path), options.protectedPaths).filter((path) => isInside(root, path)),
     close: () => (closed ??= closeWorktree(worktree, options.keepWorktree ?? false)),
   };
 }
@@ -64,4 +77,19 @@ async function closeWorktree(worktree: GitWorktree, keep: boolean): Promise<Work
   } finally {
     if (!keep) await removeGitWorktree(worktree);
   }
+}
+
+/**
+ * The protected locations of the user's tree (under `source`) as they appear in a workspace
+ * rooted at `target` (the same tree, or a worktree of it). A location that contains the
+ * workspace itself is dropped: protecting it would refuse everything, and the wiring protects
+ * the state files one by one in that case.
+ */
+function protectedInside(source: string, target: string, paths: readonly string[] = []): string[] {
+  const inside: string[] = [];
+  for (const path of paths) {
+    if (!isInside(source, path) || isInside(path, source)) continue;
+    inside.push(join(target, relative(source, path)));
+  }
+  return inside;
 }

@@ -1,5 +1,6 @@
 import { RE2JS } from 're2js';
 import { WhaleflowError } from '../whaleflow-error.js';
+import { describeError } from '../describe-error.js';
 
 /** Longer patterns are refused: the engine is linear in the text, but its program grows with the pattern. */
 export const MAX_PATTERN_CHARS = 1000;
@@ -39,7 +40,7 @@ export function compileLinearRegex(pattern: string, options: LinearRegexOptions 
   try {
     compiled = RE2JS.compile(pattern, options.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
   } catch (error) {
-    throw new InvalidRegexError(pattern, error instanceof Error ? error.message : String(error));
+    throw new InvalidRegexError(pattern, describeError(error));
   }
   return { pattern, test: (text) => compiled.test(text) };
 }

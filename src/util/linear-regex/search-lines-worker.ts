@@ -5,6 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { compileLinearRegex } from './linear-regex.js';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LINE_CHARS, type LineMatch, type LineSearchOutcome, type LineSearchRequest } from './line-search.js';
+import { describeError } from '../describe-error.js';
 
 export type SearchLinesReply = { readonly type: 'done'; readonly outcome: LineSearchOutcome } | { readonly type: 'failed'; readonly message: string; readonly invalidPattern: boolean };
 
@@ -53,6 +54,6 @@ function readText(file: string, maxFileBytes: number): string | undefined {
 try {
   parentPort!.postMessage({ type: 'done', outcome: search(workerData as LineSearchRequest) } satisfies SearchLinesReply);
 } catch (error) {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = describeError(error);
   parentPort!.postMessage({ type: 'failed', message, invalidPattern: error instanceof Error && error.name === 'InvalidRegexError' } satisfies SearchLinesReply);
 }

@@ -4,6 +4,8 @@ import type { ToolDefinition } from '../../../providers/index.js';
 /** What a tool may touch: the workspace root, the leaf's permissions and the leaf's signal. */
 export interface ToolEnvironment {
   readonly root: string;
+  /** WhaleFlow's state inside the workspace, refused to every tool (see resolveWorkspacePath). */
+  readonly protectedPaths: readonly string[];
   readonly permissions: EffectivePermissions;
   readonly signal: AbortSignal;
   /** The environment commands inherit from (filtered before use). */

@@ -26,7 +26,7 @@ export const editFileTool: AgentTool = {
     const oldText = stringArgument('edit_file', args, 'old_text');
     const newText = stringArgument('edit_file', args, 'new_text');
     if (oldText === '') throw new ToolError('edit_file', 'old_text is empty; use write_file to create a file');
-    const path = resolveScopedPath(environment.root, requested, environment.permissions.fileScope);
+    const path = resolveScopedPath(environment.root, requested, environment.permissions.fileScope, environment.protectedPaths);
     const text = await readFile(path.absolute, 'utf8').catch(() => {
       throw new ToolError('edit_file', `cannot read "${requested}" (missing, or a directory)`);
     });

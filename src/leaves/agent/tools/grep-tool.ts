@@ -36,9 +36,9 @@ export const grepTool: AgentTool = {
   },
   async run(args, environment) {
     const pattern = stringArgument('grep', args, 'pattern');
-    const start = resolveWorkspacePath(environment.root, optionalStringArgument('grep', args, 'path') ?? '.');
+    const start = resolveWorkspacePath(environment.root, optionalStringArgument('grep', args, 'path') ?? '.', environment.protectedPaths);
     const maxResults = optionalIntegerArgument('grep', args, 'max_results') ?? DEFAULT_MAX_RESULTS;
-    const { files } = await walkFiles(environment.root, start.relative, { fileScope: environment.permissions.fileScope, limit: MAX_FILES_SEARCHED });
+    const { files } = await walkFiles(environment.root, start.relative, { fileScope: environment.permissions.fileScope, limit: MAX_FILES_SEARCHED, protectedPaths: environment.protectedPaths });
     const timeoutMs = Math.min(GREP_TIMEOUT_MS, environment.commandTimeoutMs);
     let outcome;
     try {

@@ -24,7 +24,7 @@ export const readFileTool: AgentTool = {
   },
   async run(args, environment) {
     const requested = stringArgument('read_file', args, 'path');
-    const path = resolveScopedPath(environment.root, requested, environment.permissions.fileScope);
+    const path = resolveScopedPath(environment.root, requested, environment.permissions.fileScope, environment.protectedPaths);
     const text = await readFile(path.absolute, 'utf8').catch(() => {
       throw new ToolError('read_file', `cannot read "${requested}" (missing, or a directory)`);
     });

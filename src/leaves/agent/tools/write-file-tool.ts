@@ -22,7 +22,7 @@ export const writeFileTool: AgentTool = {
   async run(args, environment) {
     const requested = stringArgument('write_file', args, 'path');
     const content = stringArgument('write_file', args, 'content');
-    const path = resolveScopedPath(environment.root, requested, environment.permissions.fileScope);
+    const path = resolveScopedPath(environment.root, requested, environment.permissions.fileScope, environment.protectedPaths);
     await mkdir(dirname(path.absolute), { recursive: true });
     await writeFile(path.absolute, content, 'utf8');
     return `wrote ${Buffer.byteLength(content)} bytes to ${path.relative}`;
