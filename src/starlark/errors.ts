@@ -2,7 +2,7 @@ import type { Diagnostic, SourcePosition } from '../util/index.js';
 import { WhaleflowError, formatPosition } from '../util/index.js';
 
 /** What went wrong, coarsely: lets a host react without parsing messages. */
-export type StarlarkErrorKind = 'syntax' | 'resolve' | 'runtime' | 'step-budget' | 'cancelled' | 'load';
+export type StarlarkErrorKind = 'syntax' | 'resolve' | 'runtime' | 'step-budget' | 'size-limit' | 'cancelled' | 'load';
 
 /** One active Starlark call when a runtime error happened, outermost first. */
 export interface StarlarkCallFrame {

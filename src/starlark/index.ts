@@ -7,7 +7,9 @@
  */
 export { execFile, type ExecFileOptions, type ExecFileResult } from './eval/exec-file.js';
 export type { LoadModule } from './eval/compile-statement.js';
-export { Thread, DEFAULT_MAX_STEPS } from './eval/thread.js';
+export { Thread, DEFAULT_MAX_STEPS, DEFAULT_MAX_VALUE_LENGTH } from './eval/thread.js';
+export { MAX_INT_BITS } from './values/int-arithmetic.js';
+export { describeValue } from './values/describe-value.js';
 export { StarlarkError, type StarlarkErrorKind, type StarlarkCallFrame } from './errors.js';
 export {
   StarlarkValue, type Value, type HashKey, type ReprWriter, unhashable,

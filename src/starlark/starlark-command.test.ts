@@ -61,6 +61,20 @@ describe('whaleflow starlark FILE', () => {
     expect(run.stderr).toMatch(/^long\.star:1:\d+: step budget exceeded/);
   });
 
+  test('--max-value-length bounds what a program may build; the default stops the issue #10 bomb at once', async () => {
+    const bomb = writeProgram('bomb.star', 'x = "ab"*10000000\ny = [x]*30\nz = str(y)\n');
+    const run = await runCliInMemory(['starlark', bomb], { cwd: directory });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toBe(
+      "bomb.star:1:9: size limit exceeded: '*' would build a string of 20000000 characters, more than maxValueLength (4194304); raise it if the program is legitimate\n",
+    );
+    const raised = await runCliInMemory(['starlark', '--max-value-length', '30000000', bomb], { cwd: directory });
+    expect(raised.exitCode).toBe(1);
+    expect(raised.stderr).toMatch(/^bomb\.star:3:8: size limit exceeded: str would build a string of more than 30000000 characters/);
+    const small = writeProgram('small.star', 'print(len("ab" * 5))\n');
+    expect(await runCliInMemory(['starlark', '--max-value-length', '10', small], { cwd: directory })).toMatchObject({ exitCode: 0, stdout: '10\n' });
+  });
+
   test('--help shows an example', async () => {
     const run = await runCliInMemory(['starlark', '--help']);
     expect(run.exitCode).toBe(0);

@@ -76,6 +76,19 @@ workflow(goal = "g", nodes = [
     if (!result.ok) expect(formatDiagnostic(result.diagnostics[0]!)).toMatch(/^spin\.star:\d+:\d+: step budget exceeded: more than 1000 steps/);
   });
 
+  it('the size limit is configurable and stops a file that builds a huge value, positioned', async () => {
+    const frontEnd = createStarlarkFrontEnd({ maxValueLength: 1000 });
+    const text = 'prompt = "context " * 200\nworkflow(goal = "g", nodes = [agent(id = "a", prompt = prompt)])\n';
+    const result = await frontEnd('huge.star', text, new SpecSource('huge.star'));
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.diagnostics[0]).toMatchObject({ code: 'starlark-size-limit' });
+      expect(formatDiagnostic(result.diagnostics[0]!)).toBe(
+        "huge.star:1:21: size limit exceeded: '*' would build a string of 1600 characters, more than maxValueLength (1000); raise it if the program is legitimate",
+      );
+    }
+  });
+
   it('a cancelled signal stops evaluation with a diagnostic', async () => {
     const controller = new AbortController();
     controller.abort();

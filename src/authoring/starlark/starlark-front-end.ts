@@ -11,6 +11,8 @@ export const DEFAULT_AUTHORING_MAX_STEPS = 2_000_000;
 
 export interface StarlarkAuthoringOptions {
   readonly maxSteps?: number;
+  /** The largest len() a value may reach while the file runs (default DEFAULT_MAX_VALUE_LENGTH, 4 Mi). */
+  readonly maxValueLength?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -22,7 +24,14 @@ export function createStarlarkFrontEnd(options: StarlarkAuthoringOptions = {}): 
   return (file, text, source) => {
     const builder = new WorkflowBuilder();
     try {
-      execFile({ filename: file, source: text, predeclared: builder.predeclared(), maxSteps: options.maxSteps ?? DEFAULT_AUTHORING_MAX_STEPS, signal: options.signal });
+      execFile({
+        filename: file,
+        source: text,
+        predeclared: builder.predeclared(),
+        maxSteps: options.maxSteps ?? DEFAULT_AUTHORING_MAX_STEPS,
+        maxValueLength: options.maxValueLength,
+        signal: options.signal,
+      });
     } catch (error) {
       if (error instanceof StarlarkError) return { ok: false, diagnostics: [...builder.warnings, ...starlarkDiagnostics(error, file)] };
       throw error;

@@ -9,6 +9,7 @@ import { positiveInteger } from '../options/index.js';
 
 interface StarlarkOptions {
   readonly maxSteps?: number;
+  readonly maxValueLength?: number;
   readonly traceback?: boolean;
 }
 
@@ -21,6 +22,9 @@ export function starlarkCommand(context: CliContext): Command {
     .description('Run a Starlark program: print() writes to stdout, errors print as file:line:col: message (exit 1)')
     .argument('<file>', 'the .star file to execute')
     .addOption(new Option('--max-steps <n>', 'step budget (statements, loop iterations and calls) before the run is stopped').argParser(positiveInteger))
+    .addOption(
+      new Option('--max-value-length <n>', 'the largest len() a string, bytes, list, tuple, dict or set may reach (default 4194304)').argParser(positiveInteger),
+    )
     .option('--traceback', 'after a runtime error, also print the Starlark call stack')
     .addHelpText(
       'after',
@@ -37,7 +41,13 @@ export function starlarkCommand(context: CliContext): Command {
         return;
       }
       try {
-        execFile({ filename: file, source, maxSteps: options.maxSteps, print: (message) => context.stdout(`${message}\n`) });
+        execFile({
+          filename: file,
+          source,
+          maxSteps: options.maxSteps,
+          maxValueLength: options.maxValueLength,
+          print: (message) => context.stdout(`${message}\n`),
+        });
         context.exitCode = ExitCode.ok;
       } catch (error) {
         if (!(error instanceof StarlarkError)) throw error;

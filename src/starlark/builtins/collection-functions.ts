@@ -11,6 +11,7 @@ import { StarlarkSet } from '../values/set.js';
 import { Str } from '../values/str.js';
 import { Tuple } from '../values/tuple.js';
 import type { Value } from '../values/value.js';
+import { describeValue } from '../values/describe-value.js';
 import { collectValues } from '../eval/iterate.js';
 import { updateDict } from './dict-methods.js';
 import { expectBool, expectInt, unpackArgs, unpackPositional } from './unpack-args.js';
@@ -60,11 +61,16 @@ function rangeOf(call: BuiltinCall): Range {
 
 function bytesOf(x: Value, call: BuiltinCall): Bytes {
   if (x instanceof Bytes) return x;
-  if (x instanceof Str) return Bytes.fromString(x.value);
+  if (x instanceof Str) {
+    const encoded = Bytes.fromString(x.value);
+    call.thread.checkLength(encoded.value.length, 'bytes', 'bytes');
+    call.thread.chargeBulk(encoded.value.length);
+    return encoded;
+  }
   return new Bytes(
     Uint8Array.from(collectValues(x, call.thread), (element) => {
       const byte = element instanceof Int ? element.toSafeNumber() : undefined;
-      if (byte === undefined || byte < 0 || byte > 255) throw runtimeError(`bytes: element ${element.repr()} is not a byte (want int in 0..255)`);
+      if (byte === undefined || byte < 0 || byte > 255) throw runtimeError(`bytes: element ${describeValue(element)} is not a byte (want int in 0..255)`);
       return byte;
     }),
   );

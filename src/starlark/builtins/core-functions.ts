@@ -23,7 +23,9 @@ function joinArguments(call: BuiltinCall): string {
     if (name !== 'sep') throw runtimeError(`${call.name}: unexpected keyword argument '${name}'`);
     separator = expectString(value, 'sep');
   }
-  return call.args.map((argument) => argument.str()).join(separator);
+  const text = call.args.map((argument) => (argument instanceof Str ? argument.value : call.thread.strOf(argument, call.name))).join(separator);
+  call.thread.checkLength(text.length, 'string', call.name);
+  return text;
 }
 
 function truthOfAll(call: BuiltinCall, wanted: boolean): Bool {
@@ -91,10 +93,10 @@ export const coreFunctions: readonly Builtin[] = [
     call.thread.print(joinArguments(call));
     return None;
   }),
-  new Builtin('repr', (call) => Str.of(unpackPositional(call, 1, 1)[0].repr())),
+  new Builtin('repr', (call) => Str.of(call.thread.reprOf(unpackPositional(call, 1, 1)[0], 'repr'))),
   new Builtin('str', (call) => {
     const [x] = unpackPositional(call, 1, 1);
-    return x instanceof Str ? x : Str.of(x.str());
+    return x instanceof Str ? x : Str.of(call.thread.strOf(x, 'str'));
   }),
   new Builtin('type', (call) => Str.of(unpackPositional(call, 1, 1)[0].type)),
   new Builtin('bool', (call) => {

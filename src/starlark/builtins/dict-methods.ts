@@ -3,6 +3,7 @@ import type { BuiltinCall } from '../values/builtin.js';
 import { Dict } from '../values/dict.js';
 import { List } from '../values/list.js';
 import { None } from '../values/none.js';
+import { describeValue } from '../values/describe-value.js';
 import { Str } from '../values/str.js';
 import { Tuple } from '../values/tuple.js';
 import type { Value } from '../values/value.js';
@@ -25,14 +26,17 @@ export const dictMethods = methodTable<Dict>({
   },
   items: (dict, call) => {
     unpackPositional(call, 0, 0);
+    call.thread.chargeBulk(dict.length);
     return new List([...dict.table.entries()].map((entry) => new Tuple([entry.key, entry.value])));
   },
   keys: (dict, call) => {
     unpackPositional(call, 0, 0);
+    call.thread.chargeBulk(dict.length);
     return new List(dict.table.keys());
   },
   values: (dict, call) => {
     unpackPositional(call, 0, 0);
+    call.thread.chargeBulk(dict.length);
     return new List([...dict.table.entries()].map((entry) => entry.value));
   },
   pop: (dict, call) => {
@@ -41,7 +45,7 @@ export const dictMethods = methodTable<Dict>({
     const removed = dict.table.delete(key);
     if (removed) return removed.value;
     if (fallback !== undefined) return fallback;
-    throw runtimeError(`pop: key ${key.repr()} not found (missing key)`);
+    throw runtimeError(`pop: key ${describeValue(key)} not found (missing key)`);
   },
   popitem: (dict, call) => {
     unpackPositional(call, 0, 0);
@@ -55,6 +59,7 @@ export const dictMethods = methodTable<Dict>({
     const [key, fallback] = unpackArgs(call, ['key', 'default?']);
     const existing = dict.get(key!);
     if (existing !== undefined) return existing;
+    if (dict.length >= call.thread.maxValueLength) call.thread.checkLength(dict.length + 1, 'dict', 'setdefault');
     dict.set(key!, fallback ?? None);
     return fallback ?? None;
   },
@@ -86,4 +91,5 @@ export function updateDict(dict: Dict, call: BuiltinCall): void {
     }
   }
   for (const [name, value] of call.kwargs) dict.set(Str.of(name), value);
+  call.thread.checkLength(dict.length, 'dict', call.name);
 }

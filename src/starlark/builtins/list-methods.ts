@@ -3,6 +3,7 @@ import { valuesEqual } from '../values/compare.js';
 import { Int } from '../values/int.js';
 import type { List } from '../values/list.js';
 import { None } from '../values/none.js';
+import { describeValue } from '../values/describe-value.js';
 import { appendAll } from '../values/append-all.js';
 import { collectValues } from '../eval/iterate.js';
 import { methodTable } from './method-table.js';
@@ -14,6 +15,7 @@ export const listMethods = methodTable<List>({
   append: (list, call) => {
     const [value] = unpackPositional(call, 1, 1);
     list.checkMutable('append to');
+    if (list.elements.length >= call.thread.maxValueLength) call.thread.checkLength(list.elements.length + 1, 'list', 'append');
     list.elements.push(value);
     return None;
   },
@@ -26,19 +28,22 @@ export const listMethods = methodTable<List>({
   extend: (list, call) => {
     const [iterable] = unpackArgs(call, ['iterable']);
     list.checkMutable('extend');
-    appendAll(list.elements, collectValues(iterable!, call.thread));
+    const additions = collectValues(iterable!, call.thread);
+    call.thread.checkLength(list.elements.length + additions.length, 'list', 'extend');
+    appendAll(list.elements, additions);
     return None;
   },
   index: (list, call) => {
     const [value, start, end] = unpackArgs(call, ['x', 'start?', 'end?']);
     const [from, to] = substringBounds(list.elements.length, start, end);
     for (let index = from; index < to; index++) if (valuesEqual(list.elements[index], value!)) return Int.of(index);
-    throw runtimeError(`index: value ${value!.repr()} not in list (not found)`);
+    throw runtimeError(`index: value ${describeValue(value!)} not in list (not found)`);
   },
   insert: (list, call) => {
     const [indexValue, value] = unpackPositional(call, 2, 2);
     list.checkMutable('insert into');
     const length = list.elements.length;
+    call.thread.checkLength(length + 1, 'list', 'insert');
     let index = expectInt(indexValue, 'index');
     if (index < 0) index += length;
     list.elements.splice(Math.min(Math.max(index, 0), length), 0, value);
@@ -49,7 +54,7 @@ export const listMethods = methodTable<List>({
     const length = list.elements.length;
     let index = indexValue === undefined ? length - 1 : expectInt(indexValue, 'index');
     if (index < 0 && indexValue !== undefined) index += length;
-    if (index < 0 || index >= length) throw runtimeError(`pop: index ${indexValue?.repr() ?? -1} out of range (list has ${length} elements)`);
+    if (index < 0 || index >= length) throw runtimeError(`pop: index ${indexValue === undefined ? -1 : describeValue(indexValue)} out of range (list has ${length} elements)`);
     list.checkMutable('pop from');
     return list.elements.splice(index, 1)[0];
   },
@@ -57,7 +62,7 @@ export const listMethods = methodTable<List>({
     const [value] = unpackPositional(call, 1, 1);
     list.checkMutable('remove from');
     const index = list.elements.findIndex((element) => valuesEqual(element, value));
-    if (index < 0) throw runtimeError(`remove: element ${value.repr()} not found`);
+    if (index < 0) throw runtimeError(`remove: element ${describeValue(value)} not found`);
     list.elements.splice(index, 1);
     return None;
   },

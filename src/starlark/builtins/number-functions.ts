@@ -3,9 +3,10 @@ import { Bool } from '../values/bool.js';
 import { Builtin } from '../values/builtin.js';
 import { Float } from '../values/float.js';
 import { Int } from '../values/int.js';
-import { intToFloat } from '../values/int-arithmetic.js';
+import { MAX_INT_BITS, checkIntSize, intToFloat } from '../values/int-arithmetic.js';
 import { Str } from '../values/str.js';
 import type { Value } from '../values/value.js';
+import { describeValue } from '../values/describe-value.js';
 import { unpackArgs } from './unpack-args.js';
 
 const PREFIX_BASES: Readonly<Record<string, number>> = { x: 16, o: 8, b: 2 };
@@ -32,6 +33,8 @@ export function parseIntLiteral(text: string, base: number): bigint | undefined 
     digits = digits.slice(2);
   }
   if (digits.length === 0) return undefined;
+  // Each digit adds log2(base) bits: refuse before parsing what would pass the int size limit.
+  if (digits.length * Math.log2(effectiveBase) > MAX_INT_BITS + 8) checkIntSize(1n << BigInt(MAX_INT_BITS), 'int');
   let value = 0n;
   const radix = BigInt(effectiveBase);
   for (const character of digits.toLowerCase()) {
@@ -50,7 +53,7 @@ function intOf(x: Value, baseValue: Value | undefined): Int {
   if (x instanceof Int) return x;
   if (x instanceof Bool) return Int.of(x.value ? 1 : 0);
   if (x instanceof Float) {
-    if (!Number.isFinite(x.value)) throw runtimeError(`cannot convert float ${x.repr()} to integer`);
+    if (!Number.isFinite(x.value)) throw runtimeError(`cannot convert float ${describeValue(x)} to integer`);
     return Int.of(BigInt(Math.trunc(x.value)));
   }
   if (x instanceof Str) {
@@ -61,7 +64,7 @@ function intOf(x: Value, baseValue: Value | undefined): Int {
       if (base !== 0 && (base < 2 || base > 36)) throw runtimeError('base must be an integer >= 2 && <= 36 (or 0)');
     }
     const parsed = parseIntLiteral(x.value, base);
-    if (parsed === undefined) throw runtimeError(`invalid literal for int() with base ${base}: ${x.repr()}`);
+    if (parsed === undefined) throw runtimeError(`invalid literal for int() with base ${base}: ${describeValue(x)}`);
     return Int.of(parsed);
   }
   throw runtimeError(`got value of type '${x.type}', want string, int, float or bool (cannot convert ${x.type} to int)`);

@@ -4,6 +4,7 @@ import type { BuiltinCall } from '../values/builtin.js';
 import { None } from '../values/none.js';
 import { StarlarkSet } from '../values/set.js';
 import type { Value } from '../values/value.js';
+import { describeValue } from '../values/describe-value.js';
 import { collectValues } from '../eval/iterate.js';
 import { methodTable } from './method-table.js';
 import { unpackPositional } from './unpack-args.js';
@@ -31,6 +32,7 @@ export const setMethods = methodTable<StarlarkSet>({
     const [element] = unpackPositional(call, 1, 1);
     if (set.has(element)) return None;
     set.checkMutable('insert into');
+    if (set.length >= call.thread.maxValueLength) call.thread.checkLength(set.length + 1, 'set', 'add');
     set.addUnchecked(element);
     return None;
   },
@@ -50,7 +52,7 @@ export const setMethods = methodTable<StarlarkSet>({
   remove: (set, call) => {
     const [element] = unpackPositional(call, 1, 1);
     set.checkMutable('delete from');
-    if (!set.table.delete(element)) throw runtimeError(`remove: element ${element.repr()} not found`);
+    if (!set.table.delete(element)) throw runtimeError(`remove: element ${describeValue(element)} not found`);
     return None;
   },
   pop: (set, call) => {
@@ -61,11 +63,12 @@ export const setMethods = methodTable<StarlarkSet>({
     set.table.delete(first.key);
     return first.key;
   },
-  union: (set, call) => new StarlarkSet([...set.elements(), ...others(call).flatMap((other) => other.elements())]),
+  union: (set, call) => sizedSet(call, new StarlarkSet([...set.elements(), ...others(call).flatMap((other) => other.elements())])),
   update: (set, call) => {
     const additions = others(call).flatMap((other) => other.elements());
     set.checkMutable('insert into');
     for (const element of additions) set.addUnchecked(element);
+    sizedSet(call, set);
     return None;
   },
   intersection: (set, call) => new StarlarkSet(intersect(set, others(call))),
@@ -78,6 +81,13 @@ export const setMethods = methodTable<StarlarkSet>({
   issubset: (set, call) => Bool.of(set.isSubsetOf(one(call))),
   issuperset: (set, call) => Bool.of(one(call).isSubsetOf(set)),
 });
+
+/** A union may be as large as all its operands together: checked once built, and charged. */
+function sizedSet(call: BuiltinCall, set: StarlarkSet): StarlarkSet {
+  call.thread.checkLength(set.length, 'set', call.name);
+  call.thread.chargeBulk(set.length);
+  return set;
+}
 
 function intersect(set: StarlarkSet, sets: StarlarkSet[]): Value[] {
   return set.elements().filter((element) => sets.every((other) => other.has(element)));

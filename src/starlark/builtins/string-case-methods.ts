@@ -9,6 +9,13 @@ import { unpackPositional } from './unpack-args.js';
 const isLetter = (character: string): boolean => /\p{L}/u.test(character);
 const isDecimalDigit = (character: string): boolean => /\p{Nd}/u.test(character);
 
+/** Case mapping may lengthen text (`ß` → `SS`): the result is size-checked and charged. */
+function caseMapped(call: BuiltinCall, text: string): Str {
+  call.thread.checkLength(text.length, 'string', call.name);
+  call.thread.chargeBulk(text.length);
+  return Str.of(text);
+}
+
 function noArguments(call: BuiltinCall): void {
   unpackPositional(call, 0, 0);
 }
@@ -20,10 +27,10 @@ export const stringCaseMethods = methodTable<Str>({
     const text = receiver.value;
     if (text.length === 0) return receiver;
     const first = String.fromCodePoint(text.codePointAt(0)!);
-    return Str.of(toTitlecase(first) + text.slice(first.length).toLowerCase());
+    return caseMapped(call, toTitlecase(first) + text.slice(first.length).toLowerCase());
   },
-  lower: (receiver, call) => (noArguments(call), Str.of(receiver.value.toLowerCase())),
-  upper: (receiver, call) => (noArguments(call), Str.of(receiver.value.toUpperCase())),
+  lower: (receiver, call) => (noArguments(call), caseMapped(call, receiver.value.toLowerCase())),
+  upper: (receiver, call) => (noArguments(call), caseMapped(call, receiver.value.toUpperCase())),
   title: (receiver, call) => {
     noArguments(call);
     // Python's rule: a character following a cased one is lowercased, any other is titlecased.
@@ -33,7 +40,7 @@ export const stringCaseMethods = methodTable<Str>({
       result += previousCased ? character.toLowerCase() : toTitlecase(character);
       previousCased = isCased(character);
     }
-    return Str.of(result);
+    return caseMapped(call, result);
   },
   elems: (receiver, call) => (noArguments(call), new StringElems(receiver.value)),
   isalnum: (receiver, call) => predicate(call, receiver.value, (character) => isLetter(character) || isDecimalDigit(character)),

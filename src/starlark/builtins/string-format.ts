@@ -22,8 +22,9 @@ export function formatString(template: string, call: BuiltinCall): string {
       continue;
     }
     if (character !== '{') {
-      result += character;
-      index++;
+      const literalEnd = nextBrace(template, index);
+      result += template.slice(index, literalEnd);
+      index = literalEnd;
       continue;
     }
     if (template[index + 1] === '{') {
@@ -53,10 +54,21 @@ export function formatString(template: string, call: BuiltinCall): string {
       if (found === undefined) throw runtimeError(`format: keyword ${name} not found (missing argument '${name}')`);
       value = found;
     }
-    result += conversion === 'r' ? value.repr() : value.str();
+    result += conversion === 'r' ? call.thread.reprOf(value, 'format') : value instanceof Str ? value.value : call.thread.strOf(value, 'format');
+    call.thread.checkLength(result.length, 'string', 'format');
     index = end + 1;
   }
+  call.thread.chargeBulk(result.length);
   return result;
+}
+
+/** Where the literal text starting at `from` ends: the next `{` or `}`, or the end. */
+function nextBrace(template: string, from: number): number {
+  for (let index = from; index < template.length; index++) {
+    const character = template[index];
+    if (character === '{' || character === '}') return index;
+  }
+  return template.length;
 }
 
 function splitConversion(field: string): [string, 's' | 'r'] {

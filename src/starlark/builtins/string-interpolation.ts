@@ -4,9 +4,15 @@ import { formatFloatExponent, formatFloatFixed, formatFloatShortest } from '../v
 import { Int } from '../values/int.js';
 import { Tuple } from '../values/tuple.js';
 import type { Value } from '../values/value.js';
+import { Str } from '../values/str.js';
+import { describeValue } from '../values/describe-value.js';
+import type { Thread } from '../eval/thread.js';
 
-/** `format % args` (see the spec's String interpolation): no flags, widths or precisions. */
-export function interpolate(format: string, args: Value): string {
+/**
+ * `format % args` (see the spec's String interpolation): no flags, widths or precisions. The
+ * result is checked against the thread's size limit as it grows.
+ */
+export function interpolate(format: string, args: Value, thread: Thread): string {
   const operands = args instanceof Tuple ? args.elements : [args];
   let next = 0;
   let result = '';
@@ -23,18 +29,20 @@ export function interpolate(format: string, args: Value): string {
       continue;
     }
     if (next >= operands.length) throw runtimeError('not enough arguments for format string');
-    result += convert(conversion, operands[next++]);
+    result += convert(conversion, operands[next++], thread);
+    thread.checkLength(result.length, 'string', "'%'");
   }
   if (next < operands.length) throw runtimeError('too many arguments for format string (not all arguments converted)');
+  thread.chargeBulk(result.length);
   return result;
 }
 
-function convert(conversion: string, value: Value): string {
+function convert(conversion: string, value: Value, thread: Thread): string {
   switch (conversion) {
     case 's':
-      return value.str();
+      return value instanceof Str ? value.value : thread.strOf(value, '%s');
     case 'r':
-      return value.repr();
+      return thread.reprOf(value, '%r');
     case 'd':
     case 'i':
       return integerOf(value, conversion).toString();
@@ -61,7 +69,7 @@ function convert(conversion: string, value: Value): string {
 function integerOf(value: Value, conversion: string): bigint {
   if (value instanceof Int) return value.bigint();
   if (value instanceof Float) {
-    if (!Number.isFinite(value.value)) throw runtimeError(`%${conversion} format requires a finite number, got ${value.repr()}`);
+    if (!Number.isFinite(value.value)) throw runtimeError(`%${conversion} format requires a finite number, got ${describeValue(value)}`);
     return BigInt(Math.trunc(value.value));
   }
   throw runtimeError(`%${conversion} format requires integer: got ${value.type}`);

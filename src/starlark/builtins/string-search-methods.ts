@@ -6,6 +6,8 @@ import { NoneType } from '../values/none.js';
 import { Str } from '../values/str.js';
 import { Tuple } from '../values/tuple.js';
 import type { Value } from '../values/value.js';
+import { describeValue } from '../values/describe-value.js';
+import type { Thread } from '../eval/thread.js';
 import { methodTable } from './method-table.js';
 import { substringBounds } from './string-indices.js';
 import { expectInt, expectString, unpackArgs, wrongType } from './unpack-args.js';
@@ -31,7 +33,9 @@ export const stringSearchMethods = methodTable<Str>({
     const old = expectString(oldValue!, 'old');
     const replacement = expectString(newValue!, 'new');
     const limit = countValue === undefined || countValue instanceof NoneType ? -1 : expectInt(countValue, 'count');
-    return Str.of(replace(receiver.value, old, replacement, limit < 0 ? Infinity : limit));
+    const result = replace(receiver.value, old, replacement, limit < 0 ? Infinity : limit, call.thread);
+    call.thread.chargeBulk(result.length);
+    return Str.of(result);
   },
   removeprefix: (receiver, call) => {
     const prefix = expectString(unpackArgs(call, ['prefix'])[0]!, 'prefix');
@@ -61,7 +65,7 @@ function find(receiver: Str, call: BuiltinCall, fromRight: boolean): number {
 
 function findOrFail(receiver: Str, call: BuiltinCall, fromRight: boolean): number {
   const index = find(receiver, call, fromRight);
-  if (index < 0) throw runtimeError(`substring ${unpackArgs(call, ['sub', 'start?', 'end?'])[0]!.repr()} not found`);
+  if (index < 0) throw runtimeError(`substring ${describeValue(unpackArgs(call, ['sub', 'start?', 'end?'])[0]!)} not found`);
   return index;
 }
 
@@ -77,8 +81,10 @@ function affix(receiver: Str, call: BuiltinCall, parameter: string, test: (text:
   return Bool.False;
 }
 
-/** Python's str.replace, including the empty-`old` case that inserts between characters. */
-function replace(text: string, old: string, replacement: string, limit: number): string {
+/** Python's str.replace, including the empty-`old` case that inserts between characters; the result is size-checked as it grows. */
+function replace(text: string, old: string, replacement: string, limit: number, thread: Thread): string {
+  // Only a replacement longer than what it replaces can grow the text.
+  const growing = replacement.length > old.length;
   let result = '';
   let count = 0;
   if (old.length === 0) {
@@ -86,6 +92,7 @@ function replace(text: string, old: string, replacement: string, limit: number):
       if (count < limit) {
         result += replacement;
         count++;
+        if (growing) thread.checkLength(result.length + text.length - index, 'string', 'replace');
       }
       if (index < text.length) result += text[index];
     }
@@ -98,6 +105,7 @@ function replace(text: string, old: string, replacement: string, limit: number):
     result += text.slice(position, found) + replacement;
     position = found + old.length;
     count++;
+    if (growing) thread.checkLength(result.length + text.length - position, 'string', 'replace');
   }
   return result + text.slice(position);
 }

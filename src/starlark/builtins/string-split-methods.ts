@@ -36,6 +36,10 @@ export const stringSplitMethods = methodTable<Str>({
       if (element instanceof Str) return element.value;
       throw runtimeError(`join: in list, want string, got ${element.type} (expected string elements, element ${index} is not)`);
     });
+    let length = Math.max(0, parts.length - 1) * receiver.value.length;
+    for (const part of parts) length += part.length;
+    call.thread.checkLength(length, 'string', 'join');
+    call.thread.chargeBulk(length);
     return Str.of(parts.join(receiver.value));
   },
 });

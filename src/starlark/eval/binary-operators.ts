@@ -18,9 +18,13 @@ import type { Value } from '../values/value.js';
 import { interpolate } from '../builtins/string-interpolation.js';
 import { containsValue } from './membership.js';
 import { repeatSequence } from './repeat-sequence.js';
+import type { Thread } from './thread.js';
 
-/** Applies a binary operator other than `and`/`or` (which short-circuit in the evaluator). */
-export function binaryOperation(operator: Exclude<BinaryOperator, 'and' | 'or'>, left: Value, right: Value): Value {
+/**
+ * Applies a binary operator other than `and`/`or` (which short-circuit in the evaluator). The
+ * thread bounds what the operators that build values (`+`, `*`, `%`, `|`, ...) may build.
+ */
+export function binaryOperation(operator: Exclude<BinaryOperator, 'and' | 'or'>, left: Value, right: Value, thread: Thread): Value {
   switch (operator) {
     case '==':
       return Bool.of(valuesEqual(left, right));
@@ -39,20 +43,20 @@ export function binaryOperation(operator: Exclude<BinaryOperator, 'and' | 'or'>,
     case 'not in':
       return Bool.of(!containsValue(right, left));
     case '+':
-      return add(left, right) ?? unsupported(operator, left, right);
+      return add(left, right, thread) ?? unsupported(operator, left, right);
     case '-':
       return subtract(left, right) ?? unsupported(operator, left, right);
     case '*':
-      return multiply(left, right) ?? unsupported(operator, left, right);
+      return multiply(left, right, thread) ?? unsupported(operator, left, right);
     case '/':
       return divide(left, right) ?? unsupported(operator, left, right);
     case '//':
     case '%':
-      return divMod(left, right, operator) ?? unsupported(operator, left, right);
+      return divMod(left, right, operator, thread) ?? unsupported(operator, left, right);
     case '&':
     case '|':
     case '^':
-      return bitwise(left, right, operator) ?? unsupported(operator, left, right);
+      return bitwise(left, right, operator, thread) ?? unsupported(operator, left, right);
     case '<<':
     case '>>':
       if (left instanceof Int && right instanceof Int) return shiftInts(left, right, operator);
@@ -84,15 +88,27 @@ function floatOperands(left: Value, right: Value): [number, number] | undefined 
   return [left instanceof Float ? left.value : intToFloat(left), right instanceof Float ? right.value : intToFloat(right)];
 }
 
-function add(left: Value, right: Value): Value | undefined {
+function add(left: Value, right: Value, thread: Thread): Value | undefined {
   if (left instanceof Int && right instanceof Int) return addInts(left, right);
-  if (left instanceof Str && right instanceof Str) return Str.of(left.value + right.value);
+  if (left instanceof Str && right instanceof Str) {
+    // No step charge: engines concatenate strings without copying them (ropes).
+    thread.checkLength(left.value.length + right.value.length, 'string', "'+'");
+    return Str.of(left.value + right.value);
+  }
   const floats = floatOperands(left, right);
   if (floats) return Float.of(floats[0] + floats[1]);
-  if (left instanceof List && right instanceof List) return new List([...left.elements, ...right.elements]);
-  if (left instanceof Tuple && right instanceof Tuple) return new Tuple([...left.elements, ...right.elements]);
+  if ((left instanceof List && right instanceof List) || (left instanceof Tuple && right instanceof Tuple)) {
+    const size = left.elements.length + right.elements.length;
+    thread.checkLength(size, left instanceof List ? 'list' : 'tuple', "'+'");
+    thread.chargeBulk(size);
+    const elements = [...left.elements, ...right.elements];
+    return left instanceof List ? new List(elements) : new Tuple(elements);
+  }
   if (left instanceof Bytes && right instanceof Bytes) {
-    const joined = new Uint8Array(left.value.length + right.value.length);
+    const size = left.value.length + right.value.length;
+    thread.checkLength(size, 'bytes', "'+'");
+    thread.chargeBulk(size);
+    const joined = new Uint8Array(size);
     joined.set(left.value);
     joined.set(right.value, left.value.length);
     return new Bytes(joined);
@@ -110,12 +126,12 @@ function subtract(left: Value, right: Value): Value | undefined {
   return undefined;
 }
 
-function multiply(left: Value, right: Value): Value | undefined {
+function multiply(left: Value, right: Value, thread: Thread): Value | undefined {
   if (left instanceof Int && right instanceof Int) return multiplyInts(left, right);
   const floats = floatOperands(left, right);
   if (floats) return Float.of(floats[0] * floats[1]);
-  if (right instanceof Int) return repeatSequence(left, right);
-  if (left instanceof Int) return repeatSequence(right, left);
+  if (right instanceof Int) return repeatSequence(left, right, thread);
+  if (left instanceof Int) return repeatSequence(right, left, thread);
   return undefined;
 }
 
@@ -126,9 +142,9 @@ function divide(left: Value, right: Value): Value | undefined {
   return Float.of(floats[0] / floats[1]);
 }
 
-function divMod(left: Value, right: Value, operator: '//' | '%'): Value | undefined {
+function divMod(left: Value, right: Value, operator: '//' | '%', thread: Thread): Value | undefined {
   if (left instanceof Int && right instanceof Int) return divModInts(left, right, operator);
-  if (operator === '%' && left instanceof Str) return Str.of(interpolate(left.value, right));
+  if (operator === '%' && left instanceof Str) return Str.of(interpolate(left.value, right, thread));
   const floats = floatOperands(left, right);
   if (!floats) return undefined;
   const [a, b] = floats;
@@ -139,21 +155,30 @@ function divMod(left: Value, right: Value, operator: '//' | '%'): Value | undefi
   return Float.of(remainder);
 }
 
-function bitwise(left: Value, right: Value, operator: '&' | '|' | '^'): Value | undefined {
+function bitwise(left: Value, right: Value, operator: '&' | '|' | '^', thread: Thread): Value | undefined {
   if (left instanceof Int && right instanceof Int) return bitwiseInts(left, right, operator);
-  if (left instanceof StarlarkSet && right instanceof StarlarkSet) {
-    if (operator === '|') return new StarlarkSet([...left.elements(), ...right.elements()]);
-    if (operator === '&') return new StarlarkSet(left.elements().filter((element) => right.has(element)));
-    return new StarlarkSet([
-      ...left.elements().filter((element) => !right.has(element)),
-      ...right.elements().filter((element) => !left.has(element)),
-    ]);
-  }
+  if (left instanceof StarlarkSet && right instanceof StarlarkSet) return sized(setOperation(left, right, operator), thread, `'${operator}'`);
   if (operator === '|' && left instanceof Dict && right instanceof Dict) {
     const union = new Dict();
     for (const entry of left.table.entries()) union.table.set(entry.key, entry.value);
     for (const entry of right.table.entries()) union.table.set(entry.key, entry.value);
-    return union;
+    return sized(union, thread, "'|'");
   }
   return undefined;
+}
+
+function setOperation(left: StarlarkSet, right: StarlarkSet, operator: '&' | '|' | '^'): StarlarkSet {
+  if (operator === '|') return new StarlarkSet([...left.elements(), ...right.elements()]);
+  if (operator === '&') return new StarlarkSet(left.elements().filter((element) => right.has(element)));
+  return new StarlarkSet([
+    ...left.elements().filter((element) => !right.has(element)),
+    ...right.elements().filter((element) => !left.has(element)),
+  ]);
+}
+
+/** A union is at most twice the size of its (bounded) operands: checked once built. */
+function sized<T extends StarlarkSet | Dict>(result: T, thread: Thread, operation: string): T {
+  thread.checkLength(result.length, result instanceof Dict ? 'dict' : 'set', operation);
+  thread.chargeBulk(result.length);
+  return result;
 }

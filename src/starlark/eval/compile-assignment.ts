@@ -5,7 +5,7 @@ import type { Value } from '../values/value.js';
 import { binaryOperation } from './binary-operators.js';
 import { Flow, type Assign, type Evaluate, type Execute } from './evaluate.js';
 import { indexValue, setIndexValue } from './index-operations.js';
-import { collectValues } from './iterate.js';
+import { isIterable } from '../values/iteration.js';
 import { applyInPlace } from './in-place-operation.js';
 import { compileWrite } from './variables.js';
 import type { BinaryOperator } from '../syntax/ast.js';
@@ -26,7 +26,7 @@ export function compileTarget(node: Expression, expression: CompileExpression): 
         const container = object(frame);
         const key = index(frame);
         frame.position = position;
-        setIndexValue(container, key, value);
+        setIndexValue(container, key, value, frame.thread);
       };
     }
     case 'DotExpression': {
@@ -53,14 +53,22 @@ export function compileTarget(node: Expression, expression: CompileExpression): 
   }
 }
 
+/**
+ * The `count` values of `a, b = value`. Reads at most one element too many, so unpacking a huge
+ * (or endless) iterable fails at once instead of materialising it.
+ */
 function unpack(value: Value, count: number): Value[] {
-  let values: Value[];
+  if (!isIterable(value)) throw runtimeError(`got ${value.type} in sequence assignment (${value.type} is not iterable)`);
+  const size = (value as { readonly length?: unknown }).length;
+  const known = typeof size === 'number' ? size : undefined;
+  const values: Value[] = [];
+  const iterator = value.iterate();
   try {
-    values = collectValues(value);
-  } catch {
-    throw runtimeError(`got ${value.type} in sequence assignment (${value.type} is not iterable)`);
+    for (let element = iterator.next(); element !== undefined && values.length <= count; element = iterator.next()) values.push(element);
+  } finally {
+    iterator.done();
   }
-  if (values.length > count) throw runtimeError(`too many values to unpack (got ${values.length}, want ${count})`);
+  if (values.length > count) throw runtimeError(`too many values to unpack (got ${known ?? `more than ${count}`}, want ${count})`);
   if (values.length < count) throw runtimeError(`too few values to unpack (got ${values.length}, want ${count})`);
   return values;
 }
@@ -72,7 +80,7 @@ export function compileAugmentedAssignment(node: AssignStatement, expression: Co
   const position = node.position;
   const combine = (frame: Parameters<Execute>[0], current: Value, operand: Value): Value => {
     frame.position = position;
-    return applyInPlace(operator, current, operand, frame.thread) ?? binaryOperation(operator, current, operand);
+    return applyInPlace(operator, current, operand, frame.thread) ?? binaryOperation(operator, current, operand, frame.thread);
   };
   const target = node.target;
   if (target.kind === 'IndexExpression') {
@@ -86,7 +94,7 @@ export function compileAugmentedAssignment(node: AssignStatement, expression: Co
       const current = indexValue(container, key);
       const updated = combine(frame, current, right(frame));
       frame.position = target.position;
-      setIndexValue(container, key, updated);
+      setIndexValue(container, key, updated, frame.thread);
       return Flow.Normal;
     };
   }

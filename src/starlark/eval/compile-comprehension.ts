@@ -26,12 +26,17 @@ export function compileComprehension(node: Comprehension, compiler: Comprehensio
       const k = key(frame);
       const v = value(frame);
       frame.position = position;
-      (into as Dict).table.set(k, v);
+      const table = (into as Dict).table;
+      if (table.size >= frame.thread.maxValueLength) frame.thread.checkLength(table.size + 1, 'dict', 'comprehension');
+      table.set(k, v);
     };
   } else {
     const element = compiler.expression(body);
     emit = (frame, into) => {
-      (into as List).elements.push(element(frame));
+      const elements = (into as List).elements;
+      const value = element(frame);
+      if (elements.length >= frame.thread.maxValueLength) frame.thread.checkLength(elements.length + 1, 'list', 'comprehension');
+      elements.push(value);
     };
   }
   for (let index = node.clauses.length - 1; index >= 0; index--) emit = compileClause(node.clauses[index], emit, compiler);

@@ -16,6 +16,7 @@ import { Str } from '../values/str.js';
 import { Tuple } from '../values/tuple.js';
 import { appendAll } from '../values/append-all.js';
 import type { Value } from '../values/value.js';
+import { describeValue } from '../values/describe-value.js';
 import { binaryOperation } from './binary-operators.js';
 import { callValue, nameBuiltinError } from './call-value.js';
 import { CompiledFunction, defaultSlots, makeClosure } from './compiled-function.js';
@@ -142,7 +143,7 @@ export class ExpressionCompiler {
         const key = entry.key(frame);
         const value = entry.value(frame);
         frame.position = entry.position;
-        if (dict.table.has(key)) throw runtimeError(`duplicate key: ${key.repr()}`);
+        if (dict.table.has(key)) throw runtimeError(`duplicate key: ${describeValue(key)}`);
         dict.table.set(key, value);
       }
       return dict;
@@ -177,7 +178,7 @@ export class ExpressionCompiler {
           const b = right(frame);
           if (a instanceof Int && b instanceof Int) return addInts(a, b);
           frame.position = position;
-          return binaryOperation(operator, a, b);
+          return binaryOperation(operator, a, b, frame.thread);
         };
       case '-':
         return (frame) => {
@@ -185,22 +186,14 @@ export class ExpressionCompiler {
           const b = right(frame);
           if (a instanceof Int && b instanceof Int) return subtractInts(a, b);
           frame.position = position;
-          return binaryOperation(operator, a, b);
-        };
-      case '*':
-        return (frame) => {
-          const a = left(frame);
-          const b = right(frame);
-          frame.position = position;
-          chargeRepetition(frame, a, b);
-          return binaryOperation(operator, a, b);
+          return binaryOperation(operator, a, b, frame.thread);
         };
       default:
         return (frame) => {
           const a = left(frame);
           const b = right(frame);
           frame.position = position;
-          return binaryOperation(operator, a, b);
+          return binaryOperation(operator, a, b, frame.thread);
         };
     }
   }
@@ -286,15 +279,6 @@ function spreadKeywords(value: Value, keywords: KeywordList): void {
     if (keywords.some(([name]) => name === (entry.key as Str).value)) throw runtimeError(`got multiple values for keyword argument '${entry.key.value}'`);
     keywords.push([entry.key.value, entry.value]);
   }
-}
-
-/** Repetition allocates in one step; charge the budget by the size of the result first. */
-function chargeRepetition(frame: Frame, left: Value, right: Value): void {
-  const [sequence, count] = right instanceof Int ? [left, right] : [right, left];
-  if (!(count instanceof Int) || sequence instanceof Int) return;
-  const length = sequence instanceof List || sequence instanceof Tuple ? sequence.elements.length : sequence instanceof Str ? sequence.value.length >> 4 : 0;
-  const times = Number(count.value);
-  if (length > 0 && times > 0) frame.thread.charge(length * times);
 }
 
 function evaluateAll(evaluators: readonly Evaluate[], frame: Frame): Value[] {

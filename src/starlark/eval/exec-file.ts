@@ -18,6 +18,8 @@ export interface ExecFileOptions {
   readonly print?: (message: string) => void;
   /** Step budget (statements, loop iterations, calls); see DEFAULT_MAX_STEPS. */
   readonly maxSteps?: number;
+  /** The largest len() any string, bytes, list, tuple, dict or set may reach; see DEFAULT_MAX_VALUE_LENGTH. */
+  readonly maxValueLength?: number;
   readonly signal?: AbortSignal;
   /** Resolves `load("module", ...)`; without it load statements fail. */
   readonly load?: LoadModule;
@@ -61,7 +63,7 @@ function execFileUnchecked(options: ExecFileOptions): ExecFileResult {
   const compiler = new StatementCompiler({ predeclared, universe });
   compiler.loadModule = options.load;
   const body = compiler.block(file.statements);
-  const thread = new Thread({ print: options.print, maxSteps: options.maxSteps, signal: options.signal });
+  const thread = new Thread({ print: options.print, maxSteps: options.maxSteps, maxValueLength: options.maxValueLength, signal: options.signal });
   thread.checkCancelled();
   const globals = new Array<Value | undefined>(module.globals.length);
   const toplevel = module.toplevel;

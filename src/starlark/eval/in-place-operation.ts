@@ -17,16 +17,27 @@ export function applyInPlace(operator: Exclude<BinaryOperator, 'and' | 'or'>, cu
   if (current instanceof List) {
     if (operator !== '+' || !isIterable(operand)) return undefined;
     current.checkMutable('apply += to');
-    appendAll(current.elements, collectValues(operand, thread));
+    const additions = collectValues(operand, thread);
+    thread.checkLength(current.elements.length + additions.length, 'list', "'+='");
+    appendAll(current.elements, additions);
     return current;
   }
   if (current instanceof Dict) {
     if (operator !== '|' || !(operand instanceof Dict)) return undefined;
     current.checkMutable('apply |= to');
     for (const entry of [...operand.table.entries()]) current.table.set(entry.key, entry.value);
+    thread.checkLength(current.length, 'dict', "'|='");
+    thread.chargeBulk(operand.length);
     return current;
   }
-  if (current instanceof StarlarkSet && operand instanceof StarlarkSet) return updateSet(operator, current, operand);
+  if (current instanceof StarlarkSet && operand instanceof StarlarkSet) {
+    const updated = updateSet(operator, current, operand);
+    if (updated) {
+      thread.checkLength(updated.length, 'set', `'${operator}='`);
+      thread.chargeBulk(operand.length);
+    }
+    return updated;
+  }
   return undefined;
 }
 

@@ -9,12 +9,14 @@ import { Range } from '../values/range.js';
 import { Str } from '../values/str.js';
 import { Tuple } from '../values/tuple.js';
 import type { Value } from '../values/value.js';
+import { describeValue } from '../values/describe-value.js';
+import type { Thread } from './thread.js';
 
 /** `object[index]`. */
 export function indexValue(object: Value, index: Value): Value {
   if (object instanceof Dict) {
     const value = object.get(index);
-    if (value === undefined) throw runtimeError(`key ${index.repr()} not in dict`);
+    if (value === undefined) throw runtimeError(`key ${describeValue(index)} not in dict`);
     return value;
   }
   if (object instanceof Str) return Str.of(object.value[normaliseIndex(index, object.value.length, object.type)]);
@@ -35,13 +37,14 @@ export function normaliseIndex(index: Value, length: number, type: string): numb
 }
 
 /** `object[index] = value`. */
-export function setIndexValue(object: Value, index: Value, value: Value): void {
+export function setIndexValue(object: Value, index: Value, value: Value, thread: Thread): void {
   if (object instanceof List) {
     object.checkMutable('assign to element of');
     object.elements[normaliseIndex(index, object.elements.length, 'list')] = value;
     return;
   }
   if (object instanceof Dict) {
+    if (object.length >= thread.maxValueLength && !object.table.has(index)) thread.checkLength(object.length + 1, 'dict', 'item assignment');
     object.set(index, value);
     return;
   }

@@ -15,14 +15,18 @@ export function notIterable(value: Value): Error {
 
 /**
  * All elements of an iterable as an array (the iteration lock is released before returning).
- * With a thread, each element costs a step, so `list(range(10**9))` hits the budget instead of memory.
+ * With a thread, each element costs a step and the array may not pass maxValueLength, so
+ * `list(range(1 << 40))` stops at a limit instead of exhausting memory.
  */
 export function collectValues(value: Value, thread?: Thread): Value[] {
   const iterator = iterateValue(value);
   const values: Value[] = [];
   try {
     for (let element = iterator.next(); element !== undefined; element = iterator.next()) {
-      thread?.step();
+      if (thread) {
+        thread.step();
+        if (values.length >= thread.maxValueLength) thread.checkLength(values.length + 1, 'list', 'iteration');
+      }
       values.push(element);
     }
   } finally {

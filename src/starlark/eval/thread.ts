@@ -1,7 +1,7 @@
 import type { SourcePosition } from '../../util/index.js';
 import { StarlarkError, type StarlarkCallFrame } from '../errors.js';
 import type { FunctionCode, KeywordArguments } from '../values/function.js';
-import type { Value } from '../values/value.js';
+import { ReprLimitExceeded, type Value } from '../values/value.js';
 import { callValue } from './call-value.js';
 
 /** The part of a frame the thread tracks for call stacks. */
@@ -14,11 +14,33 @@ export interface ThreadOptions {
   readonly print?: (message: string) => void;
   /** Maximum number of evaluation steps (statements, loop iterations, calls). */
   readonly maxSteps?: number;
+  /** The largest len() a string, bytes, list, tuple, dict or set may reach; see DEFAULT_MAX_VALUE_LENGTH. */
+  readonly maxValueLength?: number;
   readonly signal?: AbortSignal;
 }
 
 /** Default step budget: generous for real programs, small enough to stop runaway loops quickly. */
 export const DEFAULT_MAX_STEPS = 10_000_000;
+
+/**
+ * Default size limit: 4 Mi (4,194,304) characters for a string (more than any model's context
+ * window), bytes for a bytes, elements for a list, tuple, dict or set.
+ */
+export const DEFAULT_MAX_VALUE_LENGTH = 4 * 1024 * 1024;
+
+/** Bulk operations charge one step per this many characters, bytes or elements they produce. */
+const UNITS_PER_STEP = 16;
+
+/** What a size check is about, for the message: `a string of N characters`. */
+export type SizedShape = 'string' | 'bytes' | 'list' | 'tuple' | 'dict' | 'set';
+
+const NAMES: Readonly<Record<SizedShape, string>> = {
+  string: 'a string', bytes: 'a bytes value', list: 'a list', tuple: 'a tuple', dict: 'a dict', set: 'a set',
+};
+
+const UNITS: Readonly<Record<SizedShape, string>> = {
+  string: 'characters', bytes: 'bytes', list: 'elements', tuple: 'elements', dict: 'entries', set: 'elements',
+};
 
 /**
  * The state of one execution: the call stack, the step budget and cancellation. Builtins get
@@ -27,6 +49,7 @@ export const DEFAULT_MAX_STEPS = 10_000_000;
 export class Thread {
   readonly print: (message: string) => void;
   readonly maxSteps: number;
+  readonly maxValueLength: number;
   readonly signal: AbortSignal | undefined;
   private stepCount = 0;
   private readonly frames: ActiveFrame[] = [];
@@ -35,6 +58,7 @@ export class Thread {
   constructor(options: ThreadOptions = {}) {
     this.print = options.print ?? (() => {});
     this.maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+    this.maxValueLength = options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH;
     this.signal = options.signal;
   }
 
@@ -56,6 +80,53 @@ export class Thread {
   charge(count: number): void {
     this.stepCount += Math.max(0, count - 1);
     this.step();
+  }
+
+  /**
+   * Fails before `operation` builds a value of `length` units when that is over maxValueLength,
+   * so a runaway program stops at its first oversized value instead of exhausting memory.
+   */
+  checkLength(length: number, shape: SizedShape, operation: string): void {
+    if (length > this.maxValueLength) throw this.sizeLimitError(length, shape, operation);
+  }
+
+  /** Charges the steps of producing `length` units at once (one step per 16). */
+  chargeBulk(length: number): void {
+    if (length >= UNITS_PER_STEP) this.charge(Math.floor(length / UNITS_PER_STEP));
+  }
+
+  /** `str(value)` within maxValueLength, charged by its length. */
+  strOf(value: Value, operation: string): string {
+    return this.boundedText(() => value.str(this.maxValueLength), operation);
+  }
+
+  /** `repr(value)` within maxValueLength, charged by its length. */
+  reprOf(value: Value, operation: string): string {
+    return this.boundedText(() => value.repr(this.maxValueLength), operation);
+  }
+
+  private boundedText(build: () => string, operation: string): string {
+    let text: string;
+    try {
+      text = build();
+    } catch (error) {
+      if (error instanceof ReprLimitExceeded) throw this.sizeLimitError(undefined, 'string', operation);
+      throw error;
+    }
+    this.checkLength(text.length, 'string', operation);
+    this.chargeBulk(text.length);
+    return text;
+  }
+
+  /** `size limit exceeded: '*' would build a string of 20000000 characters, more than maxValueLength (4194304); ...` */
+  private sizeLimitError(length: number | undefined, shape: SizedShape, operation: string): StarlarkError {
+    const size =
+      length === undefined
+        ? `more than ${this.maxValueLength} ${UNITS[shape]} (maxValueLength)`
+        : `${length} ${UNITS[shape]}, more than maxValueLength (${this.maxValueLength})`;
+    return new StarlarkError(`size limit exceeded: ${operation} would build ${NAMES[shape]} of ${size}; raise it if the program is legitimate`, {
+      kind: 'size-limit',
+    });
   }
 
   checkCancelled(): void {

@@ -1,3 +1,5 @@
+import { MAX_INT_BITS } from '../values/int-arithmetic.js';
+
 /** Result of scanning a numeric literal at some offset. */
 export type ScannedNumber =
   | { readonly kind: 'INT'; readonly value: number | bigint; readonly end: number }
@@ -17,7 +19,11 @@ const PREFIX_NAMES: Readonly<Record<string, string>> = { x: 'hex', o: 'octal', b
 export function scanNumber(source: string, start: number): ScannedNumber {
   PREFIXED.lastIndex = start;
   const prefixed = PREFIXED.exec(source);
-  if (prefixed) return { kind: 'INT', value: normalise(BigInt(prefixed[0])), end: start + prefixed[0].length };
+  if (prefixed) {
+    const bitsPerDigit = { x: 4, o: 3, b: 1 }[prefixed[1][0].toLowerCase() as 'x' | 'o' | 'b'];
+    if ((prefixed[0].length - 2) * bitsPerDigit > MAX_INT_BITS + 8) return { error: `invalid int literal (larger than ${MAX_INT_BITS} bits)` };
+    return { kind: 'INT', value: normalise(BigInt(prefixed[0])), end: start + prefixed[0].length };
+  }
   if (/^0[xXoObB]/.test(source.slice(start, start + 2))) return { error: `invalid ${PREFIX_NAMES[source[start + 1].toLowerCase()]} literal` };
   DECIMAL_OR_FLOAT.lastIndex = start;
   const match = DECIMAL_OR_FLOAT.exec(source);
@@ -36,6 +42,7 @@ export function scanNumber(source: string, start: number): ScannedNumber {
     if (/^[0-7]+$/.test(text)) return { error: `obsolete form of octal literal; use 0o${text.replace(/^0+/, '')}` };
     return { error: `invalid int literal (leading zeros are not allowed: ${text})` };
   }
+  if (text.length * Math.log2(10) > MAX_INT_BITS + 8) return { error: `invalid int literal (larger than ${MAX_INT_BITS} bits)` };
   return { kind: 'INT', value: normalise(BigInt(text)), end };
 }
 

@@ -38,7 +38,8 @@ export class Bytes extends StarlarkValue {
     return decodeUtf8Replacing(this.value);
   }
   writeRepr(out: ReprWriter): void {
-    out.write(quoteBytes(this.value));
+    const bytes = this.value.length > out.remaining ? this.value.subarray(0, out.remaining) : this.value;
+    out.write(quoteBytes(bytes));
   }
 }
 

@@ -27,7 +27,7 @@ export class StringElems extends StarlarkValue {
     return { next: () => (index < this.text.length ? this.elementAt(index++) : undefined), done: () => {} };
   }
   writeRepr(out: ReprWriter): void {
-    out.write(`${quoteString(this.text)}.elems()`);
+    out.write(`${quoteString(this.text.length > out.remaining ? this.text.slice(0, out.remaining) : this.text)}.elems()`);
   }
 }
 
@@ -53,6 +53,6 @@ export class BytesElems extends StarlarkValue {
     return { next: () => (index < this.bytes.length ? this.elementAt(index++) : undefined), done: () => {} };
   }
   writeRepr(out: ReprWriter): void {
-    out.write(`${quoteBytes(this.bytes)}.elems()`);
+    out.write(`${quoteBytes(this.bytes.length > out.remaining ? this.bytes.subarray(0, out.remaining) : this.bytes)}.elems()`);
   }
 }

@@ -1,7 +1,25 @@
-import { runtimeError } from '../errors.js';
+import { StarlarkError, runtimeError } from '../errors.js';
 import { Int } from './int.js';
 
 /** Int arithmetic: a JS-number fast path while results stay safe integers, BigInt otherwise. */
+
+/**
+ * The largest int magnitude: 65,536 bits (about 19,700 decimal digits). Multiplication and
+ * shifts can double an int's size in one step, and big-int work grows faster than linearly, so
+ * ints are bounded like strings and lists are (Python bounds int/str conversions similarly).
+ */
+export const MAX_INT_BITS = 65_536;
+const INT_LIMIT = 1n << BigInt(MAX_INT_BITS);
+
+/** Fails when a big-int result would pass MAX_INT_BITS. */
+export function checkIntSize(value: bigint, operation: string): bigint {
+  if (value >= INT_LIMIT || value <= -INT_LIMIT) {
+    throw new StarlarkError(`size limit exceeded: ${operation} would build an int of more than ${MAX_INT_BITS} bits (the int size limit)`, {
+      kind: 'size-limit',
+    });
+  }
+  return value;
+}
 
 export function addInts(left: Int, right: Int): Int {
   const a = left.value;
@@ -10,7 +28,7 @@ export function addInts(left: Int, right: Int): Int {
     const sum = a + b;
     if (Number.isSafeInteger(sum)) return Int.of(sum);
   }
-  return Int.of(left.bigint() + right.bigint());
+  return Int.of(checkIntSize(left.bigint() + right.bigint(), "'+'"));
 }
 
 export function subtractInts(left: Int, right: Int): Int {
@@ -20,7 +38,7 @@ export function subtractInts(left: Int, right: Int): Int {
     const difference = a - b;
     if (Number.isSafeInteger(difference)) return Int.of(difference);
   }
-  return Int.of(left.bigint() - right.bigint());
+  return Int.of(checkIntSize(left.bigint() - right.bigint(), "'-'"));
 }
 
 export function multiplyInts(left: Int, right: Int): Int {
@@ -30,7 +48,14 @@ export function multiplyInts(left: Int, right: Int): Int {
     const product = a * b;
     if (Number.isSafeInteger(product)) return Int.of(product);
   }
-  return Int.of(left.bigint() * right.bigint());
+  return Int.of(checkProduct(left.bigint(), right.bigint()));
+}
+
+/** Checks the operands' sizes first, so an oversized product is never computed. */
+function checkProduct(left: bigint, right: bigint): bigint {
+  const bits = (value: bigint): number => (value < 0n ? -value : value).toString(16).length * 4;
+  if (bits(left) + bits(right) > MAX_INT_BITS + 8) checkIntSize(INT_LIMIT, "'*'");
+  return checkIntSize(left * right, "'*'");
 }
 
 /** Floored division and remainder, as Starlark (and Python) define them. */
@@ -80,7 +105,7 @@ export function shiftInts(left: Int, right: Int, operator: '<<' | '>>'): Int {
   if (count < 0n) throw runtimeError(`negative shift count: ${count}`);
   if (operator === '<<' && count >= BigInt(MAX_SHIFT)) throw runtimeError(`shift count too large: ${count}`);
   if (operator === '>>' && count >= BigInt(MAX_SHIFT) * 4n) return Int.of(left.bigint() < 0n ? -1 : 0);
-  return Int.of(operator === '<<' ? left.bigint() << count : left.bigint() >> count);
+  return Int.of(operator === '<<' ? checkIntSize(left.bigint() << count, "'<<'") : left.bigint() >> count);
 }
 
 export function invertInt(value: Int): Int {

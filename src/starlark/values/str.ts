@@ -48,7 +48,9 @@ export class Str extends StarlarkValue {
     return this.value;
   }
   writeRepr(out: ReprWriter): void {
-    out.write(quoteString(this.value));
+    // Quote no more than can fit: a bounded repr of a huge string stays cheap.
+    const text = this.value.length > out.remaining ? this.value.slice(0, out.remaining) : this.value;
+    out.write(quoteString(text));
   }
 }
 

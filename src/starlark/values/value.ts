@@ -54,15 +54,30 @@ export abstract class StarlarkValue {
     return undefined;
   }
 
-  /** `str(x)`: the repr, except for strings (and bytes) which print their content. */
-  str(): string {
-    return this.repr();
+  /**
+   * `str(x)`: the repr, except for strings (and bytes) which print their content. With a
+   * `limit`, throws ReprLimitExceeded instead of building more than `limit` characters.
+   */
+  str(limit?: number): string {
+    return this.repr(limit);
   }
 
-  repr(): string {
-    const out = new ReprWriterImpl();
+  /** `repr(x)`; with a `limit`, throws ReprLimitExceeded instead of building more than `limit` characters. */
+  repr(limit = Infinity): string {
+    const out = new ReprWriterImpl(limit);
     this.writeRepr(out);
     return out.text;
+  }
+}
+
+/** Thrown by repr/str when the text would pass the caller's limit (nothing larger is built). */
+export class ReprLimitExceeded extends Error {
+  constructor(
+    readonly limit: number,
+    /** The text written before the limit was reached (at most `limit` characters). */
+    readonly partial: string,
+  ) {
+    super(`repr longer than ${limit} characters`);
   }
 }
 
@@ -71,13 +86,20 @@ export type Value = StarlarkValue;
 
 /** Shared `unhashable type` error of mutable values. */
 export function unhashable(value: StarlarkValue): never {
-  throw runtimeError(`unhashable type: '${value.type}'`);
+  throw runtimeError(`unhashable type: ${value.type}`);
 }
 
 class ReprWriterImpl {
   text = '';
   private readonly active: StarlarkValue[] = [];
+  constructor(private readonly limit = Infinity) {}
+  get remaining(): number {
+    return this.limit - this.text.length;
+  }
   write(part: string): void {
+    if (this.text.length + part.length > this.limit) {
+      throw new ReprLimitExceeded(this.limit, (this.text + part.slice(0, Math.max(0, this.limit - this.text.length))));
+    }
     this.text += part;
   }
   writeValue(value: StarlarkValue): void {
@@ -94,6 +116,6 @@ class ReprWriterImpl {
   }
 }
 
-export function newReprWriter(): ReprWriter {
-  return new ReprWriterImpl();
+export function newReprWriter(limit?: number): ReprWriter {
+  return new ReprWriterImpl(limit);
 }
