@@ -118,6 +118,7 @@ function emitRunStarted(run: RunContext, request: ExecuteRequest): string {
     ...(request.sourceFile !== undefined ? { sourceFile: request.sourceFile } : {}),
     patches: ENGINE_PATCHES.filter((patch) => run.settings.patches.has(patch)),
     ...(request.overlay !== undefined ? { overlay: request.overlay } : {}),
+    grant: run.settings.grant,
   });
   return hash;
 }

@@ -1,3 +1,4 @@
+import { describeDifference } from './describe-difference.js';
 import type { NodeResult, WorkflowResult } from '../ir/index.js';
 
 /** Replay's verdict: identical, or the first place where the trees differ. */
@@ -6,19 +7,6 @@ export interface ParityVerdict {
   /** Path of node ids to the first difference, e.g. `fan/leaf-3`, or `run` for run-level fields. */
   readonly divergedAt?: string;
   readonly detail?: string;
-}
-
-/** JSON with sorted keys, so field order never counts as a difference. */
-function stable(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) =>
-    item && typeof item === 'object' && !Array.isArray(item)
-      ? Object.fromEntries(Object.entries(item as Record<string, unknown>).sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0)))
-      : item,
-  );
-}
-
-function shorten(text: string): string {
-  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
 }
 
 const NODE_FIELDS = ['id', 'kind', 'status', 'output', 'input_hash', 'error', 'usage', 'memo_usage', 'details'] as const;
@@ -45,10 +33,9 @@ export function compareResults(recorded: WorkflowResult, replayed: WorkflowResul
   return { identical: true };
 }
 
+/** Field order never counts as a difference; a difference is shown where it is (describeDifference). */
 function compareField(field: string, recorded: unknown, replayed: unknown): string | undefined {
-  const left = stable(recorded ?? null);
-  const right = stable(replayed ?? null);
-  return left === right ? undefined : `${field} differs: recorded ${shorten(left)}, replayed ${shorten(right)}`;
+  return describeDifference(field, recorded ?? null, replayed ?? null);
 }
 
 function compareLists(recorded: readonly NodeResult[], replayed: readonly NodeResult[], path: string): ParityVerdict | undefined {

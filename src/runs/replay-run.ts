@@ -1,4 +1,5 @@
 import {
+  DEFAULT_PERMISSION_GRANT,
   executeWorkflow,
   recordedPatches,
   RunController,
@@ -18,8 +19,18 @@ import { countLivePorts, forbiddenLivePorts, type LiveCallCounts } from './forbi
 import { selectLiveNodes } from './live-node-selection.js';
 import type { RecordedRun } from './recorded-run.js';
 
-/** Nothing runs for real in a pure replay, so the widest grant cannot let anything happen. */
-const REPLAY_GRANT: PermissionGrant = { allowWrite: true, allowWriteTree: true, allowNetwork: true, allowedCommands: 'declared' };
+/**
+ * A pure replay runs under the grant the run was recorded with: nothing runs for real, but the
+ * grant decides facts of the result (a writer the grant isolated records `isolation:
+ * worktree`; a leaf it refused fails), so any other grant replays a different result. A run
+ * recorded before grants were kept gets `whaleflow run`'s default grant — what most runs had —
+ * with network allowed, since a run that started passed the pre-flight for its own leaves.
+ */
+const PRE_GRANT_RECORDING: PermissionGrant = { ...DEFAULT_PERMISSION_GRANT, allowNetwork: true };
+
+function recordedGrant(recorded: RecordedRun): PermissionGrant {
+  return recorded.started.grant ?? PRE_GRANT_RECORDING;
+}
 /** The recorded spec already passed the launch-shape gate once; a replay does not re-judge it. */
 const REPLAY_VALIDATION = { maxAgents: Number.MAX_SAFE_INTEGER, maxDepth: Number.MAX_SAFE_INTEGER };
 
@@ -101,7 +112,8 @@ export async function replayRun(request: ReplayRequest): Promise<ReplayOutcome> 
     gateway: ports.gateway,
     environment: request.environment ?? systemEnvironment(),
     limits: request.limits,
-    grant: mayRunLive ? request.grant : (request.grant ?? REPLAY_GRANT),
+    // With live parts (--from, --allow-live) the caller's grant governs what runs for real.
+    grant: mayRunLive ? request.grant : (request.grant ?? recordedGrant(recorded)),
     signal: request.signal,
     controller,
     mode: 'replay',

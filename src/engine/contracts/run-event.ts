@@ -2,6 +2,7 @@ import type { MemoUsage, NodeKind, RunStatus, Usage, WorkflowResult } from '../.
 import type { EffectArtifact, EffectKind, EffectResult, EffectScope, EffectSource } from './effect.js';
 import type { LeafPlacement } from './leaf-runner.js';
 import type { RunOverlay } from './run-overlay.js';
+import type { PermissionGrant } from '../permissions/permission-grant.js';
 
 /** Why work was stopped; one mechanism for user cancels and exhausted budgets. */
 export type CancelReason =
@@ -41,6 +42,11 @@ export type RunEvent =
       readonly patches?: readonly string[];
       /** The overlay of lessons the run applied (absent when none): replay re-applies exactly this. */
       readonly overlay?: RunOverlay;
+      /**
+       * The permission grant the run ran under. It decides facts of the result (a writer isolated
+       * in a worktree, a leaf refused), so replay runs under it too. Absent: recorded before it was kept.
+       */
+      readonly grant?: PermissionGrant;
     })
   | (EventBase & {
       readonly type: 'node_started';
