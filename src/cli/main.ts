@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { WhaleflowError, InvalidInputError, UsageError, formatDiagnostic, projectDatabaseError } from '../util/index.js';
+import { WhaleflowError, InvalidInputError, UsageError, escapeTerminalText, formatDiagnostic, projectDatabaseError } from '../util/index.js';
 // Only the path lookup (node:path, node:fs): trace/index.js would load SQLite on every start, even for --version.
 import { projectTracePath } from '../trace/project-trace-location.js';
 import { processCliContext, type CliContext } from './cli-context.js';
@@ -55,15 +55,17 @@ export function reportError(error: unknown, context: CliContext): number {
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
   if (error instanceof InvalidInputError) {
-    for (const diagnostic of error.diagnostics) context.stderr(`${formatDiagnostic(diagnostic)}\n`);
+    for (const diagnostic of error.diagnostics) context.stderr(`${escapeTerminalText(formatDiagnostic(diagnostic))}\n`);
     return ExitCode.failure;
   }
+  // Messages can carry run text (a provider's error body, a command's stderr, a model-written
+  // node id): escaped like every other run text that reaches the terminal.
   if (error instanceof UsageError) {
-    context.stderr(`whaleflow: ${error.message}\n`);
+    context.stderr(`whaleflow: ${escapeTerminalText(error.message)}\n`);
     return ExitCode.usage;
   }
   if (error instanceof WhaleflowError) {
-    context.stderr(`whaleflow: ${error.message}\n`);
+    context.stderr(`whaleflow: ${escapeTerminalText(error.message)}\n`);
     return ExitCode.failure;
   }
   // A database failure that no store translated (they all should): still the user's disk or

@@ -10,7 +10,7 @@ export interface CapturedRun {
 /** Runs the CLI in-process with captured output; for tests and embedding. */
 export async function runCliInMemory(
   argv: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; isTty?: boolean } = {},
 ): Promise<CapturedRun> {
   let stdout = '';
   let stderr = '';
@@ -23,7 +23,7 @@ export async function runCliInMemory(
     },
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? process.env,
-    isTty: false,
+    isTty: options.isTty ?? false,
     exitCode: 0,
   };
   const exitCode = await main(argv, context);

@@ -1,3 +1,4 @@
+import { escapeTerminalLine } from '../util/index.js';
 import type { RunOverview, SlowestLeaf } from './run-overview.js';
 
 /** `850ms`, `12s`, `4m12s`, `2h05m`: compact enough for a column. */
@@ -27,7 +28,7 @@ export function formatTokenCount(tokens: number): string {
 }
 
 export function formatSlowest(slowest: SlowestLeaf | null): string {
-  return slowest ? `slowest: ${slowest.nodeId} ${formatElapsed(slowest.elapsedMs)}${slowest.worker ? ` on ${slowest.worker}` : ''}` : '';
+  return slowest ? `slowest: ${escapeTerminalLine(slowest.nodeId)} ${formatElapsed(slowest.elapsedMs)}${slowest.worker ? ` on ${escapeTerminalLine(slowest.worker)}` : ''}` : '';
 }
 
 /** `7/12 leaves` plus failures when there are any. */

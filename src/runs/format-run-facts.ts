@@ -1,4 +1,5 @@
 import type { Usage } from '../ir/index.js';
+import { escapeTerminalLine } from '../util/index.js';
 
 /** `$0.001234` from micro-dollars; unknown prices stay unknown, never $0. */
 export function formatCost(costMicrousd: number | null | undefined): string {
@@ -17,9 +18,9 @@ export function formatTokens(usage: Usage | null): string {
   return usage ? `${usage.input_tokens}→${usage.output_tokens} tok` : '';
 }
 
-/** One line of text, at most `limit` characters, with newlines shown as ⏎. */
+/** One line of text, at most `limit` characters, with newlines shown as ⏎ and control characters escaped (run text is untrusted). */
 export function truncateOutput(text: string, limit: number): string {
-  const flat = text.replace(/\r?\n/g, '⏎ ');
+  const flat = escapeTerminalLine(text.replace(/\r?\n/g, '⏎ '));
   return flat.length > limit ? `${flat.slice(0, limit - 1)}…` : flat;
 }
 

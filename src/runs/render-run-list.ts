@@ -1,13 +1,15 @@
+import { escapeTerminalLine } from '../util/index.js';
 import { formatElapsed, formatLeafProgress, formatOverviewCost, formatSlowest, formatTokenCount } from './format-overview.js';
 import { statusGlyph } from './status-glyph.js';
 import { groupRuns } from './group-runs.js';
 import type { RunOverview } from './run-overview.js';
 
-/** One line per run, shared by ps and the TUI list. */
+/** One line per run, shared by ps and the TUI list. The label is the workflow's (or a model-written plan's): escaped. */
 export function renderRunLine(run: RunOverview): string {
+  const label = escapeTerminalLine(run.label);
   const cells = [
-    `${statusGlyph(run.status)} ${run.shortId}`,
-    run.label.length > 18 ? `${run.label.slice(0, 17)}…` : run.label.padEnd(18),
+    `${statusGlyph(run.status)} ${escapeTerminalLine(run.shortId)}`,
+    label.length > 18 ? `${label.slice(0, 17)}…` : label.padEnd(18),
     run.status.padEnd(11),
     formatLeafProgress(run).padEnd(12),
     formatElapsed(run.elapsedMs).padStart(6),
@@ -27,8 +29,8 @@ export function renderRunList(runs: readonly RunOverview[]): string {
     lines.push(`${group.title} (${group.runs.length})`);
     for (const run of group.runs) {
       lines.push(`  ${renderRunLine(run)}`);
-      if (run.status === 'interrupted' && run.suggestedAction) lines.push(`      interrupted: its process is gone; → ${run.suggestedAction}`);
-      if (run.status === 'damaged') lines.push(`      damaged: ${run.damage}; → ${run.suggestedAction}`);
+      if (run.status === 'interrupted' && run.suggestedAction) lines.push(`      interrupted: its process is gone; → ${escapeTerminalLine(run.suggestedAction)}`);
+      if (run.status === 'damaged') lines.push(`      damaged: ${escapeTerminalLine(run.damage ?? '')}; → ${escapeTerminalLine(run.suggestedAction ?? '')}`);
     }
     lines.push('');
   }

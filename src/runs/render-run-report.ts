@@ -1,4 +1,4 @@
-import { assertNever } from '../util/index.js';
+import { assertNever, escapeTerminalLine, escapeTerminalText, terminalSafeJson } from '../util/index.js';
 import type { ReportLeaf, RunReport } from './build-run-report.js';
 import { formatCost, formatTimestamp } from './format-run-facts.js';
 
@@ -11,7 +11,7 @@ export function renderRunReport(report: RunReport, format: TextReportFormat): st
     case 'md':
       return renderMarkdown(report);
     case 'json':
-      return `${JSON.stringify(report, null, 2)}\n`;
+      return `${terminalSafeJson(report, 2)}\n`;
     default:
       return assertNever(format, 'report format');
   }
@@ -58,14 +58,15 @@ export function factRows(report: RunReport): [string, string][] {
   ];
 }
 
+/** Run text in a Markdown cell: control characters escaped (the report is read in terminals too), pipes escaped. */
 function markdownCell(text: string): string {
-  return text.replace(/\|/g, '\\|');
+  return escapeTerminalLine(text).replace(/\|/g, '\\|');
 }
 
 function renderMarkdown(report: RunReport): string {
-  const lines = [`# Run ${report.run.runId}`, '', '| | |', '|---|---|'];
+  const lines = [`# Run ${escapeTerminalLine(report.run.runId)}`, '', '| | |', '|---|---|'];
   for (const [name, value] of factRows(report)) lines.push(`| ${name} | ${markdownCell(value)} |`);
-  if (report.mermaid) lines.push('', '## Graph', '', '```mermaid', report.mermaid.trimEnd(), '```');
+  if (report.mermaid) lines.push('', '## Graph', '', '```mermaid', escapeTerminalText(report.mermaid.trimEnd()), '```');
   lines.push('', '## Leaves', '', `| ${LEAF_COLUMNS.join(' | ')} |`, `|${LEAF_COLUMNS.map(() => '---').join('|')}|`);
   for (const leaf of report.leaves) lines.push(`| ${leafCells(leaf).map(markdownCell).join(' | ')} |`);
   const failed = report.leaves.filter((leaf) => leaf.error !== null);

@@ -1,15 +1,19 @@
-import { sha256Hex } from '../util/index.js';
+import { escapeTerminalLine as line, escapeTerminalText, sha256Hex, terminalSafeJson } from '../util/index.js';
 import type { LeafRunView, NodeRunView, RunSummary, TraceStore } from '../trace/index.js';
 import { statusGlyph } from './status-glyph.js';
 import { formatCost, formatDuration, formatTimestamp, formatTokens, truncateOutput } from './format-run-facts.js';
 
-/** The header lines every view of a run starts with. */
+/**
+ * The header lines every view of a run starts with. Everything printed from the trace that a
+ * run could have written (labels, node ids from an expand, outputs, errors) passes through the
+ * terminal escapes: run text is untrusted.
+ */
 export function renderRunHeader(run: RunSummary): string[] {
   const took = formatDuration(run.startedAt, run.finishedAt);
   const lines = [
-    `run ${run.runId}  ${run.label ? `"${run.label}"  ` : ''}${run.status} (${run.mode}${run.parentRunId ? ` of ${run.parentRunId}` : ''})`,
+    `run ${line(run.runId)}  ${run.label ? `"${line(run.label)}"  ` : ''}${run.status} (${run.mode}${run.parentRunId ? ` of ${line(run.parentRunId)}` : ''})`,
     `started ${formatTimestamp(run.startedAt)}${took ? `, took ${took}` : run.finishedAt === null ? ', not finished (running or interrupted)' : ''}`,
-    `spec ${run.specHash}${run.sourceFile ? `  from ${run.sourceFile}` : ''}`,
+    `spec ${run.specHash}${run.sourceFile ? `  from ${line(run.sourceFile)}` : ''}`,
   ];
   if (run.usage) lines.push(`usage ${formatTokens(run.usage)}  ${formatCost(run.usage.cost_microusd)}`);
   return lines;
@@ -45,7 +49,7 @@ export function renderRunTree(store: TraceStore, run: RunSummary, options: TreeO
     seen.add(root);
     visit(root, 0);
   }
-  lines.push('', `(whaleflow inspect ${run.runId.slice(0, 12)} NODE shows one node; add --full for whole outputs)`);
+  lines.push('', `(whaleflow inspect ${line(run.runId.slice(0, 12))} NODE shows one node; add --full for whole outputs)`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -67,7 +71,7 @@ function leafPlacements(store: TraceStore, runId: string): Map<string, string[]>
   for (const { event } of store.events(runId, 0, ['leaf_placed'])) {
     if (event.type !== 'leaf_placed') continue;
     const key = `${event.nodeId}\u0000${event.iteration}`;
-    const worker = `${event.worker.host}:${event.worker.pid}`;
+    const worker = `${line(event.worker.host)}:${event.worker.pid}`;
     const seen = placements.get(key) ?? [];
     if (seen.at(-1) !== worker) placements.set(key, [...seen, worker]);
   }
@@ -81,7 +85,7 @@ function placementText(workers: readonly string[]): string {
 }
 
 function nodeLine(node: NodeRunView, leaf: LeafRunView | undefined, workers: readonly string[] | undefined, outputWidth: number): string {
-  const parts = [`${statusGlyph(node.status)} ${node.nodeId}${node.iteration > 0 ? `#${node.iteration}` : ''} (${node.kind})`];
+  const parts = [`${statusGlyph(node.status)} ${line(node.nodeId)}${node.iteration > 0 ? `#${node.iteration}` : ''} (${node.kind})`];
   const duration = formatDuration(node.startedAt, node.finishedAt);
   if (duration) parts.push(duration);
   if (node.usage && (node.usage.input_tokens > 0 || node.usage.output_tokens > 0)) parts.push(formatTokens(node.usage), formatCost(node.usage.cost_microusd));
@@ -112,9 +116,9 @@ export function renderNodeDetail(store: TraceStore, run: RunSummary, nodeId: str
   const lines: string[] = [];
   for (const view of views) {
     const leaf = leaves.find((candidate) => candidate.iteration === view.iteration);
-    lines.push(`${statusGlyph(view.status)} ${view.nodeId} (${view.kind})${view.iteration > 0 ? ` iteration ${view.iteration}` : ''}  ${view.status}`);
-    if (view.parentId) lines.push(`  parent     ${view.parentId}`);
-    if (view.role) lines.push(`  role       ${view.role}`);
+    lines.push(`${statusGlyph(view.status)} ${line(view.nodeId)} (${view.kind})${view.iteration > 0 ? ` iteration ${view.iteration}` : ''}  ${view.status}`);
+    if (view.parentId) lines.push(`  parent     ${line(view.parentId)}`);
+    if (view.role) lines.push(`  role       ${line(view.role)}`);
     const duration = formatDuration(view.startedAt, view.finishedAt);
     if (duration) lines.push(`  duration   ${duration}`);
     if (view.usage) lines.push(`  usage      ${formatTokens(view.usage)}  ${formatCost(view.usage.cost_microusd)}`);
@@ -122,13 +126,13 @@ export function renderNodeDetail(store: TraceStore, run: RunSummary, nodeId: str
     if (leaf?.inputHash) lines.push(`  input hash ${leaf.inputHash}${leaf.effectSource ? `  (${leaf.effectSource})` : ''}`);
     const workers = placements.get(`${view.nodeId}\u0000${view.iteration}`);
     if (workers?.length) lines.push(`  worker     ${placementText(workers)}`);
-    if (view.error) lines.push(`  error      ${view.error}`);
-    if (view.details) lines.push(`  details    ${JSON.stringify(view.details)}`);
+    if (view.error) lines.push(`  error      ${escapeTerminalText(view.error)}`);
+    if (view.details) lines.push(`  details    ${terminalSafeJson(view.details)}`);
     lines.push(...renderOutput(store, view.output, options));
   }
   for (const decision of decisions) {
     if (decision.type !== 'decision') continue;
-    lines.push(`  decision   ${decision.decision} = ${JSON.stringify(decision.value)}  (${decision.reason})`);
+    lines.push(`  decision   ${decision.decision} = ${terminalSafeJson(decision.value)}  (${line(decision.reason)})`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -136,10 +140,10 @@ export function renderNodeDetail(store: TraceStore, run: RunSummary, nodeId: str
 function renderOutput(store: TraceStore, output: string | null, options: NodeDetailOptions): string[] {
   if (output === null) return ['  output     (none)'];
   const limit = options.outputLimit ?? 2000;
-  if (options.full || output.length <= limit) return ['  output', indent(output)];
+  if (options.full || output.length <= limit) return ['  output', indent(escapeTerminalText(output))];
   const hash = sha256Hex(output);
   const blobHint = store.getBlob(hash) ? `; or whaleflow blob ${hash}` : '';
-  return ['  output', indent(output.slice(0, limit)), `  … ${output.length - limit} more characters (${output.length} in all): add --full${blobHint}`];
+  return ['  output', indent(escapeTerminalText(output.slice(0, limit))), `  … ${output.length - limit} more characters (${output.length} in all): add --full${blobHint}`];
 }
 
 function indent(text: string): string {

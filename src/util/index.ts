@@ -8,3 +8,4 @@ export { compileGlob, matchesGlob, globCovers, hasWildcard, type GlobMatcher } f
 export { ProjectDatabaseError, projectDatabaseError, type DatabaseProblem } from './project-database-error.js';
 export { PROTECTED_STATE_NAMES, isProtectedStateName, touchesProtectedState, ensureStateDirectory } from './protected-state.js';
 export { describeError } from './describe-error.js';
+export { escapeTerminalText, escapeTerminalLine, terminalSafeJson, escapeHtml } from './terminal-text.js';

@@ -3,7 +3,7 @@ import type { EffectArtifact } from '../../engine/index.js';
 import { applyDiff } from '../../leaves/index.js';
 import { resolveRunReference } from '../../runs/index.js';
 import { openProjectTrace, type TraceStore } from '../../trace/index.js';
-import { WhaleflowError } from '../../util/index.js';
+import { escapeTerminalText, WhaleflowError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { databaseOption } from '../options/index.js';
 
@@ -36,7 +36,8 @@ export function applyCommand(context: CliContext): Command {
         store.close();
       }
       if (options.print) {
-        context.stdout(diff.content);
+        // A diff a model wrote: raw into a pipe (`> fix.patch`), escaped on a terminal.
+        context.stdout(context.isTty ? escapeTerminalText(diff.content) : diff.content);
         return;
       }
       const outcome = await applyDiff(context.cwd, diff.content, { threeWay: options['3way'], checkOnly: options.check });

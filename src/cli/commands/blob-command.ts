@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { BlobNotFoundError, openProjectTrace } from '../../trace/index.js';
-import { UsageError } from '../../util/index.js';
+import { escapeTerminalText, UsageError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { databaseOption } from '../options/index.js';
 
@@ -17,7 +17,9 @@ export function blobCommand(context: CliContext): Command {
         if (!/^[0-9a-f]{64}$/.test(bare)) throw new UsageError(`"${hash}" is not a SHA-256 hash (64 hex digits, optionally prefixed with "sha256:"; \`whaleflow inspect RUN NODE\` shows them)`);
         const content = store.getBlob(bare);
         if (!content) throw new BlobNotFoundError(bare);
-        context.stdout(content.toString('utf8'));
+        // Piped or redirected, the bytes as stored; on a terminal, run text is escaped like everywhere else.
+        const text = content.toString('utf8');
+        context.stdout(context.isTty ? escapeTerminalText(text) : text);
       } finally {
         store.close();
       }

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { compileWorkflowFile } from '../../authoring/index.js';
-import { formatDiagnostic, InvalidInputError, type Diagnostic } from '../../util/index.js';
+import { escapeTerminalText, formatDiagnostic, InvalidInputError, type Diagnostic } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { addLaunchShapeOptions, launchShapeFrom } from '../options/index.js';
 import { ExitCode } from '../exit-codes.js';
@@ -25,12 +25,12 @@ export function checkCommand(context: CliContext): Command {
         try {
           const isFixture = FIXTURE_FILE.test(file);
           const warnings = isFixture ? await checkFixture(resolve(context.cwd, file)) : (await compileWorkflowFile(file, launchShapeFrom(options))).warnings;
-          for (const warning of warnings) context.stderr(`${formatDiagnostic(warning)}\n`);
+          for (const warning of warnings) context.stderr(`${escapeTerminalText(formatDiagnostic(warning))}\n`);
           if (!options.quiet) context.stdout(`${file}: ok${isFixture ? ' (mock fixture)' : ''}\n`);
         } catch (error) {
           if (!(error instanceof InvalidInputError)) throw error;
           invalid += 1;
-          for (const diagnostic of error.diagnostics) context.stderr(`${formatDiagnostic(diagnostic, diagnostic.message.startsWith(file) ? undefined : file)}\n`);
+          for (const diagnostic of error.diagnostics) context.stderr(`${escapeTerminalText(formatDiagnostic(diagnostic, diagnostic.message.startsWith(file) ? undefined : file))}\n`);
         }
       }
       context.exitCode = invalid > 0 ? ExitCode.failure : ExitCode.ok;

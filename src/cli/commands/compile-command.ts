@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { compileWorkflowFile } from '../../authoring/index.js';
 import { leafInputHash, listNodes, specHash, toCanonicalJson, WorkflowSpecSchema } from '../../ir/index.js';
-import { formatDiagnostic } from '../../util/index.js';
+import { escapeTerminalText, formatDiagnostic } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { addLaunchShapeOptions, launchShapeFrom } from '../options/index.js';
 
@@ -18,7 +18,7 @@ export function compileCommand(context: CliContext): Command {
     ))
     .action(async (file: string, options: { format: 'json' | 'yaml'; hashes?: boolean; maxAgents?: number; maxDepth?: number }) => {
       const compiled = await compileWorkflowFile(file, launchShapeFrom(options));
-      for (const warning of compiled.warnings) context.stderr(`${formatDiagnostic(warning)}\n`);
+      for (const warning of compiled.warnings) context.stderr(`${escapeTerminalText(formatDiagnostic(warning))}\n`);
       const { spec } = compiled;
       if (options.hashes) {
         const lines = [specHash(spec)];

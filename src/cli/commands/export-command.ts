@@ -3,6 +3,7 @@ import { resolveRunReference } from '../../runs/index.js';
 import { exportRun, openProjectTrace, SecretRedactor } from '../../trace/index.js';
 import type { CliContext } from '../cli-context.js';
 import { databaseOption, outputFileOption, writeOutputFile } from '../options/index.js';
+import { terminalSafeJson } from '../../util/index.js';
 
 export function exportCommand(context: CliContext): Command {
   return new Command('export')
@@ -17,7 +18,7 @@ export function exportCommand(context: CliContext): Command {
       try {
         const run = resolveRunReference(store, reference);
         const document = exportRun(store, run.runId, { redactor: options.redact ? new SecretRedactor(context.env) : null });
-        const text = `${JSON.stringify(document, null, 2)}\n`;
+        const text = `${terminalSafeJson(document, 2)}\n`;
         if (options.output) {
           const path = writeOutputFile(context.cwd, options.output, text);
           context.stdout(`exported run ${run.runId} (${document.events.length} events) to ${path}\n`);

@@ -5,6 +5,7 @@ import { openProjectTrace, projectTracePath } from '../../trace/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { databaseOption, outputFileOption, writeOutputFile } from '../options/index.js';
+import { terminalSafeJson } from '../../util/index.js';
 
 interface DatabaseOption {
   db?: string;
@@ -76,7 +77,7 @@ export function memoCommand(context: CliContext): Command {
     .addOption(outputFileOption(context, '--out <file>'))
     .action((options: DatabaseOption & { out?: string }) => {
       withStore(context, options, (store) => {
-        const lines = [...store.entries()].map((entry) => JSON.stringify(entry));
+        const lines = [...store.entries()].map((entry) => terminalSafeJson(entry));
         const text = lines.length > 0 ? `${lines.join('\n')}\n` : '';
         if (options.out) {
           writeOutputFile(context.cwd, options.out, text);

@@ -3,6 +3,7 @@ import { overviewRuns, renderRunList, type RunOverview } from '../../runs/index.
 import { NoTraceDatabaseError, openProjectTrace } from '../../trace/index.js';
 import type { CliContext } from '../cli-context.js';
 import { databaseOption, millisecondsAtLeast, positiveInteger } from '../options/index.js';
+import { terminalSafeJson } from '../../util/index.js';
 
 interface PsOptions {
   json?: boolean;
@@ -54,7 +55,7 @@ function readOverviews(context: CliContext, options: PsOptions, limit: number): 
 }
 
 function printOnce(context: CliContext, options: PsOptions, runs: readonly RunOverview[]): void {
-  context.stdout(options.json ? `${JSON.stringify(runs, null, 2)}\n` : renderRunList(runs));
+  context.stdout(options.json ? `${terminalSafeJson(runs, 2)}\n` : renderRunList(runs));
 }
 
 /** A plain redraw loop: clear, print, wait; Ctrl-C ends it with exit code 0. */
@@ -70,7 +71,7 @@ async function watchLoop(context: CliContext, options: PsOptions, limit: number)
   try {
     while (!stopped) {
       const runs = readOverviews(context, options, limit);
-      context.stdout(options.json ? `${JSON.stringify(runs)}\n` : `${CLEAR_SCREEN}whaleflow ps — ${new Date().toLocaleTimeString()} (Ctrl-C to exit)\n\n${renderRunList(runs)}`);
+      context.stdout(options.json ? `${terminalSafeJson(runs)}\n` : `${CLEAR_SCREEN}whaleflow ps — ${new Date().toLocaleTimeString()} (Ctrl-C to exit)\n\n${renderRunList(runs)}`);
       await new Promise<void>((resolve) => {
         wake = resolve;
         setTimeout(resolve, intervalMs);

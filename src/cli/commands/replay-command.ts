@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { grantFromFlags, systemEnvironment, type EngineEnvironment } from '../../engine/index.js';
 import { loadRecordedRun, renderRunTree, replayRun, type ReplayOutcome, type ReplayRequest } from '../../runs/index.js';
 import { InMemoryTraceStore, openProjectTrace, RecordingFailure, TraceSink, type TraceStore } from '../../trace/index.js';
-import { UsageError } from '../../util/index.js';
+import { escapeTerminalLine, escapeTerminalText, terminalSafeJson, UsageError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { databaseOption, fixturesOption, inputFileOption, nonEmptyText } from '../options/index.js';
 import { ExitCode } from '../exit-codes.js';
@@ -96,16 +96,16 @@ function livePorts(composed: ComposedRun, options: ReplayOptions): Pick<ReplayRe
 
 function printOutcome(context: CliContext, options: ReplayOptions, outcome: ReplayOutcome, tree: string): void {
   if (options.json) {
-    context.stdout(`${JSON.stringify(outcome, null, 2)}\n`);
+    context.stdout(`${terminalSafeJson(outcome, 2)}\n`);
     return;
   }
   context.stdout(tree);
   context.stdout(`\nserved ${outcome.servedFromTrace} effects from the trace, ran ${outcome.ranLive} live`);
-  context.stdout(outcome.liveNodes.length > 0 ? ` (live nodes: ${outcome.liveNodes.join(', ')})\n` : '\n');
-  for (const divergence of outcome.divergences) context.stdout(`${divergence}\n`);
+  context.stdout(outcome.liveNodes.length > 0 ? ` (live nodes: ${escapeTerminalLine(outcome.liveNodes.join(', '))})\n` : '\n');
+  for (const divergence of outcome.divergences) context.stdout(`${escapeTerminalText(divergence)}\n`);
   context.stdout(
     outcome.parity.identical
       ? 'parity: identical\n'
-      : `parity: diverged${outcome.parity.divergedAt ? ` at ${outcome.parity.divergedAt}` : ''}${outcome.parity.detail ? ` — ${outcome.parity.detail}` : ''}\n`,
+      : `parity: diverged${outcome.parity.divergedAt ? ` at ${escapeTerminalLine(outcome.parity.divergedAt)}` : ''}${outcome.parity.detail ? ` — ${escapeTerminalText(outcome.parity.detail)}` : ''}\n`,
   );
 }

@@ -9,6 +9,7 @@ import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { addLaunchShapeOptions, databaseOption, fixturesOption, inputFileOption, launchShapeFrom, positiveInteger } from '../options/index.js';
 import { composeRun, formatQueueSummary, formatTraceFailure, RUN_PROVIDERS, type RunProvider } from '../run/index.js';
+import { terminalSafeJson } from '../../util/index.js';
 
 interface ResumeOptions {
   file?: string;
@@ -84,7 +85,7 @@ export function resumeCommand(context: CliContext): Command {
             context.exitCode = ExitCode.failure;
             return;
           }
-          if (options.json) context.stdout(`${JSON.stringify(outcome, null, 2)}\n`);
+          if (options.json) context.stdout(`${terminalSafeJson(outcome, 2)}\n`);
           else {
             context.stdout(`resumed ${recorded.runId} as ${runId}: ${outcome.result.status}\n`);
             context.stdout(`served ${outcome.servedFromTrace} finished effects from the trace, ran ${outcome.ranLive} live\n`);

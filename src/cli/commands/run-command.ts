@@ -15,7 +15,7 @@ import {
   type PermissionGrant,
 } from '../../engine/index.js';
 import type { WorkflowSpec } from '../../ir/index.js';
-import { formatDiagnostic } from '../../util/index.js';
+import { escapeTerminalText, formatDiagnostic, terminalSafeJson } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { addLaunchShapeOptions, fixturesOption, launchShapeFrom, nonEmptyText, positiveInteger, usDollars } from '../options/index.js';
@@ -86,10 +86,10 @@ async function runWorkflowFile(context: CliContext, file: string, options: RunOp
   const compiled = await compileWorkflowFile(resolve(context.cwd, file), launchShapeFrom(options));
   // Human-readable output goes to stderr when stdout carries JSON.
   const say = options.json ? context.stderr : context.stdout;
-  for (const warning of compiled.warnings) context.stderr(`${formatDiagnostic(warning)}\n`);
+  for (const warning of compiled.warnings) context.stderr(`${escapeTerminalText(formatDiagnostic(warning))}\n`);
   // The overlay of promoted lessons is an input of the run (recorded in run_started); nothing at all unless overlay.enabled.
   const prepared = await prepareRunOverlay({ cwd: context.cwd, env: context.env, config: loadConfig({ cwd: context.cwd, env: context.env }), spec: compiled.spec, skip: options.overlay === false });
-  for (const warning of prepared.warnings) context.stderr(`whaleflow: warning: ${warning}\n`);
+  for (const warning of prepared.warnings) context.stderr(`whaleflow: warning: ${escapeTerminalText(warning)}\n`);
   const spec = prepared.spec;
 
   const environment = systemEnvironment();
@@ -133,7 +133,7 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
   say(checked.text);
   if (overlay.summary) say(`${overlay.summary}\n`);
   if (checked.refusal !== undefined) {
-    context.stderr(checked.refusal);
+    context.stderr(escapeTerminalText(checked.refusal));
     return ExitCode.failure;
   }
 
@@ -172,7 +172,7 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
       return ExitCode.failure;
     }
     progress?.stop();
-    if (options.json) context.stdout(`${JSON.stringify(result, null, 2)}\n`);
+    if (options.json) context.stdout(`${terminalSafeJson(result, 2)}\n`);
     else say(formatRunSummary(result, environment.now() - startedAt));
     if (composed.placement.kind === 'queue') context.stderr(formatQueueSummary(composed.placement));
     if (result.status === 'succeeded') return ExitCode.ok;
@@ -218,7 +218,7 @@ async function startInBackground(context: CliContext, file: string, options: Run
   const { spec } = await compileWorkflowFile(resolve(context.cwd, file), launchShapeFrom(options));
   const refusals = preflightPermissions(spec, grantOf(options)).refusals;
   if (refusals.length > 0) {
-    context.stderr(`whaleflow: ${new PermissionRefusedError(refusals).message}\nnot started.\n`);
+    context.stderr(`whaleflow: ${escapeTerminalText(new PermissionRefusedError(refusals).message)}\nnot started.\n`);
     return ExitCode.failure;
   }
   const started = startBackgroundRun({ cwd: context.cwd, env: context.env, runArguments: backgroundRunArguments(rawArgs) });

@@ -1,3 +1,4 @@
+import { escapeTerminalLine } from '../../util/index.js';
 import { formatElapsed, formatOverviewCost, formatSlowest, formatTokenCount, type NodeOverview, type RunOverview } from '../../runs/index.js';
 
 /** Running leaves listed in the block; the rest are counted. */
@@ -21,8 +22,8 @@ export function renderProgressBlock(run: RunOverview, running: readonly NodeOver
   ];
   const longestFirst = [...running].sort((a, b) => (a.startedAt ?? now) - (b.startedAt ?? now));
   for (const leaf of longestFirst.slice(0, MAX_LISTED_RUNNING)) {
-    const activity = leaf.lastActivity ? ` · ${leaf.lastActivity}` : '';
-    lines.push(`  ● ${leaf.nodeId} ${formatElapsed(now - (leaf.startedAt ?? now))}${activity}`);
+    const activity = leaf.lastActivity ? ` · ${escapeTerminalLine(leaf.lastActivity)}` : '';
+    lines.push(`  ● ${escapeTerminalLine(leaf.nodeId)} ${formatElapsed(now - (leaf.startedAt ?? now))}${activity}`);
   }
   if (longestFirst.length > MAX_LISTED_RUNNING) lines.push(`  … and ${longestFirst.length - MAX_LISTED_RUNNING} more running`);
   const slowest = formatSlowest(run.slowest);

@@ -1,5 +1,6 @@
 import type { RunEvent, RunEventSink } from '../../engine/contracts/index.js';
 import { formatElapsed, formatOverviewCost, formatTokenCount, RunOverviewFold } from '../../runs/index.js';
+import { escapeTerminalLine } from '../../util/index.js';
 import { renderProgressBlock } from './render-progress-block.js';
 
 export interface ProgressOutput {
@@ -97,10 +98,10 @@ export class RunProgress implements RunEventSink {
       const elapsed = node?.startedAt != null ? ` ${formatElapsed(event.at - node.startedAt)}` : '';
       // The counts alone: a whole overview (slowest leaf…) walks every node, once per leaf here.
       const counts = this.fold.leafCounts();
-      const error = event.error ? ` — ${event.error}` : '';
+      const error = event.error ? ` — ${escapeTerminalLine(event.error)}` : '';
       // Iterations count from 0 in events; people count loop rounds from 1.
       const iteration = node && node.iteration > 0 ? ` (iteration ${node.iteration + 1})` : '';
-      this.output.write(`[${counts.done}/${counts.total}] ${event.nodeId}${iteration} ${event.status}${elapsed}${error}\n`);
+      this.output.write(`[${counts.done}/${counts.total}] ${escapeTerminalLine(event.nodeId)}${iteration} ${event.status}${elapsed}${error}\n`);
     } else if (event.type === 'run_finished') {
       const overview = this.fold.overview({ now: event.at, isPidAlive: () => true });
       this.finalLine = `run ${event.status}: ${overview.leavesDone}/${overview.leavesTotal} leaves, ${formatElapsed(overview.elapsedMs)}, ${formatTokenCount(overview.tokens.total)} tok, ${formatOverviewCost(overview.costMicrousd)}, memo hits ${overview.memoHits}\n`;

@@ -1,6 +1,7 @@
 import type { PermissionGrant, PermissionPreflight, RunEstimate } from '../../engine/index.js';
 import { WORKTREE_BASE_NOTICE } from '../../leaves/index.js';
 import { formatOverviewCost as formatUsd } from '../../runs/index.js';
+import { escapeTerminalLine } from '../../util/index.js';
 
 export interface PreflightFormatOptions {
   /** Leaves run in real git worktrees (not the engine's mock), so how a worktree starts matters. */
@@ -15,11 +16,11 @@ export function formatPreflight(estimate: RunEstimate, preflight: PermissionPref
   if (preflight.writes.length === 0) lines.push('  writes: none');
   for (const write of preflight.writes) {
     const where = write.isolation === 'worktree' ? 'in its own git worktree' : 'in the working tree';
-    lines.push(`  writes: ${write.nodeId} ${where}${write.fileScope.length > 0 ? ` (${write.fileScope.join(', ')})` : ''}`);
+    lines.push(`  writes: ${escapeTerminalLine(write.nodeId)} ${where}${write.fileScope.length > 0 ? ` (${escapeTerminalLine(write.fileScope.join(', '))})` : ''}`);
   }
   // A user who just edited files would otherwise be surprised that the worktree leaves don't see them.
   if (options.realWorktrees && preflight.writes.some((write) => write.isolation === 'worktree')) lines.push(`  note: ${WORKTREE_BASE_NOTICE}`);
-  for (const command of preflight.commands) lines.push(`  runs: ${command.nodeId}: ${command.command}`);
+  for (const command of preflight.commands) lines.push(`  runs: ${escapeTerminalLine(command.nodeId)}: ${escapeTerminalLine(command.command)}`);
   lines.push(`  network: ${preflight.network.length > 0 ? preflight.network.join(', ') : 'none'}`);
   lines.push(`  grant: ${describeGrant(grant)}`);
   return `${lines.join('\n')}\n`;
@@ -27,6 +28,6 @@ export function formatPreflight(estimate: RunEstimate, preflight: PermissionPref
 
 function describeGrant(grant: PermissionGrant): string {
   const writes = !grant.allowWrite ? 'read-only' : grant.allowWriteTree ? 'writes anywhere in the working tree' : 'writes only in isolated worktrees';
-  const commands = grant.allowedCommands === 'declared' ? "the workflow's declared commands" : `commands ${grant.allowedCommands.join(', ') || 'none'}`;
+  const commands = grant.allowedCommands === 'declared' ? "the workflow's declared commands" : `commands ${escapeTerminalLine(grant.allowedCommands.join(', ')) || 'none'}`;
   return `${writes}, ${grant.allowNetwork ? 'network allowed' : 'no network'}, ${commands}`;
 }

@@ -1,4 +1,5 @@
 import type { NodeResult, WorkflowResult } from '../../ir/index.js';
+import { escapeTerminalLine } from '../../util/index.js';
 import { formatElapsed as formatMs, formatOverviewCost as formatUsd, statusGlyph } from '../../runs/index.js';
 
 /** Big runs print their containers and problems, not every one of thousands of leaves. */
@@ -16,8 +17,8 @@ export function formatRunSummary(result: WorkflowResult, elapsedMs: number): str
       hiddenLeaves += 1;
     } else {
       if (isLeaf) leafLines += 1;
-      const detail = problem && node.error ? `: ${problemText(node)}` : node.kind === 'tournament' && node.output ? ` → ${node.output}` : '';
-      lines.push(`${'  '.repeat(depth)}${statusGlyph(node.status)} ${node.id} (${node.kind}) ${node.status}${detail}`);
+      const detail = problem && node.error ? `: ${escapeTerminalLine(problemText(node))}` : node.kind === 'tournament' && node.output ? ` → ${escapeTerminalLine(node.output)}` : '';
+      lines.push(`${'  '.repeat(depth)}${statusGlyph(node.status)} ${escapeTerminalLine(node.id)} (${node.kind}) ${node.status}${detail}`);
     }
     node.children?.forEach((child) => visit(child, depth + 1));
   };

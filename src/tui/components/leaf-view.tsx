@@ -3,6 +3,7 @@ import { bodyHeight } from '../select-view.js';
 import type { ViewState } from '../view-state.js';
 import { TextBlock } from './text-block.js';
 import { statusGlyph } from '../../runs/index.js';
+import { escapeTerminalLine as line } from '../../util/index.js';
 import { fitText, nodeCost, nodeElapsed, nodeTokens } from './node-facts.js';
 
 const PREVIEW_LINES = 6;
@@ -10,7 +11,7 @@ const PREVIEW_LINES = 6;
 /** One leaf: its facts, prompt, tool calls (activity) and output; `o` shows the whole output. */
 export function LeafView({ state, runId, nodeId }: { readonly state: ViewState; readonly runId: string; readonly nodeId: string }) {
   const node = state.folds.get(runId)?.node(nodeId);
-  if (!node) return <Text color="red">Node {nodeId} is not in run {runId}.</Text>;
+  if (!node) return <Text color="red">Node {line(nodeId)} is not in run {line(runId)}.</Text>;
   const detail = state.leafDetail && state.leafDetail.nodeId === nodeId ? state.leafDetail : null;
   const output = detail?.fullOutput ?? node.output ?? '';
   const lines: string[] = [];
@@ -23,12 +24,13 @@ export function LeafView({ state, runId, nodeId }: { readonly state: ViewState; 
   lines.push(`Output (${output.length} chars${state.showFullOutput ? ', full' : ', o for all'}):`);
   for (const line of state.showFullOutput ? outputLines : outputLines.slice(0, PREVIEW_LINES)) lines.push(`  ${line}`);
   if (!state.showFullOutput && outputLines.length > PREVIEW_LINES) lines.push(`  … ${outputLines.length - PREVIEW_LINES} more lines`);
+  const facts = [line(node.role ?? ''), line(node.model ?? ''), node.worker ? `on ${line(node.worker)}` : '', nodeTokens(node), nodeCost(node), node.memoHits > 0 ? `memo ${node.memoHits}` : '', nodeElapsed(node, state.now)].filter(Boolean).join(' · ');
   const height = bodyHeight(state) - 1;
   const start = Math.min(state.leafScroll, Math.max(0, lines.length - height));
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">
-        {statusGlyph(node.status)} {node.nodeId} — {node.status} — {[node.role, node.model, node.worker ? `on ${node.worker}` : '', nodeTokens(node), nodeCost(node), node.memoHits > 0 ? `memo ${node.memoHits}` : '', nodeElapsed(node, state.now)].filter(Boolean).join(' · ')}
+        {statusGlyph(node.status)} {line(node.nodeId)} — {node.status} — {facts}
       </Text>
       <TextBlock lines={lines.slice(start, start + height).map((line) => ({ text: fitText(line, state.columns - 1) }))} />
     </Box>

@@ -1,4 +1,5 @@
 import { formatElapsed, formatOverviewCost, formatTokenCount, type NodeOverview } from '../../runs/index.js';
+import { escapeTerminalLine } from '../../util/index.js';
 
 /** How long a node ran (or has been running, at `now`); empty before it started. */
 export function nodeElapsed(node: NodeOverview, now: number): string {
@@ -15,12 +16,13 @@ export function nodeCost(node: NodeOverview): string {
 }
 
 /**
- * Cuts text to a display width with an ellipsis; newlines become ⏎ so a row stays one line.
+ * Cuts text to a display width with an ellipsis; newlines become ⏎ so a row stays one line,
+ * and every other control character is escaped (rows carry run text: outputs, errors, ids).
  * Wide characters (CJK, emoji) count two columns: a block of rows is one Ink Text, and one
  * over-long row would make Ink truncate the whole block.
  */
 export function fitText(text: string, width: number): string {
-  const flat = text.replace(/\r?\n/g, '⏎ ');
+  const flat = escapeTerminalLine(text.replace(/\r?\n/g, '⏎ '));
   const limit = Math.max(0, width);
   let used = 0;
   let index = 0;

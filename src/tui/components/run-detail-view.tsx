@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { formatElapsed, statusGlyph } from '../../runs/index.js';
+import { escapeTerminalLine as line } from '../../util/index.js';
 import { bodyHeight, detailCursorIndex, isStaleLeaf, overviewOf, selectDetailRows, visibleWindow, type TreeRow } from '../select-view.js';
 import { STALE_LEAF_MS, type ViewState } from '../view-state.js';
 import { TextBlock } from './text-block.js';
@@ -8,7 +9,7 @@ import { fitText, nodeCost, nodeElapsed, nodeTokens } from './node-facts.js';
 /** A run's workflow tree: branches collapsible, one row per node, only the visible window drawn. */
 export function RunDetailView({ state, runId }: { readonly state: ViewState; readonly runId: string }) {
   const fold = state.folds.get(runId);
-  if (!fold || !fold.hasStarted) return <Text color="red">Run {runId} is not in the trace store (yet).</Text>;
+  if (!fold || !fold.hasStarted) return <Text color="red">Run {line(runId)} is not in the trace store (yet).</Text>;
   const run = overviewOf(state, fold);
   const rows = selectDetailRows(state, runId);
   const cursor = detailCursorIndex(state, runId, rows);
@@ -20,11 +21,11 @@ export function RunDetailView({ state, runId }: { readonly state: ViewState; rea
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">
-        {statusGlyph(run.status)} {run.label} — {run.status} — {run.shortId} — {formatElapsed(run.elapsedMs)}
-        {run.suggestedAction && run.status === 'interrupted' ? `  → ${run.suggestedAction}` : ''}
+        {statusGlyph(run.status)} {line(run.label)} — {run.status} — {line(run.shortId)} — {formatElapsed(run.elapsedMs)}
+        {run.suggestedAction && run.status === 'interrupted' ? `  → ${line(run.suggestedAction)}` : ''}
       </Text>
       <Text dimColor wrap="truncate">
-        {state.filter ? `nodes matching "${state.filter}"` : `${rows.length} rows`} · {window.start + 1}-{window.end} · Enter open/fold · x cancel node · X cancel run
+        {state.filter ? `nodes matching "${line(state.filter)}"` : `${rows.length} rows`} · {window.start + 1}-{window.end} · Enter open/fold · x cancel node · X cancel run
       </Text>
       <TextBlock lines={visible.map((row, offset) => ({ text: fitText(treeRowText(row, clock, live), state.columns - 1), selected: window.start + offset === cursor }))} />
     </Box>

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { groupOf, renderRunLine, type RunGroupName } from '../../runs/index.js';
 import { bodyHeight, listCursorIndex, selectListRuns, visibleWindow } from '../select-view.js';
 import type { ViewState } from '../view-state.js';
+import { escapeTerminalLine as line } from '../../util/index.js';
 import { fitText } from './node-facts.js';
 import { TextBlock } from './text-block.js';
 
@@ -18,7 +19,7 @@ export function RunListView({ state }: { readonly state: ViewState }) {
     return (
       <Box flexDirection="column">
         <Text bold>WhaleFlow — runs</Text>
-        <Text dimColor>{state.filter ? `No runs match "${state.filter}".` : 'No runs yet. Start one with `whaleflow run FILE --background`.'}</Text>
+        <Text dimColor>{state.filter ? `No runs match "${line(state.filter)}".` : 'No runs yet. Start one with `whaleflow run FILE --background`.'}</Text>
       </Box>
     );
   }
@@ -37,7 +38,7 @@ export function RunListView({ state }: { readonly state: ViewState }) {
   return (
     <Box flexDirection="column">
       <Text bold>
-        WhaleFlow — runs ({runs.length}){state.filter ? ` matching "${state.filter}"` : ''}
+        WhaleFlow — runs ({runs.length}){state.filter ? ` matching "${line(state.filter)}"` : ''}
       </Text>
       <TextBlock lines={lines.map((line) => ({ text: line.title ? `${GROUP_TITLE_ON}${line.text}${GROUP_TITLE_OFF}` : fitText(line.text, state.columns - 1), selected: line.selected }))} />
     </Box>
