@@ -29,4 +29,5 @@ export { SUB_QUERY_SYSTEM } from './nodes/leaf-memory-access.js';
 export { describeLoaded, loadedContextOf, MEMORY_DISABLED_MESSAGE } from './nodes/run-memory.js';
 export { PLANNER_SYSTEM } from './nodes/run-expand.js';
 export { TOURNAMENT_JUDGE_SYSTEM } from './nodes/run-tournament.js';
+export { mergeModelPolicy } from './run/run-context.js';
 export { VirtualEnvironment } from './testing/virtual-environment.js';

@@ -3,3 +3,4 @@ export { createRuntime, leafRouteResolver, type CreateRuntimeOptions, type Runti
 export { ProvidersModelGateway } from './providers-model-gateway.js';
 export { workerRunnerFactory, type WorkerRunnerOptions } from './worker-runner-factory.js';
 export { protectedStatePaths } from './protected-state-paths.js';
+export { unusableRoutes, describeUnusableRoutes, type UnusableRoute } from './unusable-routes.js';

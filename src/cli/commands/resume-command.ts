@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { compileWorkflowFile } from '../../authoring/index.js';
 import { FanOutEventSink, grantFromFlags, systemEnvironment } from '../../engine/index.js';
-import { assertResumable, readRecordedRun, resolveRunReference, resumeChain, resumeRun, superviseRun } from '../../runs/index.js';
+import { assertResumable, readRecordedRun, resolveRunReference, resumeChain, resumeRun, superviseRun, type RecordedRun } from '../../runs/index.js';
 import { openProjectTrace, RecordingFailure, TraceSink } from '../../trace/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { addLaunchShapeOptions, databaseOption, fixturesOption, inputFileOption, launchShapeFrom, positiveInteger } from '../options/index.js';
-import { composeRun, formatQueueSummary, formatTraceFailure, RUN_PROVIDERS, type RunProvider } from '../run/index.js';
+import { composeRun, credentialRefusal, formatQueueSummary, formatTraceFailure, RUN_PROVIDERS, type RunProvider } from '../run/index.js';
 import { terminalSafeJson } from '../../util/index.js';
 
 interface ResumeOptions {
@@ -57,6 +57,15 @@ export function resumeCommand(context: CliContext): Command {
         // Queue job ids derive from the first run of the chain, so the jobs a crashed run left are found again.
         const lineage = resumeChain(store, recorded).at(-1)?.runId ?? recorded.runId;
         const composed = await composeRun({ cwd: context.cwd, env: context.env, provider: options.provider, fixturesPath: options.fixtures, environment, runId, observers: [], lineage, ...(options.queue ? { queueUrl: options.queue } : {}) });
+        // The pre-flight `run` makes: a model route whose key is unset fails here, not at the first call.
+        // Nodes whose effects finished are served from the trace and need no key.
+        const refusal = credentialRefusal(composed, compiled?.spec ?? recorded.spec, finishedNodes(recorded));
+        if (refusal !== undefined) {
+          await composed.close();
+          context.stderr(refusal);
+          context.exitCode = ExitCode.failure;
+          return;
+        }
         const grant = grantFromFlags({ readOnly: options.readOnly, allowNetwork: options.allowNetwork, allowWriteTree: options.allowWriteTree });
         // A resume that cannot record stops, like a run (see `whaleflow run`).
         const recording = new RecordingFailure();
@@ -101,4 +110,11 @@ export function resumeCommand(context: CliContext): Command {
         store.close();
       }
     });
+}
+
+/** Whether a node's work finished in the recorded run (a succeeded effect), so resume serves it. */
+function finishedNodes(recorded: RecordedRun): (nodeId: string) => boolean {
+  const finished = new Set<string>();
+  for (const event of recorded.events) if (event.type === 'effect_completed' && event.result.status === 'succeeded') finished.add(event.scope.nodeId);
+  return (nodeId) => finished.has(nodeId);
 }

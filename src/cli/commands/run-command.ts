@@ -15,13 +15,14 @@ import {
   type PermissionGrant,
 } from '../../engine/index.js';
 import type { WorkflowSpec } from '../../ir/index.js';
+import { unusableRoutes } from '../../wiring/index.js';
 import { escapeTerminalText, formatDiagnostic, terminalSafeJson } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { addLaunchShapeOptions, fixturesOption, launchShapeFrom, nonEmptyText, positiveInteger, usDollars } from '../options/index.js';
 import { formatOverviewCost as formatUsd } from '../../runs/index.js';
 import { RunProgress } from '../progress/index.js';
-import { composeRun, formatPreflight, formatQueueSummary, formatRunSummary, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
+import { composeRun, credentialRefusal, formatPreflight, formatQueueSummary, formatRunSummary, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
 import { openProjectRecorder, openProjectTrace } from '../../trace/index.js';
 import { backgroundRunArguments, startBackgroundRun, superviseRun } from '../../runs/index.js';
 import { loadConfig } from '../../config/index.js';
@@ -194,11 +195,13 @@ function grantOf(options: RunOptions): PermissionGrant {
  * The pre-flight: what the run writes, runs and may cost, and why it must not start (a
  * permission refusal, an estimate above --max-cost) as the message to print, if so.
  */
-function checkPreflight(spec: WorkflowSpec, grant: PermissionGrant, options: RunOptions, pricing: { readonly pricing?: EstimatePricing; readonly realLeaves: boolean }): { text: string; refusal?: string } {
+function checkPreflight(spec: WorkflowSpec, grant: PermissionGrant, options: RunOptions, pricing: { readonly pricing?: EstimatePricing; readonly realLeaves: boolean } & Pick<ComposedRun, 'unusableRoutes'>): { text: string; refusal?: string } {
   const preflight = preflightPermissions(spec, grant);
   const estimate = estimateRun(spec, pricing.pricing);
   const text = formatPreflight(estimate, preflight, grant, { realWorktrees: pricing.realLeaves });
   if (preflight.refusals.length > 0) return { text, refusal: `whaleflow: ${new PermissionRefusedError(preflight.refusals).message}\nnot started.\n` };
+  const credentials = credentialRefusal(pricing, spec);
+  if (credentials !== undefined) return { text, refusal: credentials };
   if (options.maxCost !== undefined) {
     const limit = Math.round(options.maxCost * 1_000_000);
     if (estimate.costMicrousd === null) {
@@ -220,6 +223,15 @@ async function startInBackground(context: CliContext, file: string, options: Run
   if (refusals.length > 0) {
     context.stderr(`whaleflow: ${escapeTerminalText(new PermissionRefusedError(refusals).message)}\nnot started.\n`);
     return ExitCode.failure;
+  }
+  // Keys too, so a run that could not call its models is refused here rather than in a log file.
+  if (options.provider === 'config') {
+    const config = loadConfig({ cwd: context.cwd, env: context.env });
+    const credentials = credentialRefusal({ unusableRoutes: (checked, skip) => unusableRoutes(checked, config, context.env, skip) }, spec);
+    if (credentials !== undefined) {
+      context.stderr(credentials);
+      return ExitCode.failure;
+    }
   }
   const started = startBackgroundRun({ cwd: context.cwd, env: context.env, runArguments: backgroundRunArguments(rawArgs) });
   if (options.json) context.stdout(`${JSON.stringify(started)}\n`);

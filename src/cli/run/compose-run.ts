@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { loadConfig, type QueueConfig } from '../../config/index.js';
 import { FanOutEventSink, type EngineEnvironment, type EstimatePricing, type LeafRunner, type ModelGateway, type RunEventSink } from '../../engine/index.js';
 import { EMPTY_MOCK_FIXTURE, loadMockFixture, MockLeafRunner, MockModelGateway } from '../../leaves/mock/index.js';
-import { createRuntime } from '../../wiring/index.js';
+import { createRuntime, unusableRoutes, type UnusableRoute } from '../../wiring/index.js';
+import type { WorkflowSpec } from '../../ir/index.js';
 import { embeddedDefaultConfig, type WhaleflowConfig } from '../../config/index.js';
 import { headCommit, QueueLeafRunner, type LeafQueueStats, type QueueRunContext } from '../../queue/index.js';
 import { configuredEstimatePricing } from './configured-estimate-pricing.js';
@@ -44,6 +45,12 @@ export interface ComposedRun {
   readonly realLeaves: boolean;
   /** Where leaves run: in this process, or on the workers of a queue. */
   readonly placement: RunPlacement;
+  /**
+   * The pre-flight's credential check (configured providers only): the routes the workflow's
+   * model calls would take whose API key is unset, or that do not resolve. `skip` leaves out
+   * nodes that will not run live.
+   */
+  readonly unusableRoutes?: (spec: WorkflowSpec, skip?: (nodeId: string) => boolean) => UnusableRoute[];
   /** Releases what the composition opened (the memo's database connection, the queue); idempotent. */
   close(): Promise<void>;
 }
@@ -112,6 +119,8 @@ async function composeInProcess(options: ComposeRunOptions): Promise<InProcessCo
         ...(pricing ? { pricing } : {}),
         realLeaves: true,
         placement: inProcess,
+        // The mock model needs no key; configured providers do.
+        ...(options.provider === 'config' ? { unusableRoutes: (spec: WorkflowSpec, skip?: (nodeId: string) => boolean) => unusableRoutes(spec, config, options.env, skip) } : {}),
         close: once(async () => memoStore?.close()),
       };
       const runContext: QueueRunContext = {

@@ -3,3 +3,4 @@ export { formatPreflight } from './format-preflight.js';
 export { formatRunSummary } from './format-run-summary.js';
 export { formatQueueSummary } from './format-queue-summary.js';
 export { formatTraceFailure } from './format-trace-failure.js';
+export { credentialRefusal } from './credential-refusal.js';
