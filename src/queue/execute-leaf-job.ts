@@ -36,6 +36,7 @@ export async function executeLeafJob(job: LeafJob, options: ExecuteLeafJobOption
     budget: remainingBudgetOf(job.budget, options.now()),
     runId: job.runId,
     effect: job.effect,
+    ...(job.overlay ? { overlay: job.overlay } : {}),
   };
   try {
     const result = await options.runner.run(input, new JobRunContext(signal, listener));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EffectivePermissions, LeafRunInput, RemainingBudget } from '../engine/index.js';
+import type { EffectivePermissions, LeafRunInput, OverlayPart, RemainingBudget } from '../engine/index.js';
 import { LeafSpecSchema, type LeafSpec, type WorkflowSpec } from '../ir/index.js';
 import { leafJobId } from './leaf-job-id.js';
 
@@ -42,6 +42,8 @@ export interface LeafJob {
   readonly permissions: EffectivePermissions;
   readonly budget: LeafJobBudget;
   readonly effect: { readonly iteration: number; readonly ordinal: number };
+  /** What the run's overlay gives this leaf (advisory text, a role policy): data, never authority. */
+  readonly overlay?: OverlayPart;
 }
 
 const permissionsSchema = z.object({
@@ -70,6 +72,13 @@ export const leafJobSchema = z.object({
   permissions: permissionsSchema,
   budget: z.object({ tokens: nonNegative.optional(), costMicrousd: nonNegative.optional(), steps: nonNegative.optional(), timeoutMs: nonNegative.optional() }),
   effect: z.object({ iteration: z.number().int().nonnegative(), ordinal: z.number().int().nonnegative() }),
+  overlay: z
+    .object({
+      advisory: z.string().optional(),
+      policy: z.object({ crossRun: z.enum(['never', 'deterministic', 'always']).optional(), route: z.object({ provider: z.string(), model: z.string() }).optional() }).optional(),
+      fingerprint: z.string().optional(),
+    })
+    .optional(),
 });
 
 export interface LeafJobOptions {
@@ -84,7 +93,8 @@ export function leafJobOf(input: LeafRunInput, options: LeafJobOptions): LeafJob
   const effect = input.effect ?? { iteration: 0, ordinal: 0 };
   return {
     version: LEAF_JOB_VERSION,
-    jobId: leafJobId(options.lineage, input.leaf.id, effect, input.inputHash),
+    // The overlay changes what the leaf is asked, so it is part of the effect's identity (as in its effect key).
+    jobId: leafJobId(options.lineage, input.leaf.id, effect, input.overlay?.fingerprint ? `${input.inputHash}:${input.overlay.fingerprint}` : input.inputHash),
     runId: input.runId,
     lineage: options.lineage,
     runContext: options.runContext,
@@ -97,6 +107,7 @@ export function leafJobOf(input: LeafRunInput, options: LeafJobOptions): LeafJob
     permissions: input.permissions,
     budget: jobBudgetOf(input.budget, options.now()),
     effect,
+    ...(input.overlay ? { overlay: input.overlay } : {}),
   };
 }
 

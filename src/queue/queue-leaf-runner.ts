@@ -13,8 +13,9 @@ export interface QueueLeafRunnerOptions {
   readonly runContext: string;
   readonly now: () => number;
   /**
-   * Runs the leaves whose effect is on the coordinator's own working tree (writers with shared
-   * isolation, under --allow-write-tree): a worker's checkout is not the user's tree.
+   * Runs the leaves that need what only the coordinator has: its working tree (writers with
+   * shared isolation, under --allow-write-tree; a worker's checkout is not the user's tree) and
+   * the project's external memory store (leaves that declared memory contexts).
    */
   readonly local?: LeafRunner;
 }
@@ -28,7 +29,8 @@ export class QueueLeafRunner implements LeafRunner {
   constructor(private readonly options: QueueLeafRunnerOptions) {}
 
   async run(input: LeafRunInput, context: LeafRunContext): Promise<EffectResult> {
-    if (this.options.local && writesSharedTree(input)) return this.options.local.run(input, context);
+    // The user's working tree and the project's memory store are here, not on a worker.
+    if (this.options.local && (writesSharedTree(input) || context.memory !== undefined)) return this.options.local.run(input, context);
     const job = leafJobOf(input, { lineage: this.options.lineage, runContext: this.options.runContext, now: this.options.now });
     let placedOn: string | undefined;
     const listener: LeafJobListener = {

@@ -155,7 +155,6 @@ export class BullmqLeafWorker {
     this.running.set(leafJob.jobId, { jobId: leafJob.jobId, leafId: leafJob.leaf.id, runId: leafJob.runId, startedAt: Date.now() });
     const listener = this.listenerFor(leafJob);
     listener.placed(worker);
-    void this.beat();
     try {
       let runner: LeafRunner;
       try {

@@ -1,0 +1,112 @@
+// Scale-out: 2,000 leaves × 20 ms through 1, 2 and 4 `whaleflow worker` processes (BullMQ on a
+// redis-server started here, loopback only) against the same run in-process, plus the latency
+// one leaf pays for the queue. Ratios are to baselines measured in this same run. Skips with a
+// printed reason when redis-server is not installed.
+import { spawn, spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { executeWorkflow, MemoryEventSink, systemEnvironment } from '../dist/engine/index.js';
+import { parseWorkflowSpec } from '../dist/ir/index.js';
+import { MockLeafRunner, MockModelGateway, mockFixtureSchema } from '../dist/leaves/mock/index.js';
+import { QueueLeafRunner } from '../dist/queue/index.js';
+import { BullmqLeafQueue } from '../dist/queue/bullmq/index.js';
+import { startTestRedis } from '../dist/queue/testing/test-redis.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const binary = join(here, '..', 'bin', 'whaleflow.js');
+const LEAVES = 2_000;
+const LATENCY_MS = 20;
+const SLOTS = 100;
+const SEQUENTIAL_LEAVES = 200;
+
+function fanOut(count, id) {
+  const children = Array.from({ length: count }, (_, index) => ({ kind: 'leaf', spec: { id: `leaf-${index}`, prompt: `task ${index}` } }));
+  const parsed = parseWorkflowSpec({ id, goal: `fan out ${count}`, nodes: [{ kind: 'branch_set', spec: { id: 'fan', parallel: true, children } }] });
+  if (!parsed.ok) throw new Error('bad bench spec');
+  return parsed.spec;
+}
+
+async function timeRun(spec, leafRunner, slots, runId) {
+  const environment = systemEnvironment();
+  const started = performance.now();
+  const result = await executeWorkflow({ spec, runId, sink: new MemoryEventSink(), leafRunner, gateway: new MockModelGateway(environment), environment, limits: { maxConcurrentLeaves: slots }, validation: { maxAgents: 100_000 } });
+  if (result.status !== 'succeeded') throw new Error(`bench run ${runId} ended ${result.status}`);
+  return performance.now() - started;
+}
+
+async function startWorkers(url, count, concurrency) {
+  return Promise.all(
+    Array.from({ length: count }, () => {
+      const child = spawn(process.execPath, [binary, 'worker', '--queue', url, '--concurrency', String(concurrency), '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      return new Promise((resolve, reject) => {
+        let output = '';
+        child.stdout.on('data', (chunk) => {
+          output += chunk;
+          if (output.includes(' ready on ')) resolve(child);
+        });
+        child.once('exit', (code) => reject(new Error(`worker exited with ${code}: ${output}`)));
+      });
+    }),
+  );
+}
+
+async function stopWorkers(workers) {
+  await Promise.all(workers.map((child) => new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  })));
+}
+
+/** One run through `workerCount` workers sharing SLOTS leaf slots; its own Redis database so runs never mix. */
+async function queuedRun(redis, database, spec, workerCount, slots, latencyMs) {
+  const url = `${redis.url}/${database}`;
+  const workers = await startWorkers(url, workerCount, Math.ceil(slots / workerCount));
+  const fixture = mockFixtureSchema.parse({ defaults: { latency_ms: latencyMs } });
+  const queue = await BullmqLeafQueue.open({ url, queueName: 'leaves', lineage: `bench-${database}`, runContext: { version: 1, provider: 'pure-mock', fixture }, unavailableTimeoutMs: 30_000, keepFinishedSeconds: 600 });
+  try {
+    const runner = new QueueLeafRunner({ queue, lineage: `bench-${database}`, runContext: queue.runContextId, now: Date.now });
+    return await timeRun(spec, runner, slots, `bench-${database}`);
+  } finally {
+    await queue.close();
+    await stopWorkers(workers);
+  }
+}
+
+export async function run() {
+  if (spawnSync('redis-server', ['--version']).status !== 0) {
+    const reason = 'redis-server is not installed (apt-get install redis-server)';
+    process.stderr.write(`queue bench skipped: ${reason}\n`);
+    return [{ bench: 'queue', metric: 'skipped', value: 0, unit: '', note: reason }];
+  }
+  const redis = await startTestRedis();
+  const rows = [];
+  try {
+    const ideal = Math.ceil(LEAVES / SLOTS) * LATENCY_MS;
+    const spec = fanOut(LEAVES, 'queue-bench');
+    const environment = systemEnvironment();
+    const inProcessMs = await timeRun(spec, new MockLeafRunner(environment, mockFixtureSchema.parse({ defaults: { latency_ms: LATENCY_MS } })), SLOTS, 'in-process');
+    rows.push({ bench: 'queue', metric: `${LEAVES} leaves × ${LATENCY_MS} ms in-process (baseline)`, value: inProcessMs, unit: 'ms', note: `ideal ${ideal} ms; ${Math.round(LEAVES / (inProcessMs / 1000))} leaves/s` });
+    let database = 0;
+    for (const workerCount of [1, 2, 4]) {
+      const queuedMs = await queuedRun(redis, ++database, spec, workerCount, SLOTS, LATENCY_MS);
+      rows.push({
+        bench: 'queue',
+        metric: `${LEAVES} leaves × ${LATENCY_MS} ms, ${workerCount} worker${workerCount === 1 ? '' : 's'} × ${SLOTS / workerCount}`,
+        value: queuedMs,
+        unit: 'ms',
+        ...(workerCount === 4 ? { target: `efficiency >= 80 % (<= ${Math.round(ideal / 0.8)} ms)` } : {}),
+        note: `${Math.round(LEAVES / (queuedMs / 1000))} leaves/s; efficiency ${Math.round((ideal / queuedMs) * 100)} % of ideal; ${(queuedMs / inProcessMs).toFixed(2)}× in-process`,
+      });
+      if (workerCount === 4) rows.push({ bench: 'queue', metric: 'added per leaf, amortized at 100 slots (4 workers)', value: ((queuedMs - inProcessMs) * SLOTS * 1000) / LEAVES, unit: 'µs', target: '< 1000', note: '(queued − in-process wall time) × slots ÷ leaves' });
+    }
+    // Latency one leaf pays for the queue: zero-latency leaves one at a time through one worker.
+    const sequential = fanOut(SEQUENTIAL_LEAVES, 'queue-latency');
+    const directMs = await timeRun(sequential, new MockLeafRunner(environment), 1, 'sequential-in-process');
+    const oneByOneMs = await queuedRun(redis, ++database, sequential, 1, 1, 0);
+    rows.push({ bench: 'queue', metric: 'added per leaf, one at a time (round trip)', value: ((oneByOneMs - directMs) * 1000) / SEQUENTIAL_LEAVES, unit: 'µs', note: `${SEQUENTIAL_LEAVES} zero-latency leaves at concurrency 1: job add → worker → completion event` });
+  } finally {
+    await redis.stop();
+  }
+  return rows;
+}
