@@ -171,4 +171,38 @@ describe.skipIf(!availability.available)('distributed runs under faults: kill -9
     expect((JSON.parse(outcome.stdout) as WorkflowResult).status).toBe('cancelled');
     expect(workers[0]!.child.exitCode).toBeNull(); // the worker itself lives on
   });
+
+  it('Redis restarted mid-run (losing every job): the run waits, re-adds what Redis lost, and finishes with each leaf recorded once', async () => {
+    const cwd = project(24, 800);
+    const url = nextUrl();
+    workers = await Promise.all([1, 2].map(() => startWorkerProcess({ url, cwd, args: ['--concurrency', '6', '--quiet'] })));
+    const running = runCliInMemory(['run', 'wide.json', '--fixtures', 'latency.yaml', '--queue', url, '--max-concurrency', '12', '--run-id', 'redis-restart', '--json'], { cwd, env });
+    await waitFor(() => leafCompletions(traceEvents(cwd, 'redis-restart')).size >= 4, 'a few finished leaves');
+    await redis.restart({ downMs: 1_500 });
+    const outcome = await running;
+    expect(outcome.exitCode, outcome.stderr).toBe(0);
+    const completions = leafCompletions(traceEvents(cwd, 'redis-restart'));
+    expect(completions.size).toBe(25);
+    expect([...completions.values()].every((count) => count === 1)).toBe(true);
+  });
+
+  it('Redis gone for good: pending leaves fail after queue.unavailable_timeout_secs with a clear error, not a hang', async () => {
+    const cwd = project(12, 1_000);
+    const url = nextUrl();
+    writeFileSync(join(cwd, 'whaleflow.config.yaml'), `providers:\n  mock: {kind: mock}\nmodels:\n  - {provider: mock, model: mock-default, capabilities: {tool_calls: true, json_mode: true}, prices: {input_cache_miss: 0, input_cache_hit: 0, output: 0}}\nroles:\n  default: {primary: mock/mock-default}\nqueue:\n  enabled: true\n  url: ${url}\n  unavailable_timeout_secs: 3\n`);
+    workers = [await startWorkerProcess({ url, cwd, args: ['--concurrency', '4', '--quiet'] })];
+    const running = runCliInMemory(['run', 'wide.json', '--fixtures', 'latency.yaml', '--run-id', 'redis-gone', '--json'], { cwd, env });
+    await waitFor(() => traceEvents(cwd, 'redis-gone').some((event) => event.type === 'leaf_placed'), 'a leaf placed on the worker');
+    await redis.stop();
+    try {
+      const outcome = await running;
+      expect(outcome.exitCode).toBe(1);
+      const result = JSON.parse(outcome.stdout) as WorkflowResult;
+      expect(result.status).toBe('failed');
+      expect(result.results.some((node) => /has been unreachable for \d+ s \(queue\.unavailable_timeout_secs is 3\)/.test(node.error ?? ''))).toBe(true);
+    } finally {
+      redis = await startTestRedis();
+      database = 0;
+    }
+  });
 });
