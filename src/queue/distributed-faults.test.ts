@@ -85,7 +85,8 @@ describe.skipIf(!availability.available)('distributed runs under faults: kill -9
   }
 
   it('a worker killed with kill -9 mid-leaf: its jobs go to another worker, the run succeeds, each leaf is recorded once; replay needs no Redis', async () => {
-    const cwd = project(36, 1_200);
+    // Long leaves: a leaf seen placed on the victim is still running when the kill lands, even under load.
+    const cwd = project(36, 3_000);
     const url = nextUrl();
     workers = await Promise.all([1, 2, 3].map(() => startWorkerProcess({ url, cwd, args: ['--concurrency', '4', '--quiet'] })));
     const running = runCliInMemory(['run', 'wide.json', '--fixtures', 'latency.yaml', '--queue', url, '--max-concurrency', '12', '--run-id', 'killed-worker', '--json'], { cwd, env });
