@@ -4,14 +4,16 @@ import { hasErrors, InvalidInputError, type Diagnostic } from '../util/index.js'
 import type { CompiledWorkflow, CompileOptions } from './compiled-workflow.js';
 import { frontEndFor, supportedSuffixes } from './front-ends.js';
 import { MAX_SOURCE_BYTES } from './limits.js';
+import { normalizeUpstreamForms } from './upstream-forms.js';
 
 function fileDiagnostic(file: string, code: string, message: string): Diagnostic {
   return { severity: 'error', code, message, position: { file, line: 1, column: 1 } };
 }
 
 /**
- * Source text → validated WorkflowSpec, through the front-end for the file's suffix and the
- * one shared gate (parse, defaults, validate). Throws InvalidInputError with every diagnostic.
+ * Source text → validated WorkflowSpec, through the front-end for the file's suffix, CodeWhale's
+ * upstream forms (normalized or refused with a hint), and the one shared gate (parse, defaults,
+ * validate). Throws InvalidInputError with every diagnostic.
  */
 export async function compileWorkflowSource(file: string, text: string, options: CompileOptions = {}): Promise<CompiledWorkflow> {
   const frontEnd = frontEndFor(file);
@@ -23,10 +25,13 @@ export async function compileWorkflowSource(file: string, text: string, options:
   const source = new SpecSource(file);
   const front = await frontEnd(file, text, source);
   if (!front.ok) throw new InvalidInputError(front.diagnostics);
-  const parsed = parseWorkflowSpec(front.document, source);
-  if (!parsed.ok) throw new InvalidInputError(parsed.diagnostics);
+  const upstream = normalizeUpstreamForms(front.document, source);
+  const warnings = [...(front.warnings ?? []), ...upstream.warnings];
+  const parsed = parseWorkflowSpec(upstream.document, source);
+  if (!parsed.ok || upstream.errors.length > 0) {
+    throw new InvalidInputError([...warnings, ...upstream.errors, ...(parsed.ok ? [] : parsed.diagnostics)]);
+  }
   const problems = validateSpec(parsed.spec, options, source);
-  const warnings = front.warnings ?? [];
   if (hasErrors(problems)) throw new InvalidInputError([...warnings, ...problems]);
   return { spec: parsed.spec, source, warnings };
 }

@@ -74,7 +74,7 @@ export default workflow({
     ['another import', "import fs from 'node:fs';\nworkflow({goal: 'g'})", "f.workflow.ts:1:1: only `import { workflow } from 'whaleflow'` is allowed; a declarative workflow runs no code"],
     ['another call', 'main()', 'f.workflow.ts:1:1: expected workflow({...}), found a function call'],
     ['workflow twice', 'workflow({goal: "g"});\n  workflow({goal: "h"})', 'f.workflow.ts:2:3: workflow() is called twice; the first call is at f.workflow.ts:1:1'],
-    ['no workflow at all', '// nothing here\n', 'f.workflow.ts:1:1: no workflow({...}) call found; write `export default workflow({ goal: "...", nodes: [...] })`'],
+    ['no workflow at all', '// nothing here\n', 'f.workflow.ts:1:1: not a workflow: the file has no statements; a workflow file is export default workflow({ goal: "...", nodes: [...] })'],
     ['two arguments', 'workflow({goal: "g"}, {})', 'f.workflow.ts:1:1: workflow() takes one object, got 2 arguments'],
     ['an unknown wrapper', 'workflow({goal: "g", nodes: [{agnet: {id: "a"}}]})', 'f.workflow.ts:1:31: unknown node wrapper "agnet"'],
     ['two wrappers in one node', 'workflow({goal: "g", nodes: [{agent: {}, branch: {}}]})', 'f.workflow.ts:1:30: a node is one wrapper such as {agent: {...}}, but this object has "agent", "branch"'],

@@ -3,6 +3,8 @@ import type { Diagnostic } from '../../util/index.js';
 import type { FrontEnd } from '../compiled-workflow.js';
 import { SourceText } from '../source-text.js';
 import { findWorkflowCall } from './find-workflow-call.js';
+import { imperativeWorkflowDiagnostic } from './imperative-workflow.js';
+import { notAWorkflowDiagnostic } from './not-a-workflow.js';
 import { lowerWorkflowLiteral } from './lower-wrapper-nodes.js';
 import { readLiteral } from './read-literal.js';
 
@@ -11,12 +13,18 @@ const MAX_SYNTAX_DIAGNOSTICS = 10;
 
 /**
  * `.workflow.js` / `.workflow.ts`: parsed with the TypeScript parser (never executed); the
- * argument of `workflow({...})` must be literal data in the node-wrapper forms.
+ * argument of `workflow({...})` must be literal data in the node-wrapper forms. Imperative
+ * workflow code (CodeWhale's `export default async function`) and files that are not
+ * workflows at all are refused with one precise diagnostic each.
  */
 export const jsFrontEnd: FrontEnd = (file, text, source) => {
   const sourceText = new SourceText(file, text);
   const parsed = parseSource(file, text, sourceText);
   if ('diagnostics' in parsed) return { ok: false, diagnostics: parsed.diagnostics };
+  const imperative = imperativeWorkflowDiagnostic(parsed.sourceFile, sourceText);
+  if (imperative) return { ok: false, diagnostics: [imperative] };
+  const notAWorkflow = notAWorkflowDiagnostic(parsed.sourceFile, file);
+  if (notAWorkflow) return { ok: false, diagnostics: [notAWorkflow] };
   const diagnostics: Diagnostic[] = [];
   const call = findWorkflowCall(parsed.sourceFile, sourceText, diagnostics);
   if (!call) {

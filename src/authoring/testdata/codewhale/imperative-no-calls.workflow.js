@@ -1,0 +1,3 @@
+export default function (args) {
+  return { goal: args.goal };
+}
