@@ -15,6 +15,8 @@ import { QUEUE_PREFIX } from './bullmq/queue-keys.js';
 import { redisServerAvailability, spawnCli, startTestRedis, startWorkerProcess, stopWorkers, type TestRedis, type WorkerProcess } from './testing/index.js';
 
 const availability = redisServerAvailability();
+/** Real processes on a shared 2-core machine: a fault scenario can take minutes under load. */
+const LONG_TEST_MS = 240_000;
 const env = { ...process.env, WHALEFLOW_HOME: '' };
 
 function traceEvents(directory: string, runId: string): RunEvent[] {
@@ -131,7 +133,7 @@ describe.skipIf(!availability.available)('distributed runs under faults: kill -9
       redis = await startTestRedis();
       database = 0;
     }
-  });
+  }, LONG_TEST_MS);
 
   it('a coordinator killed with kill -9: resume collects the jobs it left, queues none twice, runs no finished leaf again', async () => {
     const cwd = project(40, 1_500);
@@ -154,7 +156,7 @@ describe.skipIf(!availability.available)('distributed runs under faults: kill -9
     const jobs = await queueJobs(url);
     expect(jobs).toHaveLength(41);
     expect(jobs.every((job) => job.state === 'completed' && job.attemptsStarted === 1)).toBe(true);
-  });
+  }, LONG_TEST_MS);
 
   it('cancel reaches the worker: its command stops and the process is gone; the run ends cancelled', async () => {
     const repository = tempGitRepository({ 'README.md': 'cancel test\n' });
@@ -171,7 +173,7 @@ describe.skipIf(!availability.available)('distributed runs under faults: kill -9
     const outcome = await running;
     expect((JSON.parse(outcome.stdout) as WorkflowResult).status).toBe('cancelled');
     expect(workers[0]!.child.exitCode).toBeNull(); // the worker itself lives on
-  });
+  }, LONG_TEST_MS);
 
   it('Redis restarted mid-run (losing every job): the run waits, re-adds what Redis lost, and finishes with each leaf recorded once', async () => {
     const cwd = project(24, 800);
@@ -185,7 +187,7 @@ describe.skipIf(!availability.available)('distributed runs under faults: kill -9
     const completions = leafCompletions(traceEvents(cwd, 'redis-restart'));
     expect(completions.size).toBe(25);
     expect([...completions.values()].every((count) => count === 1)).toBe(true);
-  });
+  }, LONG_TEST_MS);
 
   it('Redis gone for good: pending leaves fail after queue.unavailable_timeout_secs with a clear error, not a hang', async () => {
     const cwd = project(12, 1_000);
@@ -205,5 +207,5 @@ describe.skipIf(!availability.available)('distributed runs under faults: kill -9
       redis = await startTestRedis();
       database = 0;
     }
-  });
+  }, LONG_TEST_MS);
 });

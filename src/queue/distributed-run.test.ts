@@ -10,6 +10,8 @@ import { SqliteTraceStore } from '../trace/index.js';
 import { redisServerAvailability, startTestRedis, startWorkerProcess, stopWorkers, type TestRedis, type WorkerProcess } from './testing/index.js';
 
 const availability = redisServerAvailability();
+/** Real processes on a shared 2-core machine: a fault scenario can take minutes under load. */
+const LONG_TEST_MS = 240_000;
 const repositoryRoot = resolve(import.meta.dirname, '../..');
 
 function traceEvents(directory: string, runId: string): RunEvent[] {
@@ -38,7 +40,7 @@ describe.skipIf(!availability.available)('distributed runs: a real Redis and rea
     writeFileSync(join(directory, 'wide.json'), JSON.stringify(wideWorkflow(500)));
     writeFileSync(join(directory, 'latency.yaml'), 'defaults:\n  latency_ms: 5\n');
     workers = await Promise.all([1, 2, 3].map(() => startWorkerProcess({ url: redis.url, cwd: directory, args: ['--concurrency', '8', '--quiet'] })));
-  });
+  }, LONG_TEST_MS);
 
   afterAll(async () => {
     await stopWorkers(workers);
@@ -66,7 +68,7 @@ describe.skipIf(!availability.available)('distributed runs: a real Redis and rea
     expect(placed.length).toBe(leafEffects.length);
     expect(new Set(placed.map((event) => (event.type === 'leaf_placed' ? event.worker.pid : 0)))).not.toContain(process.pid);
     expect(events.some((event) => event.type === 'effect_completed' && event.kind !== 'leaf')).toBe(true);
-  });
+  }, LONG_TEST_MS);
 
   it('runs a 500-leaf fan-out through 3 workers: equal results, every leaf recorded exactly once, spread over the workers', async () => {
     const { local, queued } = await runBothWays('wide.json', ['--fixtures', 'latency.yaml', '--max-agents', '600', '--max-concurrency', '24']);
@@ -92,5 +94,5 @@ describe.skipIf(!availability.available)('distributed runs: a real Redis and rea
     // ps shows where the slowest leaf ran.
     const ps = await runCliInMemory(['ps'], { cwd: directory, env });
     expect(ps.stdout).toMatch(/slowest: \S+ \S+ on \S+:\d+/);
-  });
+  }, LONG_TEST_MS);
 });
