@@ -26,6 +26,8 @@ if (!chromiumInstalled) {
 const SCRIPT_OUTPUT = '<script>window.__pwned = "script"</script><img src=x onerror="window.__pwned = \'img\'"> and a tracker <img src="http://127.0.0.1:9/pixel.png">';
 const ERROR_TEXT = 'tests failed: <svg onload="window.__pwned = \'svg\'"></svg> & "quotes" \'too\'';
 const HOSTILE_ID = 'review<b>bold</b>';
+/** A terminal escape (OSC 52 writes the clipboard): shown as visible text, never as the raw bytes. */
+const CLIPBOARD_WRITE = '\x1b]52;c;cGF5bG9hZA==\x07';
 
 const WORKFLOW = spec({
   id: 'report-check',
@@ -50,7 +52,7 @@ const WORKFLOW = spec({
 const leafRunner: LeafRunner = {
   async run(input): Promise<EffectResult> {
     const usage = { input_tokens: 10, output_tokens: 5, cost_microusd: 1 };
-    if (input.leaf.id === 'tests') return { status: 'failed', output: 'FAIL src/a.test.ts', error: ERROR_TEXT, usage, memo_usage: emptyMemoUsage() };
+    if (input.leaf.id === 'tests') return { status: 'failed', output: `FAIL src/a.test.ts${CLIPBOARD_WRITE}`, error: ERROR_TEXT, usage, memo_usage: emptyMemoUsage() };
     if (input.leaf.id === 'long') return { status: 'succeeded', output: `${'line of output\n'.repeat(300)}THE END`, usage, memo_usage: emptyMemoUsage() };
     return { status: 'succeeded', output: SCRIPT_OUTPUT, usage, memo_usage: emptyMemoUsage() };
   },
@@ -80,6 +82,7 @@ describe('the HTML report file', () => {
     expect(html).not.toMatch(/<script|<(img|link|iframe|object|embed|image)\b/i);
     expect(html).not.toMatch(/\b(src|href|xlink:href)\s*=\s*["']?(https?:|\/\/)/i);
     expect(html).toContain('default-src \'none\'');
+    expect(html).not.toMatch(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/);
   });
 });
 
@@ -131,7 +134,7 @@ describe.skipIf(!chromiumInstalled)('the HTML report in headless Chromium', () =
     expect(await section(HOSTILE_ID).locator('pre.output').textContent()).toBe(SCRIPT_OUTPUT);
     expect(await section('tests').locator('h3').textContent()).toBe('tests — failed');
     expect(await section('tests').locator('pre.error').textContent()).toBe(ERROR_TEXT);
-    expect(await section('tests').locator('pre.output').textContent()).toBe('FAIL src/a.test.ts');
+    expect(await section('tests').locator('pre.output').textContent()).toBe('FAIL src/a.test.ts\\x1b]52;c;cGF5bG9hZA==\\x07');
     const long = await section('long').locator('pre.output').textContent();
     expect(long!.length).toBe(2_000);
     expect(await section('long').locator('.note').textContent()).toMatch(/… 2\d\d\d more characters: whaleflow inspect report-r long --full/);

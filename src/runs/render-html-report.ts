@@ -85,9 +85,19 @@ function leafSection(report: RunReport, leaf: ReportLeaf): string {
   return parts.join('\n');
 }
 
-/** Text from a run (ids, labels, outputs, errors) as HTML text or a quoted attribute value. */
+/**
+ * Text from a run (ids, labels, outputs, errors) as HTML text or a quoted attribute value.
+ * Control characters (an ESC starting a terminal sequence, say) are written as visible `\x1b`
+ * escapes: HTML has no use for them, and the report may be printed to a terminal.
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (control) => `\\x${control.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** A status as a class name (statuses are a closed set of identifiers; anything else is dropped). */
