@@ -1,5 +1,5 @@
 import type { EffectArtifact, EffectResult, LeafRunContext, LeafRunInput } from '../../engine/index.js';
-import { emptyMemoUsage, type MemoUsage } from '../../ir/index.js';
+import { addUsage, emptyMemoUsage, type MemoUsage } from '../../ir/index.js';
 import type { ModelClient, ModelMessage, ModelRequest } from '../../providers/index.js';
 import { callLeafModel, providerFailureOf, sumMemoUsage, type LeafRouteResolver, type PaidCall } from '../leaf-model.js';
 import { failedLeaf, millisecondsLeft, succeededLeaf } from '../leaf-result.js';
@@ -8,6 +8,7 @@ import type { Workspace } from '../workspace/index.js';
 import { agentFirstMessage, agentSystemPrompt } from './agent-prompt.js';
 import { describeToolCall, executeToolCall } from './execute-tool-call.js';
 import { LoopMeter, type LoopLimit } from './loop-meter.js';
+import { MemoryLedger, type LeafMemoryUse } from './memory-ledger.js';
 import { FINISH_TOOL_NAME, parseFinish, selectTools, ToolError, type AgentTool, type FinishResult, type ToolEnvironment } from './tools/index.js';
 
 export interface AgentLeafRunnerOptions {
@@ -33,10 +34,14 @@ export interface AgentLeafData {
   readonly toolCalls: number;
   readonly toolErrors: number;
   readonly stoppedBy?: LoopLimit;
+  /** Memory use (operations, bytes, sub-queries, evidence, tokens avoided: an estimate), for leaves with memory. */
+  readonly memory?: LeafMemoryUse;
 }
 
 interface LoopState {
   readonly messages: ModelMessage[];
+  /** The memory ledger, for a leaf that declared memory contexts. */
+  readonly memory?: MemoryLedger;
   memoUsage: MemoUsage;
   toolCalls: number;
   toolErrors: number;
@@ -56,12 +61,13 @@ export class AgentLeafRunner implements WorkspaceLeafRunner {
 
   async run(input: LeafRunInput, context: LeafRunContext, workspace: Workspace): Promise<EffectResult> {
     const now = this.options.now ?? Date.now;
-    const tools = selectTools(input.permissions);
+    const tools = selectTools(input.permissions, context.memory);
+    const ledger = context.memory ? new MemoryLedger(context.memory) : undefined;
     const route = this.options.routeFor(input);
     const meter = new LoopMeter(input.budget, now, this.options.defaultMaxSteps ?? DEFAULT_MAX_STEPS);
-    const state: LoopState = { messages: [{ role: 'user', content: agentFirstMessage(input) }], memoUsage: emptyMemoUsage(), toolCalls: 0, toolErrors: 0, lastText: '' };
-    const environment = this.toolEnvironment(input, context, workspace, now);
-    const system = agentSystemPrompt(input);
+    const state: LoopState = { messages: [{ role: 'user', content: agentFirstMessage(input) }], memoUsage: emptyMemoUsage(), toolCalls: 0, toolErrors: 0, lastText: '', ...(ledger ? { memory: ledger } : {}) };
+    const environment = { ...this.toolEnvironment(input, context, workspace, now), ...(ledger ? { memory: ledger } : {}) };
+    const system = agentSystemPrompt(input, context.memory);
     for (;;) {
       context.signal.throwIfAborted();
       const limit = meter.exhausted();
@@ -75,6 +81,7 @@ export class AgentLeafRunner implements WorkspaceLeafRunner {
         temperature: 0,
         ...(this.options.maxOutputTokens !== undefined ? { maxOutputTokens: this.options.maxOutputTokens } : {}),
       };
+      ledger?.noteModelCall();
       let paid: PaidCall;
       try {
         paid = await callLeafModel(this.options.modelClient, request, route, input, context);
@@ -109,7 +116,10 @@ export class AgentLeafRunner implements WorkspaceLeafRunner {
       state.toolCalls += 1;
       if (call.name === FINISH_TOOL_NAME) {
         try {
-          return parseFinish(call.arguments);
+          const finish = parseFinish(call.arguments);
+          const problem = state.memory && finish.citations ? state.memory.cite(finish.citations) : undefined;
+          if (problem) throw new ToolError(FINISH_TOOL_NAME, problem);
+          return finish;
         } catch (error) {
           if (!(error instanceof ToolError)) throw error;
           state.toolErrors += 1;
@@ -130,13 +140,23 @@ export class AgentLeafRunner implements WorkspaceLeafRunner {
   }
 }
 
-function usageOf(meter: LoopMeter) {
+/** The loop's model calls plus its sub-queries (charged by the engine as they were paid). */
+function usageOf(meter: LoopMeter, state: LoopState) {
   const { totals } = meter;
-  return { input_tokens: totals.inputTokens, output_tokens: totals.outputTokens, cost_microusd: totals.costMicrousd };
+  const loop = { input_tokens: totals.inputTokens, output_tokens: totals.outputTokens, cost_microusd: totals.costMicrousd };
+  return state.memory ? addUsage(loop, state.memory.subQuerySpend) : loop;
 }
 
 function dataOf(meter: LoopMeter, state: LoopState, finished: boolean, status: AgentLeafData['status'], stoppedBy?: LoopLimit): AgentLeafData {
-  return { finished, status, steps: meter.totals.steps, toolCalls: state.toolCalls, toolErrors: state.toolErrors, ...(stoppedBy ? { stoppedBy } : {}) };
+  return {
+    finished,
+    status,
+    steps: meter.totals.steps,
+    toolCalls: state.toolCalls,
+    toolErrors: state.toolErrors,
+    ...(stoppedBy ? { stoppedBy } : {}),
+    ...(state.memory ? { memory: state.memory.summary() } : {}),
+  };
 }
 
 function transcript(state: LoopState): EffectArtifact {
@@ -144,7 +164,7 @@ function transcript(state: LoopState): EffectArtifact {
 }
 
 function finishedResult(meter: LoopMeter, finish: FinishResult, state: LoopState): EffectResult {
-  const fields = { output: finish.summary, data: dataOf(meter, state, true, finish.status), usage: usageOf(meter), memoUsage: state.memoUsage, artifacts: [transcript(state)] };
+  const fields = { output: finish.summary, data: dataOf(meter, state, true, finish.status), usage: usageOf(meter, state), memoUsage: state.memoUsage, artifacts: [transcript(state)] };
   if (finish.status === 'succeeded') return succeededLeaf(fields);
   return failedLeaf({ ...fields, error: `the agent finished with status failed: ${finish.summary}` });
 }
@@ -153,7 +173,7 @@ function finishedResult(meter: LoopMeter, finish: FinishResult, state: LoopState
 function stoppedResult(meter: LoopMeter, limit: LoopLimit, state: LoopState): EffectResult {
   const reason = meter.describe(limit);
   const output = `Stopped before finishing: ${reason}.${state.lastText ? `\nLast model message: ${state.lastText}` : ''}`;
-  return failedLeaf({ output, error: reason, data: dataOf(meter, state, false, 'stopped', limit), usage: usageOf(meter), memoUsage: state.memoUsage, artifacts: [transcript(state)] });
+  return failedLeaf({ output, error: reason, data: dataOf(meter, state, false, 'stopped', limit), usage: usageOf(meter, state), memoUsage: state.memoUsage, artifacts: [transcript(state)] });
 }
 
 /** A provider failure mid-loop: what was done so far is kept (the diff is attached by the dispatcher). */
@@ -163,7 +183,7 @@ function providerFailedResult(meter: LoopMeter, failure: { message: string; retr
     error: failure.message,
     retryable: failure.retryable,
     data: dataOf(meter, state, false, 'stopped'),
-    usage: usageOf(meter),
+    usage: usageOf(meter, state),
     memoUsage: state.memoUsage,
     artifacts: [transcript(state)],
   });

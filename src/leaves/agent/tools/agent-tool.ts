@@ -1,5 +1,6 @@
 import type { EffectivePermissions } from '../../../engine/index.js';
 import type { ToolDefinition } from '../../../providers/index.js';
+import type { MemoryLedger } from '../memory-ledger.js';
 
 /** What a tool may touch: the workspace root, the leaf's permissions and the leaf's signal. */
 export interface ToolEnvironment {
@@ -12,13 +13,16 @@ export interface ToolEnvironment {
   readonly env: NodeJS.ProcessEnv;
   /** Upper bound for one run_command call. */
   readonly commandTimeoutMs: number;
+  /** The leaf's memory and its ledger, when it declared memory contexts. */
+  readonly memory?: MemoryLedger;
 }
 
 /**
  * `read` tools are offered to every leaf; `write` tools (files and commands) only to leaves
- * that may write. `finish` ends the loop and is handled by the loop itself.
+ * that may write; `memory` tools only to leaves that declare memory contexts. `finish` ends the
+ * loop and is handled by the loop itself.
  */
-export type ToolEffect = 'read' | 'write' | 'finish';
+export type ToolEffect = 'read' | 'write' | 'memory' | 'finish';
 
 export interface AgentTool {
   readonly definition: ToolDefinition;

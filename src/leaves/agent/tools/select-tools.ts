@@ -1,7 +1,8 @@
-import type { EffectivePermissions } from '../../../engine/index.js';
+import type { EffectivePermissions, LeafMemory } from '../../../engine/index.js';
 import type { AgentTool } from './agent-tool.js';
 import { editFileTool } from './edit-file-tool.js';
-import { finishTool } from './finish-tool.js';
+import { finishTool, finishWithCitationsTool } from './finish-tool.js';
+import { memoryTools } from './memory-tools.js';
 import { grepTool } from './grep-tool.js';
 import { listFilesTool } from './list-files-tool.js';
 import { readFileTool } from './read-file-tool.js';
@@ -18,8 +19,15 @@ export function allTools(allowedCommands: readonly string[]): AgentTool[] {
  * may write; run_command only when it has commands to run; a non-empty `allowedTools`
  * narrows further. `finish` is always offered, or the leaf could not end.
  */
-export function selectTools(permissions: EffectivePermissions): AgentTool[] {
-  return allTools(permissions.allowedCommands).filter((tool) => isOffered(tool, permissions));
+export function selectTools(permissions: EffectivePermissions, memory?: LeafMemory): AgentTool[] {
+  const offered = allTools(permissions.allowedCommands).filter((tool) => isOffered(tool, permissions));
+  if (!memory) return offered;
+  // Memory tools go before finish, and finish may then cite evidence.
+  const memoryOffered = memoryTools(
+    memory.contexts.map((context) => context.name),
+    memory.access,
+  ).filter((tool) => isOffered(tool, permissions));
+  return [...offered.filter((tool) => tool.effect !== 'finish'), ...memoryOffered, finishWithCitationsTool];
 }
 
 function isOffered(tool: AgentTool, permissions: EffectivePermissions): boolean {
