@@ -106,6 +106,18 @@ export const overlayFileSchema = z
   })
   .strict();
 
+/** External memory (docs/memory.md): off until stable; every limit bounds what one run may load or ask. */
+export const memoryFileSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    max_context_bytes: z.number().int().positive().default(128 * 1024 * 1024),
+    max_sub_queries: z.number().int().nonnegative().default(16),
+    max_sub_query_chars: z.number().int().min(1000).default(32_000),
+    command_timeout_secs: z.number().int().positive().default(600),
+    keep_versions: z.number().int().positive().default(5),
+  })
+  .strict();
+
 export const configFileSchema = z
   .object({
     providers: z.record(identifier, providerFileSchema),
@@ -115,6 +127,7 @@ export const configFileSchema = z
     queue: queueFileSchema.prefault({}),
     learning: learningFileSchema.prefault({}),
     overlay: overlayFileSchema.prefault({}),
+    memory: memoryFileSchema.prefault({}),
   })
   .strict();
 

@@ -10,8 +10,9 @@ export type {
   QueueConfig,
   LearningConfig,
   OverlayConfig,
+  MemoryConfig,
 } from './whaleflow-config.js';
-export { findModel, pricesByRoute, DEFAULT_QUEUE_CONFIG, defaultLearningConfig, defaultOverlayConfig } from './whaleflow-config.js';
+export { findModel, pricesByRoute, DEFAULT_QUEUE_CONFIG, defaultLearningConfig, defaultOverlayConfig, DEFAULT_MEMORY_CONFIG } from './whaleflow-config.js';
 export type { ModelPrices } from './model-prices.js';
 export { capabilityNames, hasCapability, type CapabilityName, type ModelCapabilities } from './model-capabilities.js';
 export { workflowRoles, defaultRoleName, roleForAgentType, type WorkflowRole } from './workflow-roles.js';

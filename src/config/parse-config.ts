@@ -152,7 +152,15 @@ function normalize(file: ConfigFile, sourceFile: string): WhaleflowConfig {
     retentionDays: file.learning.retention_days,
   };
   const overlay = { enabled: file.overlay.enabled, advisoryMaxChars: file.overlay.advisory_max_chars };
-  return { sourceFile, providers, models, roles, memo: { enabled: file.memo.enabled, crossRun: file.memo.cross_run }, queue, learning, overlay };
+  const memory = {
+    enabled: file.memory.enabled,
+    maxContextBytes: file.memory.max_context_bytes,
+    maxSubQueries: file.memory.max_sub_queries,
+    maxSubQueryChars: file.memory.max_sub_query_chars,
+    commandTimeoutSecs: file.memory.command_timeout_secs,
+    keepVersions: file.memory.keep_versions,
+  };
+  return { sourceFile, providers, models, roles, memo: { enabled: file.memo.enabled, crossRun: file.memo.cross_run }, queue, learning, overlay, memory };
 }
 
 function reportBrokenReferences(config: WhaleflowConfig, context: ParseContext): void {

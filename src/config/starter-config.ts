@@ -90,4 +90,15 @@ learning:
 overlay:
   enabled: false
   # advisory_max_chars: 2000
+# External memory (docs/memory.md): memory nodes load large context (files, a command's output,
+# a node's output, a stored document) into the project database; leaves that declare a context
+# get operations over it (peek, search, chunk, diff, evidence, sub_query) instead of its text.
+# Off until stable; every operation is recorded, so replay never needs the store.
+memory:
+  enabled: false
+  max_context_bytes: 134217728    # refuse to load a context larger than this (128 MiB)
+  max_sub_queries: 16             # sub-queries per leaf unless the leaf sets memory.max_sub_queries
+  max_sub_query_chars: 32000      # characters of context one sub-query may carry
+  command_timeout_secs: 600       # for contexts loaded from a command's output
+  keep_versions: 5                # versions kept per context name; older ones are dropped
 `;

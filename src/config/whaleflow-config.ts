@@ -96,6 +96,25 @@ export const defaultLearningConfig: LearningConfig = {
 
 export const defaultOverlayConfig: OverlayConfig = { enabled: false, advisoryMaxChars: 2_000 };
 
+/** External memory settings (the `memory:` section); see docs/memory.md. */
+export interface MemoryConfig {
+  readonly enabled: boolean;
+  readonly maxContextBytes: number;
+  readonly maxSubQueries: number;
+  readonly maxSubQueryChars: number;
+  readonly commandTimeoutSecs: number;
+  readonly keepVersions: number;
+}
+
+export const DEFAULT_MEMORY_CONFIG: MemoryConfig = {
+  enabled: false,
+  maxContextBytes: 128 * 1024 * 1024,
+  maxSubQueries: 16,
+  maxSubQueryChars: 32_000,
+  commandTimeoutSecs: 600,
+  keepVersions: 5,
+};
+
 /** A validated configuration, in camelCase, with every reference checked. */
 export interface WhaleflowConfig {
   /** The file it came from, or undefined for the embedded defaults. */
@@ -109,6 +128,7 @@ export interface WhaleflowConfig {
   readonly learning: LearningConfig;
   /** The overlay of promoted lessons applied at run start; off by default. */
   readonly overlay: OverlayConfig;
+  readonly memory: MemoryConfig;
 }
 
 export function findModel(config: WhaleflowConfig, route: ConfiguredRoute): ModelConfig | undefined {

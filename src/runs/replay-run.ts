@@ -7,6 +7,7 @@ import {
   type EngineEnvironment,
   type ExecutionLimits,
   type LeafRunner,
+  type MemoryPort,
   type ModelGateway,
   type PermissionGrant,
   type RunEvent,
@@ -46,6 +47,8 @@ export interface ReplayRequest {
   /** Ports for live effects; a pure replay gets ports that refuse every call. */
   readonly leafRunner?: LeafRunner;
   readonly gateway?: ModelGateway;
+  /** The memory store, for memory effects that run live (--from, --allow-live); a pure replay needs none. */
+  readonly memory?: MemoryPort;
   readonly grant?: PermissionGrant;
   readonly environment?: EngineEnvironment;
   readonly limits?: ExecutionLimits;
@@ -110,6 +113,7 @@ export async function replayRun(request: ReplayRequest): Promise<ReplayOutcome> 
     boundary,
     leafRunner: ports.leafRunner,
     gateway: ports.gateway,
+    ...(mayRunLive && request.memory ? { memory: request.memory } : {}),
     environment: request.environment ?? systemEnvironment(),
     limits: request.limits,
     // With live parts (--from, --allow-live) the caller's grant governs what runs for real.

@@ -6,6 +6,7 @@ import {
   type EngineEnvironment,
   type ExecutionLimits,
   type LeafRunner,
+  type MemoryPort,
   type ModelGateway,
   type PermissionGrant,
   type RunEventSink,
@@ -22,6 +23,8 @@ export interface ResumeRequest {
   readonly sink: RunEventSink;
   readonly leafRunner: LeafRunner;
   readonly gateway: ModelGateway;
+  /** The memory store, for memory effects the recording did not finish (memory.enabled). */
+  readonly memory?: MemoryPort;
   /** An edited workflow to continue with (`--file F`); unchanged leaves are reused by input hash. */
   readonly spec?: WorkflowSpec;
   readonly sourceFile?: string;
@@ -84,6 +87,7 @@ export async function resumeRun(request: ResumeRequest): Promise<ResumeOutcome> 
     boundary,
     leafRunner: request.leafRunner,
     gateway: request.gateway,
+    ...(request.memory ? { memory: request.memory } : {}),
     environment: request.environment ?? systemEnvironment(),
     limits: request.limits,
     grant: request.grant,

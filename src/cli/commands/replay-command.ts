@@ -90,8 +90,13 @@ function composeLive(context: CliContext, options: ReplayOptions, environment: E
 }
 
 /** The run command's ports and grant. */
-function livePorts(composed: ComposedRun, options: ReplayOptions): Pick<ReplayRequest, 'leafRunner' | 'gateway' | 'grant'> {
-  return { leafRunner: composed.leafRunner, gateway: composed.gateway, grant: grantFromFlags({ readOnly: options.readOnly, allowNetwork: options.allowNetwork, allowWriteTree: options.allowWriteTree }) };
+function livePorts(composed: ComposedRun, options: ReplayOptions): Pick<ReplayRequest, 'leafRunner' | 'gateway' | 'grant' | 'memory'> {
+  return {
+    leafRunner: composed.leafRunner,
+    gateway: composed.gateway,
+    ...(composed.memory ? { memory: composed.memory } : {}),
+    grant: grantFromFlags({ readOnly: options.readOnly, allowNetwork: options.allowNetwork, allowWriteTree: options.allowWriteTree }),
+  };
 }
 
 function printOutcome(context: CliContext, options: ReplayOptions, outcome: ReplayOutcome, tree: string): void {

@@ -81,6 +81,7 @@ export function resumeCommand(context: CliContext): Command {
             sink,
             leafRunner: composed.leafRunner,
             gateway: composed.gateway,
+            ...(composed.memory ? { memory: composed.memory } : {}),
             grant,
             controller: supervision.controller,
             signal: recording.signal,

@@ -156,6 +156,7 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
       leafRunner: composed.leafRunner,
       controller: supervision.controller, // workflow mode: `whaleflow cancel RUN [NODE]` through the engine's cancel tree
       gateway: composed.gateway,
+      ...(composed.memory ? { memory: composed.memory } : {}), // external memory, when memory.enabled
       environment,
       grant,
       signal: AbortSignal.any([interrupt.signal, recorder.failed]), // Ctrl-C; a trace that cannot be written stops the run

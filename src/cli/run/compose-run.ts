@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { loadConfig, type QueueConfig } from '../../config/index.js';
-import { FanOutEventSink, type EngineEnvironment, type EstimatePricing, type LeafRunner, type ModelGateway, type RunEventSink } from '../../engine/index.js';
+import { FanOutEventSink, type EngineEnvironment, type EstimatePricing, type LeafRunner, type MemoryPort, type ModelGateway, type RunEventSink } from '../../engine/index.js';
+import { openProjectMemory, type ProjectMemory } from '../../memory/index.js';
+import { projectTracePath } from '../../trace/index.js';
 import { EMPTY_MOCK_FIXTURE, loadMockFixture, MockLeafRunner, MockModelGateway } from '../../leaves/mock/index.js';
 import { createRuntime, unusableRoutes, type UnusableRoute } from '../../wiring/index.js';
 import type { WorkflowSpec } from '../../ir/index.js';
@@ -51,6 +53,8 @@ export interface ComposedRun {
    * nodes that will not run live.
    */
   readonly unusableRoutes?: (spec: WorkflowSpec, skip?: (nodeId: string) => boolean) => UnusableRoute[];
+  /** The project's memory store, when the configuration enables external memory. */
+  readonly memory?: MemoryPort;
   /** Releases what the composition opened (the memo's database connection, the queue); idempotent. */
   close(): Promise<void>;
 }
@@ -90,7 +94,18 @@ async function composeInProcess(options: ComposeRunOptions): Promise<InProcessCo
       const pricing = fixture.pricing ? { inputUsdPerMillionTokens: fixture.pricing.input_usd_per_million, outputUsdPerMillionTokens: fixture.pricing.output_usd_per_million } : FREE;
       // The pure mock reads no configuration, except where its leaves run.
       const config = options.queueUrl ? embeddedDefaultConfig : loadConfig({ cwd: options.cwd, env: options.env });
-      const composed = { leafRunner: new MockLeafRunner(options.environment, fixture), gateway: new MockModelGateway(options.environment, fixture), sink, pricing, realLeaves: false, placement: inProcess, close: async () => undefined };
+      // Memory follows the user's configuration under every provider (it is off unless enabled there).
+      const memory = openRunMemory(options, options.queueUrl ? loadConfig({ cwd: options.cwd, env: options.env }) : config);
+      const composed: ComposedRun = {
+        leafRunner: new MockLeafRunner(options.environment, fixture),
+        gateway: new MockModelGateway(options.environment, fixture),
+        sink,
+        pricing,
+        realLeaves: false,
+        placement: inProcess,
+        ...(memory ? { memory: memory.service } : {}),
+        close: once(async () => memory?.close()),
+      };
       return { composed, config, runContext: { version: 1, provider: 'pure-mock', fixture } };
     }
     case 'mock-model':
@@ -112,6 +127,7 @@ async function composeInProcess(options: ComposeRunOptions): Promise<InProcessCo
         ...(options.keepWorktrees ? { keepWorktrees: true } : {}),
       });
       const pricing = options.provider === 'mock-model' ? FREE : configuredEstimatePricing(config);
+      const memory = openRunMemory(options, config);
       const composed: ComposedRun = {
         leafRunner: runtime.leafRunner,
         gateway: runtime.gateway,
@@ -121,7 +137,11 @@ async function composeInProcess(options: ComposeRunOptions): Promise<InProcessCo
         placement: inProcess,
         // The mock model needs no key; configured providers do.
         ...(options.provider === 'config' ? { unusableRoutes: (spec: WorkflowSpec, skip?: (nodeId: string) => boolean) => unusableRoutes(spec, config, options.env, skip) } : {}),
-        close: once(async () => memoStore?.close()),
+        ...(memory ? { memory: memory.service } : {}),
+        close: once(async () => {
+          memoStore?.close();
+          memory?.close();
+        }),
       };
       const runContext: QueueRunContext = {
         version: 1,
@@ -168,6 +188,12 @@ async function composeQueued(options: ComposeRunOptions, local: InProcessComposi
       await local.composed.close();
     }),
   };
+}
+
+/** The memory store of a run, in the project database, when the configuration turns memory on. */
+function openRunMemory(options: Pick<ComposeRunOptions, 'cwd' | 'env'>, config: WhaleflowConfig): ProjectMemory | undefined {
+  if (!config.memory.enabled) return undefined;
+  return openProjectMemory({ databasePath: projectTracePath({ cwd: options.cwd, env: options.env }), cwd: options.cwd, env: options.env, config: config.memory });
 }
 
 /** A function that does its work the first time only (close may be reached from a finally and an error path). */
