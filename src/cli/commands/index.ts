@@ -32,4 +32,5 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'memo', load: async () => (await import('./memo-command.js')).memoCommand },
   { name: 'worker', load: async () => (await import('./worker-command.js')).workerCommand },
   { name: 'workers', load: async () => (await import('./workers-command.js')).workersCommand },
+  { name: 'memory', load: async () => (await import('./memory-command.js')).memoryCommand },
 ];
