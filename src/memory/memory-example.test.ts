@@ -66,6 +66,12 @@ describe('the build-log example: a leaf answers about a ~5 MB generated log thro
     expect(leaf.details!.data!.memory!.tokens_avoided_estimate).toBeGreaterThan(5 * 1_200_000);
   });
 
+  it('inspect shows which leaves used which contexts and how much', async () => {
+    const inspect = await runCliInMemory(['inspect', runId], { cwd: repository.root, env });
+    expect(inspect.stdout).toMatch(/\nmemory\n {2}context build_log: 50\d{5} bytes, 56991 lines \(sha256 [0-9a-f]{12}\)\n/);
+    expect(inspect.stdout).toMatch(/ {2}leaf first_failure \[build_log\]: 4 operations, \d+ bytes returned, 1 sub-queries \(1940 tok, \$0\.000000\), ~\d{7} prompt tokens avoided \(estimate\), 1 citations\n/);
+  });
+
   it('replays identical with zero calls after the memory store was cleared', async () => {
     const store = openProjectMemoryStore({ databasePath: join(repository.root, '.whaleflow', 'whaleflow.db'), cwd: repository.root });
     try {

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { formatMemoryUse, summarizeMemoryUse } from '../../memory/index.js';
 import { renderNodeDetail, renderRunTree, resolveRunReference } from '../../runs/index.js';
 import { openProjectTrace } from '../../trace/index.js';
 import { WhaleflowError } from '../../util/index.js';
@@ -19,6 +20,9 @@ export function inspectCommand(context: CliContext): Command {
         const run = resolveRunReference(store, reference);
         if (nodeId === undefined) {
           context.stdout(renderRunTree(store, run, { outputWidth: options.full ? Number.MAX_SAFE_INTEGER : 80 }));
+          // External memory: which leaves used which contexts, and how much (docs/memory.md).
+          const memory = summarizeMemoryUse(store.events(run.runId, 0, ['node_finished']).map((stored) => stored.event));
+          if (memory) context.stdout(`\n${formatMemoryUse(memory)}`);
           return;
         }
         const detail = renderNodeDetail(store, run, nodeId, { full: options.full });
