@@ -10,6 +10,7 @@ import { TraceSink } from '../trace/index.js';
 import { readRecordedRun } from './recorded-run.js';
 import { replayRun } from './replay-run.js';
 import { countLivePorts } from './forbidden-live-ports.js';
+import { inMemoryMemoryPort } from '../memory/testing/in-memory-memory-port.js';
 import { CountingGateway, CountingLeafRunner } from './testing/counting-ports.js';
 import { freshStore, HAND_BUILT, recordLiveRun } from './testing/hand-built-specs.js';
 
@@ -64,7 +65,19 @@ describe('replay reproduces the recorded result tree with zero live calls', () =
 async function recordWithPorts(store: TraceStore, workflow: WorkflowSpec, ports: { leafRunner: LeafRunner; gateway: ModelGateway }) {
   const counted = countLivePorts(ports.leafRunner, ports.gateway);
   const sink = new TraceSink(store);
-  const result = await executeWorkflow({ spec: workflow, runId: 'original', sink, leafRunner: counted.leafRunner, gateway: counted.gateway, environment: systemEnvironment(), grant: { allowWrite: true, allowWriteTree: true, allowNetwork: true, allowedCommands: 'declared' } });
+  // An example with memory nodes (build_log_question) loads its context into an in-memory store.
+  const memory = inMemoryMemoryPort(process.cwd());
+  const result = await executeWorkflow({
+    spec: workflow,
+    runId: 'original',
+    sink,
+    leafRunner: counted.leafRunner,
+    gateway: counted.gateway,
+    memory: memory.service,
+    environment: systemEnvironment(),
+    grant: { allowWrite: true, allowWriteTree: true, allowNetwork: true, allowedCommands: 'declared' },
+  });
+  memory.close();
   sink.close();
   return { result, calls: counted.counts.leafRuns + counted.counts.gatewayCalls };
 }
