@@ -36,7 +36,7 @@ function time(action) {
 export async function run() {
   const directory = mkdtempSync(join(tmpdir(), 'whaleflow-memory-bench-'));
   try {
-    const log = execFileSync(process.execPath, [join(root, 'workflows/generate-build-log.mjs'), '--bytes', String(CONTEXT_BYTES)], { maxBuffer: CONTEXT_BYTES * 2, encoding: 'utf8' });
+    const log = execFileSync(process.execPath, [join(root, 'scripts/generate-build-log.mjs'), '--bytes', String(CONTEXT_BYTES)], { maxBuffer: CONTEXT_BYTES * 2, encoding: 'utf8' });
     const store = new SqliteMemoryStore(join(directory, 'bench.db'), { repository: directory });
     const loadStart = performance.now();
     const text = splitText(log);
@@ -82,7 +82,7 @@ function exampleTokens() {
   try {
     const git = (...args) => execFileSync('git', args, { cwd: repository, stdio: 'ignore' });
     git('init', '-q');
-    execFileSync('cp', ['-r', join(root, 'workflows'), repository]);
+    execFileSync('cp', ['-r', join(root, 'workflows'), join(root, 'scripts'), repository]);
     writeFileSync(join(repository, 'whaleflow.config.yaml'), starterConfigText.replace(/^memory:\n {2}enabled: false/m, 'memory:\n  enabled: true'));
     const out = execFileSync(process.execPath, [join(root, 'bin/whaleflow.js'), 'run', 'workflows/build_log_question.star', '--provider', 'mock-model', '--fixtures', 'workflows/build_log_question.fixtures.yaml', '--json'], { cwd: repository, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const leaf = JSON.parse(out).results.find((result) => result.id === 'first_failure');

@@ -9,7 +9,12 @@ import { openProjectMemoryStore } from './index.js';
 import { memoryEnabledConfig } from './testing/memory-enabled-config.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
-const EXAMPLE = ['build_log_question.star', 'build_log_question.fixtures.yaml', 'generate-build-log.mjs'];
+const EXAMPLE = ['workflows/build_log_question.star', 'workflows/build_log_question.fixtures.yaml', 'scripts/generate-build-log.mjs'];
+
+function copyExample(root: string): void {
+  for (const directory of ['workflows', 'scripts']) mkdirSync(join(root, directory));
+  for (const file of EXAMPLE) copyFileSync(join(repoRoot, file), join(root, file));
+}
 
 interface LeafResult {
   readonly id: string;
@@ -35,8 +40,7 @@ describe('the build-log example: a leaf answers about a ~5 MB generated log thro
 
   beforeAll(async () => {
     repository = tempGitRepository({ 'README.md': 'project\n', 'whaleflow.config.yaml': memoryEnabledConfig() });
-    mkdirSync(join(repository.root, 'workflows'));
-    for (const file of EXAMPLE) copyFileSync(join(repoRoot, 'workflows', file), join(repository.root, 'workflows', file));
+    copyExample(repository.root);
     env = { PATH: process.env.PATH, HOME: repository.root, XDG_CONFIG_HOME: join(repository.root, '.config') };
     const run = await runCliInMemory(
       ['run', 'workflows/build_log_question.star', '--provider', 'mock-model', '--fixtures', 'workflows/build_log_question.fixtures.yaml', '--json'],
@@ -109,8 +113,7 @@ describe('external memory is off by default', () => {
   it('refuses a workflow with memory nodes, naming them, before anything runs', async () => {
     const repository = tempGitRepository({ 'README.md': 'project\n' });
     try {
-      mkdirSync(join(repository.root, 'workflows'));
-      for (const file of EXAMPLE) copyFileSync(join(repoRoot, 'workflows', file), join(repository.root, 'workflows', file));
+      copyExample(repository.root);
       writeFileSync(join(repository.root, 'whaleflow.config.yaml'), starterConfigText);
       const env = { PATH: process.env.PATH, HOME: repository.root, XDG_CONFIG_HOME: join(repository.root, '.config') };
       const run = await runCliInMemory(['run', 'workflows/build_log_question.star', '--provider', 'mock'], { cwd: repository.root, env });

@@ -2,7 +2,7 @@
 // Prints a synthetic CI log of about 5 MB (or --bytes N) to stdout: deterministic (a seeded
 // generator, no clock), so line numbers are the same on every machine. The example
 // workflows/build_log_question.star loads it as a memory context at run time; it is never committed.
-//   node workflows/generate-build-log.mjs [--bytes 5000000]
+//   node scripts/generate-build-log.mjs [--bytes 5000000]
 const argument = process.argv.indexOf('--bytes');
 const targetBytes = argument > 0 ? Number(process.argv[argument + 1]) : 5_000_000;
 if (!Number.isInteger(targetBytes) || targetBytes < 100_000) {
