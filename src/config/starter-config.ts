@@ -90,6 +90,7 @@ learning:
 overlay:
   enabled: false
   # advisory_max_chars: 2000
+
 # External memory (docs/memory.md): memory nodes load large context (files, a command's output,
 # a node's output, a stored document) into the project database; leaves that declare a context
 # get operations over it (peek, search, chunk, diff, evidence, sub_query) instead of its text.
