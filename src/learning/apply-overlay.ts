@@ -1,4 +1,5 @@
 import { leafRole, type AppliedLesson, type RolePolicyPatch, type RunOverlay } from '../engine/index.js';
+import { assertNever } from '../util/index.js';
 import { listNodes, toCanonicalJson, type LeafSpec, type WorkflowSpec } from '../ir/index.js';
 import { advisoryBlock, DEFAULT_ADVISORY_MAX_CHARS, type AdvisoryEntry } from './advisory-block.js';
 import { scopesMayOverlap } from './glob-overlap.js';
@@ -78,6 +79,7 @@ export function planRunOverlay(input: OverlayPlanInput): OverlayPlan {
   const advisory = applyAdvisory(spec, applicable, input.settings.advisoryMaxChars ?? DEFAULT_ADVISORY_MAX_CHARS, applied, skip);
   const overlay: RunOverlay = {
     snapshotId: input.snapshotId,
+    ...(input.repository.head ? { commit: input.repository.head } : {}),
     lessons: applied,
     ...advisory,
     ...(Object.keys(rolePolicies).length > 0 ? { rolePolicies } : {}),
@@ -275,7 +277,10 @@ export function rolesOf(spec: WorkflowSpec): { readonly leaf: Set<string>; reado
       case 'sequence':
       case 'teacher_review':
       case 'pareto':
+      case 'memory':
         break;
+      default:
+        assertNever(node, 'node kind');
     }
   }
   return { leaf, engine };

@@ -34,3 +34,23 @@ export { prepareRunOverlay, type PreparedRunOverlay, type PrepareRunOverlayOptio
 export { overlaySettingsOf, configuredRoutesOf, authorityContextOf } from './overlay-settings.js';
 export { advisoryBlock, sanitizeLessonText, DEFAULT_ADVISORY_MAX_CHARS, type AdvisoryEntry } from './advisory-block.js';
 export { modelFamily } from './model-family.js';
+// The loop: teacher review, student replay, promotion gate.
+export { proposeLessons, type ProposeOutcome, type ProposedLesson } from './propose-lessons.js';
+export { collectRunEvidence, type RunEvidence } from './teacher/run-evidence.js';
+export { deterministicProposals, LOST_TOURNAMENTS_THRESHOLD } from './teacher/deterministic-proposals.js';
+export { askTeacher, checkTeacherReply, TeacherProposalError, TEACHER_SYSTEM, type TeacherModel, type TeacherOutcome } from './teacher/teacher-review.js';
+export type { LearningRuntime, LivePorts, ScratchWorkspace } from './student/learning-runtime.js';
+export { runStudentReplay, baseSpecOf, STUDENT_ROLE, type StudentRun, type StudentReplayRequest } from './student/student-replay.js';
+export { replayLessonOnTask } from './student/replay-lesson.js';
+export { changedNodes } from './student/changed-nodes.js';
+export { readTasksFile, baselinesForTasks, TasksFileError } from './student/task-baselines.js';
+export type { TaskReplay, TaskFigures, RequiredTest } from './student/task-replay.js';
+export { runGate, pickHeldOut, promotionGateOf, policyViolationsOf, type GateOutcome, type GateRequest, type GateVerdict } from './gate/run-gate.js';
+export { screenStage, validateStage, type GateSettings, type StageDecision, type GateFigures } from './gate/promotion-gate.js';
+export { signTestPValue } from './gate/sign-test.js';
+export { pairedBootstrapRatio, type RatioInterval } from './gate/paired-bootstrap.js';
+export { seededRandom } from './gate/seeded-random.js';
+export { runFigures, type RunFigures } from './run-figures.js';
+// A/B telemetry (overlay stats; the janitor's demotion figures) and sharing an overlay between clones.
+export { overlayStats, lessonAbFigures, type OverlayStats, type LessonAb, type WorkflowAb, type AbSide } from './ab-telemetry.js';
+export { exportOverlay, importOverlay, commandsDeclaredInProject, OVERLAY_EXPORT_FORMAT, type OverlayExport, type ImportOutcome } from './overlay-transfer.js';

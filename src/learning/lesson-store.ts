@@ -103,6 +103,18 @@ export class LessonStore {
     return row ? parseLesson(row) : undefined;
   }
 
+  /**
+   * The lesson with the invalidation data it was last promoted with: a stale lesson replayed and
+   * promoted again is judged against the files it was validated on then, not when first learned.
+   */
+  getEffective(id: string): Lesson | undefined {
+    const lesson = this.get(id);
+    if (!lesson) return undefined;
+    const promoted = this.history(id).filter((event) => event.status === 'promoted' && event.data && typeof event.data.invalidation === 'object').at(-1);
+    if (!promoted) return lesson;
+    return { ...lesson, invalidation: { ...lesson.invalidation, ...(promoted.data!.invalidation as Partial<Lesson['invalidation']>) } };
+  }
+
   /** A lesson by id or unique id prefix (at least 4 hex digits). */
   resolve(reference: string): Lesson {
     const wanted = reference.trim().toLowerCase();

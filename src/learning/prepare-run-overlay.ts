@@ -38,14 +38,15 @@ export interface PrepareRunOverlayOptions {
  */
 export async function prepareRunOverlay(options: PrepareRunOverlayOptions): Promise<PreparedRunOverlay> {
   if (!options.config.overlay.enabled || options.skip) return { spec: options.spec, warnings: [] };
+  const repository = await readRepositoryState(options.cwd);
   const store = openExistingLearningStore({ cwd: options.cwd, env: options.env, ...(options.now ? { now: options.now } : {}) });
-  if (!store) return { spec: options.spec, overlay: emptyOverlay(), summary: 'overlay: empty (nothing promoted yet)', warnings: [] };
+  if (!store) return { spec: options.spec, overlay: emptyOverlay(EMPTY_SNAPSHOT_ID, repository.head), summary: 'overlay: empty (nothing promoted yet)', warnings: [] };
   try {
     const head = store.overlay.head();
-    if (!head.enabled) return { spec: options.spec, overlay: emptyOverlay(head.snapshotId), summary: `overlay: disabled (snapshot ${shortSnapshotId(head.snapshotId)} not applied; whaleflow overlay enable)`, warnings: [] };
-    if (head.lessonIds.length === 0) return { spec: options.spec, overlay: emptyOverlay(head.snapshotId), summary: 'overlay: empty', warnings: [] };
-    const lessons = head.lessonIds.flatMap((id) => store.lessons.get(id) ?? []);
-    const plan = planRunOverlay({ spec: options.spec, snapshotId: head.snapshotId, lessons, repository: await readRepositoryState(options.cwd), settings: overlaySettingsOf(options.config) });
+    if (!head.enabled) return { spec: options.spec, overlay: emptyOverlay(head.snapshotId, repository.head), summary: `overlay: disabled (snapshot ${shortSnapshotId(head.snapshotId)} not applied; whaleflow overlay enable)`, warnings: [] };
+    if (head.lessonIds.length === 0) return { spec: options.spec, overlay: emptyOverlay(head.snapshotId, repository.head), summary: 'overlay: empty', warnings: [] };
+    const lessons = head.lessonIds.flatMap((id) => store.lessons.getEffective(id) ?? []);
+    const plan = planRunOverlay({ spec: options.spec, snapshotId: head.snapshotId, lessons, repository, settings: overlaySettingsOf(options.config) });
     const warnings: string[] = [];
     for (const stale of plan.stale) {
       try {
@@ -61,6 +62,6 @@ export async function prepareRunOverlay(options: PrepareRunOverlayOptions): Prom
   }
 }
 
-function emptyOverlay(snapshot = EMPTY_SNAPSHOT_ID): RunOverlay {
-  return { snapshotId: snapshot, lessons: [], blocks: [], leafBlocks: {}, roleBlocks: {} };
+function emptyOverlay(snapshot = EMPTY_SNAPSHOT_ID, commit?: string | null): RunOverlay {
+  return { snapshotId: snapshot, ...(commit ? { commit } : {}), lessons: [], blocks: [], leafBlocks: {}, roleBlocks: {} };
 }

@@ -28,8 +28,18 @@ export async function readRepositoryState(cwd: string): Promise<RepositoryState>
     return { identity: `path:${sha256Hex(await realpath(cwd))}`, head: null, files: new Map() };
   }
   const roots = (await runGit(cwd, ['rev-list', '--max-parents=0', 'HEAD'])).stdout.split('\n').filter(Boolean).sort();
-  const listing = (await runGit(cwd, ['ls-tree', '-r', '--full-tree', 'HEAD'])).stdout;
+  return { identity: `git:${roots[0] ?? head}`, head, files: await filesAt(cwd, head) };
+}
+
+/** Path → blob id of every file tracked at `commit`; empty when the commit is unknown here. */
+export async function filesAt(cwd: string, commit: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
+  let listing: string;
+  try {
+    listing = (await runGit(cwd, ['ls-tree', '-r', '--full-tree', commit])).stdout;
+  } catch {
+    return files;
+  }
   for (const line of listing.split('\n')) {
     // "<mode> <type> <object>\t<path>"
     const tab = line.indexOf('\t');
@@ -37,7 +47,7 @@ export async function readRepositoryState(cwd: string): Promise<RepositoryState>
     const [, type, object] = line.slice(0, tab).split(' ');
     if (type === 'blob' && object) files.set(line.slice(tab + 1), object);
   }
-  return { identity: `git:${roots[0] ?? head}`, head, files };
+  return files;
 }
 
 /** The files a scope covers at this state: path → blob id, or one digest when the scope is large. */

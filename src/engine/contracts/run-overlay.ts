@@ -9,6 +9,8 @@
 export interface RunOverlay {
   /** Content hash of the overlay's lesson set when the run started. */
   readonly snapshotId: string;
+  /** The repository's HEAD when the run started, if known: a student replay of this run is stale once its lesson's files changed since. */
+  readonly commit?: string;
   /** What was applied, for inspect/report and A/B telemetry. */
   readonly lessons: readonly AppliedLesson[];
   /** Distinct advisory blocks, already bounded, delimited and marked untrusted. */
