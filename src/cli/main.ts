@@ -23,6 +23,8 @@ async function buildProgram(context: CliContext, argv: readonly string[]): Promi
     .description('Typed branch-and-leaf workflows of coding agents: compile, run, trace, replay.')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
+    // A command's options belong to it: `learn --json` and `learn propose --json` are different options.
+    .enablePositionalOptions()
     .configureOutput({
       writeOut: (text) => context.stdout(text),
       writeErr: (text) => context.stderr(text),

@@ -28,6 +28,8 @@ const dbOption = ['--db <file>', 'project database (default: .whaleflow/whaleflo
 
 export function learnCommand(context: CliContext): Command {
   const learn = new Command('learn')
+    // The one-command path's options sit on `learn` itself; subcommands have their own of the same names.
+    .enablePositionalOptions()
     .description('The learning loop: propose lessons from a run, validate them by student replay, promote what the gate finds helps (learning.enabled)')
     .option('--run <run>', 'the run to learn from (default: the last live run)')
     .option('--runs <runs...>', 'held-out runs the gate validates on (default: recent runs of other workflows)')
