@@ -17,7 +17,7 @@ if (/export default/.test(text) || !new RegExp(\`export function \${name}\\\\(\`
 console.log(\`src/\${name}.ts follows the conventions\`);
 `;
 
-export const badModule = (name: string): string => `export default function (who: string) {\n  return 'hi ' + who;\n}\n`;
+export const badModule = (_name: string): string => `export default function (who: string) {\n  return 'hi ' + who;\n}\n`;
 export const goodModule = (name: string): string => `export function ${name}(who: string): string {\n  return 'Hello, ' + who + '!';\n}\n`;
 
 /** What the teacher (the mock, scripted) proposes: one note. */
