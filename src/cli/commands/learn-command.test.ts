@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempGitRepository, type TempGitRepository } from '../../leaves/testing/temp-git-repository.js';
-import { LearningStore, openLearningDatabase, runFigures, EMPTY_SNAPSHOT_ID } from '../../learning/index.js';
+import { EMPTY_SNAPSHOT_ID, LearningStore, makeLesson, openLearningDatabase, runFigures } from '../../learning/index.js';
 import { badModule, CHECK_SCRIPT, conventionScript, evidenceWorkflow, LEARNING_CONFIG, taskWorkflow } from '../../learning/testing/convention-tasks.js';
 import { SqliteTraceStore } from '../../trace/index.js';
 import type { RunEventOf } from '../../engine/index.js';
@@ -21,6 +21,14 @@ describe('the learning loop end to end (mock model, through the CLI)', () => {
       return trace.events(runId, 0, ['run_started'])[0]!.event as RunEventOf<'run_started'>;
     } finally {
       trace.close();
+    }
+  };
+  const withStore = <T>(use: (store: LearningStore) => T): T => {
+    const store = new LearningStore(openLearningDatabase(database()));
+    try {
+      return use(store);
+    } finally {
+      store.close();
     }
   };
   const figures = (runId: string) => {
@@ -50,7 +58,7 @@ describe('the learning loop end to end (mock model, through the CLI)', () => {
   });
   afterAll(() => repository.remove());
 
-  it('proposes, replays cheaply, gates, applies, replays exactly and reverts', async () => {
+  it('proposes, replays cheaply, gates (against the current overlay), applies, replays exactly and reverts', async () => {
     // Baselines of three held-out tasks: the implementer needs a second turn to fix its module.
     const baselines: string[] = [];
     for (const name of TASKS) {
@@ -96,13 +104,24 @@ describe('the learning loop end to end (mock model, through the CLI)', () => {
     expect(shown.stdout).toMatch(/rejected\s+screen: not better on its own evidence/);
 
     // A rejected lesson is in no snapshot.
-    const store = new LearningStore(openLearningDatabase(database()));
-    try {
+    withStore((store) => {
       expect(store.overlay.snapshots().every((snapshot) => !snapshot.lessonIds.includes(regression.id))).toBe(true);
       expect(store.overlay.head().lessonIds).toEqual([note.id]);
-    } finally {
-      store.close();
-    }
+    });
+
+    // Judged against the current overlay: a second lesson that only repeats what the promoted note
+    // already achieves brings nothing on top of it (its baseline is replayed under the overlay).
+    const repeat = withStore((store) => {
+      const first = store.lessons.get(note.id)!;
+      const lesson = makeLesson({ kind: 'skill_patch', content: { text: 'Remember: named exports only in src/.' }, scope: first.scope }, { title: 'named exports again', provenance: first.provenance, invalidation: first.invalidation, createdAt: 5 });
+      store.lessons.add(lesson, ['a second opinion']);
+      return lesson;
+    });
+    const repeatGate = await cli('learn', 'gate', repeat.id, '--runs', ...baselines, '--fixtures', 'mock.json', '--json');
+    const repeatDecision = JSON.parse(repeatGate.stdout) as { verdict: string; screen: { reasons: string[]; figures: { baselineScore: number; candidateScore: number } } };
+    expect(repeatDecision.verdict).toBe('rejected');
+    expect(repeatDecision.screen.figures).toMatchObject({ baselineScore: 1, candidateScore: 1 }); // the baseline already had the note
+    expect(repeatDecision.screen.reasons[0]).toMatch(/not better on its own evidence/);
 
     // The next run applies the overlay (recorded in run_started) and takes fewer steps.
     const next = await run('task-alpha.yaml');
