@@ -36,6 +36,11 @@ export const modelFileSchema = z
     provider: identifier,
     /** The provider's own model id; may contain '/'. */
     model: z.string().min(1),
+    /**
+     * What stands behind the name, when the name alone does not say (a local server's weights, a
+     * provider's dated snapshot). Changing it makes memo entries and lessons made with the old one stale.
+     */
+    revision: z.string().min(1).max(200).optional(),
     capabilities: capabilitiesFileSchema.default({ tool_calls: false, json_mode: false, prompt_cache: false }),
     prices: pricesFileSchema.default({}),
   })
@@ -118,6 +123,56 @@ export const memoryFileSchema = z
   })
   .strict();
 
+/** The janitor (docs/janitor.md): what `whaleflow janitor` keeps bounded, and how. */
+export const janitorFileSchema = z
+  .object({
+    /** Run a pass (applied) after each `whaleflow run` finishes; off until stable. */
+    auto: z.boolean().default(false),
+    /** An automatic pass is skipped while the last pass is younger than this. */
+    auto_interval_minutes: z.number().nonnegative().default(60),
+    /** Cap on the project database, in MiB (0: no cap): the oldest removable runs go first, then the file is vacuumed. */
+    max_database_mb: z.number().nonnegative().default(1024),
+    /** Passes whose records (what was removed, when and why) are kept; older records go. */
+    keep_passes: z.number().int().positive().default(100),
+    memo: z
+      .object({
+        max_entries: z.number().int().nonnegative().default(20_000),
+        max_mb: z.number().nonnegative().default(256),
+        /** After stale entries: least recently used first (lru) or least often used first (lfu). */
+        eviction: z.enum(['lru', 'lfu']).default('lru'),
+        /** Entries older than this many days are stale (a hosted model behind a name may change); 0: never. */
+        max_age_days: z.number().nonnegative().default(0),
+      })
+      .strict()
+      .prefault({}),
+    lessons: z
+      .object({
+        /** K: a promoted lesson is judged on its last K applied runs (and only once it has K). */
+        judge_runs: z.number().int().positive().default(10),
+        /** N: a promoted lesson not applied in the last N finished runs is demoted; 0: never. */
+        unused_runs: z.number().int().nonnegative().default(50),
+        /** Days a rejected lesson is kept; default learning.retention_days. */
+        rejected_retention_days: z.number().int().nonnegative().optional(),
+      })
+      .strict()
+      .prefault({}),
+    compaction: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Runs finished at least this many days ago are compacted. */
+        after_days: z.number().nonnegative().default(1),
+        /** Strings longer than this (UTF-8 bytes) move to content-addressed blobs. */
+        blob_threshold_bytes: z.number().int().min(64).default(256),
+      })
+      .strict()
+      .prefault({}),
+    /** Unpinned memory contexts not loaded for this many days are removed; 0: never. */
+    memory_max_age_days: z.number().nonnegative().default(0),
+    /** Remove git worktrees under .whaleflow/ that crashed runs left behind. */
+    orphaned_worktrees: z.boolean().default(true),
+  })
+  .strict();
+
 export const configFileSchema = z
   .object({
     providers: z.record(identifier, providerFileSchema),
@@ -128,6 +183,7 @@ export const configFileSchema = z
     learning: learningFileSchema.prefault({}),
     overlay: overlayFileSchema.prefault({}),
     memory: memoryFileSchema.prefault({}),
+    janitor: janitorFileSchema.prefault({}),
   })
   .strict();
 

@@ -11,8 +11,9 @@ export type {
   LearningConfig,
   OverlayConfig,
   MemoryConfig,
+  JanitorConfig,
 } from './whaleflow-config.js';
-export { findModel, pricesByRoute, DEFAULT_QUEUE_CONFIG, defaultLearningConfig, defaultOverlayConfig, DEFAULT_MEMORY_CONFIG } from './whaleflow-config.js';
+export { findModel, pricesByRoute, DEFAULT_QUEUE_CONFIG, defaultLearningConfig, defaultOverlayConfig, DEFAULT_MEMORY_CONFIG, DEFAULT_JANITOR_CONFIG } from './whaleflow-config.js';
 export type { ModelPrices } from './model-prices.js';
 export { capabilityNames, hasCapability, type CapabilityName, type ModelCapabilities } from './model-capabilities.js';
 export { workflowRoles, defaultRoleName, roleForAgentType, type WorkflowRole } from './workflow-roles.js';
@@ -30,3 +31,4 @@ export {
 export { RouteResolutionError, type RejectedRoute } from './route-resolution-error.js';
 export { starterConfigText } from './starter-config.js';
 export { projectDatabasePath } from './project-database-path.js';
+export { routeScope, routeScopeText, parseRouteScope, routeScopeChanges, type RouteScope } from './route-scope.js';

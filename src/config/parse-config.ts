@@ -110,6 +110,7 @@ function normalize(file: ConfigFile, sourceFile: string): WhaleflowConfig {
   const models: ModelConfig[] = file.models.map((entry) => ({
     provider: entry.provider,
     model: entry.model,
+    ...(entry.revision !== undefined ? { revision: entry.revision } : {}),
     capabilities: {
       toolCalls: entry.capabilities.tool_calls,
       jsonMode: entry.capabilities.json_mode,
@@ -160,7 +161,31 @@ function normalize(file: ConfigFile, sourceFile: string): WhaleflowConfig {
     commandTimeoutSecs: file.memory.command_timeout_secs,
     keepVersions: file.memory.keep_versions,
   };
-  return { sourceFile, providers, models, roles, memo: { enabled: file.memo.enabled, crossRun: file.memo.cross_run }, queue, learning, overlay, memory };
+  const janitor = {
+    auto: file.janitor.auto,
+    autoIntervalMinutes: file.janitor.auto_interval_minutes,
+    maxDatabaseMb: file.janitor.max_database_mb,
+    keepPasses: file.janitor.keep_passes,
+    memo: {
+      maxEntries: file.janitor.memo.max_entries,
+      maxMb: file.janitor.memo.max_mb,
+      eviction: file.janitor.memo.eviction,
+      maxAgeDays: file.janitor.memo.max_age_days,
+    },
+    lessons: {
+      judgeRuns: file.janitor.lessons.judge_runs,
+      unusedRuns: file.janitor.lessons.unused_runs,
+      ...(file.janitor.lessons.rejected_retention_days !== undefined ? { rejectedRetentionDays: file.janitor.lessons.rejected_retention_days } : {}),
+    },
+    compaction: {
+      enabled: file.janitor.compaction.enabled,
+      afterDays: file.janitor.compaction.after_days,
+      blobThresholdBytes: file.janitor.compaction.blob_threshold_bytes,
+    },
+    memoryMaxAgeDays: file.janitor.memory_max_age_days,
+    orphanedWorktrees: file.janitor.orphaned_worktrees,
+  };
+  return { sourceFile, providers, models, roles, memo: { enabled: file.memo.enabled, crossRun: file.memo.cross_run }, queue, learning, overlay, memory, janitor };
 }
 
 function reportBrokenReferences(config: WhaleflowConfig, context: ParseContext): void {

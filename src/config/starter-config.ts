@@ -102,4 +102,14 @@ memory:
   max_sub_query_chars: 32000      # characters of context one sub-query may carry
   command_timeout_secs: 600       # for contexts loaded from a command's output
   keep_versions: 5                # versions kept per context name; older ones are dropped
+
+# The janitor (docs/janitor.md) keeps the project database bounded: \`whaleflow janitor\` shows what a
+# pass would do, \`--apply\` does it (stale memo entries and lessons, memo capacity, lesson demotion,
+# compaction that keeps replay, the database cap, orphaned worktrees). \`whaleflow pin RUN\` keeps a run whole.
+janitor:
+  auto: false                     # run a pass after each run finishes (off until stable)
+  max_database_mb: 1024           # the oldest removable runs go first when the database is over this
+  # memo: { max_entries: 20000, max_mb: 256, eviction: lru }
+  # lessons: { judge_runs: 10, unused_runs: 50 }
+  # compaction: { enabled: true, after_days: 1 }
 `;

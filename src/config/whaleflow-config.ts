@@ -17,6 +17,8 @@ export interface ProviderConfig {
 export interface ModelConfig {
   readonly provider: string;
   readonly model: string;
+  /** What stands behind the name (weights, a dated snapshot); part of a memo entry's scope. */
+  readonly revision?: string;
   readonly capabilities: ModelCapabilities;
   readonly prices: ModelPrices;
 }
@@ -115,6 +117,47 @@ export const DEFAULT_MEMORY_CONFIG: MemoryConfig = {
   keepVersions: 5,
 };
 
+/** The janitor's policies (the `janitor:` section); see docs/janitor.md. */
+export interface JanitorConfig {
+  /** Run a pass after each `whaleflow run` finishes; off by default. */
+  readonly auto: boolean;
+  readonly autoIntervalMinutes: number;
+  /** Cap on the project database in MiB; 0: none. */
+  readonly maxDatabaseMb: number;
+  readonly keepPasses: number;
+  readonly memo: {
+    readonly maxEntries: number;
+    readonly maxMb: number;
+    readonly eviction: 'lru' | 'lfu';
+    readonly maxAgeDays: number;
+  };
+  readonly lessons: {
+    readonly judgeRuns: number;
+    readonly unusedRuns: number;
+    /** Undefined: learning.retentionDays. */
+    readonly rejectedRetentionDays?: number;
+  };
+  readonly compaction: {
+    readonly enabled: boolean;
+    readonly afterDays: number;
+    readonly blobThresholdBytes: number;
+  };
+  readonly memoryMaxAgeDays: number;
+  readonly orphanedWorktrees: boolean;
+}
+
+export const DEFAULT_JANITOR_CONFIG: JanitorConfig = {
+  auto: false,
+  autoIntervalMinutes: 60,
+  maxDatabaseMb: 1024,
+  keepPasses: 100,
+  memo: { maxEntries: 20_000, maxMb: 256, eviction: 'lru', maxAgeDays: 0 },
+  lessons: { judgeRuns: 10, unusedRuns: 50 },
+  compaction: { enabled: true, afterDays: 1, blobThresholdBytes: 256 },
+  memoryMaxAgeDays: 0,
+  orphanedWorktrees: true,
+};
+
 /** A validated configuration, in camelCase, with every reference checked. */
 export interface WhaleflowConfig {
   /** The file it came from, or undefined for the embedded defaults. */
@@ -129,6 +172,7 @@ export interface WhaleflowConfig {
   /** The overlay of promoted lessons applied at run start; off by default. */
   readonly overlay: OverlayConfig;
   readonly memory: MemoryConfig;
+  readonly janitor: JanitorConfig;
 }
 
 export function findModel(config: WhaleflowConfig, route: ConfiguredRoute): ModelConfig | undefined {

@@ -29,6 +29,9 @@ export class InMemoryMemoStore implements MemoStore {
     return { entries: this.byKey.size, storedInputTokens, storedOutputTokens };
   }
 
+  /** Nothing to evict in one process's store: uses are not counted. */
+  touch(): void {}
+
   entries(): Iterable<MemoEntry> {
     return [...this.byKey.values()];
   }

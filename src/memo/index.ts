@@ -8,3 +8,6 @@ export { defaultMemoPolicy, isDeterministicRequest, mayReuse, mayShareAcrossRuns
 export type { MemoOutcome, MemoOutcomeKind, MemoOutcomeListener } from './memo-outcome.js';
 export { MemoTelemetry, emptyMemoCounters, toMemoUsage, memoUsageFromOutcome, totalScope, type MemoCounters, type MemoUsage } from './memo-telemetry.js';
 export { SharedCall } from './shared-call.js';
+export { MEMO_COMPONENT, MEMO_MIGRATIONS } from './memo-migrations.js';
+// For the janitor: what the memo holds, stale marks and eviction.
+export { readMemoInventory, readMemoStorage, markMemoEntriesStale, evictMemoEntries, type MemoInventoryEntry, type MemoStorage } from './memo-maintenance.js';

@@ -18,4 +18,6 @@ export interface MemoStore {
   clear(): number;
   stats(): MemoStoreStats;
   entries(): Iterable<MemoEntry>;
+  /** Notes that an entry answered a request (for eviction by recency or frequency); optional. */
+  touch?(key: string, atMs: number): void;
 }

@@ -33,6 +33,11 @@ export interface MemoizingModelClientOptions {
   readonly onOutcome?: MemoOutcomeListener;
   readonly telemetry?: MemoTelemetry;
   readonly now?: () => number;
+  /**
+   * The route's scope now (config/route-scope.ts, as text): recorded with every answer stored,
+   * and an answer stored in another scope is never served. Undefined: scopes are not checked.
+   */
+  readonly scopeOf?: (route: ModelRoute) => string | undefined;
 }
 
 interface Lookup {
@@ -94,12 +99,31 @@ export class MemoizingModelClient implements ModelClient {
   private lookUp(request: ModelRequest, options: MemoCallOptions): Lookup {
     const key = memoKey(request);
     const deterministic = isDeterministicRequest(request);
-    const stored = this.options.store.get(key);
+    const found = this.options.store.get(key);
+    const stored = found && this.servable(found, request.route) ? found : undefined;
     const policy = narrowerPolicy(this.policy, options.crossRun);
-    if (stored && mayReuse(stored, policy, deterministic, options.runId)) return { key, deterministic, stored };
+    if (stored && mayReuse(stored, policy, deterministic, options.runId)) {
+      this.options.store.touch?.(key, this.now());
+      return { key, deterministic, stored };
+    }
     const flightKey = this.flightKey(policy, key, deterministic, options.runId);
     const flight = flightKey === undefined ? undefined : this.flights.get(flightKey);
     return { key, deterministic, flightKey, flight: flight?.joinable ? flight : undefined };
+  }
+
+  /**
+   * A stale entry, or one made in another scope of its route (another model revision, endpoint
+   * or provider settings), is never served: the call goes to the provider and its answer replaces it.
+   */
+  private servable(entry: MemoEntry, route: ModelRoute): boolean {
+    if (entry.stale !== undefined) return false;
+    if (entry.scope === undefined || this.options.scopeOf === undefined) return true;
+    const current = this.options.scopeOf(route);
+    return current === undefined || current === entry.scope;
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
   }
 
   /** Requests that may not share across runs share only with their own run (or not at all without one). */
@@ -133,13 +157,15 @@ export class MemoizingModelClient implements ModelClient {
   }
 
   private store(lookup: Lookup, request: ModelRequest, options: ModelCallOptions, response: ModelResponse): void {
+    const scope = this.options.scopeOf?.(request.route);
     this.options.store.put({
       key: lookup.key,
       route: request.route,
       response,
       deterministic: lookup.deterministic,
       runId: options.runId,
-      createdAtMs: (this.options.now ?? Date.now)(),
+      createdAtMs: this.now(),
+      ...(scope !== undefined ? { scope } : {}),
     });
   }
 

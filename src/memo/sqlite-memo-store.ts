@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ModelResponse } from '../providers/index.js';
-import { projectDatabaseError } from '../util/index.js';
+import { migrateComponentSchema, projectDatabaseError } from '../util/index.js';
+import { MEMO_COMPONENT, MEMO_MIGRATIONS, MEMO_TABLE_V1 } from './memo-migrations.js';
 import type { MemoEntry } from './memo-entry.js';
 import type { MemoStore, MemoStoreStats } from './memo-store.js';
 
@@ -14,16 +15,21 @@ interface MemoRow {
   deterministic: number;
   run_id: string | null;
   created_at_ms: number;
+  /** v2 columns: absent when a read-only handle reads an older table. */
+  scope?: string | null;
+  stale_reason?: string | null;
 }
 
 /**
- * A MemoStore in the project database. It owns only the `armh_memo` table, created if missing,
- * so it can share the database (and its WAL) with the trace store without knowing its schema.
+ * A MemoStore in the project database. It owns only the `armh_memo` table, versioned as
+ * component `memo` (memo-migrations.ts), so it can share the database (and its WAL) with the
+ * trace store without knowing its schema.
  */
 export class SqliteMemoStore implements MemoStore {
   private database!: Database.Database;
   private ownsDatabase = false;
   private readonly statements;
+  private readonly writes = new Map<string, Database.Statement>();
 
   /** Takes an open handle (shared with other stores) or a file path (opened and owned here). */
   constructor(databaseOrPath: Database.Database | string) {
@@ -46,33 +52,30 @@ export class SqliteMemoStore implements MemoStore {
       this.database = databaseOrPath;
       this.ownsDatabase = false;
     }
-    if (!this.database.readonly) this.database.pragma('journal_mode = WAL');
-    // A read-only handle (a read-only project directory) without the table reads an empty, temporary one.
-    const table = this.database.readonly && !this.hasMemoTable() ? 'TEMP TABLE' : 'TABLE';
-    this.database.exec(`
-      CREATE ${table} IF NOT EXISTS armh_memo (
-        key TEXT PRIMARY KEY,
-        provider TEXT NOT NULL,
-        model TEXT NOT NULL,
-        response_json TEXT NOT NULL,
-        input_tokens INTEGER NOT NULL,
-        output_tokens INTEGER NOT NULL,
-        deterministic INTEGER NOT NULL,
-        run_id TEXT,
-        created_at_ms INTEGER NOT NULL
-      )`);
+    if (!this.database.readonly) {
+      this.database.pragma('journal_mode = WAL');
+      migrateComponentSchema(this.database, MEMO_COMPONENT, MEMO_MIGRATIONS);
+    } else if (!this.hasMemoTable()) {
+      // A read-only handle (a read-only project directory) without the table reads an empty, temporary one.
+      this.database.exec(`CREATE TEMP TABLE IF NOT EXISTS ${MEMO_TABLE_V1}`);
+    }
+    // Writes are prepared on first use: a read-only handle may hold a table older than v2.
     return {
       get: this.database.prepare<[string], MemoRow>('SELECT * FROM armh_memo WHERE key = ?'),
-      put: this.database.prepare(
-        `INSERT OR REPLACE INTO armh_memo (key, provider, model, response_json, input_tokens, output_tokens, deterministic, run_id, created_at_ms)
-         VALUES (@key, @provider, @model, @response_json, @input_tokens, @output_tokens, @deterministic, @run_id, @created_at_ms)`,
-      ),
-      clear: this.database.prepare('DELETE FROM armh_memo'),
       stats: this.database.prepare<[], { entries: number; input: number | null; output: number | null }>(
         'SELECT COUNT(*) AS entries, SUM(input_tokens) AS input, SUM(output_tokens) AS output FROM armh_memo',
       ),
       all: this.database.prepare<[], MemoRow>('SELECT * FROM armh_memo ORDER BY created_at_ms, key'),
     };
+  }
+
+  private write(sql: string): Database.Statement {
+    let statement = this.writes.get(sql);
+    if (!statement) {
+      statement = this.database.prepare(sql);
+      this.writes.set(sql, statement);
+    }
+    return statement;
   }
 
   private hasMemoTable(): boolean {
@@ -85,7 +88,11 @@ export class SqliteMemoStore implements MemoStore {
   }
 
   put(entry: MemoEntry): void {
-    this.statements.put.run({
+    // A new answer replaces the entry whole: its use counts and any stale mark start over.
+    this.write(
+      `INSERT OR REPLACE INTO armh_memo (key, provider, model, response_json, input_tokens, output_tokens, deterministic, run_id, created_at_ms, scope)
+       VALUES (@key, @provider, @model, @response_json, @input_tokens, @output_tokens, @deterministic, @run_id, @created_at_ms, @scope)`,
+    ).run({
       key: entry.key,
       provider: entry.route.provider,
       model: entry.route.model,
@@ -95,11 +102,16 @@ export class SqliteMemoStore implements MemoStore {
       deterministic: entry.deterministic ? 1 : 0,
       run_id: entry.runId ?? null,
       created_at_ms: entry.createdAtMs,
+      scope: entry.scope ?? null,
     });
   }
 
+  touch(key: string, atMs: number): void {
+    this.write('UPDATE armh_memo SET hits = hits + 1, last_used_at_ms = ? WHERE key = ?').run(atMs, key);
+  }
+
   clear(): number {
-    return this.statements.clear.run().changes;
+    return this.write('DELETE FROM armh_memo').run().changes;
   }
 
   stats(): MemoStoreStats {
@@ -125,5 +137,7 @@ function entryFromRow(row: MemoRow): MemoEntry {
     deterministic: row.deterministic === 1,
     runId: row.run_id ?? undefined,
     createdAtMs: row.created_at_ms,
+    ...(row.scope ? { scope: row.scope } : {}),
+    ...(row.stale_reason ? { stale: row.stale_reason } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { embeddedDefaultConfig, findModel, pricesByRoute, resolveRoute, type WhaleflowConfig } from '../config/index.js';
+import { embeddedDefaultConfig, findModel, pricesByRoute, resolveRoute, routeScope, routeScopeText, type WhaleflowConfig } from '../config/index.js';
 import { CountingModelClient } from './counting-model-client.js';
 import { systemEnvironment, type EngineEnvironment, type LeafRunner, type ModelGateway } from '../engine/index.js';
 import { RealLeafRunner, type LeafRouteResolver, type SearchEngineChoice } from '../leaves/index.js';
@@ -73,6 +73,7 @@ export function createRuntime(options: CreateRuntimeOptions): Runtime {
         policy: { crossRun: options.config.memo.crossRun },
         pricesFor: pricesByRoute(routingConfig),
         telemetry: memoTelemetry,
+        scopeOf: routeScopes(routingConfig),
       })
     : rawClient;
   const leafRunner = new RealLeafRunner({
@@ -100,5 +101,18 @@ export function leafRouteResolver(config: WhaleflowConfig, routeAsRole?: string)
     const role = routeAsRole ?? input.role;
     const resolved = resolveRoute(config, { role, agentType: routeAsRole === undefined ? input.leaf.agent_type : routeAsRole, modelPolicy: routeAsRole === undefined ? input.leaf.model_policy : undefined });
     return { route: { provider: resolved.provider, model: resolved.model }, prices: resolved.prices };
+  };
+}
+
+/** Each route's scope as text, worked out once per route (the memo asks on every call). */
+function routeScopes(config: WhaleflowConfig): (route: { readonly provider: string; readonly model: string }) => string | undefined {
+  const known = new Map<string, string | undefined>();
+  return (route) => {
+    const id = `${route.provider}\u0000${route.model}`;
+    if (!known.has(id)) {
+      const scope = routeScope(config, route);
+      known.set(id, scope ? routeScopeText(scope) : undefined);
+    }
+    return known.get(id);
   };
 }
