@@ -160,20 +160,28 @@ export class InMemoryTraceStore implements TraceStore {
   compactRun(runId: string, options: CompactionOptions = {}): CompactionReport {
     const log = this.runs.get(runId);
     const bytesBefore = this.runSize(runId).totalBytes;
-    if (!log) return { removedEvents: 0, movedToBlobs: 0, bytesBefore, bytesAfter: bytesBefore };
+    if (!log) return { removedEvents: 0, movedToBlobs: 0, bytesBefore, bytesAfter: bytesBefore, freedBytes: 0 };
+    const payloadBytes = (): number => log.rows.reduce((sum, row) => sum + Buffer.byteLength(row.payload, 'utf8'), 0);
+    const payloadBefore = payloadBytes();
     const plan = compactEvents(this.events(runId), options);
     const dropped = new Set(plan.dropSeqs);
     let moved = 0;
+    let newBlobBytes = 0;
     const kept = log.rows.filter((row) => !dropped.has(row.seq));
+    const putBlob = (content: string): string => {
+      const hash = sha256Hex(content);
+      if (!this.blobs.has(hash)) newBlobBytes += Buffer.byteLength(content, 'utf8');
+      return this.putBlob(content);
+    };
     for (const { seq, event } of plan.keep) {
-      const encoded = encodeEvent(event, (content) => this.putBlob(content), plan.blobThresholdBytes);
+      const encoded = encodeEvent(event, putBlob, plan.blobThresholdBytes);
       if (encoded.blobHashes.length === 0) continue;
       for (const hash of encoded.blobHashes) log.blobHashes.add(hash);
       kept.find((row) => row.seq === seq)!.payload = encoded.payload;
       moved += encoded.blobHashes.length;
     }
     log.rows.splice(0, log.rows.length, ...kept);
-    return { removedEvents: plan.dropSeqs.length, movedToBlobs: moved, bytesBefore, bytesAfter: this.runSize(runId).totalBytes };
+    return { removedEvents: plan.dropSeqs.length, movedToBlobs: moved, bytesBefore, bytesAfter: this.runSize(runId).totalBytes, freedBytes: payloadBefore - payloadBytes() - newBlobBytes };
   }
 
   close(): void {

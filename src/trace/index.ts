@@ -11,6 +11,7 @@ export type {
   ReadableEvents,
   CompactionReport,
   CompactionOptions,
+  CompactionEstimate,
 } from './trace-store.js';
 export { SqliteTraceStore, type SqliteTraceStoreOptions } from './sqlite-trace-store.js';
 export { InMemoryTraceStore } from './in-memory-trace-store.js';

@@ -104,6 +104,9 @@ function openWritable(path: string): Database.Database {
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     database = new Database(path);
+    // A new database frees pages incrementally (the janitor's `PRAGMA incremental_vacuum`), which
+    // can only be chosen before the first table; an older one is converted by the janitor once.
+    if (database.pragma('page_count', { simple: true }) === 0) database.pragma('auto_vacuum = INCREMENTAL');
     database.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a commit survives a process crash (kill -9); only an OS crash may lose the last commits.
     database.pragma('synchronous = NORMAL');

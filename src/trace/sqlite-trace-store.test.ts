@@ -124,3 +124,36 @@ describe('trace migrations', () => {
     raw.close();
   });
 });
+
+describe('SqliteTraceStore compaction figures', () => {
+  /** Bytes the database holds for runs: event payloads plus blob contents. */
+  function storedBytes(store: SqliteTraceStore): number {
+    const row = store.database
+      .prepare('SELECT (SELECT COALESCE(SUM(length(CAST(payload AS BLOB))), 0) FROM events) + (SELECT COALESCE(SUM(size), 0) FROM blobs) AS bytes')
+      .get() as { bytes: number };
+    return row.bytes;
+  }
+
+  it('estimates exactly what compaction frees, counting blobs another run already holds as free', () => {
+    const store = new SqliteTraceStore(databasePath());
+    const shared = 'shared output '.repeat(40);
+    store.appendEvents(fakeRunEvents({ runId: 'a', leafCount: 3, outputOf: (index) => (index === 0 ? shared : `a ${index} `.repeat(60)) }));
+    store.appendEvents(fakeRunEvents({ runId: 'b', leafCount: 3, outputOf: (index) => (index === 0 ? shared : `b ${index} `.repeat(60)) }));
+    const first = store.estimateCompaction('a');
+    // Estimated in a row, b's copy of the shared output is already a blob a's compaction creates.
+    const second = store.estimateCompaction('b', {}, new Set(first.newBlobHashes));
+    const alone = store.estimateCompaction('b');
+    expect(second.freedBytes - alone.freedBytes).toBe(Buffer.byteLength(shared));
+    const before = storedBytes(store);
+    const reportA = store.compactRun('a');
+    expect(reportA.freedBytes).toBe(first.freedBytes);
+    expect(before - storedBytes(store)).toBe(first.freedBytes);
+    const middle = storedBytes(store);
+    expect(store.compactRun('b').freedBytes).toBe(second.freedBytes);
+    expect(middle - storedBytes(store)).toBe(second.freedBytes);
+    // A second compaction finds nothing left to do.
+    expect(store.estimateCompaction('a')).toEqual({ removedEvents: 0, movedToBlobs: 0, freedBytes: 0, newBlobHashes: [] });
+    expect(store.compactRun('a')).toMatchObject({ removedEvents: 0, movedToBlobs: 0, freedBytes: 0 });
+    store.close();
+  });
+});

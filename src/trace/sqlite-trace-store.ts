@@ -18,6 +18,7 @@ import { compactEvents } from './compact-events.js';
 import { discardSnapshot, openTraceDatabase, readOnlyDatabaseError } from './open-trace-database.js';
 import type {
   CancelRequestRecord,
+  CompactionEstimate,
   CompactionOptions,
   CompactionReport,
   LeafRunView,
@@ -117,6 +118,15 @@ function parseUsage(json: string | null): Usage | null {
 interface EventRow {
   seq: number;
   payload: string;
+}
+
+interface CompactionWork {
+  readonly dropSeqs: readonly number[];
+  readonly rewrites: readonly { readonly seq: number; readonly payload: string; readonly blobHashes: readonly string[] }[];
+  /** Content of the blobs to create, by hash. */
+  readonly newBlobs: ReadonlyMap<string, string>;
+  readonly movedToBlobs: number;
+  readonly freedBytes: number;
 }
 
 /**
@@ -377,22 +387,59 @@ export class SqliteTraceStore implements TraceStore {
 
   compactRun(runId: string, options: CompactionOptions = {}): CompactionReport {
     const bytesBefore = this.runSize(runId).totalBytes;
-    const plan = compactEvents(this.events(runId), options);
-    const stored = this.withMaintenanceGrant(runId, () => {
+    // Planned inside the maintenance transaction: what is rewritten is what was read.
+    const work = this.withMaintenanceGrant(runId, () => {
+      const planned = this.compactionWork(runId, options, new Set());
       const remove = this.database.prepare('DELETE FROM events WHERE run_id = ? AND seq = ?');
       const rewrite = this.database.prepare('UPDATE events SET payload = ? WHERE run_id = ? AND seq = ?');
-      for (const seq of plan.dropSeqs) remove.run(runId, seq);
-      let moved = 0;
-      for (const { seq, event } of plan.keep) {
-        const encoded = encodeEvent(event, (content) => this.putBlob(content), plan.blobThresholdBytes);
-        if (encoded.blobHashes.length === 0) continue;
-        for (const hash of encoded.blobHashes) this.statements.insertRunBlob.run(runId, hash);
-        rewrite.run(encoded.payload, runId, seq);
-        moved += encoded.blobHashes.length;
+      for (const seq of planned.dropSeqs) remove.run(runId, seq);
+      for (const content of planned.newBlobs.values()) this.putBlob(content);
+      for (const row of planned.rewrites) {
+        for (const hash of row.blobHashes) this.statements.insertRunBlob.run(runId, hash);
+        rewrite.run(row.payload, runId, row.seq);
       }
-      return moved;
+      return planned;
     });
-    return { removedEvents: plan.dropSeqs.length, movedToBlobs: stored, bytesBefore, bytesAfter: this.runSize(runId).totalBytes };
+    return { removedEvents: work.dropSeqs.length, movedToBlobs: work.movedToBlobs, bytesBefore, bytesAfter: this.runSize(runId).totalBytes, freedBytes: work.freedBytes };
+  }
+
+  /**
+   * What compactRun would do to the run, without writing: for a dry run, and for an estimate of
+   * many runs in a row (`createdBlobs`: blobs earlier estimates would create, counted as existing).
+   */
+  estimateCompaction(runId: string, options: CompactionOptions = {}, createdBlobs: ReadonlySet<string> = new Set()): CompactionEstimate {
+    const work = this.guard(() => this.database.transaction(() => this.compactionWork(runId, options, createdBlobs))());
+    return { removedEvents: work.dropSeqs.length, movedToBlobs: work.movedToBlobs, freedBytes: work.freedBytes, newBlobHashes: [...work.newBlobs.keys()] };
+  }
+
+  /**
+   * The rows compaction drops and rewrites, the blobs it must create, and the bytes the database
+   * holds less afterwards. A kept row is rewritten only when its payload changes.
+   */
+  private compactionWork(runId: string, options: CompactionOptions, createdBlobs: ReadonlySet<string>): CompactionWork {
+    const stored = new Map(this.statements.eventsFrom.all(runId, 0).map((row) => [row.seq, row.payload]));
+    const plan = compactEvents(this.events(runId), options);
+    const newBlobs = new Map<string, string>();
+    const blobExists = this.database.prepare<[string], { one: number }>('SELECT 1 AS one FROM blobs WHERE hash = ?');
+    const collect = (content: string): string => {
+      const hash = sha256Hex(Buffer.from(content, 'utf8'));
+      if (!newBlobs.has(hash) && !createdBlobs.has(hash) && blobExists.get(hash) === undefined) newBlobs.set(hash, content);
+      return hash;
+    };
+    let freedBytes = 0;
+    for (const seq of plan.dropSeqs) freedBytes += Buffer.byteLength(stored.get(seq) ?? '', 'utf8');
+    const rewrites: CompactionWork['rewrites'][number][] = [];
+    let movedToBlobs = 0;
+    for (const { seq, event } of plan.keep) {
+      const encoded = encodeEvent(event, collect, plan.blobThresholdBytes);
+      const before = stored.get(seq) ?? '';
+      if (encoded.blobHashes.length === 0 || encoded.payload === before) continue;
+      rewrites.push({ seq, payload: encoded.payload, blobHashes: encoded.blobHashes });
+      movedToBlobs += encoded.blobHashes.length;
+      freedBytes += Buffer.byteLength(before, 'utf8') - Buffer.byteLength(encoded.payload, 'utf8');
+    }
+    for (const content of newBlobs.values()) freedBytes -= Buffer.byteLength(content, 'utf8');
+    return { dropSeqs: plan.dropSeqs, rewrites, newBlobs, movedToBlobs, freedBytes };
   }
 
   /** Throws the read-only error a write would raise, before a command starts work it could not record. */

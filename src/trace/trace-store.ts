@@ -76,9 +76,25 @@ export interface RunSize {
 
 export interface CompactionReport {
   readonly removedEvents: number;
+  /** Strings moved out of event rows into (new or existing) blobs. */
   readonly movedToBlobs: number;
+  /** The run's size (runSize().totalBytes) before and after. */
   readonly bytesBefore: number;
   readonly bytesAfter: number;
+  /**
+   * What the database holds less afterwards: event payload bytes removed, minus the bytes of the
+   * blobs compaction had to create (a string already stored as a blob by any run costs nothing).
+   */
+  readonly freedBytes: number;
+}
+
+/** What compacting a run would do, worked out without writing (SqliteTraceStore.estimateCompaction). */
+export interface CompactionEstimate {
+  readonly removedEvents: number;
+  readonly movedToBlobs: number;
+  readonly freedBytes: number;
+  /** Blobs it would create, so an estimate of the next run can count them as existing. */
+  readonly newBlobHashes: readonly string[];
 }
 
 export interface CompactionOptions {
