@@ -132,6 +132,8 @@ export const janitorFileSchema = z
     auto_interval_minutes: z.number().nonnegative().default(60),
     /** Cap on the project database, in MiB (0: no cap): the oldest removable runs go first, then the file is vacuumed. */
     max_database_mb: z.number().nonnegative().default(1024),
+    /** The newest runs (with their resumes) that the cap never deletes. */
+    keep_recent_runs: z.number().int().nonnegative().default(20),
     /** Passes whose records (what was removed, when and why) are kept; older records go. */
     keep_passes: z.number().int().positive().default(100),
     memo: z

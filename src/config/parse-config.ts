@@ -165,6 +165,7 @@ function normalize(file: ConfigFile, sourceFile: string): WhaleflowConfig {
     auto: file.janitor.auto,
     autoIntervalMinutes: file.janitor.auto_interval_minutes,
     maxDatabaseMb: file.janitor.max_database_mb,
+    keepRecentRuns: file.janitor.keep_recent_runs,
     keepPasses: file.janitor.keep_passes,
     memo: {
       maxEntries: file.janitor.memo.max_entries,

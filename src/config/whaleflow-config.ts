@@ -124,6 +124,8 @@ export interface JanitorConfig {
   readonly autoIntervalMinutes: number;
   /** Cap on the project database in MiB; 0: none. */
   readonly maxDatabaseMb: number;
+  /** The newest runs (chains) the cap never deletes. */
+  readonly keepRecentRuns: number;
   readonly keepPasses: number;
   readonly memo: {
     readonly maxEntries: number;
@@ -150,6 +152,7 @@ export const DEFAULT_JANITOR_CONFIG: JanitorConfig = {
   auto: false,
   autoIntervalMinutes: 60,
   maxDatabaseMb: 1024,
+  keepRecentRuns: 20,
   keepPasses: 100,
   memo: { maxEntries: 20_000, maxMb: 256, eviction: 'lru', maxAgeDays: 0 },
   lessons: { judgeRuns: 10, unusedRuns: 50 },
