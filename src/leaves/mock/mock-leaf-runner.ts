@@ -3,7 +3,9 @@ import { emptyMemoUsage, type MemoUsage, type Usage } from '../../ir/index.js';
 /** The mock never uses a memo; one shared, frozen record keeps a 100,000-leaf run small. */
 const NO_MEMO_USAGE: MemoUsage = Object.freeze(emptyMemoUsage());
 import type { EffectArtifact, EffectResult, EngineEnvironment, LeafRunContext, LeafRunInput, LeafRunner } from '../../engine/index.js';
-import { EMPTY_MOCK_FIXTURE, type MockFixture, type MockLeafRule, type MockUsage } from './mock-fixture-schema.js';
+import { EMPTY_MOCK_FIXTURE, type MockFixture, type MockUsage } from './mock-fixture-schema.js';
+import { MockTemplateError } from './mock-output-template.js';
+import { MockRuleIndex, type CompiledLeafRule } from './mock-rule-index.js';
 
 const DEFAULT_USAGE: Usage = { input_tokens: 100, output_tokens: 20, cost_microusd: 0 };
 /** Long enough that only a cancel or the watchdog ends a hung leaf. */
@@ -11,9 +13,10 @@ const HANG_MS = 1e12;
 
 /**
  * A deterministic, offline leaf runner scripted by a fixture: per leaf id (or prompt regex) it
- * gives output, usage, latency (through the injected clock), activity lines, failures, test
- * exit codes, scores and diffs. Without a rule a leaf succeeds with an output derived from its
- * input hash. It counts leaves in flight so tests can assert none is left running.
+ * gives output (a template: `{id}`, `{index}`, `{prompt}`), usage, latency (through the injected
+ * clock), activity lines, failures, test exit codes, scores and diffs. Without a rule a leaf
+ * succeeds with an output derived from its input hash. It counts leaves in flight so tests can
+ * assert none is left running.
  */
 export class MockLeafRunner implements LeafRunner {
   running = 0;
@@ -21,25 +24,26 @@ export class MockLeafRunner implements LeafRunner {
   /** Leaf ids in the order they started. */
   readonly started: string[] = [];
   private readonly attempts = new Map<string, number>();
-  private readonly rules: readonly { rule: MockLeafRule; prompt?: RegExp }[];
+  private readonly rules: MockRuleIndex;
 
   constructor(
     private readonly environment: EngineEnvironment,
     private readonly fixture: MockFixture = EMPTY_MOCK_FIXTURE,
   ) {
-    this.rules = fixture.leaves.map((rule) => ({ rule, ...(rule.match.prompt !== undefined ? { prompt: new RegExp(rule.match.prompt) } : {}) }));
+    this.rules = new MockRuleIndex(fixture.leaves);
   }
 
   async run(input: LeafRunInput, context: LeafRunContext): Promise<EffectResult> {
     const leafId = input.leaf.id;
     // Attempts matter only to rules (exit_codes, failure.times); unscripted runs keep no map.
-    const attempt = this.rules.length > 0 ? (this.attempts.get(leafId) ?? 0) + 1 : 1;
-    if (this.rules.length > 0) this.attempts.set(leafId, attempt);
+    const scripted = this.rules.size > 0;
+    const attempt = scripted ? (this.attempts.get(leafId) ?? 0) + 1 : 1;
+    if (scripted) this.attempts.set(leafId, attempt);
     this.started.push(leafId);
     this.running += 1;
     if (this.running > this.maxRunning) this.maxRunning = this.running;
     try {
-      const rule = this.ruleFor(input);
+      const rule = scripted ? this.rules.find(leafId, input.leaf.prompt) : undefined;
       if (!rule) {
         const latency = this.fixture.defaults?.latency_ms ?? 0;
         if (latency > 0) await this.environment.sleep(latency, context.signal);
@@ -51,15 +55,11 @@ export class MockLeafRunner implements LeafRunner {
     }
   }
 
-  private ruleFor(input: LeafRunInput): MockLeafRule | undefined {
-    if (this.rules.length === 0) return undefined;
-    return this.rules.find(({ rule, prompt }) => (rule.match.id === undefined || rule.match.id === input.leaf.id) && (!prompt || prompt.test(input.leaf.prompt)))?.rule;
-  }
-
-  private async runRule(rule: MockLeafRule, input: LeafRunInput, context: LeafRunContext, attempt: number): Promise<EffectResult> {
-    const { signal } = context;
+  private async runRule(compiled: CompiledLeafRule, input: LeafRunInput, context: LeafRunContext, attempt: number): Promise<EffectResult> {
+    const { rule } = compiled;
+    // The signal is read only when the leaf waits: reading it makes the leaf's AbortSignal.
     if (rule.hang) {
-      await this.environment.sleep(HANG_MS, signal);
+      await this.environment.sleep(HANG_MS, context.signal);
     }
     const usage = usageOf(rule.usage ?? this.fixture.defaults?.usage);
     const latency = rule.latency_ms ?? this.fixture.defaults?.latency_ms ?? 0;
@@ -67,13 +67,20 @@ export class MockLeafRunner implements LeafRunner {
     const chunks = activity.length + 1;
     // Spread the latency and the spending over the activity lines, so budgets can stop the leaf mid-flight.
     for (let chunk = 0; chunk < chunks; chunk += 1) {
-      if (latency > 0) await this.environment.sleep(latency / chunks, signal);
+      if (latency > 0) await this.environment.sleep(latency / chunks, context.signal);
       const message = activity[chunk];
       if (message !== undefined) context.activity(message);
       context.spend(share(usage, chunk, chunks));
     }
     if (rule.failure && (rule.failure.times === undefined || attempt <= rule.failure.times)) {
       return { status: 'failed', output: null, usage, memo_usage: NO_MEMO_USAGE, error: rule.failure.message, retryable: rule.failure.kind === 'transient' };
+    }
+    let output: string;
+    try {
+      output = compiled.output ? compiled.output.render(input.leaf) : defaultOutput(input.leaf.id, input.inputHash);
+    } catch (error) {
+      if (!(error instanceof MockTemplateError)) throw error;
+      return { status: 'failed', output: null, usage, memo_usage: NO_MEMO_USAGE, error: error.message };
     }
     const exitCode = rule.exit_codes ? rule.exit_codes[Math.min(attempt, rule.exit_codes.length) - 1] : rule.exit_code;
     const data = {
@@ -82,7 +89,7 @@ export class MockLeafRunner implements LeafRunner {
     };
     const artifacts: EffectArtifact[] = rule.diff !== undefined ? [{ kind: 'diff', name: `${input.leaf.id}.diff`, content: rule.diff }] : [];
     return {
-      ...succeeded(rule.output ?? defaultOutput(input.leaf.id, input.inputHash), usage),
+      ...succeeded(output, usage),
       ...(Object.keys(data).length > 0 ? { data } : {}),
       ...(artifacts.length > 0 ? { artifacts } : {}),
     };

@@ -57,3 +57,15 @@ describe('parseMockFixture: regular expressions', () => {
     });
   });
 });
+
+describe('parseMockFixture: JSON', () => {
+  it('reads a JSON fixture, and positions its mistakes like YAML', () => {
+    expect(parseMockFixture('{"leaves": [{"match": {"id": "a"}, "output": "hi"}]}').leaves[0]).toMatchObject({ match: { id: 'a' }, output: 'hi' });
+    try {
+      parseMockFixture('{"leaves": [\n  {"match": {"id": "a"}, "latency_ms": "soon"}]}', 'f.json');
+      expect.unreachable();
+    } catch (caught) {
+      expect((caught as InvalidInputError).diagnostics[0]).toMatchObject({ position: { file: 'f.json', line: 2 }, message: expect.stringContaining('leaves.0.latency_ms') });
+    }
+  });
+});
