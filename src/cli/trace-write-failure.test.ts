@@ -1,10 +1,7 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCli, type CliOutcome } from '../runs/testing/spawn-cli.js';
-import { wideWorkflow } from '../runs/testing/wide-workflow.js';
+import { completedEffects, waitFor, wideProject } from '../runs/testing/watch-project-database.js';
 import { SqliteTraceStore } from '../trace/index.js';
 import { overwritePages, rootPage } from '../trace/testing/damage-database.js';
 import { runCliInMemory } from './run-cli-in-memory.js';
@@ -13,34 +10,10 @@ const LEAVES = 200;
 const RUN_ID = 'unrecordable-run';
 
 function newProject(): { directory: string; database: string } {
-  const directory = mkdtempSync(join(tmpdir(), 'whaleflow-trace-failure-'));
-  writeFileSync(join(directory, 'wide.json'), JSON.stringify(wideWorkflow(LEAVES)));
-  writeFileSync(join(directory, 'slow.yaml'), 'defaults:\n  latency_ms: 25\n');
-  return { directory, database: join(directory, '.whaleflow', 'whaleflow.db') };
+  return wideProject('whaleflow-trace-failure-', LEAVES, { 'slow.yaml': 'defaults:\n  latency_ms: 25\n' });
 }
 
 const RUN_ARGS = ['run', 'wide.json', '--fixtures', 'slow.yaml', '--max-concurrency', '4', '--max-agents', String(LEAVES + 10), '--run-id', RUN_ID];
-
-function completedEffects(path: string): number {
-  if (!existsSync(path)) return 0;
-  const reader = new Database(path, { readonly: true });
-  try {
-    return (reader.prepare("SELECT COUNT(*) AS n FROM events WHERE run_id = ? AND type = 'effect_completed'").get(RUN_ID) as { n: number }).n;
-  } catch {
-    return 0; // the child has created the file but not yet migrated it
-  } finally {
-    reader.close();
-  }
-}
-
-async function waitFor(predicate: () => boolean, what: string, output: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (predicate()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`timed out waiting for ${what}\n${output()}`);
-}
 
 /** What every run that could not record must look like from the outside. */
 function expectStoppedUnrecorded(outcome: CliOutcome, path: string, reason: RegExp): void {
@@ -92,14 +65,15 @@ describe('a run whose trace cannot be written stops, says why and exits non-zero
     expect(resumed.stderr).toBe('');
     const result = JSON.parse(resumed.stdout) as { servedFromTrace: number; ranLive: number; result: { status: string } };
     expect(result.result.status).toBe('succeeded');
-    expect(result.servedFromTrace).toBe(recordedEffects);
+    // Everything the run recorded is served (and whatever the starved resume managed to record, which it continues from).
+    expect(result.servedFromTrace).toBeGreaterThanOrEqual(recordedEffects);
     expect(result.servedFromTrace + result.ranLive).toBe(LEAVES + 2);
   }, 180_000);
 
   it('a corrupt page (bytes of the database overwritten while the run goes on): the run stops with the damaged file named, and ps says what to do', async () => {
     const { directory, database } = newProject();
     const running = startCli(RUN_ARGS, { cwd: directory, env: { ...process.env, WHALEFLOW_HOME: '' } });
-    await waitFor(() => completedEffects(database) >= 20, '20 recorded leaves', running.output);
+    await waitFor(() => completedEffects(database, RUN_ID) >= 20, '20 recorded leaves', running.output);
 
     // Freeze the run, fold the WAL into the file, overwrite the event log's root page on disk,
     // and commit one unrelated change so the run's writer must read its pages from disk again.

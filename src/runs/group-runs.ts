@@ -29,13 +29,18 @@ export function groupOf(status: RunDisplayStatus): RunGroupName {
   }
 }
 
+/** A run's group, knowing its resumes: a run a resume of which succeeded needs nothing more. */
+export function groupOfRun(run: RunOverview): RunGroupName {
+  return run.resumedAs?.status === 'succeeded' ? 'done' : groupOf(run.status);
+}
+
 const TITLES: Readonly<Record<RunGroupName, string>> = { running: 'Running', needs_attention: 'Needs attention', done: 'Done' };
 const ORDER: readonly RunGroupName[] = ['running', 'needs_attention', 'done'];
 
 /** Runs grouped running / needs attention / done, newest first inside each group; empty groups dropped. */
 export function groupRuns(runs: readonly RunOverview[]): RunGroup[] {
   const newestFirst = [...runs].sort((a, b) => b.startedAt - a.startedAt);
-  return ORDER.map((name) => ({ name, title: TITLES[name], runs: newestFirst.filter((run) => groupOf(run.status) === name) })).filter(
+  return ORDER.map((name) => ({ name, title: TITLES[name], runs: newestFirst.filter((run) => groupOfRun(run) === name) })).filter(
     (group) => group.runs.length > 0,
   );
 }

@@ -13,9 +13,9 @@ export { forbiddenLivePorts, countLivePorts, LiveCallForbiddenError, type LiveCa
 export { loadRecordedRun } from './load-recorded-run.js';
 // Workflow mode: background runs, their liveness and cancel, and the overview ps/TUI/progress share.
 export { RunOverviewFold } from './run-overview-fold.js';
-export { shortRunId, isTerminalStatus, SHORT_ID_LENGTH, type RunOverview, type NodeOverview, type RunDisplayStatus, type SlowestLeaf, type RunBudget } from './run-overview.js';
+export { shortRunId, isTerminalStatus, SHORT_ID_LENGTH, type RunOverview, type NodeOverview, type RunDisplayStatus, type SlowestLeaf, type RunBudget, type ResumedAs } from './run-overview.js';
 export { overviewRun, overviewRuns } from './overview-runs.js';
-export { groupRuns, groupOf, type RunGroup, type RunGroupName } from './group-runs.js';
+export { groupRuns, groupOf, groupOfRun, type RunGroup, type RunGroupName } from './group-runs.js';
 export { renderRunList, renderRunLine } from './render-run-list.js';
 export { formatElapsed, formatOverviewCost, formatTokenCount, formatSlowest, formatLeafProgress } from './format-overview.js';
 export { statusGlyph, type DisplayStatus } from './status-glyph.js';
@@ -27,3 +27,8 @@ export { superviseRun, type RunSupervision, type RunSupervisionOptions } from '.
 export { requestRunCancel, UnknownCancelTargetError, type CancelRequestOutcome } from './request-run-cancel.js';
 export { startBackgroundRun, backgroundRunArguments, RUN_ID_OPTION, type BackgroundRun, type BackgroundRunOptions } from './start-background-run.js';
 export { assertResumable, RunStillRunningError } from './assert-resumable.js';
+export { assertReplayable, runLiveness, RunNotReplayableError } from './assert-resumable.js';
+export { resumeTarget, chainRootOf, NothingToResumeError } from './resume-target.js';
+export { RunLocks, RunLockHeldError, runLockKey, processStartOf, RUN_LOCKS_COMPONENT, type RunLock, type LockHolder, type RunLocksOptions } from './run-locks.js';
+export { claimResume, type ResumeClaim, type ClaimResumeOptions } from './claim-resume.js';
+export { linkResumes } from './link-resumes.js';

@@ -1,4 +1,5 @@
 import type { TraceStore } from '../trace/index.js';
+import { linkResumes } from './link-resumes.js';
 import { RunOverviewFold } from './run-overview-fold.js';
 import type { LivenessOptions } from './run-liveness.js';
 import type { RunOverview } from './run-overview.js';
@@ -13,5 +14,5 @@ export function overviewRun(store: TraceStore, runId: string, liveness: Liveness
 
 /** Every stored run (newest first, at most `limit`), folded; what `whaleflow ps` lists. */
 export function overviewRuns(store: TraceStore, liveness: LivenessOptions & { readonly limit?: number }): RunOverview[] {
-  return store.listRuns({ limit: liveness.limit }).map((run) => overviewRun(store, run.runId, liveness));
+  return linkResumes(store.listRuns({ limit: liveness.limit }).map((run) => overviewRun(store, run.runId, liveness)));
 }

@@ -29,7 +29,8 @@ export function renderRunList(runs: readonly RunOverview[]): string {
     lines.push(`${group.title} (${group.runs.length})`);
     for (const run of group.runs) {
       lines.push(`  ${renderRunLine(run)}`);
-      if (run.status === 'interrupted' && run.suggestedAction) lines.push(`      interrupted: its process is gone; → ${escapeTerminalLine(run.suggestedAction)}`);
+      if (run.resumedAs) lines.push(`      resumed as ${run.resumedAs.shortId} (${run.resumedAs.status})${run.suggestedAction ? `; → ${escapeTerminalLine(run.suggestedAction)}` : ''}`);
+      else if (run.status === 'interrupted' && run.suggestedAction) lines.push(`      interrupted: its process is gone; → ${escapeTerminalLine(run.suggestedAction)}`);
       if (run.status === 'damaged') lines.push(`      damaged: ${escapeTerminalLine(run.damage ?? '')}; → ${escapeTerminalLine(run.suggestedAction ?? '')}`);
     }
     lines.push('');

@@ -264,6 +264,7 @@ export class RunOverviewFold {
       shortId: shortRunId(this.runId),
       label: started?.label ?? this.runId,
       mode: started?.mode ?? 'live',
+      parentRunId: started?.parentRunId ?? null,
       sourceFile: started?.sourceFile ?? null,
       status,
       startedAt,
@@ -284,6 +285,7 @@ export class RunOverviewFold {
       suggestedAction: suggestedAction(status, this.runId),
       parityIdentical: finished?.parity?.identical ?? null,
       damage: this.damage,
+      resumedAs: null,
     };
   }
 

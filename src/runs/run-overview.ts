@@ -44,6 +44,12 @@ export interface SlowestLeaf {
 }
 
 /** The workflow-level budget the spec declares, as stored in run_started. */
+export interface ResumedAs {
+  readonly runId: string;
+  readonly shortId: string;
+  readonly status: RunDisplayStatus;
+}
+
 export interface RunBudget {
   readonly maxTokens: number | null;
   readonly maxCostMicrousd: number | null;
@@ -55,6 +61,8 @@ export interface RunOverview {
   readonly shortId: string;
   readonly label: string;
   readonly mode: 'live' | 'replay' | 'resume';
+  /** The run this one replays or resumes, if any. */
+  readonly parentRunId: string | null;
   readonly sourceFile: string | null;
   readonly status: RunDisplayStatus;
   readonly startedAt: number;
@@ -79,6 +87,11 @@ export interface RunOverview {
   readonly parityIdentical: boolean | null;
   /** Why the run's record is incomplete (its first unreadable event), or null when it reads whole. */
   readonly damage: string | null;
+  /**
+   * The newest resume of this run (following resumes of resumes), when it was resumed: a run
+   * whose resume succeeded needs nothing more (see linkResumes).
+   */
+  readonly resumedAs: ResumedAs | null;
 }
 
 export const SHORT_ID_LENGTH = 8;

@@ -185,7 +185,7 @@ describe('whaleflow export and replay --trace', () => {
 });
 
 describe('whaleflow run → inspect → replay → resume', () => {
-  it('records a CLI run that replays with parity and resumes as a no-op', async () => {
+  it('records a CLI run that replays with parity; resuming it is refused, since it succeeded', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'whaleflow-run-'));
     writeFileSync(
       join(cwd, 'wf.json'),
@@ -201,8 +201,8 @@ describe('whaleflow run → inspect → replay → resume', () => {
     expect(replay.exitCode).toBe(0);
     expect(JSON.parse(replay.stdout)).toMatchObject({ parity: { identical: true }, ranLive: 0, liveCalls: { leafRuns: 0, gatewayCalls: 0 } });
     const resume = await cli(cwd, 'resume', runId, '--json');
-    expect(resume.exitCode).toBe(0);
-    expect(JSON.parse(resume.stdout)).toMatchObject({ ranLive: 0, servedFromTrace: 2, result: { status: 'succeeded' } });
+    expect(resume.exitCode).toBe(1);
+    expect(resume.stderr).toContain(`run ${runId} succeeded; there is nothing to resume`);
     const fromA = await cli(cwd, 'replay', runId, '--from', 'a', '--json');
     expect(JSON.parse(fromA.stdout)).toMatchObject({ liveNodes: ['a', 'b'], ranLive: 2, servedFromTrace: 0, parity: { identical: true } });
   });

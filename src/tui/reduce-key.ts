@@ -1,6 +1,6 @@
 import { assertNever } from '../util/index.js';
 import { moveCursor, START_CURSOR } from './cursor.js';
-import { bodyHeight, rowNodeIdOf, runIdOf, selectDetailRows, selectedListRun, selectedTreeRow, selectListRuns } from './select-view.js';
+import { bodyHeight, overviewOf, rowNodeIdOf, runIdOf, selectDetailRows, selectedListRun, selectedTreeRow, selectListRuns } from './select-view.js';
 import type { KeyPress, Screen, ViewEffect, ViewState } from './view-state.js';
 
 /** One key press: the confirmation prompt and the filter line take keys first, then the screen. */
@@ -46,10 +46,25 @@ function reduceFilterTyping(state: ViewState, key: KeyPress): ViewState {
 /** Keys every screen with a run in focus shares: r replay, R report, e export. */
 function runCommand(state: ViewState, runId: string, key: KeyPress): ViewState | undefined {
   if (key.name !== 'char') return undefined;
-  if (key.char === 'r') return request({ ...state, message: `replaying ${runId.slice(0, 8)}…` }, { type: 'replay', runId });
+  if (key.char === 'r') {
+    // A run without a result has nothing to replay against: say so instead of starting a replay that can only diverge.
+    const refusal = replayRefusal(state, runId);
+    if (refusal) return { ...state, message: refusal };
+    return request({ ...state, message: `replaying ${runId.slice(0, 8)}…` }, { type: 'replay', runId });
+  }
   if (key.char === 'R') return request(state, { type: 'report', runId });
   if (key.char === 'e') return request(state, { type: 'export', runId });
   return undefined;
+}
+
+/** Why `r` on this run would not replay it (still running, or never finished), or undefined. */
+function replayRefusal(state: ViewState, runId: string): string | undefined {
+  const fold = state.folds.get(runId);
+  if (!fold || fold.isFinished) return undefined;
+  const status = overviewOf(state, fold).status;
+  return status === 'running'
+    ? `run ${runId.slice(0, 8)} is still running: replay it once it has finished`
+    : `run ${runId.slice(0, 8)} never finished, so a replay has nothing to compare with: resume it first`;
 }
 
 function movement(key: KeyPress, page: number): number {

@@ -1,4 +1,4 @@
-import { groupRuns, type NodeOverview, type RunOverview, type RunOverviewFold } from '../runs/index.js';
+import { groupRuns, linkResumes, type NodeOverview, type RunOverview, type RunOverviewFold } from '../runs/index.js';
 import { cursorIndex, START_CURSOR } from './cursor.js';
 import type { ViewState } from './view-state.js';
 
@@ -22,7 +22,7 @@ export function overviewOf(state: ViewState, fold: RunOverviewFold): RunOverview
 
 /** The runs the list shows, as ps groups them (running, needs attention, done; newest first in each), narrowed by the filter. */
 export function selectListRuns(state: ViewState): RunOverview[] {
-  return groupRuns(filteredRuns(state)).flatMap((group) => group.runs);
+  return groupRuns(linkResumes(filteredRuns(state))).flatMap((group) => group.runs);
 }
 
 function filteredRuns(state: ViewState): RunOverview[] {

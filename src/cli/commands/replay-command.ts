@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { grantFromFlags, systemEnvironment, type EngineEnvironment } from '../../engine/index.js';
-import { loadRecordedRun, renderRunTree, replayRun, type ReplayOutcome, type ReplayRequest } from '../../runs/index.js';
+import { assertReplayable, loadRecordedRun, renderRunTree, replayRun, RunNotReplayableError, type ReplayOutcome, type ReplayRequest } from '../../runs/index.js';
 import { InMemoryTraceStore, openProjectTrace, RecordingFailure, TraceSink, type TraceStore } from '../../trace/index.js';
 import { escapeTerminalLine, escapeTerminalText, terminalSafeJson, UsageError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
@@ -42,6 +42,9 @@ export function replayCommand(context: CliContext): Command {
       const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: !options.trace });
       try {
         const recorded = loadRecordedRun(store, { reference, traceFile: options.trace, cwd: context.cwd });
+        // A run without a result (still running, or never finished) has nothing to be identical to.
+        if (!options.trace) assertReplayable(store, store.getRun(recorded.runId)!, { now: Date.now() });
+        else if (!recorded.result) throw new RunNotReplayableError(recorded.runId, 'unfinished_export', null);
         const environment = systemEnvironment();
         const runId = randomUUID();
         const composed = options.allowLive || options.from ? await composeLive(context, options, environment, runId) : undefined;

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { compileWorkflowFile } from '../../authoring/index.js';
 import { FanOutEventSink, grantFromFlags, systemEnvironment } from '../../engine/index.js';
-import { assertResumable, readRecordedRun, resolveRunReference, resumeChain, resumeRun, superviseRun, type RecordedRun } from '../../runs/index.js';
-import { openProjectTrace, RecordingFailure, TraceSink } from '../../trace/index.js';
+import { claimResume, readRecordedRun, resolveRunReference, resumeChain, resumeRun, superviseRun, type RecordedRun } from '../../runs/index.js';
+import { openProjectTrace, RecordingFailure, TraceSink, type SqliteTraceStore } from '../../trace/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { addLaunchShapeOptions, databaseOption, fixturesOption, inputFileOption, launchShapeFrom, positiveInteger } from '../options/index.js';
@@ -38,7 +38,7 @@ export function resumeCommand(context: CliContext): Command {
     .option('--read-only', 'no leaf may write files')
     .option('--allow-network', 'leaves that declare network access may use it')
     .option('--allow-write-tree', 'writers not in parallel branches may write the working tree')
-    .option('--force', 'resume even if the run still looks alive (its process answers or it wrote recently)')
+    .option('--force', 'resume even if the run still looks alive (its process answers or it wrote recently), or its lock is held from another host')
     .option('--queue <url>', 'run the remaining leaves on queue workers (redis://HOST:PORT); jobs the interrupted run left in the queue are collected, not queued again')
     .option('--json', 'print the outcome as JSON')
     .addOption(databaseOption(context))
@@ -47,70 +47,82 @@ export function resumeCommand(context: CliContext): Command {
       const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: true });
       try {
         store.assertWritable(); // a resume that could not record would pay for its leaves again next time
-        const run = resolveRunReference(store, reference);
-        if (!options.force) assertResumable(store, run, { now: Date.now() });
-        const recorded = readRecordedRun(store, run.runId);
-        const launchShape = launchShapeFrom(options);
-        const compiled = options.file ? await compileWorkflowFile(resolve(context.cwd, options.file), launchShape) : undefined;
-        const environment = systemEnvironment();
         const runId = randomUUID();
-        // Queue job ids derive from the first run of the chain, so the jobs a crashed run left are found again.
-        const lineage = resumeChain(store, recorded).at(-1)?.runId ?? recorded.runId;
-        const composed = await composeRun({ cwd: context.cwd, env: context.env, provider: options.provider, fixturesPath: options.fixtures, environment, runId, observers: [], lineage, ...(options.queue ? { queueUrl: options.queue } : {}) });
-        // The pre-flight `run` makes: a model route whose key is unset fails here, not at the first call.
-        // Nodes whose effects finished are served from the trace and need no key.
-        const refusal = credentialRefusal(composed, compiled?.spec ?? recorded.spec, finishedNodes(recorded));
-        if (refusal !== undefined) {
-          await composed.close();
-          context.stderr(refusal);
-          context.exitCode = ExitCode.failure;
-          return;
-        }
-        const grant = grantFromFlags({ readOnly: options.readOnly, allowNetwork: options.allowNetwork, allowWriteTree: options.allowWriteTree });
-        // A resume that cannot record stops, like a run (see `whaleflow run`).
-        const recording = new RecordingFailure();
-        const traceSink = new TraceSink(store, { onError: (error) => recording.report(error) });
-        // Like `whaleflow run`: heartbeats for ps/TUI and `whaleflow cancel` reach the resumed run too.
-        const supervision = superviseRun({ store, sink: traceSink, runId, now: environment.now });
-        const sink = new FanOutEventSink([traceSink, supervision.observer]);
+        // One resume at a time per run chain; decided under its lock (see claimResume).
+        const claim = claimResume(store, store.database, resolveRunReference(store, reference), { resumeRunId: runId, now: Date.now(), force: options.force });
         try {
-          const outcome = await resumeRun({
-            store,
-            recorded,
-            runId,
-            sink,
-            leafRunner: composed.leafRunner,
-            gateway: composed.gateway,
-            ...(composed.memory ? { memory: composed.memory } : {}),
-            grant,
-            controller: supervision.controller,
-            signal: recording.signal,
-            environment,
-            ...(compiled ? { spec: compiled.spec, sourceFile: options.file, validation: launchShape } : {}),
-            ...(options.maxConcurrency !== undefined ? { limits: { maxConcurrentLeaves: options.maxConcurrency } } : {}),
-          });
-          traceSink.close();
-          if (recording.error) {
-            context.stderr(formatTraceFailure(runId, recording.error.message));
-            context.exitCode = ExitCode.failure;
-            return;
+          const [first] = claim.skipped;
+          if (first) {
+            const state = claim.target.finishedAt === null ? 'it did not finish' : claim.target.status;
+            context.stderr(`whaleflow: run ${first.runId} was resumed before; continuing from its newest resume, ${claim.target.runId} (${state})\n`);
           }
-          if (options.json) context.stdout(`${terminalSafeJson(outcome, 2)}\n`);
-          else {
-            context.stdout(`resumed ${recorded.runId} as ${runId}: ${outcome.result.status}\n`);
-            context.stdout(`served ${outcome.servedFromTrace} finished effects from the trace, ran ${outcome.ranLive} live\n`);
-          }
-          if (composed.placement.kind === 'queue') context.stderr(formatQueueSummary(composed.placement));
-          context.exitCode = outcome.result.status === 'succeeded' ? ExitCode.ok : ExitCode.failure;
+          context.exitCode = await resumeClaimed(context, store, claim.target.runId, runId, options);
         } finally {
-          supervision.stop();
-          traceSink.close();
-          await composed.close(); // the memo's database connection, the queue
+          claim.lock.release();
         }
       } finally {
         store.close();
       }
     });
+}
+
+/** The resume itself, once claimResume allowed it: the recorded effects served, the rest live. */
+async function resumeClaimed(context: CliContext, store: SqliteTraceStore, targetRunId: string, runId: string, options: ResumeOptions): Promise<number> {
+  const recorded = readRecordedRun(store, targetRunId);
+  const launchShape = launchShapeFrom(options);
+  const compiled = options.file ? await compileWorkflowFile(resolve(context.cwd, options.file), launchShape) : undefined;
+  const environment = systemEnvironment();
+  // Queue job ids derive from the first run of the chain, so the jobs a crashed run left are found again.
+  const lineage = resumeChain(store, recorded).at(-1)?.runId ?? recorded.runId;
+  const composed = await composeRun({ cwd: context.cwd, env: context.env, provider: options.provider, fixturesPath: options.fixtures, environment, runId, observers: [], lineage, ...(options.queue ? { queueUrl: options.queue } : {}) });
+  // The pre-flight `run` makes: a model route whose key is unset fails here, not at the first call.
+  // Nodes whose effects finished are served from the trace and need no key.
+  const refusal = credentialRefusal(composed, compiled?.spec ?? recorded.spec, finishedNodes(recorded));
+  if (refusal !== undefined) {
+    await composed.close();
+    context.stderr(refusal);
+    return ExitCode.failure;
+  }
+  const grant = grantFromFlags({ readOnly: options.readOnly, allowNetwork: options.allowNetwork, allowWriteTree: options.allowWriteTree });
+  // A resume that cannot record stops, like a run (see `whaleflow run`).
+  const recording = new RecordingFailure();
+  const traceSink = new TraceSink(store, { onError: (error) => recording.report(error) });
+  // Like `whaleflow run`: heartbeats for ps/TUI and `whaleflow cancel` reach the resumed run too.
+  const supervision = superviseRun({ store, sink: traceSink, runId, now: environment.now });
+  const sink = new FanOutEventSink([traceSink, supervision.observer]);
+  try {
+    const outcome = await resumeRun({
+      store,
+      recorded,
+      runId,
+      sink,
+      leafRunner: composed.leafRunner,
+      gateway: composed.gateway,
+      ...(composed.memory ? { memory: composed.memory } : {}),
+      grant,
+      controller: supervision.controller,
+      signal: recording.signal,
+      environment,
+      ...(compiled ? { spec: compiled.spec, sourceFile: options.file, validation: launchShape } : {}),
+      ...(options.maxConcurrency !== undefined ? { limits: { maxConcurrentLeaves: options.maxConcurrency } } : {}),
+    });
+    traceSink.close();
+    if (recording.error) {
+      context.stderr(formatTraceFailure(runId, recording.error.message));
+      return ExitCode.failure;
+    }
+    if (options.json) context.stdout(`${terminalSafeJson(outcome, 2)}\n`);
+    else {
+      context.stdout(`resumed ${recorded.runId} as ${runId}: ${outcome.result.status}\n`);
+      context.stdout(`served ${outcome.servedFromTrace} finished effects from the trace, ran ${outcome.ranLive} live\n`);
+    }
+    if (composed.placement.kind === 'queue') context.stderr(formatQueueSummary(composed.placement));
+    return outcome.result.status === 'succeeded' ? ExitCode.ok : ExitCode.failure;
+  } finally {
+    supervision.stop();
+    traceSink.close();
+    await composed.close(); // the memo's database connection, the queue
+  }
 }
 
 /** Whether a node's work finished in the recorded run (a succeeded effect), so resume serves it. */

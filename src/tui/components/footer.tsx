@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { formatElapsed, formatLeafProgress, formatOverviewCost, formatSlowest, formatTokenCount, groupOf, type RunOverview } from '../../runs/index.js';
+import { formatElapsed, formatLeafProgress, formatOverviewCost, formatSlowest, formatTokenCount, groupOfRun, type RunOverview } from '../../runs/index.js';
 import { overviewOf, selectListRuns } from '../select-view.js';
 import type { ViewState } from '../view-state.js';
 import { fitText } from './node-facts.js';
@@ -52,8 +52,8 @@ export function budgetText(run: RunOverview): string {
 }
 
 function listTotals(runs: readonly RunOverview[]): string {
-  const running = runs.filter((run) => groupOf(run.status) === 'running').length;
-  const attention = runs.filter((run) => groupOf(run.status) === 'needs_attention').length;
+  const running = runs.filter((run) => groupOfRun(run) === 'running').length;
+  const attention = runs.filter((run) => groupOfRun(run) === 'needs_attention').length;
   const tokens = runs.reduce((sum, run) => sum + run.tokens.total, 0);
   const unknownCost = runs.some((run) => run.costMicrousd === null);
   const cost = unknownCost ? 'unknown' : formatOverviewCost(runs.reduce((sum, run) => sum + (run.costMicrousd ?? 0), 0));

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { groupOf, renderRunLine, type RunGroupName } from '../../runs/index.js';
+import { groupOfRun, renderRunLine, type RunGroupName } from '../../runs/index.js';
 import { bodyHeight, listCursorIndex, selectListRuns, visibleWindow } from '../select-view.js';
 import type { ViewState } from '../view-state.js';
 import { escapeTerminalLine as line } from '../../util/index.js';
@@ -30,7 +30,7 @@ export function RunListView({ state }: { readonly state: ViewState }) {
   let previousGroup: RunGroupName | undefined;
   for (let index = window.start; index < window.end; index += 1) {
     const run = runs[index]!;
-    const group = groupOf(run.status);
+    const group = groupOfRun(run);
     if (group !== previousGroup) lines.push({ key: `group-${group}`, text: GROUP_TITLES[group], selected: false, title: true });
     previousGroup = group;
     lines.push({ key: run.runId, text: `${index === cursor ? '›' : ' '} ${renderRunLine(run)}`, selected: index === cursor, title: false });
