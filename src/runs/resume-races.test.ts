@@ -114,6 +114,34 @@ describe('resume: one at a time per run, honest suggestions, clear refusals', ()
   });
 });
 
+describe('two resume processes started at the same moment', () => {
+  it('exactly one resumes; the other is refused (lock held, or already resumed); no effect runs live twice', async () => {
+    const { directory, database } = newProject();
+    await crashedRun(directory, database);
+    const racers = [0, 1].map(() => startCli(['resume', CRASHED, '--fixtures', 'crawl.yaml', '--max-concurrency', '2', ...SHAPE], { cwd: directory, env: ENV }));
+    const outcomes = await Promise.all(racers.map((racer) => racer.finished));
+    const winners = outcomes.filter((outcome) => outcome.code === 0);
+    const losers = outcomes.filter((outcome) => outcome.code !== 0);
+    expect(winners, racers.map((racer) => racer.output()).join('\n')).toHaveLength(1);
+    expect(losers).toHaveLength(1);
+    const resumes = resumesOf(database, CRASHED);
+    expect(resumes).toHaveLength(1);
+    const lockHeld = `^whaleflow: run ${CRASHED} is being resumed by pid \\d+ \\(as run ${resumes[0]}\\) since \\S+; wait for it to finish`;
+    const alreadyDone = `^whaleflow: run ${CRASHED} was already resumed as ${resumes[0]}, which succeeded; there is nothing left to resume`;
+    expect(losers[0]!.stderr).toMatch(new RegExp(`${lockHeld}|${alreadyDone}`));
+    expect(losers[0]!.stderr).not.toContain('internal error');
+
+    const store = new SqliteTraceStore(database);
+    const liveCounts = new Map<string, number>();
+    for (const runId of [CRASHED, ...resumes]) {
+      for (const { event } of store.events(runId)) if (event.type === 'effect_completed' && event.source === 'live') liveCounts.set(event.key, (liveCounts.get(event.key) ?? 0) + 1);
+    }
+    expect([...liveCounts.values()].every((count) => count === 1)).toBe(true);
+    expect(store.database.prepare('SELECT COUNT(*) AS n FROM run_locks').get()).toEqual({ n: 0 });
+    store.close();
+  }, 180_000);
+});
+
 describe('replay of a run without a result is refused, from the CLI and from the TUI', () => {
   it('a run still running, then the same run killed: no divergence, no replay recorded, nothing in "needs attention" but the run itself', async () => {
     const { directory, database } = newProject();
