@@ -16,13 +16,16 @@ export function interpolate(format: string, args: Value, thread: Thread): string
   const operands = args instanceof Tuple ? args.elements : [args];
   let next = 0;
   let result = '';
-  for (let index = 0; index < format.length; index++) {
-    const character = format[index];
-    if (character !== '%') {
-      result += character;
-      continue;
+  let index = 0;
+  for (;;) {
+    const percent = format.indexOf('%', index);
+    if (percent < 0) {
+      result += index === 0 ? format : format.slice(index);
+      break;
     }
-    const conversion = format[++index];
+    if (percent > index) result += format.slice(index, percent);
+    const conversion = format[percent + 1];
+    index = percent + 2;
     if (conversion === undefined) throw runtimeError('incomplete format');
     if (conversion === '%') {
       result += '%';
@@ -33,6 +36,7 @@ export function interpolate(format: string, args: Value, thread: Thread): string
     thread.checkLength(result.length, 'string', "'%'");
   }
   if (next < operands.length) throw runtimeError('too many arguments for format string (not all arguments converted)');
+  thread.checkLength(result.length, 'string', "'%'");
   thread.chargeBulk(result.length);
   return result;
 }
@@ -45,6 +49,7 @@ function convert(conversion: string, value: Value, thread: Thread): string {
       return thread.reprOf(value, '%r');
     case 'd':
     case 'i':
+      if (value instanceof Int && typeof value.value === 'number') return String(value.value);
       return integerOf(value, conversion).toString();
     case 'o':
       return signed(integerOf(value, conversion), 8);

@@ -1,6 +1,7 @@
 import { runtimeError } from '../errors.js';
 import type { BuiltinCall } from '../values/builtin.js';
 import { List } from '../values/list.js';
+import { Tuple } from '../values/tuple.js';
 import { NoneType } from '../values/none.js';
 import { Str } from '../values/str.js';
 import type { Value } from '../values/value.js';
@@ -32,12 +33,24 @@ export const stringSplitMethods = methodTable<Str>({
   rstrip: (receiver, call) => Str.of(trim(receiver.value, call, false, true)),
   join: (receiver, call) => {
     const [elements] = unpackArgs(call, ['elements']);
-    const parts = collectValues(elements!, call.thread).map((element, index) => {
-      if (element instanceof Str) return element.value;
-      throw runtimeError(`join: in list, want string, got ${element.type} (expected string elements, element ${index} is not)`);
-    });
-    let length = Math.max(0, parts.length - 1) * receiver.value.length;
-    for (const part of parts) length += part.length;
+    // Lists and tuples are read in place; other iterables are collected (a step per element).
+    let items: readonly Value[];
+    if (elements instanceof List || elements instanceof Tuple) {
+      items = elements.elements;
+      if (items.length > 0) call.thread.charge(items.length);
+    } else {
+      items = collectValues(elements!, call.thread);
+    }
+    const parts = new Array<string>(items.length);
+    let length = Math.max(0, items.length - 1) * receiver.value.length;
+    for (let index = 0; index < items.length; index++) {
+      const element = items[index];
+      if (!(element instanceof Str)) {
+        throw runtimeError(`join: in list, want string, got ${element.type} (expected string elements, element ${index} is not)`);
+      }
+      parts[index] = element.value;
+      length += element.value.length;
+    }
     call.thread.checkLength(length, 'string', 'join');
     call.thread.chargeBulk(length);
     return Str.of(parts.join(receiver.value));

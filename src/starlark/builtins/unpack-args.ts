@@ -14,36 +14,44 @@ import type { Value } from '../values/value.js';
  *   const [sep, maxsplit] = unpackArgs(call, ['sep?', 'maxsplit?']);
  */
 export function unpackArgs(call: BuiltinCall, parameters: readonly string[]): (Value | undefined)[] {
-  const names = parameters.map((parameter) => parameter.replace(/\?$/, ''));
   const values = new Array<Value | undefined>(parameters.length);
-  if (call.args.length > parameters.length) {
-    throw runtimeError(`${call.name}: got ${call.args.length} arguments, want at most ${parameters.length}`);
+  const { args, kwargs } = call;
+  if (args.length > parameters.length) {
+    throw runtimeError(`${call.name}: got ${args.length} arguments, want at most ${parameters.length}`);
   }
-  call.args.forEach((value, index) => {
-    values[index] = value;
-  });
-  for (const [keyword, value] of call.kwargs) {
-    const index = names.indexOf(keyword);
-    if (index < 0) throw runtimeError(`${call.name}: unexpected keyword argument '${keyword}'`);
-    if (values[index] !== undefined) throw runtimeError(`${call.name}: got multiple values for parameter '${keyword}'`);
-    values[index] = value;
-  }
-  parameters.forEach((parameter, index) => {
-    if (values[index] === undefined && !parameter.endsWith('?')) {
-      throw runtimeError(`${call.name}: missing argument for ${names[index]}`);
+  for (let index = 0; index < args.length; index++) values[index] = args[index];
+  if (kwargs.length > 0) {
+    const names = parameters.map(parameterName);
+    for (const [keyword, value] of kwargs) {
+      const index = names.indexOf(keyword);
+      if (index < 0) throw runtimeError(`${call.name}: unexpected keyword argument '${keyword}'`);
+      if (values[index] !== undefined) throw runtimeError(`${call.name}: got multiple values for parameter '${keyword}'`);
+      values[index] = value;
     }
-  });
+  }
+  for (let index = 0; index < parameters.length; index++) {
+    if (values[index] === undefined && !isOptional(parameters[index])) {
+      throw runtimeError(`${call.name}: missing argument for ${parameterName(parameters[index])}`);
+    }
+  }
   return values;
 }
 
+function isOptional(parameter: string): boolean {
+  return parameter.charCodeAt(parameter.length - 1) === 0x3f; // '?'
+}
+
+function parameterName(parameter: string): string {
+  return isOptional(parameter) ? parameter.slice(0, -1) : parameter;
+}
+
 /** Like unpackArgs, but rejects keyword arguments (for builtins whose parameters are positional-only). */
-export function unpackPositional(call: BuiltinCall, minimum: number, maximum: number): Value[] {
+export function unpackPositional(call: BuiltinCall, minimum: number, maximum: number): readonly Value[] {
   if (call.kwargs.length > 0) throw runtimeError(`${call.name}: unexpected keyword argument '${call.kwargs[0][0]}'`);
-  if (call.args.length < minimum || call.args.length > maximum) {
-    const want = minimum === maximum ? `${minimum}` : call.args.length < minimum ? `at least ${minimum}` : `at most ${maximum}`;
-    throw runtimeError(`${call.name}: got ${call.args.length} argument${call.args.length === 1 ? '' : 's'}, want ${want}`);
-  }
-  return [...call.args];
+  const count = call.args.length;
+  if (count >= minimum && count <= maximum) return call.args;
+  const want = minimum === maximum ? `${minimum}` : count < minimum ? `at least ${minimum}` : `at most ${maximum}`;
+  throw runtimeError(`${call.name}: got ${count} argument${count === 1 ? '' : 's'}, want ${want}`);
 }
 
 /** `for parameter x: got value of type 'int', want string` */

@@ -15,6 +15,10 @@ export function bindArguments(
   args: readonly Value[],
   kwargs: KeywordArguments,
 ): void {
+  if (layout.plain && kwargs.length === 0 && args.length === layout.positionalCount) {
+    for (let index = 0; index < args.length; index++) locals[index] = args[index];
+    return;
+  }
   const positional = Math.min(args.length, layout.positionalCount);
   for (let index = 0; index < positional; index++) locals[index] = args[index];
   if (args.length > layout.positionalCount) {

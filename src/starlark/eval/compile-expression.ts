@@ -4,12 +4,12 @@ import type {
   Argument, BinaryExpression, CallExpression, Comprehension, DictExpression, Expression, LambdaExpression, Literal, Parameter,
 } from '../syntax/ast.js';
 import { getAttribute, findMethod } from '../builtins/attributes.js';
+import type { Builtin } from '../values/builtin.js';
 import { Bool } from '../values/bool.js';
 import { Bytes } from '../values/bytes.js';
 import { Dict } from '../values/dict.js';
 import { Float } from '../values/float.js';
 import { Int } from '../values/int.js';
-import { addInts, subtractInts } from '../values/int-arithmetic.js';
 import { List } from '../values/list.js';
 import { None } from '../values/none.js';
 import { Str } from '../values/str.js';
@@ -17,7 +17,7 @@ import { Tuple } from '../values/tuple.js';
 import { appendAll } from '../values/append-all.js';
 import type { Value } from '../values/value.js';
 import { describeValue } from '../values/describe-value.js';
-import { binaryOperation } from './binary-operators.js';
+import { compileBinary } from './compile-binary.js';
 import { callValue, nameBuiltinError } from './call-value.js';
 import { CompiledFunction, defaultSlots, makeClosure } from './compiled-function.js';
 import { compileComprehension } from './compile-comprehension.js';
@@ -29,6 +29,9 @@ import { unaryOperation } from './unary-operators.js';
 import { compileRead } from './variables.js';
 
 type KeywordList = [string, Value][];
+
+/** The keyword list of calls without keywords, shared (builtins never change it). */
+const NO_KEYWORDS: KeywordList = [];
 
 /** Turns expressions into closures over a Frame (faster than walking the tree each time). */
 export class ExpressionCompiler {
@@ -158,59 +161,42 @@ export class ExpressionCompiler {
   }
 
   private binary(node: BinaryExpression): Evaluate {
-    const left = this.expression(node.left);
-    const right = this.expression(node.right);
-    const { operator, position } = node;
-    switch (operator) {
-      case 'and':
-        return (frame) => {
-          const value = left(frame);
-          return value.truth() ? right(frame) : value;
-        };
-      case 'or':
-        return (frame) => {
-          const value = left(frame);
-          return value.truth() ? value : right(frame);
-        };
-      case '+':
-        return (frame) => {
-          const a = left(frame);
-          const b = right(frame);
-          if (a instanceof Int && b instanceof Int) return addInts(a, b);
-          frame.position = position;
-          return binaryOperation(operator, a, b, frame.thread);
-        };
-      case '-':
-        return (frame) => {
-          const a = left(frame);
-          const b = right(frame);
-          if (a instanceof Int && b instanceof Int) return subtractInts(a, b);
-          frame.position = position;
-          return binaryOperation(operator, a, b, frame.thread);
-        };
-      default:
-        return (frame) => {
-          const a = left(frame);
-          const b = right(frame);
-          frame.position = position;
-          return binaryOperation(operator, a, b, frame.thread);
-        };
-    }
+    return compileBinary(node, this.expression(node.left), this.expression(node.right));
   }
 
   private call(node: CallExpression): Evaluate {
     const position = node.position;
-    const collect = this.callArguments(node.args);
+    const onlyPositional = node.args.every((argument) => argument.kind === 'positional');
+    const positional = onlyPositional ? node.args.map((argument) => this.expression(argument.value)) : [];
+    const collect = onlyPositional ? undefined : this.callArguments(node.args);
     if (node.callee.kind === 'DotExpression') {
       const object = this.expression(node.callee.object);
       const name = node.callee.name;
       const dotPosition = node.callee.position;
+      // An inline cache: a call site almost always sees receivers of one type.
+      let cachedType: unknown;
+      let cachedMethod: Builtin | undefined;
       return (frame) => {
         const receiver = object(frame);
-        const method = findMethod(receiver, name);
+        let method: Builtin | undefined;
+        if (receiver.constructor === cachedType) method = cachedMethod;
+        else {
+          method = findMethod(receiver, name);
+          cachedType = receiver.constructor;
+          cachedMethod = method;
+        }
         if (!method) frame.position = dotPosition;
         const callee = method ?? getAttribute(receiver, name);
-        const [args, kwargs] = collect(frame);
+        let args: Value[];
+        let kwargs: KeywordList;
+        if (collect) {
+          const collected = collect(frame);
+          args = collected[0];
+          kwargs = collected[1];
+        } else {
+          args = evaluateAll(positional, frame);
+          kwargs = NO_KEYWORDS;
+        }
         frame.position = position;
         if (!method) return callValue(frame.thread, callee, args, kwargs, position);
         frame.thread.step();
@@ -222,6 +208,14 @@ export class ExpressionCompiler {
       };
     }
     const callee = this.expression(node.callee);
+    if (!collect) {
+      return (frame) => {
+        const fn = callee(frame);
+        const args = evaluateAll(positional, frame);
+        frame.position = position;
+        return callValue(frame.thread, fn, args, NO_KEYWORDS, position);
+      };
+    }
     return (frame) => {
       const fn = callee(frame);
       const [args, kwargs] = collect(frame);
@@ -230,13 +224,8 @@ export class ExpressionCompiler {
     };
   }
 
-  /** Compiles argument evaluation; the result pairs positional values with keyword pairs. */
+  /** Compiles the evaluation of arguments with keywords or `*`/`**`: positional values and keyword pairs. */
   private callArguments(args: readonly Argument[]): (frame: Frame) => [Value[], KeywordList] {
-    const noKeywords: KeywordList = [];
-    if (args.every((argument) => argument.kind === 'positional')) {
-      const values = args.map((argument) => this.expression(argument.value));
-      return (frame) => [evaluateAll(values, frame), noKeywords];
-    }
     const compiled = args.map((argument) => ({ kind: argument.kind, name: argument.name, position: argument.position, value: this.expression(argument.value) }));
     return (frame) => {
       const positional: Value[] = [];

@@ -32,19 +32,28 @@ export class CompiledFunction implements FunctionCode {
     this.localCount = scope.locals.length;
   }
 
+  /** The thread running this function now, if any: a second entry by it is recursion. */
+  private activeThread: Thread | undefined;
+
   invoke(fn: StarlarkFunction, thread: Thread, args: readonly Value[], kwargs: KeywordArguments): Value {
     const locals = new Array<Value | Cell | undefined>(this.localCount);
     bindArguments(this.name, this.layout, fn.defaults, locals as (Value | undefined)[], args, kwargs);
     for (const slot of this.cellSlots) locals[slot] = new Cell(locals[slot] as Value | undefined);
     const frame = new Frame(this.name, locals, fn.freeCells, fn.globals, thread, this.position);
-    thread.enter(frame, this);
+    // The spec forbids recursion; a field beats a set lookup on every call. Another thread
+    // (a host calling back into Starlark from a builtin) may run the function meanwhile.
+    if (this.activeThread === thread) throw thread.recursionError(this.name);
+    const outer = this.activeThread;
+    this.activeThread = thread;
+    thread.pushFrame(frame);
     try {
       this.body(frame);
       return frame.returnValue;
     } catch (error) {
       throw thread.annotate(error, frame);
     } finally {
-      thread.leave(this);
+      thread.popFrame();
+      this.activeThread = outer;
     }
   }
 }

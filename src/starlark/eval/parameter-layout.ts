@@ -10,6 +10,8 @@ export interface ParameterLayout {
   readonly namedSlots: readonly { readonly name: string; readonly slot: number }[];
   readonly varargsSlot: number | undefined;
   readonly kwargsSlot: number | undefined;
+  /** Only positional-or-keyword parameters: a call giving all of them by position needs no other work. */
+  readonly plain: boolean;
 }
 
 /** Parameters occupy the first local slots in declaration order (a bare `*` takes none). */
@@ -37,5 +39,6 @@ export function layoutParameters(parameters: readonly Parameter[]): ParameterLay
     if (!sawStar) positionalCount++;
     slot++;
   }
-  return { positionalCount, slotsByName, namedSlots, varargsSlot, kwargsSlot };
+  const plain = varargsSlot === undefined && kwargsSlot === undefined && namedSlots.length === positionalCount;
+  return { positionalCount, slotsByName, namedSlots, varargsSlot, kwargsSlot, plain };
 }

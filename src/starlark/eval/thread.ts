@@ -144,7 +144,7 @@ export class Thread {
   /** Enters a Starlark function; rejects recursion, which the spec disallows. */
   enter(frame: ActiveFrame, code: FunctionCode | undefined): void {
     if (code) {
-      if (this.activeFunctions.has(code)) throw new StarlarkError(`function ${code.name} called recursively (recursion is not allowed in Starlark)`);
+      if (this.activeFunctions.has(code)) throw this.recursionError(code.name);
       this.activeFunctions.add(code);
     }
     this.frames.push(frame);
@@ -153,6 +153,19 @@ export class Thread {
   leave(code: FunctionCode | undefined): void {
     this.frames.pop();
     if (code) this.activeFunctions.delete(code);
+  }
+
+  /** Frame bookkeeping for functions that check recursion themselves (compiled Starlark functions). */
+  pushFrame(frame: ActiveFrame): void {
+    this.frames.push(frame);
+  }
+
+  popFrame(): void {
+    this.frames.pop();
+  }
+
+  recursionError(name: string): StarlarkError {
+    return new StarlarkError(`function ${name} called recursively (recursion is not allowed in Starlark)`);
   }
 
   /** The current Starlark call stack, outermost first. */

@@ -14,11 +14,14 @@ export class CompositeKey {
 }
 
 let nextIdentity = 1;
+/**
+ * Identity numbers of values used inside tuple keys, kept off the objects: an instance field
+ * on the base class would cost every value ever created (most are never hashed this way).
+ */
+const identities = new WeakMap<object, number>();
 
 /** Base class of every Starlark value, core or host-defined. */
 export abstract class StarlarkValue {
-  private identity = 0;
-
   /** The name `type(x)` returns, e.g. `"int"` or a host type such as `"workflow_node"`. */
   abstract get type(): string;
 
@@ -37,8 +40,9 @@ export abstract class StarlarkValue {
 
   /** The key of this value as an element of a tuple key; must agree with equality. */
   keyEncoding(): string {
-    if (this.identity === 0) this.identity = nextIdentity++;
-    return `#${this.identity}`;
+    let identity = identities.get(this);
+    if (identity === undefined) identities.set(this, (identity = nextIdentity++));
+    return `#${identity}`;
   }
 
   /** Makes the value and everything reachable from it immutable. */

@@ -1,0 +1,91 @@
+import type { BinaryExpression } from '../syntax/ast.js';
+import { Bool } from '../values/bool.js';
+import { Int } from '../values/int.js';
+import { addInts, subtractInts } from '../values/int-arithmetic.js';
+import { Str } from '../values/str.js';
+import type { Value } from '../values/value.js';
+import { binaryOperation } from './binary-operators.js';
+import type { Evaluate } from './evaluate.js';
+
+/**
+ * Compiles a binary operation. The operators programs use most — arithmetic and comparisons
+ * of small ints, string comparison and equality — get a direct path; everything else (and every
+ * error) goes through binaryOperation, which the fast paths must agree with.
+ */
+export function compileBinary(node: BinaryExpression, left: Evaluate, right: Evaluate): Evaluate {
+  const { operator, position } = node;
+  switch (operator) {
+    case 'and':
+      return (frame) => {
+        const value = left(frame);
+        return value.truth() ? right(frame) : value;
+      };
+    case 'or':
+      return (frame) => {
+        const value = left(frame);
+        return value.truth() ? value : right(frame);
+      };
+    case '+':
+      return withIntFastPath(operator, position, left, right, addInts);
+    case '-':
+      return withIntFastPath(operator, position, left, right, subtractInts);
+    case '==':
+    case '!=': {
+      const equal = operator === '==';
+      return (frame) => {
+        const a = left(frame);
+        const b = right(frame);
+        if (a === b) return Bool.of(equal);
+        if (a instanceof Str && b instanceof Str) return Bool.of((a.value === b.value) === equal);
+        if (a instanceof Int && b instanceof Int) return Bool.of((a.value === b.value) === equal);
+        frame.position = position;
+        return binaryOperation(operator, a, b, frame.thread);
+      };
+    }
+    case '<':
+    case '<=':
+    case '>':
+    case '>=': {
+      const test = ORDER_TESTS[operator];
+      return (frame) => {
+        const a = left(frame);
+        const b = right(frame);
+        if (a instanceof Int && b instanceof Int && typeof a.value === 'number' && typeof b.value === 'number') return Bool.of(test(a.value, b.value));
+        if (a instanceof Str && b instanceof Str) return Bool.of(test(a.value, b.value));
+        frame.position = position;
+        return binaryOperation(operator, a, b, frame.thread);
+      };
+    }
+    default:
+      return (frame) => {
+        const a = left(frame);
+        const b = right(frame);
+        frame.position = position;
+        return binaryOperation(operator, a, b, frame.thread);
+      };
+  }
+}
+
+/** `a op b` with the int-int case computed directly (each call site sees one `compute`, so it inlines). */
+function withIntFastPath(
+  operator: '+' | '-',
+  position: BinaryExpression['position'],
+  left: Evaluate,
+  right: Evaluate,
+  compute: (a: Int, b: Int) => Value,
+): Evaluate {
+  return (frame) => {
+    const a = left(frame);
+    const b = right(frame);
+    if (a instanceof Int && b instanceof Int) return compute(a, b);
+    frame.position = position;
+    return binaryOperation(operator, a, b, frame.thread);
+  };
+}
+
+const ORDER_TESTS: Readonly<Record<'<' | '<=' | '>' | '>=', <T extends number | string>(a: T, b: T) => boolean>> = {
+  '<': (a, b) => a < b,
+  '<=': (a, b) => a <= b,
+  '>': (a, b) => a > b,
+  '>=': (a, b) => a >= b,
+};
