@@ -5,7 +5,7 @@ import { starterConfigText } from '../config/index.js';
 import { runCliInMemory } from '../cli/run-cli-in-memory.js';
 import { tempGitRepository, type TempGitRepository } from '../leaves/testing/temp-git-repository.js';
 import { openProjectTrace } from '../trace/index.js';
-import { openProjectMemoryStore } from './index.js';
+import { expectIdenticalReplayAfterClearingMemory } from './testing/replay-after-clearing-memory.js';
 import { memoryEnabledConfig } from './testing/memory-enabled-config.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -77,17 +77,7 @@ describe('the build-log example: a leaf answers about a ~5 MB generated log thro
   });
 
   it('replays identical with zero calls after the memory store was cleared', async () => {
-    const store = openProjectMemoryStore({ databasePath: join(repository.root, '.whaleflow', 'whaleflow.db'), cwd: repository.root });
-    try {
-      expect(store.clear(undefined, { force: true }).texts).toBeGreaterThan(0);
-      expect(store.list()).toEqual([]);
-    } finally {
-      store.close();
-    }
-    const replay = await runCliInMemory(['replay', runId], { cwd: repository.root, env });
-    expect(replay.stdout).toContain('ran 0 live');
-    expect(replay.stdout).toContain('parity: identical');
-    expect(replay.exitCode).toBe(0);
+    await expectIdenticalReplayAfterClearingMemory(repository.root, runId, env);
   }, 60_000);
 
   it('records the load and every operation as effects: memory effects nested in the leaf effect', () => {

@@ -9,7 +9,7 @@ import { agentFirstMessage, agentSystemPrompt } from './agent-prompt.js';
 import { describeToolCall, executeToolCall } from './execute-tool-call.js';
 import { LoopMeter, type LoopLimit } from './loop-meter.js';
 import { MemoryLedger, type LeafMemoryUse } from './memory-ledger.js';
-import { FINISH_TOOL_NAME, parseFinish, selectTools, ToolError, type AgentTool, type FinishResult, type ToolEnvironment } from './tools/index.js';
+import { FINISH_TOOL_NAME, finishTool, finishWithCitationsTool, parseFinish, selectTools, ToolError, type AgentTool, type FinishResult, type ToolEnvironment } from './tools/index.js';
 
 export interface AgentLeafRunnerOptions {
   /** The providers layer, normally wrapped in the memo. */
@@ -76,7 +76,7 @@ export class AgentLeafRunner implements WorkspaceLeafRunner {
         route: route.route,
         system,
         messages: [...state.messages],
-        tools: tools.map((tool) => tool.definition),
+        tools: offeredNow(tools, ledger).map((tool) => tool.definition),
         toolChoice: 'auto',
         temperature: 0,
         ...(this.options.maxOutputTokens !== undefined ? { maxOutputTokens: this.options.maxOutputTokens } : {}),
@@ -187,4 +187,14 @@ function providerFailedResult(meter: LoopMeter, failure: { message: string; retr
     memoUsage: state.memoUsage,
     artifacts: [transcript(state)],
   });
+}
+
+/**
+ * The tools of this step: `finish` takes `citations` only once the leaf has collected evidence.
+ * Offered with nothing to cite, the optional list invites a model to invent ids (each one a wasted
+ * step), and a grammar-constrained small model may fill it without end.
+ */
+function offeredNow(tools: readonly AgentTool[], ledger: MemoryLedger | undefined): readonly AgentTool[] {
+  if (!ledger || ledger.evidence.length > 0) return tools;
+  return tools.map((tool) => (tool === finishWithCitationsTool ? finishTool : tool));
 }
