@@ -2,6 +2,7 @@ import { exportGraph, parseWorkflowSpec, type GraphNodeStyle, type MemoUsage, ty
 import type { RunEvent } from '../engine/contracts/index.js';
 import type { RunSummary, TraceStore } from '../trace/index.js';
 import { assertNever } from '../util/index.js';
+import { overlayFacts, type RunOverlayFacts } from './describe-run-overlay.js';
 
 /** A report shows this much of each leaf's output; `whaleflow inspect RUN LEAF --full` has the rest. */
 export const REPORT_OUTPUT_EXCERPT_CHARS = 2_000;
@@ -31,6 +32,8 @@ export interface RunReport {
   /** Graphviz DOT of the spec that ran, each node coloured by how it ended; null as for `mermaid`. */
   readonly dot: string | null;
   readonly leaves: readonly ReportLeaf[];
+  /** The overlay of lessons the run applied, as recorded in run_started; null: none (overlay off). */
+  readonly overlay: RunOverlayFacts | null;
   readonly totals: {
     readonly leaves: number;
     readonly leavesByStatus: Readonly<Record<string, number>>;
@@ -71,6 +74,7 @@ export function buildRunReport(store: TraceStore, run: RunSummary): RunReport {
     mermaid: spec ? exportGraph(spec, 'mermaid') : null,
     dot: spec ? exportGraph(spec, 'dot', { nodeStyle: (node) => outcomeStyle(statuses.get(node.spec.id)) }) : null,
     leaves,
+    overlay: started?.overlay ? overlayFacts(started.overlay) : null,
     totals: {
       leaves: leaves.length,
       leavesByStatus,

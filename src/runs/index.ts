@@ -4,6 +4,7 @@ export { selectLiveNodes, UnknownNodeError } from './live-node-selection.js';
 export { compareResults, type ParityVerdict } from './compare-results.js';
 export { renderRunTree, renderNodeDetail, renderRunHeader, type TreeOptions, type NodeDetailOptions } from './render-run-tree.js';
 export { buildRunReport, type RunReport, type ReportLeaf } from './build-run-report.js';
+export { recordedRunOverlay, overlayFacts, overlaySummary, overlayLessonLines, type RunOverlayFacts } from './describe-run-overlay.js';
 export { renderRunReport, renderReport, type ReportFormat, type TextReportFormat } from './render-run-report.js';
 export { formatCost, formatDuration, formatTokens, truncateOutput } from './format-run-facts.js';
 export { readRecordedRun, recordedRunFromEvents, type RecordedRun } from './recorded-run.js';

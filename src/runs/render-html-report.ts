@@ -1,4 +1,5 @@
 import type { ReportLeaf, RunReport } from './build-run-report.js';
+import { overlayLessonLines } from './describe-run-overlay.js';
 import { factRows, LEAF_COLUMNS, leafCells, leafName } from './render-run-report.js';
 
 /**
@@ -27,7 +28,7 @@ export async function renderHtmlReport(report: RunReport): Promise<string> {
 <table class="facts">
 ${facts}
 </table>
-${await graphSection(report.dot)}
+${overlaySection(report)}${await graphSection(report.dot)}
 <h2>Leaves</h2>
 <table class="leaves"><thead><tr>${header}</tr></thead><tbody>
 ${rows}
@@ -90,6 +91,13 @@ function leafSection(report: RunReport, leaf: ReportLeaf): string {
  * Control characters (an ESC starting a terminal sequence, say) are written as visible `\x1b`
  * escapes: HTML has no use for them, and the report may be printed to a terminal.
  */
+/** The lessons the run's overlay applied and skipped; nothing when it applied none. */
+function overlaySection(report: RunReport): string {
+  const lines = report.overlay ? overlayLessonLines(report.overlay) : [];
+  if (lines.length === 0) return '';
+  return `<h2>Overlay</h2>\n<ul class="overlay">${lines.map((entry) => `<li>${escapeHtml(entry)}</li>`).join('')}</ul>\n`;
+}
+
 export function escapeHtml(text: string): string {
   return text
     .replace(/&/g, '&amp;')

@@ -1,5 +1,6 @@
 import { assertNever, escapeTerminalLine, escapeTerminalText, terminalSafeJson } from '../util/index.js';
 import type { ReportLeaf, RunReport } from './build-run-report.js';
+import { overlayLessonLines, overlaySummary } from './describe-run-overlay.js';
 import { formatCost, formatTimestamp } from './format-run-facts.js';
 
 export type ReportFormat = TextReportFormat | 'html';
@@ -55,6 +56,7 @@ export function factRows(report: RunReport): [string, string][] {
     ['cost', totals.usage ? formatCost(totals.usage.cost_microusd) : 'unknown'],
     ['memo', totals.memoUsage ? `${totals.memoUsage.armh_hits} hits, ${totals.memoUsage.armh_misses} misses, ${totals.memoUsage.armh_saved_estimated_tokens} tokens saved` : 'unknown'],
     ['decisions', String(totals.decisions)],
+    ['overlay', overlaySummary(report.overlay)],
   ];
 }
 
@@ -66,6 +68,10 @@ function markdownCell(text: string): string {
 function renderMarkdown(report: RunReport): string {
   const lines = [`# Run ${escapeTerminalLine(report.run.runId)}`, '', '| | |', '|---|---|'];
   for (const [name, value] of factRows(report)) lines.push(`| ${name} | ${markdownCell(value)} |`);
+  if (report.overlay && overlayLessonLines(report.overlay).length > 0) {
+    lines.push('', '## Overlay', '', `Lessons of overlay snapshot ${report.overlay.snapshotId.slice(0, 12)} (whaleflow overlay show ${report.overlay.snapshotId.slice(0, 12)}):`, '');
+    for (const entry of overlayLessonLines(report.overlay)) lines.push(`- ${markdownCell(entry)}`);
+  }
   if (report.mermaid) lines.push('', '## Graph', '', '```mermaid', escapeTerminalText(report.mermaid.trimEnd()), '```');
   lines.push('', '## Leaves', '', `| ${LEAF_COLUMNS.join(' | ')} |`, `|${LEAF_COLUMNS.map(() => '---').join('|')}|`);
   for (const leaf of report.leaves) lines.push(`| ${leafCells(leaf).map(markdownCell).join(' | ')} |`);

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { formatMemoryUse, summarizeMemoryUse } from '../../memory/index.js';
-import { renderNodeDetail, renderRunTree, resolveRunReference } from '../../runs/index.js';
+import { overlayLessonLines, overlaySummary, recordedRunOverlay, renderNodeDetail, renderRunTree, resolveRunReference } from '../../runs/index.js';
 import { openProjectTrace } from '../../trace/index.js';
-import { WhaleflowError } from '../../util/index.js';
+import { escapeTerminalLine, WhaleflowError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { databaseOption } from '../options/index.js';
 
@@ -23,6 +23,9 @@ export function inspectCommand(context: CliContext): Command {
           // External memory: which leaves used which contexts, and how much (docs/memory.md).
           const memory = summarizeMemoryUse(store.events(run.runId, 0, ['node_finished']).map((stored) => stored.event));
           if (memory) context.stdout(`\n${formatMemoryUse(memory)}`);
+          // The overlay of lessons it applied (recorded in run_started): why its prompts looked as they did.
+          const overlay = recordedRunOverlay(store, run.runId);
+          if (overlay) context.stdout(`\noverlay ${overlaySummary(overlay)}\n${overlayLessonLines(overlay).map((entry) => `  ${escapeTerminalLine(entry)}\n`).join('')}`);
           return;
         }
         const detail = renderNodeDetail(store, run, nodeId, { full: options.full });

@@ -131,6 +131,13 @@ describe('the learning loop end to end (mock model, through the CLI)', () => {
     expect(overlay.lessons.map((lesson) => lesson.id)).toEqual([note.id]);
     expect(overlay.blocks[overlay.leafBlocks['fix-alpha']!]).toMatch(/named exports/);
     expect(figures(next.runId).steps).toBeLessThan(figures(baselines[0]!).steps);
+    // inspect and report show what the run applied.
+    const inspected = await cli('inspect', next.runId);
+    expect(inspected.stdout).toMatch(new RegExp(`overlay snapshot ${overlay.snapshotId.slice(0, 12)}, 1 lesson\\(s\\) applied`));
+    expect(inspected.stdout).toContain(`applied ${note.id.slice(0, 12)} note "modules use named exports": advisory for`);
+    const report = await cli('report', next.runId);
+    expect(report.stdout).toMatch(/\| overlay \| snapshot [0-9a-f]{12}, 1 lesson\(s\) applied/);
+    expect(report.stdout).toMatch(/## Overlay[\s\S]*- applied [0-9a-f]{12} note "modules use named exports"/);
 
     // Replay of that run is identical, with zero calls.
     const replayOfNext = await cli('replay', next.runId, '--json');

@@ -1,8 +1,9 @@
 import { Command, Option } from 'commander';
 import { baselinesForTasks, openExistingLearningStore, pickHeldOut, policyViolationsOf, proposeLessons, readTasksFile, replayLessonOnTask, runGate, type GateOutcome, type LearningRuntime, type LessonStatus, LESSON_STATUSES } from '../../learning/index.js';
 import { resolveRunReference } from '../../runs/index.js';
-import { WhaleflowError } from '../../util/index.js';
+import { terminalSafeJson, WhaleflowError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
+import { terminalSafeContext } from '../learn/terminal-safe-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatGate, formatLesson, formatLessonList, formatProposals, formatReplay } from '../learn/format-learning.js';
 import { openLearningRuntime } from '../learn/open-learning-runtime.js';
@@ -26,7 +27,8 @@ const providerOption = (): Option =>
 const fixturesOption = ['--fixtures <file>', 'YAML fixture scripting the mock (its model: section scripts the teacher and the student under mock-model)'] as const;
 const dbOption = ['--db <file>', 'project database (default: .whaleflow/whaleflow.db, or $WHALEFLOW_HOME)'] as const;
 
-export function learnCommand(context: CliContext): Command {
+export function learnCommand(outerContext: CliContext): Command {
+  const context = terminalSafeContext(outerContext);
   const learn = new Command('learn')
     // The one-command path's options sit on `learn` itself; subcommands have their own of the same names.
     .enablePositionalOptions()
@@ -53,7 +55,7 @@ export function learnCommand(context: CliContext): Command {
           if (status === 'promoted' || status === 'rejected') continue;
           gates.push(await runGate(runtime, { lesson, ...(heldOut ? { heldOutRuns: heldOut } : {}) }));
         }
-        if (options.json) context.stdout(`${JSON.stringify({ proposed, gates: gates.map(gateJson) }, null, 2)}\n`);
+        if (options.json) context.stdout(`${terminalSafeJson({ proposed, gates: gates.map(gateJson) }, 2)}\n`);
         else context.stdout(`${formatProposals(proposed)}\n${gates.map(formatGate).join('\n') || 'nothing to gate (every proposal was known and decided)\n'}`);
         context.exitCode = proposed.teacher.error ? ExitCode.failure : ExitCode.ok;
       });
@@ -71,7 +73,7 @@ export function learnCommand(context: CliContext): Command {
     .action(async (runs: string[], options: LearnOptions) => {
       await withRuntime(context, options, async (runtime) => {
         const outcome = await proposeLessons(runtime, runs.map((reference) => resolveLearnableRun(runtime, reference)));
-        context.stdout(options.json ? `${JSON.stringify(outcome, null, 2)}\n` : formatProposals(outcome));
+        context.stdout(options.json ? `${terminalSafeJson(outcome, 2)}\n` : formatProposals(outcome));
         context.exitCode = outcome.teacher.error ? ExitCode.failure : ExitCode.ok;
       });
     });
@@ -96,7 +98,7 @@ export function learnCommand(context: CliContext): Command {
         const replays = [];
         for (const run of runs) replays.push(await replayLessonOnTask(runtime, lesson, run, { head, violations }));
         const totals = { tasks: replays.length, modelCalls: replays.reduce((sum, replay) => sum + replay.replay.providerCalls + replay.replay.rebaseProviderCalls, 0), live: replays.reduce((sum, replay) => sum + replay.replay.live, 0), served: replays.reduce((sum, replay) => sum + replay.replay.served, 0), paidTokens: replays.reduce((sum, replay) => sum + replay.replay.paidTokens, 0) };
-        if (options.json) context.stdout(`${JSON.stringify({ lesson: lesson.id, replays, totals }, null, 2)}\n`);
+        if (options.json) context.stdout(`${terminalSafeJson({ lesson: lesson.id, replays, totals }, 2)}\n`);
         else context.stdout(`lesson ${lesson.id.slice(0, 12)} on ${replays.length} task(s)\n${replays.map(formatReplay).join('')}total: ${totals.live} effect(s) live, ${totals.served} served from baselines, ${totals.modelCalls} model call(s), ${totals.paidTokens} tokens paid\n`);
         context.exitCode = ExitCode.ok;
       });
@@ -119,7 +121,7 @@ export function learnCommand(context: CliContext): Command {
         const lesson = runtime.store.lessons.resolve(reference);
         const heldOut = await heldOutRuns(runtime, options);
         const outcome = await runGate(runtime, { lesson, ...(heldOut ? { heldOutRuns: heldOut } : {}), ...(options.promote === false ? { promote: false } : {}) });
-        context.stdout(options.json ? `${JSON.stringify(gateJson(outcome), null, 2)}\n` : formatGate(outcome));
+        context.stdout(options.json ? `${terminalSafeJson(gateJson(outcome), 2)}\n` : formatGate(outcome));
         context.exitCode = ExitCode.ok;
       });
     });
@@ -136,7 +138,7 @@ export function learnCommand(context: CliContext): Command {
       try {
         const summaries = store ? store.lessons.list(options.status ? { statuses: [options.status] } : {}) : [];
         const overlay = new Set(store?.overlay.head().lessonIds ?? []);
-        context.stdout(options.json ? `${JSON.stringify(summaries.map((summary) => ({ ...summary, inOverlay: overlay.has(summary.lesson.id) })), null, 2)}\n` : formatLessonList(summaries, overlay));
+        context.stdout(options.json ? `${terminalSafeJson(summaries.map((summary) => ({ ...summary, inOverlay: overlay.has(summary.lesson.id) })), 2)}\n` : formatLessonList(summaries, overlay));
       } finally {
         store?.close();
       }
@@ -157,7 +159,7 @@ export function learnCommand(context: CliContext): Command {
         const history = store.lessons.history(lesson.id);
         const decisions = store.lessons.gateDecisions(lesson.id);
         const status = store.lessons.status(lesson.id);
-        if (options.json) context.stdout(`${JSON.stringify({ lesson, status, history, decisions, replays: store.lessons.replays(lesson.id) }, null, 2)}\n`);
+        if (options.json) context.stdout(`${terminalSafeJson({ lesson, status, history, decisions, replays: store.lessons.replays(lesson.id) }, 2)}\n`);
         else context.stdout(formatLesson(lesson, { ...(status ? { status } : {}), history, decisions }));
       } finally {
         store.close();

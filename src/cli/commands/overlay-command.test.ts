@@ -144,4 +144,17 @@ describe('whaleflow overlay', () => {
     expect(learn.exitCode).toBe(1);
     expect(learn.stderr).toMatch(/learning is off in .*whaleflow\.config\.yaml: set `learning: \{enabled: true\}`/);
   });
+
+  it('prints lesson text (a teacher wrote it) with its control characters escaped, in text and JSON', async () => {
+    const lesson = await promoteNote('\x1b]0;PWNED\x07 clear\x1b[2J c1\u009b31m bidi\u202e named exports', ['src/**']);
+    for (const args of [['learn', 'ls'], ['learn', 'show', lesson.id], ['overlay', 'ls'], ['overlay', 'show'], ['overlay', 'ls', '--json'], ['learn', 'show', lesson.id, '--json']]) {
+      const result = await cli(...args);
+      expect(result.exitCode, args.join(' ')).toBe(0);
+      expect(result.stdout, args.join(' ')).not.toMatch(/[\x07\x1b\u009b\u202e]/);
+      expect(result.stdout, args.join(' ')).toMatch(/\\(x1b|u001b)\]0;PWNED/);
+    }
+    // The JSON still parses to the lesson's own text.
+    const shown = JSON.parse((await cli('learn', 'show', lesson.id, '--json')).stdout) as { lesson: { content: { text: string } } };
+    expect(shown.lesson.content.text).toBe(lesson.content.text);
+  });
 });

@@ -18,6 +18,8 @@ import {
 } from '../../learning/index.js';
 import { openProjectTrace } from '../../trace/index.js';
 import type { CliContext } from '../cli-context.js';
+import { terminalSafeContext } from '../learn/terminal-safe-context.js';
+import { terminalSafeJson } from '../../util/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatLesson } from '../learn/format-learning.js';
 
@@ -28,7 +30,8 @@ interface DbOptions {
 
 const dbOption = ['--db <file>', 'project database (default: .whaleflow/whaleflow.db, or $WHALEFLOW_HOME)'] as const;
 
-export function overlayCommand(context: CliContext): Command {
+export function overlayCommand(outerContext: CliContext): Command {
+  const context = terminalSafeContext(outerContext);
   const overlay = new Command('overlay')
     .description("The repository's cached-main overlay of promoted lessons: inspect, revert, roll back, share (never touches git)")
     .addHelpText('after', '\nExamples:\n  $ whaleflow overlay ls\n  $ whaleflow overlay revert 1a2b3c\n  $ whaleflow overlay rollback 9f8e7d\n  $ whaleflow overlay export --out overlay.json\n  $ whaleflow overlay stats');
@@ -118,7 +121,7 @@ export function overlayCommand(context: CliContext): Command {
       const repository = await readRepositoryState(context.cwd);
       withStore(context, options, (store) => {
         const document = exportOverlay(store, repository.identity);
-        const text = `${JSON.stringify(document, null, 2)}\n`;
+        const text = `${terminalSafeJson(document, 2)}\n`;
         if (!options.out) return context.stdout(text);
         writeFileSync(resolve(context.cwd, options.out), text);
         context.stdout(`exported ${document.lessons.length} lesson(s) of snapshot ${shortSnapshotId(document.snapshotId)} to ${options.out}\n`);
@@ -151,7 +154,7 @@ export function overlayCommand(context: CliContext): Command {
       const trace = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: true });
       try {
         const stats = overlayStats(trace, { limit: Math.max(1, Number.parseInt(options.limit, 10) || 1000) });
-        context.stdout(options.json ? `${JSON.stringify(stats, null, 2)}\n` : formatStats(stats));
+        context.stdout(options.json ? `${terminalSafeJson(stats, 2)}\n` : formatStats(stats));
       } finally {
         trace.close();
       }
@@ -180,7 +183,7 @@ function withStore(context: CliContext, options: DbOptions, use: (store: Learnin
 }
 
 function print(context: CliContext, value: unknown): void {
-  context.stdout(`${JSON.stringify(value, null, 2)}\n`);
+  context.stdout(`${terminalSafeJson(value, 2)}\n`);
 }
 
 function describeHead(head: OverlayHead): string {

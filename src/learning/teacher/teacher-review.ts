@@ -99,7 +99,11 @@ export function checkTeacherReply(text: string, authority: AuthorityContext, run
       problems.push(...authorityProblems);
       return;
     }
-    if (Object.keys(rest).length > 0) problems.push(`${label}: unknown field(s) ${Object.keys(rest).join(', ')}`);
+    if (Object.keys(rest).length > 0) {
+      // An unknown field is refused, never ignored: what it meant to carry is not known.
+      problems.push(`${label}: unknown field(s) ${Object.keys(rest).join(', ')}`);
+      return;
+    }
     if (typeof title !== 'string' || title.trim() === '') problems.push(`${label}.title: a short name is required`);
     const scopeInput = (scope ?? {}) as Record<string, unknown>;
     const body = LessonBodySchema.safeParse({ kind, content, scope: { repository: authority.repository, model_family: null, ...scopeInput } });
