@@ -155,6 +155,6 @@ describe('whaleflow overlay', () => {
     }
     // The JSON still parses to the lesson's own text.
     const shown = JSON.parse((await cli('learn', 'show', lesson.id, '--json')).stdout) as { lesson: { content: { text: string } } };
-    expect(shown.lesson.content.text).toBe(lesson.content.text);
+    expect(shown.lesson.content.text).toBe((lesson.content as { text: string }).text);
   });
 });
