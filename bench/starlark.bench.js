@@ -1,6 +1,12 @@
 // Starlark interpreter benchmarks: scanner throughput and evaluation of a workflow-sized program.
-// Imports the compiled interpreter (npm run build first; `npm run bench` does).
+// Imports the compiled interpreter (npm run build first; `npm run bench` does). Then issue #15's
+// workload, bench/workflow-5000.star, through `whaleflow starlark` as a user runs it, beside the
+// reference implementation (starlark-go, bash bench/build-reference-starlark.sh) in the same run.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execFile, scan } from '../dist/starlark/index.js';
+import { pairedRuns, referenceInterpreter, root, timingNote } from './starlark-side-by-side.js';
 
 /** A large, varied source file: functions, comprehensions, dicts, strings and numbers. */
 function generateSource(functionCount) {
@@ -53,8 +59,52 @@ export async function run() {
   const evalMs = best(7, () => execFile({ filename: 'workflow.star', source: workflowProgram }));
   const parseAndResolveMs = best(5, () => execFile({ filename: 'bench.star', source }));
   return [
+    ...sideBySide(),
     { bench: 'starlark', metric: 'scanner throughput', value: Math.round(tokenCount / (scanMs / 1000)), unit: 'tokens/s', target: '>= 1000000', note: `${tokenCount} tokens, ${(source.length / 1024).toFixed(0)} KiB` },
     { bench: 'starlark', metric: 'parse+resolve+compile+define 4000 functions', value: parseAndResolveMs, unit: 'ms' },
     { bench: 'starlark', metric: 'eval 5,000-dict list via comprehension + calls', value: evalMs, unit: 'ms', target: '< 1000', note: 'best of 7' },
   ];
+}
+
+/** The published starlark-go time for workflow-5000.star on these machines (issue #15). */
+const PUBLISHED_REFERENCE_SECONDS = 0.1;
+
+function sideBySide() {
+  const whaleflow = (file) => ({ command: process.execPath, args: [join(root, 'bin/whaleflow.js'), 'starlark', file] });
+  const program = join(root, 'bench/workflow-5000.star');
+  const rows = [];
+  const reference = referenceInterpreter();
+  const mib = (value) => (value === undefined ? undefined : Math.round(value * 10) / 10);
+  if (reference) {
+    const runs = pairedRuns(whaleflow(program), { command: reference, args: [program] }, 5);
+    const same = runs.a.stdout === runs.b.stdout ? 'same output' : 'OUTPUT DIFFERS from starlark-go';
+    rows.push(
+      { bench: 'starlark', metric: 'workflow-5000.star: whaleflow starlark, wall', value: runs.a.wall, unit: 's', note: `${timingNote}; ${runs.pairs} pairs` },
+      { bench: 'starlark', metric: 'workflow-5000.star: starlark-go, wall', value: runs.b.wall, unit: 's', note: `same run; ${same}` },
+      { bench: 'starlark', metric: 'workflow-5000.star: whaleflow / starlark-go, wall', value: runs.wallRatio, unit: 'x', target: '<= 2', note: 'median of paired ratios' },
+      { bench: 'starlark', metric: 'workflow-5000.star: whaleflow / starlark-go, cpu', value: runs.cpuRatio, unit: 'x', target: '<= 2', note: 'user+system' },
+      { bench: 'starlark', metric: 'workflow-5000.star: whaleflow starlark, peak RSS', value: mib(runs.a.peakMiB), unit: 'MiB', target: '<= 70', note: `starlark-go ${mib(runs.b.peakMiB)} MiB` },
+    );
+  } else {
+    const runs = pairedRuns(whaleflow(program), { command: process.execPath, args: ['-e', '0'] }, 5);
+    rows.push(
+      { bench: 'starlark', metric: 'workflow-5000.star: whaleflow starlark, wall', value: runs.a.wall, unit: 's', note: `${timingNote}; starlark-go not built (bash bench/build-reference-starlark.sh)` },
+      { bench: 'starlark', metric: 'workflow-5000.star: whaleflow / published starlark-go', value: runs.a.wall / PUBLISHED_REFERENCE_SECONDS, unit: 'x', target: '<= 2', note: `vs ${PUBLISHED_REFERENCE_SECONDS} s published in issue #15, not this run` },
+      { bench: 'starlark', metric: 'workflow-5000.star: whaleflow starlark, peak RSS', value: mib(runs.a.peakMiB), unit: 'MiB', target: '<= 70' },
+    );
+  }
+  const folder = mkdtempSync(join(tmpdir(), 'whaleflow-bench-'));
+  try {
+    const empty = join(folder, 'empty.star');
+    writeFileSync(empty, '');
+    const start = pairedRuns(whaleflow(empty), { command: process.execPath, args: ['-e', '0'] }, 9);
+    rows.push(
+      { bench: 'starlark', metric: 'whaleflow starlark on an empty file, wall', value: start.a.wall, unit: 's', target: '<= 0.1', note: `${timingNote}; 9 pairs` },
+      { bench: 'starlark', metric: 'node -e 0 (same run), wall', value: start.b.wall, unit: 's', note: 'the floor any Node CLI pays' },
+      { bench: 'starlark', metric: 'empty file / node -e 0, wall', value: start.wallRatio, unit: 'x', note: `cpu ratio ${start.cpuRatio?.toFixed(2)}; peak RSS ${mib(start.a.peakMiB)} vs ${mib(start.b.peakMiB)} MiB` },
+    );
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+  return rows;
 }
