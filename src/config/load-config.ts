@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { WhaleflowError } from '../util/index.js';
+import { registerSecretVariable, WhaleflowError } from '../util/index.js';
 import { embeddedDefaultConfig } from './embedded-default-config.js';
 import { parseConfigText } from './parse-config.js';
 import type { WhaleflowConfig } from './whaleflow-config.js';
@@ -47,5 +47,8 @@ export function userConfigDirectory(env: NodeJS.ProcessEnv): string {
 export function loadConfig(input: ConfigLocationInput): WhaleflowConfig {
   const file = locateConfigFile(input);
   if (file === undefined) return embeddedDefaultConfig;
-  return parseConfigText(readFileSync(file, 'utf8'), file);
+  const config = parseConfigText(readFileSync(file, 'utf8'), file);
+  // The key variables are secrets whatever their names: every sink redacts their values from now on.
+  for (const provider of config.providers.values()) if (provider.apiKeyEnv) registerSecretVariable(provider.apiKeyEnv);
+  return config;
 }

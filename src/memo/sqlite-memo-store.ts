@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ModelResponse } from '../providers/index.js';
-import { migrateComponentSchema, projectDatabaseError } from '../util/index.js';
+import { migrateComponentSchema, projectDatabaseError, SecretRedactor } from '../util/index.js';
 import { MEMO_COMPONENT, MEMO_MIGRATIONS, MEMO_TABLE_V1 } from './memo-migrations.js';
 import type { MemoEntry } from './memo-entry.js';
 import type { MemoStore, MemoStoreStats } from './memo-store.js';
@@ -31,8 +31,15 @@ export class SqliteMemoStore implements MemoStore {
   private readonly statements;
   private readonly writes = new Map<string, Database.Statement>();
 
-  /** Takes an open handle (shared with other stores) or a file path (opened and owned here). */
-  constructor(databaseOrPath: Database.Database | string) {
+  private readonly redactor: SecretRedactor;
+
+  /**
+   * Takes an open handle (shared with other stores) or a file path (opened and owned here).
+   * Replies are stored redacted (see util/secrets): a model that echoed a key leaves no key in
+   * the database, and a later hit answers with the redacted text.
+   */
+  constructor(databaseOrPath: Database.Database | string, options: { readonly redactor?: SecretRedactor } = {}) {
+    this.redactor = options.redactor ?? new SecretRedactor();
     const path = typeof databaseOrPath === 'string' ? databaseOrPath : databaseOrPath.name;
     try {
       this.statements = this.open(databaseOrPath);
@@ -96,7 +103,7 @@ export class SqliteMemoStore implements MemoStore {
       key: entry.key,
       provider: entry.route.provider,
       model: entry.route.model,
-      response_json: JSON.stringify(entry.response),
+      response_json: JSON.stringify(this.redactor.redact(entry.response)),
       input_tokens: entry.response.usage.inputTokens,
       output_tokens: entry.response.usage.outputTokens,
       deterministic: entry.deterministic ? 1 : 0,

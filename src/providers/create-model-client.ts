@@ -1,5 +1,5 @@
 import { findModel, type ProviderConfig, type WhaleflowConfig } from '../config/index.js';
-import { assertNever } from '../util/index.js';
+import { assertNever, registerSecretVariable } from '../util/index.js';
 import { DeferredModelClient } from './deferred-model-client.js';
 import { MockModelClient, type MockScriptInput } from './mock/index.js';
 import type { ModelClient } from './model-client.js';
@@ -23,6 +23,7 @@ export function createProviderClient(
   config: WhaleflowConfig,
   options: CreateModelClientOptions,
 ): ModelClient {
+  if (provider.apiKeyEnv) registerSecretVariable(provider.apiKeyEnv); // whatever its name, its value is never written down
   const apiKey = provider.apiKeyEnv ? options.env[provider.apiKeyEnv] || undefined : undefined;
   switch (provider.kind) {
     case 'mock':

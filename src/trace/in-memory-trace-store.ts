@@ -65,8 +65,9 @@ export class InMemoryTraceStore implements TraceStore {
     return log;
   }
 
+  /** Stores content under its SHA-256, after redaction: any byte content, not only what events carried. */
   putBlob(content: string | Uint8Array): string {
-    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
+    const bytes = typeof content === 'string' ? Buffer.from(this.redactor.redactString(content), 'utf8') : Buffer.from(this.redactor.redactBytes(content));
     const hash = sha256Hex(bytes);
     if (!this.blobs.has(hash)) this.blobs.set(hash, bytes);
     return hash;

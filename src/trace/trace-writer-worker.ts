@@ -11,7 +11,7 @@ import { serializeEvent, type SerializedEvent } from './stored-event-codec.js';
 
 export interface TraceWriterWorkerData {
   readonly databasePath: string;
-  /** The secret-named variables of the caller's environment, for redaction. */
+  /** The secret variables of the caller's environment (see util/secrets), whose values are redacted. */
   readonly secretEnv: Readonly<Record<string, string>>;
   readonly blobThresholdBytes?: number;
 }
@@ -31,7 +31,7 @@ export type TraceWriterReply =
 
 const data = workerData as TraceWriterWorkerData;
 const store = new SqliteTraceStore(data.databasePath, {
-  redactor: new SecretRedactor(data.secretEnv),
+  redactor: new SecretRedactor({}, Object.values(data.secretEnv)),
   ...(data.blobThresholdBytes !== undefined ? { blobThresholdBytes: data.blobThresholdBytes } : {}),
 });
 

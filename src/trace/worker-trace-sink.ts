@@ -3,12 +3,11 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RunEvent, RunEventSink } from '../engine/contracts/index.js';
-import { ProjectDatabaseError } from '../util/index.js';
+import { ProjectDatabaseError, secretVariables } from '../util/index.js';
 import { serializeEvent } from './stored-event-codec.js';
 import { TraceSink, type TraceSinkOptions } from './trace-sink.js';
 import type { TraceWriterReply, TraceWriterRequest, TraceWriterWorkerData, WriteFailure } from './trace-writer-worker.js';
 
-const SECRET_ENV_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL/i;
 
 /**
  * Starts the writer: the compiled JS in dist/, or (when running from the TypeScript sources,
@@ -45,9 +44,9 @@ export class WorkerTraceSink implements RunEventSink {
   private closed: Promise<void> | undefined;
 
   constructor(databasePath: string, options: TraceSinkOptions & { readonly env?: NodeJS.ProcessEnv; readonly blobThresholdBytes?: number } = {}) {
-    const secretEnv = Object.fromEntries(
-      Object.entries(options.env ?? process.env).filter((entry): entry is [string, string] => SECRET_ENV_NAME.test(entry[0]) && typeof entry[1] === 'string'),
-    );
+    // The secret variables as this thread knows them (the list and the configuration's key
+    // variables registered here); the worker redacts exactly these values.
+    const secretEnv = secretVariables(options.env ?? process.env);
     const workerData: TraceWriterWorkerData = { databasePath, secretEnv, ...(options.blobThresholdBytes !== undefined ? { blobThresholdBytes: options.blobThresholdBytes } : {}) };
     this.worker = startWorker(workerData);
     this.worker.on('message', (reply: TraceWriterReply) => this.onReply(reply, options));

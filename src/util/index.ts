@@ -9,3 +9,4 @@ export { ProjectDatabaseError, projectDatabaseError, type DatabaseProblem } from
 export { PROTECTED_STATE_NAMES, isProtectedStateName, touchesProtectedState, ensureStateDirectory } from './protected-state.js';
 export { describeError } from './describe-error.js';
 export { escapeTerminalText, escapeTerminalLine, terminalSafeJson, escapeHtml } from './terminal-text.js';
+export { SecretRedactor, REDACTED, MIN_SECRET_LENGTH, isSecretName, registerSecretVariable, secretVariables } from './secrets/index.js';

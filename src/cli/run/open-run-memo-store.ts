@@ -1,6 +1,7 @@
 import type { MemoConfig } from '../../config/index.js';
 import { SqliteMemoStore } from '../../memo/index.js';
 import { projectTracePath } from '../../trace/index.js';
+import { SecretRedactor } from '../../util/index.js';
 
 /**
  * The ARMH memo of a CLI run: the `armh_memo` table of the project database (the same file as
@@ -9,5 +10,5 @@ import { projectTracePath } from '../../trace/index.js';
  */
 export function openRunMemoStore(options: { readonly cwd: string; readonly env: NodeJS.ProcessEnv; readonly memo: MemoConfig }): SqliteMemoStore | undefined {
   if (!options.memo.enabled) return undefined;
-  return new SqliteMemoStore(projectTracePath({ cwd: options.cwd, env: options.env }));
+  return new SqliteMemoStore(projectTracePath({ cwd: options.cwd, env: options.env }), { redactor: new SecretRedactor(options.env) });
 }

@@ -1,9 +1,9 @@
+import { isSecretName } from '../../util/index.js';
+
 /** Variables a build or test command commonly needs and that carry no credentials. */
 const BASE_VARIABLES = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TERM', 'TMPDIR', 'TZ', 'CI', 'NODE_ENV'];
 /** How a process finds the network through a proxy; passed only when the leaf may use the network. */
 const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'];
-/** Never passed, whatever the permissions: a leaf's command must not see the user's credentials. */
-const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH/i;
 
 /**
  * The environment a leaf's command runs with: an allowlist, not the user's whole environment.
@@ -16,7 +16,8 @@ export function commandEnvironment(source: NodeJS.ProcessEnv, allowNetwork: bool
   const names = [...BASE_VARIABLES, ...(allowNetwork ? PROXY_VARIABLES : [])];
   for (const name of Object.keys(source)) {
     const wanted = names.includes(name) || name.startsWith('LC_');
-    if (wanted && !SECRET_NAME.test(name) && source[name] !== undefined) environment[name] = source[name];
+    // Never passed, whatever the permissions: the one secret-name list redaction uses too.
+    if (wanted && !isSecretName(name) && source[name] !== undefined) environment[name] = source[name];
   }
   // Commands must never wait for a credential prompt or open an editor.
   environment.GIT_TERMINAL_PROMPT = '0';

@@ -84,22 +84,32 @@ export function describeTraceStoreConformance(name: string, factory: (env: NodeJ
       expect(size.totalBytes).toBe(size.eventBytes + size.blobBytes);
     });
 
-    it('never stores secrets: env values of *KEY*/*TOKEN*/*SECRET*/*PASSWORD* and credential-shaped strings', () => {
-      const store = open({ MY_SERVICE_TOKEN: 'tok-1234567890-abcdef', PATH: '/usr/bin:/bin' });
+    it('never stores a known secret (raw, JSON-escaped or in a blob) and keeps text that merely looks like one', () => {
+      const quoted = 'pa"ss\\word-with-quote';
+      const store = open({ MY_SERVICE_TOKEN: 'tok-1234567890-abcdef', DB_PASSWORD: quoted, PATH: '/usr/bin:/bin' });
+      const transcript = JSON.stringify([{ role: 'tool', content: `the password is ${quoted}` }]);
       const events = fakeRunEvents({
         runId: 'secret',
-        leafCount: 3,
+        leafCount: 5,
         outputOf: (index) =>
-          [`token is tok-1234567890-abcdef here`, `key sk-ant-abcdefghijklmnopqrstuvwxyz0123`, 'plain /usr/bin:/bin'][index]!,
+          [
+            `token is tok-1234567890-abcdef here`,
+            `key sk-ant-abcdefghijklmnopqrstuvwxyz0123`,
+            'plain /usr/bin:/bin',
+            `quoted ${quoted} and nested ${transcript}`,
+            `${'x'.repeat(10_000)} tok-1234567890-abcdef`,
+          ][index]!,
       });
       store.appendEvents(events);
       const outputs = store.leafRuns('secret').map((leaf) => leaf.output);
-      expect(outputs).toEqual([`token is ${REDACTED} here`, `key ${REDACTED}`, 'plain /usr/bin:/bin']);
+      expect(outputs.slice(0, 3)).toEqual([`token is ${REDACTED} here`, 'key sk-ant-abcdefghijklmnopqrstuvwxyz0123', 'plain /usr/bin:/bin']);
+      expect(outputs[3]).toBe(`quoted ${REDACTED} and nested ${JSON.stringify([{ role: 'tool', content: `the password is ${REDACTED}` }])}`);
+      expect(outputs[4]).toBe(`${'x'.repeat(10_000)} ${REDACTED}`);
       const everything = JSON.stringify(store.events('secret'));
       expect(everything).not.toContain('tok-1234567890-abcdef');
-      expect(everything).not.toContain('sk-ant-abcdefghij');
+      expect(everything).not.toContain('ss\\\\word-with');
       // Effect keys and token counts are not secrets.
-      expect(store.leafRuns('secret').map((leaf) => leaf.inputHash)).toEqual(['key-0', 'key-1', 'key-2']);
+      expect(store.leafRuns('secret').map((leaf) => leaf.inputHash)).toEqual(['key-0', 'key-1', 'key-2', 'key-3', 'key-4']);
       expect(store.leafRuns('secret')[0]!.usage?.input_tokens).toBe(10);
     });
 
