@@ -11,11 +11,20 @@ export interface ParityVerdict {
 
 const NODE_FIELDS = ['id', 'kind', 'status', 'output', 'input_hash', 'error', 'usage', 'memo_usage', 'details'] as const;
 
+export interface CompareOptions {
+  /**
+   * Input hashes the replay computed (keys) for effects it was served by their redacted input,
+   * mapped to the recorded hashes: the same input, but for a secret the trace never stored.
+   */
+  readonly redactedKeys?: ReadonlyMap<string, string>;
+}
+
 /**
  * Compares a replayed result tree with the recorded one, ignoring only the run id. Children
  * are compared in declaration order, depth first; the first difference wins.
  */
-export function compareResults(recorded: WorkflowResult, replayed: WorkflowResult): ParityVerdict {
+export function compareResults(recorded: WorkflowResult, replayed: WorkflowResult, options: CompareOptions = {}): ParityVerdict {
+  if (options.redactedKeys?.size) replayed = withRecordedKeys(replayed, options.redactedKeys);
   // Fast path: both trees come from the same engine code, so equal trees serialize equally.
   // Only a difference pays for the key-sorted, node-by-node search below.
   if (JSON.stringify({ ...recorded, run_id: '' }) === JSON.stringify({ ...replayed, run_id: '' })) return { identical: true };
@@ -31,6 +40,15 @@ export function compareResults(recorded: WorkflowResult, replayed: WorkflowResul
     if (difference) return { identical: false, divergedAt: 'run', detail: difference };
   }
   return { identical: true };
+}
+
+function withRecordedKeys(result: WorkflowResult, keys: ReadonlyMap<string, string>): WorkflowResult {
+  const restore = (node: NodeResult): NodeResult => ({
+    ...node,
+    ...(node.input_hash !== null && node.input_hash !== undefined && keys.has(node.input_hash) ? { input_hash: keys.get(node.input_hash)! } : {}),
+    ...(node.children ? { children: node.children.map(restore) } : {}),
+  });
+  return { ...result, results: result.results.map(restore) };
 }
 
 /** Field order never counts as a difference; a difference is shown where it is (describeDifference). */

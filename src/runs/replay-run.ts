@@ -148,5 +148,5 @@ function judgeParity(recorded: RecordedRun, replayed: WorkflowResult, boundary: 
   const firstUnasked = unasked[0];
   if (firstUnasked) return { identical: false, divergedAt: firstUnasked.effect.scope.nodeId, detail: firstUnasked.message };
   if (!recorded.result) return { identical: false, detail: `run ${recorded.runId} has no recorded result to compare with (it did not finish)` };
-  return compareResults(recorded.result, replayed);
+  return compareResults(recorded.result, replayed, { redactedKeys: boundary.redactedKeys });
 }

@@ -8,6 +8,32 @@ export interface RecordedEffect {
   readonly scope: EffectScope;
   readonly ordinal: number;
   readonly result: EffectResult;
+  /**
+   * Set when the trace store redacted a secret from the effect's input (see the `redacted`
+   * field of effect_requested): the stored input, not the key, identifies the effect.
+   */
+  readonly redactedInput?: unknown;
+}
+
+/**
+ * Whether `request` asks for the recorded effect: the same kind and key — or, when the store
+ * redacted a secret from the recorded input (so the exact key was computed from text the trace
+ * no longer holds), the same kind and an input equal to the redacted one. A replay or resume
+ * builds that input from the redacted outputs it is served, so it matches exactly then.
+ */
+export function isSameEffect(recorded: Pick<RecordedEffect, 'kind' | 'key' | 'redactedInput'>, request: { readonly kind: EffectKind; readonly key: string; readonly input: unknown }): boolean {
+  if (recorded.kind !== request.kind) return false;
+  if (recorded.key === request.key) return true;
+  // Both inputs come from the engine's one builder (the stored one through JSON), so their key order agrees.
+  return recorded.redactedInput !== undefined && JSON.stringify(recorded.redactedInput) === JSON.stringify(request.input);
+}
+
+interface RequestedEffect {
+  readonly kind: EffectKind;
+  readonly key: string;
+  readonly scope: EffectScope;
+  readonly ordinal: number;
+  readonly redactedInput?: unknown;
 }
 
 /** The slot of an effect: (node, iteration, ordinal). */
@@ -40,10 +66,16 @@ export class RecordedEffects {
   readonly unfinished: { readonly kind: EffectKind; readonly key: string; readonly scope: EffectScope; readonly ordinal: number }[] = [];
 
   constructor(events: Iterable<RunEvent>) {
-    const requested = new Map<string, { kind: EffectKind; key: string; scope: EffectScope; ordinal: number }>();
+    const requested = new Map<string, RequestedEffect>();
     for (const event of events) {
       if (event.type === 'effect_requested') {
-        requested.set(effectSlot(event.scope, event.ordinal), { kind: event.kind, key: event.key, scope: event.scope, ordinal: event.ordinal });
+        requested.set(effectSlot(event.scope, event.ordinal), {
+          kind: event.kind,
+          key: event.key,
+          scope: event.scope,
+          ordinal: event.ordinal,
+          ...(event.redacted ? { redactedInput: event.input } : {}),
+        });
       } else if (event.type === 'effect_completed') {
         this.add(event, requested);
       }
@@ -51,7 +83,7 @@ export class RecordedEffects {
     for (const [slot, request] of requested) if (!this.bySlot.has(slot)) this.unfinished.push(request);
   }
 
-  private add(event: Extract<RunEvent, { type: 'effect_completed' }>, requested: Map<string, { kind: EffectKind; key: string }>): void {
+  private add(event: Extract<RunEvent, { type: 'effect_completed' }>, requested: Map<string, RequestedEffect>): void {
     const slot = effectSlot(event.scope, event.ordinal);
     const place = describeEffectPlace(event.kind, event.scope, event.ordinal);
     const request = requested.get(slot);
@@ -62,7 +94,14 @@ export class RecordedEffects {
       );
     }
     if (this.bySlot.has(slot)) throw new CorruptTraceError(`trace is inconsistent: ${place} is recorded as completed twice`);
-    const recorded: RecordedEffect = { kind: event.kind, key: event.key, scope: event.scope, ordinal: event.ordinal, result: event.result };
+    const recorded: RecordedEffect = {
+      kind: event.kind,
+      key: event.key,
+      scope: event.scope,
+      ordinal: event.ordinal,
+      result: event.result,
+      ...(request.redactedInput !== undefined ? { redactedInput: request.redactedInput } : {}),
+    };
     this.bySlot.set(slot, recorded);
     const keyed = this.byKey.get(event.key);
     if (keyed) keyed.push(recorded);

@@ -10,7 +10,7 @@ import {
 } from '../engine/contracts/index.js';
 import type { RunController } from '../engine/run-controller.js';
 import type { RecordedCancel, RecordedCancels } from './recorded-cancels.js';
-import { describeEffectPlace, effectSlot, isNestedEffect, type RecordedEffect, type RecordedEffects } from './recorded-effects.js';
+import { describeEffectPlace, effectSlot, isNestedEffect, isSameEffect, type RecordedEffect, type RecordedEffects } from './recorded-effects.js';
 
 export interface ReplayBoundaryOptions {
   /** Run effects the trace lacks live instead of failing (`--allow-live`). */
@@ -51,6 +51,12 @@ export class ReplayBoundary implements EffectBoundary {
   ranLive = 0;
   /** Effects stopped by applying a recorded cancel. */
   interrupted = 0;
+  /**
+   * Effects served because their redacted input matched (see isSameEffect): the replay's key →
+   * the recorded one. The two hashes differ only by the secret the trace never held, so parity
+   * counts them as the same input.
+   */
+  readonly redactedKeys = new Map<string, string>();
   private waiters: CatchUpWaiter[] = [];
 
   constructor(
@@ -62,8 +68,9 @@ export class ReplayBoundary implements EffectBoundary {
     this.noteAsked(effectSlot(request.scope, request.ordinal));
     if (this.options.liveNodes?.has(request.scope.nodeId)) return this.runLive(live);
     const recorded = this.recorded.at(request.scope, request.ordinal);
-    if (recorded && recorded.key === request.key && recorded.kind === request.kind) {
+    if (recorded && isSameEffect(recorded, request)) {
       this.servedFromTrace++;
+      if (recorded.key !== request.key) this.redactedKeys.set(request.key, recorded.key);
       return { result: recorded.result, source: 'trace' };
     }
     const cancel = recorded ? undefined : this.options.interruptions?.cancels.covering(request.scope.nodeId);

@@ -1,5 +1,5 @@
 import type { EffectBoundary, EffectOutcome, EffectRequest, EffectResult } from '../engine/contracts/index.js';
-import { RecordedEffects, type RecordedEffect } from './recorded-effects.js';
+import { isSameEffect, RecordedEffects, type RecordedEffect } from './recorded-effects.js';
 
 export interface ResumeBoundaryOptions {
   /** Serve recorded failures too instead of trying them again; default false. */
@@ -42,8 +42,7 @@ export class ResumeBoundary implements EffectBoundary {
   private find(request: EffectRequest): RecordedEffect | undefined {
     const usable = (effect: RecordedEffect | undefined): effect is RecordedEffect =>
       effect !== undefined &&
-      effect.key === request.key &&
-      effect.kind === request.kind &&
+      isSameEffect(effect, request) &&
       (effect.result.status === 'succeeded' || this.options.reuseFailures === true);
     for (const source of this.sources) {
       const inSlot = source.at(request.scope, request.ordinal);

@@ -76,6 +76,12 @@ export type RunEvent =
       readonly scope: EffectScope;
       readonly ordinal: number;
       readonly input: unknown;
+      /**
+       * Set by the trace store when it redacted a secret from `input`: the stored input is not
+       * the one `key` was computed from, so replay and resume match this effect by its (redacted)
+       * input instead of its key. Never set by the engine.
+       */
+      readonly redacted?: true;
     })
   | (EventBase & {
       readonly type: 'effect_completed';
