@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI is compiled to dist/ by `npm install` (the prepare script).
-import { main } from '../dist/cli/main.js';
+import { main, describeInternalError } from '../dist/cli/main.js';
+
+// Even a crash outside main() prints through the redaction (a background run's log is its stderr).
+process.on('uncaughtException', (error) => {
+  process.stderr.write(describeInternalError(error));
+  process.exit(70);
+});
 
 main(process.argv.slice(2)).then(
   (code) => {
@@ -8,7 +14,7 @@ main(process.argv.slice(2)).then(
   },
   (error) => {
     // main() reports user errors itself; reaching here is a bug in WhaleFlow.
-    console.error('whaleflow: internal error:', error);
+    process.stderr.write(describeInternalError(error));
     process.exitCode = 70;
   },
 );

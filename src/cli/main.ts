@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { WhaleflowError, InvalidInputError, UsageError, escapeTerminalText, formatDiagnostic, projectDatabaseError } from '../util/index.js';
+import { inspect } from 'node:util';
+import { WhaleflowError, InvalidInputError, UsageError, escapeTerminalText, formatDiagnostic, projectDatabaseError, SecretRedactor } from '../util/index.js';
 // Only the path lookup (node:path, node:fs): trace/index.js would load SQLite on every start, even for --version.
 import { projectTracePath } from '../trace/project-trace-location.js';
 import { processCliContext, type CliContext } from './cli-context.js';
@@ -90,11 +91,32 @@ export function reportError(error: unknown, context: CliContext): number {
 
 /** Runs the CLI with the given arguments (without `node` and the script) and returns the exit code. */
 export async function main(argv: readonly string[], context: CliContext = processCliContext()): Promise<number> {
+  const redacting = redactingContext(context);
   try {
-    const program = await buildProgram(context, argv);
+    const program = await buildProgram(redacting, argv);
     await program.parseAsync([...argv], { from: 'user' });
-    return context.exitCode;
+    return redacting.exitCode;
   } catch (error) {
-    return reportError(error, context);
+    return reportError(error, redacting);
   }
+}
+
+/**
+ * Everything a command prints (results, progress, a background run's log, the message of a
+ * provider error that echoed an API key) passes the one redaction of util/secrets: the known
+ * secrets of this environment and of the configuration, once it is loaded, never reach a
+ * terminal or a log.
+ */
+function redactingContext(context: CliContext): CliContext {
+  const redactor = new SecretRedactor(context.env);
+  return {
+    ...context,
+    stdout: (text) => context.stdout(redactor.redactString(text)),
+    stderr: (text) => context.stderr(redactor.redactString(text)),
+  };
+}
+
+/** What `bin/whaleflow.js` prints for an error main() did not expect (a bug): redacted and escaped like any other output. */
+export function describeInternalError(error: unknown, env: NodeJS.ProcessEnv = process.env): string {
+  return `whaleflow: internal error: ${escapeTerminalText(new SecretRedactor(env).redactString(inspect(error)))}\n`;
 }

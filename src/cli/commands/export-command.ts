@@ -10,17 +10,17 @@ export function exportCommand(context: CliContext): Command {
     .description('Export a run as one versioned JSON document (spec, events, leaves, decisions, usage) that `whaleflow replay --trace FILE` reads on any machine')
     .argument('<run>', 'run id, unique prefix of one, or "last"')
     .addOption(outputFileOption(context))
-    .option('--no-redact', 'skip the export-time redaction pass (secrets were already redacted when stored)')
     .addOption(databaseOption(context))
     .addHelpText('after', '\nExamples:\n  $ whaleflow export last -o run.json\n  $ whaleflow replay --trace run.json')
-    .action((reference: string, options: { output?: string; redact: boolean; db?: string }) => {
+    .action((reference: string, options: { output?: string; db?: string }) => {
       const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: true });
       try {
         const run = resolveRunReference(store, reference);
-        const document = exportRun(store, run.runId, { redactor: options.redact ? new SecretRedactor(context.env) : null });
+        // Stored events are redacted already; the pass runs again for runs recorded before redaction was exact.
+        const document = exportRun(store, run.runId, { redactor: new SecretRedactor(context.env) });
         const text = `${terminalSafeJson(document, 2)}\n`;
         if (options.output) {
-          const path = writeOutputFile(context.cwd, options.output, text);
+          const path = writeOutputFile(context, options.output, text);
           context.stdout(`exported run ${run.runId} (${document.events.length} events) to ${path}\n`);
         } else {
           context.stdout(text);

@@ -5,7 +5,7 @@ import { openProjectTrace, projectTracePath } from '../../trace/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { databaseOption, outputFileOption, writeOutputFile } from '../options/index.js';
-import { terminalSafeJson } from '../../util/index.js';
+import { SecretRedactor, terminalSafeJson } from '../../util/index.js';
 
 interface DatabaseOption {
   db?: string;
@@ -26,7 +26,7 @@ function withStore<T>(context: CliContext, options: DatabaseOption, use: (store:
   // Through the trace's opener: a damaged file gets a clear error, a read-only directory is read.
   const trace = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: path, mustExist: true });
   try {
-    const store = new SqliteMemoStore(trace.database);
+    const store = new SqliteMemoStore(trace.database, { redactor: new SecretRedactor(context.env) });
     try {
       return use(store, path);
     } finally {
@@ -76,11 +76,13 @@ export function memoCommand(context: CliContext): Command {
     .addOption(memoDatabaseOption(context))
     .addOption(outputFileOption(context, '--out <file>'))
     .action((options: DatabaseOption & { out?: string }) => {
+      // Entries are stored redacted; the export redacts again for entries stored before that was exact.
+      const redactor = new SecretRedactor(context.env);
       withStore(context, options, (store) => {
-        const lines = [...store.entries()].map((entry) => terminalSafeJson(entry));
+        const lines = [...store.entries()].map((entry) => terminalSafeJson(redactor.redact(entry)));
         const text = lines.length > 0 ? `${lines.join('\n')}\n` : '';
         if (options.out) {
-          writeOutputFile(context.cwd, options.out, text);
+          writeOutputFile(context, options.out, text);
           context.stdout(`exported ${lines.length} memo entries to ${options.out}\n`);
         } else {
           context.stdout(text);

@@ -18,7 +18,7 @@ export function reportCommand(context: CliContext): Command {
         const run = resolveRunReference(store, reference);
         const text = await renderReport(buildRunReport(store, run), options.format);
         if (options.output) {
-          const path = writeOutputFile(context.cwd, options.output, text);
+          const path = writeOutputFile(context, options.output, text);
           context.stdout(`wrote ${path}\n`);
         } else {
           context.stdout(text);

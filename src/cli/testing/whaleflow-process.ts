@@ -1,6 +1,6 @@
 // The CLI as a real child process, from the TypeScript sources (no build needed): for tests
 // that check what a user's terminal, pipe or log file receives byte for byte.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -35,4 +35,22 @@ export function runWhaleflowProcess(args: readonly string[], options: { cwd: str
   });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Like runWhaleflowProcess, without blocking this process: needed when the test itself serves
+ * the child (a loopback model server in the test process cannot answer while spawnSync waits).
+ */
+export function runWhaleflowAsync(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; onStart?: (child: ChildProcess) => void }): Promise<ProcessOutcome> {
+  const { command, args: argv, env } = whaleflowCommand(args);
+  const child = spawn(command, argv, { cwd: options.cwd, env: { ...process.env, WHALEFLOW_HOME: '', ...env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  options.onStart?.(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
