@@ -1,5 +1,5 @@
 import { resolveRoute } from '../config/index.js';
-import { sha256Hex } from '../util/index.js';
+import { SecretRedactor, sha256Hex } from '../util/index.js';
 import type { Lesson } from './lesson-schema.js';
 import { makeLesson } from './make-lesson.js';
 import { modelFamily } from './model-family.js';
@@ -48,7 +48,11 @@ export async function proposeLessons(runtime: LearningRuntime, runIds: readonly 
     }
   }
   const configVersion = runtime.config.sourceFile ? sha256Hex(runtime.config.sourceFile) : 'embedded';
-  const lessons = proposals.map((proposal) => {
+  // A lesson is stored and exported as proposed, its id the hash of its content: redacted before
+  // it is made (a teacher reply can echo a key), so the id covers what is kept and exports import.
+  const redactor = new SecretRedactor();
+  const lessons = proposals.map((unredacted) => {
+    const proposal = redactor.redact(unredacted);
     const role = proposal.body.scope.roles[0] ?? 'default';
     let model: string | null = null;
     try {

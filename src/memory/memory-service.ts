@@ -8,6 +8,7 @@ import {
   type MemoryPort,
   type ResolvedMemoryOperation,
 } from '../engine/index.js';
+import { SecretRedactor } from '../util/index.js';
 import { splitText } from './context-text.js';
 import { readSource, type LoadSettings } from './load-context.js';
 import { performReadOperation, readLines } from './memory-operations.js';
@@ -25,16 +26,19 @@ export interface MemoryServiceOptions extends LoadSettings {
  */
 export class MemoryService implements MemoryPort {
   readonly limits: MemoryLimits;
+  /** Texts are stored redacted (util/secrets): a loaded file or a leaf's write never puts a known secret in the store. */
+  private readonly redactor: SecretRedactor;
 
   constructor(private readonly options: MemoryServiceOptions) {
     this.limits = options.limits;
+    this.redactor = new SecretRedactor(options.env);
   }
 
   async load(request: MemoryLoadRequest, signal: AbortSignal): Promise<LoadedContext> {
     const { store } = this.options;
     if (request.source.document !== undefined) return this.loadDocument(request, request.source.document);
     const loaded = await readSource(request, this.options, signal);
-    const text = splitText(loaded.text);
+    const text = splitText(this.redactor.redactString(loaded.text));
     store.saveVersion({ name: request.name, text, origin: 'load', runId: request.runId, nodeId: request.nodeId, ...(loaded.files ? { files: loaded.files } : {}) });
     return { name: request.name, hash: text.hash, bytes: text.bytes, lines: text.lines, ...(loaded.files ? { files: loaded.files } : {}) };
   }
@@ -77,7 +81,7 @@ export class MemoryService implements MemoryPort {
     const base = append ? store.fullText(context.hash) : '';
     const joined = append && base.length > 0 && !base.endsWith('\n') ? `${base}\n${text}` : `${base}${text}`;
     if (Buffer.byteLength(joined) > this.options.maxBytes) throw new MemoryOperationError(`the document would exceed ${this.options.maxBytes} bytes`);
-    const split = splitText(joined);
+    const split = splitText(this.redactor.redactString(joined));
     store.saveVersion({ name: context.name, text: split, origin: 'write' });
     const output = `wrote ${split.bytes} bytes (${split.lines} lines) to "${context.name}" (sha256 ${split.hash.slice(0, 12)}); this run keeps reading the version it loaded, later loads of document "${context.name}" get this one`;
     return { output, data: { op: 'write', context: context.name, sha256: split.hash, written_bytes: split.bytes, append, bytes: Buffer.byteLength(output) } };

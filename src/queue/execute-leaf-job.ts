@@ -1,5 +1,6 @@
 import { stoppedLeafArtifacts, type EffectResult, type LeafPlacement, type LeafRunContext, type LeafRunInput, type LeafRunner } from '../engine/index.js';
 import { emptyMemoUsage, leafInputHash, type Usage } from '../ir/index.js';
+import { SecretRedactor } from '../util/index.js';
 import { remainingBudgetOf, type LeafJob } from './leaf-job.js';
 import type { LeafJobListener, LeafJobOutcome, SpendReport } from './leaf-job-outcome.js';
 import { ceilingRefusal, type WorkerCeiling } from './worker-ceiling.js';
@@ -10,6 +11,11 @@ export interface ExecuteLeafJobOptions {
   readonly worker: LeafPlacement;
   /** The worker's clock, for the budget's deadline. */
   readonly now: () => number;
+  /**
+   * The worker's own secrets (its provider keys): removed from everything the job sends back,
+   * since the coordinator, which records it, cannot know them. Default: this process's environment.
+   */
+  readonly redactor?: SecretRedactor;
 }
 
 const NO_USAGE: Usage = { input_tokens: 0, output_tokens: 0, cost_microusd: 0 };
@@ -21,6 +27,16 @@ const NO_USAGE: Usage = { input_tokens: 0, output_tokens: 0, cost_microusd: 0 };
  * refused too, so what the trace records under that hash is what ran.
  */
 export async function executeLeafJob(job: LeafJob, options: ExecuteLeafJobOptions, listener: LeafJobListener, signal: AbortSignal): Promise<LeafJobOutcome> {
+  const redactor = options.redactor ?? new SecretRedactor();
+  const redacting: LeafJobListener = {
+    placed: (worker) => listener.placed(worker),
+    activity: (message) => listener.activity(redactor.redactString(message)),
+    spend: (usage) => listener.spend(usage),
+  };
+  return redactor.redact(await runLeafJob(job, options, redacting, signal));
+}
+
+async function runLeafJob(job: LeafJob, options: ExecuteLeafJobOptions, listener: LeafJobListener, signal: AbortSignal): Promise<LeafJobOutcome> {
   const { worker } = options;
   const refusal = refusalOf(job, options.ceiling);
   if (refusal !== undefined) {

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { loadConfig } from '../../config/index.js';
 import { exportMemory, importMemory, LinearPattern, openProjectMemoryStore, readLines, type SqliteMemoryStore, type StoredContext } from '../../memory/index.js';
 import { projectTracePath } from '../../trace/index.js';
-import { UsageError } from '../../util/index.js';
+import { SecretRedactor, UsageError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { databaseOption, existingFile, outputFileOption, positiveInteger, writeOutputFile } from '../options/index.js';
@@ -161,10 +161,10 @@ export function memoryCommand(context: CliContext): Command {
     .addHelpText('after', '\nExample:\n  $ whaleflow memory export build_log --out build_log.memory.json')
     .action((name: string | undefined, options: StoreOptions & { out?: string }) => {
       withStore(context, options, (store) => {
-        const document = exportMemory(store, name);
+        const document = exportMemory(store, name, new SecretRedactor(context.env));
         const text = `${JSON.stringify(document)}\n`;
         if (options.out) {
-          writeOutputFile(context.cwd, options.out, text);
+          writeOutputFile(context, options.out, text);
           context.stdout(`exported ${document.contexts.length} context${document.contexts.length === 1 ? '' : 's'} to ${options.out}\n`);
         } else {
           context.stdout(text);
@@ -186,7 +186,7 @@ export function memoryCommand(context: CliContext): Command {
         context,
         options,
         (store) => {
-          const imported = importMemory(store, text, file);
+          const imported = importMemory(store, text, file, new SecretRedactor(context.env));
           if (options.json) context.stdout(`${JSON.stringify(imported)}\n`);
           else context.stdout(`${imported.map((entry) => `imported ${entry.name}: ${entry.lines} lines, ${entry.bytes} bytes`).join('\n')}\n`);
         },

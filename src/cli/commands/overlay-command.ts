@@ -1,6 +1,4 @@
 import { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { loadConfig } from '../../config/index.js';
 import {
   authorityContextOf,
@@ -21,6 +19,7 @@ import type { CliContext } from '../cli-context.js';
 import { terminalSafeContext } from '../learn/terminal-safe-context.js';
 import { terminalSafeJson } from '../../util/index.js';
 import { ExitCode } from '../exit-codes.js';
+import { writeOutputFile } from '../options/index.js';
 import { formatLesson } from '../learn/format-learning.js';
 
 interface DbOptions {
@@ -123,7 +122,7 @@ export function overlayCommand(outerContext: CliContext): Command {
         const document = exportOverlay(store, repository.identity);
         const text = `${terminalSafeJson(document, 2)}\n`;
         if (!options.out) return context.stdout(text);
-        writeFileSync(resolve(context.cwd, options.out), text);
+        writeOutputFile(context, options.out, text);
         context.stdout(`exported ${document.lessons.length} lesson(s) of snapshot ${shortSnapshotId(document.snapshotId)} to ${options.out}\n`);
       });
     });

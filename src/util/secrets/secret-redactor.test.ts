@@ -36,13 +36,15 @@ describe('SecretRedactor', () => {
     expect(JSON.parse(tricky.redact({ transcript: once }).transcript)).toEqual({ output: `echo ${REDACTED}` });
     // Bytes too: the UTF-8 encoding of every form.
     const bytes = Buffer.from(`bin\u0000${secret}\u0001`, 'utf8');
-    expect(Buffer.from(tricky.redactBytes(bytes)).toString('utf8')).toBe(`bin\u0000${REDACTED}\u0001`);
+    expect(Buffer.from(tricky.redactBytes(bytes)).toString('utf8')).toBe(`bin\u0000${REDACTED}\n\u0001`) // the line break the secret spanned is kept;
   });
 
   it('each line of a multi-line secret (a PEM key) is a secret of its own', () => {
     const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----';
     const keyed = new SecretRedactor({ SIGNING_PRIVATE_KEY: pem });
     expect(keyed.redactString('a log line quoting MIIEvQIBADANBgkqhkiG9w0BAQEFAASC only')).toBe(`a log line quoting ${REDACTED} only`);
+    // The whole key keeps its line count, so line numbers after it stay true.
+    expect(keyed.redactString(`line 1\n${pem}\nline 5`)).toBe(`line 1\n${REDACTED}\n\n\nline 5`);
   });
 
   it('a variable the configuration names as api_key_env is a secret whatever its name, from registration on', () => {

@@ -54,7 +54,7 @@ export class SecretRedactor {
     pattern.lastIndex = 0;
     if (!pattern.test(text)) return text;
     pattern.lastIndex = 0;
-    return text.replace(pattern, REDACTED);
+    return text.replace(pattern, replacement);
   }
 
   /** Byte content (a binary blob, a log file): the UTF-8 bytes of every form are replaced. */
@@ -67,7 +67,7 @@ export class SecretRedactor {
     pattern.lastIndex = 0;
     if (!pattern.test(text)) return bytes;
     pattern.lastIndex = 0;
-    return Buffer.from(text.replace(pattern, REDACTED), 'latin1');
+    return Buffer.from(text.replace(pattern, replacement), 'latin1');
   }
 
   /**
@@ -113,6 +113,15 @@ export class SecretRedactor {
     this.bytePattern = alternation(this.forms.map((form) => Buffer.from(form, 'utf8').toString('latin1')));
     return this.textPattern;
   }
+}
+
+/**
+ * `[REDACTED]`, followed by the line breaks the secret spanned: a multi-line secret (a PEM key)
+ * leaves the text with as many lines, so line numbers in logs, memory contexts and diffs stay true.
+ */
+function replacement(match: string): string {
+  const breaks = match.split('\n').length - 1;
+  return breaks === 0 ? REDACTED : REDACTED + '\n'.repeat(breaks);
 }
 
 /** Each secret as it can appear in stored text, longest first so a form containing another is replaced whole. */
