@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCli, type CliOutcome } from '../runs/testing/spawn-cli.js';
 import { completedEffects, waitFor, wideProject } from '../runs/testing/watch-project-database.js';
@@ -45,6 +47,11 @@ describe('a run whose trace cannot be written stops, says why and exits non-zero
     const events = store.events(RUN_ID);
     expect(events.map((entry) => entry.seq)).toEqual(events.map((_, index) => index));
     const recordedEffects = events.filter((entry) => entry.event.type === 'effect_completed').length;
+    // Progress is shown from what was committed: every leaf printed as succeeded is in the trace as succeeded.
+    const recordedSucceeded = new Set(events.flatMap(({ event }) => (event.type === 'node_finished' && event.status === 'succeeded' ? [event.nodeId] : [])));
+    const shownSucceeded = [...outcome.stdout.matchAll(/^\[\d+\/\d+\] (\S+) succeeded/gm)].map((match) => match[1]!);
+    expect(shownSucceeded.length).toBeGreaterThan(0);
+    expect(shownSucceeded.filter((nodeId) => !recordedSucceeded.has(nodeId))).toEqual([]);
     expect(recordedEffects).toBeGreaterThan(0);
     expect(recordedEffects).toBeLessThan(LEAVES);
     store.close();
@@ -104,5 +111,23 @@ describe('a run whose trace cannot be written stops, says why and exits non-zero
     expect(listed.exitCode).toBe(1);
     expect(listed.stderr).toContain(`${database} is damaged`);
     expect(listed.stderr).toContain('.recover');
+  }, 180_000);
+
+  it('a full disk before even the run\'s start is recorded: no leaf is shown as succeeded, and the way back is to run again, not a resume that cannot find the run', async () => {
+    const { directory, database } = newProject();
+    // A spec of ~1.2 MB: its run_started alone is larger than the file-size limit.
+    const big = { id: 'big', goal: 'a spec too large for the disk', nodes: [{ kind: 'branch_set', spec: { id: 'fan', parallel: true, children: Array.from({ length: 600 }, (_, index) => ({ kind: 'leaf', spec: { id: `leaf-${index}`, prompt: `task ${index} ${'lorem ipsum '.repeat(170)}` } })) } }] };
+    writeFileSync(join(directory, 'big.json'), JSON.stringify(big));
+    new SqliteTraceStore(database).close();
+    const prefix = ['bash', '-c', `trap '' XFSZ; ulimit -f 384; exec "$@"`, 'bash'];
+    const outcome = await startCli(['run', 'big.json', '--max-agents', '700', '--run-id', RUN_ID], { cwd: directory, env: { ...process.env, WHALEFLOW_HOME: '' }, prefix }).finished;
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).not.toMatch(/internal error|\n\s+at |warning/);
+    expect(outcome.stderr).toContain(`run ${RUN_ID} stopped: the run could not be recorded: `);
+    expect(outcome.stderr).toContain('nothing of the run was recorded (not even its start), so there is nothing to resume; once the database can be written, run it again (whaleflow run big.json)');
+    expect(outcome.stderr).not.toContain('whaleflow resume');
+    expect(outcome.stdout).not.toMatch(/succeeded/);
+    const listed = await runCliInMemory(['ps', '--json'], { cwd: directory, env: {} });
+    expect(JSON.parse(listed.stdout)).toEqual([]);
   }, 180_000);
 });

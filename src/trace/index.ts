@@ -15,7 +15,7 @@ export type {
 } from './trace-store.js';
 export { SqliteTraceStore, type SqliteTraceStoreOptions } from './sqlite-trace-store.js';
 export { InMemoryTraceStore } from './in-memory-trace-store.js';
-export { TraceSink, type TraceSinkOptions } from './trace-sink.js';
+export { CommittedEvents, TraceSink, type TraceSinkOptions } from './trace-sink.js';
 export { WorkerTraceSink } from './worker-trace-sink.js';
 export { SecretRedactor, REDACTED } from './redact-secrets.js';
 export { TRACE_MIGRATIONS, TRACE_SCHEMA_VERSION, migrateTraceDatabase, type TraceMigration } from './trace-migrations.js';

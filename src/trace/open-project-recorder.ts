@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import type { RunEventSink } from '../engine/contracts/index.js';
+import type { RunEvent, RunEventSink } from '../engine/contracts/index.js';
 import { ensureStateDirectory } from '../util/index.js';
 import { SecretRedactor } from './redact-secrets.js';
 import { projectTracePath, type TraceLocationOptions } from './project-trace-location.js';
@@ -21,6 +21,18 @@ export interface ProjectRecorder {
    * executeWorkflow so a run that cannot record stops instead of running on unrecorded.
    */
   readonly failed: AbortSignal;
+  /** Whether the run's start reached the database (a failure before it leaves nothing to resume). */
+  readonly startRecorded: boolean;
+}
+
+export interface ProjectRecorderOptions extends TraceLocationOptions {
+  /** Write on the caller's thread instead of a worker thread. */
+  readonly inline?: boolean;
+  /**
+   * Sinks that hear each event only once it is committed (progress shown to the user), so
+   * nothing is reported done that the trace does not hold.
+   */
+  readonly committedObservers?: readonly RunEventSink[];
 }
 
 /**
@@ -29,16 +41,20 @@ export interface ProjectRecorder {
  * `inline: true` writes on the caller's thread (TraceSink), which needs no worker.
  * The database is created and migrated here, before the run starts.
  */
-export function openProjectRecorder(options: TraceLocationOptions & { readonly inline?: boolean }): ProjectRecorder {
+export function openProjectRecorder(options: ProjectRecorderOptions): ProjectRecorder {
   const databasePath = projectTracePath(options);
   // WhaleFlow's own state directory ignores itself in git; an explicit --db file's directory is the user's.
   if (!options.databasePath && databasePath !== ':memory:') ensureStateDirectory(dirname(databasePath));
   const failure = new RecordingFailure();
   const onError = (error: unknown): void => failure.report(error);
+  const observers = options.committedObservers ?? [];
+  const onCommitted = (batch: readonly RunEvent[]): void => {
+    for (const event of batch) for (const observer of observers) observer.emit(event);
+  };
   if (options.inline) {
     // Not openProjectTrace: a recorder needs a writable database, so no read-only fallback.
     const store = new SqliteTraceStore(databasePath, { redactor: new SecretRedactor(options.env ?? process.env) });
-    const sink = new TraceSink(store, { onError });
+    const sink = new TraceSink(store, { onError, onCommitted });
     return {
       sink,
       databasePath,
@@ -50,12 +66,15 @@ export function openProjectRecorder(options: TraceLocationOptions & { readonly i
         return failure.error;
       },
       failed: failure.signal,
+      get startRecorded() {
+        return sink.committed.startRecorded;
+      },
     };
   }
   // Migrate on this thread first, so the worker never races a reader over a fresh file (and
   // a database that cannot be written is refused here, before the run starts).
   new SqliteTraceStore(databasePath).close();
-  const sink = new WorkerTraceSink(databasePath, { env: options.env ?? process.env, onError });
+  const sink = new WorkerTraceSink(databasePath, { env: options.env ?? process.env, onError, onCommitted });
   return {
     sink,
     databasePath,
@@ -64,5 +83,8 @@ export function openProjectRecorder(options: TraceLocationOptions & { readonly i
       return failure.error;
     },
     failed: failure.signal,
+    get startRecorded() {
+      return sink.committed.startRecorded;
+    },
   };
 }

@@ -57,4 +57,38 @@ describe('TraceSink', () => {
     expect(String(sink.error)).toContain('disk full');
     expect(errors).toHaveLength(1);
   });
+
+  it('tells onCommitted of each batch only once it is written, and nothing of a batch that failed (what progress shows is in the trace)', () => {
+    let refuse = false;
+    class FailingStore extends InMemoryTraceStore {
+      override appendEvents(batch: readonly RunEvent[]): void {
+        if (refuse) throw new Error('disk full');
+        super.appendEvents(batch);
+      }
+    }
+    const store = new FailingStore();
+    const heard: RunEvent[] = [];
+    const sink = new TraceSink(store, { maxBatchSize: 4, onCommitted: (batch) => heard.push(...batch), onError: () => undefined });
+    const events = fakeRunEvents({ runId: 'r', leafCount: 3, unfinished: true });
+    for (const event of events.slice(0, 4)) sink.emit(event);
+    expect(heard).toEqual(events.slice(0, 4));
+    expect(sink.committed.startRecorded).toBe(true);
+    refuse = true;
+    for (const event of events.slice(4)) sink.emit(event);
+    sink.close();
+    expect(heard).toEqual(events.slice(0, 4));
+    expect(sink.committed.total).toBe(4);
+  });
+
+  it('a run whose first batch fails has not recorded its start', () => {
+    class RefusingStore extends InMemoryTraceStore {
+      override appendEvents(): void {
+        throw new Error('disk full');
+      }
+    }
+    const sink = new TraceSink(new RefusingStore(), { onError: () => undefined });
+    for (const event of fakeRunEvents({ runId: 'r', leafCount: 1 })) sink.emit(event);
+    expect(sink.committed.startRecorded).toBe(false);
+    expect(sink.committed.total).toBe(0);
+  });
 });

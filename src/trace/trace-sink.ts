@@ -9,6 +9,32 @@ export interface TraceSinkOptions {
   readonly flushIntervalMs?: number;
   /** Called when a write fails (the sink itself must not throw into the engine). */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Hears each batch once it is committed, in order: observers that report to the user
+   * (progress lines) sit here, so nothing is shown as done that the trace does not hold.
+   */
+  readonly onCommitted?: (batch: readonly RunEvent[]) => void;
+}
+
+/** What reached the database so far: enough to tell the user what a failed recording kept. */
+export class CommittedEvents {
+  private count = 0;
+  private started = false;
+
+  add(batch: readonly RunEvent[]): void {
+    this.count += batch.length;
+    if (!this.started) this.started = batch.some((event) => event.type === 'run_started');
+  }
+
+  /** Events committed. */
+  get total(): number {
+    return this.count;
+  }
+
+  /** Whether the run's run_started is in the database (without it the run cannot be found, let alone resumed). */
+  get startRecorded(): boolean {
+    return this.started;
+  }
 }
 
 /**
@@ -31,6 +57,7 @@ export class TraceSink implements RunEventSink {
   private readonly maxBatchSize: number;
   private readonly flushIntervalMs: number;
   private failure: unknown;
+  readonly committed = new CommittedEvents();
 
   constructor(
     private readonly store: Pick<TraceStore, 'appendEvents'>,
@@ -68,12 +95,18 @@ export class TraceSink implements RunEventSink {
     const batch = this.pending;
     this.pending = [];
     if (this.failure === undefined) {
+      let written = false;
       try {
         this.store.appendEvents(batch);
-        return;
+        written = true;
       } catch (error) {
         this.failure = error;
         this.options.onError?.(error);
+      }
+      if (written) {
+        this.committed.add(batch);
+        this.options.onCommitted?.(batch);
+        return;
       }
     }
     this.tryFailedMarker(batch);

@@ -37,4 +37,27 @@ describe('WorkerTraceSink', () => {
     await sink.close();
     reader.close();
   });
+
+  it('hears each batch through onCommitted once the worker wrote it, in order, before close() resolves', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'whaleflow-worker-')), 'whaleflow.db');
+    new SqliteTraceStore(path).close();
+    const heard: string[] = [];
+    const reader = new SqliteTraceStore(path);
+    let readable = true;
+    const sink = new WorkerTraceSink(path, {
+      env: {},
+      onCommitted: (batch) => {
+        // Committed means another connection can read it already.
+        readable &&= reader.events('c').length >= heard.length + batch.length;
+        heard.push(...batch.map((event) => event.type));
+      },
+    });
+    const events = fakeRunEvents({ runId: 'c', leafCount: 5 });
+    for (const event of events) sink.emit(event);
+    await sink.close();
+    expect(heard).toEqual(events.map((event) => event.type));
+    expect(readable).toBe(true);
+    expect(sink.committed.startRecorded).toBe(true);
+    reader.close();
+  });
 });

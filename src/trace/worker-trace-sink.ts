@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { RunEvent, RunEventSink } from '../engine/contracts/index.js';
 import { ProjectDatabaseError, secretVariables } from '../util/index.js';
 import { serializeEvent } from './stored-event-codec.js';
-import { TraceSink, type TraceSinkOptions } from './trace-sink.js';
+import { CommittedEvents, TraceSink, type TraceSinkOptions } from './trace-sink.js';
 import type { TraceWriterReply, TraceWriterRequest, TraceWriterWorkerData, WriteFailure } from './trace-writer-worker.js';
 
 
@@ -42,6 +42,9 @@ export class WorkerTraceSink implements RunEventSink {
   private failure: unknown;
   private readonly waiters: { readonly upTo: number; readonly resolve: () => void }[] = [];
   private closed: Promise<void> | undefined;
+  /** Batches posted and not yet acknowledged, for `committed` and `onCommitted`. */
+  private readonly inFlight = new Map<number, readonly RunEvent[]>();
+  readonly committed = new CommittedEvents();
 
   constructor(databasePath: string, options: TraceSinkOptions & { readonly env?: NodeJS.ProcessEnv; readonly blobThresholdBytes?: number } = {}) {
     // The secret variables as this thread knows them (the list and the configuration's key
@@ -55,7 +58,8 @@ export class WorkerTraceSink implements RunEventSink {
       this.fail(error, options);
       this.release(Number.POSITIVE_INFINITY);
     });
-    this.batching = new TraceSink({ appendEvents: (batch) => this.post(batch) }, options);
+    // Posting a batch is not committing it: the inner sink's onCommitted would fire too early.
+    this.batching = new TraceSink({ appendEvents: (batch) => this.post(batch) }, { ...options, onCommitted: undefined });
   }
 
   emit(event: RunEvent): void {
@@ -64,12 +68,19 @@ export class WorkerTraceSink implements RunEventSink {
 
   private post(batch: readonly RunEvent[]): void {
     const request: TraceWriterRequest = { type: 'batch', id: ++this.posted, rows: batch.map(serializeEvent) };
+    this.inFlight.set(request.id, batch);
     this.worker.postMessage(request);
   }
 
   private onReply(reply: TraceWriterReply, options: TraceSinkOptions): void {
     if (reply.type === 'closed') return;
+    const batch = this.inFlight.get(reply.id);
+    this.inFlight.delete(reply.id);
     if (reply.type === 'failed') this.fail(errorOf(reply.failure), options);
+    else if (batch) {
+      this.committed.add(batch);
+      options.onCommitted?.(batch);
+    }
     this.written = reply.id;
     this.release(this.written);
   }

@@ -1,4 +1,7 @@
 import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { migrateComponentSchema, type ComponentMigration } from './component-schema.js';
 
@@ -24,5 +27,22 @@ describe('migrateComponentSchema', () => {
     expect(() => migrateComponentSchema(database, 'one', [...migrations, failing])).toThrow('boom');
     expect(database.prepare("SELECT version FROM component_schema WHERE component = 'one'").get()).toEqual({ version: 2 });
     database.close();
+  });
+
+  test('an up-to-date component only reads: it opens on a read-only connection (commands that only read work where nothing may be written)', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'whaleflow-component-schema-'));
+    try {
+      const path = join(directory, 'project.db');
+      const writer = new Database(path);
+      migrateComponentSchema(writer, 'one', migrations);
+      writer.close();
+      const reader = new Database(path, { readonly: true });
+      expect(migrateComponentSchema(reader, 'one', migrations)).toEqual([]);
+      // A step still to apply needs the write, and says so.
+      expect(() => migrateComponentSchema(reader, 'two', [{ version: 1, description: 'b', up: (db) => db.exec('CREATE TABLE b (z)') }])).toThrow(/readonly/);
+      reader.close();
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

@@ -108,7 +108,7 @@ async function resumeClaimed(context: CliContext, store: SqliteTraceStore, targe
     });
     traceSink.close();
     if (recording.error) {
-      context.stderr(formatTraceFailure(runId, recording.error.message));
+      context.stderr(formatTraceFailure(runId, recording.error.message, traceSink.committed.startRecorded ? 'resume' : { resumeFrom: targetRunId }));
       return ExitCode.failure;
     }
     if (options.json) context.stdout(`${terminalSafeJson(outcome, 2)}\n`);

@@ -105,7 +105,7 @@ async function runWorkflowFile(context: CliContext, file: string, options: RunOp
     keepWorktrees: options.keepWorktrees,
     environment,
     runId,
-    observers: progress ? [progress] : [],
+    observers: [], // progress hears events once recorded (see openProjectRecorder below)
     ...(options.queue ? { queueUrl: options.queue } : {}),
   });
   try {
@@ -140,7 +140,8 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
 
   // Trace wiring: every run that starts is recorded in the project trace (.whaleflow/whaleflow.db,
   // or $WHALEFLOW_HOME) for inspect, report, export, replay and resume; see docs/trace.md.
-  const recorder = openProjectRecorder({ cwd: context.cwd, env: context.env });
+  // Progress hears each event once it is committed: no leaf is shown done that the trace does not hold.
+  const recorder = openProjectRecorder({ cwd: context.cwd, env: context.env, committedObservers: progress ? [progress] : [] });
   // Workflow mode: heartbeats (pid) and polling for `whaleflow cancel RUN [NODE]`, so other terminals can watch and stop this run.
   const cancelReader = openProjectTrace({ cwd: context.cwd, env: context.env });
   const supervision = superviseRun({ store: cancelReader, sink: recorder.sink, runId, now: environment.now });
@@ -152,7 +153,7 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
       spec,
       runId,
       label: options.label ?? file,
-      sink: new FanOutEventSink([recorder.sink, composed.sink, supervision.observer]), // trace first, then progress observers, then workflow-mode supervision
+      sink: new FanOutEventSink([recorder.sink, composed.sink, supervision.observer]), // trace first (progress hears from it once committed), then other observers, then workflow-mode supervision
       leafRunner: composed.leafRunner,
       controller: supervision.controller, // workflow mode: `whaleflow cancel RUN [NODE]` through the engine's cancel tree
       gateway: composed.gateway,
@@ -170,7 +171,7 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
     await recorder.close();
     if (recorder.error) {
       progress?.abandon();
-      context.stderr(formatTraceFailure(runId, recorder.error.message));
+      context.stderr(formatTraceFailure(runId, recorder.error.message, recorder.startRecorded ? 'resume' : { rerun: file }));
       return ExitCode.failure;
     }
     progress?.stop();
