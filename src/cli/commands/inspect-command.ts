@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { formatMemoryUse, summarizeMemoryUse } from '../../memory/index.js';
 import { overlayLessonLines, overlaySummary, recordedRunOverlay, renderNodeDetail, renderRunTree, resolveRunReference } from '../../runs/index.js';
 import { openProjectTrace } from '../../trace/index.js';
-import { escapeTerminalLine, WhaleflowError } from '../../util/index.js';
+import { escapeTerminalLine, escapeTerminalText, WhaleflowError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { databaseOption } from '../options/index.js';
 
@@ -22,7 +22,8 @@ export function inspectCommand(context: CliContext): Command {
           context.stdout(renderRunTree(store, run, { outputWidth: options.full ? Number.MAX_SAFE_INTEGER : 80 }));
           // External memory: which leaves used which contexts, and how much (docs/memory.md).
           const memory = summarizeMemoryUse(store.events(run.runId, 0, ['node_finished']).map((stored) => stored.event));
-          if (memory) context.stdout(`\n${formatMemoryUse(memory)}`);
+          // Leaf ids may come from a planner model (expand): escaped like the tree above.
+          if (memory) context.stdout(`\n${escapeTerminalText(formatMemoryUse(memory))}`);
           // The overlay of lessons it applied (recorded in run_started): why its prompts looked as they did.
           const overlay = recordedRunOverlay(store, run.runId);
           if (overlay) context.stdout(`\noverlay ${overlaySummary(overlay)}\n${overlayLessonLines(overlay).map((entry) => `  ${escapeTerminalLine(entry)}\n`).join('')}`);

@@ -4,9 +4,10 @@ import { resolve } from 'node:path';
 import { loadConfig } from '../../config/index.js';
 import { exportMemory, importMemory, LinearPattern, openProjectMemoryStore, readLines, type SqliteMemoryStore, type StoredContext } from '../../memory/index.js';
 import { projectTracePath } from '../../trace/index.js';
-import { SecretRedactor, UsageError } from '../../util/index.js';
+import { SecretRedactor, terminalSafeJson, UsageError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
+import { terminalSafeContext } from '../learn/terminal-safe-context.js';
 import { databaseOption, existingFile, outputFileOption, positiveInteger, writeOutputFile } from '../options/index.js';
 
 interface StoreOptions {
@@ -48,7 +49,10 @@ function lineRange(value: string): { first: number; last: number } {
   return { first: Number(match[1]), last: Number(match[2]) };
 }
 
-export function memoryCommand(context: CliContext): Command {
+export function memoryCommand(printing: CliContext): Command {
+  // Contexts hold repository content and command output (a build log with colour codes, a file
+  // a model wrote): untrusted text, printed with its control characters shown as escapes.
+  const context = terminalSafeContext(printing);
   const memory = new Command('memory')
     .description("Inspect and manage external memory contexts in the project database (this repository's only)")
     .addHelpText(
@@ -66,7 +70,7 @@ export function memoryCommand(context: CliContext): Command {
     .action((options: StoreOptions) => {
       withStore(context, options, (store) => {
         const contexts = store.list();
-        if (options.json) context.stdout(`${JSON.stringify(contexts, null, 2)}\n`);
+        if (options.json) context.stdout(`${terminalSafeJson(contexts, 2)}\n`);
         else context.stdout(contexts.length === 0 ? 'no memory contexts\n' : `${contexts.map(describeContext).join('\n')}\n`);
       });
       context.exitCode = ExitCode.ok;
@@ -88,7 +92,7 @@ export function memoryCommand(context: CliContext): Command {
         const lines = range.first <= stored.lines ? readLines(store, version, range.first, Math.min(range.last, stored.lines)) : [];
         const versions = store.versions(name);
         if (options.json) {
-          context.stdout(`${JSON.stringify({ ...stored, history: versions, lines: { first: range.first, text: lines } }, null, 2)}\n`);
+          context.stdout(`${terminalSafeJson({ ...stored, history: versions, lines: { first: range.first, text: lines } }, 2)}\n`);
           return;
         }
         const history = versions.map(
@@ -125,7 +129,7 @@ export function memoryCommand(context: CliContext): Command {
             if (matches.length >= limit) break scan;
           }
         }
-        if (options.json) context.stdout(`${JSON.stringify(matches, null, 2)}\n`);
+        if (options.json) context.stdout(`${terminalSafeJson(matches, 2)}\n`);
         else context.stdout(matches.length === 0 ? '(no matches)\n' : `${matches.map((match) => `${match.line}: ${match.text}`).join('\n')}\n`);
       });
       context.exitCode = ExitCode.ok;
@@ -146,7 +150,7 @@ export function memoryCommand(context: CliContext): Command {
           if (stored.pinned && !options.force) throw new UsageError(`"${name}" is pinned; unpin it (whaleflow memory pin ${name} --unpin) or pass --force`);
         }
         const outcome = store.clear(name, { force: options.force === true });
-        if (options.json) context.stdout(`${JSON.stringify(outcome)}\n`);
+        if (options.json) context.stdout(`${terminalSafeJson(outcome)}\n`);
         else context.stdout(`cleared ${outcome.contexts} context${outcome.contexts === 1 ? '' : 's'} (${outcome.versions} versions), freed ${outcome.texts} texts, ${outcome.bytes} bytes\n`);
       });
       context.exitCode = ExitCode.ok;
@@ -162,7 +166,7 @@ export function memoryCommand(context: CliContext): Command {
     .action((name: string | undefined, options: StoreOptions & { out?: string }) => {
       withStore(context, options, (store) => {
         const document = exportMemory(store, name, new SecretRedactor(context.env));
-        const text = `${JSON.stringify(document)}\n`;
+        const text = `${terminalSafeJson(document)}\n`;
         if (options.out) {
           writeOutputFile(context, options.out, text);
           context.stdout(`exported ${document.contexts.length} context${document.contexts.length === 1 ? '' : 's'} to ${options.out}\n`);
@@ -187,7 +191,7 @@ export function memoryCommand(context: CliContext): Command {
         options,
         (store) => {
           const imported = importMemory(store, text, file, new SecretRedactor(context.env));
-          if (options.json) context.stdout(`${JSON.stringify(imported)}\n`);
+          if (options.json) context.stdout(`${terminalSafeJson(imported)}\n`);
           else context.stdout(`${imported.map((entry) => `imported ${entry.name}: ${entry.lines} lines, ${entry.bytes} bytes`).join('\n')}\n`);
         },
         true,
@@ -207,7 +211,7 @@ export function memoryCommand(context: CliContext): Command {
       withStore(context, options, (store) => {
         requireContext(store, name);
         store.pin(name, !options.unpin);
-        if (options.json) context.stdout(`${JSON.stringify({ name, pinned: !options.unpin })}\n`);
+        if (options.json) context.stdout(`${terminalSafeJson({ name, pinned: !options.unpin })}\n`);
         else context.stdout(`${options.unpin ? 'unpinned' : 'pinned'} ${name}\n`);
       });
       context.exitCode = ExitCode.ok;

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../../config/index.js';
 import { DEFAULT_WORKER_CEILING, WORKER_WRITE_CEILINGS, type WorkerCeiling } from '../../queue/index.js';
+import { escapeTerminalLine } from '../../util/index.js';
 import { workerRunnerFactory } from '../../wiring/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -67,7 +68,8 @@ async function runWorker(context: CliContext, options: WorkerOptions): Promise<n
     commands: options.commands,
   };
   const { BullmqLeafWorker, parseRedisUrl } = await import('../../queue/bullmq/index.js');
-  const log = options.quiet ? undefined : (line: string) => context.stderr(`${line}\n`);
+  // A log line names the job's leaf (a planner model may have written its id): one safe line.
+  const log = options.quiet ? undefined : (line: string) => context.stderr(`${escapeTerminalLine(line)}\n`);
   const worker = await BullmqLeafWorker.start({
     url: queue.url,
     queueName: queue.name,

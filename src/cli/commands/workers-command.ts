@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { queueFromOptions } from '../options/queue-options.js';
 import type { WorkerInfo } from '../../queue/bullmq/index.js';
+import { escapeTerminalLine, terminalSafeJson } from '../../util/index.js';
 
 interface WorkersOptions {
   queue?: string;
@@ -25,7 +26,7 @@ export function workersCommand(context: CliContext): Command {
       try {
         const now = Date.now();
         const workers = await listWorkers(redis, queueKeys(queue.name), now);
-        if (options.json) context.stdout(`${JSON.stringify(workers, null, 2)}\n`);
+        if (options.json) context.stdout(`${terminalSafeJson(workers, 2)}\n`);
         else context.stdout(renderWorkers(workers, now, `${address.display} (queue ${queue.name})`));
       } finally {
         redis.disconnect();
@@ -37,8 +38,9 @@ function renderWorkers(workers: readonly WorkerInfo[], now: number, where: strin
   if (workers.length === 0) return `no live workers on ${where}; start one with: whaleflow worker --queue URL\n`;
   const header = ['WORKER', 'HOST', 'PID', 'CONCURRENCY', 'RUNNING', 'DONE', 'CEILING', 'UP'];
   const rows = workers.map((worker) => [
-    worker.workerId,
-    worker.host,
+    // Read from Redis, which anyone with its address can write: shown as one safe line each.
+    escapeTerminalLine(worker.workerId),
+    escapeTerminalLine(worker.host),
     String(worker.pid),
     String(worker.concurrency),
     String(worker.running.length),
@@ -51,7 +53,7 @@ function renderWorkers(workers: readonly WorkerInfo[], now: number, where: strin
   const out = [`${workers.length} live worker${workers.length === 1 ? '' : 's'} on ${where}`, line(header)];
   workers.forEach((worker, index) => {
     out.push(line(rows[index] ?? []));
-    for (const leaf of worker.running) out.push(`    ${leaf.leafId} (run ${leaf.runId.slice(0, 8)}) ${duration(now - leaf.startedAt)}`);
+    for (const leaf of worker.running) out.push(`    ${escapeTerminalLine(leaf.leafId)} (run ${escapeTerminalLine(leaf.runId.slice(0, 8))}) ${duration(now - leaf.startedAt)}`);
   });
   return `${out.join('\n')}\n`;
 }
