@@ -1,13 +1,13 @@
 import { Command, Option } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { grantFromFlags, systemEnvironment, type EngineEnvironment } from '../../engine/index.js';
-import { assertReplayable, loadRecordedRun, renderRunTree, replayRun, RunNotReplayableError, type ReplayOutcome, type ReplayRequest } from '../../runs/index.js';
+import { assertReplayable, loadRecordedRun, renderRunTree, replayRun, RunNotReplayableError, selectLiveNodes, type RecordedRun, type ReplayOutcome, type ReplayRequest } from '../../runs/index.js';
 import { InMemoryTraceStore, openProjectTrace, RecordingFailure, TraceSink, type TraceStore } from '../../trace/index.js';
 import { escapeTerminalLine, escapeTerminalText, terminalSafeJson, UsageError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { databaseOption, fixturesOption, inputFileOption, nonEmptyText } from '../options/index.js';
 import { ExitCode } from '../exit-codes.js';
-import { composeRun, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
+import { composeRun, credentialRefusal, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
 
 interface ReplayOptions {
   trace?: string;
@@ -48,6 +48,15 @@ export function replayCommand(context: CliContext): Command {
         const environment = systemEnvironment();
         const runId = randomUUID();
         const composed = options.allowLive || options.from ? await composeLive(context, options, environment, runId) : undefined;
+        // The pre-flight `run` and `resume` make: a route the live part needs whose key is unset
+        // fails here, before anything is recorded, not at its first call.
+        const refusal = composed ? credentialRefusal(composed, recorded.spec, servedFromTrace(recorded, options)) : undefined;
+        if (composed && refusal !== undefined) {
+          await composed.close();
+          context.stderr(refusal);
+          context.exitCode = ExitCode.failure;
+          return;
+        }
         const live = composed ? livePorts(composed, options) : {};
         // A read-only project (a read-only directory) is replayed all the same, without recording the replay.
         const recordTo: TraceStore = store.readOnly ? new InMemoryTraceStore() : store;
@@ -85,6 +94,18 @@ export function replayCommand(context: CliContext): Command {
         store.close();
       }
     });
+}
+
+/**
+ * Nodes that cannot run live in this replay, so their routes need no key: outside `--from`'s
+ * selection, a node whose effect the trace holds is served from it, and without
+ * `--allow-live` every node outside the selection is.
+ */
+function servedFromTrace(recorded: RecordedRun, options: ReplayOptions): (nodeId: string) => boolean {
+  const live = options.from ? selectLiveNodes(recorded.spec, options.from) : new Set<string>();
+  const recordedNodes = new Set<string>();
+  for (const event of recorded.events) if (event.type === 'effect_completed') recordedNodes.add(event.scope.nodeId);
+  return (nodeId) => !live.has(nodeId) && (!options.allowLive || recordedNodes.has(nodeId));
 }
 
 /** The run command's composition, for the effects `--allow-live` and `--from` run live. */

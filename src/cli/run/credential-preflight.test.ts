@@ -1,4 +1,4 @@
-// A run (or resume) whose workflow needs a model route with an unset API key is refused in the
+// A run (or resume, or replay with live parts) whose workflow needs a model route with an unset API key is refused in the
 // pre-flight, naming the variable and the nodes, before anything runs or is recorded.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,6 +81,27 @@ describe('the pre-flight checks API keys', () => {
     expect(result.exitCode).toBe(1);
     const after = new SqliteTraceStore(join(cwd, '.whaleflow', 'whaleflow.db'));
     expect(after.listRuns().map((run) => run.runId)).toEqual(['cccc3333-crashed']);
+    after.close();
+  });
+
+  it('replay --from --provider config refuses before recording anything, asking only for the nodes that would run live', async () => {
+    const cwd = project();
+    mkdirSync(join(cwd, '.whaleflow'));
+    const store = new SqliteTraceStore(join(cwd, '.whaleflow', 'whaleflow.db'));
+    store.appendEvents((await recordMockRun(reviewSpec(), { fixture: REVIEW_FIXTURE, runId: 'dddd4444-finished' })).events);
+    store.close();
+    const refused = await runCliInMemory(['replay', 'dddd4444', '--from', 'design', '--provider', 'config'], { cwd, env: envWithout() });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain(`remote/remote-chat: environment variable ${KEY} is not set (needed by design, verdict)`);
+    expect(refused.stderr).toContain('not started.');
+    expect(refused.stdout).toBe('');
+    // --allow-live alone runs live only what the trace lacks: here nothing, so no key is needed.
+    const served = await runCliInMemory(['replay', 'dddd4444', '--allow-live', '--provider', 'config'], { cwd, env: envWithout() });
+    expect(served.stderr).not.toContain('cannot be used');
+    expect(served.stdout).toContain('parity: identical');
+    expect(served.exitCode).toBe(0);
+    const after = new SqliteTraceStore(join(cwd, '.whaleflow', 'whaleflow.db'));
+    expect(after.listRuns().filter((run) => run.mode === 'replay')).toHaveLength(1);
     after.close();
   });
 
