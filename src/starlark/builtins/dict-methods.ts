@@ -37,7 +37,7 @@ export const dictMethods = methodTable<Dict>({
   values: (dict, call) => {
     unpackPositional(call, 0, 0);
     call.thread.chargeBulk(dict.length);
-    return new List([...dict.table.entries()].map((entry) => entry.value));
+    return new List(dict.table.values());
   },
   pop: (dict, call) => {
     const [key, fallback] = unpackPositional(call, 1, 2);

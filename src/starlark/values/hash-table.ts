@@ -1,3 +1,4 @@
+import { Str } from './str.js';
 import { CompositeKey, type StarlarkValue } from './value.js';
 
 /** One key/value pair of a dict or set, in insertion order. */
@@ -6,13 +7,26 @@ export interface HashTableEntry {
   value: StarlarkValue;
 }
 
+/** The slot of a key that cannot be rebuilt from its map key: the key as inserted, and its value. */
+class KeyedSlot implements HashTableEntry {
+  constructor(
+    readonly key: StarlarkValue,
+    public value: StarlarkValue,
+  ) {}
+}
+
 /**
  * Insertion-ordered table keyed by Starlark equality. It rides on a JS Map (which keeps
  * insertion order) keyed by each value's HashKey; tuple and bytes keys are interned so that
  * equal composites map to one JS object.
+ *
+ * A string key (the only kind whose map key is a JS string) stores its value directly and is
+ * rebuilt as a Str when iterated: most dicts are keyed by strings, and a slot object per entry
+ * was a fifth of a workflow program's live memory. Other keys keep the key as inserted (1.0
+ * and 1 are one key; the first one written stays, as in Python).
  */
 export class HashTable {
-  private readonly map = new Map<unknown, HashTableEntry>();
+  private readonly map = new Map<unknown, StarlarkValue | KeyedSlot>();
   private composites: Map<string, object> | undefined;
 
   get size(): number {
@@ -20,7 +34,8 @@ export class HashTable {
   }
 
   get(key: StarlarkValue): StarlarkValue | undefined {
-    return this.map.get(this.lookupKey(key, false))?.value;
+    const slot = this.map.get(this.lookupKey(key, false));
+    return slot instanceof KeyedSlot ? slot.value : slot;
   }
 
   has(key: StarlarkValue): boolean {
@@ -29,9 +44,13 @@ export class HashTable {
 
   set(key: StarlarkValue, value: StarlarkValue): void {
     const mapKey = this.lookupKey(key, true);
-    const entry = this.map.get(mapKey);
-    if (entry) entry.value = value;
-    else this.map.set(mapKey, { key, value });
+    if (typeof mapKey === 'string') {
+      this.map.set(mapKey, value);
+      return;
+    }
+    const slot = this.map.get(mapKey);
+    if (slot instanceof KeyedSlot) slot.value = value;
+    else this.map.set(mapKey, new KeyedSlot(key, value));
   }
 
   /** Removes the key; returns the entry that was there. */
@@ -39,11 +58,11 @@ export class HashTable {
     const hashKey = key.hashKey();
     const mapKey = hashKey instanceof CompositeKey ? this.composites?.get(hashKey.encoding) : hashKey;
     if (mapKey === undefined) return undefined;
-    const entry = this.map.get(mapKey);
-    if (!entry) return undefined;
+    const slot = this.map.get(mapKey);
+    if (slot === undefined) return undefined;
     this.map.delete(mapKey);
     if (hashKey instanceof CompositeKey) this.composites?.delete(hashKey.encoding);
-    return entry;
+    return entryOf(mapKey, slot);
   }
 
   clear(): void {
@@ -52,18 +71,24 @@ export class HashTable {
   }
 
   first(): HashTableEntry | undefined {
-    for (const entry of this.map.values()) return entry;
+    for (const [mapKey, slot] of this.map) return entryOf(mapKey, slot);
     return undefined;
   }
 
-  entries(): IterableIterator<HashTableEntry> {
-    return this.map.values();
+  *entries(): IterableIterator<HashTableEntry> {
+    for (const [mapKey, slot] of this.map) yield entryOf(mapKey, slot);
   }
 
   keys(): StarlarkValue[] {
     const keys: StarlarkValue[] = [];
-    for (const entry of this.map.values()) keys.push(entry.key);
+    for (const [mapKey, slot] of this.map) keys.push(slot instanceof KeyedSlot ? slot.key : Str.of(mapKey as string));
     return keys;
+  }
+
+  values(): StarlarkValue[] {
+    const values: StarlarkValue[] = [];
+    for (const slot of this.map.values()) values.push(slot instanceof KeyedSlot ? slot.value : slot);
+    return values;
   }
 
   private lookupKey(key: StarlarkValue, create: boolean): unknown {
@@ -77,4 +102,8 @@ export class HashTable {
     }
     return token;
   }
+}
+
+function entryOf(mapKey: unknown, slot: StarlarkValue | KeyedSlot): HashTableEntry {
+  return slot instanceof KeyedSlot ? slot : { key: Str.of(mapKey as string), value: slot };
 }
