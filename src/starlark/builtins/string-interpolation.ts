@@ -10,35 +10,53 @@ import type { Thread } from '../eval/thread.js';
 
 /**
  * `format % args` (see the spec's String interpolation): no flags, widths or precisions. The
- * result is checked against the thread's size limit as it grows.
+ * result is checked against the thread's size limit as it grows. Pieces are joined once, so the
+ * result is one flat string rather than a chain of concatenations (which V8 keeps as a tree of
+ * nodes until the string is read, costing memory for every formatted value a program keeps).
  */
 export function interpolate(format: string, args: Value, thread: Thread): string {
   const operands = args instanceof Tuple ? args.elements : [args];
+  const pieces: string[] = [];
+  let length = 0;
   let next = 0;
-  let result = '';
   let index = 0;
   for (;;) {
     const percent = format.indexOf('%', index);
     if (percent < 0) {
-      result += index === 0 ? format : format.slice(index);
+      if (index === 0) return formatWithoutConversions(format, operands, thread);
+      pieces.push(format.slice(index));
+      length += format.length - index;
       break;
     }
-    if (percent > index) result += format.slice(index, percent);
+    if (percent > index) {
+      pieces.push(format.slice(index, percent));
+      length += percent - index;
+    }
     const conversion = format[percent + 1];
     index = percent + 2;
     if (conversion === undefined) throw runtimeError('incomplete format');
-    if (conversion === '%') {
-      result += '%';
-      continue;
-    }
-    if (next >= operands.length) throw runtimeError('not enough arguments for format string');
-    result += convert(conversion, operands[next++], thread);
-    thread.checkLength(result.length, 'string', "'%'");
+    const piece = conversion === '%' ? '%' : convertNext(conversion, operands, next++, thread);
+    pieces.push(piece);
+    length += piece.length;
+    thread.checkLength(length, 'string', "'%'");
   }
   if (next < operands.length) throw runtimeError('too many arguments for format string (not all arguments converted)');
-  thread.checkLength(result.length, 'string', "'%'");
-  thread.chargeBulk(result.length);
-  return result;
+  thread.checkLength(length, 'string', "'%'");
+  thread.chargeBulk(length);
+  return pieces.join('');
+}
+
+function convertNext(conversion: string, operands: readonly Value[], index: number, thread: Thread): string {
+  if (index >= operands.length) throw runtimeError('not enough arguments for format string');
+  return convert(conversion, operands[index], thread);
+}
+
+/** A format with no `%` at all: every operand is one too many. */
+function formatWithoutConversions(format: string, operands: readonly Value[], thread: Thread): string {
+  if (operands.length > 0) throw runtimeError('too many arguments for format string (not all arguments converted)');
+  thread.checkLength(format.length, 'string', "'%'");
+  thread.chargeBulk(format.length);
+  return format;
 }
 
 function convert(conversion: string, value: Value, thread: Thread): string {
