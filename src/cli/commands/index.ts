@@ -34,5 +34,7 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'overlay', load: async () => (await import('./overlay-command.js')).overlayCommand },
   { name: 'worker', load: async () => (await import('./worker-command.js')).workerCommand },
   { name: 'workers', load: async () => (await import('./workers-command.js')).workersCommand },
+  { name: 'janitor', load: async () => (await import('./janitor-command.js')).janitorCommand },
+  { name: 'pin', load: async () => (await import('./pin-command.js')).pinCommand },
   { name: 'memory', load: async () => (await import('./memory-command.js')).memoryCommand },
 ];

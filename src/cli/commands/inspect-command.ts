@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { formatMemoryUse, summarizeMemoryUse } from '../../memory/index.js';
+import { explainRun } from '../../janitor/index.js';
 import { overlayLessonLines, overlaySummary, recordedRunOverlay, renderNodeDetail, renderRunTree, resolveRunReference } from '../../runs/index.js';
-import { openProjectTrace } from '../../trace/index.js';
+import { openProjectTrace, RunNotFoundError } from '../../trace/index.js';
 import { escapeTerminalLine, escapeTerminalText, WhaleflowError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { databaseOption } from '../options/index.js';
@@ -17,9 +18,12 @@ export function inspectCommand(context: CliContext): Command {
     .action((reference: string, nodeId: string | undefined, options: { full?: boolean; db?: string }) => {
       const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: true });
       try {
-        const run = resolveRunReference(store, reference);
+        const run = resolveOrExplain(store, reference);
         if (nodeId === undefined) {
           context.stdout(renderRunTree(store, run, { outputWidth: options.full ? Number.MAX_SAFE_INTEGER : 80 }));
+          // What the janitor did to it (compacted: progress lines dropped), so a thinner log is explained.
+          const janitor = explainRun(store.database, run.runId);
+          if (janitor.length > 0) context.stdout(`\njanitor\n${janitor.map((line) => `  ${escapeTerminalLine(line)}`).join('\n')}\n`);
           // External memory: which leaves used which contexts, and how much (docs/memory.md).
           const memory = summarizeMemoryUse(store.events(run.runId, 0, ['node_finished']).map((stored) => stored.event));
           // Leaf ids may come from a planner model (expand): escaped like the tree above.
@@ -36,4 +40,16 @@ export function inspectCommand(context: CliContext): Command {
         store.close();
       }
     });
+}
+
+/** A run the janitor deleted is not "unknown": the error says which pass removed it and why. */
+function resolveOrExplain(store: ReturnType<typeof openProjectTrace>, reference: string) {
+  try {
+    return resolveRunReference(store, reference);
+  } catch (error) {
+    if (!(error instanceof RunNotFoundError)) throw error;
+    const deleted = explainRun(store.database, reference).filter((line) => line.includes(' was deleted by '));
+    if (deleted.length === 0) throw error;
+    throw new WhaleflowError(deleted.map((line) => escapeTerminalLine(line)).join('\n'));
+  }
 }

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { SqliteMemoStore } from '../../memo/index.js';
-import { openProjectTrace, projectTracePath } from '../../trace/index.js';
+import { describePass, formatBytes, JanitorRecords, readDatabaseFacts } from '../../janitor/index.js';
+import { readMemoStorage, SqliteMemoStore } from '../../memo/index.js';
+import { openProjectTrace, projectTracePath, type SqliteTraceStore } from '../../trace/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { databaseOption, outputFileOption, writeOutputFile } from '../options/index.js';
@@ -17,7 +18,7 @@ function databasePath(context: CliContext, options: DatabaseOption): string {
 }
 
 /** Opens the store only when the database exists, so inspecting never creates one. */
-function withStore<T>(context: CliContext, options: DatabaseOption, use: (store: SqliteMemoStore, path: string) => T): T | undefined {
+function withStore<T>(context: CliContext, options: DatabaseOption, use: (store: SqliteMemoStore, path: string, trace: SqliteTraceStore) => T): T | undefined {
   const path = databasePath(context, options);
   if (!existsSync(path)) {
     context.stdout(`no project database at ${path}\n`);
@@ -28,7 +29,7 @@ function withStore<T>(context: CliContext, options: DatabaseOption, use: (store:
   try {
     const store = new SqliteMemoStore(trace.database, { redactor: new SecretRedactor(context.env) });
     try {
-      return use(store, path);
+      return use(store, path, trace);
     } finally {
       store.close();
     }
@@ -49,14 +50,23 @@ export function memoCommand(context: CliContext): Command {
 
   memo
     .command('stats')
-    .description('Entries and tokens held by the memo')
+    .description('Entries, tokens, bytes, stale entries and hits held by the memo; the database size and the last janitor pass')
     .addOption(memoDatabaseOption(context))
     .option('--json', 'print JSON')
     .action((options: DatabaseOption & { json?: boolean }) => {
-      withStore(context, options, (store, path) => {
+      withStore(context, options, (store, path, trace) => {
         const stats = store.stats();
-        if (options.json) context.stdout(`${JSON.stringify({ database: path, ...stats })}\n`);
-        else context.stdout(`${path}\n  entries        ${stats.entries}\n  input tokens   ${stats.storedInputTokens}\n  output tokens  ${stats.storedOutputTokens}\n`);
+        const storage = readMemoStorage(trace.database);
+        const facts = readDatabaseFacts(trace.database, path);
+        const lastPass = JanitorRecords.read(trace.database).lastPass();
+        if (options.json) {
+          const database = { file_bytes: facts.fileBytes, wal_bytes: facts.walBytes, used_bytes: facts.usedBytes, free_bytes: facts.freeBytes };
+          context.stdout(`${terminalSafeJson({ database: path, ...stats, bytes: storage.bytes, stale: storage.stale, hits: storage.hits, database_size: database, last_janitor_pass: lastPass ?? null })}\n`);
+        } else {
+          context.stdout(`${path}\n  entries        ${stats.entries} (${storage.stale} stale)\n  bytes          ${formatBytes(storage.bytes)}\n  hits           ${storage.hits}\n  input tokens   ${stats.storedInputTokens}\n  output tokens  ${stats.storedOutputTokens}\n`);
+          context.stdout(`  database       ${formatBytes(facts.fileBytes)} on disk, ${formatBytes(facts.freeBytes)} free, WAL ${formatBytes(facts.walBytes)}\n`);
+          context.stdout(`  janitor        ${lastPass ? describePass(lastPass) : 'no pass applied yet (whaleflow janitor)'}\n`);
+        }
       });
       context.exitCode = ExitCode.ok;
     });
