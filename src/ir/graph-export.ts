@@ -2,7 +2,7 @@ import { assertNever } from '../util/index.js';
 import type { NodeSpec } from './schema/node-spec.js';
 import type { WorkflowSpec } from './schema/workflow-spec.js';
 import { describeMemorySource } from './schema/memory-spec.js';
-import { childListsOf, referencesOf, walkNodes } from './walk-nodes.js';
+import { childListsOf, referencesOf } from './walk-nodes.js';
 
 export type GraphFormat = 'mermaid' | 'dot';
 
@@ -16,6 +16,11 @@ export interface GraphNodeStyle {
 
 export interface GraphOptions {
   readonly nodeStyle?: (node: NodeSpec) => GraphNodeStyle | undefined;
+  /**
+   * The nodes an expand added when it ran (a run report knows them from the trace): drawn in
+   * its cluster, in the order they ran, instead of its template. Undefined: draw the template.
+   */
+  readonly expansion?: (expandId: string) => readonly NodeSpec[] | undefined;
 }
 
 const CONTAINER_KINDS = new Set<NodeSpec['kind']>(['branch_set', 'sequence', 'loop_until', 'cond', 'expand']);
@@ -24,7 +29,7 @@ const CONTAINER_KINDS = new Set<NodeSpec['kind']>(['branch_set', 'sequence', 'lo
 export function exportGraph(spec: WorkflowSpec, format: GraphFormat, options: GraphOptions = {}): string {
   switch (format) {
     case 'mermaid':
-      return toMermaid(spec);
+      return toMermaid(spec, options);
     case 'dot':
       return toDot(spec, options);
     default:
@@ -37,9 +42,22 @@ function graphId(index: number): string {
   return `n${index}`;
 }
 
-function numberNodes(spec: WorkflowSpec): Map<NodeSpec, number> {
+/** The lists drawn inside a node: its children, or for an expand that ran, what it expanded to. */
+function drawnChildLists(node: NodeSpec, options: GraphOptions): readonly { readonly nodes: readonly NodeSpec[] }[] {
+  const expanded = node.kind === 'expand' ? options.expansion?.(node.spec.id) : undefined;
+  return expanded && expanded.length > 0 ? [{ nodes: expanded }] : childListsOf(node);
+}
+
+/** Every drawn node, numbered in drawing order (expanded nodes included, templates they replace not). */
+function numberNodes(spec: WorkflowSpec, options: GraphOptions): Map<NodeSpec, number> {
   const numbers = new Map<NodeSpec, number>();
-  walkNodes(spec, ({ node }) => numbers.set(node, numbers.size));
+  const visit = (nodes: readonly NodeSpec[]): void => {
+    for (const node of nodes) {
+      numbers.set(node, numbers.size);
+      for (const list of drawnChildLists(node, options)) visit(list.nodes);
+    }
+  };
+  visit(spec.nodes);
   return numbers;
 }
 
@@ -64,8 +82,8 @@ function mermaidText(text: string): string {
   return `"${text.replace(/"/g, '#quot;')}"`;
 }
 
-function toMermaid(spec: WorkflowSpec): string {
-  const numbers = numberNodes(spec);
+function toMermaid(spec: WorkflowSpec, options: GraphOptions): string {
+  const numbers = numberNodes(spec, options);
   const lines = ['flowchart TD'];
   const emit = (nodes: readonly NodeSpec[], container: NodeSpec | undefined, indent: string): void => {
     let previous: NodeSpec | undefined;
@@ -73,7 +91,7 @@ function toMermaid(spec: WorkflowSpec): string {
       const id = graphId(numbers.get(node)!);
       if (CONTAINER_KINDS.has(node.kind)) {
         lines.push(`${indent}subgraph ${id} [${mermaidText(label(node))}]`);
-        for (const list of childListsOf(node)) emit(list.nodes, node, `${indent}  `);
+        for (const list of drawnChildLists(node, options)) emit(list.nodes, node, `${indent}  `);
         lines.push(`${indent}end`);
       } else if (node.kind === 'memory') {
         lines.push(`${indent}${id}[(${mermaidText(label(node))})]`);
@@ -86,7 +104,7 @@ function toMermaid(spec: WorkflowSpec): string {
   };
   emit(spec.nodes, undefined, '  ');
   const byId = new Map([...numbers.keys()].map((node) => [node.spec.id, node]));
-  walkNodes(spec, ({ node }) => {
+  for (const node of numbers.keys()) {
     for (const { field, ids } of referencesOf(node)) {
       for (const id of ids) {
         const producer = byId.get(id);
@@ -94,7 +112,7 @@ function toMermaid(spec: WorkflowSpec): string {
         if (producer) lines.push(`  ${graphId(numbers.get(producer)!)} ${arrow} ${graphId(numbers.get(node)!)}`);
       }
     }
-  });
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -103,7 +121,7 @@ function dotText(text: string): string {
 }
 
 function toDot(spec: WorkflowSpec, options: GraphOptions): string {
-  const numbers = numberNodes(spec);
+  const numbers = numberNodes(spec, options);
   const styled = (node: NodeSpec, cluster: boolean): { label: string; attributes: string } => {
     const style = options.nodeStyle?.(node);
     const text = style?.caption ? `${label(node)}\n${style.caption}` : label(node);
@@ -120,7 +138,7 @@ function toDot(spec: WorkflowSpec, options: GraphOptions): string {
         const cluster = styled(node, true);
         lines.push(`${indent}subgraph cluster_${id} {`, `${indent}  label=${cluster.label};${cluster.attributes ? ` ${cluster.attributes}` : ''}`);
         lines.push(`${indent}  ${anchorOf(node)} [shape=point, style=invis];`);
-        for (const list of childListsOf(node)) emit(list.nodes, node, `${indent}  `);
+        for (const list of drawnChildLists(node, options)) emit(list.nodes, node, `${indent}  `);
         lines.push(`${indent}}`);
       } else if (node.kind === 'memory') {
         const memory = styled(node, false);
@@ -136,7 +154,7 @@ function toDot(spec: WorkflowSpec, options: GraphOptions): string {
   const endpoint = (node: NodeSpec): string => (CONTAINER_KINDS.has(node.kind) ? anchorOf(node) : graphId(numbers.get(node)!));
   emit(spec.nodes, undefined, '  ');
   const byId = new Map([...numbers.keys()].map((node) => [node.spec.id, node]));
-  walkNodes(spec, ({ node }) => {
+  for (const node of numbers.keys()) {
     for (const { field, ids } of referencesOf(node)) {
       for (const id of ids) {
         const producer = byId.get(id);
@@ -144,7 +162,7 @@ function toDot(spec: WorkflowSpec, options: GraphOptions): string {
         if (producer) lines.push(`  ${endpoint(producer)} -> ${endpoint(node)} [${style}];`);
       }
     }
-  });
+  }
   lines.push('}');
   return `${lines.join('\n')}\n`;
 }

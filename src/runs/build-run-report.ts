@@ -1,4 +1,4 @@
-import { exportGraph, parseWorkflowSpec, type GraphNodeStyle, type MemoUsage, type RunStatus, type Usage, type WorkflowSpec } from '../ir/index.js';
+import { exportGraph, parseWorkflowSpec, type GraphNodeStyle, type MemoUsage, type NodeSpec, type RunStatus, type Usage, type WorkflowSpec } from '../ir/index.js';
 import type { RunEvent } from '../engine/contracts/index.js';
 import type { RunSummary, TraceStore } from '../trace/index.js';
 import { assertNever } from '../util/index.js';
@@ -69,10 +69,11 @@ export function buildRunReport(store: TraceStore, run: RunSummary): RunReport {
   const spec = started ? specOf(started.spec) : null;
   // The last execution of each node decides its colour (a loop's body ends as its last iteration did).
   const statuses = new Map(store.nodeRuns(run.runId).map((node) => [node.nodeId, node.status]));
+  const expansions = spec ? expandedNodes(spec, events) : new Map<string, NodeSpec[]>();
   return {
     run,
-    mermaid: spec ? exportGraph(spec, 'mermaid') : null,
-    dot: spec ? exportGraph(spec, 'dot', { nodeStyle: (node) => outcomeStyle(statuses.get(node.spec.id)) }) : null,
+    mermaid: spec ? exportGraph(spec, 'mermaid', { expansion: (id) => expansions.get(id) }) : null,
+    dot: spec ? exportGraph(spec, 'dot', { nodeStyle: (node) => outcomeStyle(statuses.get(node.spec.id)), expansion: (id) => expansions.get(id) }) : null,
     leaves,
     overlay: started?.overlay ? overlayFacts(started.overlay) : null,
     totals: {
@@ -93,6 +94,27 @@ function specOf(specJson: string): WorkflowSpec | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * What each expand added when it ran, read from the trace: an `expansion` decision names the
+ * ids and the key of the planner call whose recorded reply holds their specs (every iteration
+ * of a loop adds its own). The reply passed the gate when it ran; here it is only parsed.
+ */
+function expandedNodes(spec: WorkflowSpec, events: readonly RunEvent[]): Map<string, NodeSpec[]> {
+  const replies = new Map<string, unknown>();
+  for (const event of events) if (event.type === 'effect_completed' && event.kind === 'expand') replies.set(event.key, event.result.data);
+  const expansions = new Map<string, NodeSpec[]>();
+  for (const event of events) {
+    if (event.type !== 'decision' || event.decision !== 'expansion') continue;
+    const reply = replies.get(event.key);
+    const list = Array.isArray(reply) ? reply : (reply as { nodes?: unknown } | null | undefined)?.nodes;
+    if (!Array.isArray(list)) continue;
+    const parsed = parseWorkflowSpec({ id: spec.id, goal: spec.goal, nodes: list });
+    if (!parsed.ok) continue;
+    expansions.set(event.nodeId, [...(expansions.get(event.nodeId) ?? []), ...parsed.spec.nodes]);
+  }
+  return expansions;
 }
 
 /** Fill colours by outcome; a node that never ran (a template, an arm not taken) stays plain. */
