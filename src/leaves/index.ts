@@ -4,6 +4,7 @@ export { RealLeafRunner, type RealLeafRunnerOptions } from './real-leaf-runner.j
 export { LeafStoppedError } from './leaf-stopped-error.js';
 export { realLeafKind, type RealLeafKind } from './leaf-kind.js';
 export type { WorkspaceLeafRunner } from './workspace-leaf-runner.js';
+export { detectBubblewrap, bubblewrapArguments, confineCommand, SandboxUnavailableError, SANDBOX_REMEDY, type SandboxMode, type CommandConfinement, type BubblewrapProbe } from './sandbox/index.js';
 export { callLeafModel, providerFailureOf, type LeafRoute, type LeafRouteResolver, type PaidCall } from './leaf-model.js';
 export { AgentLeafRunner, agentSystemPrompt, agentFirstMessage, selectTools, ToolError, type AgentLeafRunnerOptions, type AgentLeafData } from './agent/index.js';
 export { CommandLeafRunner, runProcess, commandEnvironment, isCommandAllowed, type CommandLeafRunnerOptions, type CommandLeafData } from './command/index.js';

@@ -8,6 +8,7 @@ import { realLeafKind, type RealLeafKind } from './leaf-kind.js';
 import type { LeafRouteResolver } from './leaf-model.js';
 import { failedLeaf, withArtifacts } from './leaf-result.js';
 import { LeafStoppedError } from './leaf-stopped-error.js';
+import type { SandboxMode } from './sandbox/index.js';
 import { SearchLeafRunner, type SearchEngineChoice } from './search/index.js';
 import type { WorkspaceLeafRunner } from './workspace-leaf-runner.js';
 import { openWorkspace, WorkspaceError, type Workspace, type WorkspaceOutcome } from './workspace/index.js';
@@ -32,6 +33,11 @@ export interface RealLeafRunnerOptions {
    * are protected by name in every workspace regardless.
    */
   readonly protectedPaths?: readonly string[];
+  /**
+   * How leaf commands are confined: `bubblewrap` (the default; commands are refused when bwrap
+   * cannot be used) or `none`, which only an explicit --no-sandbox may choose.
+   */
+  readonly sandbox?: SandboxMode;
 }
 
 /**
@@ -44,10 +50,11 @@ export class RealLeafRunner implements LeafRunner {
 
   constructor(private readonly options: RealLeafRunnerOptions) {
     const shared = { modelClient: options.modelClient, routeFor: options.routeFor };
+    const sandbox = { mode: options.sandbox ?? 'bubblewrap', protectedPaths: options.protectedPaths ?? [] } as const;
     this.runners = {
-      command: new CommandLeafRunner({ env: options.env, now: options.now }),
+      command: new CommandLeafRunner({ env: options.env, now: options.now, sandbox }),
       search: new SearchLeafRunner({ ...shared, engine: options.searchEngine }),
-      agent: new AgentLeafRunner({ ...shared, env: options.env, now: options.now, defaultMaxSteps: options.defaultMaxSteps }),
+      agent: new AgentLeafRunner({ ...shared, env: options.env, now: options.now, defaultMaxSteps: options.defaultMaxSteps, sandbox }),
     };
   }
 

@@ -1,7 +1,7 @@
 import { embeddedDefaultConfig, findModel, pricesByRoute, resolveRoute, routeScope, routeScopeText, type WhaleflowConfig } from '../config/index.js';
 import { CountingModelClient } from './counting-model-client.js';
 import { systemEnvironment, type EngineEnvironment, type LeafRunner, type ModelGateway } from '../engine/index.js';
-import { RealLeafRunner, type LeafRouteResolver, type SearchEngineChoice } from '../leaves/index.js';
+import { RealLeafRunner, type LeafRouteResolver, type SandboxMode, type SearchEngineChoice } from '../leaves/index.js';
 import { EMPTY_MOCK_FIXTURE, MockLeafRunner, MockModelGateway, type MockFixture } from '../leaves/mock/index.js';
 import { InMemoryMemoStore, MemoizingModelClient, MemoTelemetry, type MemoStore } from '../memo/index.js';
 import { createModelClient, MockModelClient, type MockScriptInput, type ModelClient } from '../providers/index.js';
@@ -36,6 +36,8 @@ export interface CreateRuntimeOptions {
   readonly runId?: string;
   readonly keepWorktrees?: boolean;
   readonly searchEngine?: SearchEngineChoice;
+  /** How leaf commands are confined; default bubblewrap (`none` only for an explicit --no-sandbox). */
+  readonly sandbox?: SandboxMode;
   /**
    * Route every leaf and engine call as this role instead of its own (a student replay runs
    * changed work in role `student`); prompts keep the leaf's own role.
@@ -85,6 +87,7 @@ export function createRuntime(options: CreateRuntimeOptions): Runtime {
     keepWorktrees: options.keepWorktrees,
     searchEngine: options.searchEngine,
     protectedPaths: protectedStatePaths(options.cwd, options.env),
+    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
   });
   const gateway = new ProvidersModelGateway(modelClient, routingConfig, options.runId, options.routeAsRole);
   return { leafRunner, gateway, modelClient, memoTelemetry, routingConfig, providerCalls: () => rawClient.calls };

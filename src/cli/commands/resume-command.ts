@@ -25,6 +25,8 @@ interface ResumeOptions {
   maxDepth?: number;
   force?: boolean;
   queue?: string;
+  /** false with --no-sandbox. */
+  sandbox?: boolean;
 }
 
 export function resumeCommand(context: CliContext): Command {
@@ -38,6 +40,7 @@ export function resumeCommand(context: CliContext): Command {
     .option('--read-only', 'no leaf may write files')
     .option('--allow-network', 'leaves that declare network access may use it')
     .option('--allow-write-tree', 'writers not in parallel branches may write the working tree')
+    .option('--no-sandbox', 'run leaf commands unconfined (default: a bubblewrap sandbox; without bwrap, commands fail unless this is given)')
     .option('--force', 'resume even if the run still looks alive (its process answers or it wrote recently), or its lock is held from another host')
     .option('--queue <url>', 'run the remaining leaves on queue workers (redis://HOST:PORT); jobs the interrupted run left in the queue are collected, not queued again')
     .option('--json', 'print the outcome as JSON')
@@ -74,7 +77,7 @@ async function resumeClaimed(context: CliContext, store: SqliteTraceStore, targe
   const environment = systemEnvironment();
   // Queue job ids derive from the first run of the chain, so the jobs a crashed run left are found again.
   const lineage = resumeChain(store, recorded).at(-1)?.runId ?? recorded.runId;
-  const composed = await composeRun({ cwd: context.cwd, env: context.env, provider: options.provider, fixturesPath: options.fixtures, environment, runId, observers: [], lineage, ...(options.queue ? { queueUrl: options.queue } : {}) });
+  const composed = await composeRun({ cwd: context.cwd, env: context.env, provider: options.provider, fixturesPath: options.fixtures, environment, runId, observers: [], sandbox: options.sandbox === false ? 'none' : 'bubblewrap', lineage, ...(options.queue ? { queueUrl: options.queue } : {}) });
   // The pre-flight `run` makes: a model route whose key is unset fails here, not at the first call.
   // Nodes whose effects finished are served from the trace and need no key.
   const refusal = credentialRefusal(composed, compiled?.spec ?? recorded.spec, finishedNodes(recorded));

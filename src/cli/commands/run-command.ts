@@ -11,7 +11,6 @@ import {
   preflightPermissions,
   systemEnvironment,
   type EngineEnvironment,
-  type EstimatePricing,
   type PermissionGrant,
 } from '../../engine/index.js';
 import type { WorkflowSpec } from '../../ir/index.js';
@@ -22,7 +21,8 @@ import { ExitCode } from '../exit-codes.js';
 import { addLaunchShapeOptions, fixturesOption, launchShapeFrom, nonEmptyText, positiveInteger, usDollars } from '../options/index.js';
 import { formatOverviewCost as formatUsd } from '../../runs/index.js';
 import { RunProgress } from '../progress/index.js';
-import { composeRun, credentialRefusal, formatPreflight, formatQueueSummary, formatRunSummary, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
+import type { SandboxMode } from '../../leaves/index.js';
+import { sandboxPreflight, composeRun, credentialRefusal, formatPreflight, formatQueueSummary, formatRunSummary, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
 import { openProjectRecorder, openProjectTrace } from '../../trace/index.js';
 import { backgroundRunArguments, startBackgroundRun, superviseRun } from '../../runs/index.js';
 import { loadConfig } from '../../config/index.js';
@@ -46,6 +46,8 @@ interface RunOptions {
   queue?: string;
   /** false with --no-overlay. */
   overlay?: boolean;
+  /** false with --no-sandbox. */
+  sandbox?: boolean;
 }
 
 export function runCommand(context: CliContext): Command {
@@ -62,6 +64,7 @@ export function runCommand(context: CliContext): Command {
       .option('--read-only', 'no leaf may write files (refuses workflows that would)')
       .option('--allow-network', 'leaves that declare network access may use it')
       .option('--allow-write-tree', 'writers not in parallel branches may write the working tree (default: only isolated worktrees)')
+      .option('--no-sandbox', 'run leaf commands unconfined (default: a bubblewrap sandbox; without bwrap, commands are refused unless this is given)')
       .option('--json', 'print the result as JSON on stdout (pre-flight and progress go to stderr)')
       .option('--label <text>', 'a label for the run')
       .addOption(new Option('--run-id <id>', 'use this run id (for background runs)').argParser(nonEmptyText).hideHelp())
@@ -103,6 +106,7 @@ async function runWorkflowFile(context: CliContext, file: string, options: RunOp
     provider: options.provider,
     fixturesPath: options.fixtures,
     keepWorktrees: options.keepWorktrees,
+    sandbox: sandboxModeOf(options),
     environment,
     runId,
     observers: [], // progress hears events once recorded (see openProjectRecorder below)
@@ -189,6 +193,10 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
   }
 }
 
+function sandboxModeOf(options: { readonly sandbox?: boolean }): SandboxMode {
+  return options.sandbox === false ? 'none' : 'bubblewrap';
+}
+
 function grantOf(options: RunOptions): PermissionGrant {
   return grantFromFlags({ readOnly: options.readOnly, allowNetwork: options.allowNetwork, allowWriteTree: options.allowWriteTree });
 }
@@ -197,13 +205,20 @@ function grantOf(options: RunOptions): PermissionGrant {
  * The pre-flight: what the run writes, runs and may cost, and why it must not start (a
  * permission refusal, an estimate above --max-cost) as the message to print, if so.
  */
-function checkPreflight(spec: WorkflowSpec, grant: PermissionGrant, options: RunOptions, pricing: { readonly pricing?: EstimatePricing; readonly realLeaves: boolean } & Pick<ComposedRun, 'unusableRoutes'>): { text: string; refusal?: string } {
+function checkPreflight(spec: WorkflowSpec, grant: PermissionGrant, options: RunOptions, composed: Pick<ComposedRun, 'pricing' | 'realLeaves' | 'placement' | 'unusableRoutes'>): { text: string; refusal?: string } {
   const preflight = preflightPermissions(spec, grant);
-  const estimate = estimateRun(spec, pricing.pricing);
-  const text = formatPreflight(estimate, preflight, grant, { realWorktrees: pricing.realLeaves });
+  const estimate = estimateRun(spec, composed.pricing);
+  const sandbox = sandboxPreflight({
+    realLeavesHere: composed.realLeaves && composed.placement.kind === 'in-process',
+    onWorkers: composed.placement.kind === 'queue',
+    runsCommands: preflight.commands.length > 0,
+    mode: sandboxModeOf(options),
+  });
+  const text = formatPreflight(estimate, preflight, grant, { realWorktrees: composed.realLeaves, ...(sandbox.line ? { sandboxLine: sandbox.line } : {}) });
   if (preflight.refusals.length > 0) return { text, refusal: `whaleflow: ${new PermissionRefusedError(preflight.refusals).message}\nnot started.\n` };
-  const credentials = credentialRefusal(pricing, spec);
+  const credentials = credentialRefusal(composed, spec);
   if (credentials !== undefined) return { text, refusal: credentials };
+  if (sandbox.refusal) return { text, refusal: sandbox.refusal };
   if (options.maxCost !== undefined) {
     const limit = Math.round(options.maxCost * 1_000_000);
     if (estimate.costMicrousd === null) {
@@ -221,9 +236,14 @@ function checkPreflight(spec: WorkflowSpec, grant: PermissionGrant, options: Run
  */
 async function startInBackground(context: CliContext, file: string, options: RunOptions, rawArgs: readonly string[]): Promise<number> {
   const { spec } = await compileWorkflowFile(resolve(context.cwd, file), launchShapeFrom(options));
-  const refusals = preflightPermissions(spec, grantOf(options)).refusals;
-  if (refusals.length > 0) {
-    context.stderr(`whaleflow: ${escapeTerminalText(new PermissionRefusedError(refusals).message)}\nnot started.\n`);
+  const preflight = preflightPermissions(spec, grantOf(options));
+  if (preflight.refusals.length > 0) {
+    context.stderr(`whaleflow: ${escapeTerminalText(new PermissionRefusedError(preflight.refusals).message)}\nnot started.\n`);
+    return ExitCode.failure;
+  }
+  const sandbox = sandboxPreflight({ realLeavesHere: options.provider !== 'mock' && !options.queue, onWorkers: options.queue !== undefined, runsCommands: preflight.commands.length > 0, mode: sandboxModeOf(options) });
+  if (sandbox.refusal) {
+    context.stderr(sandbox.refusal);
     return ExitCode.failure;
   }
   // Keys too, so a run that could not call its models is refused here rather than in a log file.

@@ -6,6 +6,7 @@ import { projectTracePath } from '../../trace/index.js';
 import { EMPTY_MOCK_FIXTURE, loadMockFixture, MockLeafRunner, MockModelGateway } from '../../leaves/mock/index.js';
 import { createRuntime, unusableRoutes, type UnusableRoute } from '../../wiring/index.js';
 import type { WorkflowSpec } from '../../ir/index.js';
+import type { SandboxMode } from '../../leaves/index.js';
 import { embeddedDefaultConfig, type WhaleflowConfig } from '../../config/index.js';
 import { headCommit, QueueLeafRunner, type LeafQueueStats, type QueueRunContext } from '../../queue/index.js';
 import { configuredEstimatePricing } from './configured-estimate-pricing.js';
@@ -27,6 +28,8 @@ export interface ComposeRunOptions {
   readonly fixturesPath?: string;
   /** Keep leaves' git worktrees after they finish (for debugging); real leaves only. */
   readonly keepWorktrees?: boolean;
+  /** How leaf commands are confined: bubblewrap unless the user passed --no-sandbox. */
+  readonly sandbox?: SandboxMode;
   readonly environment: EngineEnvironment;
   readonly runId: string;
   /** Sinks that observe the run (progress display…); the trace sink joins them here. */
@@ -125,6 +128,7 @@ async function composeInProcess(options: ComposeRunOptions): Promise<InProcessCo
         ...(memoStore ? { memoStore } : {}),
         ...(fixture?.model ? { fixtures: { modelScript: fixture.model } } : {}),
         ...(options.keepWorktrees ? { keepWorktrees: true } : {}),
+        ...(options.sandbox ? { sandbox: options.sandbox } : {}),
       });
       const pricing = options.provider === 'mock-model' ? FREE : configuredEstimatePricing(config);
       const memory = openRunMemory(options, config);

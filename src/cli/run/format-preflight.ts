@@ -6,6 +6,8 @@ import { escapeTerminalLine } from '../../util/index.js';
 export interface PreflightFormatOptions {
   /** Leaves run in real git worktrees (not the engine's mock), so how a worktree starts matters. */
   readonly realWorktrees?: boolean;
+  /** What confines leaf commands (when some may run). */
+  readonly sandboxLine?: string;
 }
 
 /** What the run will do and may spend, shown before it starts. */
@@ -21,6 +23,7 @@ export function formatPreflight(estimate: RunEstimate, preflight: PermissionPref
   // A user who just edited files would otherwise be surprised that the worktree leaves don't see them.
   if (options.realWorktrees && preflight.writes.some((write) => write.isolation === 'worktree')) lines.push(`  note: ${WORKTREE_BASE_NOTICE}`);
   for (const command of preflight.commands) lines.push(`  runs: ${escapeTerminalLine(command.nodeId)}: ${escapeTerminalLine(command.command)}`);
+  if (options.sandboxLine) lines.push(`  ${options.sandboxLine}`);
   lines.push(`  network: ${preflight.network.length > 0 ? preflight.network.join(', ') : 'none'}`);
   lines.push(`  grant: ${describeGrant(grant)}`);
   return `${lines.join('\n')}\n`;

@@ -4,3 +4,4 @@ export { formatRunSummary } from './format-run-summary.js';
 export { formatQueueSummary } from './format-queue-summary.js';
 export { formatTraceFailure } from './format-trace-failure.js';
 export { credentialRefusal } from './credential-refusal.js';
+export { sandboxPreflight, type SandboxPreflight, type SandboxPreflightInput } from './sandbox-preflight.js';

@@ -5,6 +5,7 @@ import { callLeafModel, providerFailureOf, sumMemoUsage, type LeafRouteResolver,
 import { failedLeaf, millisecondsLeft, succeededLeaf } from '../leaf-result.js';
 import type { WorkspaceLeafRunner } from '../workspace-leaf-runner.js';
 import type { Workspace } from '../workspace/index.js';
+import type { CommandSandboxSettings } from '../command/index.js';
 import { agentFirstMessage, agentSystemPrompt } from './agent-prompt.js';
 import { describeToolCall, executeToolCall } from './execute-tool-call.js';
 import { LoopMeter, type LoopLimit } from './loop-meter.js';
@@ -24,6 +25,8 @@ export interface AgentLeafRunnerOptions {
   /** Per run_command call; default 10 minutes (the leaf's deadline caps it further). */
   readonly commandTimeoutMs?: number;
   readonly maxOutputTokens?: number;
+  /** How run_command is confined (bubblewrap unless the user passed --no-sandbox). */
+  readonly sandbox: CommandSandboxSettings;
 }
 
 /** What an agent leaf reports in `data`. */
@@ -136,7 +139,7 @@ export class AgentLeafRunner implements WorkspaceLeafRunner {
 
   private toolEnvironment(input: LeafRunInput, context: LeafRunContext, workspace: Workspace, now: () => number): ToolEnvironment {
     const commandTimeoutMs = Math.min(this.options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS, millisecondsLeft(input.budget, now) ?? Number.POSITIVE_INFINITY);
-    return { root: workspace.root, protectedPaths: workspace.protectedPaths, permissions: input.permissions, signal: context.signal, env: this.options.env, commandTimeoutMs };
+    return { root: workspace.root, workspace, sandbox: this.options.sandbox, protectedPaths: workspace.protectedPaths, permissions: input.permissions, signal: context.signal, env: this.options.env, commandTimeoutMs };
   }
 }
 

@@ -3,9 +3,10 @@ import { failedLeaf, millisecondsLeft, succeededLeaf } from '../leaf-result.js';
 import type { WorkspaceLeafRunner } from '../workspace-leaf-runner.js';
 import type { Workspace } from '../workspace/index.js';
 import { capText } from './cap-text.js';
-import { commandEnvironment } from './command-environment.js';
+import { SandboxUnavailableError } from '../sandbox/index.js';
 import { isCommandAllowed } from './command-policy.js';
-import { runProcess, type ProcessOutcome } from './run-process.js';
+import type { ProcessOutcome } from './run-process.js';
+import { CommandCreatedStateError, runLeafCommand, type CommandSandboxSettings } from './run-leaf-command.js';
 
 export interface CommandLeafRunnerOptions {
   /** The environment commands inherit from (filtered); usually process.env. */
@@ -16,6 +17,8 @@ export interface CommandLeafRunnerOptions {
   readonly defaultTimeoutMs?: number;
   /** Characters of stdout/stderr kept in the output text; full text goes to artifacts. Default 4000. */
   readonly outputCapChars?: number;
+  /** How commands are confined (bubblewrap unless the user passed --no-sandbox). */
+  readonly sandbox: CommandSandboxSettings;
 }
 
 /** What a test/shell leaf reports in `data`, read by tests_pass decisions and tournaments. */
@@ -46,13 +49,13 @@ export class CommandLeafRunner implements WorkspaceLeafRunner {
     }
     const timeoutMs = millisecondsLeft(input.budget, this.options.now ?? Date.now) ?? this.options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     context.activity(`$ ${command}`);
-    const outcome = await runProcess({
-      command,
-      cwd: workspace.root,
-      env: commandEnvironment(this.options.env, input.permissions.allowNetwork),
-      timeoutMs,
-      signal: context.signal,
-    });
+    let outcome: ProcessOutcome;
+    try {
+      outcome = await runLeafCommand({ command, workspace, permissions: input.permissions, env: this.options.env, timeoutMs, signal: context.signal, sandbox: this.options.sandbox });
+    } catch (error) {
+      if (error instanceof SandboxUnavailableError || error instanceof CommandCreatedStateError) return failedLeaf({ output: null, error: error.message });
+      throw error;
+    }
     context.signal.throwIfAborted();
     context.spend({ inputTokens: 0, outputTokens: 0, costMicrousd: 0, steps: 1 });
     return this.result(command, input.leaf.expect_exit ?? 0, outcome, timeoutMs);

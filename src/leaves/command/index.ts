@@ -4,3 +4,4 @@ export { runProcess, TIMEOUT_EXIT_CODE, CANCELLED_EXIT_CODE, type RunProcessOpti
 export { commandEnvironment } from './command-environment.js';
 export { isCommandAllowed } from './command-policy.js';
 export { capText } from './cap-text.js';
+export { runLeafCommand, CommandCreatedStateError, type CommandSandboxSettings, type LeafCommand } from './run-leaf-command.js';

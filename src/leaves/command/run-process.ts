@@ -3,6 +3,8 @@ import { spawn } from 'node:child_process';
 export interface RunProcessOptions {
   /** A shell command line, run with /bin/sh -c. */
   readonly command: string;
+  /** Run it through this program instead (bwrap): `[program, ...args]`, which must end with the shell and the command. */
+  readonly wrapper?: readonly [string, ...string[]];
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
   readonly timeoutMs: number;
@@ -30,12 +32,14 @@ const DEFAULT_MAX_CAPTURED_CHARS = 8 * 1024 * 1024;
 
 /**
  * Runs a command in its own process group, so a timeout or cancel kills everything it started
- * (a test runner's workers included), not just the shell.
+ * (a test runner's workers included), not just the shell; when the command itself exits, what
+ * it left running in its group is killed too (a server it started in the background, say).
  */
 export function runProcess(options: RunProcessOptions): Promise<ProcessOutcome> {
   const maxChars = options.maxCapturedChars ?? DEFAULT_MAX_CAPTURED_CHARS;
   return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', options.command], { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [program, ...args] = options.wrapper ?? ['/bin/sh', '-c', options.command];
+    const child = spawn(program, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const output = { stdout: '', stderr: '', overflowed: false };
     const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
       const room = maxChars - output[stream].length;
@@ -68,6 +72,8 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessOutcome> 
       options.signal?.removeEventListener('abort', onAbort);
       reject(error);
     });
+    // Leftovers of the group would keep the pipes open (and 'close' from coming) until they end.
+    child.on('exit', killGroup);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);

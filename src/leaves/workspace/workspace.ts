@@ -20,6 +20,8 @@ export interface Workspace {
   /** Real path (symlinks resolved) of the directory the leaf's paths are relative to. */
   readonly root: string;
   readonly isolation: 'shared' | 'worktree';
+  /** The user's tree this workspace comes from: the root itself when shared, the repository's top for a worktree. */
+  readonly sourceRoot: string;
   /** Absolute locations inside the workspace that no tool or command may reach (WhaleFlow's state). */
   readonly protectedPaths: readonly string[];
   /** Captures the diff and removes the worktree (unless kept); a shared workspace just ends. */
@@ -47,7 +49,7 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
   switch (options.isolation) {
     case 'shared': {
       const root = await realpath(options.cwd);
-      return { root, isolation: 'shared', protectedPaths: protectedInside(root, root, options.protectedPaths), close: async () => ({}) };
+      return { root, isolation: 'shared', sourceRoot: root, protectedPaths: protectedInside(root, root, options.protectedPaths), close: async () => ({}) };
     }
     case 'worktree':
       return openWorktreeWorkspace(options);
@@ -65,6 +67,7 @@ async function openWorktreeWorkspace(options: OpenWorkspaceOptions): Promise<Wor
   return {
     root,
     isolation: 'worktree',
+    sourceRoot: await realpath(worktree.repositoryRoot),
     protectedPaths: protectedInside(await realpath(worktree.repositoryRoot), await realpath(worktree.path), options.protectedPaths).filter((path) => isInside(root, path)),
     close: () => (closed ??= closeWorktree(worktree, options.keepWorktree ?? false)),
   };

@@ -1,10 +1,16 @@
 import type { EffectivePermissions } from '../../../engine/index.js';
 import type { ToolDefinition } from '../../../providers/index.js';
 import type { MemoryLedger } from '../memory-ledger.js';
+import type { CommandSandboxSettings } from '../../command/index.js';
+import type { Workspace } from '../../workspace/index.js';
 
 /** What a tool may touch: the workspace root, the leaf's permissions and the leaf's signal. */
 export interface ToolEnvironment {
   readonly root: string;
+  /** The workspace itself, for commands (their sandbox is made from it). */
+  readonly workspace: Workspace;
+  /** How run_command is confined. */
+  readonly sandbox: CommandSandboxSettings;
   /** WhaleFlow's state inside the workspace, refused to every tool (see resolveWorkspacePath). */
   readonly protectedPaths: readonly string[];
   readonly permissions: EffectivePermissions;

@@ -1,4 +1,5 @@
-import { capText, commandEnvironment, isCommandAllowed, runProcess } from '../../command/index.js';
+import { capText, CommandCreatedStateError, isCommandAllowed, runLeafCommand } from '../../command/index.js';
+import { SandboxUnavailableError } from '../../sandbox/index.js';
 import type { AgentTool } from './agent-tool.js';
 import { optionalIntegerArgument, stringArgument } from './tool-arguments.js';
 import { ToolError } from './tool-error.js';
@@ -34,13 +35,21 @@ export function runCommandTool(allowedCommands: readonly string[]): AgentTool {
         throw new ToolError('run_command', `command "${command}" is not allowed for this leaf`);
       }
       const askedMs = (optionalIntegerArgument('run_command', args, 'timeout_secs') ?? Number.MAX_SAFE_INTEGER / 1000) * 1000;
-      const outcome = await runProcess({
-        command,
-        cwd: environment.root,
-        env: commandEnvironment(environment.env, environment.permissions.allowNetwork),
-        timeoutMs: Math.min(askedMs, environment.commandTimeoutMs),
-        signal: environment.signal,
-      });
+      let outcome;
+      try {
+        outcome = await runLeafCommand({
+          command,
+          workspace: environment.workspace,
+          permissions: environment.permissions,
+          env: environment.env,
+          timeoutMs: Math.min(askedMs, environment.commandTimeoutMs),
+          signal: environment.signal,
+          sandbox: environment.sandbox,
+        });
+      } catch (error) {
+        if (error instanceof SandboxUnavailableError || error instanceof CommandCreatedStateError) throw new ToolError('run_command', error.message);
+        throw error;
+      }
       environment.signal.throwIfAborted();
       const lines = [`exit code ${outcome.exitCode}${outcome.timedOut ? ' (timed out, killed)' : ''}`];
       if (outcome.stdout) lines.push('--- stdout ---', capText(outcome.stdout, OUTPUT_CAP_CHARS).text);
