@@ -7,4 +7,5 @@ export { selectListRuns, selectDetailRows, visibleWindow, bodyHeight, type TreeR
 export { TuiView } from './components/tui-view.js';
 export { TuiApp, POLL_INTERVAL_MS, type TuiAppProps } from './tui-app.js';
 export { startTui, type StartTuiOptions } from './start-tui.js';
+export type { LessonSource, LessonsSnapshot, LessonRow } from './lesson-source.js';
 export type { ViewState, ViewAction, ViewEffect, KeyPress, Screen, EventBatch, LeafDetail } from './view-state.js';

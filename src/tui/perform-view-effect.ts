@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { buildRunReport, renderRunReport, requestRunCancel, type LivenessOptions } from '../runs/index.js';
 import { exportRun, RunNotFoundError, SecretRedactor, TRACE_DIRECTORY_NAME, type TraceStore } from '../trace/index.js';
 import { assertNever, describeError } from '../util/index.js';
+import type { LessonSource } from './lesson-source.js';
 import type { ViewAction, ViewEffect } from './view-state.js';
 
 export interface EffectEnvironment {
@@ -16,6 +17,8 @@ export interface EffectEnvironment {
   readonly quit: () => void;
   /** How the views judge liveness (clock, pid check); a cancel is recorded only for a live run. */
   readonly liveness?: Partial<LivenessOptions>;
+  /** Lessons and the overlay (the lessons view); absent where the project has none to offer. */
+  readonly lessons?: LessonSource;
 }
 
 /**
@@ -66,12 +69,27 @@ function performOrThrow(effect: ViewEffect, environment: EffectEnvironment): voi
       dispatch({ type: 'leaf_loaded', detail: { runId: effect.runId, nodeId: effect.nodeId, activities, fullOutput } });
       return;
     }
+    case 'load_lessons':
+      dispatch({ type: 'lessons_loaded', lessons: lessonSourceOf(environment).list() });
+      return;
+    case 'change_lesson': {
+      const source = lessonSourceOf(environment);
+      const outcome = effect.action === 'promote' ? source.promote(effect.lessonId) : source.revert(effect.lessonId);
+      dispatch({ type: 'lessons_loaded', lessons: source.list() });
+      dispatch({ type: 'message', text: outcome });
+      return;
+    }
     case 'quit':
       environment.quit();
       return;
     default:
       assertNever(effect);
   }
+}
+
+function lessonSourceOf(environment: EffectEnvironment): LessonSource {
+  if (!environment.lessons) throw new Error('lessons are not available in this TUI (no project database)');
+  return environment.lessons;
 }
 
 function writeUnderProject(cwd: string, folder: string, name: string, text: string): string {

@@ -1,11 +1,14 @@
 import { assertNever } from '../util/index.js';
 import { moveCursor, START_CURSOR } from './cursor.js';
 import { bodyHeight, overviewOf, rowNodeIdOf, runIdOf, selectDetailRows, selectedListRun, selectedTreeRow, selectListRuns } from './select-view.js';
+import { openLessons, reduceLessonConfirmation, reduceLessonsKey } from './reduce-lessons-key.js';
+import { cursorStep } from './cursor-step.js';
 import type { KeyPress, Screen, ViewEffect, ViewState } from './view-state.js';
 
 /** One key press: the confirmation prompt and the filter line take keys first, then the screen. */
 export function reduceKey(state: ViewState, key: KeyPress): ViewState {
   if (state.confirmation) return reduceConfirmation(state, key);
+  if (state.lessonConfirmation) return reduceLessonConfirmation(state, key);
   if (state.filtering) return reduceFilterTyping(state, key);
   const cleared = state.message || state.error ? { ...state, message: null, error: null } : state;
   if (key.name === 'char' && key.char === 'q') return request(cleared, { type: 'quit' });
@@ -18,6 +21,8 @@ export function reduceKey(state: ViewState, key: KeyPress): ViewState {
       return reduceDetailKey(cleared, screen.runId, key);
     case 'leaf':
       return reduceLeafKey(cleared, screen, key);
+    case 'lessons':
+      return reduceLessonsKey(cleared, key);
     default:
       return assertNever(screen);
   }
@@ -67,20 +72,11 @@ function replayRefusal(state: ViewState, runId: string): string | undefined {
     : `run ${runId.slice(0, 8)} never finished, so a replay has nothing to compare with: resume it first`;
 }
 
-function movement(key: KeyPress, page: number): number {
-  if (key.name === 'up' || (key.name === 'char' && key.char === 'k')) return -1;
-  if (key.name === 'down' || (key.name === 'char' && key.char === 'j')) return 1;
-  if (key.name === 'page_up') return -page;
-  if (key.name === 'page_down') return page;
-  if (key.name === 'char' && key.char === 'g') return -Number.MAX_SAFE_INTEGER;
-  if (key.name === 'char' && key.char === 'G') return Number.MAX_SAFE_INTEGER;
-  return 0;
-}
-
 function reduceListKey(state: ViewState, key: KeyPress): ViewState {
   const runs = selectListRuns(state);
-  const step = movement(key, bodyHeight(state));
+  const step = cursorStep(key, bodyHeight(state));
   if (step !== 0) return { ...state, listCursor: moveCursor(state.listCursor, runs, runIdOf, step) };
+  if (key.name === 'char' && key.char === 'L') return openLessons(state);
   const run = selectedListRun(state);
   if (!run) return state;
   if (key.name === 'enter' || key.name === 'right') return { ...state, screen: { kind: 'detail', runId: run.runId }, filter: '' };
@@ -95,7 +91,7 @@ function askCancel(state: ViewState, runId: string, nodeId: string | null, statu
 
 function reduceDetailKey(state: ViewState, runId: string, key: KeyPress): ViewState {
   const rows = selectDetailRows(state, runId);
-  const step = movement(key, bodyHeight(state));
+  const step = cursorStep(key, bodyHeight(state));
   if (step !== 0) return { ...state, detailCursor: new Map(state.detailCursor).set(runId, moveCursor(state.detailCursor.get(runId) ?? START_CURSOR, rows, rowNodeIdOf, step)) };
   if (key.name === 'escape' || key.name === 'left' || key.name === 'backspace') {
     return state.filter ? { ...state, filter: '' } : { ...state, screen: { kind: 'list' } };
@@ -127,7 +123,7 @@ function toggleCollapsed(state: ViewState, runId: string, nodeId: string): ViewS
 
 function reduceLeafKey(state: ViewState, screen: Extract<Screen, { kind: 'leaf' }>, key: KeyPress): ViewState {
   if (key.name === 'escape' || key.name === 'left' || key.name === 'backspace') return { ...state, screen: { kind: 'detail', runId: screen.runId }, leafDetail: null };
-  const step = movement(key, bodyHeight(state));
+  const step = cursorStep(key, bodyHeight(state));
   if (step !== 0) return { ...state, leafScroll: Math.max(0, Math.min(state.leafScroll + step, 1_000_000)) };
   if (key.name === 'char' && key.char === 'o') return { ...state, showFullOutput: !state.showFullOutput, leafScroll: 0 };
   if (key.name === 'char' && key.char === 'x') {

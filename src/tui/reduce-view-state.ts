@@ -2,8 +2,9 @@ import { RunOverviewFold } from '../runs/index.js';
 import { assertNever } from '../util/index.js';
 import { pinCursor, START_CURSOR } from './cursor.js';
 import { reduceKey } from './reduce-key.js';
+import { lessonIdOf, selectLessons } from './reduce-lessons-key.js';
 import { rowNodeIdOf, runIdOf, selectDetailRows, selectListRuns } from './select-view.js';
-import type { EventBatch, ViewAction, ViewState } from './view-state.js';
+import type { EventBatch, RunOverlayBadge, ViewAction, ViewState } from './view-state.js';
 
 /**
  * The TUI's whole behaviour as a pure function of (state, action): event batches from the
@@ -30,6 +31,8 @@ function reduceAction(state: ViewState, action: ViewAction): ViewState {
       return state.pendingEffects.length === 0 ? state : { ...state, pendingEffects: [] };
     case 'leaf_loaded':
       return { ...state, leafDetail: action.detail, version: state.version + 1 };
+    case 'lessons_loaded':
+      return { ...state, lessons: action.lessons, version: state.version + 1 };
     case 'message':
       return { ...state, message: action.text, error: null, version: state.version + 1 };
     case 'error':
@@ -42,8 +45,11 @@ function reduceAction(state: ViewState, action: ViewAction): ViewState {
 /** Feeds each run's new events to its fold (created on first sight); new runs join the list newest first. */
 function applyBatches(state: ViewState, batches: readonly EventBatch[]): ViewState {
   let folds = state.folds;
+  let runOverlays = state.runOverlays;
   let newRuns = false;
   for (const batch of batches) {
+    const badge = overlayBadgeOf(batch);
+    if (badge) runOverlays = new Map(runOverlays).set(batch.runId, badge);
     let fold = folds.get(batch.runId);
     if (!fold) {
       if (folds === state.folds) folds = new Map(folds);
@@ -54,7 +60,15 @@ function applyBatches(state: ViewState, batches: readonly EventBatch[]): ViewSta
     fold.applyReadable({ events: [...batch.events], damaged: batch.damaged ?? [] });
   }
   const runOrder = newRuns ? orderNewestFirst(folds) : state.runOrder;
-  return { ...state, folds, runOrder, version: state.version + 1 };
+  return { ...state, folds, runOrder, runOverlays, version: state.version + 1 };
+}
+
+/** The overlay a run recorded in run_started (replay and resume record the one they re-apply). */
+function overlayBadgeOf(batch: EventBatch): RunOverlayBadge | undefined {
+  for (const { event } of batch.events) {
+    if (event.type === 'run_started') return event.overlay ? { snapshotId: event.overlay.snapshotId, applied: event.overlay.lessons.length } : undefined;
+  }
+  return undefined;
 }
 
 /**
@@ -66,6 +80,10 @@ function pinSelection(state: ViewState): ViewState {
   if (screen.kind === 'list') {
     const listCursor = pinCursor(state.listCursor, selectListRuns(state), runIdOf);
     return listCursor === state.listCursor ? state : { ...state, listCursor };
+  }
+  if (screen.kind === 'lessons') {
+    const lessonCursor = pinCursor(state.lessonCursor, selectLessons(state), lessonIdOf);
+    return lessonCursor === state.lessonCursor ? state : { ...state, lessonCursor };
   }
   if (screen.kind === 'detail') {
     const current = state.detailCursor.get(screen.runId) ?? START_CURSOR;

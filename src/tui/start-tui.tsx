@@ -1,5 +1,6 @@
 import { render } from 'ink';
 import type { TraceStore } from '../trace/index.js';
+import type { LessonSource } from './lesson-source.js';
 import { TuiApp } from './tui-app.js';
 
 export interface StartTuiOptions {
@@ -8,11 +9,12 @@ export interface StartTuiOptions {
   readonly entryScript: string | undefined;
   readonly env?: NodeJS.ProcessEnv;
   readonly runId?: string;
+  readonly lessons?: LessonSource;
 }
 
 /** Renders the TUI on this terminal (at most 10 frames a second) and resolves when the user quits. */
 export async function startTui(options: StartTuiOptions): Promise<void> {
-  const instance = render(<TuiApp store={options.store} cwd={options.cwd} entryScript={options.entryScript} env={options.env} initial={{ runId: options.runId }} />, {
+  const instance = render(<TuiApp store={options.store} cwd={options.cwd} entryScript={options.entryScript} env={options.env} lessons={options.lessons} initial={{ runId: options.runId }} />, {
     maxFps: 10,
     exitOnCtrlC: true,
   });

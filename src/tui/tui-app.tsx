@@ -1,6 +1,7 @@
 import { useApp, useInput, useStdout } from 'ink';
 import { useEffect, useReducer } from 'react';
 import type { TraceStore } from '../trace/index.js';
+import type { LessonSource } from './lesson-source.js';
 import { TuiView } from './components/tui-view.js';
 import { initialViewState, type InitialViewOptions } from './initial-view-state.js';
 import { toKeyPresses } from './key-press.js';
@@ -20,6 +21,8 @@ export interface TuiAppProps {
   readonly initial: Omit<InitialViewOptions, 'now'>;
   readonly now?: () => number;
   readonly pollIntervalMs?: number;
+  /** Lessons and the overlay, for the lessons view (`L`). */
+  readonly lessons?: LessonSource;
 }
 
 /**
@@ -61,7 +64,7 @@ export function TuiApp(props: TuiAppProps) {
     const effects = state.pendingEffects;
     dispatch({ type: 'effects_taken' });
     const liveness = { now: now(), isPidAlive: props.initial.isPidAlive, staleAfterMs: props.initial.staleAfterMs };
-    for (const effect of effects) performViewEffect(effect, { store: props.store, cwd: props.cwd, entryScript: props.entryScript, env: props.env, dispatch, quit: exit, liveness });
+    for (const effect of effects) performViewEffect(effect, { store: props.store, cwd: props.cwd, entryScript: props.entryScript, env: props.env, dispatch, quit: exit, liveness, ...(props.lessons ? { lessons: props.lessons } : {}) });
   }, [state.pendingEffects]);
 
   useInput((input, key) => {

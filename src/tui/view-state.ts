@@ -2,12 +2,14 @@ import type { RunOverviewFold } from '../runs/index.js';
 import type { PidChecker } from '../runs/index.js';
 import type { DamagedEventError, StoredEvent } from '../trace/index.js';
 import type { Cursor } from './cursor.js';
+import type { LessonsSnapshot } from './lesson-source.js';
 
 /** Which screen the TUI shows. */
 export type Screen =
   | { readonly kind: 'list' }
   | { readonly kind: 'detail'; readonly runId: string }
-  | { readonly kind: 'leaf'; readonly runId: string; readonly nodeId: string };
+  | { readonly kind: 'leaf'; readonly runId: string; readonly nodeId: string }
+  | { readonly kind: 'lessons' };
 
 /** A key press, normalised from Ink's (input, key) pair so the reducer needs no Ink. */
 export type KeyPress =
@@ -21,6 +23,8 @@ export type ViewEffect =
   | { readonly type: 'report'; readonly runId: string }
   | { readonly type: 'export'; readonly runId: string }
   | { readonly type: 'load_leaf'; readonly runId: string; readonly nodeId: string }
+  | { readonly type: 'load_lessons' }
+  | { readonly type: 'change_lesson'; readonly action: LessonChange; readonly lessonId: string }
   | { readonly type: 'quit' };
 
 /** One run's events since the last poll. */
@@ -46,8 +50,24 @@ export type ViewAction =
   | { readonly type: 'resize'; readonly rows: number; readonly columns: number }
   | { readonly type: 'effects_taken' }
   | { readonly type: 'leaf_loaded'; readonly detail: LeafDetail }
+  | { readonly type: 'lessons_loaded'; readonly lessons: LessonsSnapshot }
   | { readonly type: 'message'; readonly text: string }
   | { readonly type: 'error'; readonly text: string };
+
+/** What the lessons view can do to the overlay, each after a y/n confirmation. */
+export type LessonChange = 'promote' | 'revert';
+
+export interface LessonConfirmation {
+  readonly action: LessonChange;
+  readonly lessonId: string;
+  readonly title: string;
+}
+
+/** The overlay a run applied, from its run_started event: the run detail and footer show it. */
+export interface RunOverlayBadge {
+  readonly snapshotId: string;
+  readonly applied: number;
+}
 
 export interface PendingConfirmation {
   readonly runId: string;
@@ -78,6 +98,12 @@ export interface ViewState {
   readonly filter: string;
   readonly filtering: boolean;
   readonly confirmation: PendingConfirmation | null;
+  /** The lessons view: what was last loaded (null until it is opened), its cursor and a pending y/n. */
+  readonly lessons: LessonsSnapshot | null;
+  readonly lessonCursor: Cursor;
+  readonly lessonConfirmation: LessonConfirmation | null;
+  /** The overlay each run applied (runs that recorded none are absent). */
+  readonly runOverlays: ReadonlyMap<string, RunOverlayBadge>;
   readonly message: string | null;
   readonly error: string | null;
   readonly pendingEffects: readonly ViewEffect[];

@@ -3,6 +3,7 @@ import { resolveRunReference } from '../../runs/index.js';
 import { openProjectTrace } from '../../trace/index.js';
 import { UsageError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
+import { learningStoreLessonSource } from '../learn/tui-lesson-source.js';
 import { databaseOption } from '../options/index.js';
 
 /**
@@ -14,7 +15,7 @@ export function tuiCommand(context: CliContext): Command {
     .description('Watch runs live: run list, workflow tree, leaf drill-down; cancel, replay, report and export from the keyboard')
     .argument('[run]', 'open this run (id, prefix or "last") instead of the list')
     .addOption(databaseOption(context))
-    .addHelpText('after', '\nExamples:\n  $ whaleflow tui\n  $ whaleflow tui last\n\nKeys: ↑↓/jk move · Enter open · Esc/← back · x cancel (y/n) · r replay · R report · e export · / filter · q quit')
+    .addHelpText('after', '\nExamples:\n  $ whaleflow tui\n  $ whaleflow tui last\n\nKeys: ↑↓/jk move · Enter open · Esc/← back · x cancel (y/n) · r replay · R report · e export · L lessons (p promote, v revert, y/n) · / filter · q quit')
     .action(async (reference: string | undefined, options: { db?: string }) => {
       // Ink needs raw keyboard input and a screen to draw on; without them it fails deep inside React.
       if (!context.isTty || !process.stdin.isTTY) {
@@ -32,7 +33,8 @@ export function tuiCommand(context: CliContext): Command {
           delete process.env.CONTINUOUS_INTEGRATION;
         }
         const { startTui } = await import('../../tui/start-tui.js');
-        await startTui({ store, cwd: context.cwd, env: context.env, entryScript: process.argv[1], runId });
+        const lessons = learningStoreLessonSource({ cwd: context.cwd, env: context.env, ...(options.db ? { databasePath: options.db } : {}) });
+        await startTui({ store, cwd: context.cwd, env: context.env, entryScript: process.argv[1], runId, lessons });
       } finally {
         store.close();
       }

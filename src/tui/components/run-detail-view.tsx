@@ -3,6 +3,7 @@ import { formatElapsed, statusGlyph } from '../../runs/index.js';
 import { escapeTerminalLine as line } from '../../util/index.js';
 import { bodyHeight, detailCursorIndex, isStaleLeaf, overviewOf, selectDetailRows, visibleWindow, type TreeRow } from '../select-view.js';
 import { STALE_LEAF_MS, type ViewState } from '../view-state.js';
+import { overlayBadgeText } from './footer.js';
 import { TextBlock } from './text-block.js';
 import { fitText, nodeCost, nodeElapsed, nodeTokens } from './node-facts.js';
 
@@ -11,6 +12,7 @@ export function RunDetailView({ state, runId }: { readonly state: ViewState; rea
   const fold = state.folds.get(runId);
   if (!fold || !fold.hasStarted) return <Text color="red">Run {line(runId)} is not in the trace store (yet).</Text>;
   const run = overviewOf(state, fold);
+  const overlay = state.runOverlays.get(runId);
   const rows = selectDetailRows(state, runId);
   const cursor = detailCursorIndex(state, runId, rows);
   const window = visibleWindow(rows.length, cursor, bodyHeight(state) - 1);
@@ -25,7 +27,8 @@ export function RunDetailView({ state, runId }: { readonly state: ViewState; rea
         {run.suggestedAction && run.status === 'interrupted' ? `  → ${line(run.suggestedAction)}` : ''}
       </Text>
       <Text dimColor wrap="truncate">
-        {state.filter ? `nodes matching "${line(state.filter)}"` : `${rows.length} rows`} · {window.start + 1}-{window.end} · Enter open/fold · x cancel node · X cancel run
+        {state.filter ? `nodes matching "${line(state.filter)}"` : `${rows.length} rows`} · {window.start + 1}-{window.end}
+        {overlay ? ` · ${overlayBadgeText(overlay)}` : ''} · Enter open/fold · x cancel node · X cancel run
       </Text>
       <TextBlock lines={visible.map((row, offset) => ({ text: fitText(treeRowText(row, clock, live), state.columns - 1), selected: window.start + offset === cursor }))} />
     </Box>

@@ -14,6 +14,14 @@ export function StatusLine({ state }: { readonly state: ViewState }) {
       </Text>
     );
   }
+  if (state.lessonConfirmation) {
+    const { action, lessonId, title } = state.lessonConfirmation;
+    return (
+      <Text color="yellow" bold wrap="truncate">
+        {fitText(`${action === 'promote' ? 'Promote' : 'Revert'} lesson ${lessonId.slice(0, 12)} "${line(title)}" ${action === 'promote' ? 'into' : 'out of'} the overlay? (y/n)`, state.columns)}
+      </Text>
+    );
+  }
   if (state.filtering) return <Text color="cyan">/{line(state.filter)}▏ (Enter keep · Esc clear)</Text>;
   if (state.error) return <Text color="red">{fitText(state.error, state.columns)}</Text>;
   if (state.message) return <Text color="green">{fitText(state.message, state.columns)}</Text>;

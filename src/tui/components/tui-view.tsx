@@ -3,6 +3,7 @@ import { assertNever } from '../../util/index.js';
 import type { ViewState } from '../view-state.js';
 import { Footer } from './footer.js';
 import { LeafView } from './leaf-view.js';
+import { LessonsView } from './lessons-view.js';
 import { RunDetailView } from './run-detail-view.js';
 import { RunListView } from './run-list-view.js';
 import { StatusLine } from './status-line.js';
@@ -27,6 +28,8 @@ function ScreenBody({ state }: { readonly state: ViewState }) {
       return <RunDetailView state={state} runId={screen.runId} />;
     case 'leaf':
       return <LeafView state={state} runId={screen.runId} nodeId={screen.nodeId} />;
+    case 'lessons':
+      return <LessonsView state={state} />;
     default:
       return assertNever(screen);
   }
