@@ -142,7 +142,7 @@ function applyLessons(options: JanitorPassOptions, plan: JanitorPlan, counts: Su
       record({ policy: 'stale', action: 'mark-stale', targetKind: 'lesson', target: change.lessonId, count: 1, bytes: 0, reason: change.reason, detail: { title: change.title } });
     }
     for (const change of demote) {
-      demoteLesson(store, change.lessonId, [change.reason], change.data ?? {});
+      demoteLesson(store, change.lessonId, [change.reason], (change.data?.figures ?? {}) as Readonly<Record<string, unknown>>);
       counts.lessonsDemoted.count += 1;
       record({ policy: 'demotion', action: 'demote', targetKind: 'lesson', target: change.lessonId, count: 1, bytes: 0, reason: change.reason, detail: { title: change.title, ...(change.data ?? {}) } });
     }
