@@ -5,7 +5,7 @@
 // faster from one file. Imports that leave src/starlark (util/) stay imports of the shared
 // modules, so classes such as WhaleflowError remain one class for every caller. The other files
 // under dist/starlark/ stay as tsc wrote them: nothing outside the folder imports them.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +23,13 @@ try {
 }
 if (!existsSync(entry)) {
   console.error(`bundle-starlark: ${relative(root, entry)} is missing; run tsc first`);
+  process.exit(1);
+}
+
+// A second run without tsc in between would bundle the bundle (and keep stale code): refuse.
+const MARKER = '// Bundled by scripts/bundle-starlark.mjs';
+if (readFileSync(entry, 'utf8').startsWith(MARKER)) {
+  console.error(`bundle-starlark: ${relative(root, entry)} is already a bundle; run npm run build (tsc first)`);
   process.exit(1);
 }
 
@@ -50,7 +57,7 @@ await esbuild.build({
   target: 'node20',
   packages: 'external',
   sourcemap: true,
-  keepNames: true,
+  banner: { js: MARKER },
   logLevel: 'warning',
   plugins: [keepOutsideImportsExternal],
 });
