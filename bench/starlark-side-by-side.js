@@ -58,3 +58,40 @@ export function pairedRuns(a, b, pairs) {
 }
 
 export const timingNote = gnuTime ? 'median; cpu and RSS from /usr/bin/time' : 'median wall; install GNU time for cpu and RSS';
+
+/** Runs in a fresh Node process: one execFile of the program, timed from inside. */
+const COLD_EVAL_SCRIPT = `
+import { readFileSync, existsSync } from 'node:fs';
+const [modulePath, programPath] = process.argv.slice(1);
+const { execFile } = await import(modulePath);
+const source = readFileSync(programPath, 'utf8');
+const statPath = '/proc/self/task/' + process.pid + '/stat';
+// utime + stime of the main thread alone, in clock ticks (Linux; 100 per second on Debian).
+const mainThreadMs = () => {
+  if (!existsSync(statPath)) return undefined;
+  const fields = readFileSync(statPath, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+const cpu = process.cpuUsage();
+const main = mainThreadMs();
+execFile({ filename: programPath, source, print: () => {} });
+const used = process.cpuUsage(cpu);
+const mainAfter = mainThreadMs();
+console.log(JSON.stringify({ allThreadsMs: (used.user + used.system) / 1000, mainThreadMs: main === undefined ? undefined : mainAfter - main }));
+`;
+
+/**
+ * The evaluation alone in a fresh process (so V8 starts cold, as in the CLI): CPU of every
+ * thread, and of the main thread alone. The difference is V8's optimizing compiler and GC
+ * helpers, which on an idle machine run beside the main thread rather than in its way.
+ */
+export function coldEvaluation(programPath, runs) {
+  const modulePath = join(root, 'dist/starlark/index.js');
+  const samples = [];
+  for (let run = 0; run < runs; run++) {
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', COLD_EVAL_SCRIPT, modulePath, programPath], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`cold evaluation failed: ${result.stderr.slice(-500)}`);
+    samples.push(JSON.parse(result.stdout));
+  }
+  return { allThreadsMs: median(samples.map((sample) => sample.allThreadsMs)), mainThreadMs: median(samples.map((sample) => sample.mainThreadMs)) };
+}
