@@ -71,17 +71,20 @@ export class HashTable {
   }
 
   first(): HashTableEntry | undefined {
-    for (const [mapKey, slot] of this.map) return entryOf(mapKey, slot);
+    for (const mapKey of this.map.keys()) return entryOf(mapKey, this.map.get(mapKey)!);
     return undefined;
   }
 
-  *entries(): IterableIterator<HashTableEntry> {
-    for (const [mapKey, slot] of this.map) yield entryOf(mapKey, slot);
+  /** The entries in insertion order, as of the call (forEach: no [key, value] array per entry). */
+  entries(): IterableIterator<HashTableEntry> {
+    const entries: HashTableEntry[] = [];
+    this.map.forEach((slot, mapKey) => entries.push(entryOf(mapKey, slot)));
+    return entries[Symbol.iterator]();
   }
 
   keys(): StarlarkValue[] {
     const keys: StarlarkValue[] = [];
-    for (const [mapKey, slot] of this.map) keys.push(slot instanceof KeyedSlot ? slot.key : Str.of(mapKey as string));
+    this.map.forEach((slot, mapKey) => keys.push(slot instanceof KeyedSlot ? slot.key : Str.of(mapKey as string)));
     return keys;
   }
 
