@@ -1,5 +1,5 @@
-import type { ValidationOptions, WorkflowSpec } from '../ir/index.js';
-import type { EffectBoundary, EnginePatch, EngineEnvironment, LeafRunner, MemoryPort, ModelGateway, RunEventSink, RunOverlay } from './contracts/index.js';
+import type { ValidationOptions, WorkflowResult, WorkflowSpec } from '../ir/index.js';
+import type { EffectBoundary, EnginePatch, EngineEnvironment, LeafRunner, MemoryPort, ModelGateway, RunEventSink, RunOverlay, RunParity } from './contracts/index.js';
 import type { PermissionGrant } from './permissions/index.js';
 import type { RunController } from './run-controller.js';
 
@@ -46,6 +46,11 @@ export interface ExecuteRequest {
    */
   readonly controller?: RunController;
   readonly mode?: 'live' | 'replay' | 'resume';
+  /**
+   * A replay's judge: given the finished result (the whole tree, which run_finished does not
+   * carry), the verdict stored on run_finished as `parity`.
+   */
+  readonly judgeParity?: (result: WorkflowResult) => RunParity;
   readonly parentRunId?: string;
   readonly sourceFile?: string;
   /** Options of the validation gate the spec passes before it runs (e.g. a higher maxAgents). */

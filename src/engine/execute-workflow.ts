@@ -20,6 +20,7 @@ import { RunContext, type NodeContext } from './run/run-context.js';
 import { SpecIndex } from './run/spec-index.js';
 import { watchProgress } from './run/watch-progress.js';
 import { refuseMemoryWithoutStore } from './nodes/memory-use.js';
+import { toRecordedResult } from './recorded-result.js';
 
 export const DEFAULT_MAX_CONCURRENT_LEAVES = 16;
 export const DEFAULT_LEAF_IDLE_TIMEOUT_MS = 300_000;
@@ -93,7 +94,8 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
   const status = runStatus(results, root.reason);
   const { usage, memoUsage } = sumUsage(results);
   const result: WorkflowResult = { run_id: request.runId, workflow_id: spec.id, spec_hash: hash, status, results, usage, memo_usage: memoUsage };
-  run.emit({ type: 'run_finished', status, usage, memoUsage, result });
+  const parity = request.judgeParity?.(result);
+  run.emit({ type: 'run_finished', status, usage, memoUsage, result: toRecordedResult(result), ...(parity ? { parity } : {}) });
   return result;
 }
 

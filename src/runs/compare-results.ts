@@ -24,7 +24,7 @@ export interface CompareOptions {
  * are compared in declaration order, depth first; the first difference wins.
  */
 export function compareResults(recorded: WorkflowResult, replayed: WorkflowResult, options: CompareOptions = {}): ParityVerdict {
-  if (options.redactedKeys?.size) replayed = withRecordedKeys(replayed, options.redactedKeys);
+  replayed = withRecordedKeys(replayed, options);
   // Fast path: both trees come from the same engine code, so equal trees serialize equally.
   // Only a difference pays for the key-sorted, node-by-node search below.
   if (JSON.stringify({ ...recorded, run_id: '' }) === JSON.stringify({ ...replayed, run_id: '' })) return { identical: true };
@@ -42,7 +42,9 @@ export function compareResults(recorded: WorkflowResult, replayed: WorkflowResul
   return { identical: true };
 }
 
-function withRecordedKeys(result: WorkflowResult, keys: ReadonlyMap<string, string>): WorkflowResult {
+/** The result with every input hash the replay computed from a redacted input put back to the recorded one. */
+export function withRecordedKeys(result: WorkflowResult, { redactedKeys: keys }: CompareOptions): WorkflowResult {
+  if (!keys?.size) return result;
   const restore = (node: NodeResult): NodeResult => ({
     ...node,
     ...(node.input_hash !== null && node.input_hash !== undefined && keys.has(node.input_hash) ? { input_hash: keys.get(node.input_hash)! } : {}),

@@ -1,5 +1,5 @@
-import { parseWorkflowSpec, type WorkflowResult, type WorkflowSpec } from '../ir/index.js';
-import type { RunEvent } from '../engine/index.js';
+import { parseWorkflowSpec, type WorkflowSpec } from '../ir/index.js';
+import type { RecordedWorkflowResult, RunEvent } from '../engine/index.js';
 import { CorruptTraceError, type TraceStore } from '../trace/index.js';
 
 /** What replay and resume read from a recorded run. */
@@ -8,8 +8,13 @@ export interface RecordedRun {
   readonly started: Extract<RunEvent, { type: 'run_started' }>;
   readonly spec: WorkflowSpec;
   readonly events: readonly RunEvent[];
-  /** The recorded result, or null when the run never finished (crash, kill -9). */
-  readonly result: WorkflowResult | null;
+  /** The recorded result (run-level fields and the node tree's digest), or null when the run never finished (crash, kill -9). */
+  readonly result: RecordedWorkflowResult | null;
+  /**
+   * The run's node_started and node_finished events, read when first asked for: replay needs
+   * them only to say where a replay diverged, and they are most of a big run's record.
+   */
+  nodeEvents(): readonly RunEvent[];
 }
 
 /** What replay and resume read: progress and node events are not needed to serve effects. */
@@ -25,10 +30,13 @@ const CANCELLED_RUN_EVENT_TYPES: readonly RunEvent['type'][] = [...REPLAY_EVENT_
 export function readRecordedRun(store: TraceStore, runId: string): RecordedRun {
   let events = store.events(runId, 0, REPLAY_EVENT_TYPES).map((stored) => stored.event);
   if (events.some((event) => event.type === 'cancel_requested')) events = store.events(runId, 0, CANCELLED_RUN_EVENT_TYPES).map((stored) => stored.event);
-  return recordedRunFromEvents(runId, events);
+  const nodeEvents = (): readonly RunEvent[] => store.events(runId, 0, NODE_EVENT_TYPES).map((stored) => stored.event);
+  return recordedRunFromEvents(runId, events, nodeEvents);
 }
 
-export function recordedRunFromEvents(runId: string, events: readonly RunEvent[]): RecordedRun {
+const NODE_EVENT_TYPES: readonly RunEvent['type'][] = ['node_started', 'node_finished'];
+
+export function recordedRunFromEvents(runId: string, events: readonly RunEvent[], nodeEvents?: () => readonly RunEvent[]): RecordedRun {
   const started = events.find((event): event is Extract<RunEvent, { type: 'run_started' }> => event.type === 'run_started');
   if (!started) throw new CorruptTraceError(`run ${runId} has no run_started event, so its workflow is unknown`);
   let raw: unknown;
@@ -40,5 +48,7 @@ export function recordedRunFromEvents(runId: string, events: readonly RunEvent[]
   const parsed = parseWorkflowSpec(raw);
   if (!parsed.ok) throw new CorruptTraceError(`run ${runId}: the recorded spec does not parse (${parsed.diagnostics[0]?.message ?? 'unknown problem'})`);
   const finished = [...events].reverse().find((event): event is Extract<RunEvent, { type: 'run_finished' }> => event.type === 'run_finished');
-  return { runId, started, spec: parsed.spec, events, result: finished?.result ?? null };
+  let nodes: readonly RunEvent[] | undefined;
+  const readNodes = nodeEvents ?? ((): readonly RunEvent[] => events.filter((event) => event.type === 'node_started' || event.type === 'node_finished'));
+  return { runId, started, spec: parsed.spec, events, result: finished?.result ?? null, nodeEvents: () => (nodes ??= readNodes()) };
 }

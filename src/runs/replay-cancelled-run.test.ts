@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { executeWorkflow, RunController, VirtualEnvironment, type RunEvent } from '../engine/index.js';
+import { executeWorkflow, RunController, toRecordedResult, VirtualEnvironment, type RunEvent } from '../engine/index.js';
 import type { WorkflowSpec, WorkflowSpecInput } from '../ir/index.js';
 import { MockLeafRunner, MockModelGateway, parseMockFixture } from '../leaves/mock/index.js';
 import { TraceSink, type TraceStore } from '../trace/index.js';
@@ -67,7 +67,7 @@ async function expectIdenticalReplay(store: TraceStore) {
   expect(outcome.divergences).toEqual([]);
   expect(outcome.parity).toEqual({ identical: true });
   expect(outcome.liveCalls).toEqual({ leafRuns: 0, gatewayCalls: 0 });
-  expect({ ...outcome.result, run_id: 'original' }).toEqual(live.result);
+  expect(toRecordedResult({ ...outcome.result, run_id: 'original' })).toEqual(live.result);
   const replayEvents = store.events(outcome.runId).map((entry) => entry.event);
   expect(statusesOf(replayEvents)).toEqual(statusesOf(store.events('original').map((entry) => entry.event)));
   return { outcome, replayEvents };

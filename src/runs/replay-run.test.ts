@@ -81,3 +81,23 @@ async function recordWithPorts(store: TraceStore, workflow: WorkflowSpec, ports:
   sink.close();
   return { result, calls: counted.counts.leafRuns + counted.counts.gatewayCalls };
 }
+
+describe('run_finished records the result tree by its digest', () => {
+  it('stores no node tree in run_finished, and replays identically from it and from a trace that still has the tree', async () => {
+    const store = freshStore();
+    const live = await recordLiveRun(store, HAND_BUILT[Object.keys(HAND_BUILT)[0]!]!, 'original');
+    const finished = store.events('original', 0, ['run_finished'])[0]!.event;
+    expect(finished.type === 'run_finished' && finished.result).toMatchObject({ run_id: 'original', status: live.result.status, results_sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(finished.type === 'run_finished' && 'results' in finished.result).toBe(false);
+    const recorded = readRecordedRun(store, 'original');
+    // A trace recorded before this change: run_finished carries the whole tree and no digest.
+    const older = { ...recorded, result: live.result };
+    for (const [runId, source] of [['from-digest', recorded], ['from-tree', older]] as const) {
+      const sink = new TraceSink(store);
+      const outcome = await replayRun({ recorded: source, runId, sink, trustedSpec: true });
+      sink.close();
+      expect(outcome.parity).toEqual({ identical: true });
+    }
+    store.close();
+  });
+});

@@ -2,6 +2,7 @@ import {
   DEFAULT_PERMISSION_GRANT,
   executeWorkflow,
   recordedPatches,
+  resultsDigest,
   RunController,
   systemEnvironment,
   type EngineEnvironment,
@@ -10,12 +11,15 @@ import {
   type MemoryPort,
   type ModelGateway,
   type PermissionGrant,
+  type RecordedWorkflowResult,
   type RunEvent,
   type RunEventSink,
 } from '../engine/index.js';
 import type { WorkflowResult } from '../ir/index.js';
 import { RecordedCancels, RecordedEffects, ReplayBoundary, type UnaskedEffect } from '../trace/index.js';
-import { compareResults, type ParityVerdict } from './compare-results.js';
+import { compareNodeEvents } from './compare-node-events.js';
+import { compareResults, withRecordedKeys, type ParityVerdict } from './compare-results.js';
+import { describeDifference } from './describe-difference.js';
 import { countLivePorts, forbiddenLivePorts, type LiveCallCounts } from './forbidden-live-ports.js';
 import { selectLiveNodes } from './live-node-selection.js';
 import type { RecordedRun } from './recorded-run.js';
@@ -93,23 +97,27 @@ export async function replayRun(request: ReplayRequest): Promise<ReplayOutcome> 
       : forbiddenLivePorts();
   let parity: ParityVerdict = { identical: false, detail: 'the replay did not finish' };
   let divergences: string[] = [];
+  // The replay's node events, kept to say where it diverged should the result digests differ.
+  const replayedNodes: RunEvent[] = [];
   const judgingSink: RunEventSink = {
     emit(event: RunEvent): void {
-      if (event.type !== 'run_finished') {
-        request.sink.emit(event);
-        return;
-      }
-      const unasked = boundary.unasked();
-      divergences = [...boundary.violations.map((violation) => violation.message), ...unasked.map((entry) => entry.message)];
-      parity = judgeParity(recorded, event.result, boundary, unasked);
-      request.sink.emit({ ...event, parity });
+      if (event.type === 'node_started' || event.type === 'node_finished') replayedNodes.push(event);
+      request.sink.emit(event);
     },
+  };
+  // Called by the engine with the whole result tree just before run_finished, which stores the verdict.
+  const judge = (replayed: WorkflowResult): ParityVerdict => {
+    const unasked = boundary.unasked();
+    divergences = [...boundary.violations.map((violation) => violation.message), ...unasked.map((entry) => entry.message)];
+    parity = judgeParity(recorded, replayed, replayedNodes, boundary, unasked);
+    return parity;
   };
   const result = await executeWorkflow({
     spec: recorded.spec,
     runId: request.runId,
     label: `replay of ${recorded.started.label}`,
     sink: judgingSink,
+    judgeParity: judge,
     boundary,
     leafRunner: ports.leafRunner,
     gateway: ports.gateway,
@@ -142,11 +150,41 @@ export async function replayRun(request: ReplayRequest): Promise<ReplayOutcome> 
   };
 }
 
-function judgeParity(recorded: RecordedRun, replayed: WorkflowResult, boundary: ReplayBoundary, unasked: readonly UnaskedEffect[]): ParityVerdict {
+function judgeParity(
+  recorded: RecordedRun,
+  replayed: WorkflowResult,
+  replayedNodes: readonly RunEvent[],
+  boundary: ReplayBoundary,
+  unasked: readonly UnaskedEffect[],
+): ParityVerdict {
   const firstViolation = boundary.violations[0];
   if (firstViolation) return { identical: false, divergedAt: firstViolation.scope.nodeId, detail: firstViolation.message };
   const firstUnasked = unasked[0];
   if (firstUnasked) return { identical: false, divergedAt: firstUnasked.effect.scope.nodeId, detail: firstUnasked.message };
   if (!recorded.result) return { identical: false, detail: `run ${recorded.runId} has no recorded result to compare with (it did not finish)` };
-  return compareResults(recorded.result, replayed, { redactedKeys: boundary.redactedKeys });
+  const options = { redactedKeys: boundary.redactedKeys };
+  // A trace recorded before run_finished stopped carrying the tree: compare the trees themselves.
+  if (recorded.result.results) return compareResults({ ...recorded.result, results: recorded.result.results }, replayed, options);
+  // Effects served by their redacted input were hashed without the secret: judge with the recorded hashes.
+  const tree = withRecordedKeys(replayed, options);
+  // Identity first, then the nodes (a node-level difference is the useful one), then totals.
+  const identity = firstDifference(recorded.result, tree, ['workflow_id', 'spec_hash']);
+  if (identity) return identity;
+  const sameTree = recorded.result.results_sha256 === resultsDigest(tree.results);
+  if (!sameTree) {
+    const nodes = compareNodeEvents(recorded.nodeEvents(), replayedNodes);
+    if (nodes) return nodes;
+  }
+  const totals = firstDifference(recorded.result, tree, ['status', 'usage', 'memo_usage']);
+  if (totals) return totals;
+  if (!sameTree) return { identical: false, divergedAt: 'run', detail: 'the result tree differs from the recorded one (its shape or input hashes), though no node result does' };
+  return { identical: true };
+}
+
+function firstDifference(recorded: RecordedWorkflowResult, replayed: WorkflowResult, fields: readonly ('workflow_id' | 'spec_hash' | 'status' | 'usage' | 'memo_usage')[]): ParityVerdict | undefined {
+  for (const field of fields) {
+    const difference = describeDifference(field, recorded[field] ?? null, replayed[field] ?? null);
+    if (difference) return { identical: false, divergedAt: 'run', detail: difference };
+  }
+  return undefined;
 }

@@ -1,4 +1,4 @@
-import type { MemoUsage, NodeKind, RunStatus, Usage, WorkflowResult } from '../../ir/index.js';
+import type { MemoUsage, NodeKind, NodeResult, RunStatus, Usage, WorkflowResult } from '../../ir/index.js';
 import type { EffectArtifact, EffectKind, EffectResult, EffectScope, EffectSource } from './effect.js';
 import type { LeafPlacement } from './leaf-runner.js';
 import type { RunOverlay } from './run-overlay.js';
@@ -132,10 +132,30 @@ export type RunEvent =
       readonly status: RunStatus;
       readonly usage: Usage;
       readonly memoUsage: MemoUsage;
-      readonly result: WorkflowResult;
+      readonly result: RecordedWorkflowResult;
       /** Replay's parity verdict, when this run was a replay. */
-      readonly parity?: { readonly identical: boolean; readonly divergedAt?: string; readonly detail?: string };
+      readonly parity?: RunParity;
     });
+
+/** A replay's verdict: identical to its recording, or where it first differs. */
+export interface RunParity {
+  readonly identical: boolean;
+  readonly divergedAt?: string;
+  readonly detail?: string;
+}
+
+/**
+ * The result as run_finished records it: the run-level fields and the SHA-256 of the node
+ * tree's JSON, not the tree itself. Every node's result is already in its node_finished event
+ * (and a leaf's output in its effect_completed), so a copy of the tree here would store each
+ * output a third time — megabytes for a wide fan-out. Replay compares digests and, only when
+ * they differ, node events. Traces recorded before this carry `results` instead.
+ */
+export type RecordedWorkflowResult = Omit<WorkflowResult, 'results'> & {
+  readonly results_sha256?: string;
+  /** Only in traces recorded before run_finished stopped carrying the tree. */
+  readonly results?: readonly NodeResult[];
+};
 
 export type RunEventType = RunEvent['type'];
 export type RunEventOf<T extends RunEventType> = Extract<RunEvent, { type: T }>;

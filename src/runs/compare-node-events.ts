@@ -1,0 +1,63 @@
+import type { RunEvent, RunEventOf } from '../engine/index.js';
+import type { ParityVerdict } from './compare-results.js';
+import { describeDifference } from './describe-difference.js';
+
+/** The node_finished fields that make a node's result, under the names NodeResult gives them. */
+const FIELDS = [
+  ['status', (event) => event.status],
+  ['output', (event) => event.output],
+  ['error', (event) => event.error],
+  ['usage', (event) => event.usage],
+  ['memo_usage', (event) => event.memoUsage],
+  ['details', (event) => event.details],
+] as const satisfies readonly (readonly [string, (event: RunEventOf<'node_finished'>) => unknown])[];
+
+/** Node executions of one run: node_finished by (node, iteration, occurrence), and where each node sits. */
+class NodeRecord {
+  readonly finished = new Map<string, RunEventOf<'node_finished'>>();
+  private readonly parents = new Map<string, string | null>();
+
+  constructor(events: Iterable<RunEvent>) {
+    const seen = new Map<string, number>();
+    for (const event of events) {
+      if (event.type === 'node_started') this.parents.set(event.nodeId, event.parentId);
+      else if (event.type === 'node_finished') {
+        const scope = `${event.nodeId}\u0000${event.iteration}`;
+        const occurrence = seen.get(scope) ?? 0;
+        seen.set(scope, occurrence + 1);
+        this.finished.set(`${scope}\u0000${occurrence}`, event);
+      }
+    }
+  }
+
+  /** The node's ids from the top of the workflow down, as compareResults names places: `fan/leaf-3`. */
+  pathOf(nodeId: string): string {
+    const ids = [nodeId];
+    for (let parent = this.parents.get(nodeId); parent != null && ids.length < 10_000; parent = this.parents.get(parent)) ids.unshift(parent);
+    return ids.join('/');
+  }
+}
+
+/**
+ * The first node whose result differs between a recording and its replay, judged from their
+ * node_finished events (a run's node results, one event each; children finish before their
+ * container, so the deepest difference is named first, as compareResults does). Undefined when
+ * every node matches.
+ */
+export function compareNodeEvents(recorded: Iterable<RunEvent>, replayed: Iterable<RunEvent>): ParityVerdict | undefined {
+  const before = new NodeRecord(recorded);
+  const after = new NodeRecord(replayed);
+  for (const [key, left] of before.finished) {
+    const right = after.finished.get(key);
+    const path = before.pathOf(left.nodeId);
+    if (!right) return { identical: false, divergedAt: path, detail: `the replay lacks node "${left.nodeId}"` };
+    for (const [field, read] of FIELDS) {
+      const difference = describeDifference(field, read(left), read(right));
+      if (difference) return { identical: false, divergedAt: path, detail: difference };
+    }
+  }
+  for (const [key, right] of after.finished) {
+    if (!before.finished.has(key)) return { identical: false, divergedAt: after.pathOf(right.nodeId), detail: `the replay has an extra node "${right.nodeId}"` };
+  }
+  return undefined;
+}
