@@ -38,13 +38,25 @@ describe('whaleflow run', () => {
     expect(run.stdout).toContain('✗ check (leaf) failed: npm test exited with 1 (expected 0)');
   });
 
-  it('--json prints the WorkflowResult alone on stdout', async () => {
+  it('--json prints the WorkflowResult alone on stdout, on one line, with the timing of each phase', async () => {
     const cwd = project({ 'wf.json': WORKFLOW });
     const run = await runCliInMemory(['run', 'wf.json', '--json'], { cwd });
-    const result = JSON.parse(run.stdout) as { status: string; results: { id: string }[] };
+    expect(run.stdout.trimEnd().split('\n')).toHaveLength(1);
+    const result = JSON.parse(run.stdout) as { status: string; results: { id: string }[]; timing: Record<string, number> };
     expect(result.status).toBe('succeeded');
     expect(result.results.map((node) => node.id)).toEqual(['fan', 'check']);
+    expect(Object.keys(result.timing)).toEqual(['compile_ms', 'preflight_ms', 'run_ms', 'trace_flush_ms', 'total_ms']);
+    for (const figure of Object.values(result.timing)) expect(figure).toBeGreaterThanOrEqual(0);
+    const { total_ms: total, ...phases } = result.timing;
+    expect(Object.values(phases).reduce((sum, figure) => sum + figure, 0)).toBeLessThanOrEqual(total! + 0.5);
     expect(run.stderr).toContain('pre-flight');
+  });
+
+  it('--json --pretty indents the same result', async () => {
+    const cwd = project({ 'wf.json': WORKFLOW });
+    const run = await runCliInMemory(['run', 'wf.json', '--json', '--pretty'], { cwd });
+    expect(run.stdout).toMatch(/^\{\n  "run_id": /);
+    expect((JSON.parse(run.stdout) as { status: string }).status).toBe('succeeded');
   });
 
   it('--read-only refuses to start, naming the writing node', async () => {

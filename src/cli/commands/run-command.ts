@@ -27,6 +27,7 @@ import { openProjectRecorder, openProjectTrace } from '../../trace/index.js';
 import { backgroundRunArguments, startBackgroundRun, superviseRun } from '../../runs/index.js';
 import { loadConfig } from '../../config/index.js';
 import { prepareRunOverlay, type PreparedRunOverlay } from '../../learning/index.js';
+import { RunTiming } from '../run/run-timing.js';
 
 interface RunOptions {
   provider: RunProvider;
@@ -37,6 +38,7 @@ interface RunOptions {
   allowNetwork?: boolean;
   allowWriteTree?: boolean;
   json?: boolean;
+  pretty?: boolean;
   label?: string;
   runId?: string;
   maxAgents?: number;
@@ -65,7 +67,8 @@ export function runCommand(context: CliContext): Command {
       .option('--allow-network', 'leaves that declare network access may use it')
       .option('--allow-write-tree', 'writers not in parallel branches may write the working tree (default: only isolated worktrees)')
       .option('--no-sandbox', 'run leaf commands unconfined (default: a bubblewrap sandbox; without bwrap, commands are refused unless this is given)')
-      .option('--json', 'print the result as JSON on stdout (pre-flight and progress go to stderr)')
+      .option('--json', 'print the result as JSON on stdout, one line, with `timing` (pre-flight and progress go to stderr)')
+      .option('--pretty', 'with --json: indent the JSON for reading')
       .option('--label <text>', 'a label for the run')
       .addOption(new Option('--run-id <id>', 'use this run id (for background runs)').argParser(nonEmptyText).hideHelp())
       .option('--background', 'run in a detached process that survives this terminal; prints the run id (watch: whaleflow ps / tui)')
@@ -87,6 +90,7 @@ export function runCommand(context: CliContext): Command {
 }
 
 async function runWorkflowFile(context: CliContext, file: string, options: RunOptions): Promise<number> {
+  const timing = new RunTiming();
   const compiled = await compileWorkflowFile(resolve(context.cwd, file), launchShapeFrom(options));
   // Human-readable output goes to stderr when stdout carries JSON.
   const say = options.json ? context.stderr : context.stdout;
@@ -95,6 +99,7 @@ async function runWorkflowFile(context: CliContext, file: string, options: RunOp
   const prepared = await prepareRunOverlay({ cwd: context.cwd, env: context.env, config: loadConfig({ cwd: context.cwd, env: context.env }), spec: compiled.spec, skip: options.overlay === false });
   for (const warning of prepared.warnings) context.stderr(`whaleflow: warning: ${escapeTerminalText(warning)}\n`);
   const spec = prepared.spec;
+  timing.lap('compile_ms');
 
   const environment = systemEnvironment();
   const runId = options.runId ?? randomUUID();
@@ -113,7 +118,7 @@ async function runWorkflowFile(context: CliContext, file: string, options: RunOp
     ...(options.queue ? { queueUrl: options.queue } : {}),
   });
   try {
-    return await preflightAndRun(context, { file, options, spec, runId, environment, composed, progress, say, overlay: prepared });
+    return await preflightAndRun(context, { file, options, spec, runId, environment, composed, progress, say, overlay: prepared, timing });
   } finally {
     await composed.close(); // the memo's database connection, the queue
   }
@@ -129,10 +134,11 @@ interface PreparedRun {
   readonly progress: RunProgress | undefined;
   readonly say: (text: string) => void;
   readonly overlay: PreparedRunOverlay;
+  readonly timing: RunTiming;
 }
 
 async function preflightAndRun(context: CliContext, prepared: PreparedRun): Promise<number> {
-  const { file, options, spec, runId, environment, composed, progress, say, overlay } = prepared;
+  const { file, options, spec, runId, environment, composed, progress, say, overlay, timing } = prepared;
   const grant = grantOf(options);
   const checked = checkPreflight(spec, grant, options, composed);
   say(checked.text);
@@ -151,6 +157,7 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
   const supervision = superviseRun({ store: cancelReader, sink: recorder.sink, runId, now: environment.now });
   const interrupt = listenForInterrupt(context);
   const startedAt = environment.now();
+  timing.lap('preflight_ms');
   progress?.start();
   try {
     const result = await executeWorkflow({
@@ -171,15 +178,18 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
       ...(options.maxConcurrency !== undefined ? { limits: { maxConcurrentLeaves: options.maxConcurrency } } : {}),
     });
     supervision.stop();
+    timing.lap('run_ms');
     // Nothing is reported before it is recorded: a result whose events did not reach the trace is not a result.
     await recorder.close();
+    timing.lap('trace_flush_ms');
     if (recorder.error) {
       progress?.abandon();
       context.stderr(formatTraceFailure(runId, recorder.error.message, recorder.startRecorded ? 'resume' : { rerun: file }));
       return ExitCode.failure;
     }
     progress?.stop();
-    if (options.json) context.stdout(`${terminalSafeJson(result, 2)}\n`);
+    // One line by default: a wide run's result is megabytes, and indenting it costs a third more.
+    if (options.json) context.stdout(`${terminalSafeJson({ ...result, timing: timing.figures() }, options.pretty ? 2 : undefined)}\n`);
     else say(formatRunSummary(result, environment.now() - startedAt));
     if (composed.placement.kind === 'queue') context.stderr(formatQueueSummary(composed.placement));
     if (result.status === 'succeeded') return ExitCode.ok;
