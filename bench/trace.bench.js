@@ -73,13 +73,24 @@ export async function run() {
     if (!outcome.parity.identical || outcome.liveCalls.leafRuns !== 0) throw new Error(`replay diverged: ${JSON.stringify(outcome.parity)}`);
   }
   replayTimes.sort((a, b) => a - b);
+  // The replay's own baseline: the same run's events read back with plain SQL and parsed.
+  const readTimes = [];
+  const select = store.database.prepare('SELECT type, payload FROM events WHERE run_id = ? ORDER BY seq');
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const start = performance.now();
+    let parsed = 0;
+    for (const row of select.iterate('run-worker-0')) if (JSON.parse(row.payload)) parsed += 1;
+    readTimes.push(performance.now() - start);
+    if (parsed !== size.eventCount) throw new Error(`read ${parsed} of ${size.eventCount} events`);
+  }
+  readTimes.sort((a, b) => a - b);
   store.close();
   rmSync(directory, { recursive: true, force: true });
   return [
-    { bench: 'trace', metric: 'fan-out/fan-in 10,000 leaves, SQLite trace (writer thread)', value: Math.round(LEAVES / (median.worker / 1000)), unit: 'leaves/s', target: '>= 20000', note: `median of 5: ${median.worker.toFixed(0)} ms until every event is committed` },
-    { bench: 'trace', metric: 'fan-out/fan-in 10,000 leaves, SQLite trace (inline TraceSink)', value: Math.round(LEAVES / (median.inline / 1000)), unit: 'leaves/s', note: `median of 5: ${median.inline.toFixed(0)} ms, writes on the engine's thread` },
+    { bench: 'trace', metric: 'fan-out/fan-in 10,000 leaves, SQLite trace (writer thread)', value: Math.round(LEAVES / (median.worker / 1000)), unit: 'leaves/s', target: '>= 20000', floor: 'durable-10k', ms: median.worker, note: `median of 5: ${median.worker.toFixed(0)} ms until every event is committed` },
+    { bench: 'trace', metric: 'fan-out/fan-in 10,000 leaves, SQLite trace (inline TraceSink)', value: Math.round(LEAVES / (median.inline / 1000)), unit: 'leaves/s', floor: 'durable-10k', ms: median.inline, note: `median of 5: ${median.inline.toFixed(0)} ms, writes on the engine's thread` },
     { bench: 'trace', metric: 'trace size per leaf (event rows)', value: Math.round(size.totalBytes / LEAVES), unit: 'bytes', note: `${size.eventCount} events for ${LEAVES} leaves` },
     { bench: 'trace', metric: 'trace size per leaf (database file)', value: Math.round(fileSize / LEAVES), unit: 'bytes', note: 'file + WAL after checkpoint over 12 runs, incl. indexes' },
-    { bench: 'trace', metric: 'replay of a 10,000-leaf run', value: Math.round(replayTimes[1]), unit: 'ms', target: '< 1000', note: 'median of 3: read trace, re-execute, serve every effect, record the replay, parity check' },
+    { bench: 'trace', metric: 'replay of a 10,000-leaf run', value: Math.round(replayTimes[1]), unit: 'ms', target: '<= 3× plain SQL read', floor: 'plain SQL read', ratio: replayTimes[1] / readTimes[1], note: `median of 3: read trace, re-execute, serve every effect, record the replay, parity check; its events read back with plain SQL + JSON.parse: ${readTimes[1].toFixed(0)} ms` },
   ];
 }
