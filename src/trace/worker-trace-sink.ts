@@ -118,7 +118,10 @@ export class WorkerTraceSink implements RunEventSink {
         this.worker.once('exit', () => resolve());
         this.worker.postMessage({ type: 'close' } satisfies TraceWriterRequest);
       });
-      await this.worker.terminate();
+      // Its connection is closed and everything is written: the thread's own teardown (tens of
+      // milliseconds) need not hold up the run's end, nor keep the process alive.
+      this.worker.unref();
+      void this.worker.terminate();
     })();
     return this.closed;
   }
