@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunEventOf } from '../../engine/index.js';
 import { tempGitRepository, type TempGitRepository } from '../../leaves/testing/temp-git-repository.js';
 import { LearningStore, lessonId, makeLesson, openLearningDatabase, readRepositoryState, scopedFiles, type Lesson, type LessonBody } from '../../learning/index.js';
-import { badModule, CHECK_SCRIPT, conventionScript, LEARNING_CONFIG, taskWorkflow } from '../../learning/testing/convention-tasks.js';
+import { parse, stringify } from 'yaml';
+import { badModule, CHECK_SCRIPT, conventionScript, evidenceWorkflow, LEARNING_CONFIG, taskWorkflow } from '../../learning/testing/convention-tasks.js';
 import { SqliteTraceStore } from '../../trace/index.js';
 import { runCliInMemory } from '../run-cli-in-memory.js';
 
@@ -156,5 +157,21 @@ describe('whaleflow overlay', () => {
     // The JSON still parses to the lesson's own text.
     const shown = JSON.parse((await cli('learn', 'show', lesson.id, '--json')).stdout) as { lesson: { content: { text: string } } };
     expect(shown.lesson.content.text).toBe((lesson.content as { text: string }).text);
+  });
+
+  it('a teacher_review node proposes lessons from its run once it is recorded (learning.enabled); nothing is applied', async () => {
+    const workflow = parse(evidenceWorkflow('greet')) as { nodes: unknown[] };
+    workflow.nodes.push({ kind: 'teacher_review', spec: { id: 'review', candidates: ['first-try', 'second-try'] } });
+    writeFileSync(join(repository.root, 'review-greet.yaml'), stringify(workflow));
+    writeFileSync(join(repository.root, 'src/greet.ts'), badModule('greet'));
+    const result = await cli('run', 'review-greet.yaml', '--provider', 'mock-model', '--fixtures', 'mock.json', '--allow-write-tree');
+    expect(result.stdout).toMatch(/teacher review: 2 lesson\(s\) proposed from this run \(nothing is applied before `whaleflow learn gate LESSON`\)/);
+    withStore((store) => {
+      expect(store.lessons.list().map((summary) => [summary.lesson.kind, summary.status]).sort()).toEqual([
+        ['note', 'proposed'],
+        ['regression_test', 'proposed'],
+      ]);
+      expect(store.overlay.head().lessonIds).toEqual([]);
+    });
   });
 });

@@ -15,7 +15,7 @@ import {
 } from '../../engine/index.js';
 import type { WorkflowSpec } from '../../ir/index.js';
 import { unusableRoutes } from '../../wiring/index.js';
-import { escapeTerminalText, formatDiagnostic, terminalSafeJson } from '../../util/index.js';
+import { escapeTerminalLine, escapeTerminalText, formatDiagnostic, terminalSafeJson } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { addLaunchShapeOptions, fixturesOption, launchShapeFrom, nonEmptyText, positiveInteger, usDollars } from '../options/index.js';
@@ -26,6 +26,7 @@ import { sandboxPreflight, composeRun, credentialRefusal, formatPreflight, forma
 import { openProjectRecorder, openProjectTrace } from '../../trace/index.js';
 import { backgroundRunArguments, startBackgroundRun, superviseRun } from '../../runs/index.js';
 import { loadConfig } from '../../config/index.js';
+import { proposeAfterReview } from '../learn/propose-after-review.js';
 import { prepareRunOverlay, type PreparedRunOverlay } from '../../learning/index.js';
 import { RunTiming } from '../run/run-timing.js';
 
@@ -192,6 +193,9 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
     if (options.json) context.stdout(`${terminalSafeJson({ ...result, timing: timing.figures() }, options.pretty ? 2 : undefined)}\n`);
     else say(formatRunSummary(result, environment.now() - startedAt));
     if (composed.placement.kind === 'queue') context.stderr(formatQueueSummary(composed.placement));
+    // A teacher_review node asks for lessons from this run (with learning.enabled): proposed, never applied before the gate.
+    const review = await proposeAfterReview({ cwd: context.cwd, env: context.env, config: loadConfig({ cwd: context.cwd, env: context.env }), spec, runId, provider: options.provider, ...(options.fixtures ? { fixturesPath: options.fixtures } : {}) });
+    for (const line of review) say(`${escapeTerminalLine(line)}\n`);
     if (result.status === 'succeeded') return ExitCode.ok;
     return interrupt.interrupted ? ExitCode.interrupted : ExitCode.failure;
   } finally {
