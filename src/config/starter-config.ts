@@ -109,6 +109,7 @@ memory:
 janitor:
   auto: false                     # run a pass after each run finishes (off until stable)
   max_database_mb: 1024           # the oldest removable runs go first when the database is over this
+  # keep_recent_runs: 20          # the newest runs are never deleted to meet the cap
   # memo: { max_entries: 20000, max_mb: 256, eviction: lru }
   # lessons: { judge_runs: 10, unused_runs: 50 }
   # compaction: { enabled: true, after_days: 1 }

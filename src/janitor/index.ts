@@ -7,3 +7,6 @@ export { planCounts, rowsOf, formatSummaryTable, formatBytes, SUMMARY_LABELS } f
 export { readDatabaseFacts, type DatabaseFacts } from './database-facts.js';
 export { verdictOf } from './plan-lessons.js';
 export { explainRun, describePass } from './explain-run.js';
+export { autoJanitorPass, type AutoPassInput, type AutoPassOutcome } from './auto-janitor-pass.js';
+export { repositoryRootOf } from './repository-root.js';
+export { storageLine } from './storage-line.js';

@@ -35,6 +35,7 @@ export function initialViewState(options: InitialViewOptions): ViewState {
     runOverlays: new Map(),
     message: null,
     error: null,
+    storage: null,
     pendingEffects: [],
     version: 0,
     isPidAlive: options.isPidAlive,

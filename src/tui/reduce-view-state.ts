@@ -37,6 +37,8 @@ function reduceAction(state: ViewState, action: ViewAction): ViewState {
       return { ...state, message: action.text, error: null, version: state.version + 1 };
     case 'error':
       return { ...state, error: action.text, version: state.version + 1 };
+    case 'storage':
+      return action.text === state.storage ? state : { ...state, storage: action.text, version: state.version + 1 };
     default:
       return assertNever(action);
   }

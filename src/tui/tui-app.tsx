@@ -23,7 +23,12 @@ export interface TuiAppProps {
   readonly pollIntervalMs?: number;
   /** Lessons and the overlay, for the lessons view (`L`). */
   readonly lessons?: LessonSource;
+  /** One line of database and memo sizes and the last janitor pass, for the footer (read every few seconds). */
+  readonly storage?: () => string | undefined;
 }
+
+/** Polls between two reads of `storage` (sizes change slowly; summing the memo is not free). */
+const STORAGE_EVERY_POLLS = 20;
 
 /**
  * The thin Ink shell: polls the store into the reducer, feeds it keys and terminal size,
@@ -39,9 +44,12 @@ export function TuiApp(props: TuiAppProps) {
 
   useEffect(() => {
     const poller = new StorePoller(props.store);
+    let polls = 0;
     const poll = (): void => {
       try {
         dispatch({ type: 'poll', batches: poller.poll(), now: now() });
+        const storage = polls++ % STORAGE_EVERY_POLLS === 0 ? props.storage?.() : undefined;
+        if (storage !== undefined) dispatch({ type: 'storage', text: storage });
       } catch (error) {
         dispatch({ type: 'error', text: `reading the trace failed: ${describeError(error)}` });
       }

@@ -52,7 +52,8 @@ export type ViewAction =
   | { readonly type: 'leaf_loaded'; readonly detail: LeafDetail }
   | { readonly type: 'lessons_loaded'; readonly lessons: LessonsSnapshot }
   | { readonly type: 'message'; readonly text: string }
-  | { readonly type: 'error'; readonly text: string };
+  | { readonly type: 'error'; readonly text: string }
+  | { readonly type: 'storage'; readonly text: string };
 
 /** What the lessons view can do to the overlay, each after a y/n confirmation. */
 export type LessonChange = 'promote' | 'revert';
@@ -106,6 +107,8 @@ export interface ViewState {
   readonly runOverlays: ReadonlyMap<string, RunOverlayBadge>;
   readonly message: string | null;
   readonly error: string | null;
+  /** Database and memo sizes and the last janitor pass, for the footer (null until read). */
+  readonly storage: string | null;
   readonly pendingEffects: readonly ViewEffect[];
   /** Bumps when anything shown may have changed; the shell skips renders when it did not. */
   readonly version: number;

@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '../../config/index.js';
-import { buildJanitorPlan, describePass, formatBytes, formatSummaryTable, JanitorRecords, planCounts, rowsOf, runJanitorPass, type JanitorPlan } from '../../janitor/index.js';
-import { gitTopLevel } from '../../leaves/index.js';
+import { buildJanitorPlan, describePass, formatBytes, formatSummaryTable, JanitorRecords, planCounts, repositoryRootOf, rowsOf, runJanitorPass, type JanitorPlan } from '../../janitor/index.js';
 import { openProjectTrace } from '../../trace/index.js';
 import { terminalSafeJson } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
@@ -13,15 +12,6 @@ interface JanitorOptions {
   json?: boolean;
   history?: number;
   db?: string;
-}
-
-/** The repository's top level, or null outside one (worktrees and path-scoped lessons are then skipped). */
-export async function repositoryRootOf(cwd: string): Promise<string | null> {
-  try {
-    return await gitTopLevel(cwd);
-  } catch {
-    return null;
-  }
 }
 
 function planJson(plan: JanitorPlan) {

@@ -87,7 +87,30 @@ export function runCommand(context: CliContext): Command {
       return;
     }
     context.exitCode = await runWorkflowFile(context, file, options);
+    await afterRun(context, options);
   });
+}
+
+/** `janitor.auto` (off by default): a janitor pass after the run; it never changes the run's exit status. */
+async function afterRun(context: CliContext, options: RunOptions): Promise<void> {
+  const config = loadConfig({ cwd: context.cwd, env: context.env });
+  if (!config.janitor.auto) return;
+  const { autoJanitorPass, formatBytes, repositoryRootOf } = await import('../../janitor/index.js');
+  const say = options.json ? context.stderr : context.stdout;
+  let trace: ReturnType<typeof openProjectTrace> | undefined;
+  try {
+    trace = openProjectTrace({ cwd: context.cwd, env: context.env, mustExist: true });
+    const runId = trace.listRuns({ limit: 1 })[0]?.runId;
+    const outcome = await autoJanitorPass({ trace, config, repositoryRoot: await repositoryRootOf(context.cwd), now: Date.now(), ...(runId ? { runId } : {}) });
+    if (outcome.kind === 'applied') {
+      const done = outcome.outcome.rows.filter((row) => row.count > 0).map((row) => `${row.what} ${row.count}`);
+      say(`janitor (auto): pass ${outcome.outcome.passId}${done.length > 0 ? `: ${done.join(', ')}` : ': nothing to do'}; file ${formatBytes(outcome.outcome.fileBytesBefore)} → ${formatBytes(outcome.outcome.fileBytesAfter)}\n`);
+    } else if (outcome.kind === 'busy' || outcome.kind === 'failed') context.stderr(`whaleflow: janitor (auto) skipped: ${escapeTerminalText(outcome.reason)}\n`);
+  } catch (error) {
+    context.stderr(`whaleflow: janitor (auto) skipped: ${escapeTerminalText(error instanceof Error ? error.message : String(error))}\n`);
+  } finally {
+    trace?.close();
+  }
 }
 
 async function runWorkflowFile(context: CliContext, file: string, options: RunOptions): Promise<number> {

@@ -34,7 +34,16 @@ export function tuiCommand(context: CliContext): Command {
         }
         const { startTui } = await import('../../tui/start-tui.js');
         const lessons = learningStoreLessonSource({ cwd: context.cwd, env: context.env, ...(options.db ? { databasePath: options.db } : {}) });
-        await startTui({ store, cwd: context.cwd, env: context.env, entryScript: process.argv[1], runId, lessons });
+        const { storageLine } = await import('../../janitor/index.js');
+        // Sizes and the last janitor pass for the footer; a read that fails shows nothing rather than stopping the TUI.
+        const storage = (): string | undefined => {
+          try {
+            return storageLine(store.database, store.path, Date.now());
+          } catch {
+            return undefined;
+          }
+        };
+        await startTui({ store, cwd: context.cwd, env: context.env, entryScript: process.argv[1], runId, lessons, storage });
       } finally {
         store.close();
       }

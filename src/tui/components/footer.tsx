@@ -20,6 +20,11 @@ export function Footer({ state }: { readonly state: ViewState }) {
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">{fitText(totals, state.columns)}</Text>
+      {state.storage !== null && screen.kind === 'list' ? (
+        <Text dimColor wrap="truncate">
+          {fitText(state.storage, state.columns)}
+        </Text>
+      ) : null}
       <Text dimColor wrap="truncate">
         {fitText(KEYS[screen.kind], state.columns)}
       </Text>
