@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { parseWorkflowSpec, SpecSource, validateSpec } from '../ir/index.js';
 import { hasErrors, InvalidInputError, type Diagnostic } from '../util/index.js';
 import type { CompiledWorkflow, CompileOptions } from './compiled-workflow.js';
-import { frontEndFor, supportedSuffixes } from './front-ends.js';
+import { frontEndFor, isGeneratedPlanFile, supportedSuffixes } from './front-ends.js';
 import { MAX_SOURCE_BYTES } from './limits.js';
 import { normalizeUpstreamForms } from './upstream-forms.js';
 
@@ -33,7 +33,7 @@ export async function compileWorkflowSource(file: string, text: string, options:
   }
   const problems = validateSpec(parsed.spec, options, source);
   if (hasErrors(problems)) throw new InvalidInputError([...warnings, ...problems]);
-  return { spec: parsed.spec, source, warnings };
+  return { spec: parsed.spec, source, warnings, origin: isGeneratedPlanFile(file) ? 'generated-plan' : 'source' };
 }
 
 /** Reads and compiles a workflow file; a missing, unreadable or oversized file is a diagnostic. */

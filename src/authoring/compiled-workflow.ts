@@ -7,7 +7,15 @@ export interface CompiledWorkflow {
   readonly source: SpecSource;
   /** Non-fatal findings (e.g. a `ctx.parallel` alias used in Starlark). */
   readonly warnings: readonly Diagnostic[];
+  /**
+   * Who wrote it: `source` (a workflow file the user wrote or chose) or `generated-plan` (a
+   * model's plan: `.plan.json` or compilePlanText). A generated plan carries no command
+   * authority: only commands the user grants with --allow-command run.
+   */
+  readonly origin?: WorkflowOrigin;
 }
+
+export type WorkflowOrigin = 'source' | 'generated-plan';
 
 export interface CompileOptions {
   /** Launch-shape limits; see ValidationOptions. */

@@ -18,13 +18,20 @@ const starlarkFrontEnd = lazy(async () => (await import('./starlark/starlark-fro
 const planFrontEnd = lazy(async () => (await import('./plan/plan-front-end.js')).planFrontEnd);
 const jsFrontEnd = lazy(async () => (await import('./js/js-front-end.js')).jsFrontEnd);
 
+/** A model-generated plan file: its commands are model output, never authority. */
+export const GENERATED_PLAN_SUFFIX = '.plan.json';
+
+export function isGeneratedPlanFile(file: string): boolean {
+  return file.endsWith(GENERATED_PLAN_SUFFIX);
+}
+
 /** Front-ends by file suffix; the longest matching suffix wins, so `.workflow.ts` beats `.ts`. */
 const FRONT_ENDS: readonly (readonly [suffix: string, frontEnd: FrontEnd])[] = [
   ['.json', jsonFrontEnd],
   ['.yaml', yamlFrontEnd],
   ['.yml', yamlFrontEnd],
   ['.star', starlarkFrontEnd],
-  ['.plan.json', planFrontEnd],
+  [GENERATED_PLAN_SUFFIX, planFrontEnd],
   ['.workflow.js', jsFrontEnd],
   ['.workflow.mjs', jsFrontEnd],
   ['.workflow.ts', jsFrontEnd],

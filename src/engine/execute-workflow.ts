@@ -13,7 +13,7 @@ import { ENGINE_VERSION } from './engine-version.js';
 import type { ExecuteRequest } from './execute-request.js';
 import { contributedStatus, sumUsage } from './nodes/node-result.js';
 import { runChildrenInOrder } from './nodes/run-children.js';
-import { DEFAULT_PERMISSION_GRANT, inheritPermissions, preflightPermissions, PermissionRefusedError, ROOT_PERMISSIONS } from './permissions/index.js';
+import { DEFAULT_PERMISSION_GRANT, preflightPermissions, PermissionRefusedError, rootPermissions } from './permissions/index.js';
 import { CancelScope, statusForCancel, toCancelReason } from './run/cancel-scope.js';
 import { ResultRegistry } from './run/result-registry.js';
 import { RunContext, type NodeContext } from './run/run-context.js';
@@ -78,7 +78,7 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
     iteration: 0,
     scope: root,
     budget,
-    permissions: inheritPermissions(ROOT_PERMISSIONS, spec.permissions),
+    permissions: rootPermissions(spec.permissions, run.settings.grant),
     modelPolicy: spec.model_policy,
   };
   let results: NodeResult[];

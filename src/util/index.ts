@@ -10,3 +10,4 @@ export { PROTECTED_STATE_NAMES, isProtectedStateName, touchesProtectedState, ens
 export { describeError } from './describe-error.js';
 export { escapeTerminalText, escapeTerminalLine, terminalSafeJson, escapeHtml } from './terminal-text.js';
 export { SecretRedactor, REDACTED, MIN_SECRET_LENGTH, isSecretName, registerSecretVariable, secretVariables } from './secrets/index.js';
+export { isCommandAllowed } from './command-pattern.js';

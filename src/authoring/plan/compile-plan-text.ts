@@ -16,5 +16,5 @@ export async function compilePlanText(text: string, file = 'plan.json', options:
   if (!parsed.ok) throw new InvalidInputError([...warnings, ...parsed.diagnostics]);
   const problems = validateSpec(parsed.spec, options, source);
   if (hasErrors(problems)) throw new InvalidInputError([...warnings, ...problems]);
-  return { spec: parsed.spec, source, warnings };
+  return { spec: parsed.spec, source, warnings, origin: 'generated-plan' };
 }

@@ -1,23 +1,20 @@
 import { Command, Option } from 'commander';
 import { randomUUID } from 'node:crypto';
-import { grantFromFlags, systemEnvironment, type EngineEnvironment } from '../../engine/index.js';
+import { systemEnvironment, type EngineEnvironment } from '../../engine/index.js';
 import { assertReplayable, loadRecordedRun, renderRunTree, replayRun, RunNotReplayableError, selectLiveNodes, type RecordedRun, type ReplayOutcome, type ReplayRequest } from '../../runs/index.js';
 import { InMemoryTraceStore, openProjectTrace, RecordingFailure, TraceSink, type TraceStore } from '../../trace/index.js';
 import { escapeTerminalLine, escapeTerminalText, terminalSafeJson, UsageError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
-import { databaseOption, fixturesOption, inputFileOption, nonEmptyText } from '../options/index.js';
+import { allowCommandOption, databaseOption, fixturesOption, grantFromOptions, inputFileOption, nonEmptyText, type GrantOptions } from '../options/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { composeRun, credentialRefusal, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
 
-interface ReplayOptions {
+interface ReplayOptions extends GrantOptions {
   trace?: string;
   allowLive?: boolean;
   from?: string;
   provider: RunProvider;
   fixtures?: string;
-  readOnly?: boolean;
-  allowNetwork?: boolean;
-  allowWriteTree?: boolean;
   db?: string;
   json?: boolean;
 }
@@ -34,6 +31,7 @@ export function replayCommand(context: CliContext): Command {
     .option('--read-only', 'live leaves may not write files')
     .option('--allow-network', 'live leaves that declare network access may use it')
     .option('--allow-write-tree', 'live writers not in parallel branches may write the working tree')
+    .addOption(allowCommandOption())
     .option('--json', 'print the outcome as JSON')
     .addOption(databaseOption(context))
     .addHelpText('after', '\nExamples:\n  $ whaleflow replay last\n  $ whaleflow replay 3f2a --from build\n  $ whaleflow replay --trace run.json')
@@ -57,7 +55,7 @@ export function replayCommand(context: CliContext): Command {
           context.exitCode = ExitCode.failure;
           return;
         }
-        const live = composed ? livePorts(composed, options) : {};
+        const live = composed ? livePorts(composed, options, recorded) : {};
         // A read-only project (a read-only directory) is replayed all the same, without recording the replay.
         const recordTo: TraceStore = store.readOnly ? new InMemoryTraceStore() : store;
         if (store.readOnly) context.stderr(`whaleflow: note: the replay is not recorded (${store.path} cannot be written here)\n`);
@@ -114,12 +112,13 @@ function composeLive(context: CliContext, options: ReplayOptions, environment: E
 }
 
 /** The run command's ports and grant. */
-function livePorts(composed: ComposedRun, options: ReplayOptions): Pick<ReplayRequest, 'leafRunner' | 'gateway' | 'grant' | 'memory'> {
+function livePorts(composed: ComposedRun, options: ReplayOptions, recorded: RecordedRun): Pick<ReplayRequest, 'leafRunner' | 'gateway' | 'grant' | 'memory'> {
   return {
     leafRunner: composed.leafRunner,
     gateway: composed.gateway,
     ...(composed.memory ? { memory: composed.memory } : {}),
-    grant: grantFromFlags({ readOnly: options.readOnly, allowNetwork: options.allowNetwork, allowWriteTree: options.allowWriteTree }),
+    // A generated plan's commands stay model output in a replay's live parts too.
+    grant: grantFromOptions(options, recorded.started.grant?.commandAuthority === 'granted-only'),
   };
 }
 

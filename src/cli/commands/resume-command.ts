@@ -1,23 +1,20 @@
 import { Command, Option } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { compileWorkflowFile } from '../../authoring/index.js';
-import { FanOutEventSink, grantFromFlags, systemEnvironment } from '../../engine/index.js';
+import { compileWorkflowFile, isGeneratedPlanFile } from '../../authoring/index.js';
+import { FanOutEventSink, systemEnvironment } from '../../engine/index.js';
 import { claimResume, readRecordedRun, resolveRunReference, resumeChain, resumeRun, superviseRun, type RecordedRun } from '../../runs/index.js';
 import { openProjectTrace, RecordingFailure, TraceSink, type SqliteTraceStore } from '../../trace/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
-import { addLaunchShapeOptions, databaseOption, fixturesOption, inputFileOption, launchShapeFrom, positiveInteger } from '../options/index.js';
+import { addLaunchShapeOptions, allowCommandOption, databaseOption, fixturesOption, grantFromOptions, inputFileOption, launchShapeFrom, positiveInteger, type GrantOptions } from '../options/index.js';
 import { composeRun, credentialRefusal, formatQueueSummary, formatTraceFailure, RUN_PROVIDERS, type RunProvider } from '../run/index.js';
 import { terminalSafeJson } from '../../util/index.js';
 
-interface ResumeOptions {
+interface ResumeOptions extends GrantOptions {
   file?: string;
   provider: RunProvider;
   fixtures?: string;
-  readOnly?: boolean;
-  allowNetwork?: boolean;
-  allowWriteTree?: boolean;
   maxConcurrency?: number;
   db?: string;
   json?: boolean;
@@ -40,6 +37,7 @@ export function resumeCommand(context: CliContext): Command {
     .option('--read-only', 'no leaf may write files')
     .option('--allow-network', 'leaves that declare network access may use it')
     .option('--allow-write-tree', 'writers not in parallel branches may write the working tree')
+    .addOption(allowCommandOption())
     .option('--no-sandbox', 'run leaf commands unconfined (default: a bubblewrap sandbox; without bwrap, commands fail unless this is given)')
     .option('--force', 'resume even if the run still looks alive (its process answers or it wrote recently), or its lock is held from another host')
     .option('--queue <url>', 'run the remaining leaves on queue workers (redis://HOST:PORT); jobs the interrupted run left in the queue are collected, not queued again')
@@ -86,7 +84,9 @@ async function resumeClaimed(context: CliContext, store: SqliteTraceStore, targe
     context.stderr(refusal);
     return ExitCode.failure;
   }
-  const grant = grantFromFlags({ readOnly: options.readOnly, allowNetwork: options.allowNetwork, allowWriteTree: options.allowWriteTree });
+  // A generated plan stays one when resumed: its commands never gain authority by a restart.
+  const generated = compiled ? compiled.origin === 'generated-plan' : recorded.started.grant?.commandAuthority === 'granted-only' || isGeneratedPlanFile(recorded.started.sourceFile ?? '');
+  const grant = grantFromOptions(options, generated);
   // A resume that cannot record stops, like a run (see `whaleflow run`).
   const recording = new RecordingFailure();
   const traceSink = new TraceSink(store, { onError: (error) => recording.report(error) });

@@ -6,19 +6,19 @@ import {
   estimateRun,
   executeWorkflow,
   FanOutEventSink,
-  grantFromFlags,
   PermissionRefusedError,
   preflightPermissions,
   systemEnvironment,
   type EngineEnvironment,
   type PermissionGrant,
+  type PermissionPreflight,
 } from '../../engine/index.js';
 import type { WorkflowSpec } from '../../ir/index.js';
 import { unusableRoutes } from '../../wiring/index.js';
 import { escapeTerminalLine, escapeTerminalText, formatDiagnostic, terminalSafeJson } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
-import { addLaunchShapeOptions, fixturesOption, launchShapeFrom, nonEmptyText, positiveInteger, usDollars } from '../options/index.js';
+import { addLaunchShapeOptions, allowCommandOption, fixturesOption, grantFromOptions, launchShapeFrom, nonEmptyText, positiveInteger, usDollars, type GrantOptions } from '../options/index.js';
 import { formatOverviewCost as formatUsd } from '../../runs/index.js';
 import { RunProgress } from '../progress/index.js';
 import type { SandboxMode } from '../../leaves/index.js';
@@ -30,14 +30,11 @@ import { proposeAfterReview } from '../learn/propose-after-review.js';
 import { prepareRunOverlay, type PreparedRunOverlay } from '../../learning/index.js';
 import { RunTiming } from '../run/run-timing.js';
 
-interface RunOptions {
+interface RunOptions extends GrantOptions {
   provider: RunProvider;
   fixtures?: string;
   maxConcurrency?: number;
   maxCost?: number;
-  readOnly?: boolean;
-  allowNetwork?: boolean;
-  allowWriteTree?: boolean;
   json?: boolean;
   pretty?: boolean;
   label?: string;
@@ -67,6 +64,7 @@ export function runCommand(context: CliContext): Command {
       .option('--read-only', 'no leaf may write files (refuses workflows that would)')
       .option('--allow-network', 'leaves that declare network access may use it')
       .option('--allow-write-tree', 'writers not in parallel branches may write the working tree (default: only isolated worktrees)')
+      .addOption(allowCommandOption())
       .option('--no-sandbox', 'run leaf commands unconfined (default: a bubblewrap sandbox; without bwrap, commands are refused unless this is given)')
       .option('--json', 'print the result as JSON on stdout, one line, with `timing` (pre-flight and progress go to stderr)')
       .option('--pretty', 'with --json: indent the JSON for reading')
@@ -142,7 +140,8 @@ async function runWorkflowFile(context: CliContext, file: string, options: RunOp
     ...(options.queue ? { queueUrl: options.queue } : {}),
   });
   try {
-    return await preflightAndRun(context, { file, options, spec, runId, environment, composed, progress, say, overlay: prepared, timing });
+    const grant = grantFromOptions(options, compiled.origin === 'generated-plan');
+    return await preflightAndRun(context, { file, options, spec, grant, runId, environment, composed, progress, say, overlay: prepared, timing });
   } finally {
     await composed.close(); // the memo's database connection, the queue
   }
@@ -152,6 +151,7 @@ interface PreparedRun {
   readonly file: string;
   readonly options: RunOptions;
   readonly spec: WorkflowSpec;
+  readonly grant: PermissionGrant;
   readonly runId: string;
   readonly environment: EngineEnvironment;
   readonly composed: ComposedRun;
@@ -162,8 +162,7 @@ interface PreparedRun {
 }
 
 async function preflightAndRun(context: CliContext, prepared: PreparedRun): Promise<number> {
-  const { file, options, spec, runId, environment, composed, progress, say, overlay, timing } = prepared;
-  const grant = grantOf(options);
+  const { file, options, spec, grant, runId, environment, composed, progress, say, overlay, timing } = prepared;
   const checked = checkPreflight(spec, grant, options, composed);
   say(checked.text);
   if (overlay.summary) say(`${overlay.summary}\n`);
@@ -230,12 +229,13 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
   }
 }
 
-function sandboxModeOf(options: { readonly sandbox?: boolean }): SandboxMode {
-  return options.sandbox === false ? 'none' : 'bubblewrap';
+/** A leaf of the workflow, or one a planner may write, runs a command. */
+function mayRunCommands(preflight: PermissionPreflight): boolean {
+  return preflight.commands.length > 0 || preflight.expansions.some((expansion) => expansion.commands.length > 0);
 }
 
-function grantOf(options: RunOptions): PermissionGrant {
-  return grantFromFlags({ readOnly: options.readOnly, allowNetwork: options.allowNetwork, allowWriteTree: options.allowWriteTree });
+function sandboxModeOf(options: { readonly sandbox?: boolean }): SandboxMode {
+  return options.sandbox === false ? 'none' : 'bubblewrap';
 }
 
 /**
@@ -248,7 +248,7 @@ function checkPreflight(spec: WorkflowSpec, grant: PermissionGrant, options: Run
   const sandbox = sandboxPreflight({
     realLeavesHere: composed.realLeaves && composed.placement.kind === 'in-process',
     onWorkers: composed.placement.kind === 'queue',
-    runsCommands: preflight.commands.length > 0,
+    runsCommands: mayRunCommands(preflight),
     mode: sandboxModeOf(options),
   });
   const text = formatPreflight(estimate, preflight, grant, { realWorktrees: composed.realLeaves, ...(sandbox.line ? { sandboxLine: sandbox.line } : {}) });
@@ -272,13 +272,13 @@ function checkPreflight(spec: WorkflowSpec, grant: PermissionGrant, options: Run
  * and print its id. The cost check needs the provider's prices, so the child makes it.
  */
 async function startInBackground(context: CliContext, file: string, options: RunOptions, rawArgs: readonly string[]): Promise<number> {
-  const { spec } = await compileWorkflowFile(resolve(context.cwd, file), launchShapeFrom(options));
-  const preflight = preflightPermissions(spec, grantOf(options));
+  const { spec, origin } = await compileWorkflowFile(resolve(context.cwd, file), launchShapeFrom(options));
+  const preflight = preflightPermissions(spec, grantFromOptions(options, origin === 'generated-plan'));
   if (preflight.refusals.length > 0) {
     context.stderr(`whaleflow: ${escapeTerminalText(new PermissionRefusedError(preflight.refusals).message)}\nnot started.\n`);
     return ExitCode.failure;
   }
-  const sandbox = sandboxPreflight({ realLeavesHere: options.provider !== 'mock' && !options.queue, onWorkers: options.queue !== undefined, runsCommands: preflight.commands.length > 0, mode: sandboxModeOf(options) });
+  const sandbox = sandboxPreflight({ realLeavesHere: options.provider !== 'mock' && !options.queue, onWorkers: options.queue !== undefined, runsCommands: mayRunCommands(preflight), mode: sandboxModeOf(options) });
   if (sandbox.refusal) {
     context.stderr(sandbox.refusal);
     return ExitCode.failure;

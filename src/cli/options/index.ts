@@ -5,3 +5,4 @@ export { databaseOption, fixturesOption, inputFileOption, outputFileOption, DATA
 export { writeOutputFile, OutputFileError } from './write-output-file.js';
 export { nonEmptyText } from './text-arguments.js';
 export { describeFileError, fileErrorCode } from './describe-file-error.js';
+export { allowCommandOption, grantFromOptions, type GrantOptions } from './grant-options.js';

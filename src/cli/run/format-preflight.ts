@@ -23,6 +23,11 @@ export function formatPreflight(estimate: RunEstimate, preflight: PermissionPref
   // A user who just edited files would otherwise be surprised that the worktree leaves don't see them.
   if (options.realWorktrees && preflight.writes.some((write) => write.isolation === 'worktree')) lines.push(`  note: ${WORKTREE_BASE_NOTICE}`);
   for (const command of preflight.commands) lines.push(`  runs: ${escapeTerminalLine(command.nodeId)}: ${escapeTerminalLine(command.command)}`);
+  // What a planner writes is model output: the user sees here the only commands it can reach.
+  for (const expansion of preflight.expansions) {
+    const commands = expansion.commands.length > 0 ? `may run only ${expansion.commands.map((command) => `"${escapeTerminalLine(command)}"`).join(', ')}` : 'may run no command';
+    lines.push(`  expands: ${escapeTerminalLine(expansion.nodeId)}: model-written nodes ${commands}`);
+  }
   if (options.sandboxLine) lines.push(`  ${options.sandboxLine}`);
   lines.push(`  network: ${preflight.network.length > 0 ? preflight.network.join(', ') : 'none'}`);
   lines.push(`  grant: ${describeGrant(grant)}`);
@@ -31,6 +36,8 @@ export function formatPreflight(estimate: RunEstimate, preflight: PermissionPref
 
 function describeGrant(grant: PermissionGrant): string {
   const writes = !grant.allowWrite ? 'read-only' : grant.allowWriteTree ? 'writes anywhere in the working tree' : 'writes only in isolated worktrees';
-  const commands = grant.allowedCommands === 'declared' ? "the workflow's declared commands" : `commands ${escapeTerminalLine(grant.allowedCommands.join(', ')) || 'none'}`;
-  return `${writes}, ${grant.allowNetwork ? 'network allowed' : 'no network'}, ${commands}`;
+  const declared = grant.commandAuthority === 'granted-only' ? 'no commands of its own (a generated plan)' : "the workflow's declared commands";
+  const commands = grant.allowedCommands === 'declared' ? declared : `commands ${escapeTerminalLine(grant.allowedCommands.join(', ')) || 'none'}`;
+  const granted = (grant.grantedCommands ?? []).map((command) => `"${escapeTerminalLine(command)}"`);
+  return `${writes}, ${grant.allowNetwork ? 'network allowed' : 'no network'}, ${commands}${granted.length > 0 ? `, and granted ${granted.join(', ')}` : ''}`;
 }

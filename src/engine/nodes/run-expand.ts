@@ -5,6 +5,7 @@ import { parseJsonReply } from '../effects/parse-json-answer.js';
 import type { NodeContext } from '../run/run-context.js';
 import { cancelledResult, containerResult } from './node-result.js';
 import { runChildrenInOrder } from './run-children.js';
+import { expansionPermissions } from '../permissions/index.js';
 import { validateExpansion, type ExpansionCheck } from './validate-expansion.js';
 
 export const PLANNER_SYSTEM =
@@ -24,7 +25,9 @@ export async function runExpand(node: NodeOfKind<'expand'>, context: NodeContext
   const { spec } = node;
   const { run } = context;
   const maxChildren = spec.max_children ?? 1;
-  const limits = { maxChildren, reservedIds: new Set(run.index.ids()), permissions: context.permissions, grant: run.settings.grant };
+  // Generated nodes run where the expand is, with no command authority of their own: only its template's commands.
+  const generated = { ...context, permissions: expansionPermissions(context.permissions, spec.template) };
+  const limits = { maxChildren, reservedIds: new Set(run.index.ids()), permissions: generated.permissions, grant: run.settings.grant };
   const basePrompt = plannerPrompt(node, maxChildren, limits.reservedIds);
   let usage = emptyUsage();
   let memoUsage = emptyMemoUsage();
@@ -54,7 +57,7 @@ export async function runExpand(node: NodeOfKind<'expand'>, context: NodeContext
   }
   const nodes: readonly NodeSpec[] = check.nodes;
   run.index.addList(nodes, node);
-  const children = await runChildrenInOrder(nodes, context);
+  const children = await runChildrenInOrder(nodes, generated);
   return containerResult(node, children, { usage, memoUsage, details: { expanded: nodes.map((child) => child.spec.id), repaired: attempts > 0 } });
 }
 

@@ -3,6 +3,7 @@ import { sha256Hex } from '../../util/index.js';
 import type { EffectResult, LoadedContext } from '../contracts/index.js';
 import { decisionKey } from '../effects/decision-key.js';
 import { performEffect } from '../effects/perform-effect.js';
+import { commandRefusal } from '../permissions/index.js';
 import type { NodeContext } from '../run/run-context.js';
 import { cancelledResult, errorMessage, failedResult, nodeResult } from './node-result.js';
 import { resolveReferences } from './resolve-references.js';
@@ -19,6 +20,9 @@ export async function runMemory(node: NodeOfKind<'memory'>, context: NodeContext
   const { spec } = node;
   const { scope, run } = context;
   if (scope.reason) return cancelledResult(node, scope.reason);
+  // A command is authority: the same rule as a leaf's (below an expansion, only its template's commands).
+  const refusal = spec.source.command === undefined ? undefined : commandRefusal(spec.source.command, context.permissions, run.settings.grant);
+  if (refusal) return failedResult(node, `permission refused: loads the output of a command: ${refusal}`);
   let nodeOutput: string | null | undefined;
   if (spec.source.node !== undefined) {
     const references = await resolveReferences(context, spec.id, [spec.source.node], 'source.node');

@@ -1,4 +1,5 @@
-import type { LeafSpec, PermissionSpec } from '../../ir/index.js';
+import { childListsOf, type LeafSpec, type NodeSpec, type PermissionSpec } from '../../ir/index.js';
+import { isCommandAllowed } from '../../util/index.js';
 import type { EffectivePermissions } from '../contracts/index.js';
 import type { PermissionGrant } from './permission-grant.js';
 
@@ -12,9 +13,22 @@ export interface InheritedPermissions {
   readonly fileScope: readonly string[];
   /** Some enclosing branch runs its children in parallel. */
   readonly insideParallelBranch: boolean;
+  /**
+   * Set below model-generated structure (an expansion's nodes, a generated plan): the only
+   * commands a leaf there may run besides the user's --allow-command grants — the commands the
+   * source declared for it (its expand's template). Unset where the workflow source itself
+   * declares the commands.
+   */
+  readonly commandCeiling?: readonly string[];
 }
 
 export const ROOT_PERMISSIONS: InheritedPermissions = { allowNetwork: false, allowedTools: [], fileScope: [], insideParallelBranch: false };
+
+/** What the workflow's top-level nodes inherit: its own declarations, and no command authority for a generated plan. */
+export function rootPermissions(declared: PermissionSpec, grant: PermissionGrant): InheritedPermissions {
+  const root = inheritPermissions(ROOT_PERMISSIONS, declared);
+  return grant.commandAuthority === 'granted-only' ? { ...root, commandCeiling: [] } : root;
+}
 
 export function inheritPermissions(parent: InheritedPermissions, declared: PermissionSpec, parallel = false): InheritedPermissions {
   return {
@@ -22,7 +36,26 @@ export function inheritPermissions(parent: InheritedPermissions, declared: Permi
     allowedTools: declared.allowed_tools.length > 0 ? declared.allowed_tools : parent.allowedTools,
     fileScope: declared.file_scope.length > 0 ? declared.file_scope : parent.fileScope,
     insideParallelBranch: parent.insideParallelBranch || parallel,
+    ...(parent.commandCeiling ? { commandCeiling: parent.commandCeiling } : {}),
   };
+}
+
+/**
+ * Why `command` may not run where `inherited` applies, or undefined. Commands are authority:
+ * below model-written structure (an expansion's nodes, a generated plan) only a command its
+ * source declared (exactly) or one the user granted with --allow-command (exactly, or a
+ * `prefix *` pattern) runs; an explicit list in the grant allows only those.
+ */
+export function commandRefusal(command: string, inherited: InheritedPermissions, grant: PermissionGrant): string | undefined {
+  const granted = grant.grantedCommands ?? [];
+  if (isCommandAllowed(command, granted)) return undefined;
+  const ceiling = inherited.commandCeiling;
+  if (ceiling && !ceiling.includes(command.trim())) {
+    const declared = ceiling.length > 0 ? ceiling.map((entry) => `"${entry}"`).join(', ') : 'none';
+    return `runs "${command}", which model output chose: a model-written leaf may run only a command its source declares (here: ${declared}) or one you grant with --allow-command`;
+  }
+  if (Array.isArray(grant.allowedCommands) && !(grant.allowedCommands as readonly string[]).includes(command)) return `runs "${command}", which the grant does not allow`;
+  return undefined;
 }
 
 /** One reason the grant does not cover a leaf. */
@@ -87,9 +120,9 @@ function planFor(leaf: LeafSpec, inherited: InheritedPermissions, grant: Permiss
   if (writes && !grant.allowWrite) refuse('writes files, but the run is read-only');
   if (own.allowNetwork && !grant.allowNetwork) refuse('needs network access, which the grant does not allow (--allow-network)');
   const commands = leaf.command !== undefined ? [leaf.command] : [];
-  if (Array.isArray(grant.allowedCommands)) {
-    const allowed: readonly string[] = grant.allowedCommands;
-    for (const command of commands) if (!allowed.includes(command)) refuse(`runs "${command}", which the grant does not allow`);
+  for (const command of commands) {
+    const refusal = commandRefusal(command, inherited, grant);
+    if (refusal) refuse(refusal);
   }
   const wantsWorktree = leaf.isolation === 'worktree' || (writes && own.insideParallelBranch);
   const isolatedByGrant = writes && !wantsWorktree && !grant.allowWriteTree;
@@ -102,4 +135,26 @@ function planFor(leaf: LeafSpec, inherited: InheritedPermissions, grant: Permiss
     isolation: wantsWorktree || isolatedByGrant ? 'worktree' : 'shared',
   };
   return { permissions, refusals, isolatedByGrant };
+}
+
+/**
+ * What the nodes an expand generates inherit: the expand's own context, with the command
+ * ceiling of its source — the commands its `template` declares. Below an expansion (a generated
+ * expand inside generated nodes) the ceiling stays the outer one: a template a model wrote
+ * declares nothing.
+ */
+export function expansionPermissions(inherited: InheritedPermissions, template: NodeSpec | null): InheritedPermissions {
+  return { ...inherited, commandCeiling: inherited.commandCeiling ?? declaredCommands(template) };
+}
+
+/** Every command a piece of source declares: leaf commands and memory contexts loaded from a command. */
+export function declaredCommands(node: NodeSpec | null): string[] {
+  const commands = new Set<string>();
+  const visit = (current: NodeSpec): void => {
+    if (current.kind === 'leaf' && current.spec.command !== undefined) commands.add(current.spec.command.trim());
+    if (current.kind === 'memory' && current.spec.source.command !== undefined) commands.add(current.spec.source.command.trim());
+    for (const list of childListsOf(current)) for (const child of list.nodes) visit(child);
+  };
+  if (node) visit(node);
+  return [...commands];
 }

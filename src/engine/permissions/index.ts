@@ -2,6 +2,10 @@ export { DEFAULT_PERMISSION_GRANT, grantFromFlags, type PermissionGrant, type Gr
 export {
   planLeafPermissions,
   inheritPermissions,
+  rootPermissions,
+  expansionPermissions,
+  declaredCommands,
+  commandRefusal,
   writesOf,
   ROOT_PERMISSIONS,
   type InheritedPermissions,

@@ -13,6 +13,18 @@ export interface PermissionGrant {
    * own leaves declare (listed in the pre-flight), a list allows only those.
    */
   readonly allowedCommands: 'declared' | readonly string[];
+  /**
+   * Commands the user granted explicitly (`--allow-command CMD`, exact text): any leaf may run
+   * them, including leaves a model generated (an expansion, a generated plan), which may run no
+   * other command than those their source declared.
+   */
+  readonly grantedCommands?: readonly string[];
+  /**
+   * Who declared the workflow's commands: `source` for a workflow the user wrote or chose; a
+   * model-generated plan (`.plan.json`) is `granted-only`: its commands are model output, so
+   * only those granted with --allow-command may run.
+   */
+  readonly commandAuthority?: 'source' | 'granted-only';
 }
 
 /** Writes only in isolated worktrees, no network, only the workflow's own declared commands. */
@@ -21,6 +33,8 @@ export const DEFAULT_PERMISSION_GRANT: PermissionGrant = {
   allowWriteTree: false,
   allowNetwork: false,
   allowedCommands: 'declared',
+  grantedCommands: [],
+  commandAuthority: 'source',
 };
 
 export interface GrantFlags {
@@ -28,6 +42,10 @@ export interface GrantFlags {
   readonly allowNetwork?: boolean;
   readonly allowWriteTree?: boolean;
   readonly allowedCommands?: readonly string[];
+  /** `--allow-command`, repeatable. */
+  readonly grantedCommands?: readonly string[];
+  /** The workflow is a model-generated plan: only granted commands may run. */
+  readonly generatedSource?: boolean;
 }
 
 export function grantFromFlags(flags: GrantFlags, base: PermissionGrant = DEFAULT_PERMISSION_GRANT): PermissionGrant {
@@ -36,5 +54,7 @@ export function grantFromFlags(flags: GrantFlags, base: PermissionGrant = DEFAUL
     allowWriteTree: flags.readOnly ? false : (flags.allowWriteTree ?? base.allowWriteTree),
     allowNetwork: flags.allowNetwork ?? base.allowNetwork,
     allowedCommands: flags.allowedCommands ?? base.allowedCommands,
+    grantedCommands: [...(base.grantedCommands ?? []), ...(flags.grantedCommands ?? [])],
+    commandAuthority: flags.generatedSource ? 'granted-only' : (base.commandAuthority ?? 'source'),
   };
 }

@@ -1,9 +1,11 @@
 import { childListsOf, type NodeSpec, type WorkflowSpec } from '../../ir/index.js';
 import { WhaleflowError } from '../../util/index.js';
 import {
+  commandRefusal,
+  expansionPermissions,
   inheritPermissions,
   planLeafPermissions,
-  ROOT_PERMISSIONS,
+  rootPermissions,
   type InheritedPermissions,
   type PermissionRefusal,
 } from './effective-permissions.js';
@@ -14,6 +16,8 @@ export interface PermissionPreflight {
   readonly writes: readonly { readonly nodeId: string; readonly isolation: 'shared' | 'worktree'; readonly fileScope: readonly string[] }[];
   readonly commands: readonly { readonly nodeId: string; readonly command: string }[];
   readonly network: readonly string[];
+  /** Every expand, and the only commands the leaves it generates may run (its template's, plus --allow-command grants). */
+  readonly expansions: readonly { readonly nodeId: string; readonly commands: readonly string[] }[];
   readonly refusals: readonly PermissionRefusal[];
 }
 
@@ -25,12 +29,16 @@ export class PermissionRefusedError extends WhaleflowError {
   }
 }
 
-/** Walks every leaf (both cond arms, loop bodies, expand templates) and lists its needs under the grant. */
+/**
+ * Walks every leaf (both cond arms, loop bodies, expand templates) and lists its needs under the
+ * grant, and, for every expand, the commands the leaves it will generate may run.
+ */
 export function preflightPermissions(spec: WorkflowSpec, grant: PermissionGrant): PermissionPreflight {
-  const plan = { writes: [], commands: [], network: [], refusals: [] } as {
+  const plan = { writes: [], commands: [], network: [], expansions: [], refusals: [] } as {
     writes: PermissionPreflight['writes'][number][];
     commands: PermissionPreflight['commands'][number][];
     network: string[];
+    expansions: PermissionPreflight['expansions'][number][];
     refusals: PermissionRefusal[];
   };
   const visit = (node: NodeSpec, inherited: InheritedPermissions): void => {
@@ -48,15 +56,18 @@ export function preflightPermissions(spec: WorkflowSpec, grant: PermissionGrant)
       const { command } = node.spec.source;
       if (command === undefined) return;
       plan.commands.push({ nodeId: node.spec.id, command });
-      if (Array.isArray(grant.allowedCommands) && !(grant.allowedCommands as readonly string[]).includes(command)) {
-        plan.refusals.push({ nodeId: node.spec.id, message: `loads the output of "${command}", which the grant does not allow` });
-      }
+      const refusal = commandRefusal(command, inherited, grant);
+      if (refusal) plan.refusals.push({ nodeId: node.spec.id, message: `loads the output of a command: ${refusal}` });
       return;
+    }
+    if (node.kind === 'expand') {
+      const generated = expansionPermissions(inherited, node.spec.template);
+      plan.expansions.push({ nodeId: node.spec.id, commands: [...new Set([...(generated.commandCeiling ?? []), ...(grant.grantedCommands ?? [])])] });
     }
     const inner = node.kind === 'branch_set' ? inheritPermissions(inherited, node.spec.permissions, node.spec.parallel) : inherited;
     for (const list of childListsOf(node)) for (const child of list.nodes) visit(child, inner);
   };
-  const root = inheritPermissions(ROOT_PERMISSIONS, spec.permissions);
+  const root = rootPermissions(spec.permissions, grant);
   for (const node of spec.nodes) visit(node, root);
   return plan;
 }

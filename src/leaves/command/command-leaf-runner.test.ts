@@ -5,7 +5,7 @@ import { tempGitRepository, type TempGitRepository } from '../testing/temp-git-r
 import { MockModelClient } from '../../providers/index.js';
 import type { CommandLeafData } from './command-leaf-runner.js';
 import { commandEnvironment } from './command-environment.js';
-import { isCommandAllowed } from './command-policy.js';
+import { isCommandAllowed } from '../../util/index.js';
 
 describe('test and shell leaves', () => {
   let repository: TempGitRepository;

@@ -4,7 +4,7 @@ import type { WorkspaceLeafRunner } from '../workspace-leaf-runner.js';
 import type { Workspace } from '../workspace/index.js';
 import { capText } from './cap-text.js';
 import { SandboxUnavailableError } from '../sandbox/index.js';
-import { isCommandAllowed } from './command-policy.js';
+import { isCommandAllowed } from '../../util/index.js';
 import type { ProcessOutcome } from './run-process.js';
 import { CommandCreatedStateError, runLeafCommand, type CommandSandboxSettings } from './run-leaf-command.js';
 
