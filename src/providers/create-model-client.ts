@@ -37,6 +37,7 @@ export function createProviderClient(
           apiKey,
           apiKeyEnv: provider.apiKeyEnv,
           timeoutMs: provider.timeoutMs,
+          maxOutputTokensFor: (model) => findModel(config, { provider: provider.id, model })?.capabilities.maxOutputTokens,
           now: options.now,
         });
       });

@@ -29,12 +29,14 @@ export {
   AuthenticationError,
   BadRequestError,
   MalformedResponseError,
+  IncompleteResponseError,
   RequestCancelledError,
   isProviderError,
   providerErrorFromStatus,
   type ProviderErrorDetails,
 } from './provider-error.js';
-export { RetryingModelClient, defaultRetryPolicy, type RetryPolicy, type RetryAttempt, type RetryingModelClientOptions } from './retrying-model-client.js';
+export { incompleteResponseError } from './incomplete-response.js';
+export { RetryingModelClient, RetryAfterTooLongError, defaultRetryPolicy, type RetryPolicy, type RetryAttempt, type RetryingModelClientOptions } from './retrying-model-client.js';
 export { RoutedModelClient } from './routed-model-client.js';
 export { createModelClient, createProviderClient, type CreateModelClientOptions } from './create-model-client.js';
 export { realSleep, type Sleep } from './sleep.js';

@@ -1,4 +1,5 @@
 import { WhaleflowError } from '../util/index.js';
+import type { FinishReason, TokenUsage } from './model-response.js';
 
 export interface ProviderErrorDetails {
   readonly provider: string;
@@ -6,6 +7,11 @@ export interface ProviderErrorDetails {
   /** How long the provider asked us to wait before trying again. */
   readonly retryAfterMs?: number;
   readonly cause?: unknown;
+  /**
+   * What the provider billed for the failed call: a response that arrived and was then refused
+   * (unreadable tool arguments, cut off, filtered) was still paid for, and the caller counts it.
+   */
+  readonly usage?: TokenUsage;
 }
 
 /**
@@ -18,12 +24,14 @@ export abstract class ProviderError extends WhaleflowError {
   readonly provider: string;
   readonly status?: number;
   readonly retryAfterMs?: number;
+  readonly usage?: TokenUsage;
 
   constructor(message: string, details: ProviderErrorDetails) {
     super(message, { cause: details.cause });
     this.provider = details.provider;
     this.status = details.status;
     this.retryAfterMs = details.retryAfterMs;
+    this.usage = details.usage;
   }
 }
 
@@ -67,6 +75,23 @@ export class BadRequestError extends ProviderError {
 export class MalformedResponseError extends ProviderError {
   override readonly name = 'MalformedResponseError';
   readonly retryable = false;
+}
+
+/**
+ * The provider answered but did not finish: the output was cut off at the token limit
+ * (`length`), filtered or refused (`content_filter`), or ended by a server error (`error`). The
+ * answer is not a result; its tokens were paid for (`usage`).
+ */
+export class IncompleteResponseError extends ProviderError {
+  override readonly name = 'IncompleteResponseError';
+  readonly retryable = false;
+  constructor(
+    message: string,
+    details: ProviderErrorDetails,
+    readonly finishReason: Exclude<FinishReason, 'stop' | 'tool_calls'>,
+  ) {
+    super(message, details);
+  }
 }
 
 /** The caller aborted the call; `cause` carries the signal's reason. */

@@ -59,7 +59,11 @@ describe('RetryingModelClient', () => {
     expect(retries.map((retry) => [retry.attempt, retry.error.name])).toEqual([[1, 'RateLimitError']]);
 
     const impatient = new RetryingModelClient(failingMock('rate_limit', 1, 120_000), { sleep: async (ms) => void waits.push(ms) });
-    await expect(impatient.generate(request)).rejects.toMatchObject({ name: 'RateLimitError' });
+    // Not retryable: the engine would otherwise retry the leaf at once and be refused again.
+    const refused = await impatient.generate(request).then(() => undefined, (error: unknown) => error);
+    expect(refused).toMatchObject({ name: 'RetryAfterTooLongError', retryable: false, retryAfterMs: 120_000 });
+    expect(String((refused as Error).message)).toMatch(/asked to wait 120 s before trying again \(Retry-After\), longer than the 60 s WhaleFlow waits/);
+    expect(waits).toEqual([1234]); // it did not wait
   });
 
   it('retries a stream that failed before producing anything', async () => {

@@ -1,7 +1,7 @@
 import type { ModelCallOptions, ModelClient, ModelStreamEvent } from './model-client.js';
 import type { ModelRequest } from './model-request.js';
 import type { ModelResponse } from './model-response.js';
-import { isProviderError, type ProviderError } from './provider-error.js';
+import { isProviderError, ProviderError } from './provider-error.js';
 import { realSleep, type Sleep } from './sleep.js';
 
 export interface RetryPolicy {
@@ -91,9 +91,21 @@ export class RetryingModelClient implements ModelClient {
       throw error;
     }
     const delayMs = this.delayFor(error, attempt);
-    if (delayMs === undefined) throw error;
+    if (delayMs === undefined) throw this.waitTooLong(error);
     this.options.onRetry?.({ request, attempt, delayMs, error });
     await this.sleep(delayMs, signal);
+  }
+
+  /**
+   * The provider asked for a longer wait than we give it: the call fails with that reason, and
+   * not as retryable, since a retry at once (by the engine, which retries retryable leaves) would
+   * only be refused again; the wait it asked for is in the message and in `retryAfterMs`.
+   */
+  private waitTooLong(error: ProviderError): ProviderError {
+    const asked = Math.ceil((error.retryAfterMs ?? 0) / 1000);
+    const allowed = Math.floor(this.policy.maxRetryAfterMs / 1000);
+    const message = `${error.message} — the provider asked to wait ${asked} s before trying again (Retry-After), longer than the ${allowed} s WhaleFlow waits; try again later`;
+    return new RetryAfterTooLongError(message, { provider: error.provider, ...(error.status !== undefined ? { status: error.status } : {}), ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}), cause: error });
   }
 
   private delayFor(error: ProviderError, attempt: number): number | undefined {
@@ -103,4 +115,10 @@ export class RetryingModelClient implements ModelClient {
     const ceiling = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
     return Math.floor(this.random() * ceiling);
   }
+}
+
+/** A throttled (429) or overloaded (503) call whose requested wait is longer than the retry policy allows: not retryable now. */
+export class RetryAfterTooLongError extends ProviderError {
+  override readonly name = 'RetryAfterTooLongError';
+  readonly retryable = false;
 }

@@ -6,6 +6,7 @@ import { AuthenticationError, MalformedResponseError, providerErrorFromStatus, t
 import { parseRetryAfterMs } from '../retry-after.js';
 import { ToolCallAccumulator } from '../tool-call-accumulator.js';
 import { transportError } from '../transport-error.js';
+import { readPaidAnswer } from '../incomplete-response.js';
 import { finishReasonFromStop, mergeUsageFields, messageParams, usageFromMessages, type MessagesUsageFields } from './anthropic-wire.js';
 
 export interface AnthropicClientOptions {
@@ -45,11 +46,14 @@ export class AnthropicClient implements ModelClient {
     }
     let text = '';
     const toolCalls: ToolCall[] = [];
-    for (const block of message.content) {
-      if (block.type === 'text') text += block.text;
-      if (block.type === 'tool_use') toolCalls.push({ id: block.id, name: block.name, arguments: this.inputObject(block.input, block.name) });
-    }
-    return { text, toolCalls, finishReason: finishReasonFromStop(message.stop_reason), usage: usageFromMessages(message.usage) };
+    const answer = { finishReason: finishReasonFromStop(message.stop_reason), usage: usageFromMessages(message.usage) };
+    readPaidAnswer(request, answer, () => {
+      for (const block of message.content) {
+        if (block.type === 'text') text += block.text;
+        if (block.type === 'tool_use') toolCalls.push({ id: block.id, name: block.name, arguments: this.inputObject(block.input, block.name) });
+      }
+    });
+    return { text, toolCalls, ...answer };
   }
 
   async *stream(request: ModelRequest, options: ModelCallOptions = {}): AsyncGenerator<ModelStreamEvent> {
@@ -107,12 +111,8 @@ export class AnthropicClient implements ModelClient {
       throw this.toProviderError(error, options.signal);
     }
     if (!stopped) throw new MalformedResponseError('stream ended before the model finished', { provider });
-    const response: ModelResponse = {
-      text,
-      toolCalls: toolCalls.finish(),
-      finishReason: finishReasonFromStop(stopReason),
-      usage: usageFromMessages(usage),
-    };
+    const answer = { finishReason: finishReasonFromStop(stopReason), usage: usageFromMessages(usage) };
+    const response: ModelResponse = { text, toolCalls: readPaidAnswer(request, answer, () => toolCalls.finish()), ...answer };
     yield { type: 'finish', response };
   }
 

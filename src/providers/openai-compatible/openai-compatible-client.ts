@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import type { ModelCallOptions, ModelClient, ModelStreamEvent } from '../model-client.js';
 import type { ModelRequest } from '../model-request.js';
 import type { ModelResponse, TokenUsage } from '../model-response.js';
+import { readPaidAnswer } from '../incomplete-response.js';
 import { AuthenticationError, MalformedResponseError, providerErrorFromStatus, throwIfAborted, type ProviderError } from '../provider-error.js';
 import { parseRetryAfterMs } from '../retry-after.js';
 import { ToolCallAccumulator, parseToolArguments } from '../tool-call-accumulator.js';
@@ -20,6 +21,8 @@ export interface OpenAiCompatibleClientOptions {
   /** Ask for usage on the final stream chunk; a few old servers reject the option. */
   readonly streamUsage?: boolean;
   readonly now?: () => number;
+  /** The model's configured `max_output_tokens`, the cap sent when a request names none. */
+  readonly maxOutputTokensFor?: (model: string) => number | undefined;
 }
 
 /**
@@ -44,21 +47,30 @@ export class OpenAiCompatibleClient implements ModelClient {
     this.checkReady(options.signal);
     let completion: OpenAI.Chat.Completions.ChatCompletion;
     try {
-      completion = await this.sdk.chat.completions.create(chatCompletionParams(request), { signal: options.signal });
+      completion = await this.sdk.chat.completions.create(this.params(request), { signal: options.signal });
     } catch (error) {
       throw this.toProviderError(error, options.signal);
     }
     const choice = completion.choices?.[0];
-    if (!choice?.message) throw new MalformedResponseError('response has no choices', { provider: this.options.providerId });
+    const usage = usageFromChat(completion.usage);
+    if (!choice?.message) throw new MalformedResponseError('response has no choices', { provider: this.options.providerId, usage });
+    const finishReason = finishReasonFromChat(choice.finish_reason);
+    const message = choice.message;
     return {
-      text: choice.message.content ?? '',
-      toolCalls: (choice.message.tool_calls ?? []).map((call, index) => {
-        const fn = 'function' in call ? call.function : { name: '', arguments: '' };
-        return { id: call.id || `call_${index}`, name: fn.name, arguments: parseToolArguments(fn.arguments, fn.name, this.options.providerId) };
-      }),
-      finishReason: finishReasonFromChat(choice.finish_reason),
-      usage: usageFromChat(completion.usage),
+      text: message.content ?? '',
+      toolCalls: readPaidAnswer(request, { finishReason, usage }, () =>
+        (message.tool_calls ?? []).map((call, index) => {
+          const fn = 'function' in call ? call.function : { name: '', arguments: '' };
+          return { id: call.id || `call_${index}`, name: fn.name, arguments: parseToolArguments(fn.arguments, fn.name, this.options.providerId) };
+        }),
+      ),
+      finishReason,
+      usage,
     };
+  }
+
+  private params(request: ModelRequest) {
+    return chatCompletionParams(request, this.options.maxOutputTokensFor?.(request.route.model));
   }
 
   async *stream(request: ModelRequest, options: ModelCallOptions = {}): AsyncGenerator<ModelStreamEvent> {
@@ -71,7 +83,7 @@ export class OpenAiCompatibleClient implements ModelClient {
     try {
       const chunks = await this.sdk.chat.completions.create(
         {
-          ...chatCompletionParams(request),
+          ...this.params(request),
           stream: true,
           ...(this.options.streamUsage === false ? {} : { stream_options: { include_usage: true } }),
         },
@@ -96,12 +108,14 @@ export class OpenAiCompatibleClient implements ModelClient {
     } catch (error) {
       throw this.toProviderError(error, options.signal);
     }
-    if (!finishReason) throw new MalformedResponseError('stream ended before the model finished', { provider });
+    const paid = usage ?? usageFromChat(undefined);
+    if (!finishReason) throw new MalformedResponseError('stream ended before the model finished', { provider, usage: paid });
+    const finished = finishReasonFromChat(finishReason);
     const response: ModelResponse = {
       text,
-      toolCalls: toolCalls.finish(),
-      finishReason: finishReasonFromChat(finishReason),
-      usage: usage ?? usageFromChat(undefined),
+      toolCalls: readPaidAnswer(request, { finishReason: finished, usage: paid }, () => toolCalls.finish()),
+      finishReason: finished,
+      usage: paid,
     };
     yield { type: 'finish', response };
   }

@@ -3,11 +3,18 @@ import type OpenAI from 'openai';
 import type { ModelMessage, ModelRequest, ToolChoice } from '../model-request.js';
 import { usageFromCounts, type FinishReason, type TokenUsage } from '../model-response.js';
 
+/** The cap sent when neither the request nor the model's configuration names one (as for Anthropic). */
+export const fallbackMaxOutputTokens = 4096;
+
 type ChatParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
 type ChatMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
 
-/** The chat-completions body for a request, shared by the streaming and one-shot paths. */
-export function chatCompletionParams(request: ModelRequest): ChatParams {
+/**
+ * The chat-completions body for a request, shared by the streaming and one-shot paths. Every
+ * request carries an output cap: its own, else the model's configured `max_output_tokens`, else
+ * `fallbackMaxOutputTokens`, so a runaway model cannot fill the context at the caller's expense.
+ */
+export function chatCompletionParams(request: ModelRequest, defaultMaxOutputTokens?: number): ChatParams {
   const messages: ChatMessage[] = request.system ? [{ role: 'system', content: request.system }] : [];
   messages.push(...request.messages.map(chatMessage));
   const params: ChatParams = { model: request.route.model, messages };
@@ -20,7 +27,7 @@ export function chatCompletionParams(request: ModelRequest): ChatParams {
   if (request.toolChoice !== undefined) params.tool_choice = chatToolChoice(request.toolChoice);
   if (request.temperature !== undefined) params.temperature = request.temperature;
   // `max_tokens` rather than `max_completion_tokens`: it is the spelling every compatible server accepts.
-  if (request.maxOutputTokens !== undefined) params.max_tokens = request.maxOutputTokens;
+  params.max_tokens = request.maxOutputTokens ?? defaultMaxOutputTokens ?? fallbackMaxOutputTokens;
   if (request.stop?.length) params.stop = [...request.stop];
   if (request.responseFormat === 'json') params.response_format = { type: 'json_object' };
   return params;
