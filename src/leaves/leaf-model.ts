@@ -2,7 +2,17 @@ import type { ModelPrices } from '../config/index.js';
 import type { LeafRunContext, LeafRunInput } from '../engine/index.js';
 import { addMemoUsage, emptyMemoUsage, type MemoUsage } from '../ir/index.js';
 import { memoUsageFromOutcome, type MemoCallOptions, type MemoOutcome } from '../memo/index.js';
-import { isProviderError, priceUsage, RequestCancelledError, type ModelClient, type ModelRequest, type ModelResponse, type ModelRoute } from '../providers/index.js';
+import {
+  incompleteResponseError,
+  isProviderError,
+  priceUsage,
+  RequestCancelledError,
+  type ModelClient,
+  type ModelRequest,
+  type ModelResponse,
+  type ModelRoute,
+  type TokenUsage,
+} from '../providers/index.js';
 
 /** The route a leaf's model calls take, with its prices (undefined prices make cost unknown). */
 export interface LeafRoute {
@@ -43,14 +53,46 @@ export async function callLeafModel(
       outcome = reported;
     },
   };
-  const response = await client.generate(request, options);
+  let response: ModelResponse;
+  try {
+    const call = client.generate(request, options);
+    response = await (context.awaitModel ? context.awaitModel(call) : call);
+  } catch (error) {
+    // An answer that arrived and was then refused (unreadable tool arguments, cut off) was billed.
+    if (isProviderError(error) && error.usage) throw new PaidModelCallError(error, charge(error.usage, true, route, context), emptyMemoUsage());
+    throw error;
+  }
   const paidFor = outcome === undefined || outcome.kind === 'miss';
-  const inputTokens = paidFor ? response.usage.inputTokens : 0;
-  const outputTokens = paidFor ? response.usage.outputTokens : 0;
-  const costMicrousd = paidFor ? (priceUsage(response.usage, route.prices) ?? null) : 0;
-  context.spend({ inputTokens, outputTokens, costMicrousd, steps: 1 });
+  const paid = charge(response.usage, paidFor, route, context);
   const memoUsage = outcome ? memoUsageFromOutcome(outcome) : emptyMemoUsage();
-  return { response, inputTokens, outputTokens, costMicrousd, memoUsage };
+  // A cut-off, filtered or errored answer is not a result, but what it cost counts.
+  const incomplete = incompleteResponseError(response, request);
+  if (incomplete) throw new PaidModelCallError(incomplete, paid, memoUsage);
+  return { response, ...paid, memoUsage };
+}
+
+/** Reports what a call cost (nothing for a memo hit) to the context, at once, and returns it. */
+function charge(usage: TokenUsage, paidFor: boolean, route: LeafRoute, context: LeafRunContext): Omit<PaidCall, 'response' | 'memoUsage'> {
+  const inputTokens = paidFor ? usage.inputTokens : 0;
+  const outputTokens = paidFor ? usage.outputTokens : 0;
+  const costMicrousd = paidFor ? (priceUsage(usage, route.prices) ?? null) : 0;
+  context.spend({ inputTokens, outputTokens, costMicrousd, steps: 1 });
+  return { inputTokens, outputTokens, costMicrousd };
+}
+
+/**
+ * A model call that failed after it was paid for: the provider's error (`cause`) and what the
+ * call cost, which the leaf's totals must include (a failed leaf still shows its tokens and cost).
+ */
+export class PaidModelCallError extends Error {
+  override readonly name = 'PaidModelCallError';
+  constructor(
+    override readonly cause: Error,
+    readonly paid: Omit<PaidCall, 'response' | 'memoUsage'>,
+    readonly memoUsage: MemoUsage,
+  ) {
+    super(cause.message, { cause });
+  }
 }
 
 export function sumMemoUsage(total: MemoUsage, next: MemoUsage): MemoUsage {
@@ -63,6 +105,7 @@ export function sumMemoUsage(total: MemoUsage, next: MemoUsage): MemoUsage {
  * client's own retries) lets the engine try the leaf again.
  */
 export function providerFailureOf(error: unknown): { readonly message: string; readonly retryable: boolean } | undefined {
+  if (error instanceof PaidModelCallError) return providerFailureOf(error.cause);
   if (!isProviderError(error) || error instanceof RequestCancelledError) return undefined;
   return { message: `model call failed: ${error.message}`, retryable: error.retryable };
 }

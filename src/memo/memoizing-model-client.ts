@@ -145,7 +145,8 @@ export class MemoizingModelClient implements ModelClient {
     flight.completion.then(
       (response) => {
         this.forget(flightKey, flight);
-        if (response.finishReason !== 'error') this.store(lookup, request, options, response);
+        // Only a finished answer is kept: a cut-off, filtered or errored one is a failure, not a result to reuse.
+        if (response.finishReason === 'stop' || response.finishReason === 'tool_calls') this.store(lookup, request, options, response);
       },
       () => this.forget(flightKey, flight),
     );

@@ -2,7 +2,7 @@ import { findModel, resolveRoute, type ModelPrices, type WhaleflowConfig } from 
 import type { GatewayRequest, GatewayResponse, ModelGateway } from '../engine/index.js';
 import { emptyMemoUsage } from '../ir/index.js';
 import { memoUsageFromOutcome, type MemoCallOptions, type MemoOutcome } from '../memo/index.js';
-import { priceUsage, type ModelClient } from '../providers/index.js';
+import { incompleteResponseError, isProviderError, priceUsage, type ModelClient, type ModelResponse } from '../providers/index.js';
 
 /**
  * The engine's ModelGateway port over the providers layer: the role resolves to a route
@@ -31,25 +31,37 @@ export class ProvidersModelGateway implements ModelGateway {
         outcome = reported;
       },
     };
-    const response = await this.client.generate(
-      {
-        route: { provider: route.provider, model: route.model },
-        ...(request.system !== undefined ? { system: request.system } : {}),
-        messages: [{ role: 'user', content: request.prompt }],
-        responseFormat: request.responseFormat,
-        temperature: 0,
-      },
-      options,
-    );
+    const modelRequest = {
+      route: { provider: route.provider, model: route.model },
+      ...(request.system !== undefined ? { system: request.system } : {}),
+      messages: [{ role: 'user' as const, content: request.prompt }],
+      responseFormat: request.responseFormat,
+      temperature: 0,
+    };
+    const routed = { provider: route.provider, model: route.model, reason: route.reason };
+    let response: ModelResponse;
+    try {
+      response = await this.client.generate(modelRequest, options);
+    } catch (error) {
+      // Paid for, then unreadable: a failed call that still costs what the provider billed.
+      if (isProviderError(error) && error.usage) {
+        return { text: '', usage: this.priced(error.usage, route.prices), memo_usage: emptyMemoUsage(), route: routed, failure: `model call failed: ${error.message}` };
+      }
+      throw error;
+    }
     const paidFor = outcome === undefined || outcome.kind === 'miss';
+    const incomplete = incompleteResponseError(response, modelRequest);
     return {
       text: response.text,
-      usage: paidFor
-        ? { input_tokens: response.usage.inputTokens, output_tokens: response.usage.outputTokens, cost_microusd: priceUsage(response.usage, route.prices) ?? null }
-        : { input_tokens: 0, output_tokens: 0, cost_microusd: 0 },
+      usage: paidFor ? this.priced(response.usage, route.prices) : { input_tokens: 0, output_tokens: 0, cost_microusd: 0 },
       memo_usage: outcome ? memoUsageFromOutcome(outcome) : emptyMemoUsage(),
-      route: { provider: route.provider, model: route.model, reason: route.reason },
+      route: routed,
+      ...(incomplete ? { failure: `model call failed: ${incomplete.message}` } : {}),
     };
+  }
+
+  private priced(usage: ModelResponse['usage'], prices: ModelPrices | undefined) {
+    return { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, cost_microusd: priceUsage(usage, prices) ?? null };
   }
 
   /** The role's route; an overlay's route (one the configuration lists for the role) wins over the primary. */

@@ -77,6 +77,11 @@ export interface LeafRunContext {
    * recorded as a `leaf_placed` event. Runners that run leaves in-process never call it.
    */
   placed?(placement: LeafPlacement): void;
+  /**
+   * Wait for a model call. While it is in flight the leaf is waiting on a provider, whose own
+   * timeout bounds the call, not idle: the no-progress watchdog leaves it alone until it settles.
+   */
+  awaitModel?<T>(call: Promise<T>): Promise<T>;
 }
 
 /** Runs one leaf for real (agent tool loop, search, test or shell) or as a mock. */

@@ -25,6 +25,11 @@ export interface GatewayResponse {
   readonly memo_usage: MemoUsage;
   /** Route the call took and why (primary / role_default / fallback), for the trace. */
   readonly route?: { readonly provider: string; readonly model: string; readonly reason: string };
+  /**
+   * Set when the answer was paid for but is not a result (cut off at the token limit, filtered,
+   * unreadable): the call fails with this message and `usage` is still charged.
+   */
+  readonly failure?: string;
 }
 
 export interface ModelGateway {

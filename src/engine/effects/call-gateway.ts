@@ -30,6 +30,7 @@ export async function callGateway(
     if (waiting) await waiting;
     try {
       const response = await raceCancel(run.settings.gateway.complete(request, context.scope.signal), context.scope);
+      if (response.failure !== undefined) return { status: 'failed', output: response.text, usage: response.usage, memo_usage: response.memo_usage, error: response.failure };
       return parsedResult(response.text, response.usage, response.memo_usage, parse);
     } finally {
       slots?.release();

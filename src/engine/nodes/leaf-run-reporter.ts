@@ -45,6 +45,16 @@ export class LeafRunReporter implements LeafRunContext {
     this.context.budget.charge({ tokens, costMicrousd: usage.costMicrousd, steps });
   }
 
+  async awaitModel<T>(call: Promise<T>): Promise<T> {
+    this.running.modelCalls += 1;
+    try {
+      return await call;
+    } finally {
+      this.running.modelCalls -= 1;
+      this.running.lastActivityAt = this.context.run.environment.now();
+    }
+  }
+
   placed(worker: LeafPlacement): void {
     const { run } = this.context;
     this.running.lastActivityAt = run.environment.now();

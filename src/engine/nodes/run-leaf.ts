@@ -93,7 +93,7 @@ async function runAdmitted(
     if (providerWait) await providerWait;
     heldProvider = providerSlots !== undefined;
     const now = run.environment.now();
-    running = { nodeId: leaf.id, startedAt: now, lastActivityAt: now, scope };
+    running = { nodeId: leaf.id, startedAt: now, lastActivityAt: now, modelCalls: 0, scope };
     run.runningLeaves.set(leaf.id, running);
     const role = leafRole(leaf);
     const overlay = run.overlayPart(leaf.id, role);

@@ -30,6 +30,8 @@ export interface RunningLeaf {
   readonly nodeId: string;
   readonly startedAt: number;
   lastActivityAt: number;
+  /** Model calls in flight (see LeafRunContext.awaitModel): bounded by the provider's timeout, so not idleness. */
+  modelCalls: number;
   readonly scope: CancelScope;
 }
 

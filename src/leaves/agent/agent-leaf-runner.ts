@@ -1,7 +1,7 @@
 import type { EffectArtifact, EffectResult, LeafRunContext, LeafRunInput } from '../../engine/index.js';
 import { addUsage, emptyMemoUsage, type MemoUsage } from '../../ir/index.js';
 import type { ModelClient, ModelMessage, ModelRequest } from '../../providers/index.js';
-import { callLeafModel, providerFailureOf, sumMemoUsage, type LeafRouteResolver, type PaidCall } from '../leaf-model.js';
+import { callLeafModel, PaidModelCallError, providerFailureOf, sumMemoUsage, type LeafRouteResolver, type PaidCall } from '../leaf-model.js';
 import { failedLeaf, millisecondsLeft, succeededLeaf } from '../leaf-result.js';
 import type { WorkspaceLeafRunner } from '../workspace-leaf-runner.js';
 import type { Workspace } from '../workspace/index.js';
@@ -91,6 +91,11 @@ export class AgentLeafRunner implements WorkspaceLeafRunner {
       } catch (error) {
         const failure = providerFailureOf(error);
         if (!failure) throw error;
+        // Paid for, then refused (cut off, filtered, unreadable): the leaf's totals include it.
+        if (error instanceof PaidModelCallError) {
+          meter.record(error.paid);
+          state.memoUsage = sumMemoUsage(state.memoUsage, error.memoUsage);
+        }
         return providerFailedResult(meter, failure, state);
       }
       meter.record(paid);
