@@ -22,7 +22,7 @@ function entriesFor(argv: readonly string[]): readonly CommandEntry[] {
 async function buildProgram(context: CliContext, argv: readonly string[]): Promise<Command> {
   const program = new Command('whaleflow')
     .description('Typed branch-and-leaf workflows of coding agents: compile, run, trace, replay.')
-    .version('0.1.0')
+    .version('0.9.0')
     .showHelpAfterError('(run with --help for usage)')
     // A command's options belong to it: `learn --json` and `learn propose --json` are different options.
     .enablePositionalOptions()

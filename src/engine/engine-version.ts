@@ -1,2 +1,2 @@
 /** Recorded in run_started so a replay can tell which engine produced a trace. */
-export const ENGINE_VERSION = '0.1.0';
+export const ENGINE_VERSION = '0.9.0';
