@@ -1,0 +1,63 @@
+// The built interpreter (npm run build bundles dist/starlark into one module) must behave as
+// the sources do: the other tests run the sources, so these run the build as a user does.
+import { execFile as execFileCallback } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, test } from 'vitest';
+import { runCliInMemory } from '../cli/run-cli-in-memory.js';
+import * as sources from './index.js';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bundlePath = path.join(root, 'dist', 'starlark', 'index.js');
+const built = existsSync(bundlePath);
+if (!built) {
+  if (process.env.CI) throw new Error(`${bundlePath} is missing: run npm run build before the tests`);
+  console.log(`skipping the built-interpreter tests: ${bundlePath} is missing (npm run build)`);
+}
+
+const run = promisify(execFileCallback);
+
+/** Dicts keyed by strings and by other values, formatting, sorting, and a runtime error. */
+const PROGRAM = `
+d = {"b": 1, "a": 2, 3: "int", (1, "t"): "tuple", 1.0: "float wins over nothing"}
+d["b"] += 10
+d[1] = "one replaces the float's value, keeps the float key"
+print(sorted([k for k in d if type(k) == "string"]), d.items()[-1], len(d))
+print(["%s=%d" % (k, v) for k, v in sorted([(k, v) for k, v in d.items() if type(k) == "string"])])
+print({"x": [1, 2]}, "%r|%%" % "q")
+s = set(["b", "a"])
+s.remove("a")
+print(s, "a" in s, {"a": 1} == {"a": 1}, dict(d).pop("a"), d.keys()[:2])
+print({"k": 1}["missing"])
+`;
+
+describe.skipIf(!built)('the built interpreter (dist/starlark, bundled)', () => {
+  test('is one bundled module exporting exactly what src/starlark/index.ts exports', async () => {
+    expect(readFileSync(bundlePath, 'utf8').startsWith('// Bundled by scripts/bundle-starlark.mjs')).toBe(true);
+    const bundle = (await import(pathToFileURL(bundlePath).href)) as Record<string, unknown>;
+    expect(Object.keys(bundle).sort()).toEqual(Object.keys(sources).sort());
+  });
+
+  test('its errors are the shared WhaleflowError class of dist/util, not a copy', async () => {
+    const bundle = (await import(pathToFileURL(bundlePath).href)) as typeof sources;
+    const util = (await import(pathToFileURL(path.join(root, 'dist', 'util', 'index.js')).href)) as typeof import('../util/index.js');
+    expect(new bundle.StarlarkError('boom')).toBeInstanceOf(util.WhaleflowError);
+  });
+
+  test('whaleflow starlark from the build prints and fails exactly as the sources do', async () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'whaleflow-bundle-'));
+    writeFileSync(path.join(directory, 'program.star'), PROGRAM);
+    const expected = await runCliInMemory(['starlark', 'program.star'], { cwd: directory });
+    expect(expected.exitCode).toBe(1);
+    expect(expected.stderr).toContain('program.star:11:');
+    const failure = await run(process.execPath, [path.join(root, 'bin', 'whaleflow.js'), 'starlark', 'program.star'], { cwd: directory }).then(
+      () => undefined,
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(failure).toBeDefined();
+    expect({ exitCode: failure!.code, stdout: failure!.stdout, stderr: failure!.stderr }).toEqual(expected);
+  });
+});
