@@ -5,9 +5,10 @@ export { SqliteMemoryStore, type StoredContext, type StoredVersion, type ClearOu
 export { openProjectMemory, openProjectMemoryStore, type ProjectMemory, type ProjectMemoryLocation } from './open-project-memory.js';
 export { repositoryIdentity } from './repository-identity.js';
 export { splitText, countLines, sha256, STORED_CHUNK_CHARS } from './context-text.js';
-export { LinearPattern, literalAlternatives, requiredLiteral } from './linear-pattern.js';
+export { LinearPattern, type MatchedLine } from './linear-pattern.js';
+export { literalAlternatives, requiredLiteral, screenLiterals } from './literal-screen.js';
 export { diffLines, type LineDiff, type DiffHunk } from './line-diff.js';
-export { performReadOperation, readLines, chunkRanges, OPERATION_LIMITS } from './memory-operations.js';
+export { performReadOperation, readLines, searchLines, chunkRanges, OPERATION_LIMITS } from './memory-operations.js';
 export { MEMORY_MIGRATIONS } from './memory-migrations.js';
 export { exportMemory, importMemory, MemoryDocumentError, MEMORY_DOCUMENT_FORMAT, MEMORY_DOCUMENT_VERSION, type MemoryDocument } from './memory-document.js';
 export { summarizeMemoryUse, formatMemoryUse, type RunMemoryTelemetry, type LeafMemoryTelemetry } from './memory-telemetry.js';

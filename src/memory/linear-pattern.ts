@@ -1,19 +1,28 @@
 import { RE2JS } from 're2js';
 import { MemoryOperationError } from '../engine/index.js';
+import { literalAlternatives, screenLiterals } from './literal-screen.js';
+
+/** A line of a chunk that matched: its 0-based index in the chunk and its text. */
+export interface MatchedLine {
+  readonly index: number;
+  readonly text: string;
+}
 
 /**
  * A regular expression that runs in time linear in its input (RE2 semantics: no backreferences,
  * no lookaround), so a pattern a model writes can never make a search backtrack for hours.
- * RE2JS is correct but far slower than V8's engine, so lines are first screened by a literal the
- * pattern cannot match without (found conservatively; when unsure there is no screen): only lines
- * containing it are given to RE2. The screen can only skip lines that cannot match.
+ * RE2JS is correct but far slower than V8's engine, so a chunk is first screened for literals
+ * every match contains (literal-screen.ts) with the engine's native substring search, and only
+ * the lines holding one are given to RE2; a pattern that is nothing but literals needs no RE2.
+ * The screen can only skip lines that cannot match. A pattern without a screen runs RE2 on
+ * every line.
  */
 export class LinearPattern {
   private readonly compiled: RE2JS;
-  /** A substring every match contains (lower-cased when ignoring case), or undefined. */
-  readonly requiredLiteral: string | undefined;
-  /** The whole pattern is literal alternatives: a substring test decides, RE2 is not needed. */
-  private readonly literals: readonly string[] | undefined;
+  /** Every match contains one of these (lower-cased when ignoring case), or there is no screen. */
+  readonly screen: readonly string[] | undefined;
+  /** The whole pattern is the screen's literals: a line holding one matches. */
+  private readonly exact: boolean;
 
   constructor(
     readonly source: string,
@@ -25,22 +34,69 @@ export class LinearPattern {
       throw new MemoryOperationError(`invalid regular expression ${JSON.stringify(source)}: ${(error as Error).message} (RE2 syntax: no backreferences or lookaround)`);
     }
     // Ignoring case, only ASCII literals screen: their case partners are known (see foldCase).
-    const usable = (literal: string) => literal.length > 0 && (!ignoreCase || /^[\x00-\x7f]*$/.test(literal));
+    const usable = (literals: readonly string[] | undefined) => literals !== undefined && literals.every((literal) => literal.length > 0 && (!ignoreCase || /^[\x00-\x7f]*$/.test(literal)));
     const fold = (text: string) => (ignoreCase ? text.toLowerCase() : text);
     const alternatives = literalAlternatives(source);
-    this.literals = alternatives && alternatives.every(usable) ? alternatives.map(fold) : undefined;
-    const required = requiredLiteral(source);
-    this.requiredLiteral = required !== undefined && required.length >= 2 && usable(required) ? fold(required) : undefined;
+    const screen = usable(alternatives) ? alternatives : screenLiterals(source);
+    this.exact = screen !== undefined && screen === alternatives;
+    this.screen = usable(screen) ? screen!.map(fold) : undefined;
   }
 
   /** Whether the line matches (anywhere in it, as grep does). */
   test(line: string): boolean {
-    if (this.literals || this.requiredLiteral !== undefined) {
+    if (this.screen) {
       const folded = this.ignoreCase ? foldCase(line) : line;
-      if (this.literals) return this.literals.some((literal) => folded.includes(literal));
-      if (!folded.includes(this.requiredLiteral!)) return false;
+      const screened = this.screen.some((literal) => folded.includes(literal));
+      if (!screened || this.exact) return screened;
     }
     return this.compiled.matcher(line).find();
+  }
+
+  /**
+   * The matching lines of a chunk of whole lines (a final newline ends the last line), in order.
+   * With a screen, candidates are found by substring search over the whole chunk; lines without
+   * a candidate are never split out or looked at.
+   */
+  *matchingLines(text: string): Generator<MatchedLine> {
+    const haystack = this.screen && this.ignoreCase ? foldCase(text) : text;
+    // Folding that changed the length (rare non-ASCII letters) would misalign offsets: test line by line.
+    if (!this.screen || haystack.length !== text.length) {
+      yield* this.everyLine(text);
+      return;
+    }
+    const next = this.screen.map(() => -1);
+    let index = 0;
+    let counted = 0;
+    for (let from = 0; from < text.length; ) {
+      let at = -1;
+      for (let literal = 0; literal < next.length; literal += 1) {
+        if (next[literal]! < from && next[literal] !== Number.MAX_SAFE_INTEGER) {
+          const found = haystack.indexOf(this.screen[literal]!, from);
+          next[literal] = found === -1 ? Number.MAX_SAFE_INTEGER : found;
+        }
+        if (next[literal]! !== Number.MAX_SAFE_INTEGER && (at === -1 || next[literal]! < at)) at = next[literal]!;
+      }
+      if (at === -1) return;
+      const start = text.lastIndexOf('\n', at - 1) + 1;
+      const newline = text.indexOf('\n', at);
+      const end = newline === -1 ? text.length : newline;
+      for (let scan = text.indexOf('\n', counted); scan !== -1 && scan < start; scan = text.indexOf('\n', scan + 1)) index += 1;
+      counted = start;
+      const line = text.slice(start, end);
+      if (this.exact || this.compiled.matcher(line).find()) yield { index, text: line };
+      from = end + 1;
+    }
+  }
+
+  private *everyLine(text: string): Generator<MatchedLine> {
+    let index = 0;
+    for (let start = 0; start < text.length; index += 1) {
+      const newline = text.indexOf('\n', start);
+      const end = newline === -1 ? text.length : newline;
+      const line = text.slice(start, end);
+      if (this.test(line)) yield { index, text: line };
+      start = end + 1;
+    }
   }
 }
 
@@ -52,104 +108,4 @@ export class LinearPattern {
 function foldCase(text: string): string {
   const lower = text.toLowerCase();
   return lower.includes('\u017f') ? lower.replace(/\u017f/g, 's') : lower;
-}
-
-/** Characters that give a pattern structure; anything else (or escaped punctuation) is literal. */
-const META = new Set(['.', '*', '+', '?', '(', ')', '[', ']', '{', '}', '|', '^', '$', '\\']);
-const QUANTIFIERS = new Set(['*', '+', '?', '{']);
-
-/** Escapes that stand for the punctuation they escape (`\.` is a dot); `\d`, `\b`… are classes or assertions. */
-function escapedLiteral(char: string | undefined): string | undefined {
-  if (char === undefined) return undefined;
-  return /[A-Za-z0-9]/.test(char) ? undefined : char;
-}
-
-/** `FAIL|ERROR|timed out`: a pattern that is nothing but literal alternatives, else undefined. */
-export function literalAlternatives(source: string): string[] | undefined {
-  const alternatives: string[] = [''];
-  for (let index = 0; index < source.length; index += 1) {
-    const char = source[index]!;
-    if (char === '|') {
-      alternatives.push('');
-    } else if (char === '\\') {
-      const literal = escapedLiteral(source[index + 1]);
-      if (literal === undefined) return undefined;
-      alternatives[alternatives.length - 1] += literal;
-      index += 1;
-    } else if (META.has(char)) {
-      return undefined;
-    } else {
-      alternatives[alternatives.length - 1] += char;
-    }
-  }
-  return alternatives;
-}
-
-/**
- * The longest run of literal characters that every match must contain, read off the top level
- * of the pattern: none when it has a top-level alternation or inline flags, runs are broken by
- * anything that is not a plain character, a character followed by a quantifier is optional (it
- * ends the run before it), and groups and classes are skipped whole.
- */
-export function requiredLiteral(source: string): string | undefined {
-  if (source.includes('(?')) return undefined;
-  let depth = 0;
-  let inClass = false;
-  let best = '';
-  let run = '';
-  const endRun = () => {
-    if (run.length > best.length) best = run;
-    run = '';
-  };
-  for (let index = 0; index < source.length; index += 1) {
-    const char = source[index]!;
-    if (inClass) {
-      if (char === '\\') index += 1;
-      else if (char === ']') inClass = false;
-      continue;
-    }
-    if (char === '[') {
-      endRun();
-      inClass = true;
-      continue;
-    }
-    if (char === '(') {
-      endRun();
-      depth += 1;
-      continue;
-    }
-    if (char === ')') {
-      depth -= 1;
-      continue;
-    }
-    if (depth > 0) continue;
-    if (char === '{') {
-      // A counted repetition `{2,5}`: its digits are not literal text.
-      endRun();
-      const close = source.indexOf('}', index);
-      index = close === -1 ? source.length : close;
-      continue;
-    }
-    if (char === '|') return undefined;
-    let literal: string | undefined;
-    let width = 1;
-    if (char === '\\') {
-      literal = escapedLiteral(source[index + 1]);
-      width = 2;
-    } else if (!META.has(char)) {
-      literal = char;
-    }
-    const next = source[index + width];
-    if (literal === undefined) {
-      endRun();
-    } else if (next !== undefined && QUANTIFIERS.has(next)) {
-      // `ab*`: the b is optional (and `ab+` repeats it); the run ends before it.
-      endRun();
-    } else {
-      run += literal;
-    }
-    index += width - 1;
-  }
-  endRun();
-  return best.length > 0 ? best : undefined;
 }

@@ -51,4 +51,11 @@ export const MEMORY_MIGRATIONS: readonly ComponentMigration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'chunks indexed by their first line, so a peek seeks the chunks it needs instead of reading past every earlier one',
+    up(database) {
+      database.exec('CREATE INDEX memory_text_chunks_by_line ON memory_text_chunks (hash, first_line)');
+    },
+  },
 ];

@@ -91,21 +91,24 @@ function search(store: SqliteMemoryStore, context: LoadedContext, source: string
   const pattern = new LinearPattern(source, ignoreCase);
   const matches: string[] = [];
   let truncated = false;
-  scan: for (const chunk of store.chunks(context.hash)) {
-    signal.throwIfAborted();
-    const lines = linesOf(chunk.text);
-    for (let index = 0; index < lines.length; index += 1) {
-      if (!pattern.test(lines[index]!)) continue;
-      if (matches.length === limit) {
-        truncated = true;
-        break scan;
-      }
-      matches.push(`${chunk.firstLine + index}: ${clip(lines[index]!, OPERATION_LIMITS.searchLineChars)}`);
+  for (const match of searchLines(store, context.hash, pattern, signal)) {
+    if (matches.length === limit) {
+      truncated = true;
+      break;
     }
+    matches.push(`${match.line}: ${clip(match.text, OPERATION_LIMITS.searchLineChars)}`);
   }
   let output = matches.length === 0 ? '(no matches)' : capOutput(matches.join('\n'), () => '… (output capped; narrow the pattern)');
   if (truncated) output += `\n… (stopped at ${limit} matches; narrow the pattern or raise max_results)`;
   return { output, data: { op: 'search', context: context.name, pattern: source, matches: matches.length, truncated, bytes: Buffer.byteLength(output) } };
+}
+
+/** The matching lines of a stored text, numbered from 1, chunk by chunk (a search stops reading when its caller stops). */
+export function* searchLines(store: SqliteMemoryStore, hash: string, pattern: LinearPattern, signal?: AbortSignal): Generator<{ line: number; text: string }> {
+  for (const chunk of store.chunks(hash)) {
+    signal?.throwIfAborted();
+    for (const match of pattern.matchingLines(chunk.text)) yield { line: chunk.firstLine + match.index, text: match.text };
+  }
 }
 
 /** Ranges of whole lines of at most `maxChars` characters each (a longer line is a range of its own). */

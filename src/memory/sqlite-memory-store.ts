@@ -138,8 +138,10 @@ export class SqliteMemoryStore {
         `SELECT v.hash, v.origin, v.run_id, v.node_id, v.files, v.loaded_at, t.bytes, t.lines
          FROM memory_versions v JOIN memory_texts t ON t.hash = v.hash WHERE v.repository = ? AND v.name = ? ORDER BY v.id DESC`,
       ),
-      chunksInRange: db.prepare<[string, number, number], ChunkRow>(
-        'SELECT seq, first_line, line_count, text FROM memory_text_chunks WHERE hash = ? AND first_line <= ? AND first_line + line_count > ? ORDER BY seq',
+      // From the chunk holding the first line (the last one starting at or before it) to the one holding the last.
+      chunksInRange: db.prepare<[{ hash: string; first: number; last: number }], ChunkRow>(
+        'SELECT seq, first_line, line_count, text FROM memory_text_chunks WHERE hash = @hash AND first_line <= @last ' +
+          'AND first_line >= coalesce((SELECT max(first_line) FROM memory_text_chunks WHERE hash = @hash AND first_line <= @first), 0) ORDER BY seq',
       ),
       allChunks: db.prepare<[string], ChunkRow>('SELECT seq, first_line, line_count, text FROM memory_text_chunks WHERE hash = ? ORDER BY seq'),
       pin: db.prepare('UPDATE memory_contexts SET pinned = ? WHERE repository = ? AND name = ?'),
@@ -215,7 +217,7 @@ export class SqliteMemoryStore {
 
   /** The stored chunks that hold lines `first`..`last` (1-based, inclusive), in order. */
   chunksCovering(hash: string, first: number, last: number): TextChunk[] {
-    return this.statements.chunksInRange.all(hash, last, first).map(chunkFromRow);
+    return this.statements.chunksInRange.all({ hash, first, last }).map(chunkFromRow);
   }
 
   /** Every chunk of a text in order, read one at a time (a 100 MB text is never held whole). */

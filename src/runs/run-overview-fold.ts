@@ -5,6 +5,7 @@ import { assertNever } from '../util/index.js';
 import { isRunInterrupted, type LivenessOptions } from './run-liveness.js';
 import { shortRunId, type NodeOverview, type RunBudget, type RunDisplayStatus, type RunOverview, type SlowestLeaf } from './run-overview.js';
 import { specSkeleton } from './spec-skeleton.js';
+import { formatTokenCount } from './format-overview.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /**
@@ -111,6 +112,7 @@ export class RunOverviewFold {
         node.memoHits = event.memoUsage.armh_hits;
         node.output = event.output;
         node.error = event.error ?? null;
+        node.memory = memoryFactOf(event.details?.data) ?? node.memory;
         node.executionsFinished += 1;
         this.count(node);
         return;
@@ -194,6 +196,7 @@ export class RunOverviewFold {
         prompt: null,
         model: null,
         worker: null,
+        memory: null,
         executionsStarted: 0,
         executionsFinished: 0,
       };
@@ -361,3 +364,12 @@ function modelOf(data: unknown): string | null {
   return typeof model === 'string' ? model : null;
 }
 
+/** One line of a leaf's recorded memory use (docs/memory.md: `details.data.memory`); null when it has none. */
+export function memoryFactOf(data: unknown): string | null {
+  const memory = (data as { memory?: { contexts?: Record<string, unknown>; operations?: number; bytes_returned?: number; tokens_avoided_estimate?: number } } | undefined)?.memory;
+  if (!memory || typeof memory !== 'object') return null;
+  const contexts = Object.keys(memory.contexts ?? {}).join(', ');
+  const bytes = memory.bytes_returned ?? 0;
+  const shown = bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${bytes} B`;
+  return `memory ${contexts}: ${memory.operations ?? 0} ops, ${shown} returned, ~${formatTokenCount(memory.tokens_avoided_estimate ?? 0)} tok avoided (est.)`;
+}

@@ -32,6 +32,8 @@ export interface NodeOverview {
   readonly model: string | null;
   /** The queue worker that ran (or runs) the leaf, as `host:pid`; null when it ran in-process. */
   readonly worker: string | null;
+  /** A leaf's external-memory use, one line (contexts, operations, bytes, tokens avoided: an estimate); null without memory. */
+  readonly memory: string | null;
 }
 
 export interface SlowestLeaf {

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../config/index.js';
-import { exportMemory, importMemory, LinearPattern, openProjectMemoryStore, readLines, type SqliteMemoryStore, type StoredContext } from '../../memory/index.js';
+import { exportMemory, importMemory, LinearPattern, openProjectMemoryStore, readLines, searchLines, type SqliteMemoryStore, type StoredContext } from '../../memory/index.js';
 import { projectTracePath } from '../../trace/index.js';
 import { SecretRedactor, terminalSafeJson, UsageError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
@@ -120,14 +120,9 @@ export function memoryCommand(printing: CliContext): Command {
         const pattern = compilePattern(regex, options.ignoreCase === true);
         const limit = options.max ?? 100;
         const matches: { line: number; text: string }[] = [];
-        scan: for (const chunk of store.chunks(stored.hash)) {
-          const lines = chunk.text.split('\n');
-          if (chunk.text.endsWith('\n')) lines.pop();
-          for (const [index, text] of lines.entries()) {
-            if (!pattern.test(text)) continue;
-            matches.push({ line: chunk.firstLine + index, text });
-            if (matches.length >= limit) break scan;
-          }
+        for (const match of searchLines(store, stored.hash, pattern)) {
+          matches.push(match);
+          if (matches.length >= limit) break;
         }
         if (options.json) context.stdout(`${terminalSafeJson(matches, 2)}\n`);
         else context.stdout(matches.length === 0 ? '(no matches)\n' : `${matches.map((match) => `${match.line}: ${match.text}`).join('\n')}\n`);

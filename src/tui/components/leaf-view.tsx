@@ -17,6 +17,7 @@ export function LeafView({ state, runId, nodeId }: { readonly state: ViewState; 
   const lines: string[] = [];
   lines.push(`Prompt: ${node.prompt ?? '(not in the spec)'}`);
   if (node.error) lines.push(`Error: ${node.error}`);
+  if (node.memory) lines.push(`External ${node.memory}`);
   lines.push(`Tool calls / activity (${detail ? detail.activities.length : node.activityCount}):`);
   const activities = detail?.activities ?? (node.lastActivity ? [node.lastActivity] : []);
   for (const activity of state.showFullOutput ? activities : activities.slice(-PREVIEW_LINES)) lines.push(`  ${activity}`);

@@ -67,6 +67,17 @@ describe('TuiView frames', () => {
     expect(frame).toContain('line 2');
   });
 
+  it('drill-down: a leaf that used external memory says which contexts, how much, and the tokens it avoided (an estimate)', () => {
+    const memory = { contexts: { build_log: { context_bytes: 5_000_000 } }, operations: 4, bytes_returned: 5_325, tokens_avoided_estimate: 6_255_929 };
+    const events = wideRunEvents({ runId: 'cccc3333-memory', leafCount: 2, leavesPerBranch: 2, startAt: START_AT, finishedLeaves: 2, pid: 7 }).map((event) =>
+      event.type === 'node_finished' && event.nodeId === 'leaf-0' ? { ...event, details: { ...event.details, data: { memory } } } : event,
+    );
+    const listed = reduceViewState(initialViewState({ now: START_AT + 75_000, rows: 30, columns: 120, isPidAlive: () => true, staleAfterMs: 1e9 }), { type: 'poll', now: START_AT + 75_000, batches: [{ runId: 'cccc3333-memory', events: stored(events) }] });
+    const frame = render(<TuiView state={[enter, char('j'), enter].reduce(reduceViewState, listed)} />).lastFrame()!;
+    expect(frame).toContain('leaf-0 — succeeded');
+    expect(frame).toContain('External memory build_log: 4 ops, 5.2 KiB returned, ~6.3M tok avoided (est.)');
+  });
+
   it('error state and the cancel confirmation take the status line', async () => {
     const failed = reduceViewState(await stateWithRuns(), { type: 'error', text: 'reading the trace failed: disk I/O error' });
     expect(render(<TuiView state={failed} />).lastFrame()).toContain('reading the trace failed: disk I/O error');
