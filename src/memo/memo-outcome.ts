@@ -1,4 +1,5 @@
-import type { ModelRoute, TokenUsage } from '../providers/index.js';
+import type { ModelPrices } from '../config/index.js';
+import { priceUsage, type ModelRequest, type ModelResponse, type ModelRoute, type TokenUsage } from '../providers/index.js';
 
 /**
  * What the memo did for one call, reported so the trace can record it.
@@ -23,3 +24,25 @@ export interface MemoOutcome {
 }
 
 export type MemoOutcomeListener = (outcome: MemoOutcome) => void;
+
+/** The outcome of one call as a memo client reports it (shared by the in-process and the brokered client). */
+export function memoOutcomeOf(
+  kind: MemoOutcomeKind,
+  request: ModelRequest,
+  options: { readonly scope?: readonly string[]; readonly runId?: string },
+  key: string,
+  response: ModelResponse,
+  prices: ModelPrices | undefined,
+  reusedFrom?: MemoOutcome['reusedFrom'],
+): MemoOutcome {
+  return {
+    kind,
+    key,
+    route: request.route,
+    scope: options.scope ?? [],
+    runId: options.runId,
+    usage: response.usage,
+    ...(reusedFrom ? { reusedFrom } : {}),
+    ...(kind === 'miss' ? {} : { savedCostMicroUsd: priceUsage(response.usage, prices) }),
+  };
+}

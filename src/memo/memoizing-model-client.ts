@@ -1,6 +1,5 @@
 import type { ModelPrices } from '../config/index.js';
 import {
-  priceUsage,
   streamFromResponse,
   type ModelCallOptions,
   type ModelClient,
@@ -11,7 +10,7 @@ import {
 } from '../providers/index.js';
 import type { MemoEntry } from './memo-entry.js';
 import { memoKey } from './memo-key.js';
-import type { MemoOutcome, MemoOutcomeKind, MemoOutcomeListener } from './memo-outcome.js';
+import { memoOutcomeOf, type MemoOutcomeKind, type MemoOutcomeListener } from './memo-outcome.js';
 import { defaultMemoPolicy, isDeterministicRequest, mayReuse, mayShareAcrossRuns, type MemoPolicy } from './memo-policy.js';
 import type { MemoStore } from './memo-store.js';
 import { MemoTelemetry } from './memo-telemetry.js';
@@ -178,16 +177,8 @@ export class MemoizingModelClient implements ModelClient {
     response: ModelResponse,
     stored?: MemoEntry,
   ): void {
-    const outcome: MemoOutcome = {
-      kind,
-      key,
-      route: request.route,
-      scope: options.scope ?? [],
-      runId: options.runId,
-      usage: response.usage,
-      ...(stored ? { reusedFrom: options.runId !== undefined && stored.runId === options.runId ? 'same-run' : 'earlier-run' } : {}),
-      ...(kind === 'miss' ? {} : { savedCostMicroUsd: priceUsage(response.usage, this.options.pricesFor?.(request.route)) }),
-    };
+    const reusedFrom = stored ? (options.runId !== undefined && stored.runId === options.runId ? 'same-run' : 'earlier-run') : undefined;
+    const outcome = memoOutcomeOf(kind, request, options, key, response, this.options.pricesFor?.(request.route), reusedFrom);
     this.telemetry.record(outcome);
     this.options.onOutcome?.(outcome);
     options.onMemoOutcome?.(outcome);

@@ -19,6 +19,11 @@ export interface QueueRunContext {
   /** The commit worktrees and shared checkouts start from (real leaves). */
   readonly baseCommit?: string;
   readonly keepWorktrees?: boolean;
+  /**
+   * `coordinator`: the coordinator serves the memo (its policy, its project memo, single-flight
+   * across workers); workers ask it before every provider call instead of keeping their own.
+   */
+  readonly memo?: 'coordinator';
 }
 
 export const queueRunContextSchema = z.object({
@@ -28,6 +33,7 @@ export const queueRunContextSchema = z.object({
   modelScript: z.unknown().optional(),
   baseCommit: z.string().regex(/^[0-9a-f]{40,64}$/).optional(),
   keepWorktrees: z.boolean().optional(),
+  memo: z.literal('coordinator').optional(),
 });
 
 /** The context's id: a hash of its JSON, so identical runs share one stored copy and a worker may cache it forever. */

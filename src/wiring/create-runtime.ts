@@ -3,7 +3,7 @@ import { CountingModelClient } from './counting-model-client.js';
 import { systemEnvironment, type EngineEnvironment, type LeafRunner, type ModelGateway } from '../engine/index.js';
 import { RealLeafRunner, type LeafRouteResolver, type SandboxMode, type SearchEngineChoice } from '../leaves/index.js';
 import { EMPTY_MOCK_FIXTURE, MockLeafRunner, MockModelGateway, type MockFixture } from '../leaves/mock/index.js';
-import { InMemoryMemoStore, MemoizingModelClient, MemoTelemetry, type MemoStore } from '../memo/index.js';
+import { BrokeredMemoClient, InMemoryMemoStore, MemoizingModelClient, MemoTelemetry, type MemoStore, type RemoteMemo } from '../memo/index.js';
 import { createModelClient, MockModelClient, type MockScriptInput, type ModelClient } from '../providers/index.js';
 import { ProvidersModelGateway } from './providers-model-gateway.js';
 import { protectedStatePaths } from './protected-state-paths.js';
@@ -32,6 +32,8 @@ export interface CreateRuntimeOptions {
   readonly environment?: EngineEnvironment;
   /** Where memo entries live; default in memory (the run command may pass the project's SQLite store). */
   readonly memoStore?: MemoStore;
+  /** A queue worker's view of its coordinator's memo: used instead of a memo of its own. */
+  readonly remoteMemo?: RemoteMemo;
   /** Scope label for gateway calls, and the memo's run for them. */
   readonly runId?: string;
   readonly keepWorktrees?: boolean;
@@ -69,7 +71,9 @@ export function createRuntime(options: CreateRuntimeOptions): Runtime {
   const routingConfig = provider === 'mock' ? embeddedDefaultConfig : options.config;
   const rawClient = new CountingModelClient(provider === 'mock' ? new MockModelClient({ script: options.fixtures?.modelScript }) : createModelClient(routingConfig, { env: options.env }));
   // The memo follows the user's configuration even under `mock`, whose routes are the embedded ones.
-  const modelClient = options.config.memo.enabled
+  const modelClient = options.remoteMemo
+    ? new BrokeredMemoClient(rawClient, { remote: options.remoteMemo, pricesFor: pricesByRoute(routingConfig), telemetry: memoTelemetry, scopeOf: routeScopes(routingConfig) })
+    : options.config.memo.enabled
     ? new MemoizingModelClient(rawClient, {
         store: options.memoStore ?? new InMemoryMemoStore(),
         policy: { crossRun: options.config.memo.crossRun },

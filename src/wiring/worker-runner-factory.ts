@@ -1,6 +1,7 @@
 import type { WhaleflowConfig } from '../config/index.js';
 import { systemEnvironment, type LeafRunner } from '../engine/index.js';
 import { MockLeafRunner, mockFixtureSchema } from '../leaves/mock/index.js';
+import type { RemoteMemo } from '../memo/index.js';
 import type { MockScriptInput } from '../providers/index.js';
 import { checkoutCommit, type QueueRunContext } from '../queue/index.js';
 import { createRuntime } from './create-runtime.js';
@@ -14,13 +15,18 @@ export interface WorkerRunnerOptions {
   readonly config: WhaleflowConfig;
 }
 
+/** What the worker process offers every run's leaves: the coordinator's memo over the queue's Redis. */
+export interface WorkerServices {
+  readonly remoteMemo?: RemoteMemo;
+}
+
 /**
  * How a worker gets the leaf runner for a run's settings: the engine's mock for `pure-mock`;
  * otherwise the same real leaves as in-process (tool loop, commands, search, worktrees),
  * working in a checkout of the run's base commit, with the worker's own providers and keys.
  */
-export function workerRunnerFactory(options: WorkerRunnerOptions): (context: QueueRunContext) => Promise<LeafRunner> {
-  return async (context) => {
+export function workerRunnerFactory(options: WorkerRunnerOptions): (context: QueueRunContext, services: WorkerServices) => Promise<LeafRunner> {
+  return async (context, services) => {
     switch (context.provider) {
       case 'pure-mock':
         return new MockLeafRunner(systemEnvironment(), mockFixtureSchema.parse(context.fixture ?? {}));
@@ -34,6 +40,8 @@ export function workerRunnerFactory(options: WorkerRunnerOptions): (context: Que
           provider: context.provider,
           ...(context.modelScript !== undefined ? { fixtures: { modelScript: context.modelScript as MockScriptInput } } : {}),
           ...(context.keepWorktrees ? { keepWorktrees: true } : {}),
+          // The coordinator's memo when it serves one (single-flight across workers), else the worker's own.
+          ...(context.memo === 'coordinator' && services.remoteMemo ? { remoteMemo: services.remoteMemo } : {}),
         });
         return runtime.leafRunner;
       }

@@ -12,6 +12,10 @@ import { headCommit, QueueLeafRunner, type LeafQueueStats, type QueueRunContext 
 import { configuredEstimatePricing } from './configured-estimate-pricing.js';
 import { UsageError } from '../../util/index.js';
 import { openRunMemoStore } from './open-run-memo-store.js';
+import { MemoBroker, type MemoStore } from '../../memo/index.js';
+
+/** How long a worker's lead on a memo flight holds without renewal (workers renew every 5 s). */
+const MEMO_LEASE_MS = 30_000;
 
 /**
  * Where a run's effects go: `mock` is the engine's deterministic mock leaf runner and gateway
@@ -86,6 +90,8 @@ interface InProcessComposition {
   readonly composed: ComposedRun;
   readonly config: WhaleflowConfig;
   readonly runContext: QueueRunContext;
+  /** The run's memo store, when leaves call models and the memo is on: a queue's workers are served from it. */
+  readonly memoStore?: MemoStore;
 }
 
 async function composeInProcess(options: ComposeRunOptions): Promise<InProcessComposition> {
@@ -153,7 +159,7 @@ async function composeInProcess(options: ComposeRunOptions): Promise<InProcessCo
         ...(fixture?.model ? { modelScript: fixture.model } : {}),
         ...(options.keepWorktrees ? { keepWorktrees: true } : {}),
       };
-      return { composed, config, runContext };
+      return { composed, config, runContext, ...(memoStore ? { memoStore } : {}) };
     }
   }
 }
@@ -172,7 +178,11 @@ function queueSettings(options: ComposeRunOptions, config: WhaleflowConfig): Que
 async function composeQueued(options: ComposeRunOptions, local: InProcessComposition, settings: QueueConfig): Promise<ComposedRun> {
   // Loaded only for a queued run: an in-process run does not pay for BullMQ and ioredis.
   const { BullmqLeafQueue, parseRedisUrl } = await import('../../queue/bullmq/index.js');
-  const runContext: QueueRunContext = local.composed.realLeaves ? { ...local.runContext, baseCommit: await headCommit(options.cwd) } : local.runContext;
+  // The coordinator serves its memo to the workers: one policy, one project memo, single-flight across them.
+  const broker = local.memoStore ? new MemoBroker({ store: local.memoStore, policy: { crossRun: local.config.memo.crossRun }, leaseMs: MEMO_LEASE_MS }) : undefined;
+  const runContext: QueueRunContext = local.composed.realLeaves
+    ? { ...local.runContext, baseCommit: await headCommit(options.cwd), ...(broker ? { memo: 'coordinator' as const } : {}) }
+    : local.runContext;
   const queue = await BullmqLeafQueue.open({
     url: settings.url,
     queueName: settings.name,
@@ -181,6 +191,7 @@ async function composeQueued(options: ComposeRunOptions, local: InProcessComposi
     unavailableTimeoutMs: settings.unavailableTimeoutSecs * 1000,
     keepFinishedSeconds: Math.round(settings.keepFinishedHours * 3600),
     now: options.environment.now,
+    ...(broker ? { memo: { broker, runId: options.runId } } : {}),
   });
   const leafRunner = new QueueLeafRunner({ queue, lineage: options.lineage ?? options.runId, runContext: queue.runContextId, now: options.environment.now, local: local.composed.leafRunner });
   return {
@@ -189,6 +200,7 @@ async function composeQueued(options: ComposeRunOptions, local: InProcessComposi
     placement: { kind: 'queue', url: parseRedisUrl(settings.url).display, queueName: settings.name, stats: () => queue.stats() },
     close: once(async () => {
       await queue.close();
+      broker?.close();
       await local.composed.close();
     }),
   };

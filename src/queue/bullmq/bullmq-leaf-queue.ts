@@ -1,12 +1,14 @@
 import { Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { LeafPlacement } from '../../engine/index.js';
+import type { MemoBroker } from '../../memo/index.js';
 import type { LeafJob } from '../leaf-job.js';
 import type { LeafJobListener, LeafJobOutcome } from '../leaf-job-outcome.js';
 import type { LeafQueue, LeafQueueStats } from '../leaf-queue.js';
 import { LeafQueueClosedError, QueueUnavailableError } from '../queue-errors.js';
 import { queueRunContextId, type QueueRunContext } from '../queue-run-context.js';
 import { resolveArtifacts } from './artifact-blobs.js';
+import { MemoBrokerService } from './memo-over-redis.js';
 import { openRedis } from './open-redis.js';
 import { QUEUE_PREFIX, queueKeys, type QueueKeys } from './queue-keys.js';
 import { connectionOptions, parseRedisUrl, type RedisAddress } from './redis-url.js';
@@ -23,6 +25,11 @@ export interface BullmqLeafQueueOptions {
   /** How long finished jobs, run contexts and blobs stay in Redis (a resume needs them). */
   readonly keepFinishedSeconds: number;
   readonly now?: () => number;
+  /**
+   * The coordinator's memo, served to this run's workers (single-flight across them); the run
+   * context must say `memo: 'coordinator'` for workers to ask it.
+   */
+  readonly memo?: { readonly broker: MemoBroker; readonly runId: string };
 }
 
 interface Pending {
@@ -98,8 +105,10 @@ export class BullmqLeafQueue implements LeafQueue {
   private async start(): Promise<void> {
     await Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady()]);
     await this.storeRunContext();
-    this.subscriber.on('message', (_channel: string, text: string) => this.onProgress(text));
-    await this.subscriber.subscribe(this.keys.runChannel(this.options.lineage));
+    const memo = this.options.memo ? new MemoBrokerService(this.options.memo.broker, this.redis, this.keys) : undefined;
+    const memoChannel = this.options.memo ? memo?.channel(this.options.memo.runId) : undefined;
+    this.subscriber.on('message', (channel: string, text: string) => (channel === memoChannel ? memo?.onMessage(text) : this.onProgress(text)));
+    await this.subscriber.subscribe(this.keys.runChannel(this.options.lineage), ...(memoChannel ? [memoChannel] : []));
     this.events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, returnvalue));
     this.events.on('failed', ({ jobId, failedReason }) => this.onFailed(jobId, failedReason));
     this.redis.on('close', () => this.markUnavailable());

@@ -3,12 +3,14 @@ import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { LeafPlacement, LeafRunner } from '../../engine/index.js';
+import type { RemoteMemo } from '../../memo/index.js';
 import { executeLeafJob } from '../execute-leaf-job.js';
 import { leafJobSchema, type LeafJob } from '../leaf-job.js';
 import type { LeafJobListener, LeafJobOutcome } from '../leaf-job-outcome.js';
 import { queueRunContextSchema, type QueueRunContext } from '../queue-run-context.js';
 import type { WorkerCeiling } from '../worker-ceiling.js';
 import { stashArtifacts } from './artifact-blobs.js';
+import { RedisRemoteMemo } from './memo-over-redis.js';
 import { openRedis } from './open-redis.js';
 import { QUEUE_PREFIX, queueKeys, type QueueKeys } from './queue-keys.js';
 import { connectionOptions, parseRedisUrl } from './redis-url.js';
@@ -20,8 +22,11 @@ export interface BullmqLeafWorkerOptions {
   readonly queueName: string;
   readonly concurrency: number;
   readonly ceiling: WorkerCeiling;
-  /** The leaf runner for a run's settings (mock, or real leaves in a checkout of its base commit). */
-  readonly runnerFor: (context: QueueRunContext) => Promise<LeafRunner>;
+  /**
+   * The leaf runner for a run's settings (mock, or real leaves in a checkout of its base commit);
+   * `remoteMemo` reaches the memo of the run's coordinator when the settings say it serves one.
+   */
+  readonly runnerFor: (context: QueueRunContext, services: { readonly remoteMemo?: RemoteMemo }) => Promise<LeafRunner>;
   /**
    * How long a job's lock lasts without renewal: a worker killed mid-leaf is noticed, and its
    * job handed to another worker, within about this time (plus half of it for the check).
@@ -34,6 +39,10 @@ export interface BullmqLeafWorkerOptions {
 }
 
 const HEARTBEAT_MS = 2_000;
+/** A worker waiting on the coordinator's memo gives up (and calls the provider itself) after this much silence. */
+const MEMO_SILENCE_MS = 15_000;
+/** A waiting worker pings, and a leading one renews its lead, this often (the coordinator's lease is 30 s). */
+const MEMO_RENEW_MS = 5_000;
 
 interface RunningJob {
   readonly jobId: string;
@@ -59,6 +68,7 @@ export class BullmqLeafWorker {
   private discarded = 0;
   private heartbeat: NodeJS.Timeout | undefined;
   private worker: Worker | undefined;
+  private remoteMemo: RedisRemoteMemo | undefined;
   private stopping: Promise<void> | undefined;
 
   private constructor(
@@ -82,11 +92,13 @@ export class BullmqLeafWorker {
   }
 
   private async begin(connection: Record<string, unknown>): Promise<void> {
-    this.subscriber.on('message', (_channel: string, text: string) => {
+    this.subscriber.on('message', (channel: string, text: string) => {
+      if (channel === this.remoteMemo?.channel) return this.remoteMemo.onMessage(text);
       const message = parseCancelMessage(text);
       if (message && this.running.has(message.jobId)) this.worker?.cancelJob(message.jobId, message.reason);
     });
     await this.subscriber.subscribe(this.keys.cancelChannel);
+    this.remoteMemo = await RedisRemoteMemo.open(this.redis, this.subscriber, this.keys, { silenceMs: MEMO_SILENCE_MS, renewEveryMs: MEMO_RENEW_MS });
     const worker = new Worker(this.options.queueName, (job: Job, token?: string, signal?: AbortSignal) => this.process(job, token, signal), {
       connection,
       prefix: QUEUE_PREFIX,
@@ -137,6 +149,7 @@ export class BullmqLeafWorker {
     clearInterval(this.heartbeat);
     await this.worker?.close();
     await removeWorkerInfo(this.redis, this.keys, this.placement.workerId).catch(() => undefined);
+    this.remoteMemo?.close();
     this.subscriber.disconnect();
     this.redis.disconnect();
   }
@@ -187,7 +200,7 @@ export class BullmqLeafWorker {
   private runnerFor(contextId: string): Promise<LeafRunner> {
     let runner = this.runners.get(contextId);
     if (!runner) {
-      runner = this.contextFor(contextId).then((context) => this.options.runnerFor(context));
+      runner = this.contextFor(contextId).then((context) => this.options.runnerFor(context, this.remoteMemo ? { remoteMemo: this.remoteMemo } : {}));
       this.runners.set(contextId, runner);
       runner.catch(() => this.runners.delete(contextId));
     }

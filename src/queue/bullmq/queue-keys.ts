@@ -12,6 +12,10 @@ export function queueKeys(queueName: string) {
     cancelled: (jobId: string) => `${base}:cancelled:${jobId}`,
     /** Pub/sub: what jobs of one run lineage report while they run (placed, activity, spend). */
     runChannel: (lineage: string) => `${base}:run:${lineage}`,
+    /** Pub/sub: workers' memo questions to the coordinator of one run (memo-over-redis.ts). */
+    memoChannel: (runId: string) => `${base}:memo:${runId}`,
+    /** Pub/sub: the coordinator's memo answers to one worker. */
+    memoReplyChannel: (replyTo: string) => `${base}:memo-reply:${replyTo}`,
     /** Pub/sub: job ids to stop, heard by every worker. */
     cancelChannel: `${base}:cancel`,
   };
