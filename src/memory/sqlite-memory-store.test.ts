@@ -33,6 +33,21 @@ describe('SqliteMemoryStore: chunk reads', () => {
     }
   });
 
+  it('stores a text once across loads, and whole again after a clear removed it', () => {
+    const { store, context } = storedLines(':memory:', 200);
+    try {
+      const text = splitText(Array.from({ length: 200 }, (_, index) => `line ${index + 1}`).join('\n') + '\n', 64);
+      store.saveVersion({ name: 'copy', text, origin: 'import' });
+      expect(store.list().map((stored) => stored.hash)).toEqual([context.hash, context.hash]);
+      store.clear(undefined, { force: true });
+      expect(store.hasText(context.hash)).toBe(false);
+      store.saveVersion({ name: 'log', text, origin: 'import' });
+      expect(readLines(store, context, 198, 200)).toEqual(['line 198', 'line 199', 'line 200']);
+    } finally {
+      store.close();
+    }
+  });
+
   it('migrates a version 1 database (no line index): its texts stay readable and peeks use the index', () => {
     const directory = mkdtempSync(join(tmpdir(), 'whaleflow-memory-store-'));
     directories.push(directory);

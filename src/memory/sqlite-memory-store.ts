@@ -152,6 +152,7 @@ export class SqliteMemoryStore {
       ),
       deleteText: db.prepare('DELETE FROM memory_texts WHERE hash = ?'),
       deleteChunks: db.prepare('DELETE FROM memory_text_chunks WHERE hash = ?'),
+      countChunks: db.prepare<[string], { count: number }>('SELECT COUNT(*) AS count FROM memory_text_chunks WHERE hash = ?'),
       countVersions: db.prepare<[string, string], { count: number }>('SELECT COUNT(*) AS count FROM memory_versions WHERE repository = ? AND name = ?'),
     };
   }
@@ -163,9 +164,19 @@ export class SqliteMemoryStore {
   saveVersion(version: NewVersion): void {
     const { text } = version;
     const at = this.now();
+    // Chunks first, each in a short transaction of its own: one transaction for a large text held
+    // the database's write lock for the whole insert and stalled the trace's writer past its busy
+    // timeout. Nothing refers to the chunks until the text row below commits; rows a crash leaves
+    // are reused by the next load of the same text (same hash, same chunks).
+    if (!this.hasText(text.hash)) {
+      const insertChunk = this.database.transaction((chunk: TextChunk) => this.statements.insertChunk.run(text.hash, chunk.seq, chunk.firstLine, chunk.lineCount, chunk.text));
+      for (const chunk of text.chunks) insertChunk.immediate(chunk);
+    }
     this.database
       .transaction(() => {
-        if (this.statements.insertText.run(text.hash, text.bytes, text.lines, text.chunks.length, at).changes > 0) {
+        const inserted = this.statements.insertText.run(text.hash, text.bytes, text.lines, text.chunks.length, at).changes > 0;
+        // A clear between the check above and now may have taken the chunks of a text stored before.
+        if (inserted && this.statements.countChunks.get(text.hash)!.count !== text.chunks.length) {
           for (const chunk of text.chunks) this.statements.insertChunk.run(text.hash, chunk.seq, chunk.firstLine, chunk.lineCount, chunk.text);
         }
         this.statements.upsertContext.run(this.repository, version.name, text.hash, at);

@@ -98,7 +98,7 @@ export class BullmqLeafWorker {
       if (message && this.running.has(message.jobId)) this.worker?.cancelJob(message.jobId, message.reason);
     });
     await this.subscriber.subscribe(this.keys.cancelChannel);
-    this.remoteMemo = await RedisRemoteMemo.open(this.redis, this.subscriber, this.keys, { silenceMs: MEMO_SILENCE_MS, renewEveryMs: MEMO_RENEW_MS });
+    this.remoteMemo = await RedisRemoteMemo.open(this.redis, this.subscriber, this.keys, { silenceMs: MEMO_SILENCE_MS, renewEveryMs: MEMO_RENEW_MS, ...(this.options.log ? { log: this.options.log } : {}) });
     const worker = new Worker(this.options.queueName, (job: Job, token?: string, signal?: AbortSignal) => this.process(job, token, signal), {
       connection,
       prefix: QUEUE_PREFIX,

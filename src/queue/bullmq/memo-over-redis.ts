@@ -108,6 +108,8 @@ export interface RedisRemoteMemoOptions {
   readonly silenceMs: number;
   /** How often a waiting worker pings, and a leader renews its lead. */
   readonly renewEveryMs: number;
+  /** Told when a question is given up for silence (the worker's log). */
+  readonly log?: (line: string) => void;
 }
 
 interface PendingAsk {
@@ -200,7 +202,10 @@ export class RedisRemoteMemo implements RemoteMemo {
   private checkSilence(): void {
     const now = Date.now();
     for (const [id, pending] of [...this.pending]) {
-      if (now - pending.heardAt > this.options.silenceMs) pending.resolve(undefined);
+      if (now - pending.heardAt > this.options.silenceMs) {
+        this.options.log?.(`memo: no word from the coordinator of run ${pending.runId.slice(0, 8)} for ${Math.round(this.options.silenceMs / 1000)} s; calling the provider unshared`);
+        pending.resolve(undefined);
+      }
       else if (now - pending.heardAt >= this.options.renewEveryMs) this.send(pending.runId, { t: 'ping', id, replyTo: this.replyTo });
     }
   }
