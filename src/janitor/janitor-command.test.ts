@@ -73,6 +73,8 @@ describe('whaleflow janitor', () => {
     const outcome = JSON.parse(applied.stdout) as { rows: Row[]; plan: { notes: string[] } };
     expect(outcome.rows.find((row) => row.what === 'runs deleted (database cap)')!.count).toBe(1);
     expect(outcome.plan.notes.join('\n')).toContain('stays over its cap');
+    const psText = await project.cli(['ps']);
+    expect(psText.stdout).toMatch(/janitor pass 1 \(manual\) at .*: completed, file .* — runs deleted \(database cap\) 1 \(whaleflow janitor --history; inspect RUN says what it did to a run\)/);
     const ps = await project.cli(['ps', '--json']);
     expect(ps.stdout).toContain(pinned);
     expect(ps.stdout).toContain(newest);

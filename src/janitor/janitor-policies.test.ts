@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteMemoryStore } from '../memory/index.js';
 import { loadConfig, routeScope, routeScopeText } from '../config/index.js';
 import { makeLesson, openLearningStore } from '../learning/index.js';
 import { addGatedLesson, sampleNote, TEST_REPOSITORY } from '../learning/testing/sample-lessons.js';
@@ -113,6 +115,26 @@ describe('janitor policies', () => {
     expect(project.repository.git('worktree', 'list')).not.toContain('writer');
     expect(existsSync(join(runDirectory, 'other.stopped.diff'))).toBe(true);
     expect(existsSync(unknown)).toBe(true);
+  }, 120_000);
+
+  it('removes unpinned memory contexts not loaded for memory_max_age_days, never a pinned one', async () => {
+    project = janitorProject('  compaction: { enabled: false }\n  memory_max_age_days: 1\n');
+    await project.run('workflows/review_fanout.yaml');
+    new SqliteMemoryStore(project.databasePath, { repository: 'git:test' }).close();
+    const database = new Database(project.databasePath);
+    try {
+      database.prepare('INSERT INTO memory_texts (hash, bytes, lines, chunks, created_at) VALUES (?, ?, ?, ?, ?)').run('h1', 1234, 10, 0, 1_000);
+      for (const [name, pinned] of [['old_log', 0], ['kept_spec', 1]] as const) {
+        database.prepare('INSERT INTO memory_contexts (repository, name, hash, pinned, updated_at) VALUES (?, ?, ?, ?, ?)').run('git:test', name, 'h1', pinned, 1_000);
+      }
+    } finally {
+      database.close();
+    }
+    const applied = JSON.parse((await project.cli(['janitor', '--apply', '--json'])).stdout) as Outcome;
+    expect(row(applied, 'memory contexts removed').count).toBe(1);
+    const store = new SqliteMemoryStore(project.databasePath, { repository: 'git:test' });
+    expect(store.list().map((context) => context.name)).toEqual(['kept_spec']);
+    store.close();
   }, 120_000);
 
   it('judges A/B figures: a regression or no benefit over K runs demotes, fewer than K runs do not', () => {

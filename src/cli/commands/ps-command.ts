@@ -32,6 +32,7 @@ export function psCommand(context: CliContext): Command {
       const limit = options.limit;
       if (!options.watch) {
         printOnce(context, options, readOverviews(context, options, limit));
+        if (!options.json) context.stdout(await janitorLine(context, options));
         return;
       }
       await watchLoop(context, options, limit);
@@ -49,6 +50,29 @@ function readOverviews(context: CliContext, options: PsOptions, limit: number): 
   }
   try {
     return overviewRuns(store, { now: Date.now(), limit });
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * The last janitor pass, so a run that went missing from the list is explained: one line
+ * pointing at `janitor --history` and `inspect RUN` (which names the pass that deleted a run).
+ */
+async function janitorLine(context: CliContext, options: PsOptions): Promise<string> {
+  let store;
+  try {
+    store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: true });
+  } catch {
+    return '';
+  }
+  try {
+    // Loaded only when a database exists: ps stays light.
+    const { describePass, JanitorRecords } = await import('../../janitor/index.js');
+    const last = JanitorRecords.read(store.database).lastPass();
+    if (!last) return '';
+    const removed = (last.summary ?? []).filter((row) => row.count > 0 && (row.what.startsWith('runs ') || row.what.startsWith('memo '))).map((row) => `${row.what} ${row.count}`);
+    return `\n${describePass(last)}${removed.length > 0 ? ` — ${removed.join(', ')}` : ''} (whaleflow janitor --history; inspect RUN says what it did to a run)\n`;
   } finally {
     store.close();
   }
