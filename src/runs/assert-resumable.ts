@@ -21,13 +21,17 @@ export class RunNotReplayableError extends WhaleflowError {
     readonly runId: string,
     readonly reason: 'running' | 'unfinished' | 'unfinished_export',
     readonly pid: number | null,
+    /** Set when the unfinished run is itself a replay: the run it was checking. */
+    readonly replayOf: string | null = null,
   ) {
     super(
       reason === 'running'
         ? `run ${runId} is still running${pid !== null ? ` (pid ${pid})` : ''}; replay it once it has finished (watch it with whaleflow ps)`
-        : reason === 'unfinished'
-          ? `run ${runId} never finished (its process is gone), so there is no result to compare a replay with; resume it (whaleflow resume ${shortRunId(runId)}) and replay the resume`
-          : `the exported run ${runId} had not finished when it was exported, so there is no result to compare a replay with`,
+        : reason === 'unfinished' && replayOf !== null
+          ? `run ${runId} is a replay of ${replayOf} that never finished (its process is gone); a replay is not resumed: replay ${shortRunId(replayOf)} again (whaleflow replay ${shortRunId(replayOf)})`
+          : reason === 'unfinished'
+            ? `run ${runId} never finished (its process is gone), so there is no result to compare a replay with; resume it (whaleflow resume ${shortRunId(runId)}) and replay the resume`
+            : `the exported run ${runId} had not finished when it was exported, so there is no result to compare a replay with`,
     );
   }
 }
@@ -69,5 +73,5 @@ export function assertResumable(store: TraceStore, run: RunSummary, options: Liv
 export function assertReplayable(store: TraceStore, run: RunSummary, options: LivenessCheck): void {
   if (run.finishedAt !== null) return;
   const { alive, pid } = runLiveness(store, run, options);
-  throw new RunNotReplayableError(run.runId, alive ? 'running' : 'unfinished', pid);
+  throw new RunNotReplayableError(run.runId, alive ? 'running' : 'unfinished', pid, run.mode === 'replay' ? (run.parentRunId ?? null) : null);
 }

@@ -58,6 +58,11 @@ export interface ReplayRequest {
   readonly limits?: ExecutionLimits;
   readonly signal?: AbortSignal;
   /**
+   * The replay's controller, to stop it from outside (`whaleflow cancel` through superviseRun);
+   * recorded cancels are re-applied through it too. Default: one of its own.
+   */
+  readonly controller?: RunController;
+  /**
    * The recorded spec comes from a trusted store (it passed the gate when it first ran), so the
    * engine may skip validating it again. Leave unset for an export file from elsewhere.
    */
@@ -87,7 +92,7 @@ export async function replayRun(request: ReplayRequest): Promise<ReplayOutcome> 
   const { recorded } = request;
   const liveNodes = request.fromNodeId ? selectLiveNodes(recorded.spec, request.fromNodeId) : new Set<string>();
   // A cancelled run replays its cancels: what a recorded cancel cut off is stopped again, through this controller.
-  const controller = new RunController();
+  const controller = request.controller ?? new RunController();
   const interruptions = { cancels: new RecordedCancels(recorded.spec, recorded.events), controller };
   const boundary = new ReplayBoundary(new RecordedEffects(recorded.events), { allowLive: request.allowLive, liveNodes, interruptions });
   const mayRunLive = request.allowLive === true || liveNodes.size > 0;

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCliInMemory, type CapturedRun } from '../cli/run-cli-in-memory.js';
 import { SqliteTraceStore } from '../trace/index.js';
@@ -169,5 +171,40 @@ describe('replay of a run without a result is refused, from the CLI and from the
     expect(afterCrash.stderr).toBe('whaleflow: run busy-run never finished (its process is gone), so there is no result to compare a replay with; resume it (whaleflow resume busy-run) and replay the resume\n');
     const overviews = JSON.parse((await cli(directory, 'ps', '--json')).stdout) as { runId: string; status: string }[];
     expect(overviews.map((run) => [run.runId, run.status])).toEqual([['busy-run', 'interrupted']]);
+  }, 120_000);
+
+  it('a replay killed with kill -9: ps says at once to replay the original again (a replay is never resumed); replaying or resuming the dead replay is refused with that advice', async () => {
+    const { directory, database } = newProject();
+    writeFileSync(join(directory, 'stall.yaml'), 'defaults:\n  latency_ms: 600000\n');
+    const original = 'cccccccc-checked';
+    expect((await cli(directory, 'run', 'wide.json', '--fixtures', 'fast.yaml', ...SHAPE, '--run-id', original)).exitCode).toBe(0);
+    // --from leaf-0 runs that leaf live, and the stalling fixture keeps it busy until the kill.
+    const replaying = startCli(['replay', original, '--from', 'leaf-0', '--fixtures', 'stall.yaml'], { cwd: directory, env: ENV });
+    const replayId = (): string | undefined => queryDatabase<{ run_id: string }>(database, "SELECT run_id FROM events WHERE type = 'heartbeat' AND run_id <> ?", original)[0]?.run_id;
+    await waitFor(() => replayId() !== undefined, 'the replay to record a heartbeat', replaying.output);
+    replaying.child.kill('SIGKILL');
+    expect((await replaying.finished).signal).toBe('SIGKILL');
+    const dead = replayId()!;
+
+    const listed = JSON.parse((await cli(directory, 'ps', '--json')).stdout) as { runId: string; status: string; suggestedAction: string | null }[];
+    expect(listed.find((run) => run.runId === dead)).toMatchObject({ status: 'interrupted', suggestedAction: 'whaleflow replay cccccccc' });
+    expect((await cli(directory, 'ps')).stdout).toContain('interrupted: its process is gone; → whaleflow replay cccccccc');
+
+    const again = await cli(directory, 'replay', dead);
+    expect(again.exitCode).toBe(1);
+    expect(again.stderr).toBe(`whaleflow: run ${dead} is a replay of ${original} that never finished (its process is gone); a replay is not resumed: replay cccccccc again (whaleflow replay cccccccc)\n`);
+    const resumed = await cli(directory, 'resume', dead);
+    expect(resumed.exitCode).toBe(1);
+    expect(resumed.stderr).toContain('a replay is checked, not resumed (whaleflow replay cccccccc)');
+
+    // The TUI's r says the same and starts nothing.
+    const store = new SqliteTraceStore(database);
+    let state = initialViewState({ now: Date.now() });
+    state = reduceViewState(state, { type: 'poll', now: Date.now(), batches: new StorePoller(store).poll() });
+    // The dead replay needs attention, so it is listed (and selected) first.
+    state = reduceViewState(state, { type: 'key', key: { name: 'char', char: 'r' } });
+    expect(state.pendingEffects).toEqual([]);
+    expect(state.message).toBe(`run ${dead.slice(0, 8)} is a replay that never finished: replay cccccccc again`);
+    store.close();
   }, 120_000);
 });

@@ -285,7 +285,7 @@ export class RunOverviewFold {
       lastHeartbeatAt: this.lastHeartbeatAt,
       lastEventAt: this.lastEventAt,
       budget: this.budget,
-      suggestedAction: suggestedAction(status, this.runId),
+      suggestedAction: suggestedAction(status, this.runId, started?.mode === 'replay' ? (started.parentRunId ?? null) : null),
       parityIdentical: finished?.parity?.identical ?? null,
       damage: this.damage,
       resumedAs: null,
@@ -336,11 +336,12 @@ export class RunOverviewFold {
   }
 }
 
-function suggestedAction(status: RunDisplayStatus, runId: string): string | null {
+/** What to do next about a run; `replayOf` is the run a replay checked (a replay is replayed again, never resumed). */
+function suggestedAction(status: RunDisplayStatus, runId: string, replayOf: string | null): string | null {
   const id = shortRunId(runId);
   switch (status) {
     case 'interrupted':
-      return `whaleflow resume ${id}`;
+      return replayOf !== null ? `whaleflow replay ${shortRunId(replayOf)}` : `whaleflow resume ${id}`;
     case 'failed':
     case 'budget_exceeded':
     case 'cancelled':

@@ -17,6 +17,8 @@ export interface RunSupervisionOptions {
   readonly onCancel?: (nodeId: string | null, reason: CancelReason) => void;
   /** A cancel could not be applied (an id the run does not have yet); the run goes on. */
   readonly onCancelError?: (error: unknown) => void;
+  /** The run's own controller, when it has one already (a replay re-applies recorded cancels through it). */
+  readonly controller?: RunController;
 }
 
 /** What the run command passes to executeWorkflow, and stops when the run is over. */
@@ -40,7 +42,7 @@ export interface RunSupervision {
  * RunController (null node = the whole run). Status and cancel never call a model.
  */
 export function superviseRun(options: RunSupervisionOptions): RunSupervision {
-  const controller = new RunController();
+  const controller = options.controller ?? new RunController();
   let stopHeartbeat: (() => void) | undefined;
   const stopPolling = pollCancelRequests({
     store: options.store,

@@ -66,10 +66,11 @@ function runCommand(state: ViewState, runId: string, key: KeyPress): ViewState |
 function replayRefusal(state: ViewState, runId: string): string | undefined {
   const fold = state.folds.get(runId);
   if (!fold || fold.isFinished) return undefined;
-  const status = overviewOf(state, fold).status;
-  return status === 'running'
-    ? `run ${runId.slice(0, 8)} is still running: replay it once it has finished`
-    : `run ${runId.slice(0, 8)} never finished, so a replay has nothing to compare with: resume it first`;
+  const overview = overviewOf(state, fold);
+  if (overview.status === 'running') return `run ${runId.slice(0, 8)} is still running: replay it once it has finished`;
+  // A replay is never resumed: the way to its verdict is to replay what it checked again.
+  if (overview.mode === 'replay' && overview.parentRunId) return `run ${runId.slice(0, 8)} is a replay that never finished: replay ${overview.parentRunId.slice(0, 8)} again`;
+  return `run ${runId.slice(0, 8)} never finished, so a replay has nothing to compare with: resume it first`;
 }
 
 function reduceListKey(state: ViewState, key: KeyPress): ViewState {

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { randomUUID } from 'node:crypto';
-import { systemEnvironment, type EngineEnvironment } from '../../engine/index.js';
-import { assertReplayable, loadRecordedRun, renderRunTree, replayRun, RunNotReplayableError, selectLiveNodes, type RecordedRun, type ReplayOutcome, type ReplayRequest } from '../../runs/index.js';
+import { FanOutEventSink, RunController, systemEnvironment, type EngineEnvironment } from '../../engine/index.js';
+import { assertReplayable, loadRecordedRun, renderRunTree, replayRun, RunNotReplayableError, selectLiveNodes, superviseRun, type RecordedRun, type ReplayOutcome, type ReplayRequest } from '../../runs/index.js';
 import { InMemoryTraceStore, openProjectTrace, RecordingFailure, TraceSink, type TraceStore } from '../../trace/index.js';
 import { escapeTerminalLine, escapeTerminalText, terminalSafeJson, UsageError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
@@ -61,7 +61,13 @@ export function replayCommand(context: CliContext): Command {
         if (store.readOnly) context.stderr(`whaleflow: note: the replay is not recorded (${store.path} cannot be written here)\n`);
         // A replay that cannot record stops, like a run (see `whaleflow run`): its verdict would be unrecorded.
         const recording = new RecordingFailure();
-        const sink = new TraceSink(recordTo, { onError: (error) => recording.report(error) });
+        const traceSink = new TraceSink(recordTo, { onError: (error) => recording.report(error) });
+        // Like run and resume: heartbeats with this process's pid (so ps tells a killed replay
+        // from a running one at once) and `whaleflow cancel` of the replay. Recorded cancels of
+        // the run being replayed go through the same controller.
+        const controller = new RunController();
+        const supervision = store.readOnly ? undefined : superviseRun({ store, sink: traceSink, runId, now: environment.now, controller });
+        const sink = supervision ? new FanOutEventSink([traceSink, supervision.observer]) : traceSink;
         let outcome: ReplayOutcome;
         try {
           outcome = await replayRun({
@@ -74,10 +80,12 @@ export function replayCommand(context: CliContext): Command {
             // A run from the project's own trace passed the gate when it ran; an export file is re-checked.
             trustedSpec: !options.trace,
             signal: recording.signal,
+            controller,
             ...live,
           });
         } finally {
-          sink.close();
+          supervision?.stop();
+          traceSink.close();
           await composed?.close();
         }
         if (recording.error) {
