@@ -145,8 +145,8 @@ export interface RunParity {
 }
 
 /**
- * The result as run_finished records it: the run-level fields and the SHA-256 of the node
- * tree's JSON, not the tree itself. Every node's result is already in its node_finished event
+ * The result as run_finished records it: the run-level fields and a SHA-256 of the node
+ * tree (see resultsDigest), not the tree itself. Every node's result is already in its node_finished event
  * (and a leaf's output in its effect_completed), so a copy of the tree here would store each
  * output a third time — megabytes for a wide fan-out. Replay compares digests and, only when
  * they differ, node events. Traces recorded before this carry `results` instead.
