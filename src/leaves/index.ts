@@ -15,6 +15,7 @@ export {
   WORKTREE_BASE_NOTICE,
   WORKTREES_DIRECTORY,
   safeSegment,
+  removeRunWorktrees,
   runGit,
   gitTopLevel,
   resolveWorkspacePath,

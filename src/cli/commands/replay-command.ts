@@ -7,7 +7,7 @@ import { escapeTerminalLine, escapeTerminalText, terminalSafeJson, UsageError } 
 import type { CliContext } from '../cli-context.js';
 import { allowCommandOption, databaseOption, fixturesOption, grantFromOptions, inputFileOption, nonEmptyText, type GrantOptions } from '../options/index.js';
 import { ExitCode } from '../exit-codes.js';
-import { composeRun, credentialRefusal, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
+import { composeRun, credentialRefusal, formatTraceFailure, listenForStopSignals, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
 
 interface ReplayOptions extends GrantOptions {
   trace?: string;
@@ -69,6 +69,8 @@ export function replayCommand(context: CliContext): Command {
         const supervision = store.readOnly ? undefined : superviseRun({ store, sink: traceSink, runId, now: environment.now, controller });
         const sink = supervision ? new FanOutEventSink([traceSink, supervision.observer]) : traceSink;
         let outcome: ReplayOutcome;
+        // Effects that run live stop on Ctrl-C, SIGTERM or SIGHUP like a run's.
+        const stop = listenForStopSignals(context);
         try {
           outcome = await replayRun({
             recorded,
@@ -79,11 +81,12 @@ export function replayCommand(context: CliContext): Command {
             environment,
             // A run from the project's own trace passed the gate when it ran; an export file is re-checked.
             trustedSpec: !options.trace,
-            signal: recording.signal,
+            signal: AbortSignal.any([recording.signal, stop.signal]),
             controller,
             ...live,
           });
         } finally {
+          stop.dispose();
           supervision?.stop();
           traceSink.close();
           await composed?.close();

@@ -8,7 +8,8 @@ import { openProjectTrace, RecordingFailure, TraceSink, type SqliteTraceStore } 
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { addLaunchShapeOptions, allowCommandOption, databaseOption, fixturesOption, grantFromOptions, inputFileOption, launchShapeFrom, positiveInteger, type GrantOptions } from '../options/index.js';
-import { composeRun, credentialRefusal, formatQueueSummary, formatTraceFailure, RUN_PROVIDERS, type RunProvider } from '../run/index.js';
+import { composeRun, credentialRefusal, formatQueueSummary, formatTraceFailure, listenForStopSignals, RUN_PROVIDERS, type RunProvider } from '../run/index.js';
+import { removeRunWorktrees } from '../../leaves/index.js';
 import { terminalSafeJson } from '../../util/index.js';
 
 interface ResumeOptions extends GrantOptions {
@@ -74,7 +75,8 @@ async function resumeClaimed(context: CliContext, store: SqliteTraceStore, targe
   const compiled = options.file ? await compileWorkflowFile(resolve(context.cwd, options.file), launchShape) : undefined;
   const environment = systemEnvironment();
   // Queue job ids derive from the first run of the chain, so the jobs a crashed run left are found again.
-  const lineage = resumeChain(store, recorded).at(-1)?.runId ?? recorded.runId;
+  const chain = resumeChain(store, recorded).map((run) => run.runId);
+  const lineage = chain.at(-1) ?? recorded.runId;
   const composed = await composeRun({ cwd: context.cwd, env: context.env, provider: options.provider, fixturesPath: options.fixtures, environment, runId, observers: [], sandbox: options.sandbox === false ? 'none' : 'bubblewrap', lineage, ...(options.queue ? { queueUrl: options.queue } : {}) });
   // The pre-flight `run` makes: a model route whose key is unset fails here, not at the first call.
   // Nodes whose effects finished are served from the trace and need no key.
@@ -93,6 +95,8 @@ async function resumeClaimed(context: CliContext, store: SqliteTraceStore, targe
   // Like `whaleflow run`: heartbeats for ps/TUI and `whaleflow cancel` reach the resumed run too.
   const supervision = superviseRun({ store, sink: traceSink, runId, now: environment.now });
   const sink = new FanOutEventSink([traceSink, supervision.observer]);
+  // Like `whaleflow run`: Ctrl-C, SIGTERM and SIGHUP cancel the resumed run cleanly.
+  const stop = listenForStopSignals(context);
   try {
     const outcome = await resumeRun({
       store,
@@ -104,7 +108,7 @@ async function resumeClaimed(context: CliContext, store: SqliteTraceStore, targe
       ...(composed.memory ? { memory: composed.memory } : {}),
       grant,
       controller: supervision.controller,
-      signal: recording.signal,
+      signal: AbortSignal.any([recording.signal, stop.signal]),
       environment,
       ...(compiled ? { spec: compiled.spec, sourceFile: options.file, validation: launchShape } : {}),
       ...(options.maxConcurrency !== undefined ? { limits: { maxConcurrentLeaves: options.maxConcurrency } } : {}),
@@ -120,8 +124,13 @@ async function resumeClaimed(context: CliContext, store: SqliteTraceStore, targe
       context.stdout(`served ${outcome.servedFromTrace} finished effects from the trace, ran ${outcome.ranLive} live\n`);
     }
     if (composed.placement.kind === 'queue') context.stderr(formatQueueSummary(composed.placement));
-    return outcome.result.status === 'succeeded' ? ExitCode.ok : ExitCode.failure;
+    // The runs this one continues are over: worktrees a crashed one left (kill -9) go now, not never.
+    const left = await removeRunWorktrees(context.cwd, chain);
+    if (left.length > 0 && !options.json) context.stdout(`removed ${left.length} worktree${left.length === 1 ? '' : 's'} the interrupted run left\n`);
+    if (outcome.result.status === 'succeeded') return ExitCode.ok;
+    return stop.exitCode ?? ExitCode.failure;
   } finally {
+    stop.dispose();
     supervision.stop();
     traceSink.close();
     await composed.close(); // the memo's database connection, the queue

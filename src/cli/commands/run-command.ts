@@ -22,7 +22,7 @@ import { addLaunchShapeOptions, allowCommandOption, fixturesOption, grantFromOpt
 import { formatOverviewCost as formatUsd } from '../../runs/index.js';
 import { RunProgress } from '../progress/index.js';
 import type { SandboxMode } from '../../leaves/index.js';
-import { sandboxPreflight, composeRun, credentialRefusal, formatPreflight, formatQueueSummary, formatRunSummary, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
+import { listenForStopSignals, sandboxPreflight, composeRun, credentialRefusal, formatPreflight, formatQueueSummary, formatRunSummary, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
 import { openProjectRecorder, openProjectTrace } from '../../trace/index.js';
 import { backgroundRunArguments, startBackgroundRun, superviseRun } from '../../runs/index.js';
 import { loadConfig } from '../../config/index.js';
@@ -74,7 +74,7 @@ export function runCommand(context: CliContext): Command {
       .option('--no-overlay', "don't apply the repository's overlay of promoted lessons to this run (when overlay.enabled is on)")
       .addHelpText(
         'after',
-        '\nExamples:\n  $ whaleflow run workflows/rlm_cache_change.star\n  $ whaleflow run plan.yaml --fixtures plan.fixtures.yaml --max-concurrency 4\n  $ whaleflow run big.json --max-cost 5 --read-only\n  $ whaleflow run workflows/review_fanout.yaml --queue redis://127.0.0.1:6379\n\nExit status: 0 the run succeeded, 1 it did not (or was refused), 130 interrupted.',
+        '\nExamples:\n  $ whaleflow run workflows/rlm_cache_change.star\n  $ whaleflow run plan.yaml --fixtures plan.fixtures.yaml --max-concurrency 4\n  $ whaleflow run big.json --max-cost 5 --read-only\n  $ whaleflow run workflows/review_fanout.yaml --queue redis://127.0.0.1:6379\n\nExit status: 0 the run succeeded, 1 it did not (or was refused), 130 interrupted (Ctrl-C; 143 SIGTERM, 129 SIGHUP).',
       ),
   ).action(async (file: string, options: RunOptions, command: Command) => {
     // Workflow mode: --background compiles here (errors show at once), then hands the run to a detached child.
@@ -178,7 +178,7 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
   // Workflow mode: heartbeats (pid) and polling for `whaleflow cancel RUN [NODE]`, so other terminals can watch and stop this run.
   const cancelReader = openProjectTrace({ cwd: context.cwd, env: context.env });
   const supervision = superviseRun({ store: cancelReader, sink: recorder.sink, runId, now: environment.now });
-  const interrupt = listenForInterrupt(context);
+  const interrupt = listenForStopSignals(context);
   const startedAt = environment.now();
   timing.lap('preflight_ms');
   progress?.start();
@@ -219,7 +219,7 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
     const review = await proposeAfterReview({ cwd: context.cwd, env: context.env, config: loadConfig({ cwd: context.cwd, env: context.env }), spec, runId, provider: options.provider, ...(options.fixtures ? { fixturesPath: options.fixtures } : {}) });
     for (const line of review) say(`${escapeTerminalLine(line)}\n`);
     if (result.status === 'succeeded') return ExitCode.ok;
-    return interrupt.interrupted ? ExitCode.interrupted : ExitCode.failure;
+    return interrupt.exitCode ?? ExitCode.failure;
   } finally {
     progress?.stop();
     supervision.stop(); // workflow mode
@@ -298,25 +298,3 @@ async function startInBackground(context: CliContext, file: string, options: Run
   return ExitCode.ok;
 }
 
-/** First Ctrl-C cancels the run cleanly (every running leaf is stopped); a second one exits at once. */
-function listenForInterrupt(context: CliContext): { signal: AbortSignal; readonly interrupted: boolean; dispose: () => void } {
-  const controller = new AbortController();
-  let presses = 0;
-  const onInterrupt = (): void => {
-    presses += 1;
-    if (presses === 1) {
-      context.stderr('\ncancelling… (Ctrl-C again to stop at once)\n');
-      controller.abort({ type: 'user', message: 'interrupted (Ctrl-C)' });
-    } else {
-      process.exit(ExitCode.interrupted);
-    }
-  };
-  process.on('SIGINT', onInterrupt);
-  return {
-    signal: controller.signal,
-    get interrupted() {
-      return presses > 0;
-    },
-    dispose: () => process.off('SIGINT', onInterrupt),
-  };
-}

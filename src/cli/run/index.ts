@@ -5,3 +5,4 @@ export { formatQueueSummary } from './format-queue-summary.js';
 export { formatTraceFailure } from './format-trace-failure.js';
 export { credentialRefusal } from './credential-refusal.js';
 export { sandboxPreflight, type SandboxPreflight, type SandboxPreflightInput } from './sandbox-preflight.js';
+export { listenForStopSignals, type StopSignals, type StopSignal } from './stop-signals.js';

@@ -35,11 +35,41 @@ const DEFAULT_MAX_CAPTURED_CHARS = 8 * 1024 * 1024;
  * (a test runner's workers included), not just the shell; when the command itself exits, what
  * it left running in its group is killed too (a server it started in the background, say).
  */
+/**
+ * Process groups of commands still running. When WhaleFlow exits before they end (a second
+ * Ctrl-C or SIGTERM, an uncaught error) they are killed on the way out: a leaf's command never
+ * outlives the process that started it (with --no-sandbox too, where no bwrap --die-with-parent
+ * ties it to us).
+ */
+const runningGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function killRunningGroupsOnExit(): void {
+  for (const group of runningGroups) {
+    try {
+      process.kill(-group, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+function trackGroup(pid: number | undefined): () => void {
+  if (pid === undefined) return () => undefined;
+  if (!exitHookInstalled) {
+    process.on('exit', killRunningGroupsOnExit);
+    exitHookInstalled = true;
+  }
+  runningGroups.add(pid);
+  return () => runningGroups.delete(pid);
+}
+
 export function runProcess(options: RunProcessOptions): Promise<ProcessOutcome> {
   const maxChars = options.maxCapturedChars ?? DEFAULT_MAX_CAPTURED_CHARS;
   return new Promise((resolve, reject) => {
     const [program, ...args] = options.wrapper ?? ['/bin/sh', '-c', options.command];
     const child = spawn(program, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const untrack = trackGroup(child.pid);
     const output = { stdout: '', stderr: '', overflowed: false };
     const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
       const room = maxChars - output[stream].length;
@@ -68,6 +98,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessOutcome> 
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener('abort', onAbort, { once: true });
     child.on('error', (error) => {
+      untrack();
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       reject(error);
@@ -75,6 +106,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessOutcome> 
     // Leftovers of the group would keep the pipes open (and 'close' from coming) until they end.
     child.on('exit', killGroup);
     child.on('close', (code, signal) => {
+      untrack();
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       const exitCode = timedOut ? TIMEOUT_EXIT_CODE : cancelled ? CANCELLED_EXIT_CODE : (code ?? 128);

@@ -8,3 +8,4 @@ export { resolveWorkspacePath, resolveScopedPath, inFileScope, isInside, isProte
 export { walkFiles, SKIPPED_DIRECTORIES, type WalkOptions } from './walk-files.js';
 export { gitTopLevel, runGit, type GitResult } from './run-git.js';
 export { PathOutsideWorkspaceError, WorkspaceError, DiffDoesNotApplyError, ProtectedPathInDiffError } from './workspace-errors.js';
+export { removeRunWorktrees } from './remove-run-worktrees.js';
