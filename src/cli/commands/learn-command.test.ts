@@ -150,6 +150,7 @@ describe('the learning loop end to end (mock model, through the CLI)', () => {
     const after = await run('task-alpha.yaml');
     expect(started(after.runId).overlay).toMatchObject({ snapshotId: EMPTY_SNAPSHOT_ID, lessons: [] });
     expect(figures(after.runId).steps).toBe(figures(baselines[0]!).steps);
-  });
+    // About twenty real CLI processes in sequence: ~40 s on an idle 2-core machine, over 60 s under load.
+  }, 240_000);
 });
 
