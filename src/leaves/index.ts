@@ -7,7 +7,7 @@ export type { WorkspaceLeafRunner } from './workspace-leaf-runner.js';
 export { detectBubblewrap, bubblewrapArguments, confineCommand, SandboxUnavailableError, SANDBOX_REMEDY, type SandboxMode, type CommandConfinement, type BubblewrapProbe } from './sandbox/index.js';
 export { callLeafModel, providerFailureOf, type LeafRoute, type LeafRouteResolver, type PaidCall } from './leaf-model.js';
 export { AgentLeafRunner, agentSystemPrompt, agentFirstMessage, selectTools, ToolError, type AgentLeafRunnerOptions, type AgentLeafData } from './agent/index.js';
-export { CommandLeafRunner, runProcess, commandEnvironment, isCommandAllowed, type CommandLeafRunnerOptions, type CommandLeafData } from './command/index.js';
+export { CommandLeafRunner, runProcess, runLeafCommand, commandEnvironment, isCommandAllowed, type CommandSandboxSettings, type CommandLeafRunnerOptions, type CommandLeafData } from './command/index.js';
 export { SearchLeafRunner, searchFiles, isRipgrepInstalled, type SearchEngineChoice, type SearchLeafRunnerOptions } from './search/index.js';
 export {
   openWorkspace,

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { MemoryOperationError, type MemoryLoadRequest } from '../engine/index.js';
 import { matchesGlob } from '../util/index.js';
-import { commandEnvironment, runProcess } from '../leaves/index.js';
-import { walkFiles } from '../leaves/workspace/index.js';
+import { runLeafCommand, type CommandSandboxSettings } from '../leaves/index.js';
+import { openWorkspace, walkFiles } from '../leaves/workspace/index.js';
 
 export interface LoadSettings {
   /** The workspace root files are read from and commands run in. */
@@ -14,6 +14,12 @@ export interface LoadSettings {
   /** The project's state directory (`.whaleflow`, or WHALEFLOW_HOME): never read, wherever it is. */
   readonly stateDirectory: string;
   readonly maxFiles?: number;
+  /**
+   * How a context's command is confined: like every leaf command (bubblewrap, read-only, no
+   * network unless granted, WhaleFlow's state hidden). Default bubblewrap with the state
+   * directory hidden; only the user's --no-sandbox chooses `none`.
+   */
+  readonly sandbox?: CommandSandboxSettings;
 }
 
 export interface LoadedText {
@@ -71,12 +77,18 @@ async function readFiles(globs: readonly string[], fileScope: readonly string[],
 }
 
 async function readCommand(command: string, allowNetwork: boolean, settings: LoadSettings, limit: number, signal: AbortSignal): Promise<string> {
-  const outcome = await runProcess({
+  const sandbox = settings.sandbox ?? { mode: 'bubblewrap', protectedPaths: [resolve(settings.stateDirectory)] };
+  const protectedPaths = [...sandbox.protectedPaths, resolve(settings.stateDirectory)];
+  // Loading only reads: the command sees the tree read-only, whatever the node may write.
+  const workspace = await openWorkspace({ cwd: settings.root, isolation: 'shared', runId: 'memory', leafId: 'memory', protectedPaths });
+  const outcome = await runLeafCommand({
     command,
-    cwd: settings.root,
-    env: commandEnvironment(settings.env, allowNetwork),
+    workspace,
+    permissions: { allowWrite: false, allowNetwork, allowedTools: [], fileScope: [], allowedCommands: [command], isolation: 'shared' },
+    env: settings.env,
     timeoutMs: settings.commandTimeoutMs,
     signal,
+    sandbox: { ...sandbox, protectedPaths },
     maxCapturedChars: limit + 1,
   });
   signal.throwIfAborted();

@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import type { MemoryConfig } from '../config/index.js';
+import type { CommandSandboxSettings } from '../leaves/index.js';
 import { MemoryService } from './memory-service.js';
 import { repositoryIdentity } from './repository-identity.js';
 import { SqliteMemoryStore } from './sqlite-memory-store.js';
@@ -15,7 +16,7 @@ export interface ProjectMemory {
  * names scoped to the repository `cwd` belongs to, and the service runs use, with the
  * configuration's limits. The caller closes it.
  */
-export function openProjectMemory(options: ProjectMemoryLocation & { readonly env: NodeJS.ProcessEnv; readonly config: MemoryConfig }): ProjectMemory {
+export function openProjectMemory(options: ProjectMemoryLocation & { readonly env: NodeJS.ProcessEnv; readonly config: MemoryConfig; readonly sandbox?: CommandSandboxSettings }): ProjectMemory {
   const store = openProjectMemoryStore(options);
   const service = new MemoryService({
     store,
@@ -24,6 +25,7 @@ export function openProjectMemory(options: ProjectMemoryLocation & { readonly en
     maxBytes: options.config.maxContextBytes,
     commandTimeoutMs: options.config.commandTimeoutSecs * 1000,
     stateDirectory: dirname(options.databasePath),
+    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
     limits: { maxSubQueries: options.config.maxSubQueries, maxSubQueryChars: options.config.maxSubQueryChars },
   });
   return { service, store, close: () => store.close() };

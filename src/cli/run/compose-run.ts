@@ -4,7 +4,7 @@ import { FanOutEventSink, type EngineEnvironment, type EstimatePricing, type Lea
 import { openProjectMemory, type ProjectMemory } from '../../memory/index.js';
 import { projectTracePath } from '../../trace/index.js';
 import { EMPTY_MOCK_FIXTURE, loadMockFixture, MockLeafRunner, MockModelGateway } from '../../leaves/mock/index.js';
-import { createRuntime, unusableRoutes, type UnusableRoute } from '../../wiring/index.js';
+import { createRuntime, protectedStatePaths, unusableRoutes, type UnusableRoute } from '../../wiring/index.js';
 import type { WorkflowSpec } from '../../ir/index.js';
 import type { SandboxMode } from '../../leaves/index.js';
 import { embeddedDefaultConfig, type WhaleflowConfig } from '../../config/index.js';
@@ -207,9 +207,11 @@ async function composeQueued(options: ComposeRunOptions, local: InProcessComposi
 }
 
 /** The memory store of a run, in the project database, when the configuration turns memory on. */
-function openRunMemory(options: Pick<ComposeRunOptions, 'cwd' | 'env'>, config: WhaleflowConfig): ProjectMemory | undefined {
+function openRunMemory(options: Pick<ComposeRunOptions, 'cwd' | 'env' | 'sandbox'>, config: WhaleflowConfig): ProjectMemory | undefined {
   if (!config.memory.enabled) return undefined;
-  return openProjectMemory({ databasePath: projectTracePath({ cwd: options.cwd, env: options.env }), cwd: options.cwd, env: options.env, config: config.memory });
+  // A context's command is confined like every leaf command (the same --no-sandbox choice).
+  const sandbox = { mode: options.sandbox ?? 'bubblewrap', protectedPaths: protectedStatePaths(options.cwd, options.env) } as const;
+  return openProjectMemory({ databasePath: projectTracePath({ cwd: options.cwd, env: options.env }), cwd: options.cwd, env: options.env, config: config.memory, sandbox });
 }
 
 /** A function that does its work the first time only (close may be reached from a finally and an error path). */

@@ -25,6 +25,8 @@ export interface LeafCommand {
   readonly timeoutMs: number;
   readonly signal: AbortSignal;
   readonly sandbox: CommandSandboxSettings;
+  /** Stop capturing output past this many characters (the outcome says it overflowed). */
+  readonly maxCapturedChars?: number;
 }
 
 /** A command created WhaleFlow's configuration in a tree it could write; it was removed. */
@@ -59,7 +61,15 @@ export async function runLeafCommand(leafCommand: LeafCommand): Promise<ProcessO
     case 'none':
       break;
   }
-  const outcome = await runProcess({ command, ...(wrapper ? { wrapper } : {}), cwd: workspace.root, env: environment, timeoutMs: leafCommand.timeoutMs, signal: leafCommand.signal });
+  const outcome = await runProcess({
+    command,
+    ...(wrapper ? { wrapper } : {}),
+    cwd: workspace.root,
+    env: environment,
+    timeoutMs: leafCommand.timeoutMs,
+    signal: leafCommand.signal,
+    ...(leafCommand.maxCapturedChars !== undefined ? { maxCapturedChars: leafCommand.maxCapturedChars } : {}),
+  });
   // A missing configuration cannot be hidden in advance in a writable tree: a new one is removed at once.
   if (!configExisted && permissions.allowWrite && existsSync(configPath)) {
     rmSync(configPath, { recursive: true, force: true });
