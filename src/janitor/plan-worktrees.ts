@@ -1,6 +1,7 @@
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { safeSegment, WORKTREES_DIRECTORY } from '../leaves/index.js';
+import { subdirectories } from '../util/index.js';
 import type { WorktreeRemoval } from './janitor-plan.js';
 import type { RunInventory } from './run-inventory.js';
 
@@ -11,17 +12,6 @@ export const UNKNOWN_RUN_GRACE_MS = 24 * 60 * 60 * 1000;
  * silent this long: a run starved of CPU may miss heartbeats for a while and still be at work.
  */
 export const SILENT_RUN_GRACE_MS = 10 * 60 * 1000;
-
-function directories(path: string): string[] {
-  try {
-    return readdirSync(path, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => entry.name)
-      .sort();
-  } catch {
-    return [];
-  }
-}
 
 /**
  * Worktrees under `.whaleflow/worktrees/<run>/<leaf>` that no live run uses: a finished run
@@ -40,12 +30,12 @@ export function planWorktrees(repositoryRoot: string, inventory: RunInventory, n
     runsBySegment.set(safeSegment(runId), { runId, alive: !gone });
   }
   const removals: WorktreeRemoval[] = [];
-  for (const segment of directories(root)) {
+  for (const segment of subdirectories(root)) {
     const run = runsBySegment.get(segment);
     if (run?.alive) continue;
     const runDirectory = join(root, segment);
     if (!run && modifiedAt(runDirectory) > now - UNKNOWN_RUN_GRACE_MS) continue;
-    for (const leaf of directories(runDirectory)) {
+    for (const leaf of subdirectories(runDirectory)) {
       removals.push({
         path: join(runDirectory, leaf),
         runId: run?.runId ?? null,

@@ -11,3 +11,4 @@ export { describeError } from './describe-error.js';
 export { escapeTerminalText, escapeTerminalLine, terminalSafeJson, escapeHtml } from './terminal-text.js';
 export { SecretRedactor, REDACTED, MIN_SECRET_LENGTH, isSecretName, registerSecretVariable, secretVariables } from './secrets/index.js';
 export { isCommandAllowed } from './command-pattern.js';
+export { subdirectories } from './subdirectories.js';

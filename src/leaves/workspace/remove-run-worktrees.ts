@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { safeSegment, WORKTREES_DIRECTORY } from './git-worktree.js';
 import { inRepositoryQueue } from './repository-queue.js';
 import { gitTopLevel, runGit } from './run-git.js';
+import { subdirectories } from '../../util/index.js';
 
 /**
  * Removes the git worktrees runs left behind (a run killed with -9 never closes its leaves'
@@ -37,15 +38,4 @@ export async function removeRunWorktrees(cwd: string, runIds: readonly string[])
     if (removed.length > 0) await runGit(repositoryRoot, ['worktree', 'prune']).catch(() => undefined);
   });
   return removed;
-}
-
-function subdirectories(path: string): string[] {
-  try {
-    return readdirSync(path, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => entry.name)
-      .sort();
-  } catch {
-    return [];
-  }
 }
