@@ -1,5 +1,5 @@
 import type { RunEvent, RunEventOf } from '../engine/index.js';
-import type { ParityVerdict } from './compare-results.js';
+import { judgedFields, type CompareOptions, type ParityVerdict } from './compare-results.js';
 import { describeDifference } from './describe-difference.js';
 
 /** The node_finished fields that make a node's result, under the names NodeResult gives them. */
@@ -44,7 +44,8 @@ class NodeRecord {
  * container, so the deepest difference is named first, as compareResults does). Undefined when
  * every node matches.
  */
-export function compareNodeEvents(recorded: Iterable<RunEvent>, replayed: Iterable<RunEvent>): ParityVerdict | undefined {
+export function compareNodeEvents(recorded: Iterable<RunEvent>, replayed: Iterable<RunEvent>, options: Pick<CompareOptions, 'resultsOnly'> = {}): ParityVerdict | undefined {
+  const judged = judgedFields(options);
   const before = new NodeRecord(recorded);
   const after = new NodeRecord(replayed);
   for (const [key, left] of before.finished) {
@@ -52,6 +53,7 @@ export function compareNodeEvents(recorded: Iterable<RunEvent>, replayed: Iterab
     const path = before.pathOf(left.nodeId);
     if (!right) return { identical: false, divergedAt: path, detail: `the replay lacks node "${left.nodeId}"` };
     for (const [field, read] of FIELDS) {
+      if (!judged.has(field)) continue;
       const difference = describeDifference(field, read(left), read(right));
       if (difference) return { identical: false, divergedAt: path, detail: difference };
     }

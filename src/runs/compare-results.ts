@@ -7,7 +7,16 @@ export interface ParityVerdict {
   /** Path of node ids to the first difference, e.g. `fan/leaf-3`, or `run` for run-level fields. */
   readonly divergedAt?: string;
   readonly detail?: string;
+  /**
+   * Set when the replay ran effects live and their accounting (usage, memo counters) differs from
+   * the recording's: a live call may be served by the memo the recording filled, so what it cost is
+   * not part of what it produced. Said beside the verdict, never a divergence.
+   */
+  readonly accounting?: string;
 }
+
+/** A node's or a run's cost: what a live call may change without changing what it produced. */
+export const ACCOUNTING_FIELDS: ReadonlySet<string> = new Set(['usage', 'memo_usage']);
 
 const NODE_FIELDS = ['id', 'kind', 'status', 'output', 'input_hash', 'error', 'usage', 'memo_usage', 'details'] as const;
 
@@ -17,6 +26,8 @@ export interface CompareOptions {
    * mapped to the recorded hashes: the same input, but for a secret the trace never stored.
    */
   readonly redactedKeys?: ReadonlyMap<string, string>;
+  /** Leave usage and memo counters out of the verdict (a replay with live effects). */
+  readonly resultsOnly?: boolean;
 }
 
 /**
@@ -33,9 +44,11 @@ export function compareResults(recorded: WorkflowResult, replayed: WorkflowResul
     const difference = compareField(field, recorded[field], replayed[field]);
     if (difference) return { identical: false, divergedAt: 'run', detail: difference };
   }
-  const nodes = compareLists(recorded.results, replayed.results, '');
+  const fields = judgedFields(options);
+  const nodes = compareLists(recorded.results, replayed.results, '', fields);
   if (nodes) return nodes;
   for (const field of ['status', 'usage', 'memo_usage'] as const) {
+    if (!fields.has(field)) continue;
     const difference = compareField(field, recorded[field], replayed[field]);
     if (difference) return { identical: false, divergedAt: 'run', detail: difference };
   }
@@ -58,7 +71,13 @@ function compareField(field: string, recorded: unknown, replayed: unknown): stri
   return describeDifference(field, recorded ?? null, replayed ?? null);
 }
 
-function compareLists(recorded: readonly NodeResult[], replayed: readonly NodeResult[], path: string): ParityVerdict | undefined {
+/** The fields a verdict judges: all of them, or all but the accounting ones. */
+export function judgedFields(options: Pick<CompareOptions, 'resultsOnly'>): ReadonlySet<string> {
+  const all = [...NODE_FIELDS, 'status', 'usage', 'memo_usage'];
+  return new Set(options.resultsOnly ? all.filter((field) => !ACCOUNTING_FIELDS.has(field)) : all);
+}
+
+function compareLists(recorded: readonly NodeResult[], replayed: readonly NodeResult[], path: string, fields: ReadonlySet<string>): ParityVerdict | undefined {
   const count = Math.max(recorded.length, replayed.length);
   for (let index = 0; index < count; index++) {
     const left = recorded[index];
@@ -66,22 +85,23 @@ function compareLists(recorded: readonly NodeResult[], replayed: readonly NodeRe
     const here = `${path}${path ? '/' : ''}${left?.id ?? right?.id ?? `#${index}`}`;
     if (!left) return { identical: false, divergedAt: here, detail: `the replay has an extra node "${right!.id}"` };
     if (!right) return { identical: false, divergedAt: here, detail: `the replay lacks node "${left.id}"` };
-    const verdict = compareNodes(left, right, here);
+    const verdict = compareNodes(left, right, here, fields);
     if (verdict) return verdict;
   }
   return undefined;
 }
 
-function compareNodes(recorded: NodeResult, replayed: NodeResult, path: string): ParityVerdict | undefined {
+function compareNodes(recorded: NodeResult, replayed: NodeResult, path: string, fields: ReadonlySet<string>): ParityVerdict | undefined {
   for (const field of NODE_FIELDS) {
     // Children first would point at a leaf; but a node's own id/kind/status must match to compare inside it.
     if (field === 'usage' || field === 'memo_usage' || field === 'details') continue;
     const difference = compareField(field, recorded[field], replayed[field]);
     if (difference && (field === 'id' || field === 'kind')) return { identical: false, divergedAt: path, detail: difference };
   }
-  const inside = compareLists(recorded.children ?? [], replayed.children ?? [], path);
+  const inside = compareLists(recorded.children ?? [], replayed.children ?? [], path, fields);
   if (inside) return inside;
   for (const field of NODE_FIELDS) {
+    if (!fields.has(field)) continue;
     const difference = compareField(field, recorded[field], replayed[field]);
     if (difference) return { identical: false, divergedAt: path, detail: difference };
   }

@@ -4,6 +4,8 @@ import { TraceSink } from '../trace/index.js';
 import { selectLiveNodes, UnknownNodeError } from './live-node-selection.js';
 import { readRecordedRun } from './recorded-run.js';
 import { replayRun } from './replay-run.js';
+import type { LeafRunner } from '../engine/index.js';
+import { emptyMemoUsage, emptyUsage } from '../ir/index.js';
 import { CountingGateway, CountingLeafRunner } from './testing/counting-ports.js';
 import { freshStore, recordLiveRun, spec } from './testing/hand-built-specs.js';
 
@@ -73,4 +75,35 @@ describe('replay --from NODE', () => {
     expect(outcome.divergences).toEqual([]);
     store.close();
   });
+
+  it('judges the results of live nodes, not their cost: a memo hit for what the recording paid is still identical', async () => {
+    const store = freshStore();
+    await recordLiveRun(store, diamond, 'paid');
+    // The same answers, served by the memo the recording filled: no tokens paid, one hit each.
+    const counting = new CountingLeafRunner();
+    const memoServed: LeafRunner = {
+      async run(input, context) {
+        const result = await counting.run(input, context);
+        return { ...result, usage: emptyUsage(), memo_usage: { ...emptyMemoUsage(), armh_hits: 1 } };
+      },
+    };
+    const sink = new TraceSink(store);
+    const outcome = await replayRun({ recorded: readRecordedRun(store, 'paid'), runId: 'from-a-memo', sink, fromNodeId: 'a', leafRunner: memoServed, gateway: new CountingGateway() });
+    sink.close();
+    expect(counting.calls).toBe(2);
+    expect(outcome.parity.identical).toBe(true);
+    expect(outcome.parity.accounting).toMatch(/^the live effects cost differently: tokens \d+ → \d+, memo hits 0 → 2$/);
+    store.close();
+  });
+
+  it('keeps judging cost in a pure replay, where every effect comes from the trace', async () => {
+    const store = freshStore();
+    await recordLiveRun(store, diamond, 'pure');
+    const sink = new TraceSink(store);
+    const outcome = await replayRun({ recorded: readRecordedRun(store, 'pure'), runId: 'pure-replay', sink });
+    sink.close();
+    expect(outcome.parity).toEqual({ identical: true });
+    store.close();
+  });
 });
+

@@ -15,10 +15,10 @@ import {
   type RunEvent,
   type RunEventSink,
 } from '../engine/index.js';
-import type { WorkflowResult } from '../ir/index.js';
+import type { Usage, WorkflowResult } from '../ir/index.js';
 import { RecordedCancels, RecordedEffects, ReplayBoundary, type UnaskedEffect } from '../trace/index.js';
 import { compareNodeEvents } from './compare-node-events.js';
-import { compareResults, withRecordedKeys, type ParityVerdict } from './compare-results.js';
+import { compareResults, withRecordedKeys, type CompareOptions, type ParityVerdict } from './compare-results.js';
 import { describeDifference } from './describe-difference.js';
 import { countLivePorts, forbiddenLivePorts, type LiveCallCounts } from './forbidden-live-ports.js';
 import { selectLiveNodes } from './live-node-selection.js';
@@ -167,24 +167,43 @@ function judgeParity(
   const firstUnasked = unasked[0];
   if (firstUnasked) return { identical: false, divergedAt: firstUnasked.effect.scope.nodeId, detail: firstUnasked.message };
   if (!recorded.result) return { identical: false, detail: `run ${recorded.runId} has no recorded result to compare with (it did not finish)` };
-  const options = { redactedKeys: boundary.redactedKeys };
+  // Live effects (--from, --allow-live) may be served by the memo the recording filled: what they
+  // cost is then not what they produced, so the verdict judges results and says the cost beside it.
+  const resultsOnly = boundary.ranLive > 0;
+  const verdict = judgeResults(recorded, recorded.result, replayed, replayedNodes, { redactedKeys: boundary.redactedKeys, resultsOnly });
+  const accounting = resultsOnly ? accountingChange(recorded.result, replayed) : undefined;
+  return accounting ? { ...verdict, accounting } : verdict;
+}
+
+function judgeResults(recorded: RecordedRun, result: RecordedWorkflowResult, replayed: WorkflowResult, replayedNodes: readonly RunEvent[], options: CompareOptions): ParityVerdict {
   // A trace recorded before run_finished stopped carrying the tree: compare the trees themselves.
-  if (recorded.result.results) return compareResults({ ...recorded.result, results: recorded.result.results }, replayed, options);
+  if (result.results) return compareResults({ ...result, results: result.results }, replayed, options);
   // Effects served by their redacted input were hashed without the secret: judge with the recorded hashes.
   const tree = withRecordedKeys(replayed, options);
   // Identity first, then the nodes (a node-level difference is the useful one), then totals.
-  const identity = firstDifference(recorded.result, tree, ['workflow_id', 'spec_hash']);
+  const identity = firstDifference(result, tree, ['workflow_id', 'spec_hash']);
   if (identity) return identity;
   // Equal digests: equal trees, without reading a node event. The digest was taken before the
   // trace redacted secrets, so a run that had one differs here and is judged node by node: the
   // node events hold every field of a node's result but its input hash (which the boundary has
   // already matched to the recording's, or reported) and its children (the node events present).
-  if (recorded.result.results_sha256 !== resultsDigest(tree.results)) {
-    const nodes = compareNodeEvents(recorded.nodeEvents(), replayedNodes);
+  if (result.results_sha256 !== resultsDigest(tree.results)) {
+    const nodes = compareNodeEvents(recorded.nodeEvents(), replayedNodes, options);
     if (nodes) return nodes;
   }
-  const totals = firstDifference(recorded.result, tree, ['status', 'usage', 'memo_usage']);
+  const totals = firstDifference(result, tree, options.resultsOnly ? ['status'] : ['status', 'usage', 'memo_usage']);
   return totals ?? { identical: true };
+}
+
+/** How the run's cost moved, when it did: `tokens 104 → 17, memo hits 1 → 3`. */
+function accountingChange(recorded: RecordedWorkflowResult, replayed: WorkflowResult): string | undefined {
+  const tokens = (usage: Usage) => usage.input_tokens + usage.output_tokens;
+  const parts: string[] = [];
+  const [before, after] = [tokens(recorded.usage), tokens(replayed.usage)];
+  if (before !== after) parts.push(`tokens ${before} → ${after}`);
+  const [hitsBefore, hitsAfter] = [recorded.memo_usage?.armh_hits ?? 0, replayed.memo_usage.armh_hits];
+  if (hitsBefore !== hitsAfter) parts.push(`memo hits ${hitsBefore} → ${hitsAfter}`);
+  return parts.length > 0 ? `the live effects cost differently: ${parts.join(', ')}` : undefined;
 }
 
 function firstDifference(recorded: RecordedWorkflowResult, replayed: WorkflowResult, fields: readonly ('workflow_id' | 'spec_hash' | 'status' | 'usage' | 'memo_usage')[]): ParityVerdict | undefined {

@@ -147,4 +147,5 @@ function printOutcome(context: CliContext, options: ReplayOptions, outcome: Repl
       ? 'parity: identical\n'
       : `parity: diverged${outcome.parity.divergedAt ? ` at ${escapeTerminalLine(outcome.parity.divergedAt)}` : ''}${outcome.parity.detail ? ` — ${escapeTerminalText(outcome.parity.detail)}` : ''}\n`,
   );
+  if (outcome.parity.accounting) context.stdout(`accounting: ${escapeTerminalText(outcome.parity.accounting)}\n`);
 }

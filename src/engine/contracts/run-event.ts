@@ -142,6 +142,8 @@ export interface RunParity {
   readonly identical: boolean;
   readonly divergedAt?: string;
   readonly detail?: string;
+  /** How the cost moved where effects ran live (never a divergence). */
+  readonly accounting?: string;
 }
 
 /**
