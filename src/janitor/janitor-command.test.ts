@@ -91,4 +91,26 @@ describe('whaleflow janitor', () => {
       database.close();
     }
   }, 120_000);
+
+  it('keeps a failed run whole: never compacted, never deleted for the cap, and it still replays identical', async () => {
+    const failing = "leaves:\n  - match: {id: correctness}\n    failure: {kind: terminal, message: reviewer crashed}\n";
+    project = janitorProject('  max_database_mb: 0.001\n  keep_recent_runs: 1\n  compaction: { enabled: true, after_days: 0 }\n', { files: { 'failing.fixtures.yaml': failing } });
+    const failed = await project.run('workflows/review_fanout.yaml', ['--fixtures', 'failing.fixtures.yaml']);
+    const succeeded = await project.run('workflows/review_fanout.yaml');
+    await project.run('workflows/review_fanout.yaml');
+    const applied = await project.cli(['janitor', '--apply', '--json']);
+    expect(applied.exitCode, applied.stderr).toBe(0);
+    const outcome = JSON.parse(applied.stdout) as { rows: Row[]; plan: { kept: { unsuccessful: number } } };
+    expect(outcome.plan.kept.unsuccessful).toBe(1);
+    const ps = (await project.cli(['ps', '--json'])).stdout;
+    expect(ps).toContain(failed);
+    expect(ps).not.toContain(succeeded);
+    const inspect = await project.cli(['inspect', failed]);
+    expect(inspect.stdout).toContain('reviewer crashed');
+    expect(inspect.stdout).not.toContain('compacted by janitor');
+    const replay = await project.cli(['replay', failed]);
+    expect(replay.stdout).toContain('ran 0 live');
+    expect(replay.stdout).toContain('parity: identical');
+  }, 120_000);
 });
+

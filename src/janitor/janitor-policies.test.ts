@@ -96,6 +96,34 @@ describe('janitor policies', () => {
     }
   }, 120_000);
 
+  it('keeps the runs a promoted lesson rests on whole (not compacted, not deleted for the cap) until the lesson leaves the overlay', async () => {
+    project = janitorProject('  max_database_mb: 0.001\n  keep_recent_runs: 1\n  compaction: { enabled: true, after_days: 0 }\n');
+    const evidence = await project.run('workflows/review_fanout.yaml');
+    const learning = openLearningStore({ cwd: project.root, env: project.env, now: () => 1_000 });
+    const lesson = makeLesson(
+      { kind: 'note', content: { text: 'rests on a real run' }, scope: { repository: TEST_REPOSITORY, paths: [], roles: ['implementer'], agent_types: [], model_family: null, workflows: [] } },
+      { title: 'note: rests on a real run', provenance: { runs: [evidence], nodes: [], proposer: { type: 'rule', rule: 'test' }, parents: [] }, invalidation: {}, createdAt: 1_000 },
+    );
+    addGatedLesson(learning, lesson);
+    learning.overlay.promote(lesson.id, ['passed']);
+    learning.close();
+    await project.run('workflows/review_fanout.yaml');
+    await project.run('workflows/review_fanout.yaml');
+
+    const applied = JSON.parse((await project.cli(['janitor', '--apply', '--json'])).stdout) as Outcome & { plan: { kept: { evidence: number } } };
+    expect(applied.plan.kept.evidence).toBe(1);
+    expect((await project.cli(['ps', '--json'])).stdout).toContain(evidence);
+    const inspect = await project.cli(['inspect', evidence]);
+    expect(inspect.stdout).not.toContain('compacted by janitor');
+    expect((await project.cli(['replay', evidence])).stdout).toContain('parity: identical');
+
+    const demoting = openLearningStore({ cwd: project.root, env: project.env });
+    demoting.overlay.remove(lesson.id, 'demoted', ['test: no longer wanted']);
+    demoting.close();
+    const after = JSON.parse((await project.cli(['janitor', '--json'])).stdout) as Outcome & { plan: { kept: { evidence: number } } };
+    expect(after.plan.kept.evidence).toBe(0);
+  }, 120_000);
+
   it('removes worktrees a finished run left under .whaleflow/worktrees, keeps saved diffs and a fresh directory of an unknown run', async () => {
     project = janitorProject('  compaction: { enabled: false }\n');
     const finished = await project.run('workflows/review_fanout.yaml');
