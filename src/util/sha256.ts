@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 
 /** Strings longer than this are hashed slice by slice (see sha256Hex). */
 const SLICE_CHARS = 1 << 16;
@@ -11,8 +11,9 @@ const SLICE_CHARS = 1 << 16;
  * UTF-8 bytes concatenate to the whole string's.
  */
 export function sha256Hex(data: string | Uint8Array): string {
+  // One call, no Hash object: a leaf's input hash is taken once per leaf, on the hot path.
+  if (typeof data !== 'string' || data.length <= SLICE_CHARS) return oneShotHash('sha256', data, 'hex');
   const hash = createHash('sha256');
-  if (typeof data !== 'string' || data.length <= SLICE_CHARS) return hash.update(data).digest('hex');
   for (let start = 0; start < data.length; ) {
     let end = Math.min(data.length, start + SLICE_CHARS);
     if (end < data.length && isHighSurrogate(data.charCodeAt(end - 1))) end += 1;
