@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EngineEnvironment } from './contracts/index.js';
+import { cancelledReason, whenCancelled, type EngineEnvironment, type SleepCancellation } from './contracts/index.js';
 
 /**
  * The real clock, ids, randomness and timers. This is the only place the engine's globals are
@@ -15,20 +15,20 @@ export function systemEnvironment(): EngineEnvironment {
   };
 }
 
-function sleepWithTimer(ms: number, signal?: AbortSignal): Promise<void> {
+function sleepWithTimer(ms: number, cancellation?: SleepCancellation): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
+    const already = cancelledReason(cancellation);
+    if (already !== undefined) {
+      reject(already);
       return;
     }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      stopListening();
       resolve();
     }, Math.max(0, ms));
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const stopListening = whenCancelled(cancellation, (reason) => {
+      clearTimeout(timer);
+      reject(reason);
+    });
   });
 }

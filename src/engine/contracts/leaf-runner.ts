@@ -82,6 +82,11 @@ export interface LeafRunContext {
    * timeout bounds the call, not idle: the no-progress watchdog leaves it alone until it settles.
    */
   awaitModel?<T>(call: Promise<T>): Promise<T>;
+  /**
+   * Wait `ms` on the engine's clock, rejecting with the cancel reason as soon as the leaf is
+   * cancelled. Cheaper than sleeping on `signal`: no AbortSignal is made for the leaf.
+   */
+  sleep?(ms: number): Promise<void>;
 }
 
 /** Runs one leaf for real (agent tool loop, search, test or shell) or as a mock. */

@@ -55,6 +55,10 @@ export class LeafRunReporter implements LeafRunContext {
     }
   }
 
+  sleep(ms: number): Promise<void> {
+    return this.context.run.environment.sleep(ms, this.context.scope);
+  }
+
   placed(worker: LeafPlacement): void {
     const { run } = this.context;
     this.running.lastActivityAt = run.environment.now();

@@ -1,10 +1,4 @@
-import type { CancelReason } from '../contracts/index.js';
-
-/** What a waiter can be cancelled by: a CancelScope (cheap callbacks, no abort listeners). */
-export interface Cancellable {
-  readonly reason: CancelReason | undefined;
-  onCancel(callback: (reason: CancelReason) => void): () => void;
-}
+import type { Cancellable } from '../contracts/index.js';
 
 /**
  * A fair counting semaphore: waiters are served strictly first-in, first-out, and a released

@@ -1,4 +1,4 @@
-import type { EngineEnvironment } from '../contracts/index.js';
+import { cancelledReason, whenCancelled, type EngineEnvironment, type SleepCancellation } from '../contracts/index.js';
 
 interface Timer {
   readonly at: number;
@@ -42,26 +42,26 @@ export class VirtualEnvironment implements EngineEnvironment {
     return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
   };
 
-  readonly sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  readonly sleep = (ms: number, cancellation?: SleepCancellation): Promise<void> =>
     new Promise((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason);
+      const already = cancelledReason(cancellation);
+      if (already !== undefined) {
+        reject(already);
         return;
       }
-      const onAbort = (): void => {
-        timer.cancelled = true;
-        reject(signal?.reason);
-      };
       const timer: Timer = {
         at: this.time + Math.max(0, ms),
         sequence: this.sequence++,
         cancelled: false,
         fire: () => {
-          signal?.removeEventListener('abort', onAbort);
+          stopListening();
           resolve();
         },
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const stopListening = whenCancelled(cancellation, (reason) => {
+        timer.cancelled = true;
+        reject(reason);
+      });
       this.insert(timer);
     });
 

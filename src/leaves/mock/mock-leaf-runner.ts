@@ -46,7 +46,7 @@ export class MockLeafRunner implements LeafRunner {
       const rule = scripted ? this.rules.find(leafId, input.leaf.prompt) : undefined;
       if (!rule) {
         const latency = this.fixture.defaults?.latency_ms ?? 0;
-        if (latency > 0) await this.environment.sleep(latency, context.signal);
+        if (latency > 0) await this.sleep(latency, context);
         return succeeded(defaultOutput(leafId, input.inputHash), usageOf(this.fixture.defaults?.usage));
       }
       return await this.runRule(rule, input, context, attempt);
@@ -57,9 +57,8 @@ export class MockLeafRunner implements LeafRunner {
 
   private async runRule(compiled: CompiledLeafRule, input: LeafRunInput, context: LeafRunContext, attempt: number): Promise<EffectResult> {
     const { rule } = compiled;
-    // The signal is read only when the leaf waits: reading it makes the leaf's AbortSignal.
     if (rule.hang) {
-      await this.environment.sleep(HANG_MS, context.signal);
+      await this.sleep(HANG_MS, context);
     }
     const usage = usageOf(rule.usage ?? this.fixture.defaults?.usage);
     const latency = rule.latency_ms ?? this.fixture.defaults?.latency_ms ?? 0;
@@ -67,7 +66,7 @@ export class MockLeafRunner implements LeafRunner {
     const chunks = activity.length + 1;
     // Spread the latency and the spending over the activity lines, so budgets can stop the leaf mid-flight.
     for (let chunk = 0; chunk < chunks; chunk += 1) {
-      if (latency > 0) await this.environment.sleep(latency / chunks, context.signal);
+      if (latency > 0) await this.sleep(latency / chunks, context);
       const message = activity[chunk];
       if (message !== undefined) context.activity(message);
       context.spend(share(usage, chunk, chunks));
@@ -93,6 +92,11 @@ export class MockLeafRunner implements LeafRunner {
       ...(Object.keys(data).length > 0 ? { data } : {}),
       ...(artifacts.length > 0 ? { artifacts } : {}),
     };
+  }
+
+  /** The engine's cancel-aware wait when it offers one (no AbortSignal per leaf), else a sleep on the signal. */
+  private sleep(ms: number, context: LeafRunContext): Promise<void> {
+    return context.sleep ? context.sleep(ms) : this.environment.sleep(ms, context.signal);
   }
 }
 
