@@ -6,7 +6,8 @@ import { projectTracePath } from '../trace/project-trace-location.js';
 import { processCliContext, type CliContext } from './cli-context.js';
 import { ExitCode } from './exit-codes.js';
 import { commandEntries, type CommandEntry } from './commands/index.js';
-import { describeFileError, fileErrorCode } from './options/index.js';
+// Not options/index.js: its grant options load the engine (and zod) on every start.
+import { describeFileError, fileErrorCode } from './options/describe-file-error.js';
 
 /**
  * The commands to register: just the one the arguments name, or all of them for top-level

@@ -61,3 +61,32 @@ describe.skipIf(!built)('the built interpreter (dist/starlark, bundled)', () => 
     expect({ exitCode: failure!.code, stdout: failure!.stdout, stderr: failure!.stderr }).toEqual(expected);
   });
 });
+
+/** Every module `bin/whaleflow.js starlark FILE` loads statically, followed through dist/ (dynamic import() is not followed). */
+function staticImportClosure(entry: string): string[] {
+  const seen = new Set<string>();
+  const pending = [entry];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    if (!file.startsWith(root)) continue;
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(/^(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|^import\s+['"]([^'"]+)['"]/gm)) {
+      const specifier = match[1] ?? match[2]!;
+      pending.push(specifier.startsWith('.') ? path.resolve(path.dirname(file), specifier) : `package:${specifier}`);
+    }
+  }
+  return [...seen].map((file) => (file.startsWith(root) ? path.relative(root, file) : file));
+}
+
+describe.skipIf(!built)('the start of whaleflow starlark', () => {
+  test('loads the interpreter, commander and util only: not the engine, the IR or zod', () => {
+    const modules = [
+      ...staticImportClosure(path.join(root, 'dist', 'cli', 'main.js')),
+      ...staticImportClosure(path.join(root, 'dist', 'cli', 'commands', 'starlark-command.js')),
+    ];
+    expect(modules).toContain('dist/starlark/index.js');
+    expect(modules.filter((module) => /^dist\/(engine|ir|authoring|trace\/index|config)\/|^package:zod/.test(module))).toEqual([]);
+  });
+});

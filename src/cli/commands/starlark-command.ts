@@ -6,7 +6,8 @@ import { execFile, StarlarkError } from '../../starlark/index.js';
 import { formatDiagnostic } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
-import { positiveInteger } from '../options/index.js';
+// Not options/index.js, which loads the engine: this command needs only the interpreter.
+import { positiveInteger } from '../options/number-arguments.js';
 
 interface StarlarkOptions {
   readonly maxSteps?: number;
