@@ -21,6 +21,7 @@ export function formatDocumentPath(path: DocumentPath): string {
  */
 export class SpecSource {
   private readonly positions = new Map<string, SourcePosition>();
+  private deferred: { readonly document: unknown; readonly locate: (source: SpecSource) => void } | undefined;
 
   constructor(readonly file: string) {}
 
@@ -28,12 +29,24 @@ export class SpecSource {
     this.positions.set(pathKey(path), position);
   }
 
+  /**
+   * For a front-end that read its document without positions (JSON.parse): the document answers
+   * `declares`, and `locate` — which records every position, like an eager front-end — runs
+   * once, at the first question about a position. A valid workflow is never asked, so a wide
+   * one pays nothing for a source map it does not need.
+   */
+  defer(document: unknown, locate: (source: SpecSource) => void): void {
+    this.deferred = { document, locate };
+  }
+
   /** True when the source itself wrote this path (as opposed to a default filling it). */
   declares(path: DocumentPath): boolean {
+    if (this.deferred) return path.length > 0 && documentHas(this.deferred.document, path);
     return this.positions.has(pathKey(path));
   }
 
   positionOf(path: DocumentPath): SourcePosition | undefined {
+    this.locateDeferred();
     for (let length = path.length; length >= 0; length -= 1) {
       const position = this.positions.get(pathKey(path.slice(0, length)));
       if (position) return position;
@@ -42,6 +55,32 @@ export class SpecSource {
   }
 
   get size(): number {
+    this.locateDeferred();
     return this.positions.size;
   }
+
+  private locateDeferred(): void {
+    const deferred = this.deferred;
+    if (!deferred) return;
+    this.deferred = undefined;
+    deferred.locate(this);
+  }
+}
+
+/** The path exists in a raw document; segments match as in `pathKey` (an array index may be written "0"). */
+function documentHas(document: unknown, path: DocumentPath): boolean {
+  let value = document;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return false;
+    if (Array.isArray(value)) {
+      const index = typeof segment === 'number' ? segment : /^(?:0|[1-9]\d*)$/.test(segment) ? Number(segment) : -1;
+      if (!(index >= 0 && index < value.length)) return false;
+      value = value[index];
+    } else {
+      const key = String(segment);
+      if (!Object.hasOwn(value, key)) return false;
+      value = (value as Record<string, unknown>)[key];
+    }
+  }
+  return true;
 }

@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
 import { InvalidInputError } from '../../util/index.js';
+import { mockFixtureSchema } from './mock-fixture-schema.js';
 import { parseMockFixture } from './parse-mock-fixture.js';
 
 describe('parseMockFixture', () => {
@@ -67,5 +71,49 @@ describe('parseMockFixture: JSON', () => {
     } catch (caught) {
       expect((caught as InvalidInputError).diagnostics[0]).toMatchObject({ position: { file: 'f.json', line: 2 }, message: expect.stringContaining('leaves.0.latency_ms') });
     }
+  });
+});
+
+const REPOSITORY_ROOT = join(import.meta.dirname, '../../..');
+
+describe('parseMockFixture: the fast reader agrees with the positioned one', () => {
+  // parseMockFixture reads with js-yaml (core schema) and falls back to the `yaml` document
+  // reader only on a failure; what either accepts must mean the same fixture.
+  const positioned = (text: string): unknown => mockFixtureSchema.parse(parseDocument(text).toJS() ?? {});
+  const samples = [
+    ...['rlm_cache_change.fixtures.yaml', 'build_log_question.fixtures.yaml'].map((name) => readFileSync(join(REPOSITORY_ROOT, 'workflows', name), 'utf8')),
+    [
+      'defaults: &d {latency_ms: 0.5}',
+      'leaves:',
+      '  - match: {id: "quoted: yes"}',
+      "    output: 'single ''quoted'''",
+      '    usage: {input_tokens: 0x10, output_tokens: 1e3, cost_microusd: ~}',
+      '  - match: {prompt: "^a.*b$"}',
+      '    output: |',
+      '      literal block',
+      '        kept indented',
+      '    activity: [yes, no, on, off, null-ish, 2026-12-06]',
+      '  - match: {id: folded}',
+      '    output: >-',
+      '      folded',
+      '      text',
+      '    exit_codes: [0, -1, +2]',
+      '    score: .5',
+      'judge:',
+      '  - match: {node: n}',
+      '    answers: [true, false]',
+      '    reason: "unicode \\u00e9 and a tab\\t"',
+      '',
+    ].join('\n'),
+    '',
+    '# only a comment\n',
+    '{"leaves": [{"match": {"id": "j"}, "output": "json"}]}',
+  ];
+  it.each(samples.map((text, index) => [index, text]))('sample %i', (_index, text) => {
+    expect(parseMockFixture(text)).toEqual(positioned(text));
+  });
+
+  it('a duplicate key is an error with its position, as before', () => {
+    expect(() => parseMockFixture('leaves: []\nleaves: []\n', 'f.yaml')).toThrow(InvalidInputError);
   });
 });

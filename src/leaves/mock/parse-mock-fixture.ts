@@ -1,12 +1,34 @@
 import { readFile } from 'node:fs/promises';
+import jsYaml from 'js-yaml';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { InvalidInputError, type Diagnostic, type SourcePosition } from '../../util/index.js';
 import { mockFixtureSchema, type MockFixture } from './mock-fixture-schema.js';
 
-/** Parses a YAML (or JSON) mock fixture; every problem is reported as file:line:col. */
+/**
+ * Parses a YAML (or JSON) mock fixture; every problem is reported as file:line:col.
+ *
+ * A fixture for a wide fan-out can be megabytes (one rule per leaf), so a fixture is first read
+ * the fast way — JSON.parse, or js-yaml's YAML 1.2 core schema, the reader the YAML workflow
+ * front-end uses — with no positions. Only a fixture that fails (syntax or schema) is read again
+ * as a YAML document with positions, which finds the file:line:col of each diagnostic; when the
+ * two readers disagree, the positioned reader's verdict stands.
+ */
 export function parseMockFixture(text: string, file = '<fixture>'): MockFixture {
-  const fast = parseJsonFixture(text);
-  if (fast) return fast;
+  return parseWithoutPositions(text) ?? parseWithPositions(text, file);
+}
+
+function parseWithoutPositions(text: string): MockFixture | undefined {
+  let value: unknown;
+  try {
+    value = /^\s*\{/.test(text) ? JSON.parse(text) : jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA });
+  } catch {
+    return undefined; // a syntax error (or nesting too deep): the positioned reader says where
+  }
+  const parsed = mockFixtureSchema.safeParse(value ?? {});
+  return parsed.success ? parsed.data : undefined;
+}
+
+function parseWithPositions(text: string, file: string): MockFixture {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter });
   if (document.errors.length > 0) {
@@ -31,23 +53,6 @@ export function parseMockFixture(text: string, file = '<fixture>'): MockFixture 
     };
   });
   throw new InvalidInputError(diagnostics, `invalid mock fixture ${file}`);
-}
-
-/**
- * A fixture written as JSON (a generated one for a wide fan-out can be megabytes) is read with
- * JSON.parse, many times faster than a YAML document with positions; only a fixture that fails
- * takes the YAML path, which finds the positions for its diagnostics.
- */
-function parseJsonFixture(text: string): MockFixture | undefined {
-  if (!/^\s*\{/.test(text)) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const parsed = mockFixtureSchema.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
 }
 
 /** Reads and parses a fixture file; a missing or unreadable file is a diagnostic like any other problem. */
