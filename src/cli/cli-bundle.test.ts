@@ -1,0 +1,66 @@
+// The `whaleflow` command runs the bundled CLI (scripts/bundle-cli.mjs → dist/cli-bundle/) when
+// the build made one; the other tests run the sources, so these run the bundle as a user does.
+import { execFile as execFileCallback } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const repository = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const entry = join(repository, 'bin', 'whaleflow.js');
+const bundle = join(repository, 'dist', 'cli-bundle');
+const built = existsSync(join(bundle, 'main.js'));
+if (!built) {
+  if (process.env.CI) throw new Error(`${bundle}/main.js is missing: run npm run build before the tests`);
+  console.log(`skipping the bundled-CLI tests: ${bundle}/main.js is missing (npm run build)`);
+}
+
+const execFile = promisify(execFileCallback);
+
+describe.skipIf(!built)('the bundled CLI (dist/cli-bundle)', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'whaleflow-cli-bundle-'));
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+  const whaleflow = (...argv: string[]) => execFile(process.execPath, [entry, ...argv], { cwd, env: { ...process.env, WHALEFLOW_HOME: join(cwd, 'home') }, maxBuffer: 64 * 1024 * 1024 });
+
+  it('every worker a chunk starts by `new URL(…, import.meta.url)` is beside it', () => {
+    const chunks = readdirSync(bundle).filter((name) => name.endsWith('.js'));
+    const workers = chunks.flatMap((name) => [...readFileSync(join(bundle, name), 'utf8').matchAll(/new URL\("\.\/([\w-]+\.js)", import\.meta\.url\)/g)].map((match) => match[1]!));
+    expect(workers.sort()).toEqual(['search-lines-worker.js', 'trace-writer-worker.js']);
+    for (const worker of workers) expect(chunks).toContain(worker);
+  });
+
+  it('runs a fan-out from JSON with a YAML fixture, records it through the writer thread, and replays it with zero calls', async () => {
+    const ids = Array.from({ length: 50 }, (_, index) => `leaf-${index}`);
+    const workflow = {
+      id: 'fan',
+      goal: 'fan out and in',
+      nodes: [
+        { kind: 'branch_set', spec: { id: 'fanout', parallel: true, budget: { max_parallel: 8 }, children: ids.map((id) => ({ kind: 'leaf', spec: { id, prompt: id } })) } },
+        { kind: 'reduce', spec: { id: 'fanin', inputs: ids, prompt: 'Collect.' } },
+      ],
+    };
+    writeFileSync(join(cwd, 'fan.json'), JSON.stringify(workflow));
+    writeFileSync(join(cwd, 'fan.fixtures.yaml'), 'leaves:\n  - match: {prompt: "^leaf-"}\n    output: "answer {index} of {id}"\n');
+    const run = await whaleflow('run', 'fan.json', '--fixtures', 'fan.fixtures.yaml', '--json');
+    const result = JSON.parse(run.stdout) as { run_id: string; status: string; results: { id: string; children?: { output: string }[] }[]; timing: Record<string, number> };
+    expect(result.status).toBe('succeeded');
+    expect(result.results[0]!.children!.map((child) => child.output)).toEqual(ids.map((id, index) => `answer ${index} of ${id}`));
+    expect(Object.keys(result.timing)).toEqual(['compile_ms', 'preflight_ms', 'run_ms', 'trace_flush_ms', 'total_ms']);
+
+    const replay = await whaleflow('replay', result.run_id);
+    expect(replay.stdout).toMatch(/served 51 effects from the trace, ran 0 live\nparity: identical/);
+  });
+
+  it('a bad workflow is a positioned diagnostic, not a stack trace', async () => {
+    writeFileSync(join(cwd, 'dup.json'), '{"goal": "g",\n "goal": "h", "nodes": []}');
+    const failed = await whaleflow('check', 'dup.json').then(
+      () => expect.unreachable('check accepted a duplicate key'),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/dup\.json:2:2: duplicate key "goal"/);
+    expect(failed.stderr).not.toMatch(/\n\s+at /);
+  });
+});
