@@ -3,7 +3,7 @@ import { sha256Hex } from '../util/index.js';
 import { compactEvents } from './compact-events.js';
 import { foldLeafRuns, foldNodeRuns } from './fold-node-runs.js';
 import { SecretRedactor } from './redact-secrets.js';
-import { DEFAULT_BLOB_THRESHOLD_BYTES, decodeEvent, encodeEvent, encodeSerializedEvent, serializeEvent } from './stored-event-codec.js';
+import { DEFAULT_BLOB_THRESHOLD_BYTES, decodeEvent, encodeEvent, encodeSerializedEvent } from './stored-event-codec.js';
 import { summarizeRun } from './summarize-run.js';
 import type {
   CancelRequestRecord,
@@ -49,7 +49,7 @@ export class InMemoryTraceStore implements TraceStore {
 
   appendEvents(batch: readonly RunEvent[]): void {
     for (const event of batch) {
-      const encoded = encodeSerializedEvent(serializeEvent(event), this.redactor, (content) => this.putBlob(content), this.blobThresholdBytes);
+      const encoded = encodeSerializedEvent(JSON.stringify(event), this.redactor, (content) => this.putBlob(content), this.blobThresholdBytes);
       const log = this.logFor(event.runId);
       for (const hash of encoded.blobHashes) log.blobHashes.add(hash);
       log.rows.push({ seq: log.nextSeq++, payload: encoded.payload });

@@ -39,5 +39,5 @@ export {
   type ExportOptions,
 } from './trace-export.js';
 export { openProjectRecorder, type ProjectRecorder } from './open-project-recorder.js';
-export { serializeEvent, type SerializedEvent } from './stored-event-codec.js';
+export { serializeEvents, SerializedBatchBuilder, type SerializedBatch } from './stored-event-codec.js';
 export { RecordingFailure, TraceWriteError, failedRunMarker } from './recording-failure.js';

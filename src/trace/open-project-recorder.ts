@@ -74,7 +74,8 @@ export function openProjectRecorder(options: ProjectRecorderOptions): ProjectRec
   // Migrate on this thread first, so the worker never races a reader over a fresh file (and
   // a database that cannot be written is refused here, before the run starts).
   new SqliteTraceStore(databasePath).close();
-  const sink = new WorkerTraceSink(databasePath, { env: options.env ?? process.env, onError, onCommitted });
+  // Without observers the sink keeps no event past its emit (a listener makes it hold each batch).
+  const sink = new WorkerTraceSink(databasePath, { env: options.env ?? process.env, onError, ...(observers.length > 0 ? { onCommitted } : {}) });
   return {
     sink,
     databasePath,

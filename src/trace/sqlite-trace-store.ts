@@ -9,8 +9,8 @@ import {
   encodeEvent,
   encodeSerializedEvent,
   eventShapeProblem,
-  serializeEvent,
-  type SerializedEvent,
+  serializeEvents,
+  type SerializedBatch,
 } from './stored-event-codec.js';
 import { BlobIntegrityError, CorruptTraceError, DamagedEventError } from './trace-errors.js';
 import { compactEvents } from './compact-events.js';
@@ -123,7 +123,7 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   appendEvents(batch: readonly RunEvent[]): void {
-    this.appendSerialized(batch.map(serializeEvent));
+    this.appendSerialized(serializeEvents(batch));
   }
 
   /**
@@ -131,16 +131,18 @@ export class SqliteTraceStore implements TraceStore {
    * Sequence numbers are taken only when the transaction commits, so a failed write leaves
    * no gap in a run's log.
    */
-  appendSerialized(batch: readonly SerializedEvent[]): void {
-    if (batch.length === 0) return;
+  appendSerialized(batch: SerializedBatch): void {
+    const { runIds, types, nodeIds, at, json } = batch;
+    if (json.length === 0) return;
     const taken = new Map<string, number>();
     this.guard(() => this.database.transaction(() => {
       // Rows go in with multi-row INSERTs: one native call per chunk instead of per event.
       let rows: (string | number | null)[] = [];
-      for (const row of batch) {
-        const encoded = encodeSerializedEvent(row, this.redactor, (content) => this.putBlob(content), this.blobThresholdBytes);
-        for (const hash of encoded.blobHashes) this.statements.insertRunBlob.run(row.runId, hash);
-        rows.push(row.runId, this.takeSeq(row.runId, taken), row.type, row.nodeId, row.at, encoded.payload);
+      for (let index = 0; index < json.length; index += 1) {
+        const runId = runIds[index]!;
+        const encoded = encodeSerializedEvent(json[index]!, this.redactor, (content) => this.putBlob(content), this.blobThresholdBytes);
+        for (const hash of encoded.blobHashes) this.statements.insertRunBlob.run(runId, hash);
+        rows.push(runId, this.takeSeq(runId, taken), types[index]!, nodeIds[index]!, at[index]!, encoded.payload);
         if (rows.length === INSERT_CHUNK_ROWS * EVENT_COLUMNS) {
           this.statements.insertEventChunk.run(rows);
           rows = [];

@@ -53,29 +53,64 @@ export function encodeEvent(event: RunEvent, putBlob: (content: string) => strin
 }
 
 /**
- * An event serialized once, with the columns the store indexes pulled out. This is all a
- * writer thread needs: the common event is stored as this very JSON, without a parse.
+ * Events serialized once, as columns: the columns the store indexes, and each event's JSON. This
+ * is all a writer thread needs (the common event is stored as this very JSON, without a parse),
+ * and it crosses to that thread as five arrays rather than an object per event.
  */
-export interface SerializedEvent {
-  readonly runId: string;
-  readonly type: RunEvent['type'];
-  readonly nodeId: string | null;
-  readonly at: number;
-  readonly json: string;
+export interface SerializedBatch {
+  readonly runIds: readonly string[];
+  readonly types: readonly RunEvent['type'][];
+  readonly nodeIds: readonly (string | null)[];
+  readonly at: readonly number[];
+  readonly json: readonly string[];
 }
 
-export function serializeEvent(event: RunEvent): SerializedEvent {
-  return { runId: event.runId, type: event.type, nodeId: nodeIdOf(event), at: event.at, json: JSON.stringify(event) };
+/** Builds a SerializedBatch event by event: the event object need not outlive its emit. */
+export class SerializedBatchBuilder {
+  private runIds: string[] = [];
+  private types: RunEvent['type'][] = [];
+  private nodeIds: (string | null)[] = [];
+  private at: number[] = [];
+  private json: string[] = [];
+
+  get length(): number {
+    return this.json.length;
+  }
+
+  add(event: RunEvent): void {
+    this.runIds.push(event.runId);
+    this.types.push(event.type);
+    this.nodeIds.push(nodeIdOf(event));
+    this.at.push(event.at);
+    this.json.push(JSON.stringify(event));
+  }
+
+  /** The batch so far; the builder starts empty again. */
+  take(): SerializedBatch {
+    const batch: SerializedBatch = { runIds: this.runIds, types: this.types, nodeIds: this.nodeIds, at: this.at, json: this.json };
+    this.runIds = [];
+    this.types = [];
+    this.nodeIds = [];
+    this.at = [];
+    this.json = [];
+    return batch;
+  }
+}
+
+export function serializeEvents(events: readonly RunEvent[]): SerializedBatch {
+  const builder = new SerializedBatchBuilder();
+  for (const event of events) builder.add(event);
+  return builder.take();
 }
 
 /** Redacts (only when the JSON suggests a secret) and moves large strings to blobs. */
 export function encodeSerializedEvent(
-  row: SerializedEvent,
+  serialized: string,
   redactor: { mayContainSecret(json: string): boolean; redact<T>(value: T): T },
   putBlob: (content: string) => string,
   thresholdBytes: number,
 ): EncodedEvent {
-  let json = row.json;
+  let json = serialized;
   let event: RunEvent | undefined;
   if (redactor.mayContainSecret(json)) {
     const parsed = JSON.parse(json) as RunEvent;

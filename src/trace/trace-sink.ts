@@ -1,6 +1,10 @@
 import type { RunEvent, RunEventSink } from '../engine/contracts/index.js';
+import { FlushSchedule } from './flush-schedule.js';
 import { failedRunMarker } from './recording-failure.js';
 import type { TraceStore } from './trace-store.js';
+
+export const DEFAULT_MAX_BATCH_SIZE = 2000;
+export const DEFAULT_FLUSH_INTERVAL_MS = 50;
 
 export interface TraceSinkOptions {
   /** Flush when this many events are waiting; default 2000. */
@@ -22,8 +26,13 @@ export class CommittedEvents {
   private started = false;
 
   add(batch: readonly RunEvent[]): void {
-    this.count += batch.length;
-    if (!this.started) this.started = batch.some((event) => event.type === 'run_started');
+    this.addCount(batch.length, batch.some((event) => event.type === 'run_started'));
+  }
+
+  /** A batch committed, by its size and whether it held run_started (for a sink that keeps no events). */
+  addCount(count: number, startsRun: boolean): void {
+    this.count += count;
+    this.started ||= startsRun;
   }
 
   /** Events committed. */
@@ -52,10 +61,7 @@ export class CommittedEvents {
  */
 export class TraceSink implements RunEventSink {
   private pending: RunEvent[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private immediate: NodeJS.Immediate | undefined;
-  private readonly maxBatchSize: number;
-  private readonly flushIntervalMs: number;
+  private readonly schedule: FlushSchedule;
   private failure: unknown;
   readonly committed = new CommittedEvents();
 
@@ -63,34 +69,17 @@ export class TraceSink implements RunEventSink {
     private readonly store: Pick<TraceStore, 'appendEvents'>,
     private readonly options: TraceSinkOptions = {},
   ) {
-    this.maxBatchSize = options.maxBatchSize ?? 2000;
-    this.flushIntervalMs = options.flushIntervalMs ?? 50;
+    this.schedule = new FlushSchedule(() => this.flush(), options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS, options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE);
   }
 
   emit(event: RunEvent): void {
     this.pending.push(event);
-    if (event.type === 'run_finished' || this.pending.length >= this.maxBatchSize) {
-      this.flush();
-      return;
-    }
-    if (event.type === 'effect_completed' || event.type === 'cancel_requested') {
-      this.immediate ??= setImmediate(() => {
-        this.immediate = undefined;
-        this.flush();
-      });
-    }
-    if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.flush();
-      }, this.flushIntervalMs);
-      this.timer.unref();
-    }
+    if (this.schedule.afterEmit(event.type, this.pending.length)) this.flush();
   }
 
   /** Writes everything waiting, in one transaction. */
   flush(): void {
-    this.clearTimers();
+    this.schedule.clear();
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
@@ -125,13 +114,6 @@ export class TraceSink implements RunEventSink {
   /** The first write error, if any; a run whose trace failed should say so. */
   get error(): unknown {
     return this.failure;
-  }
-
-  private clearTimers(): void {
-    if (this.timer) clearTimeout(this.timer);
-    if (this.immediate) clearImmediate(this.immediate);
-    this.timer = undefined;
-    this.immediate = undefined;
   }
 
   /** Flushes and stops; the store stays open (its owner closes it). */

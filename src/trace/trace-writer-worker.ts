@@ -7,7 +7,7 @@ import { describeError, ProjectDatabaseError, type DatabaseProblem } from '../ut
 import { failedRunMarker } from './recording-failure.js';
 import { SecretRedactor } from './redact-secrets.js';
 import { SqliteTraceStore } from './sqlite-trace-store.js';
-import { serializeEvent, type SerializedEvent } from './stored-event-codec.js';
+import { serializeEvents, type SerializedBatch } from './stored-event-codec.js';
 
 export interface TraceWriterWorkerData {
   readonly databasePath: string;
@@ -16,7 +16,7 @@ export interface TraceWriterWorkerData {
   readonly blobThresholdBytes?: number;
 }
 
-export type TraceWriterRequest = { readonly type: 'batch'; readonly id: number; readonly rows: readonly SerializedEvent[] } | { readonly type: 'close' };
+export type TraceWriterRequest = { readonly type: 'batch'; readonly id: number; readonly batch: SerializedBatch } | { readonly type: 'close' };
 /** A write failure as it crosses back to the sink's thread (errors do not survive postMessage as classes). */
 export interface WriteFailure {
   readonly message: string;
@@ -47,11 +47,11 @@ function describeFailure(error: unknown): WriteFailure {
  */
 let poisoned: WriteFailure | undefined;
 
-function tryFailedMarker(rows: readonly SerializedEvent[]): void {
-  const finished = rows.find((row) => row.type === 'run_finished');
-  if (!finished) return;
+function tryFailedMarker(batch: SerializedBatch): void {
+  const finished = batch.types.indexOf('run_finished');
+  if (finished < 0) return;
   try {
-    store.appendSerialized([serializeEvent(failedRunMarker(JSON.parse(finished.json) as Extract<RunEvent, { type: 'run_finished' }>))]);
+    store.appendSerialized(serializeEvents([failedRunMarker(JSON.parse(batch.json[finished]!) as Extract<RunEvent, { type: 'run_finished' }>)]));
   } catch {
     // The database refuses even this one row; the first failure already says why.
   }
@@ -65,13 +65,13 @@ parentPort!.on('message', (request: TraceWriterRequest) => {
   }
   if (!poisoned) {
     try {
-      store.appendSerialized(request.rows);
+      store.appendSerialized(request.batch);
       parentPort!.postMessage({ type: 'written', id: request.id } satisfies TraceWriterReply);
       return;
     } catch (error) {
       poisoned = describeFailure(error);
     }
   }
-  tryFailedMarker(request.rows);
+  tryFailedMarker(request.batch);
   parentPort!.postMessage({ type: 'failed', id: request.id, failure: poisoned } satisfies TraceWriterReply);
 });

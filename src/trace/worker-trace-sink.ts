@@ -4,8 +4,9 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RunEvent, RunEventSink } from '../engine/contracts/index.js';
 import { ProjectDatabaseError, secretVariables } from '../util/index.js';
-import { serializeEvent } from './stored-event-codec.js';
-import { CommittedEvents, TraceSink, type TraceSinkOptions } from './trace-sink.js';
+import { FlushSchedule } from './flush-schedule.js';
+import { SerializedBatchBuilder } from './stored-event-codec.js';
+import { CommittedEvents, DEFAULT_FLUSH_INTERVAL_MS, DEFAULT_MAX_BATCH_SIZE, type TraceSinkOptions } from './trace-sink.js';
 import type { TraceWriterReply, TraceWriterRequest, TraceWriterWorkerData, WriteFailure } from './trace-writer-worker.js';
 
 
@@ -22,11 +23,20 @@ function startWorker(workerData: TraceWriterWorkerData): Worker {
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
+/** A batch posted and not yet acknowledged: what `committed` and `onCommitted` need of it. */
+interface PostedBatch {
+  readonly count: number;
+  readonly startsRun: boolean;
+  /** Kept only when someone listens (onCommitted): otherwise no event outlives its emit. */
+  readonly events: readonly RunEvent[] | undefined;
+}
+
 /**
- * A TraceSink whose writes happen on a worker thread with its own SQLite connection, so the
- * engine's thread only serializes each event (one JSON.stringify) and never waits for SQLite.
- * Same batching as TraceSink: effect_completed is posted at the end of the current turn,
- * run_finished at once; the worker writes each batch in one transaction as it arrives.
+ * A sink whose writes happen on a worker thread with its own SQLite connection, so the engine's
+ * thread only serializes each event (one JSON.stringify, as it is emitted) and never waits for
+ * SQLite. Same batching as TraceSink (FlushSchedule): effect_completed is posted at the end of
+ * the current turn, run_finished at once; the worker writes each batch in one transaction as it
+ * arrives. A batch crosses as columns (SerializedBatch), not as an object per event.
  * A crash loses at most the batches posted but not yet written (milliseconds of work).
  * Call `close()` (async) at run end: it waits until everything is written.
  *
@@ -36,59 +46,82 @@ function startWorker(workerData: TraceWriterWorkerData): Worker {
  */
 export class WorkerTraceSink implements RunEventSink {
   private readonly worker: Worker;
-  private readonly batching: TraceSink;
+  private readonly schedule: FlushSchedule;
+  private pending = new SerializedBatchBuilder();
+  private pendingEvents: RunEvent[] | undefined;
+  private pendingStartsRun = false;
   private posted = 0;
   private written = 0;
   private failure: unknown;
   private readonly waiters: { readonly upTo: number; readonly resolve: () => void }[] = [];
   private closed: Promise<void> | undefined;
-  /** Batches posted and not yet acknowledged, for `committed` and `onCommitted`. */
-  private readonly inFlight = new Map<number, readonly RunEvent[]>();
+  private readonly inFlight = new Map<number, PostedBatch>();
   readonly committed = new CommittedEvents();
 
-  constructor(databasePath: string, options: TraceSinkOptions & { readonly env?: NodeJS.ProcessEnv; readonly blobThresholdBytes?: number } = {}) {
+  constructor(
+    databasePath: string,
+    private readonly options: TraceSinkOptions & { readonly env?: NodeJS.ProcessEnv; readonly blobThresholdBytes?: number } = {},
+  ) {
     // The secret variables as this thread knows them (the list and the configuration's key
     // variables registered here); the worker redacts exactly these values.
     const secretEnv = secretVariables(options.env ?? process.env);
     const workerData: TraceWriterWorkerData = { databasePath, secretEnv, ...(options.blobThresholdBytes !== undefined ? { blobThresholdBytes: options.blobThresholdBytes } : {}) };
     this.worker = startWorker(workerData);
-    this.worker.on('message', (reply: TraceWriterReply) => this.onReply(reply, options));
+    this.worker.on('message', (reply: TraceWriterReply) => this.onReply(reply));
     // The worker itself died (it could not even open the database): nothing will be written.
     this.worker.on('error', (error) => {
-      this.fail(error, options);
+      this.fail(error);
       this.release(Number.POSITIVE_INFINITY);
     });
-    // Posting a batch is not committing it: the inner sink's onCommitted would fire too early.
-    this.batching = new TraceSink({ appendEvents: (batch) => this.post(batch) }, { ...options, onCommitted: undefined });
+    this.schedule = new FlushSchedule(() => this.flush(), options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS, options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE);
+    if (options.onCommitted) this.pendingEvents = [];
   }
 
   emit(event: RunEvent): void {
-    this.batching.emit(event);
+    // Serialized now, so the event object dies young instead of waiting for its batch.
+    this.pending.add(event);
+    this.pendingEvents?.push(event);
+    if (event.type === 'run_started') this.pendingStartsRun = true;
+    if (this.schedule.afterEmit(event.type, this.pending.length)) this.flush();
   }
 
-  private post(batch: readonly RunEvent[]): void {
-    const request: TraceWriterRequest = { type: 'batch', id: ++this.posted, rows: batch.map(serializeEvent) };
-    this.inFlight.set(request.id, batch);
-    this.worker.postMessage(request);
+  private flush(): void {
+    this.schedule.clear();
+    if (this.pending.length === 0) return;
+    const id = ++this.posted;
+    const count = this.pending.length;
+    const request: TraceWriterRequest = { type: 'batch', id, batch: this.pending.take() };
+    this.inFlight.set(id, { count, startsRun: this.pendingStartsRun, events: this.pendingEvents });
+    this.pendingStartsRun = false;
+    if (this.pendingEvents) this.pendingEvents = [];
+    try {
+      this.worker.postMessage(request);
+    } catch (error) {
+      // Not sent (it cannot be cloned, the worker is gone): never thrown into the engine.
+      this.inFlight.delete(id);
+      this.fail(error);
+      this.written = id;
+      this.release(id);
+    }
   }
 
-  private onReply(reply: TraceWriterReply, options: TraceSinkOptions): void {
+  private onReply(reply: TraceWriterReply): void {
     if (reply.type === 'closed') return;
     const batch = this.inFlight.get(reply.id);
     this.inFlight.delete(reply.id);
-    if (reply.type === 'failed') this.fail(errorOf(reply.failure), options);
+    if (reply.type === 'failed') this.fail(errorOf(reply.failure));
     else if (batch) {
-      this.committed.add(batch);
-      options.onCommitted?.(batch);
+      this.committed.addCount(batch.count, batch.startsRun);
+      if (batch.events) this.options.onCommitted?.(batch.events);
     }
     this.written = reply.id;
     this.release(this.written);
   }
 
-  private fail(error: unknown, options: TraceSinkOptions): void {
+  private fail(error: unknown): void {
     if (this.failure !== undefined) return;
     this.failure = error;
-    options.onError?.(error);
+    this.options.onError?.(error);
   }
 
   private release(upTo: number): void {
@@ -99,14 +132,14 @@ export class WorkerTraceSink implements RunEventSink {
 
   /** Resolves once everything emitted so far is in the database. */
   drain(): Promise<void> {
-    this.batching.flush();
+    this.flush();
     if (this.written >= this.posted || this.failure) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ upTo: this.posted, resolve }));
   }
 
   /** The first write error, if any. */
   get error(): unknown {
-    return this.failure ?? this.batching.error;
+    return this.failure;
   }
 
   /** Writes everything, closes the worker's connection and stops the worker. */
