@@ -19,7 +19,7 @@ import { LeafRunReporter, type Spent } from './leaf-run-reporter.js';
 import { loadedContextOf } from './run-memory.js';
 import { leafRole } from './leaf-role.js';
 import { scoreOf, testOutcomeOf } from './leaf-outcome.js';
-import { cancelledResult, errorMessage, failedResult, nodeResult } from './node-result.js';
+import { cancelledResult, errorMessage, failedResult, nodeResult, type ResultFields } from './node-result.js';
 import { referencedOutput } from './referenced-outputs.js';
 import { resolveReferences } from './resolve-references.js';
 
@@ -165,15 +165,15 @@ function judgeLeafResult(
   const leaf: LeafSpec = node.spec;
   const test = testOutcomeOf(leaf, result);
   const score = scoreOf(result.data);
-  // Only what differs from the defaults: this object is kept for every leaf of the run.
-  const details: Record<string, unknown> = {};
-  if (permissions.isolation !== 'shared') details.isolation = permissions.isolation;
-  if (test) details.test = test;
-  if (score !== undefined) details.score = score;
-  if (result.artifacts && result.artifacts.length > 0) details.artifacts = result.artifacts;
-  if (result.data !== undefined) details.data = result.data;
-  if (attempts > 1) details.attempts = attempts;
-  const fields = { output: result.output, usage: result.usage, memoUsage: result.memo_usage, inputHash, ...(Object.keys(details).length > 0 ? { details } : {}) };
+  // Only what differs from the defaults, and no object at all for a plain leaf: it is kept for every leaf of the run.
+  let details: Record<string, unknown> | undefined;
+  if (permissions.isolation !== 'shared') (details ??= {}).isolation = permissions.isolation;
+  if (test) (details ??= {}).test = test;
+  if (score !== undefined) (details ??= {}).score = score;
+  if (result.artifacts && result.artifacts.length > 0) (details ??= {}).artifacts = result.artifacts;
+  if (result.data !== undefined) (details ??= {}).data = result.data;
+  if (attempts > 1) (details ??= {}).attempts = attempts;
+  const fields: ResultFields = { output: result.output, usage: result.usage, memoUsage: result.memo_usage, inputHash, details };
   const reason = context.scope.reason;
   if (reason) return cancelledResult(node, reason, fields);
   if (result.status === 'failed') return failedResult(node, result.error ?? 'the leaf failed', fields);

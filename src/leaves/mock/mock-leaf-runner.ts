@@ -2,7 +2,7 @@ import { emptyMemoUsage, type MemoUsage, type Usage } from '../../ir/index.js';
 
 /** The mock never uses a memo; one shared, frozen record keeps a 100,000-leaf run small. */
 const NO_MEMO_USAGE: MemoUsage = Object.freeze(emptyMemoUsage());
-import type { EffectArtifact, EffectResult, EngineEnvironment, LeafRunContext, LeafRunInput, LeafRunner } from '../../engine/index.js';
+import type { EffectResult, EngineEnvironment, LeafRunContext, LeafRunInput, LeafRunner } from '../../engine/index.js';
 import { EMPTY_MOCK_FIXTURE, type MockFixture, type MockUsage } from './mock-fixture-schema.js';
 import { MockTemplateError } from './mock-output-template.js';
 import { MockRuleIndex, type CompiledLeafRule } from './mock-rule-index.js';
@@ -82,16 +82,16 @@ export class MockLeafRunner implements LeafRunner {
       return { status: 'failed', output: null, usage, memo_usage: NO_MEMO_USAGE, error: error.message };
     }
     const exitCode = rule.exit_codes ? rule.exit_codes[Math.min(attempt, rule.exit_codes.length) - 1] : rule.exit_code;
-    const data = {
-      ...(exitCode !== undefined ? { exit_code: exitCode } : {}),
-      ...(rule.score !== undefined ? { score: rule.score } : {}),
-    };
-    const artifacts: EffectArtifact[] = rule.diff !== undefined ? [{ kind: 'diff', name: `${input.leaf.id}.diff`, content: rule.diff }] : [];
-    return {
-      ...succeeded(output, usage),
-      ...(Object.keys(data).length > 0 ? { data } : {}),
-      ...(artifacts.length > 0 ? { artifacts } : {}),
-    };
+    // Built in place: a plain rule (an output, maybe a latency) allocates only the result.
+    const result: { -readonly [K in keyof EffectResult]: EffectResult[K] } = succeeded(output, usage);
+    if (exitCode !== undefined || rule.score !== undefined) {
+      result.data = {
+        ...(exitCode !== undefined ? { exit_code: exitCode } : {}),
+        ...(rule.score !== undefined ? { score: rule.score } : {}),
+      };
+    }
+    if (rule.diff !== undefined) result.artifacts = [{ kind: 'diff', name: `${input.leaf.id}.diff`, content: rule.diff }];
+    return result;
   }
 
   /** The engine's cancel-aware wait when it offers one (no AbortSignal per leaf), else a sleep on the signal. */
