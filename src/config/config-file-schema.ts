@@ -175,6 +175,17 @@ export const janitorFileSchema = z
   })
   .strict();
 
+/** Git worktrees of isolated leaves (docs/leaves.md#dependencies-in-a-worktree). */
+export const worktreesFileSchema = z
+  .object({
+    /**
+     * Ignored folders of the working tree linked (read-only inside the sandbox) into every
+     * worktree, so its tests find the dependencies a checkout from HEAD lacks. Repository-relative.
+     */
+    link: z.array(z.string().trim().min(1).refine((path) => !path.startsWith('/') && !path.split('/').includes('..'), 'a path inside the repository')).default(['node_modules']),
+  })
+  .strict();
+
 export const configFileSchema = z
   .object({
     providers: z.record(identifier, providerFileSchema),
@@ -186,6 +197,7 @@ export const configFileSchema = z
     overlay: overlayFileSchema.prefault({}),
     memory: memoryFileSchema.prefault({}),
     janitor: janitorFileSchema.prefault({}),
+    worktrees: worktreesFileSchema.prefault({}),
   })
   .strict();
 

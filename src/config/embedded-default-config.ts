@@ -1,5 +1,5 @@
 import { defaultRoleName } from './workflow-roles.js';
-import { DEFAULT_JANITOR_CONFIG, DEFAULT_MEMORY_CONFIG, DEFAULT_QUEUE_CONFIG, defaultLearningConfig, defaultOverlayConfig, type WhaleflowConfig } from './whaleflow-config.js';
+import { DEFAULT_JANITOR_CONFIG, DEFAULT_MEMORY_CONFIG, DEFAULT_WORKTREES_CONFIG, DEFAULT_QUEUE_CONFIG, defaultLearningConfig, defaultOverlayConfig, type WhaleflowConfig } from './whaleflow-config.js';
 
 export const mockProviderId = 'mock';
 export const mockModelId = 'mock-default';
@@ -26,4 +26,5 @@ export const embeddedDefaultConfig: WhaleflowConfig = {
   overlay: defaultOverlayConfig,
   memory: DEFAULT_MEMORY_CONFIG,
   janitor: DEFAULT_JANITOR_CONFIG,
+  worktrees: DEFAULT_WORKTREES_CONFIG,
 };

@@ -13,7 +13,7 @@ export type {
   MemoryConfig,
   JanitorConfig,
 } from './whaleflow-config.js';
-export { findModel, pricesByRoute, DEFAULT_QUEUE_CONFIG, defaultLearningConfig, defaultOverlayConfig, DEFAULT_MEMORY_CONFIG, DEFAULT_JANITOR_CONFIG } from './whaleflow-config.js';
+export { findModel, pricesByRoute, DEFAULT_QUEUE_CONFIG, defaultLearningConfig, defaultOverlayConfig, DEFAULT_MEMORY_CONFIG, DEFAULT_JANITOR_CONFIG, DEFAULT_WORKTREES_CONFIG, type WorktreesConfig } from './whaleflow-config.js';
 export type { ModelPrices } from './model-prices.js';
 export { capabilityNames, hasCapability, type CapabilityName, type ModelCapabilities } from './model-capabilities.js';
 export { workflowRoles, defaultRoleName, roleForAgentType, type WorkflowRole } from './workflow-roles.js';

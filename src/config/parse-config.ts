@@ -186,7 +186,7 @@ function normalize(file: ConfigFile, sourceFile: string): WhaleflowConfig {
     memoryMaxAgeDays: file.janitor.memory_max_age_days,
     orphanedWorktrees: file.janitor.orphaned_worktrees,
   };
-  return { sourceFile, providers, models, roles, memo: { enabled: file.memo.enabled, crossRun: file.memo.cross_run }, queue, learning, overlay, memory, janitor };
+  return { sourceFile, providers, models, roles, memo: { enabled: file.memo.enabled, crossRun: file.memo.cross_run }, queue, learning, overlay, memory, janitor, worktrees: { link: file.worktrees.link } };
 }
 
 function reportBrokenReferences(config: WhaleflowConfig, context: ParseContext): void {

@@ -113,4 +113,10 @@ janitor:
   # memo: { max_entries: 20000, max_mb: 256, eviction: lru }
   # lessons: { judge_runs: 10, unused_runs: 50 }
   # compaction: { enabled: true, after_days: 1 }
+
+# Worktrees (docs/leaves.md#dependencies-in-a-worktree): an isolated leaf's git worktree is checked
+# out from HEAD and lacks your ignored build state. These ignored folders of your working tree are
+# linked into it (read-only inside the sandbox), so its tests find their dependencies.
+worktrees:
+  link: [node_modules]            # e.g. [node_modules, .venv]; [] links nothing
 `;

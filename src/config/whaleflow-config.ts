@@ -161,6 +161,14 @@ export const DEFAULT_JANITOR_CONFIG: JanitorConfig = {
   orphanedWorktrees: true,
 };
 
+/** Git worktrees of isolated leaves (the `worktrees:` section); see docs/leaves.md. */
+export interface WorktreesConfig {
+  /** Ignored folders of the working tree linked into every worktree. */
+  readonly link: readonly string[];
+}
+
+export const DEFAULT_WORKTREES_CONFIG: WorktreesConfig = { link: ['node_modules'] };
+
 /** A validated configuration, in camelCase, with every reference checked. */
 export interface WhaleflowConfig {
   /** The file it came from, or undefined for the embedded defaults. */
@@ -176,6 +184,7 @@ export interface WhaleflowConfig {
   readonly overlay: OverlayConfig;
   readonly memory: MemoryConfig;
   readonly janitor: JanitorConfig;
+  readonly worktrees: WorktreesConfig;
 }
 
 export function findModel(config: WhaleflowConfig, route: ConfiguredRoute): ModelConfig | undefined {

@@ -38,6 +38,8 @@ export interface RealLeafRunnerOptions {
    * cannot be used) or `none`, which only an explicit --no-sandbox may choose.
    */
   readonly sandbox?: SandboxMode;
+  /** Ignored folders of the user's tree linked into every worktree (`worktrees.link`); default none. */
+  readonly worktreeLinks?: readonly string[];
 }
 
 /**
@@ -69,6 +71,9 @@ export class RealLeafRunner implements LeafRunner {
         leafId: input.leaf.id,
         keepWorktree: this.options.keepWorktrees,
         protectedPaths: this.options.protectedPaths,
+        links: this.options.worktreeLinks ?? [],
+        writer: input.permissions.allowWrite,
+        ...(input.baseDiffs ? { baseDiffs: input.baseDiffs } : {}),
       });
     } catch (error) {
       if (error instanceof WorkspaceError) return failedLeaf({ output: null, error: error.message });

@@ -53,6 +53,7 @@ async function runLeafJob(job: LeafJob, options: ExecuteLeafJobOptions, listener
     runId: job.runId,
     effect: job.effect,
     ...(job.overlay ? { overlay: job.overlay } : {}),
+    ...(job.baseDiffs ? { baseDiffs: job.baseDiffs } : {}),
   };
   try {
     const result = await options.runner.run(input, new JobRunContext(signal, listener));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EffectivePermissions, LeafRunInput, OverlayPart, RemainingBudget } from '../engine/index.js';
 import { LeafSpecSchema, type LeafSpec, type WorkflowSpec } from '../ir/index.js';
 import { leafJobId } from './leaf-job-id.js';
+import { sha256Hex } from '../util/index.js';
 
 /** The version of the job format; a worker refuses a job of another version instead of guessing. */
 export const LEAF_JOB_VERSION = 1;
@@ -44,6 +45,8 @@ export interface LeafJob {
   readonly effect: { readonly iteration: number; readonly ordinal: number };
   /** What the run's overlay gives this leaf (advisory text, a role policy): data, never authority. */
   readonly overlay?: OverlayPart;
+  /** The diffs a worktree leaf starts from (see LeafRunInput.baseDiffs). */
+  readonly baseDiffs?: readonly { readonly leafId: string; readonly diff: string }[];
 }
 
 const permissionsSchema = z.object({
@@ -79,6 +82,7 @@ export const leafJobSchema = z.object({
       fingerprint: z.string().optional(),
     })
     .optional(),
+  baseDiffs: z.array(z.object({ leafId: z.string(), diff: z.string() })).optional(),
 });
 
 export interface LeafJobOptions {
@@ -94,7 +98,7 @@ export function leafJobOf(input: LeafRunInput, options: LeafJobOptions): LeafJob
   return {
     version: LEAF_JOB_VERSION,
     // The overlay changes what the leaf is asked, so it is part of the effect's identity (as in its effect key).
-    jobId: leafJobId(options.lineage, input.leaf.id, effect, input.overlay?.fingerprint ? `${input.inputHash}:${input.overlay.fingerprint}` : input.inputHash),
+    jobId: leafJobId(options.lineage, input.leaf.id, effect, jobIdentity(input)),
     runId: input.runId,
     lineage: options.lineage,
     runContext: options.runContext,
@@ -108,7 +112,15 @@ export function leafJobOf(input: LeafRunInput, options: LeafJobOptions): LeafJob
     budget: jobBudgetOf(input.budget, options.now()),
     effect,
     ...(input.overlay ? { overlay: input.overlay } : {}),
+    ...(input.baseDiffs ? { baseDiffs: input.baseDiffs } : {}),
   };
+}
+
+/** What makes the effect itself: its input hash, and what the overlay and the starting diffs change about it. */
+function jobIdentity(input: LeafRunInput): string {
+  const overlay = input.overlay?.fingerprint ? `:${input.overlay.fingerprint}` : '';
+  const diffs = input.baseDiffs ? input.baseDiffs.map(({ leafId, diff }) => `:${leafId}=${sha256Hex(diff)}`).join('') : '';
+  return `${input.inputHash}${overlay}${diffs}`;
 }
 
 function jobBudgetOf(budget: RemainingBudget, now: number): LeafJobBudget {

@@ -91,6 +91,7 @@ export function createRuntime(options: CreateRuntimeOptions): Runtime {
     keepWorktrees: options.keepWorktrees,
     searchEngine: options.searchEngine,
     protectedPaths: protectedStatePaths(options.cwd, options.env),
+    worktreeLinks: options.config.worktrees.link,
     ...(options.sandbox ? { sandbox: options.sandbox } : {}),
   });
   const gateway = new ProvidersModelGateway(modelClient, routingConfig, options.runId, options.routeAsRole);

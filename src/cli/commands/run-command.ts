@@ -163,7 +163,7 @@ interface PreparedRun {
 
 async function preflightAndRun(context: CliContext, prepared: PreparedRun): Promise<number> {
   const { file, options, spec, grant, runId, environment, composed, progress, say, overlay, timing } = prepared;
-  const checked = checkPreflight(spec, grant, options, composed);
+  const checked = checkPreflight(spec, grant, options, composed, context.env);
   say(checked.text);
   if (overlay.summary) say(`${overlay.summary}\n`);
   if (checked.refusal !== undefined) {
@@ -242,7 +242,7 @@ function sandboxModeOf(options: { readonly sandbox?: boolean }): SandboxMode {
  * The pre-flight: what the run writes, runs and may cost, and why it must not start (a
  * permission refusal, an estimate above --max-cost) as the message to print, if so.
  */
-function checkPreflight(spec: WorkflowSpec, grant: PermissionGrant, options: RunOptions, composed: Pick<ComposedRun, 'pricing' | 'realLeaves' | 'placement' | 'unusableRoutes'>): { text: string; refusal?: string } {
+function checkPreflight(spec: WorkflowSpec, grant: PermissionGrant, options: RunOptions, composed: Pick<ComposedRun, 'pricing' | 'realLeaves' | 'placement' | 'unusableRoutes'>, env: NodeJS.ProcessEnv): { text: string; refusal?: string } {
   const preflight = preflightPermissions(spec, grant);
   const estimate = estimateRun(spec, composed.pricing);
   const sandbox = sandboxPreflight({
@@ -255,7 +255,7 @@ function checkPreflight(spec: WorkflowSpec, grant: PermissionGrant, options: Run
   if (preflight.refusals.length > 0) return { text, refusal: `whaleflow: ${new PermissionRefusedError(preflight.refusals).message}\nnot started.\n` };
   const credentials = credentialRefusal(composed, spec);
   if (credentials !== undefined) return { text, refusal: credentials };
-  if (sandbox.refusal) return { text, refusal: sandbox.refusal };
+  if (sandbox.refusal) return { text, refusal: `${sandbox.refusal}${npmStartHint(env)}` };
   if (options.maxCost !== undefined) {
     const limit = Math.round(options.maxCost * 1_000_000);
     if (estimate.costMicrousd === null) {
@@ -264,6 +264,11 @@ function checkPreflight(spec: WorkflowSpec, grant: PermissionGrant, options: Run
     if (estimate.costMicrousd > limit) return { text, refusal: `whaleflow: the estimate ${formatUsd(estimate.costMicrousd)} is above --max-cost ${formatUsd(limit)}\nnot started.\n` };
   }
   return { text };
+}
+
+/** The README's main job runs through `npm start`, where options go after `--`. */
+function npmStartHint(env: NodeJS.ProcessEnv): string {
+  return env.npm_lifecycle_event === 'start' ? 'the main job without the sandbox: npm start -- --no-sandbox (leaf commands then run with your rights)\n' : '';
 }
 
 /**

@@ -7,8 +7,10 @@
  * - `container-references`: a reference to a container (a reduce's `inputs`, a leaf's
  *   `depends_on_results` naming a branch, sequence, loop, cond or expand) reads its children's
  *   outputs in declaration order; before it, a container's own output (null).
+ * - `worktree-base-diffs`: a worktree leaf starts from HEAD plus the diffs of the leaves its
+ *   `depends_on_results` names (their digests are part of its input hash); before it, from HEAD.
  */
-export const ENGINE_PATCHES = ['container-references'] as const;
+export const ENGINE_PATCHES = ['container-references', 'worktree-base-diffs'] as const;
 
 export type EnginePatch = (typeof ENGINE_PATCHES)[number];
 

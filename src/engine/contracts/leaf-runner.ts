@@ -46,6 +46,12 @@ export interface LeafRunInput {
   readonly effect?: { readonly iteration: number; readonly ordinal: number };
   /** What the run's overlay gives this leaf: an advisory block for its system prompt, a role policy. */
   readonly overlay?: OverlayPart;
+  /**
+   * A worktree leaf's starting point besides HEAD: the diffs (in `depends_on_results` order) of
+   * the leaves it depends on that changed something, so a test of a writer's change runs where
+   * the change is. Absent when there are none.
+   */
+  readonly baseDiffs?: readonly { readonly leafId: string; readonly diff: string }[];
 }
 
 /** Where a leaf runs when a runner hands it to another process (a queue worker). */

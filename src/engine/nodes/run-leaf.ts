@@ -22,6 +22,7 @@ import { scoreOf, testOutcomeOf } from './leaf-outcome.js';
 import { cancelledResult, errorMessage, failedResult, nodeResult, type ResultFields } from './node-result.js';
 import { referencedOutput } from './referenced-outputs.js';
 import { resolveReferences } from './resolve-references.js';
+import { sha256Hex } from '../../util/index.js';
 
 /** Attempts after a failure the runner marked retryable (a provider 429/5xx), each its own effect. */
 const MAX_RETRIES = 2;
@@ -37,6 +38,7 @@ export async function runLeaf(node: NodeOfKind<'leaf'>, context: NodeContext): P
   const { scope } = context;
   if (scope.reason) return cancelledResult(node, scope.reason);
   let resolved = NO_INPUTS;
+  let dependencies: ReadonlyMap<string, NodeResult> | undefined;
   if (leaf.depends_on_results.length > 0) {
     const references = await resolveReferences(context, leaf.id, leaf.depends_on_results, 'depends_on_results');
     // A cancelled run reports its waiting consumers as cancelled, not as failed by their cancelled producers.
@@ -44,6 +46,7 @@ export async function runLeaf(node: NodeOfKind<'leaf'>, context: NodeContext): P
     if (references.problems.length > 0) return failedResult(node, references.problems.join('; '));
     // A container dependency reads as its children's outputs in declaration order (see referencedOutput).
     resolved = Object.fromEntries(leaf.depends_on_results.map((id) => [id, referencedOutput(references.results.get(id), context.run.settings.patches)]));
+    dependencies = references.results;
   }
   let memory: ReadonlyMap<string, LoadedContext> | undefined;
   if (leaf.memory) {
@@ -57,7 +60,8 @@ export async function runLeaf(node: NodeOfKind<'leaf'>, context: NodeContext): P
   const budget = hasBudget(leaf.budget) ? new BudgetTracker(leaf.id, leaf.budget, context.budget, scope, context.run.environment, context.run.announcer(leaf.id)) : context.budget;
   try {
     if (!budget.reserveLeaf()) return cancelledResult(node, scope.reason ?? { type: 'shutdown' });
-    return await runAdmitted(node, budget === context.budget ? context : { ...context, budget }, resolved, plan.permissions, memory);
+    const baseDiffs = plan.permissions.isolation === 'worktree' && context.run.settings.patches.has('worktree-base-diffs') ? startingDiffs(leaf, dependencies, context.previousIteration) : [];
+    return await runAdmitted(node, budget === context.budget ? context : { ...context, budget }, resolved, plan.permissions, memory, baseDiffs);
   } finally {
     if (budget !== context.budget) budget.close();
   }
@@ -74,10 +78,12 @@ async function runAdmitted(
   resolved: Readonly<Record<string, string | null>>,
   permissions: EffectivePermissions,
   memory: ReadonlyMap<string, LoadedContext> | undefined,
+  baseDiffs: readonly BaseDiff[],
 ): Promise<NodeResult> {
   const { run, scope } = context;
   const leaf = node.spec;
   const inputHash = leafInputHash(run.spec, leaf, resolved);
+  const effectHash = withBaseDiffs(inputHash, baseDiffs);
   const providerSlots = run.providerSlotsFor(providerOf(mergeModelPolicy(context.modelPolicy, leaf.model_policy)));
   let heldGlobal = false;
   let heldProvider = false;
@@ -100,7 +106,7 @@ async function runAdmitted(
     const started = running;
     const live = (request: EffectRequest): Promise<EffectResult> => {
       const effect = { iteration: context.iteration, ordinal: request.ordinal };
-      const input = { workflow: run.spec, leaf, resolvedInputs: resolved, inputHash, role, permissions, budget: context.budget.remaining(), runId: run.settings.runId, effect, ...(overlay ? { overlay } : {}) };
+      const input = { workflow: run.spec, leaf, resolvedInputs: resolved, inputHash, role, permissions, budget: context.budget.remaining(), runId: run.settings.runId, effect, ...(overlay ? { overlay } : {}), ...(baseDiffs.length > 0 ? { baseDiffs } : {}) };
       const reporter = new LeafRunReporter(context, started, spent);
       // Operations are nested in this attempt's effect: a retry is a new effect with its own.
       if (memory) reporter.memory = new LeafMemoryAccess(context, leaf, memory, run.settings.memory, request, reporter);
@@ -109,8 +115,8 @@ async function runAdmitted(
     };
     do {
       attempts += 1;
-      const effectInput = { leaf_id: leaf.id, role, resolved_inputs: resolved, ...(memory ? { memory_contexts: memoryVersions(memory) } : {}), ...(overlay ? { overlay: overlay.fingerprint } : {}) };
-      const outcome = await performEffect(context, { kind: 'leaf', key: leafEffectKey(inputHash, overlay), nodeId: leaf.id, input: effectInput }, live);
+      const effectInput = { leaf_id: leaf.id, role, resolved_inputs: resolved, ...(memory ? { memory_contexts: memoryVersions(memory) } : {}), ...(overlay ? { overlay: overlay.fingerprint } : {}), ...(baseDiffs.length > 0 ? { base_diffs: baseDiffs.map(({ leafId, diff }) => ({ leaf_id: leafId, sha256: sha256Hex(diff) })) } : {}) };
+      const outcome = await performEffect(context, { kind: 'leaf', key: leafEffectKey(effectHash, overlay), nodeId: leaf.id, input: effectInput }, live);
       result = outcome.result;
       chargeRemainder(context, result, spent);
     } while (result.status === 'failed' && result.retryable && attempts <= MAX_RETRIES && !scope.reason);
@@ -179,6 +185,48 @@ function judgeLeafResult(
   if (result.status === 'failed') return failedResult(node, result.error ?? 'the leaf failed', fields);
   if (test && !test.passed) return failedResult(node, `${test.command ?? 'test'} exited with ${test.exitCode} (expected ${test.expected})`, fields);
   return nodeResult(node, 'succeeded', fields);
+}
+
+interface BaseDiff {
+  readonly leafId: string;
+  readonly diff: string;
+}
+
+/**
+ * The diffs a worktree leaf starts from. In a loop after its first iteration, its own diff of
+ * the previous iteration when it made one (everything since HEAD, so it already holds what that
+ * iteration started from): a refinement continues from its last attempt. Otherwise those its
+ * `depends_on_results` leaves recorded (a container's, of the leaves it contains), in
+ * declaration order, so a test of a writer's change runs on the change.
+ */
+function startingDiffs(leaf: LeafSpec, dependencies: ReadonlyMap<string, NodeResult> | undefined, previousIteration: ReadonlyMap<string, NodeResult> | undefined): BaseDiff[] {
+  const previous = previousIteration?.get(leaf.id);
+  const continued = previous ? diffsOf(previous) : [];
+  if (continued.length > 0) return continued;
+  if (!dependencies) return [];
+  return leaf.depends_on_results.flatMap((id) => {
+    const result = dependencies.get(id);
+    return result ? diffsOf(result) : [];
+  });
+}
+
+/** The diff artifacts a leaf's result carries (a container's: its leaves', in declaration order). */
+function diffsOf(result: NodeResult): BaseDiff[] {
+  if (result.children) return result.children.flatMap((child) => diffsOf(child));
+  const artifacts = result.details?.artifacts;
+  if (!Array.isArray(artifacts)) return [];
+  return (artifacts as { kind?: unknown; content?: unknown }[]).flatMap((artifact) =>
+    artifact.kind === 'diff' && typeof artifact.content === 'string' && artifact.content.trim() !== '' ? [{ leafId: result.id, diff: artifact.content }] : [],
+  );
+}
+
+/**
+ * The change a worktree leaf starts from is part of its effect's identity (a different change, a
+ * different effect); the leaf input hash itself keeps CodeWhale's definition.
+ */
+function withBaseDiffs(inputHash: string, baseDiffs: readonly BaseDiff[]): string {
+  if (baseDiffs.length === 0) return inputHash;
+  return sha256Hex(JSON.stringify([inputHash, ...baseDiffs.map(({ leafId, diff }) => [leafId, sha256Hex(diff)])]));
 }
 
 /**

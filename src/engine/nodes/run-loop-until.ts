@@ -30,7 +30,7 @@ export async function runLoopUntil(node: NodeOfKind<'loop_until'>, context: Node
       memoUsage = addMemoUsage(memoUsage, earlier.memoUsage);
       registry.reset(bodyIds);
     }
-    const inner: NodeContext = { ...context, iteration };
+    const inner: NodeContext = { ...context, iteration, ...(iteration > 0 ? { previousIteration: resultsById(last) } : {}) };
     last = await runChildrenInOrder(spec.children, inner);
     if (context.scope.reason) {
       return cancelledResult(node, context.scope.reason, { ...totals(last, usage, memoUsage), children: last, details: { iterations: iteration + 1, decisions } });
@@ -50,6 +50,16 @@ export async function runLoopUntil(node: NodeOfKind<'loop_until'>, context: Node
   const details = { iterations: decisions.length, met, decisions };
   if (met) return containerResult(node, last, { usage, memoUsage, details });
   return containerResult(node, last, { status: 'failed', usage, memoUsage, error: `condition not met after ${maxIterations} iteration(s): ${decisions.at(-1)?.reason ?? ''}`, details });
+}
+
+function resultsById(results: readonly NodeResult[]): Map<string, NodeResult> {
+  const byId = new Map<string, NodeResult>();
+  const visit = (result: NodeResult): void => {
+    byId.set(result.id, result);
+    for (const child of result.children ?? []) visit(child);
+  };
+  for (const result of results) visit(result);
+  return byId;
 }
 
 function totals(children: readonly NodeResult[], usage: ReturnType<typeof emptyUsage>, memoUsage: ReturnType<typeof emptyMemoUsage>) {

@@ -185,6 +185,11 @@ export interface NodeContext {
   readonly permissions: InheritedPermissions;
   /** The nearest declared model policy, for the provider limit and gateway calls. */
   readonly modelPolicy: ModelPolicy;
+  /**
+   * Inside a loop after its first iteration: the previous iteration's results by node id, so a
+   * worktree leaf continues from its own last change instead of starting over.
+   */
+  readonly previousIteration?: ReadonlyMap<string, NodeResult>;
 }
 
 const RECENT_LEAVES = 10;

@@ -3,6 +3,7 @@
 export { openWorkspace, type Workspace, type WorkspaceOutcome, type OpenWorkspaceOptions } from './workspace.js';
 export { addGitWorktree, removeGitWorktree, WORKTREES_DIRECTORY, WORKTREE_BASE_NOTICE, safeSegment, type GitWorktree } from './git-worktree.js';
 export { captureDiff } from './capture-diff.js';
+export { applyBaseDiffs, linkIgnoredFolders, type BaseDiff } from './prepare-worktree.js';
 export { applyDiff, type ApplyDiffOptions, type ApplyDiffOutcome } from './apply-diff.js';
 export { resolveWorkspacePath, resolveScopedPath, inFileScope, isInside, isProtectedLocation, toPosix, type WorkspacePath } from './workspace-path.js';
 export { walkFiles, SKIPPED_DIRECTORIES, type WalkOptions } from './walk-files.js';

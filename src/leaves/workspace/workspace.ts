@@ -4,6 +4,7 @@ import { isInside } from './workspace-path.js';
 import { assertNever } from '../../util/index.js';
 import { captureDiff } from './capture-diff.js';
 import { addGitWorktree, removeGitWorktree, type GitWorktree } from './git-worktree.js';
+import { applyBaseDiffs, linkIgnoredFolders, type BaseDiff } from './prepare-worktree.js';
 
 /** What a workspace leaves behind when its leaf is done. */
 export interface WorkspaceOutcome {
@@ -43,6 +44,12 @@ export interface OpenWorkspaceOptions {
    * `whaleflow.config.yaml` are refused by name everywhere anyway.
    */
   readonly protectedPaths?: readonly string[];
+  /** Ignored folders of the user's tree to link into a worktree (`worktrees.link`), repository-relative. */
+  readonly links?: readonly string[];
+  /** Changes of the leaves this one depends on: a worktree starts from HEAD with them applied. */
+  readonly baseDiffs?: readonly BaseDiff[];
+  /** The leaf may write: its diff includes what it started from even when it added nothing. */
+  readonly writer?: boolean;
 }
 
 export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Workspace> {
@@ -60,6 +67,13 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
 
 async function openWorktreeWorkspace(options: OpenWorkspaceOptions): Promise<Workspace> {
   const worktree = await addGitWorktree(options.cwd, options.runId, options.leafId);
+  let start: WorktreeStart;
+  try {
+    start = await prepareWorktree(worktree, options);
+  } catch (error) {
+    await removeGitWorktree(worktree).catch(() => undefined);
+    throw error;
+  }
   // A run started in a subdirectory works in the same subdirectory of the worktree.
   const subdirectory = relative(await realpath(worktree.repositoryRoot), await realpath(options.cwd));
   const root = await realpath(join(worktree.path, subdirectory));
@@ -69,13 +83,34 @@ async function openWorktreeWorkspace(options: OpenWorkspaceOptions): Promise<Wor
     isolation: 'worktree',
     sourceRoot: await realpath(worktree.repositoryRoot),
     protectedPaths: protectedInside(await realpath(worktree.repositoryRoot), await realpath(worktree.path), options.protectedPaths).filter((path) => isInside(root, path)),
-    close: () => (closed ??= closeWorktree(worktree, options.keepWorktree ?? false)),
+    close: () => (closed ??= closeWorktree(worktree, start, options.keepWorktree ?? false, options.writer ?? true)),
   };
 }
 
-async function closeWorktree(worktree: GitWorktree, keep: boolean): Promise<WorkspaceOutcome> {
+/** What a worktree holds before its leaf starts: linked folders, and the diff of the changes it started from. */
+interface WorktreeStart {
+  readonly linked: readonly string[];
+  readonly startingDiff: string;
+}
+
+async function prepareWorktree(worktree: GitWorktree, options: OpenWorkspaceOptions): Promise<WorktreeStart> {
+  const linked = await linkIgnoredFolders(worktree.repositoryRoot, worktree.path, options.links ?? []);
+  const baseDiffs = options.baseDiffs ?? [];
+  if (baseDiffs.length === 0) return { linked, startingDiff: '' };
+  await applyBaseDiffs(worktree.path, baseDiffs);
+  return { linked, startingDiff: await captureDiff(worktree.path, worktree.baseCommit, linked) };
+}
+
+/**
+ * The diff is everything since HEAD, the changes the worktree started from included, so
+ * `whaleflow apply` of a leaf that built on another brings the whole change (and a writer's next
+ * loop iteration continues from it). A read-only leaf that changed nothing beyond what it started
+ * from (a test of another leaf's change) has no diff of its own.
+ */
+async function closeWorktree(worktree: GitWorktree, start: WorktreeStart, keep: boolean, writer: boolean): Promise<WorkspaceOutcome> {
   try {
-    const diff = await captureDiff(worktree.path, worktree.baseCommit);
+    const captured = await captureDiff(worktree.path, worktree.baseCommit, start.linked);
+    const diff = !writer && captured === start.startingDiff ? '' : captured;
     return keep ? { diff, keptAt: worktree.path, worktreePath: worktree.path } : { diff, worktreePath: worktree.path };
   } finally {
     if (!keep) await removeGitWorktree(worktree);
