@@ -8,6 +8,7 @@ import type { Builtin } from '../values/builtin.js';
 import { Bool } from '../values/bool.js';
 import { Bytes } from '../values/bytes.js';
 import { Dict } from '../values/dict.js';
+import { HashTable, SMALL_TABLE_LIMIT } from '../values/hash-table.js';
 import { Float } from '../values/float.js';
 import { Int } from '../values/int.js';
 import { List } from '../values/list.js';
@@ -139,6 +140,17 @@ export class ExpressionCompiler {
   }
 
   private dict(node: DictExpression): Evaluate {
+    const keys = constantStringKeys(node);
+    if (keys) {
+      // Distinct constant keys: one frozen key list for every dict this literal builds.
+      const values = node.entries.map((entry) => this.expression(entry.value));
+      return (frame) => {
+        // Sized up front: an array grown by push keeps room for 17 elements.
+        const evaluated = new Array<Value>(values.length);
+        for (let index = 0; index < values.length; index++) evaluated[index] = values[index](frame);
+        return new Dict(HashTable.withSharedKeys(keys, evaluated));
+      };
+    }
     const entries = node.entries.map((entry) => ({ key: this.expression(entry.key), value: this.expression(entry.value), position: entry.position }));
     return (frame) => {
       const dict = new Dict();
@@ -292,3 +304,19 @@ function literalValue(node: Literal): Value {
   }
 }
 
+
+/**
+ * The keys of a dict literal whose keys are all string literals, distinct, and few enough for
+ * a small table; undefined otherwise (that literal builds its dict key by key, and reports a
+ * duplicate key when it runs).
+ */
+function constantStringKeys(node: DictExpression): readonly string[] | undefined {
+  if (node.entries.length === 0 || node.entries.length > SMALL_TABLE_LIMIT) return undefined;
+  const keys: string[] = [];
+  for (const entry of node.entries) {
+    const key = entry.key;
+    if (key.kind !== 'Literal' || key.literal.type !== 'string' || keys.includes(key.literal.value)) return undefined;
+    keys.push(key.literal.value);
+  }
+  return keys;
+}

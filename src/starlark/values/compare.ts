@@ -2,12 +2,14 @@ import { runtimeError } from '../errors.js';
 import type { StarlarkValue } from './value.js';
 import { Int } from './int.js';
 import { Float, compareFloats } from './float.js';
+import { Str } from './str.js';
 
 const MAX_DEPTH = 1000;
 
 /** Starlark `==`: same type and equal, or int/float with the same mathematical value. */
 export function valuesEqual(left: StarlarkValue, right: StarlarkValue, depth = 0): boolean {
   if (left === right) return true;
+  if (left instanceof Str && right instanceof Str) return left.value === right.value;
   if (depth > MAX_DEPTH) throw runtimeError('maximum recursion depth exceeded in comparison');
   const leftType = left.type;
   if (leftType === right.type) return left.equalsSameType(right, depth);
@@ -17,6 +19,8 @@ export function valuesEqual(left: StarlarkValue, right: StarlarkValue, depth = 0
 
 /** Ordered comparison; throws for values of different or unordered types. */
 export function compareValues(left: StarlarkValue, right: StarlarkValue, depth = 0): number {
+  const quick = compareScalars(left, right);
+  if (quick !== undefined) return quick;
   if (depth > MAX_DEPTH) throw runtimeError('maximum recursion depth exceeded in comparison');
   if (left.type === right.type) {
     const result = left.compareSameType(right, depth);
@@ -25,6 +29,25 @@ export function compareValues(left: StarlarkValue, right: StarlarkValue, depth =
     return compareNumbers(left, right);
   }
   throw runtimeError(`unsupported comparison: ${left.type} <=> ${right.type}`);
+}
+
+/**
+ * The order of two strings or two ints without the generic dispatch (the type getters and a
+ * virtual compare), which dominated sorting by a key; undefined for every other pair. Ints
+ * keep safe integers as numbers, so equal ints are never a number and a bigint.
+ */
+export function compareScalars(left: StarlarkValue, right: StarlarkValue): number | undefined {
+  if (left instanceof Str && right instanceof Str) {
+    const a = left.value;
+    const b = right.value;
+    return a === b ? 0 : a < b ? -1 : 1;
+  }
+  if (left instanceof Int && right instanceof Int) {
+    const a = left.value;
+    const b = right.value;
+    return a === b ? 0 : a < b ? -1 : 1;
+  }
+  return undefined;
 }
 
 function isNumber(value: StarlarkValue): value is Int | Float {

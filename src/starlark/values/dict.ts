@@ -7,7 +7,9 @@ import { valuesEqual } from './compare.js';
 
 /** A mutable mapping that remembers insertion order. */
 export class Dict extends MutableCollection {
-  readonly table = new HashTable();
+  constructor(readonly table: HashTable = new HashTable()) {
+    super();
+  }
 
   get type(): string {
     return 'dict';

@@ -1,5 +1,5 @@
 import type { Value } from './value.js';
-import { compareValues, valuesEqual } from './compare.js';
+import { compareScalars, compareValues, valuesEqual } from './compare.js';
 
 /** Element-wise equality of two sequences, recursing with a depth guard. */
 export function sequencesEqual(left: readonly Value[], right: readonly Value[], depth: number): boolean {
@@ -14,6 +14,9 @@ export function sequencesEqual(left: readonly Value[], right: readonly Value[], 
 export function compareSequences(left: readonly Value[], right: readonly Value[], depth: number): number {
   const length = Math.min(left.length, right.length);
   for (let index = 0; index < length; index++) {
+    const quick = compareScalars(left[index], right[index]);
+    if (quick === 0) continue;
+    if (quick !== undefined) return quick;
     if (valuesEqual(left[index], right[index], depth + 1)) continue;
     return compareValues(left[index], right[index], depth + 1);
   }
