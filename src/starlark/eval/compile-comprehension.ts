@@ -41,10 +41,20 @@ export function compileComprehension(node: Comprehension, compiler: Comprehensio
   }
   for (let index = node.clauses.length - 1; index >= 0; index--) emit = compileClause(node.clauses[index], emit, compiler);
   const isDict = body.kind === 'DictEntry';
+  if (isDict) {
+    return (frame) => {
+      const result = new Dict();
+      emit(frame, result);
+      return result;
+    };
+  }
   return (frame) => {
-    const result = isDict ? new Dict() : new List();
+    const result = new List();
     emit(frame, result);
-    return result;
+    // An array grown by push keeps room for 17 elements: a short result is copied to its size
+    // (a workflow keeps thousands of one- and two-element lists).
+    const length = result.elements.length;
+    return length > 0 && length < 16 ? new List(result.elements.slice()) : result;
   };
 }
 
