@@ -56,6 +56,12 @@ export interface ExecuteRequest {
   /** Options of the validation gate the spec passes before it runs (e.g. a higher maxAgents). */
   readonly validation?: ValidationOptions;
   /**
+   * The user's launch limits (`--max-agents`, `--max-depth`; default CodeWhale's 100 and 5):
+   * model-written expansions are held to what is left of them where each expand sits. Recorded
+   * in run_started; replay and resume pass the recorded ones.
+   */
+  readonly launchLimits?: { readonly maxAgents?: number; readonly maxDepth?: number };
+  /**
    * The caller already passed this very spec, unchanged, through the gate (compileWorkflowFile,
    * or parseWorkflowSpec + validateSpec), so the engine skips its second validation pass and
    * serializes the spec directly (a parsed spec is already in canonical field order) instead of

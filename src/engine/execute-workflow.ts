@@ -8,7 +8,7 @@ import {
 } from '../ir/index.js';
 import { hasErrors, InvalidInputError, sha256Hex } from '../util/index.js';
 import { BudgetTracker } from './budget/budget-tracker.js';
-import { ENGINE_PATCHES, liveBoundary, type CancelReason } from './contracts/index.js';
+import { ENGINE_PATCHES, launchLimitsOf, liveBoundary, type CancelReason } from './contracts/index.js';
 import { ENGINE_VERSION } from './engine-version.js';
 import type { ExecuteRequest } from './execute-request.js';
 import { contributedStatus, sumUsage } from './nodes/node-result.js';
@@ -50,6 +50,7 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
     gateway: request.gateway,
     environment,
     grant,
+    launchLimits: launchLimitsOf(request.launchLimits),
     maxConcurrentLeaves: request.limits?.maxConcurrentLeaves ?? DEFAULT_MAX_CONCURRENT_LEAVES,
     perProvider: request.limits?.perProvider ?? {},
     leafIdleTimeoutMs: request.limits?.leafIdleTimeoutMs ?? DEFAULT_LEAF_IDLE_TIMEOUT_MS,
@@ -121,6 +122,7 @@ function emitRunStarted(run: RunContext, request: ExecuteRequest): string {
     patches: ENGINE_PATCHES.filter((patch) => run.settings.patches.has(patch)),
     ...(request.overlay !== undefined ? { overlay: request.overlay } : {}),
     grant: run.settings.grant,
+    launchLimits: run.settings.launchLimits,
   });
   return hash;
 }

@@ -12,7 +12,7 @@ export * from './schema/results.js';
 export { SpecSource, pathKey, formatDocumentPath, type DocumentPath } from './source-map.js';
 export { walkNodes, listNodes, childListsOf, referencesOf, type NodeLocation, type ChildList } from './walk-nodes.js';
 export { parseWorkflowSpec, describeValue, type ParseResult } from './parse-workflow-spec.js';
-export { validateSpec, DEFAULT_MAX_AGENTS, DEFAULT_MAX_DEPTH, type ValidationOptions } from './validate/index.js';
+export { validateSpec, launchShapeOf, DEFAULT_MAX_AGENTS, DEFAULT_MAX_DEPTH, type ValidationOptions } from './validate/index.js';
 export { toCanonicalJson, toCanonicalPrettyJson, canonicalLeaf } from './canonical-json.js';
 export { specHash, leafInputHash, leafInputHashDocument, type ResolvedInputs } from './hashes.js';
 export { exportGraph, type GraphFormat, type GraphOptions, type GraphNodeStyle } from './graph-export.js';

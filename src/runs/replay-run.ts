@@ -137,6 +137,8 @@ export async function replayRun(request: ReplayRequest): Promise<ReplayOutcome> 
     parentRunId: recorded.runId,
     // The recording's behaviour, not today's: a trace from before a change replays as it ran.
     patches: recordedPatches(recorded.started),
+    // Expansions are judged again as they were: against the limits the run was recorded with.
+    ...(recorded.started.launchLimits ? { launchLimits: recorded.started.launchLimits } : {}),
     sourceFile: recorded.started.sourceFile,
     validation: REPLAY_VALIDATION,
     ...(request.trustedSpec ? { validated: true } : {}),

@@ -35,6 +35,8 @@ export interface ResumeRequest {
   /** Per-node and whole-run cancels while the resumed run runs (`whaleflow cancel`). */
   readonly controller?: RunController;
   readonly validation?: ValidationOptions;
+  /** --max-agents/--max-depth given to the resume: what live expansions are held to instead of the recorded limits. */
+  readonly launchLimits?: { readonly maxAgents?: number; readonly maxDepth?: number };
   /** Serve recorded failures instead of trying them again. */
   readonly reuseFailures?: boolean;
 }
@@ -97,6 +99,8 @@ export async function resumeRun(request: ResumeRequest): Promise<ResumeOutcome> 
     parentRunId: request.recorded.runId,
     // Finished effects were keyed by the recorded behaviour; the rest continues with it too.
     patches: recordedPatches(request.recorded.started),
+    // Expansions that run live are held to the limits the run started with, unless the caller gives its own.
+    launchLimits: { ...request.recorded.started.launchLimits, ...definedLimits(request.launchLimits ?? request.validation) },
     sourceFile: request.sourceFile ?? request.recorded.started.sourceFile,
     // The recorded spec passed the launch-shape gate when it first ran; an edited one passes
     // the caller's limits (the CLI compiles it with --max-agents/--max-depth).
@@ -107,4 +111,12 @@ export async function resumeRun(request: ResumeRequest): Promise<ResumeOutcome> 
     ...(request.recorded.started.overlay ? { overlay: request.recorded.started.overlay } : {}),
   });
   return { runId: request.runId, result, servedFromTrace: boundary.servedFromTrace, ranLive: boundary.ranLive, chain: chain.map((run) => run.runId) };
+}
+
+/** The limits a caller set (--max-agents/--max-depth), leaving out those it did not. */
+function definedLimits(validation: { readonly maxAgents?: number; readonly maxDepth?: number } | undefined): { maxAgents?: number; maxDepth?: number } {
+  return {
+    ...(validation?.maxAgents !== undefined ? { maxAgents: validation.maxAgents } : {}),
+    ...(validation?.maxDepth !== undefined ? { maxDepth: validation.maxDepth } : {}),
+  };
 }

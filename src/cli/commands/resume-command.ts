@@ -111,6 +111,7 @@ async function resumeClaimed(context: CliContext, store: SqliteTraceStore, targe
       signal: AbortSignal.any([recording.signal, stop.signal]),
       environment,
       ...(compiled ? { spec: compiled.spec, sourceFile: options.file, validation: launchShape } : {}),
+      launchLimits: launchShape,
       ...(options.maxConcurrency !== undefined ? { limits: { maxConcurrentLeaves: options.maxConcurrency } } : {}),
     });
     traceSink.close();

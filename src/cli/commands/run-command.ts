@@ -197,6 +197,7 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
       signal: AbortSignal.any([interrupt.signal, recorder.failed]), // Ctrl-C; a trace that cannot be written stops the run
       sourceFile: file,
       validated: true,
+      launchLimits: { maxAgents: options.maxAgents, maxDepth: options.maxDepth }, // expansions are held to them too
       ...(overlay.overlay ? { overlay: overlay.overlay } : {}),
       ...(options.maxConcurrency !== undefined ? { limits: { maxConcurrentLeaves: options.maxConcurrency } } : {}),
     });

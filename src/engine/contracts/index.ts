@@ -7,3 +7,4 @@ export * from './engine-environment.js';
 export * from './interrupted-effect.js';
 export * from './memory-port.js';
 export * from './run-overlay.js';
+export * from './launch-limits.js';

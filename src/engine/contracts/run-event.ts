@@ -1,3 +1,4 @@
+import type { LaunchLimits } from './launch-limits.js';
 import type { MemoUsage, NodeKind, NodeResult, RunStatus, Usage, WorkflowResult } from '../../ir/index.js';
 import type { EffectArtifact, EffectKind, EffectResult, EffectScope, EffectSource } from './effect.js';
 import type { LeafPlacement } from './leaf-runner.js';
@@ -47,6 +48,8 @@ export type RunEvent =
        * in a worktree, a leaf refused), so replay runs under it too. Absent: recorded before it was kept.
        */
       readonly grant?: PermissionGrant;
+      /** The launch limits expansions were held to; absent: recorded before they were kept (the defaults). */
+      readonly launchLimits?: LaunchLimits;
     })
   | (EventBase & {
       readonly type: 'node_started';

@@ -16,6 +16,7 @@ export async function runBranchSet(node: NodeOfKind<'branch_set'>, context: Node
   const inner: NodeContext = {
     ...context,
     budget,
+    branchDepth: (context.branchDepth ?? 0) + 1,
     permissions: inheritPermissions(context.permissions, spec.permissions, spec.parallel),
     modelPolicy: mergeModelPolicy(context.modelPolicy, spec.model_policy),
   };

@@ -60,6 +60,7 @@ export async function runLeaf(node: NodeOfKind<'leaf'>, context: NodeContext): P
   const budget = hasBudget(leaf.budget) ? new BudgetTracker(leaf.id, leaf.budget, context.budget, scope, context.run.environment, context.run.announcer(leaf.id)) : context.budget;
   try {
     if (!budget.reserveLeaf()) return cancelledResult(node, scope.reason ?? { type: 'shutdown' });
+    context.run.launchedLeaves += 1;
     const baseDiffs = plan.permissions.isolation === 'worktree' && context.run.settings.patches.has('worktree-base-diffs') ? startingDiffs(leaf, dependencies, context.previousIteration) : [];
     return await runAdmitted(node, budget === context.budget ? context : { ...context, budget }, resolved, plan.permissions, memory, baseDiffs);
   } finally {

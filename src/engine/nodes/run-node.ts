@@ -30,7 +30,17 @@ export async function runNode(node: NodeSpec, parent: NodeContext): Promise<Node
   const id = node.spec.id;
   const scope = new CancelScope(parent.scope);
   // Field by field rather than a spread: once per node on the hot path.
-  const context: NodeContext = { run, parentId: id, iteration: parent.iteration, scope, budget: parent.budget, permissions: parent.permissions, modelPolicy: parent.modelPolicy };
+  const context: NodeContext = {
+    run,
+    parentId: id,
+    iteration: parent.iteration,
+    scope,
+    budget: parent.budget,
+    permissions: parent.permissions,
+    modelPolicy: parent.modelPolicy,
+    previousIteration: parent.previousIteration,
+    branchDepth: parent.branchDepth,
+  };
   run.registry.started(id, scope, run.environment.now());
   const started: Mutable<RunEventOf<'node_started'>> = { type: 'node_started', runId: '', at: 0, nodeId: id, kind: node.kind, parentId: parent.parentId, iteration: parent.iteration };
   const role = roleOf(node);

@@ -1,4 +1,5 @@
-import { parseWorkflowSpec, validateSpec, type NodeSpec, type WorkflowSpec } from '../../ir/index.js';
+import { launchShapeOf, parseWorkflowSpec, validateSpec, type NodeSpec, type WorkflowSpec } from '../../ir/index.js';
+import type { LaunchLimits } from '../contracts/index.js';
 import type { Diagnostic } from '../../util/index.js';
 import type { InheritedPermissions, PermissionGrant } from '../permissions/index.js';
 import { commandRefusal, expansionPermissions, planLeafPermissions, inheritPermissions } from '../permissions/index.js';
@@ -15,6 +16,8 @@ export interface ExpansionLimits {
   /** What the generated nodes inherit where they are inserted, with the command ceiling of the expand's source. */
   readonly permissions: InheritedPermissions;
   readonly grant: PermissionGrant;
+  /** The run's launch limits and where the expand sits: its id, the branches around it, the leaves already started. */
+  readonly launch: LaunchLimits & { readonly expandId: string; readonly depth: number; readonly launchedAgents: number };
 }
 
 /**
@@ -37,12 +40,35 @@ export function validateExpansion(workflow: Pick<WorkflowSpec, 'id' | 'goal'>, r
   const parsed = parseWorkflowSpec({ id: workflow.id, goal: workflow.goal, permissions: context, nodes });
   if (!parsed.ok) return { ok: false, diagnostics: parsed.diagnostics };
   const diagnostics = [
-    ...validateSpec(parsed.spec, { reservedIds: limits.reservedIds }),
+    // The launch shape is judged below, against what is left of the run's own limits.
+    ...validateSpec(parsed.spec, { reservedIds: limits.reservedIds, maxAgents: Number.MAX_SAFE_INTEGER, maxDepth: Number.MAX_SAFE_INTEGER }),
+    ...launchDiagnostics(parsed.spec, limits.launch),
     ...(permissions.insideParallelBranch ? unscopedParallelWriters(parsed.spec.nodes) : []),
     ...permissionDiagnostics(parsed.spec.nodes, limits),
   ];
   if (diagnostics.length > 0) return { ok: false, diagnostics };
   return { ok: true, nodes: parsed.spec.nodes };
+}
+
+/**
+ * The user's --max-agents and --max-depth hold for model-written nodes too, counted from the
+ * expand's position: the leaves already started plus the agents the expansion may launch, and
+ * the branches around the expand plus the expansion's own nesting.
+ */
+function launchDiagnostics(spec: WorkflowSpec, launch: ExpansionLimits['launch']): Diagnostic[] {
+  const shape = launchShapeOf(spec);
+  const diagnostics: Diagnostic[] = [];
+  const agents = launch.launchedAgents + shape.agents;
+  if (agents > launch.maxAgents) {
+    const message = `expand "${launch.expandId}": the generated nodes may launch ${shape.agents} agent(s); with the ${launch.launchedAgents} already launched that is ${agents}, more than the run's limit of ${launch.maxAgents} (--max-agents)`;
+    diagnostics.push({ severity: 'error', code: 'too-many-agents', message, nodeId: launch.expandId });
+  }
+  const depth = launch.depth + shape.depth;
+  if (depth > launch.maxDepth) {
+    const message = `expand "${launch.expandId}": the generated nodes nest branches ${shape.depth} deep inside the ${launch.depth} around the expand, ${depth} in all, more than the run's limit of ${launch.maxDepth} (--max-depth)`;
+    diagnostics.push({ severity: 'error', code: 'too-deep', message, nodeId: launch.expandId });
+  }
+  return diagnostics;
 }
 
 function declaresNetwork(node: NodeSpec): boolean {

@@ -11,6 +11,7 @@ import type {
   RunEventSink,
   RunOverlay,
   OverlayPart,
+  LaunchLimits,
 } from '../contracts/index.js';
 import { overlayPartFor } from './overlay-part.js';
 import type { BudgetTracker } from '../budget/budget-tracker.js';
@@ -44,6 +45,8 @@ export interface RunSettings {
   readonly gateway: ModelGateway;
   readonly environment: EngineEnvironment;
   readonly grant: PermissionGrant;
+  /** What expansions are held to (the user's --max-agents/--max-depth). */
+  readonly launchLimits: LaunchLimits;
   readonly maxConcurrentLeaves: number;
   readonly perProvider: Readonly<Record<string, number>>;
   readonly leafIdleTimeoutMs: number;
@@ -61,6 +64,8 @@ export interface RunSettings {
 export class RunContext {
   readonly globalLeafSlots: FifoSemaphore;
   readonly runningLeaves = new Map<string, RunningLeaf>();
+  /** Leaves started so far (retries and loop iterations included): what an expansion's agents add to. */
+  launchedLeaves = 0;
   private readonly providerSlots = new Map<string, FifoSemaphore>();
   private readonly ordinals = new Map<string, number>();
   private readonly recentLeaves: NodeResult[] = [];
@@ -190,6 +195,8 @@ export interface NodeContext {
    * worktree leaf continues from its own last change instead of starting over.
    */
   readonly previousIteration?: ReadonlyMap<string, NodeResult>;
+  /** Branches (branch_set) enclosing the node: where an expansion's depth starts. */
+  readonly branchDepth?: number;
 }
 
 const RECENT_LEAVES = 10;

@@ -26,6 +26,8 @@ export interface HarnessOptions {
   readonly fixture?: string | MockFixture;
   readonly limits?: ExecutionLimits;
   readonly grant?: PermissionGrant;
+  /** The user's --max-agents/--max-depth; default as generous as the validation here. */
+  readonly launchLimits?: { readonly maxAgents?: number; readonly maxDepth?: number };
   readonly boundary?: EffectBoundary;
   readonly signal?: AbortSignal;
   readonly controller?: RunController;
@@ -56,6 +58,7 @@ export async function runMock(workflow: WorkflowSpec, options: HarnessOptions = 
     gateway,
     environment,
     validation: { maxAgents: 1_000_000, maxDepth: 100 },
+    launchLimits: options.launchLimits ?? { maxAgents: 1_000_000, maxDepth: 100 },
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.grant ? { grant: options.grant } : {}),
     ...(options.boundary ? { boundary: options.boundary } : {}),

@@ -2,7 +2,8 @@ import { assertNever } from '../../util/index.js';
 import type { NodeSpec } from '../schema/node-spec.js';
 import type { DocumentPath } from '../source-map.js';
 import { childListsOf } from '../walk-nodes.js';
-import { DEFAULT_MAX_AGENTS, DEFAULT_MAX_DEPTH, type ValidationContext } from './validation-context.js';
+import type { WorkflowSpec } from '../schema/workflow-spec.js';
+import { DEFAULT_MAX_AGENTS, DEFAULT_MAX_DEPTH, ValidationContext } from './validation-context.js';
 
 interface Shape {
   agents: number;
@@ -97,4 +98,12 @@ function shapeOf(context: ValidationContext, node: NodeSpec, path: DocumentPath)
     default:
       return assertNever(node, 'node kind');
   }
+}
+
+/**
+ * The launch shape of a spec without judging it (agents, branch depth), for a check that holds a
+ * part of a run to what is left of the run's limits — an expansion, from where its expand sits.
+ */
+export function launchShapeOf(spec: WorkflowSpec): { readonly agents: number; readonly depth: number } {
+  return shapeOfList(new ValidationContext(spec, {}), spec.nodes, (index) => ['nodes', index]);
 }
