@@ -55,14 +55,16 @@ export function setIndexValue(object: Value, index: Value, value: Value, thread:
 export function sliceBounds(length: number, start: Value, stop: Value, step: Value): [number, number, number] {
   const stride = step instanceof NoneType ? 1 : sliceInteger(step);
   if (stride === 0) throw runtimeError('slice step cannot be zero');
-  const [lower, upper] = stride > 0 ? [0, length] : [-1, length - 1];
-  const clamp = (bound: Value, fallback: number): number => {
-    if (bound instanceof NoneType) return fallback;
-    let value = sliceInteger(bound);
-    if (value < 0) value += length;
-    return Math.min(Math.max(value, lower), upper);
-  };
-  return [clamp(start, stride > 0 ? lower : upper), clamp(stop, stride > 0 ? upper : lower), stride];
+  if (stride > 0) return [sliceBound(start, length, 0, 0, length), sliceBound(stop, length, length, 0, length), stride];
+  return [sliceBound(start, length, length - 1, -1, length - 1), sliceBound(stop, length, -1, -1, length - 1), stride];
+}
+
+/** One bound of a slice: None gives `fallback`; a negative index counts from the end; clamped to [lower, upper]. */
+function sliceBound(bound: Value, length: number, fallback: number, lower: number, upper: number): number {
+  if (bound instanceof NoneType) return fallback;
+  let value = sliceInteger(bound);
+  if (value < 0) value += length;
+  return value < lower ? lower : value > upper ? upper : value;
 }
 
 function sliceInteger(value: Value): number {
@@ -72,6 +74,13 @@ function sliceInteger(value: Value): number {
 
 /** `object[start:stop:step]` for strings, bytes, lists, tuples and ranges. */
 export function sliceValue(object: Value, start: Value, stop: Value, step: Value): Value {
+  if (object instanceof Str && step instanceof NoneType) {
+    // The everyday `text[a:b]`: no bounds array.
+    const length = object.value.length;
+    const from = sliceBound(start, length, 0, 0, length);
+    const to = sliceBound(stop, length, length, 0, length);
+    return Str.of(from < to ? object.value.slice(from, to) : '');
+  }
   if (object instanceof Str) {
     const [from, to, stride] = sliceBounds(object.value.length, start, stop, step);
     if (stride === 1) return Str.of(from < to ? object.value.slice(from, to) : '');
