@@ -15,17 +15,7 @@ import { describeValue } from '../values/describe-value.js';
 import { collectValues } from '../eval/iterate.js';
 import { updateDict } from './dict-methods.js';
 import { expectBool, expectInt, unpackArgs, unpackPositional } from './unpack-args.js';
-
-/** Sorts values (stably) by Starlark order, optionally by `key(value)`. */
-function sortValues(call: BuiltinCall, values: Value[], key: Value | undefined, reverse: boolean): Value[] {
-  const keys = key === undefined || key instanceof NoneType ? values : values.map((value) => call.thread.call(key, [value]));
-  const order = values.map((_, index) => index);
-  order.sort((left, right) => {
-    const result = compareValues(keys[left], keys[right]);
-    return reverse ? -result : result;
-  });
-  return order.map((index) => values[index]);
-}
+import { sortValues } from './sort-values.js';
 
 function extreme(call: BuiltinCall, sign: 1 | -1): Value {
   let key: Value | undefined;
