@@ -95,4 +95,12 @@ describe.skipIf(!availability.available)('distributed runs: a real Redis and rea
     const ps = await runCliInMemory(['ps'], { cwd: directory, env });
     expect(ps.stdout).toMatch(/slowest: \S+ \S+ on \S+:\d+/);
   }, LONG_TEST_MS);
+
+  it('a worker stopped with SIGTERM says how many running leaves it lets finish, in plain English', async () => {
+    const last = workers.at(-1)!;
+    await stopWorkers([last]);
+    expect(last.output()).toMatch(/stopping: 0 running leaves will finish first/);
+    expect(last.output()).not.toMatch(/leafs/);
+  }, LONG_TEST_MS);
 });
+

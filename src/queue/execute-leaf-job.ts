@@ -32,6 +32,7 @@ export async function executeLeafJob(job: LeafJob, options: ExecuteLeafJobOption
     placed: (worker) => listener.placed(worker),
     activity: (message) => listener.activity(redactor.redactString(message)),
     spend: (usage) => listener.spend(usage),
+    modelWait: (state) => listener.modelWait(state),
   };
   return redactor.redact(await runLeafJob(job, options, redacting, signal));
 }
@@ -96,5 +97,14 @@ class JobRunContext implements LeafRunContext {
 
   spend(usage: SpendReport): void {
     this.listener.spend(usage);
+  }
+
+  async awaitModel<T>(call: Promise<T>): Promise<T> {
+    this.listener.modelWait('started');
+    try {
+      return await call;
+    } finally {
+      this.listener.modelWait('settled');
+    }
   }
 }

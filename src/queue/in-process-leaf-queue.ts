@@ -51,6 +51,7 @@ export class InProcessLeafQueue implements LeafQueue {
       placed: (worker) => listeners.forEach((each) => each.placed(worker)),
       activity: (message) => listeners.forEach((each) => each.activity(message)),
       spend: (usage) => listeners.forEach((each) => each.spend(usage)),
+      modelWait: (state) => listeners.forEach((each) => each.modelWait(state)),
     };
     fanOut.placed(this.worker);
     const outcome = executeLeafJob(

@@ -16,7 +16,15 @@ export interface LeafJobListener {
   placed(worker: LeafPlacement): void;
   activity(message: string): void;
   spend(usage: SpendReport): void;
+  /**
+   * A model call of the leaf started or settled. The coordinator's no-progress watchdog leaves a
+   * leaf alone while it waits on a model (the provider's timeout bounds that wait), exactly as
+   * in-process: without this a remote leaf in a long model call would look idle and be stopped.
+   */
+  modelWait(state: ModelWaitState): void;
 }
+
+export type ModelWaitState = 'started' | 'settled';
 
 export interface SpendReport {
   readonly inputTokens: number;

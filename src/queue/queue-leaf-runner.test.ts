@@ -60,4 +60,19 @@ describe('QueueLeafRunner', () => {
     expect([...local.runs.keys()]).toEqual(['ok-tree']);
     expect([...remote.runs.keys()]).toEqual(['ok-read']);
   });
+
+  it('keeps a remote leaf waiting on a model call alive: the no-progress watchdog fires on silence, not on a model wait', async () => {
+    const queue = new InProcessLeafQueue({ runnerFor: () => new ScriptedLeafRunner() });
+    const runner = new QueueLeafRunner({ queue, lineage: 'w', runContext: 'c', now: Date.now });
+    const environment = systemEnvironment();
+    const run = (id: string) =>
+      executeWorkflow({ spec: spec({ goal: 'g', nodes: [leaf(id)] }), runId: `w-${id}`, sink: new MemoryEventSink(), leafRunner: runner, gateway: new MockModelGateway(environment), environment, limits: { leafIdleTimeoutMs: 100, leafStopGraceMs: 1_000 } });
+    // A 1.5 s model call with no activity, far beyond the 100 ms idle limit: waiting on a model is not idleness.
+    const waiting = await run('model-long');
+    expect(waiting.status).toBe('succeeded');
+    // The watchdog is on: a remote leaf that is silent without a model call is stopped for no progress.
+    const silent = await run('hang-silent');
+    expect(silent.status).not.toBe('succeeded');
+    expect(silent.results.find((node) => node.id === 'hang-silent')?.error).toMatch(/progress/i);
+  });
 });

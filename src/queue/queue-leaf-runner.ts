@@ -1,9 +1,10 @@
 import type { EffectResult, LeafRunContext, LeafRunInput, LeafRunner } from '../engine/index.js';
-import { assertNever } from '../util/index.js';
-import { leafJobOf } from './leaf-job.js';
+import { assertNever, SecretRedactor } from '../util/index.js';
+import { leafJobOf, type LeafJob } from './leaf-job.js';
 import type { LeafJobListener } from './leaf-job-outcome.js';
 import type { LeafQueue } from './leaf-queue.js';
 import { LeafJobFailedError, LeafJobStoppedError } from './queue-errors.js';
+import { RemoteModelWaits } from './remote-model-waits.js';
 
 export interface QueueLeafRunnerOptions {
   readonly queue: LeafQueue;
@@ -18,6 +19,12 @@ export interface QueueLeafRunnerOptions {
    * the project's external memory store (leaves that declared memory contexts).
    */
   readonly local?: LeafRunner;
+  /**
+   * The secrets known to this run (default: those of this process's environment). A job that
+   * would carry one (in a prompt, the goal, a resolved input) never goes to the queue: the leaf
+   * runs here instead, so no secret of the coordinator reaches Redis or a worker.
+   */
+  readonly redactor?: SecretRedactor;
 }
 
 /**
@@ -26,13 +33,19 @@ export interface QueueLeafRunnerOptions {
  * budgets and cancellation work unchanged. The engine never knows a queue exists.
  */
 export class QueueLeafRunner implements LeafRunner {
-  constructor(private readonly options: QueueLeafRunnerOptions) {}
+  private readonly redactor: SecretRedactor;
+
+  constructor(private readonly options: QueueLeafRunnerOptions) {
+    this.redactor = options.redactor ?? new SecretRedactor();
+  }
 
   async run(input: LeafRunInput, context: LeafRunContext): Promise<EffectResult> {
     // The user's working tree and the project's memory store are here, not on a worker.
     if (this.options.local && (writesSharedTree(input) || context.memory !== undefined)) return this.options.local.run(input, context);
     const job = leafJobOf(input, { lineage: this.options.lineage, runContext: this.options.runContext, now: this.options.now });
+    if (this.carriesSecret(job)) return this.runHoldingSecret(input, context);
     let placedOn: string | undefined;
+    const modelWaits = new RemoteModelWaits(context);
     const listener: LeafJobListener = {
       placed: (worker) => {
         placedOn = worker.workerId;
@@ -40,8 +53,9 @@ export class QueueLeafRunner implements LeafRunner {
       },
       activity: (message) => context.activity(message),
       spend: (usage) => context.spend(usage),
+      modelWait: (state) => modelWaits.report(state),
     };
-    const outcome = await this.options.queue.submit(job, listener, context.signal);
+    const outcome = await this.options.queue.submit(job, listener, context.signal).finally(() => modelWaits.settleAll());
     // Progress travels apart from the result and may arrive after it, or not at all: the result names its worker too.
     if (placedOn !== outcome.worker.workerId && outcome.worker.pid > 0) context.placed?.(outcome.worker);
     switch (outcome.type) {
@@ -54,6 +68,16 @@ export class QueueLeafRunner implements LeafRunner {
       default:
         return assertNever(outcome, 'leaf job outcome');
     }
+  }
+
+  private carriesSecret(job: LeafJob): boolean {
+    return this.redactor.hasSecrets && this.redactor.mayContainSecret(JSON.stringify(job));
+  }
+
+  private runHoldingSecret(input: LeafRunInput, context: LeafRunContext): Promise<EffectResult> {
+    if (!this.options.local) throw new LeafJobFailedError(`leaf ${input.leaf.id} is not sent to the queue: its job would carry a secret known to this run, and this run has no local runner`);
+    context.activity('runs at the coordinator: its job would carry a secret known to this run');
+    return this.options.local.run(input, context);
   }
 }
 

@@ -97,7 +97,7 @@ function untilSignalled(context: CliContext, worker: { stop(options?: { cancelRu
       signals += 1;
       if (signals === 1) {
         const running = worker.info().running.length;
-        context.stderr(`stopping: ${running} running leaf${running === 1 ? "" : "s"} will finish first (Ctrl-C again to stop them)\n`);
+        context.stderr(`stopping: ${running} running ${running === 1 ? 'leaf' : 'leaves'} will finish first (Ctrl-C again to stop them)\n`);
         void worker.stop().then(done, done);
       } else {
         context.stderr('stopping the running leaves\n');

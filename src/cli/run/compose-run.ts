@@ -10,7 +10,7 @@ import type { SandboxMode } from '../../leaves/index.js';
 import { embeddedDefaultConfig, type WhaleflowConfig } from '../../config/index.js';
 import { headCommit, QueueLeafRunner, type LeafQueueStats, type QueueRunContext } from '../../queue/index.js';
 import { configuredEstimatePricing } from './configured-estimate-pricing.js';
-import { UsageError } from '../../util/index.js';
+import { SecretRedactor, UsageError } from '../../util/index.js';
 import { openRunMemoStore } from './open-run-memo-store.js';
 import { MemoBroker, type MemoStore } from '../../memo/index.js';
 
@@ -183,6 +183,9 @@ async function composeQueued(options: ComposeRunOptions, local: InProcessComposi
   const runContext: QueueRunContext = local.composed.realLeaves
     ? { ...local.runContext, baseCommit: await headCommit(options.cwd), ...(broker ? { memo: 'coordinator' as const } : {}) }
     : local.runContext;
+  const redactor = new SecretRedactor(options.env);
+  // The run's settings are stored in Redis for every worker: a secret in them (a mock model script quoting a key) would go along.
+  if (redactor.mayContainSecret(JSON.stringify(runContext))) throw new UsageError('the run cannot go to the queue: its settings (the mock model script) contain a secret known to this run, and they would be stored in Redis');
   const queue = await BullmqLeafQueue.open({
     url: settings.url,
     queueName: settings.name,
@@ -193,7 +196,7 @@ async function composeQueued(options: ComposeRunOptions, local: InProcessComposi
     now: options.environment.now,
     ...(broker ? { memo: { broker, runId: options.runId } } : {}),
   });
-  const leafRunner = new QueueLeafRunner({ queue, lineage: options.lineage ?? options.runId, runContext: queue.runContextId, now: options.environment.now, local: local.composed.leafRunner });
+  const leafRunner = new QueueLeafRunner({ queue, lineage: options.lineage ?? options.runId, runContext: queue.runContextId, now: options.environment.now, local: local.composed.leafRunner, redactor });
   return {
     ...local.composed,
     leafRunner,

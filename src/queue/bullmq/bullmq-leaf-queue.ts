@@ -12,6 +12,7 @@ import { MemoBrokerService } from './memo-over-redis.js';
 import { openRedis } from './open-redis.js';
 import { QUEUE_PREFIX, queueKeys, type QueueKeys } from './queue-keys.js';
 import { connectionOptions, parseRedisUrl, type RedisAddress } from './redis-url.js';
+import { assertNever } from '../../util/index.js';
 import { parseProgressMessage } from './wire-messages.js';
 
 export interface BullmqLeafQueueOptions {
@@ -206,6 +207,11 @@ export class BullmqLeafQueue implements LeafQueue {
         case 'spend':
           listener.spend(message.usage);
           break;
+        case 'model':
+          listener.modelWait(message.state);
+          break;
+        default:
+          assertNever(message, 'progress message');
       }
     }
   }

@@ -194,6 +194,7 @@ export class BullmqLeafWorker {
       placed: (worker) => publish({ type: 'placed', jobId: job.jobId, worker }),
       activity: (message) => publish({ type: 'activity', jobId: job.jobId, message }),
       spend: (usage) => publish({ type: 'spend', jobId: job.jobId, usage }),
+      modelWait: (state) => publish({ type: 'model', jobId: job.jobId, state }),
     };
   }
 

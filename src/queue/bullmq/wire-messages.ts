@@ -1,11 +1,12 @@
 import type { LeafPlacement } from '../../engine/index.js';
-import type { SpendReport } from '../leaf-job-outcome.js';
+import type { ModelWaitState, SpendReport } from '../leaf-job-outcome.js';
 
 /** What a worker publishes on a run's channel while a job runs. */
 export type ProgressMessage =
   | { readonly type: 'placed'; readonly jobId: string; readonly worker: LeafPlacement }
   | { readonly type: 'activity'; readonly jobId: string; readonly message: string }
-  | { readonly type: 'spend'; readonly jobId: string; readonly usage: SpendReport };
+  | { readonly type: 'spend'; readonly jobId: string; readonly usage: SpendReport }
+  | { readonly type: 'model'; readonly jobId: string; readonly state: ModelWaitState };
 
 /** Parses a progress message; anything malformed is ignored (progress is advisory). */
 export function parseProgressMessage(text: string): ProgressMessage | undefined {
@@ -19,6 +20,8 @@ export function parseProgressMessage(text: string): ProgressMessage | undefined 
         return typeof value.message === 'string' ? (value as ProgressMessage) : undefined;
       case 'spend':
         return isSpend(value.usage) ? (value as ProgressMessage) : undefined;
+      case 'model':
+        return value.state === 'started' || value.state === 'settled' ? (value as ProgressMessage) : undefined;
       default:
         return undefined;
     }

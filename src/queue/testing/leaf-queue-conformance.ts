@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LeafPlacement } from '../../engine/index.js';
-import type { LeafJobListener, LeafJobOutcome, SpendReport } from '../leaf-job-outcome.js';
+import type { LeafJobListener, LeafJobOutcome, ModelWaitState, SpendReport } from '../leaf-job-outcome.js';
 import type { LeafQueue } from '../leaf-queue.js';
 import type { WorkerCeiling } from '../worker-ceiling.js';
 import { testLeafJob as makeTestLeafJob, type TestJobOptions } from './leaf-jobs.js';
@@ -18,11 +18,16 @@ export interface LeafQueueHarness {
   open(options: { readonly runner: ScriptedLeafRunner; readonly ceiling?: WorkerCeiling }): Promise<OpenedLeafQueue>;
 }
 
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 /** Collects what a job reports while it runs. */
 export class RecordingListener implements LeafJobListener {
   readonly placements: LeafPlacement[] = [];
   readonly activities: string[] = [];
   readonly spends: SpendReport[] = [];
+  readonly modelWaits: ModelWaitState[] = [];
   placed(worker: LeafPlacement): void {
     this.placements.push(worker);
   }
@@ -31,6 +36,9 @@ export class RecordingListener implements LeafJobListener {
   }
   spend(usage: SpendReport): void {
     this.spends.push(usage);
+  }
+  modelWait(state: ModelWaitState): void {
+    this.modelWaits.push(state);
   }
 }
 
@@ -99,6 +107,16 @@ export function describeLeafQueueConformance(name: string, harness: LeafQueueHar
       await queue.submit(testLeafJob('ok-again', { ordinal: 0 }), new RecordingListener(), never());
       await queue.submit(testLeafJob('ok-again', { ordinal: 1 }), new RecordingListener(), never());
       expect(runner.runs.get('ok-again')).toBe(2);
+    });
+
+    it('relays that the leaf waits on a model call, so the coordinator knows it is not idle', async () => {
+      const queue = await open({ runner: new ScriptedLeafRunner() });
+      const listener = new RecordingListener();
+      const outcome = await queue.submit(testLeafJob('model-wait'), listener, never());
+      expect(outcome).toMatchObject({ type: 'completed', result: { status: 'succeeded' } });
+      // Progress travels apart from the outcome: the settle may still be on its way.
+      await until(() => listener.modelWaits.length === 2);
+      expect(listener.modelWaits).toEqual(['started', 'settled']);
     });
 
     it('refuses a job beyond the worker ceiling with a failed result naming the worker, without running it', async () => {

@@ -2,13 +2,14 @@ import type { EffectResult, LeafRunContext, LeafRunInput, LeafRunner } from '../
 import { emptyMemoUsage } from '../../ir/index.js';
 
 /** What a scripted leaf does, chosen by its leaf id's prefix. */
-const BEHAVIOURS = ['ok', 'hang', 'throw', 'slow'] as const;
+const BEHAVIOURS = ['ok', 'hang', 'throw', 'slow', 'model'] as const;
 type Behaviour = (typeof BEHAVIOURS)[number];
 
 /**
  * A leaf runner for queue tests, scripted by leaf id: `ok-*` reports activity and spend and
  * succeeds; `slow-*` does the same after 300 ms; `hang-*` runs until aborted and then throws
- * an error carrying a diff (like a cancelled worktree leaf); `throw-*` throws. It counts runs
+ * an error carrying a diff (like a cancelled worktree leaf); `throw-*` throws; `model-*` waits
+ * 1.5 s on a "model call" (through `awaitModel`, with no activity) and succeeds. It counts runs
  * per job and remembers what it saw, so tests can assert exactly-once and no widening.
  */
 export class ScriptedLeafRunner implements LeafRunner {
@@ -36,6 +37,11 @@ export class ScriptedLeafRunner implements LeafRunner {
         throw Object.assign(new Error(`${id} stopped`), { artifacts: [{ kind: 'diff', name: `${id}.diff`, content: `+partial work of ${id}\n` }] });
       case 'throw':
         throw new Error(`${id} broke`);
+      case 'model': {
+        const call = sleep(1_500, context.signal);
+        await (context.awaitModel ? context.awaitModel(call) : call);
+        return this.succeed(input, context);
+      }
     }
   }
 
