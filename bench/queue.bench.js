@@ -18,6 +18,10 @@ const LEAVES = 2_000;
 const LATENCY_MS = 20;
 const SLOTS = 100;
 const SEQUENTIAL_LEAVES = 200;
+// `QUEUE_BENCH_WORKERS=4 npm run bench queue` measures only the 4-worker row (and the baselines).
+// `QUEUE_BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'` profiles the worker processes.
+const WORKER_NODE_ARGS = (process.env.QUEUE_BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const WORKER_COUNTS = (process.env.QUEUE_BENCH_WORKERS ?? '1,2,4').split(',').map(Number).filter((count) => count > 0);
 
 function fanOut(count, id) {
   const children = Array.from({ length: count }, (_, index) => ({ kind: 'leaf', spec: { id: `leaf-${index}`, prompt: `task ${index}` } }));
@@ -37,7 +41,7 @@ async function timeRun(spec, leafRunner, slots, runId) {
 async function startWorkers(url, count, concurrency) {
   return Promise.all(
     Array.from({ length: count }, () => {
-      const child = spawn(process.execPath, [binary, 'worker', '--queue', url, '--concurrency', String(concurrency), '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, [...WORKER_NODE_ARGS, binary, 'worker', '--queue', url, '--concurrency', String(concurrency), '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
       return new Promise((resolve, reject) => {
         let output = '';
         child.stdout.on('data', (chunk) => {
@@ -88,7 +92,7 @@ export async function run() {
     const inProcessMs = await timeRun(spec, new MockLeafRunner(environment, mockFixtureSchema.parse({ defaults: { latency_ms: LATENCY_MS } })), SLOTS, 'in-process');
     rows.push({ bench: 'queue', metric: `${LEAVES} leaves × ${LATENCY_MS} ms in-process (baseline)`, value: inProcessMs, unit: 'ms', note: `ideal ${ideal} ms; ${Math.round(LEAVES / (inProcessMs / 1000))} leaves/s` });
     let database = 0;
-    for (const workerCount of [1, 2, 4]) {
+    for (const workerCount of WORKER_COUNTS) {
       const queuedMs = await queuedRun(redis, ++database, spec, workerCount, SLOTS, LATENCY_MS);
       rows.push({
         bench: 'queue',

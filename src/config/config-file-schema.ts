@@ -77,6 +77,7 @@ export const queueFileSchema = z
     keep_finished_hours: z.number().positive().default(24),
     stall_timeout_secs: z.number().positive().default(30),
     worker_concurrency: z.number().int().positive().default(4),
+    batch_max_leaves: z.number().int().positive().max(1000).default(64),
   })
   .strict();
 

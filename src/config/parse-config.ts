@@ -140,6 +140,7 @@ function normalize(file: ConfigFile, sourceFile: string): WhaleflowConfig {
     keepFinishedHours: file.queue.keep_finished_hours,
     stallTimeoutSecs: file.queue.stall_timeout_secs,
     workerConcurrency: file.queue.worker_concurrency,
+    batchMaxLeaves: file.queue.batch_max_leaves,
   };
   const learning = {
     enabled: file.learning.enabled,

@@ -77,6 +77,7 @@ queue:
   keep_finished_hours: 24         # finished jobs stay this long, so \`whaleflow resume\` can collect them
   stall_timeout_secs: 30          # a worker that died mid-leaf has its job handed to another after about this
   worker_concurrency: 4           # leaves a worker runs at once unless --concurrency says otherwise
+  batch_max_leaves: 64            # leaves ready together travel as one job of at most this many (and at most the smallest worker's concurrency)
 
 # Learning (off until stable): \`whaleflow learn\` has a teacher propose lessons from a run's trace,
 # replays them cheaply with a student model and promotes only what a gate finds helps.

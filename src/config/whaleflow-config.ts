@@ -55,6 +55,8 @@ export interface QueueConfig {
   readonly stallTimeoutSecs: number;
   /** Leaves a `whaleflow worker` runs at once unless --concurrency says otherwise. */
   readonly workerConcurrency: number;
+  /** The most leaves one queue job carries (also bounded by the smallest live worker's concurrency). */
+  readonly batchMaxLeaves: number;
 }
 
 export const DEFAULT_QUEUE_CONFIG: QueueConfig = {
@@ -65,6 +67,7 @@ export const DEFAULT_QUEUE_CONFIG: QueueConfig = {
   keepFinishedHours: 24,
   stallTimeoutSecs: 30,
   workerConcurrency: 4,
+  batchMaxLeaves: 64,
 };
 
 export interface LearningConfig {

@@ -193,6 +193,7 @@ async function composeQueued(options: ComposeRunOptions, local: InProcessComposi
     runContext,
     unavailableTimeoutMs: settings.unavailableTimeoutSecs * 1000,
     keepFinishedSeconds: Math.round(settings.keepFinishedHours * 3600),
+    batchMaxLeaves: settings.batchMaxLeaves,
     now: options.environment.now,
     ...(broker ? { memo: { broker, runId: options.runId } } : {}),
   });

@@ -1,30 +1,39 @@
 import { Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { LeafPlacement } from '../../engine/index.js';
 import type { MemoBroker } from '../../memo/index.js';
+import { assertNever } from '../../util/index.js';
 import type { LeafJob } from '../leaf-job.js';
 import type { LeafJobListener, LeafJobOutcome } from '../leaf-job-outcome.js';
 import type { LeafQueue, LeafQueueStats } from '../leaf-queue.js';
 import { LeafQueueClosedError, QueueUnavailableError } from '../queue-errors.js';
 import { queueRunContextId, type QueueRunContext } from '../queue-run-context.js';
 import { resolveArtifacts } from './artifact-blobs.js';
+import { BatchFormer } from './batch-former.js';
+import { readOutcomes } from './batch-outcomes.js';
+import { leafBatchOf } from './leaf-batch.js';
 import { MemoBrokerService } from './memo-over-redis.js';
 import { openRedis } from './open-redis.js';
+import { parseOutcome, reasonText, UNKNOWN_WORKER } from './outcome-wire.js';
 import { QUEUE_PREFIX, queueKeys, type QueueKeys } from './queue-keys.js';
 import { connectionOptions, parseRedisUrl, type RedisAddress } from './redis-url.js';
-import { assertNever } from '../../util/index.js';
-import { parseProgressMessage } from './wire-messages.js';
+import { parseChannelMessages, type ProgressMessage } from './wire-messages.js';
+import { listWorkers } from './worker-registry.js';
 
 export interface BullmqLeafQueueOptions {
   readonly url: string;
   readonly queueName: string;
-  /** The first run of the resume chain; its channel carries this run's progress. */
+  /** The first run of the resume chain; its channel carries this run's progress and outcomes. */
   readonly lineage: string;
   readonly runContext: QueueRunContext;
   /** How long pending leaves wait for an unreachable Redis before they fail. */
   readonly unavailableTimeoutMs: number;
-  /** How long finished jobs, run contexts and blobs stay in Redis (a resume needs them). */
+  /** How long finished jobs, outcomes, run contexts and blobs stay in Redis (a resume needs them). */
   readonly keepFinishedSeconds: number;
+  /**
+   * The most leaves in one batch (default 64). A batch is also never larger than the smallest
+   * live worker's concurrency, so no worker takes more leaves at once than it can start.
+   */
+  readonly batchMaxLeaves?: number;
   readonly now?: () => number;
   /**
    * The coordinator's memo, served to this run's workers (single-flight across them); the run
@@ -40,29 +49,40 @@ interface Pending {
   readonly reject: (error: unknown) => void;
   readonly promise: Promise<LeafJobOutcome>;
   readonly submittedAt: number;
+  /** The batch it was queued in; unset while it is being formed here or looked up (a resume). */
+  batchId?: string;
   cancelRequested: boolean;
 }
 
-const UNKNOWN_WORKER: LeafPlacement = { workerId: 'unknown', host: 'unknown', pid: 0 };
+const DEFAULT_BATCH_MAX_LEAVES = 64;
 const WATCH_INTERVAL_MS = 500;
 const SWEEP_INTERVAL_MS = 10_000;
 const SWEEP_BATCH = 200;
+const POOL_REFRESH_MS = 2_000;
+const NOT_STARTED = new Set(['waiting', 'prioritized', 'delayed', 'waiting-children']);
 
 /**
- * The coordinator's side of the BullMQ transport. Jobs are added with their derived id (BullMQ
- * adds an id once, so a resubmission attaches); completions arrive through BullMQ's queue
- * events and the first one settles the job — later ones are discarded and counted; progress
- * (placement, activity, spend) arrives on the run's pub/sub channel; a cancel is published
- * to every worker and marked in Redis for a worker that takes the job later. After a Redis
- * outage it re-reads the state of every pending job (re-adding those Redis lost); when Redis
- * stays unreachable past `unavailableTimeoutMs`, pending leaves fail with QueueUnavailableError.
+ * The coordinator's side of the BullMQ transport. Leaves that become ready together are queued
+ * as one BullMQ job (a batch, leaf-batch.ts), after each member's batch is written to the run's
+ * member index, so a resume finds every member's job and queues none twice. Workers record each
+ * member's outcome first-write-wins and publish it on the run's channel the moment it is
+ * recorded; the first outcome settles the member, and what a second delivery of a batch brings
+ * is discarded and counted. A batch's completion (BullMQ queue events) is the fallback that
+ * reads any outcome whose message was lost. A cancel is published to every worker and marked in
+ * Redis for a worker that takes the batch later. After a Redis outage it re-reads the state of
+ * every pending batch (re-adding those Redis lost); when Redis stays unreachable past
+ * `unavailableTimeoutMs`, pending leaves fail with QueueUnavailableError.
  */
 export class BullmqLeafQueue implements LeafQueue {
   readonly runContextId: string;
   private readonly pending = new Map<string, Pending>();
   private readonly settled = new Set<string>();
+  /** Batches in flight: the members this coordinator still waits for. */
+  private readonly batches = new Map<string, Set<string>>();
+  private readonly former: BatchFormer<Pending>;
   private readonly keys: QueueKeys;
   private readonly now: () => number;
+  private batchLimit = 1;
   private submitted = 0;
   private reattached = 0;
   private duplicatesDiscarded = 0;
@@ -81,6 +101,7 @@ export class BullmqLeafQueue implements LeafQueue {
     this.keys = queueKeys(options.queueName);
     this.now = options.now ?? Date.now;
     this.runContextId = queueRunContextId(options.runContext);
+    this.former = new BatchFormer(() => this.batchLimit, (entries) => this.queueBatch(entries));
   }
 
   static async open(options: BullmqLeafQueueOptions): Promise<BullmqLeafQueue> {
@@ -105,17 +126,18 @@ export class BullmqLeafQueue implements LeafQueue {
 
   private async start(): Promise<void> {
     await Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady()]);
-    await this.storeRunContext();
+    await Promise.all([this.storeRunContext(), this.refreshBatchLimit()]);
     const memo = this.options.memo ? new MemoBrokerService(this.options.memo.broker, this.redis, this.keys) : undefined;
     const memoChannel = this.options.memo ? memo?.channel(this.options.memo.runId) : undefined;
-    this.subscriber.on('message', (channel: string, text: string) => (channel === memoChannel ? memo?.onMessage(text) : this.onProgress(text)));
+    this.subscriber.on('message', (channel: string, text: string) => (channel === memoChannel ? memo?.onMessage(text) : this.onChannel(text)));
     await this.subscriber.subscribe(this.keys.runChannel(this.options.lineage), ...(memoChannel ? [memoChannel] : []));
-    this.events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, returnvalue));
-    this.events.on('failed', ({ jobId, failedReason }) => this.onFailed(jobId, failedReason));
+    this.events.on('completed', ({ jobId }) => void this.onBatchEnded(jobId));
+    this.events.on('failed', ({ jobId, failedReason }) => void this.onBatchEnded(jobId, failedReason));
     this.redis.on('close', () => this.markUnavailable());
     this.redis.on('ready', () => this.markAvailable());
     this.timers.push(setInterval(() => this.watchAvailability(), WATCH_INTERVAL_MS));
     this.timers.push(setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS));
+    this.timers.push(setInterval(() => void this.refreshBatchLimit(), POOL_REFRESH_MS));
     for (const timer of this.timers) timer.unref();
   }
 
@@ -136,7 +158,9 @@ export class BullmqLeafQueue implements LeafQueue {
     const entry: Pending = { job, listeners: new Set([listener]), resolve, reject, promise, submittedAt: this.now(), cancelRequested: false };
     this.pending.set(job.jobId, entry);
     const askedBefore = this.settled.delete(job.jobId);
-    this.enqueue(entry, askedBefore).catch((error: unknown) => this.fail(entry, error));
+    // A resumed run (or a second ask here) may find its job queued already: look before queueing.
+    if (askedBefore || job.lineage !== job.runId) this.findQueued(entry).catch((error: unknown) => this.fail(entry, error));
+    else this.former.add(entry);
     if (signal.aborted) void this.cancel(entry, signal.reason);
     else signal.addEventListener('abort', () => void this.cancel(entry, signal.reason), { once: true });
     return promise;
@@ -150,6 +174,7 @@ export class BullmqLeafQueue implements LeafQueue {
     if (this.closed) return;
     this.closed = true;
     for (const timer of this.timers) clearInterval(timer);
+    this.former.clear();
     for (const entry of [...this.pending.values()]) this.fail(entry, new LeafQueueClosedError('the leaf queue was closed while the leaf was pending'));
     await Promise.allSettled([this.events.close(), this.queue.close()]);
     this.subscriber.disconnect();
@@ -160,47 +185,98 @@ export class BullmqLeafQueue implements LeafQueue {
     await this.redis.set(this.keys.runContext(this.runContextId), JSON.stringify(this.options.runContext), 'EX', this.options.keepFinishedSeconds);
   }
 
-  private async enqueue(entry: Pending, askedBefore: boolean): Promise<void> {
-    const { job } = entry;
-    await this.queue.add('leaf', job, this.jobOptions(job));
-    if (this.pending.get(job.jobId) !== entry) return;
-    // BullMQ keeps the existing job when the id is taken: a resume (or a second ask here) finds what is there.
-    if (askedBefore || job.lineage !== job.runId) await this.reattach(entry);
-    else this.submitted += 1;
-  }
-
-  /** The job may have existed before this submission: serve its result if it finished, retry it if the queue failed it, else wait. */
-  private async reattach(entry: Pending): Promise<void> {
-    const found = await Job.fromId(this.queue, entry.job.jobId);
-    if (!found) return this.readd(entry);
-    if (found.timestamp < entry.submittedAt) this.reattached += 1;
-    else this.submitted += 1;
-    const state = await found.getState();
-    if (state === 'completed') this.settle(entry.job.jobId, found.returnvalue);
-    else if (state === 'failed') {
-      await found.remove();
-      await this.readd(entry);
+  /** Batches no larger than the smallest live worker takes at once, and never above the configured maximum. */
+  private async refreshBatchLimit(): Promise<void> {
+    try {
+      const workers = await listWorkers(this.redis, this.keys, Date.now());
+      const smallest = Math.min(...workers.map((worker) => worker.concurrency));
+      this.batchLimit = Number.isFinite(smallest) ? Math.max(1, Math.min(this.options.batchMaxLeaves ?? DEFAULT_BATCH_MAX_LEAVES, smallest)) : 1;
+    } catch {
+      // Redis is away; the last limit stands
     }
   }
 
-  private jobOptions(job: LeafJob) {
-    return { jobId: job.jobId, removeOnComplete: { age: this.options.keepFinishedSeconds }, removeOnFail: { age: this.options.keepFinishedSeconds } };
+  private queueBatch(entries: readonly Pending[]): void {
+    const live = entries.filter((entry) => this.pending.get(entry.job.jobId) === entry);
+    if (live.length === 0) return;
+    this.addBatch(live).catch((error: unknown) => {
+      for (const entry of live) this.fail(entry, error);
+    });
   }
 
-  private async readd(entry: Pending): Promise<void> {
-    await this.queue.add('leaf', entry.job, this.jobOptions(entry.job));
+  private async addBatch(entries: readonly Pending[]): Promise<void> {
+    const batch = leafBatchOf(this.options.lineage, entries.map((entry) => entry.job));
+    const members = new Set<string>();
+    for (const entry of entries) {
+      entry.batchId = batch.batchId;
+      members.add(entry.job.jobId);
+    }
+    this.batches.set(batch.batchId, members);
+    // The member index first: a coordinator killed between the two writes leaves members a resume
+    // finds (and queues again, their batch being missing), never a batch whose members it cannot find.
+    const index = this.keys.members(this.options.lineage);
+    await this.redis
+      .multi()
+      .hset(index, ...entries.flatMap((entry) => [entry.job.jobId, batch.batchId]))
+      .expire(index, this.options.keepFinishedSeconds)
+      .exec();
+    await this.queue.add('batch', batch, this.jobOptions(batch.batchId));
+    this.submitted += entries.length;
   }
 
-  private onProgress(text: string): void {
-    const message = parseProgressMessage(text);
-    if (!message) return;
-    const entry = this.pending.get(message.jobId);
-    if (!entry) return;
-    for (const listener of entry.listeners) {
+  private jobOptions(batchId: string) {
+    return { jobId: batchId, removeOnComplete: { age: this.options.keepFinishedSeconds }, removeOnFail: { age: this.options.keepFinishedSeconds } };
+  }
+
+  /**
+   * A member asked for again: serve its recorded outcome, or wait for the batch that holds it, or
+   * — its batch gone or failed without its outcome — queue it anew.
+   */
+  private async findQueued(entry: Pending): Promise<void> {
+    const { jobId } = entry.job;
+    const batchId = await this.redis.hget(this.keys.members(this.options.lineage), jobId);
+    if (this.pending.get(jobId) !== entry) return;
+    if (batchId === null) return this.former.add(entry);
+    if (await this.settleRecorded(batchId, jobId)) return;
+    const found = await Job.fromId(this.queue, batchId);
+    const state = found ? await found.getState() : 'missing';
+    if (state === 'completed' || state === 'failed' || state === 'missing' || state === 'unknown') {
+      if (await this.settleRecorded(batchId, jobId)) return; // recorded while we looked
+      await found?.remove().catch(() => undefined); // so a batch of the same members can be added again
+      if (this.pending.get(jobId) === entry) this.former.add(entry);
+      return;
+    }
+    this.reattached += 1;
+    entry.batchId = batchId;
+    const members = this.batches.get(batchId) ?? new Set<string>();
+    members.add(jobId);
+    this.batches.set(batchId, members);
+  }
+
+  private async settleRecorded(batchId: string, jobId: string): Promise<boolean> {
+    const recorded = await this.redis.hget(this.keys.batchOutcomes(batchId), jobId);
+    if (recorded === null) return false;
+    this.reattached += 1;
+    this.settle(jobId, (JSON.parse(recorded) as { outcome?: unknown }).outcome);
+    return true;
+  }
+
+  private onChannel(text: string): void {
+    for (const message of parseChannelMessages(text)) {
+      if (message.type === 'results') {
+        this.duplicatesDiscarded += message.discarded;
+        for (const { jobId, outcome } of message.outcomes) this.settle(jobId, outcome);
+      } else this.relay(message);
+    }
+  }
+
+  private relay(message: ProgressMessage): void {
+    if (message.type === 'placed') {
+      for (const jobId of message.jobIds) for (const listener of this.pending.get(jobId)?.listeners ?? []) listener.placed(message.worker);
+      return;
+    }
+    for (const listener of this.pending.get(message.jobId)?.listeners ?? []) {
       switch (message.type) {
-        case 'placed':
-          listener.placed(message.worker);
-          break;
         case 'activity':
           listener.activity(message.message);
           break;
@@ -216,16 +292,30 @@ export class BullmqLeafQueue implements LeafQueue {
     }
   }
 
-  /** The first outcome of a job settles it; any later one (a redelivered job finishing again) is counted and dropped. */
-  private settle(jobId: string, returnvalue: unknown): void {
-    const entry = this.pending.get(jobId);
-    if (!entry) {
-      if (this.settled.has(jobId)) this.duplicatesDiscarded += 1;
-      return;
+  /** A batch ended (completed, or failed by the queue): members whose outcome message did not arrive are read from the record. */
+  private async onBatchEnded(batchId: string, failedReason?: string): Promise<void> {
+    const members = this.batches.get(batchId);
+    if (!members) return;
+    const open = [...members].filter((jobId) => this.pending.get(jobId)?.batchId === batchId);
+    if (open.length === 0) return;
+    const recorded = await readOutcomes(this.redis, this.keys, batchId).catch(() => undefined);
+    if (!recorded) return; // Redis away: the reconnect reconciles
+    for (const jobId of open) {
+      if (recorded.has(jobId)) this.settle(jobId, recorded.get(jobId));
+      else if (this.pending.get(jobId)?.cancelRequested) this.settle(jobId, { type: 'stopped', message: failedReason ?? 'cancelled', artifacts: [], worker: UNKNOWN_WORKER });
+      else if (failedReason !== undefined) this.settle(jobId, { type: 'threw', message: `the queue failed the job: ${failedReason}`, worker: UNKNOWN_WORKER });
+      else this.settle(jobId, { type: 'threw', message: `batch ${batchId} completed without an outcome for job ${jobId}`, worker: UNKNOWN_WORKER });
     }
+  }
+
+  /** The first outcome of a member settles it; any later one is dropped (workers already counted real duplicates). */
+  private settle(jobId: string, raw: unknown): void {
+    const entry = this.pending.get(jobId);
+    if (!entry) return;
     this.pending.delete(jobId);
     this.settled.add(jobId);
-    const outcome = parseOutcome(returnvalue);
+    if (entry.batchId) this.leaveBatch(entry.batchId, jobId);
+    const outcome = parseOutcome(raw);
     if (!outcome) {
       entry.resolve({ type: 'threw', message: `the worker returned an unreadable result for job ${jobId}`, worker: UNKNOWN_WORKER });
       return;
@@ -235,30 +325,44 @@ export class BullmqLeafQueue implements LeafQueue {
     );
   }
 
-  private onFailed(jobId: string, failedReason: string): void {
-    const entry = this.pending.get(jobId);
-    if (!entry) return;
-    if (entry.cancelRequested) this.settle(jobId, { type: 'stopped', message: failedReason, artifacts: [], worker: UNKNOWN_WORKER });
-    else this.settle(jobId, { type: 'threw', message: `the queue failed the job: ${failedReason}`, worker: UNKNOWN_WORKER });
+  private leaveBatch(batchId: string, jobId: string): void {
+    const members = this.batches.get(batchId);
+    if (!members) return;
+    members.delete(jobId);
+    if (members.size === 0) this.batches.delete(batchId);
   }
 
   private fail(entry: Pending, error: unknown): void {
     if (this.pending.get(entry.job.jobId) !== entry) return;
     this.pending.delete(entry.job.jobId);
+    this.former.remove(entry);
+    if (entry.batchId) this.leaveBatch(entry.batchId, entry.job.jobId);
     entry.reject(error);
   }
 
-  /** Tells every worker to stop the job; a job no worker holds yet is removed and settles at once. */
+  /**
+   * Tells every worker to stop the member. One still being formed here, or whose batch no worker
+   * has taken, settles at once (a worker that takes that batch later finds the cancel marker).
+   */
   private async cancel(entry: Pending, reason: unknown): Promise<void> {
-    if (this.pending.get(entry.job.jobId) !== entry || entry.cancelRequested) return;
-    entry.cancelRequested = true;
     const { jobId } = entry.job;
+    if (this.pending.get(jobId) !== entry || entry.cancelRequested) return;
+    entry.cancelRequested = true;
     const message = reasonText(reason);
+    const stopped = { type: 'stopped', message, artifacts: [], worker: UNKNOWN_WORKER };
+    if (!entry.batchId && this.former.remove(entry)) return this.settle(jobId, stopped);
     try {
       await this.redis.set(this.keys.cancelled(jobId), message, 'EX', this.options.keepFinishedSeconds);
       await this.redis.publish(this.keys.cancelChannel, JSON.stringify({ jobId, reason: message }));
-      const removed = await this.queue.remove(jobId);
-      if (removed === 1) this.settle(jobId, { type: 'stopped', message, artifacts: [], worker: UNKNOWN_WORKER });
+      const batchId = entry.batchId;
+      if (!batchId || this.pending.get(jobId) !== entry) return;
+      const members = [...(this.batches.get(batchId) ?? [])];
+      if (members.every((member) => this.pending.get(member)?.cancelRequested) && (await this.queue.remove(batchId)) === 1) {
+        for (const member of members) this.settle(member, stopped);
+        return;
+      }
+      const found = await Job.fromId(this.queue, batchId);
+      if (found && NOT_STARTED.has(await found.getState())) this.settle(jobId, stopped);
     } catch {
       // Redis is away: the engine stops waiting after its grace period; the marker is set on the next cancel attempt.
     }
@@ -282,7 +386,7 @@ export class BullmqLeafQueue implements LeafQueue {
     for (const entry of [...this.pending.values()]) this.fail(entry, error);
   }
 
-  /** A safety net for events lost in an outage: jobs pending for long get their state read back. */
+  /** A safety net for messages and events lost in an outage: batches pending for long get their state read back. */
   private async sweep(): Promise<void> {
     if (this.unavailableSince !== null || this.closed) return;
     const old = [...this.pending.values()].filter((entry) => this.now() - entry.submittedAt > SWEEP_INTERVAL_MS).slice(0, SWEEP_BATCH);
@@ -290,47 +394,30 @@ export class BullmqLeafQueue implements LeafQueue {
   }
 
   private async reconcile(entries: readonly Pending[]): Promise<void> {
-    for (const entry of entries) {
-      if (this.pending.get(entry.job.jobId) !== entry) continue;
+    const batchIds = new Set(entries.flatMap((entry) => (entry.batchId && this.pending.get(entry.job.jobId) === entry ? [entry.batchId] : [])));
+    for (const batchId of batchIds) {
       try {
-        const found = await Job.fromId(this.queue, entry.job.jobId);
-        if (!found) {
-          await this.readd(entry); // Redis lost it (restarted without persistence)
-          continue;
-        }
-        const state = await found.getState();
-        if (state === 'completed') this.settle(entry.job.jobId, found.returnvalue);
-        else if (state === 'failed') this.onFailed(entry.job.jobId, found.failedReason);
+        const found = await Job.fromId(this.queue, batchId);
+        const state = found ? await found.getState() : 'missing';
+        if (state === 'completed') await this.onBatchEnded(batchId);
+        else if (state === 'failed') await this.onBatchEnded(batchId, found?.failedReason ?? 'failed');
+        else if (state === 'missing' || state === 'unknown') await this.requeueLost(batchId);
       } catch {
         return; // unreachable again; the next reconnect reconciles
       }
     }
   }
-}
 
-function parseOutcome(value: unknown): LeafJobOutcome | undefined {
-  const parsed = typeof value === 'string' ? safeJson(value) : value;
-  const outcome = parsed as Partial<LeafJobOutcome> | undefined;
-  if (!outcome || typeof outcome !== 'object') return undefined;
-  if (outcome.type === 'completed' && typeof outcome.result === 'object' && outcome.result !== null) return { ...outcome, worker: outcome.worker ?? UNKNOWN_WORKER } as LeafJobOutcome;
-  if (outcome.type === 'threw' && typeof outcome.message === 'string') return { ...outcome, worker: outcome.worker ?? UNKNOWN_WORKER } as LeafJobOutcome;
-  if (outcome.type === 'stopped' && typeof outcome.message === 'string') return { ...outcome, artifacts: outcome.artifacts ?? [], worker: outcome.worker ?? UNKNOWN_WORKER } as LeafJobOutcome;
-  return undefined;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+  /** Redis lost a batch (restarted without persistence): outcomes it still has settle, the rest are queued again. */
+  private async requeueLost(batchId: string): Promise<void> {
+    const recorded = await readOutcomes(this.redis, this.keys, batchId);
+    const open = [...(this.batches.get(batchId) ?? [])].flatMap((jobId) => {
+      const entry = this.pending.get(jobId);
+      return entry?.batchId === batchId ? [entry] : [];
+    });
+    for (const entry of open) if (recorded.has(entry.job.jobId)) this.settle(entry.job.jobId, recorded.get(entry.job.jobId));
+    const rest = open.filter((entry) => this.pending.get(entry.job.jobId) === entry);
+    this.batches.delete(batchId);
+    if (rest.length > 0) await this.addBatch(rest);
   }
-}
-
-function reasonText(reason: unknown): string {
-  if (reason instanceof Error) return reason.message;
-  if (typeof reason === 'object' && reason !== null && 'type' in reason) {
-    const typed = reason as { type: string; message?: string };
-    return typed.message ? `${typed.type}: ${typed.message}` : typed.type;
-  }
-  return String(reason ?? 'cancelled');
 }

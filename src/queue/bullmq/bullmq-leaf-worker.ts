@@ -2,18 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { LeafPlacement, LeafRunner } from '../../engine/index.js';
+import { FifoSemaphore, type LeafPlacement, type LeafRunner } from '../../engine/index.js';
 import type { RemoteMemo } from '../../memo/index.js';
+import { SecretRedactor } from '../../util/index.js';
 import { executeLeafJob } from '../execute-leaf-job.js';
 import { leafJobSchema, type LeafJob } from '../leaf-job.js';
 import type { LeafJobListener, LeafJobOutcome } from '../leaf-job-outcome.js';
 import { queueRunContextSchema, type QueueRunContext } from '../queue-run-context.js';
 import type { WorkerCeiling } from '../worker-ceiling.js';
 import { stashArtifacts } from './artifact-blobs.js';
+import { finishedMembers } from './batch-outcomes.js';
+import { leafBatchSchema, type LeafBatchSummary } from './leaf-batch.js';
 import { RedisRemoteMemo } from './memo-over-redis.js';
 import { openRedis } from './open-redis.js';
 import { QUEUE_PREFIX, queueKeys, type QueueKeys } from './queue-keys.js';
 import { connectionOptions, parseRedisUrl } from './redis-url.js';
+import { RunChannelWriter } from './run-channel-writer.js';
 import { parseCancelMessage, type ProgressMessage } from './wire-messages.js';
 import { publishWorkerInfo, removeWorkerInfo, type WorkerInfo } from './worker-registry.js';
 
@@ -61,6 +65,15 @@ export class BullmqLeafWorker {
   readonly placement: LeafPlacement;
   private readonly keys: QueueKeys;
   private readonly running = new Map<string, RunningJob>();
+  /** Every member of the batches held now, by job id: what a cancel message aborts. */
+  private readonly controllers = new Map<string, AbortController>();
+  private readonly slots: FifoSemaphore;
+  /** The worker's own secrets (its provider keys), kept out of what it sends back; one for the process (compiling it per leaf cost more than the leaf). */
+  private readonly redactor = new SecretRedactor();
+  private readonly channel: RunChannelWriter;
+  /** Leaves of the batches held now (running or waiting for a slot) and those batches. */
+  private held = 0;
+  private activeBatches = 0;
   private readonly contexts = new Map<string, Promise<QueueRunContext>>();
   private readonly runners = new Map<string, Promise<LeafRunner>>();
   private readonly startedAt = Date.now();
@@ -79,6 +92,8 @@ export class BullmqLeafWorker {
     const host = options.host ?? hostname();
     this.placement = { workerId: `${host}-${process.pid}-${randomBytes(3).toString('hex')}`, host, pid: process.pid };
     this.keys = queueKeys(options.queueName);
+    this.slots = new FifoSemaphore(options.concurrency);
+    this.channel = new RunChannelWriter(redis, this.keys, options.keepFinishedSeconds, (count) => (this.discarded += count));
   }
 
   static async start(options: BullmqLeafWorkerOptions): Promise<BullmqLeafWorker> {
@@ -95,14 +110,14 @@ export class BullmqLeafWorker {
     this.subscriber.on('message', (channel: string, text: string) => {
       if (channel === this.remoteMemo?.channel) return this.remoteMemo.onMessage(text);
       const message = parseCancelMessage(text);
-      if (message && this.running.has(message.jobId)) this.worker?.cancelJob(message.jobId, message.reason);
+      if (message) this.controllers.get(message.jobId)?.abort(new Error(message.reason));
     });
     await this.subscriber.subscribe(this.keys.cancelChannel);
     this.remoteMemo = await RedisRemoteMemo.open(this.redis, this.subscriber, this.keys, { silenceMs: MEMO_SILENCE_MS, renewEveryMs: MEMO_RENEW_MS, ...(this.options.log ? { log: this.options.log } : {}) });
     const worker = new Worker(this.options.queueName, (job: Job, token?: string, signal?: AbortSignal) => this.process(job, token, signal), {
       connection,
       prefix: QUEUE_PREFIX,
-      concurrency: this.options.concurrency,
+      concurrency: 1, // in batches, raised while leaf slots are free (adjustIntake)
       name: this.placement.workerId,
       lockDuration: this.options.stallTimeoutMs,
       stalledInterval: Math.max(1_000, Math.round(this.options.stallTimeoutMs / 2)),
@@ -140,7 +155,7 @@ export class BullmqLeafWorker {
    * stops them first (their jobs end as stopped).
    */
   stop(options: { readonly cancelRunning?: boolean } = {}): Promise<void> {
-    if (options.cancelRunning) this.worker?.cancelAllJobs('the worker is shutting down');
+    if (options.cancelRunning) for (const controller of this.controllers.values()) controller.abort(new Error('the worker is shutting down'));
     this.stopping ??= this.close();
     return this.stopping;
   }
@@ -158,16 +173,64 @@ export class BullmqLeafWorker {
     await publishWorkerInfo(this.redis, this.keys, this.info()).catch(() => undefined);
   }
 
-  private async process(job: Job, _token: string | undefined, signal: AbortSignal | undefined): Promise<LeafJobOutcome> {
+  private async process(job: Job, _token: string | undefined, signal: AbortSignal | undefined): Promise<LeafBatchSummary> {
+    const parsed = leafBatchSchema.safeParse(job.data);
+    if (!parsed.success) throw new Error(`worker ${this.placement.host}:${this.placement.pid} cannot read batch ${job.id}: ${parsed.error.issues[0]?.message ?? 'malformed'}`);
+    const batch = { batchId: parsed.data.batchId, lineage: parsed.data.lineage };
+    const members = parsed.data.members.map((raw) => readMember(raw));
+    // Synchronously, before the main loop asks for another batch: this one holds its leaves' slots.
+    this.held += members.length;
+    this.activeBatches += 1;
+    this.adjustIntake();
+    const controllers = new Map<string, AbortController>();
+    try {
+      for (const member of members) if (member.job) controllers.set(member.job.jobId, this.cancellable(member.job.jobId, signal));
+      const jobIds = members.flatMap((member) => (member.job ? [member.job.jobId] : []));
+      // A redelivered batch (its worker died, or BullMQ thought so) skips what was recorded; a first
+      // delivery has nothing recorded. A cancel marked before this worker subscribed still counts.
+      const redelivered = job.attemptsStarted > 1 || job.stalledCounter > 0;
+      const [finished, markers] = await Promise.all([redelivered ? finishedMembers(this.redis, this.keys, batch.batchId) : new Set<string>(), jobIds.length > 0 ? this.redis.mget(jobIds.map((id) => this.keys.cancelled(id))) : []]);
+      const cancelledBefore = new Map(jobIds.map((id, index) => [id, markers[index] ?? null]));
+      const toRun = members.filter((member) => !finished.has(member.jobId));
+      if (toRun.length > 0) this.channel.publish(batch.lineage, { type: 'placed', jobIds: toRun.map((member) => member.jobId), worker: this.placement });
+      for (const member of members) if (finished.has(member.jobId)) this.releaseLeaf();
+      await Promise.all(toRun.map((member) => this.runMember(batch, member, controllers.get(member.jobId), cancelledBefore.get(member.jobId) ?? null)));
+      return { batchId: batch.batchId, members: members.length, ran: toRun.length };
+    } finally {
+      for (const jobId of controllers.keys()) this.controllers.delete(jobId);
+      this.activeBatches -= 1;
+      this.adjustIntake();
+    }
+  }
+
+  /** Runs one member in one of the worker's leaf slots and records its outcome. */
+  private async runMember(batch: { readonly batchId: string; readonly lineage: string }, member: BatchMember, controller: AbortController | undefined, cancelledBefore: string | null): Promise<void> {
     const worker = this.placement;
-    const parsed = leafJobSchema.safeParse(job.data);
-    if (!parsed.success) return { type: 'threw', message: `worker ${worker.host}:${worker.pid} cannot read job ${job.id}: ${parsed.error.issues[0]?.message ?? 'malformed'}`, worker };
-    const leafJob = parsed.data as LeafJob;
-    const cancelled = await this.redis.get(this.keys.cancelled(leafJob.jobId));
-    if (cancelled !== null) return { type: 'stopped', message: cancelled, artifacts: [], worker };
+    let outcome: LeafJobOutcome;
+    try {
+      if (!member.job || !controller) outcome = { type: 'threw', message: `worker ${worker.host}:${worker.pid} cannot read job ${member.jobId}: ${member.problem}`, worker };
+      else {
+        await this.slots.acquire();
+        try {
+          outcome = cancelledBefore !== null ? { type: 'stopped', message: cancelledBefore, artifacts: [], worker } : await this.runJob(member.job, controller.signal);
+        } finally {
+          this.slots.release();
+        }
+      }
+    } catch (error) {
+      outcome = { type: 'threw', message: error instanceof Error ? error.message : String(error), worker };
+    }
+    try {
+      await this.channel.record(batch, { jobId: member.jobId, outcome });
+    } finally {
+      this.releaseLeaf();
+    }
+  }
+
+  private async runJob(leafJob: LeafJob, signal: AbortSignal): Promise<LeafJobOutcome> {
+    const worker = this.placement;
+    if (signal.aborted) return { type: 'stopped', message: reasonOf(signal.reason), artifacts: [], worker };
     this.running.set(leafJob.jobId, { jobId: leafJob.jobId, leafId: leafJob.leaf.id, runId: leafJob.runId, startedAt: Date.now() });
-    const listener = this.listenerFor(leafJob);
-    listener.placed(worker);
     try {
       let runner: LeafRunner;
       try {
@@ -176,7 +239,7 @@ export class BullmqLeafWorker {
         return { type: 'threw', message: `worker ${worker.host}:${worker.pid} cannot run leaf ${leafJob.leaf.id}: ${error instanceof Error ? error.message : String(error)}`, worker };
       }
       this.options.log?.(`leaf ${leafJob.leaf.id} of run ${leafJob.runId.slice(0, 8)} started`);
-      const outcome = await executeLeafJob(leafJob, { runner, ceiling: this.options.ceiling, worker, now: Date.now }, listener, signal ?? new AbortController().signal);
+      const outcome = await executeLeafJob(leafJob, { runner, ceiling: this.options.ceiling, worker, now: Date.now, redactor: this.redactor }, this.listenerFor(leafJob), signal);
       this.options.log?.(`leaf ${leafJob.leaf.id} of run ${leafJob.runId.slice(0, 8)} ${outcome.type === 'completed' ? outcome.result.status : outcome.type}`);
       return await stashArtifacts(this.redis, this.keys, outcome, this.options.keepFinishedSeconds);
     } finally {
@@ -185,13 +248,38 @@ export class BullmqLeafWorker {
     }
   }
 
+  /** A member's own stop switch: a cancel for its job id, or the whole batch stopping (shutdown). */
+  private cancellable(jobId: string, batchSignal: AbortSignal | undefined): AbortController {
+    const controller = new AbortController();
+    if (batchSignal) {
+      if (batchSignal.aborted) controller.abort(batchSignal.reason);
+      else batchSignal.addEventListener('abort', () => controller.abort(batchSignal.reason), { once: true });
+    }
+    this.controllers.set(jobId, controller);
+    return controller;
+  }
+
+  private releaseLeaf(): void {
+    this.held -= 1;
+    this.adjustIntake();
+  }
+
+  /**
+   * BullMQ's concurrency counts jobs, a worker's `--concurrency` counts leaves: the worker asks for
+   * one more batch only while it has a free leaf slot, so a batch goes to a worker that can start
+   * it rather than waiting behind another worker's leaves (at most a batch's size minus one leaf
+   * waits for a slot here).
+   */
+  private adjustIntake(): void {
+    if (!this.worker) return;
+    const free = this.options.concurrency - this.held;
+    this.worker.concurrency = Math.max(1, this.activeBatches + (free > 0 ? 1 : 0));
+  }
+
   private listenerFor(job: LeafJob): LeafJobListener {
-    const channel = this.keys.runChannel(job.lineage);
-    const publish = (message: ProgressMessage): void => {
-      this.redis.publish(channel, JSON.stringify(message)).catch(() => undefined);
-    };
+    const publish = (message: ProgressMessage): void => this.channel.publish(job.lineage, message);
     return {
-      placed: (worker) => publish({ type: 'placed', jobId: job.jobId, worker }),
+      placed: (worker) => publish({ type: 'placed', jobIds: [job.jobId], worker }),
       activity: (message) => publish({ type: 'activity', jobId: job.jobId, message }),
       spend: (usage) => publish({ type: 'spend', jobId: job.jobId, usage }),
       modelWait: (state) => publish({ type: 'model', jobId: job.jobId, state }),
@@ -220,4 +308,24 @@ export class BullmqLeafWorker {
     }
     return context;
   }
+}
+
+interface BatchMember {
+  readonly jobId: string;
+  readonly job?: LeafJob;
+  readonly problem?: string;
+}
+
+/** A member the worker cannot parse fails alone, under whatever job id it names. */
+function readMember(raw: unknown): BatchMember {
+  const parsed = leafJobSchema.safeParse(raw);
+  if (parsed.success) return { jobId: parsed.data.jobId, job: parsed.data as LeafJob };
+  const jobId = typeof (raw as { jobId?: unknown } | null)?.jobId === 'string' ? (raw as { jobId: string }).jobId : 'unknown';
+  return { jobId, problem: parsed.error.issues[0]?.message ?? 'malformed' };
+}
+
+function reasonOf(reason: unknown): string {
+  if (reason instanceof Error) return reason.message;
+  if (typeof reason === 'string') return reason;
+  return 'cancelled';
 }

@@ -24,7 +24,8 @@ describe.skipIf(!availability.available)('secrets known to the run never reach R
   });
 
   it('a leaf whose prompt or inputs carry a secret runs at the coordinator; Redis never sees the secret in any command', async () => {
-    const monitor = await new Redis(connectionOptions(parseRedisUrl(redis.url))).monitor();
+    const client = new Redis(connectionOptions(parseRedisUrl(redis.url)));
+    const monitor = await client.monitor();
     const commands: string[] = [];
     monitor.on('monitor', (_time: string, args: string[]) => commands.push(args.join(' ')));
     const remote = new ScriptedLeafRunner();
@@ -57,6 +58,7 @@ describe.skipIf(!availability.available)('secrets known to the run never reach R
       await queue.close();
       await worker.stop({ cancelRunning: true });
       monitor.disconnect();
+      client.disconnect();
     }
   }, 120_000);
 });

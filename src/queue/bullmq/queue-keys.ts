@@ -10,6 +10,10 @@ export function queueKeys(queueName: string) {
     workers: `${base}:workers`,
     worker: (workerId: string) => `${base}:worker:${workerId}`,
     cancelled: (jobId: string) => `${base}:cancelled:${jobId}`,
+    /** Hash: member job id → its outcome, first write wins (batch-outcomes.ts). */
+    batchOutcomes: (batchId: string) => `${base}:outcomes:${batchId}`,
+    /** Hash: member job id → the batch it was queued in, for one run lineage (a resume re-attaches through it). */
+    members: (lineage: string) => `${base}:members:${lineage}`,
     /** Pub/sub: what jobs of one run lineage report while they run (placed, activity, spend). */
     runChannel: (lineage: string) => `${base}:run:${lineage}`,
     /** Pub/sub: workers' memo questions to the coordinator of one run (memo-over-redis.ts). */

@@ -1,32 +1,54 @@
 import type { LeafPlacement } from '../../engine/index.js';
 import type { ModelWaitState, SpendReport } from '../leaf-job-outcome.js';
 
-/** What a worker publishes on a run's channel while a job runs. */
+/**
+ * What a worker publishes on a run's channel. Messages written in the same tick travel as one
+ * JSON array (one PUBLISH), so a batch of leaves costs one message, not one per leaf.
+ */
 export type ProgressMessage =
-  | { readonly type: 'placed'; readonly jobId: string; readonly worker: LeafPlacement }
+  | { readonly type: 'placed'; readonly jobIds: readonly string[]; readonly worker: LeafPlacement }
   | { readonly type: 'activity'; readonly jobId: string; readonly message: string }
   | { readonly type: 'spend'; readonly jobId: string; readonly usage: SpendReport }
   | { readonly type: 'model'; readonly jobId: string; readonly state: ModelWaitState };
 
-/** Parses a progress message; anything malformed is ignored (progress is advisory). */
-export function parseProgressMessage(text: string): ProgressMessage | undefined {
+/** Members' outcomes as recorded (batch-outcomes.ts): `outcome` is checked by the coordinator. */
+export interface ResultsMessage {
+  readonly type: 'results';
+  readonly discarded: number;
+  readonly outcomes: readonly { readonly jobId: string; readonly outcome: unknown }[];
+}
+
+export type ChannelMessage = ProgressMessage | ResultsMessage;
+
+/** Parses what arrived on a run's channel; anything malformed is dropped (progress is advisory, outcomes are also kept in Redis). */
+export function parseChannelMessages(text: string): ChannelMessage[] {
   try {
-    const value = JSON.parse(text) as Partial<ProgressMessage> & Record<string, unknown>;
-    if (typeof value.jobId !== 'string') return undefined;
-    switch (value.type) {
-      case 'placed':
-        return isPlacement(value.worker) ? (value as ProgressMessage) : undefined;
-      case 'activity':
-        return typeof value.message === 'string' ? (value as ProgressMessage) : undefined;
-      case 'spend':
-        return isSpend(value.usage) ? (value as ProgressMessage) : undefined;
-      case 'model':
-        return value.state === 'started' || value.state === 'settled' ? (value as ProgressMessage) : undefined;
-      default:
-        return undefined;
-    }
+    const value = JSON.parse(text) as unknown;
+    return (Array.isArray(value) ? value : [value]).flatMap((each) => {
+      const message = checkMessage(each);
+      return message ? [message] : [];
+    });
   } catch {
-    return undefined;
+    return [];
+  }
+}
+
+function checkMessage(raw: unknown): ChannelMessage | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const value = raw as Record<string, unknown>;
+  switch (value['type']) {
+    case 'placed':
+      return Array.isArray(value['jobIds']) && value['jobIds'].every((id) => typeof id === 'string') && isPlacement(value['worker']) ? (value as unknown as ProgressMessage) : undefined;
+    case 'activity':
+      return typeof value['jobId'] === 'string' && typeof value['message'] === 'string' ? (value as unknown as ProgressMessage) : undefined;
+    case 'spend':
+      return typeof value['jobId'] === 'string' && isSpend(value['usage']) ? (value as unknown as ProgressMessage) : undefined;
+    case 'model':
+      return typeof value['jobId'] === 'string' && (value['state'] === 'started' || value['state'] === 'settled') ? (value as unknown as ProgressMessage) : undefined;
+    case 'results':
+      return typeof value['discarded'] === 'number' && Array.isArray(value['outcomes']) && value['outcomes'].every((entry) => typeof (entry as { jobId?: unknown })?.jobId === 'string') ? (value as unknown as ResultsMessage) : undefined;
+    default:
+      return undefined;
   }
 }
 
