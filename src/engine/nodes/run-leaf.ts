@@ -32,11 +32,19 @@ const NO_INPUTS: Readonly<Record<string, string | null>> = Object.freeze({});
  * A leaf: wait for the outputs it depends on, take a global slot and a provider slot, run it
  * through the effect boundary keyed by its input hash, charge its usage to every budget level
  * above it, and judge the outcome (a test leaf passes only with the expected exit code).
+ * A leaf that waits for nothing and has no budget of its own goes straight to runAdmitted: no
+ * async frame before it (a promise per leaf on the hot path).
  */
-export async function runLeaf(node: NodeOfKind<'leaf'>, context: NodeContext): Promise<NodeResult> {
+export function runLeaf(node: NodeOfKind<'leaf'>, context: NodeContext): Promise<NodeResult> {
+  const leaf = node.spec;
+  if (context.scope.reason) return Promise.resolve(cancelledResult(node, context.scope.reason));
+  if (leaf.depends_on_results.length === 0 && !leaf.memory) return admitLeaf(node, context, NO_INPUTS, undefined, undefined);
+  return runLeafAfterInputs(node, context);
+}
+
+async function runLeafAfterInputs(node: NodeOfKind<'leaf'>, context: NodeContext): Promise<NodeResult> {
   const leaf = node.spec;
   const { scope } = context;
-  if (scope.reason) return cancelledResult(node, scope.reason);
   let resolved = NO_INPUTS;
   let dependencies: ReadonlyMap<string, NodeResult> | undefined;
   if (leaf.depends_on_results.length > 0) {
@@ -55,16 +63,41 @@ export async function runLeaf(node: NodeOfKind<'leaf'>, context: NodeContext): P
     if (typeof contexts === 'string') return failedResult(node, contexts);
     memory = contexts;
   }
+  return admitLeaf(node, context, resolved, dependencies, memory);
+}
+
+/** The permission check and the leaf count, then the run; a leaf with a budget of its own gets its level. */
+function admitLeaf(
+  node: NodeOfKind<'leaf'>,
+  context: NodeContext,
+  resolved: Readonly<Record<string, string | null>>,
+  dependencies: ReadonlyMap<string, NodeResult> | undefined,
+  memory: ReadonlyMap<string, LoadedContext> | undefined,
+): Promise<NodeResult> {
+  const leaf = node.spec;
   const plan = planLeafPermissions(leaf, context.permissions, context.run.settings.grant);
-  if (plan.refusals.length > 0) return failedResult(node, `permission refused: ${plan.refusals.map((refusal) => refusal.message).join('; ')}`);
-  const budget = hasBudget(leaf.budget) ? new BudgetTracker(leaf.id, leaf.budget, context.budget, scope, context.run.environment, context.run.announcer(leaf.id)) : context.budget;
+  if (plan.refusals.length > 0) return Promise.resolve(failedResult(node, `permission refused: ${plan.refusals.map((refusal) => refusal.message).join('; ')}`));
+  const launch = (inner: NodeContext): Promise<NodeResult> => {
+    inner.run.launchedLeaves += 1;
+    const baseDiffs = plan.permissions.isolation === 'worktree' && inner.run.settings.patches.has('worktree-base-diffs') ? startingDiffs(leaf, dependencies, inner.previousIteration) : NO_BASE_DIFFS;
+    return runAdmitted(node, inner, resolved, plan.permissions, memory, baseDiffs);
+  };
+  if (hasBudget(leaf.budget)) return withOwnBudget(node, context, launch);
+  if (!context.budget.reserveLeaf()) return Promise.resolve(cancelledResult(node, context.scope.reason ?? { type: 'shutdown' }));
+  return launch(context);
+}
+
+const NO_BASE_DIFFS: readonly BaseDiff[] = Object.freeze([]);
+
+/** A leaf with a budget of its own: its level, closed when the leaf ends. */
+async function withOwnBudget(node: NodeOfKind<'leaf'>, context: NodeContext, launch: (inner: NodeContext) => Promise<NodeResult>): Promise<NodeResult> {
+  const leaf = node.spec;
+  const budget = new BudgetTracker(leaf.id, leaf.budget, context.budget, context.scope, context.run.environment, context.run.announcer(leaf.id));
   try {
-    if (!budget.reserveLeaf()) return cancelledResult(node, scope.reason ?? { type: 'shutdown' });
-    context.run.launchedLeaves += 1;
-    const baseDiffs = plan.permissions.isolation === 'worktree' && context.run.settings.patches.has('worktree-base-diffs') ? startingDiffs(leaf, dependencies, context.previousIteration) : [];
-    return await runAdmitted(node, budget === context.budget ? context : { ...context, budget }, resolved, plan.permissions, memory, baseDiffs);
+    if (!budget.reserveLeaf()) return cancelledResult(node, context.scope.reason ?? { type: 'shutdown' });
+    return await launch({ ...context, budget });
   } finally {
-    if (budget !== context.budget) budget.close();
+    budget.close();
   }
 }
 

@@ -33,7 +33,7 @@ export class MockLeafRunner implements LeafRunner {
     this.rules = new MockRuleIndex(fixture.leaves);
   }
 
-  async run(input: LeafRunInput, context: LeafRunContext): Promise<EffectResult> {
+  run(input: LeafRunInput, context: LeafRunContext): Promise<EffectResult> {
     const leafId = input.leaf.id;
     // Attempts matter only to rules (exit_codes, failure.times); unscripted runs keep no map.
     const scripted = this.rules.size > 0;
@@ -42,56 +42,60 @@ export class MockLeafRunner implements LeafRunner {
     this.started.push(leafId);
     this.running += 1;
     if (this.running > this.maxRunning) this.maxRunning = this.running;
+    const rule = scripted ? this.rules.find(leafId, input.leaf.prompt) : undefined;
+    // One async frame per leaf either way (a promise each on a wide fan-out); each drops the in-flight count when it settles.
+    return rule ? this.answerByRule(rule, input, context, attempt) : this.answerUnscripted(input, context);
+  }
+
+  private async answerUnscripted(input: LeafRunInput, context: LeafRunContext): Promise<EffectResult> {
     try {
-      const rule = scripted ? this.rules.find(leafId, input.leaf.prompt) : undefined;
-      if (!rule) {
-        const latency = this.fixture.defaults?.latency_ms ?? 0;
-        if (latency > 0) await this.sleep(latency, context);
-        return succeeded(defaultOutput(leafId, input.inputHash), usageOf(this.fixture.defaults?.usage));
-      }
-      return await this.runRule(rule, input, context, attempt);
+      const latency = this.fixture.defaults?.latency_ms ?? 0;
+      if (latency > 0) await this.sleep(latency, context);
+      return succeeded(defaultOutput(input.leaf.id, input.inputHash), usageOf(this.fixture.defaults?.usage));
     } finally {
       this.running -= 1;
     }
   }
 
-  private async runRule(compiled: CompiledLeafRule, input: LeafRunInput, context: LeafRunContext, attempt: number): Promise<EffectResult> {
-    const { rule } = compiled;
-    if (rule.hang) {
-      await this.sleep(HANG_MS, context);
-    }
-    const usage = usageOf(rule.usage ?? this.fixture.defaults?.usage);
-    const latency = rule.latency_ms ?? this.fixture.defaults?.latency_ms ?? 0;
-    const activity = rule.activity ?? [];
-    const chunks = activity.length + 1;
-    // Spread the latency and the spending over the activity lines, so budgets can stop the leaf mid-flight.
-    for (let chunk = 0; chunk < chunks; chunk += 1) {
-      if (latency > 0) await this.sleep(latency / chunks, context);
-      const message = activity[chunk];
-      if (message !== undefined) context.activity(message);
-      context.spend(share(usage, chunk, chunks));
-    }
-    if (rule.failure && (rule.failure.times === undefined || attempt <= rule.failure.times)) {
-      return { status: 'failed', output: null, usage, memo_usage: NO_MEMO_USAGE, error: rule.failure.message, retryable: rule.failure.kind === 'transient' };
-    }
-    let output: string;
+  private async answerByRule(compiled: CompiledLeafRule, input: LeafRunInput, context: LeafRunContext, attempt: number): Promise<EffectResult> {
     try {
-      output = compiled.output ? compiled.output.render(input.leaf) : defaultOutput(input.leaf.id, input.inputHash);
-    } catch (error) {
-      if (!(error instanceof MockTemplateError)) throw error;
-      return { status: 'failed', output: null, usage, memo_usage: NO_MEMO_USAGE, error: error.message };
+      const { rule } = compiled;
+      if (rule.hang) await this.sleep(HANG_MS, context);
+      const usage = usageOf(rule.usage ?? this.fixture.defaults?.usage);
+      const latency = rule.latency_ms ?? this.fixture.defaults?.latency_ms ?? 0;
+      const activity = rule.activity ?? [];
+      const chunks = activity.length + 1;
+      // Spread the latency and the spending over the activity lines, so budgets can stop the leaf mid-flight.
+      for (let chunk = 0; chunk < chunks; chunk += 1) {
+        if (latency > 0) await this.sleep(latency / chunks, context);
+        const message = activity[chunk];
+        if (message !== undefined) context.activity(message);
+        context.spend(share(usage, chunk, chunks));
+      }
+      if (rule.failure && (rule.failure.times === undefined || attempt <= rule.failure.times)) {
+        return { status: 'failed', output: null, usage, memo_usage: NO_MEMO_USAGE, error: rule.failure.message, retryable: rule.failure.kind === 'transient' };
+      }
+      let output: string;
+      try {
+        output = compiled.output ? compiled.output.render(input.leaf) : defaultOutput(input.leaf.id, input.inputHash);
+      } catch (error) {
+        if (!(error instanceof MockTemplateError)) throw error;
+        return { status: 'failed', output: null, usage, memo_usage: NO_MEMO_USAGE, error: error.message };
+      }
+      const exitCode = rule.exit_codes ? rule.exit_codes[Math.min(attempt, rule.exit_codes.length) - 1] : rule.exit_code;
+      // Built in place: a plain rule (an output, maybe a latency) allocates only the result.
+      const result: { -readonly [K in keyof EffectResult]: EffectResult[K] } = succeeded(output, usage);
+      if (exitCode !== undefined || rule.score !== undefined) {
+        result.data = {
+          ...(exitCode !== undefined ? { exit_code: exitCode } : {}),
+          ...(rule.score !== undefined ? { score: rule.score } : {}),
+        };
+      }
+      if (rule.diff !== undefined) result.artifacts = [{ kind: 'diff', name: `${input.leaf.id}.diff`, content: rule.diff }];
+      return result;
+    } finally {
+      this.running -= 1;
     }
-    const exitCode = rule.exit_codes ? rule.exit_codes[Math.min(attempt, rule.exit_codes.length) - 1] : rule.exit_code;
-    // Built in place: a plain rule (an output, maybe a latency) allocates only the result.
-    const result: { -readonly [K in keyof EffectResult]: EffectResult[K] } = succeeded(output, usage);
-    if (exitCode !== undefined || rule.score !== undefined) {
-      result.data = {
-        ...(exitCode !== undefined ? { exit_code: exitCode } : {}),
-        ...(rule.score !== undefined ? { score: rule.score } : {}),
-      };
-    }
-    if (rule.diff !== undefined) result.artifacts = [{ kind: 'diff', name: `${input.leaf.id}.diff`, content: rule.diff }];
-    return result;
   }
 
   /** The engine's cancel-aware wait when it offers one (no AbortSignal per leaf), else a sleep on the signal. */
