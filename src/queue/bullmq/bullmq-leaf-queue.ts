@@ -110,7 +110,9 @@ export class BullmqLeafQueue implements LeafQueue {
     const subscriber = redis.duplicate();
     subscriber.on('error', () => undefined);
     const connection = connectionOptions(address);
-    const queue = new Queue(options.queueName, { connection, prefix: QUEUE_PREFIX });
+    // The queue shares the coordinator's connection: a batch's member index and the batch itself
+    // go out on one socket, so Redis applies them in order without waiting for one reply first.
+    const queue = new Queue(options.queueName, { connection: redis, prefix: QUEUE_PREFIX });
     const events = new QueueEvents(options.queueName, { connection, prefix: QUEUE_PREFIX });
     queue.on('error', () => undefined);
     events.on('error', () => undefined);
@@ -214,13 +216,14 @@ export class BullmqLeafQueue implements LeafQueue {
     this.batches.set(batch.batchId, members);
     // The member index first: a coordinator killed between the two writes leaves members a resume
     // finds (and queues again, their batch being missing), never a batch whose members it cannot find.
+    // Both on the one connection, the index sent first: Redis applies them in that order.
     const index = this.keys.members(this.options.lineage);
-    await this.redis
+    const indexed = this.redis
       .multi()
       .hset(index, ...entries.flatMap((entry) => [entry.job.jobId, batch.batchId]))
       .expire(index, this.options.keepFinishedSeconds)
       .exec();
-    await this.queue.add('batch', batch, this.jobOptions(batch.batchId));
+    await Promise.all([indexed, this.queue.add('batch', batch, this.jobOptions(batch.batchId))]);
     this.submitted += entries.length;
   }
 

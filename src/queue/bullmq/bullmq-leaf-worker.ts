@@ -187,14 +187,14 @@ export class BullmqLeafWorker {
       for (const member of members) if (member.job) controllers.set(member.job.jobId, this.cancellable(member.job.jobId, signal));
       const jobIds = members.flatMap((member) => (member.job ? [member.job.jobId] : []));
       // A redelivered batch (its worker died, or BullMQ thought so) skips what was recorded; a first
-      // delivery has nothing recorded. A cancel marked before this worker subscribed still counts.
+      // delivery has nothing recorded, so it starts without a round trip.
       const redelivered = job.attemptsStarted > 1 || job.stalledCounter > 0;
-      const [finished, markers] = await Promise.all([redelivered ? finishedMembers(this.redis, this.keys, batch.batchId) : new Set<string>(), jobIds.length > 0 ? this.redis.mget(jobIds.map((id) => this.keys.cancelled(id))) : []]);
-      const cancelledBefore = new Map(jobIds.map((id, index) => [id, markers[index] ?? null]));
+      const finished = redelivered ? await finishedMembers(this.redis, this.keys, batch.batchId) : new Set<string>();
+      this.stopMarked(jobIds, controllers);
       const toRun = members.filter((member) => !finished.has(member.jobId));
       if (toRun.length > 0) this.channel.publish(batch.lineage, { type: 'placed', jobIds: toRun.map((member) => member.jobId), worker: this.placement });
       for (const member of members) if (finished.has(member.jobId)) this.releaseLeaf();
-      await Promise.all(toRun.map((member) => this.runMember(batch, member, controllers.get(member.jobId), cancelledBefore.get(member.jobId) ?? null)));
+      await Promise.all(toRun.map((member) => this.runMember(batch, member, controllers.get(member.jobId))));
       return { batchId: batch.batchId, members: members.length, ran: toRun.length };
     } finally {
       for (const jobId of controllers.keys()) this.controllers.delete(jobId);
@@ -204,7 +204,7 @@ export class BullmqLeafWorker {
   }
 
   /** Runs one member in one of the worker's leaf slots and records its outcome. */
-  private async runMember(batch: { readonly batchId: string; readonly lineage: string }, member: BatchMember, controller: AbortController | undefined, cancelledBefore: string | null): Promise<void> {
+  private async runMember(batch: { readonly batchId: string; readonly lineage: string }, member: BatchMember, controller: AbortController | undefined): Promise<void> {
     const worker = this.placement;
     let outcome: LeafJobOutcome;
     try {
@@ -212,7 +212,7 @@ export class BullmqLeafWorker {
       else {
         await this.slots.acquire();
         try {
-          outcome = cancelledBefore !== null ? { type: 'stopped', message: cancelledBefore, artifacts: [], worker } : await this.runJob(member.job, controller.signal);
+          outcome = await this.runJob(member.job, controller.signal);
         } finally {
           this.slots.release();
         }
@@ -246,6 +246,22 @@ export class BullmqLeafWorker {
       this.running.delete(leafJob.jobId);
       this.finished += 1;
     }
+  }
+
+  /**
+   * A cancel published before this worker held the batch is marked in Redis: read while the members
+   * start (off the batch's critical path), a marked member is stopped at once — within one round
+   * trip of its start, before it can finish.
+   */
+  private stopMarked(jobIds: readonly string[], controllers: ReadonlyMap<string, AbortController>): void {
+    if (jobIds.length === 0) return;
+    this.redis.mget(jobIds.map((id) => this.keys.cancelled(id))).then(
+      (markers) =>
+        markers.forEach((marker, index) => {
+          if (marker !== null) controllers.get(jobIds[index]!)?.abort(new Error(marker));
+        }),
+      () => undefined,
+    );
   }
 
   /** A member's own stop switch: a cancel for its job id, or the whole batch stopping (shutdown). */
