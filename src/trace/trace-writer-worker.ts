@@ -14,6 +14,8 @@ export interface TraceWriterWorkerData {
   /** The secret variables of the caller's environment (see util/secrets), whose values are redacted. */
   readonly secretEnv: Readonly<Record<string, string>>;
   readonly blobThresholdBytes?: number;
+  /** One Int32: the id of the last batch this writer finished (written or refused), for the sink's backpressure. */
+  readonly finished: SharedArrayBuffer;
 }
 
 export type TraceWriterRequest = { readonly type: 'batch'; readonly id: number; readonly batch: SerializedBatch } | { readonly type: 'close' };
@@ -57,12 +59,23 @@ function tryFailedMarker(batch: SerializedBatch): void {
   }
 }
 
+const finished = new Int32Array(data.finished);
+
 parentPort!.on('message', (request: TraceWriterRequest) => {
   if (request.type === 'close') {
     store.close();
     parentPort!.postMessage({ type: 'closed' } satisfies TraceWriterReply);
     return;
   }
+  try {
+    writeBatch(request);
+  } finally {
+    Atomics.store(finished, 0, request.id);
+    Atomics.notify(finished, 0);
+  }
+});
+
+function writeBatch(request: Extract<TraceWriterRequest, { type: 'batch' }>): void {
   if (!poisoned) {
     try {
       store.appendSerialized(request.batch);
@@ -74,4 +87,4 @@ parentPort!.on('message', (request: TraceWriterRequest) => {
   }
   tryFailedMarker(request.batch);
   parentPort!.postMessage({ type: 'failed', id: request.id, failure: poisoned } satisfies TraceWriterReply);
-});
+}

@@ -26,6 +26,22 @@ describe('WorkerTraceSink', () => {
     store.close();
   });
 
+  it('a run that emits faster than the writer waits for it: at most a few batches are ever unwritten', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'whaleflow-worker-')), 'whaleflow.db');
+    const reader = new SqliteTraceStore(path);
+    const sink = new WorkerTraceSink(path, { env: {}, maxBatchSize: 10 });
+    const events = fakeRunEvents({ runId: 'b', leafCount: 200, unfinished: true });
+    // One synchronous burst of 80 batches: without backpressure all of them would still be queued here.
+    for (const event of events) sink.emit(event);
+    const unwritten = events.length - reader.events('b').length;
+    expect(unwritten).toBeLessThanOrEqual(10 * 5);
+    await sink.close();
+    expect(reader.events('b')).toHaveLength(events.length);
+    expect(sink.committed.total).toBe(events.length);
+    expect(sink.committed.startRecorded).toBe(true);
+    reader.close();
+  });
+
   it('drain() resolves once emitted events are readable by another connection', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'whaleflow-worker-')), 'whaleflow.db');
     const reader = new SqliteTraceStore(path);

@@ -24,6 +24,9 @@ function startWorker(workerData: TraceWriterWorkerData): Worker {
 }
 
 /** A batch posted and not yet acknowledged: what `committed` and `onCommitted` need of it. */
+const MAX_BATCHES_AHEAD = 4;
+const WRITER_STALL_MS = 5_000;
+
 interface PostedBatch {
   readonly count: number;
   readonly startsRun: boolean;
@@ -56,6 +59,10 @@ export class WorkerTraceSink implements RunEventSink {
   private readonly waiters: { readonly upTo: number; readonly resolve: () => void }[] = [];
   private closed: Promise<void> | undefined;
   private readonly inFlight = new Map<number, PostedBatch>();
+  /** The id of the last batch the writer finished, which it stores from its own thread. */
+  private readonly finished = new Int32Array(new SharedArrayBuffer(4));
+  /** Set once the writer made no progress for a whole wait: backpressure stops rather than hang. */
+  private writerStalled = false;
   readonly committed = new CommittedEvents();
 
   constructor(
@@ -65,7 +72,7 @@ export class WorkerTraceSink implements RunEventSink {
     // The secret variables as this thread knows them (the list and the configuration's key
     // variables registered here); the worker redacts exactly these values.
     const secretEnv = secretVariables(options.env ?? process.env);
-    const workerData: TraceWriterWorkerData = { databasePath, secretEnv, ...(options.blobThresholdBytes !== undefined ? { blobThresholdBytes: options.blobThresholdBytes } : {}) };
+    const workerData: TraceWriterWorkerData = { databasePath, secretEnv, finished: this.finished.buffer as SharedArrayBuffer, ...(options.blobThresholdBytes !== undefined ? { blobThresholdBytes: options.blobThresholdBytes } : {}) };
     this.worker = startWorker(workerData);
     this.worker.on('message', (reply: TraceWriterReply) => this.onReply(reply));
     // The worker itself died (it could not even open the database): nothing will be written.
@@ -96,12 +103,29 @@ export class WorkerTraceSink implements RunEventSink {
     if (this.pendingEvents) this.pendingEvents = [];
     try {
       this.worker.postMessage(request);
+      this.waitForWriter(id);
     } catch (error) {
       // Not sent (it cannot be cloned, the worker is gone): never thrown into the engine.
       this.inFlight.delete(id);
       this.fail(error);
       this.written = id;
       this.release(id);
+    }
+  }
+
+  /**
+   * Backpressure: a run that emits faster than SQLite takes its rows (zero-latency leaves, a
+   * loaded machine) may be at most MAX_BATCHES_AHEAD batches ahead of the writer; beyond that
+   * this thread waits for it. Otherwise every row not yet written waits in the worker's queue —
+   * at 100,000 leaves most of the run, hundreds of MB. The wait blocks only the engine's
+   * thread, on a counter the writer updates after each batch; a writer that makes no progress
+   * for WRITER_STALL_MS (it died, and its error is on its way) ends backpressure for this sink.
+   */
+  private waitForWriter(posted: number): void {
+    while (!this.writerStalled) {
+      const finished = Atomics.load(this.finished, 0);
+      if (posted - finished <= MAX_BATCHES_AHEAD) return;
+      if (Atomics.wait(this.finished, 0, finished, WRITER_STALL_MS) === 'timed-out') this.writerStalled = true;
     }
   }
 
