@@ -60,8 +60,11 @@ const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&l
  * parses to the same value, so a `--json` output piped into a program is unchanged in meaning.
  */
 export function terminalSafeJson(value: unknown, indent?: number): string {
-  const json = JSON.stringify(value, null, indent);
-  if (json === undefined) return 'null';
+  return escapeJsonText(JSON.stringify(value, null, indent) ?? 'null');
+}
+
+/** JSON text (a whole document or a piece of one) with the characters above written as escapes. */
+export function escapeJsonText(json: string): string {
   JSON_UNSAFE.lastIndex = 0;
   if (!JSON_UNSAFE.test(json)) return json;
   JSON_UNSAFE.lastIndex = 0;

@@ -1,0 +1,63 @@
+import { escapeJsonText } from './terminal-text.js';
+
+/** About this many characters per write. */
+const PIECE = 64 * 1024;
+
+/**
+ * Writes `value` as the compact JSON `terminalSafeJson(value)` would return, in pieces of about
+ * 64 KiB instead of one string: a 100,000-leaf run's `--json` result is ~60 MB, and as one text
+ * it was held three or four times over (stringified, escaped, redacted, encoded) at the very end
+ * of the run, when memory peaks. Arrays (a result's `results` and `children`) are walked; every
+ * other value is stringified whole. Pieces are cut only between values, never inside a string,
+ * so what each write's caller does to a piece (the CLI redacts every print) sees whole strings.
+ */
+export function writeTerminalSafeJson(value: unknown, write: (text: string) => void): void {
+  let pending = '';
+  const emit = (text: string): void => {
+    pending += text;
+    if (pending.length >= PIECE) {
+      write(escapeJsonText(pending));
+      pending = '';
+    }
+  };
+  if (!writeValue(value, emit)) emit('null');
+  write(escapeJsonText(pending));
+}
+
+/** Appends `value`'s JSON; false when JSON.stringify would leave it out (undefined, a function). */
+function writeValue(value: unknown, emit: (text: string) => void): boolean {
+  if (Array.isArray(value)) {
+    emit('[');
+    value.forEach((item, index) => {
+      if (index > 0) emit(',');
+      if (!writeValue(item, emit)) emit('null');
+    });
+    emit(']');
+    return true;
+  }
+  if (!holdsArrays(value)) {
+    const json = JSON.stringify(value) as string | undefined;
+    if (json !== undefined) emit(json);
+    return json !== undefined;
+  }
+  emit('{');
+  let separator = '';
+  for (const [key, item] of Object.entries(value)) {
+    const walked = Array.isArray(item) || holdsArrays(item);
+    const json = walked ? undefined : (JSON.stringify(item) as string | undefined);
+    if (!walked && json === undefined) continue;
+    emit(`${separator}${JSON.stringify(key)}:`);
+    separator = ',';
+    if (json === undefined) writeValue(item, emit);
+    else emit(json);
+  }
+  emit('}');
+  return true;
+}
+
+/** A plain object with an array among its own values: walked rather than stringified whole. */
+function holdsArrays(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  for (const key in value) if (Array.isArray((value as Record<string, unknown>)[key])) return true;
+  return false;
+}
