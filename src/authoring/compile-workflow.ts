@@ -5,6 +5,7 @@ import type { CompiledWorkflow, CompileOptions } from './compiled-workflow.js';
 import { frontEndFor, isGeneratedPlanFile, supportedSuffixes } from './front-ends.js';
 import { MAX_SOURCE_BYTES } from './limits.js';
 import { normalizeUpstreamForms } from './upstream-forms.js';
+import { emptyWorkflowError, unknownTopLevelKeys } from './workflow-keys.js';
 
 function fileDiagnostic(file: string, code: string, message: string): Diagnostic {
   return { severity: 'error', code, message, position: { file, line: 1, column: 1 } };
@@ -26,12 +27,13 @@ export async function compileWorkflowSource(file: string, text: string, options:
   const front = await frontEnd(file, text, source);
   if (!front.ok) throw new InvalidInputError(front.diagnostics);
   const upstream = normalizeUpstreamForms(front.document, source);
-  const warnings = [...(front.warnings ?? []), ...upstream.warnings];
+  const warnings = [...(front.warnings ?? []), ...unknownTopLevelKeys(front.document, source), ...upstream.warnings];
   const parsed = parseWorkflowSpec(upstream.document, source);
   if (!parsed.ok || upstream.errors.length > 0) {
     throw new InvalidInputError([...warnings, ...upstream.errors, ...(parsed.ok ? [] : parsed.diagnostics)]);
   }
-  const problems = validateSpec(parsed.spec, options, source);
+  const empty = emptyWorkflowError(parsed.spec, front.document, source);
+  const problems = [...validateSpec(parsed.spec, options, source), ...(empty ? [empty] : [])];
   if (hasErrors(problems)) throw new InvalidInputError([...warnings, ...problems]);
   return { spec: parsed.spec, source, warnings, origin: isGeneratedPlanFile(file) ? 'generated-plan' : 'source' };
 }

@@ -24,3 +24,4 @@ export { parseFile } from './syntax/parser.js';
 export { scan } from './syntax/scanner.js';
 export type { Token, TokenKind } from './syntax/token.js';
 export { printAst } from './syntax/ast-printer.js';
+export { nearestName } from './resolve/nearest-name.js';
