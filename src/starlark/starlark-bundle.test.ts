@@ -1,7 +1,7 @@
 // The built interpreter (npm run build bundles dist/starlark into one module) must behave as
 // the sources do: the other tests run the sources, so these run the build as a user does.
 import { execFile as execFileCallback } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -88,5 +88,17 @@ describe.skipIf(!built)('the start of whaleflow starlark', () => {
     ];
     expect(modules).toContain('dist/starlark/index.js');
     expect(modules.filter((module) => /^dist\/(engine|ir|authoring|trace\/index|config)\/|^package:zod/.test(module))).toEqual([]);
+  });
+
+  const cliBundle = path.join(root, 'dist', 'cli-bundle');
+  const starlarkChunk = existsSync(cliBundle) ? readdirSync(cliBundle).find((name) => /^starlark-command-.*\.js$/.test(name)) : undefined;
+  if (!starlarkChunk) console.log(`skipping the CLI bundle's start test: ${cliBundle} has no starlark-command chunk (npm run build with esbuild)`);
+  test.skipIf(!starlarkChunk)('through the CLI bundle (what bin/whaleflow.js runs), loads no chunk holding zod', () => {
+    const chunks = [
+      ...staticImportClosure(path.join(cliBundle, 'main.js')),
+      ...staticImportClosure(path.join(cliBundle, starlarkChunk!)),
+    ].filter((module) => module.startsWith('dist/'));
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(chunks.filter((chunk) => readFileSync(path.join(root, chunk), 'utf8').includes('node_modules/zod/'))).toEqual([]);
   });
 });
