@@ -56,10 +56,12 @@ interface RunningJob {
 }
 
 /**
- * One `whaleflow worker` process: takes leaf jobs from the BullMQ queue, up to `concurrency` at
- * once, and runs each through executeLeafJob — the same code as in-process, under the worker's
- * ceiling. It reports placement, activity and spend on the run's channel, stops a job when a
- * cancel for it is published, and says it is alive every two seconds for `whaleflow workers`.
+ * One `whaleflow worker` process: takes batches of leaf jobs from the BullMQ queue while it has a
+ * free leaf slot, runs each member in one of its `concurrency` slots through executeLeafJob — the
+ * same code as in-process, under the worker's ceiling — and records each member's outcome the
+ * moment it finishes (first write wins). It reports placement, activity, spend and model waits on
+ * the run's channel, stops a member when a cancel for it is published (or was marked before), and
+ * says it is alive every two seconds for `whaleflow workers`.
  */
 export class BullmqLeafWorker {
   readonly placement: LeafPlacement;
