@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,8 +29,19 @@ function npmStart(cwd: string, env: NodeJS.ProcessEnv, extra: readonly string[] 
   return new Promise((resolve) => child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr })));
 }
 
-/** A real directory whose entries link to the project's: what `npm ci` / `npm run build` would have made, without making it again. */
+/**
+ * What `npm ci` / `npm run build` would have made, without making it again: hard links of the
+ * project's tree where it can (same file system), else a real directory whose entries are
+ * symlinks to the project's. Hard links matter when the project itself lives under /tmp: the
+ * sandbox gives each command a private /tmp, where a symlink into the project would dangle.
+ */
 function linkEntries(from: string, to: string): void {
+  try {
+    execFileSync('cp', ['-al', `${realpathSync(from)}/.`, to], { stdio: 'ignore' });
+    return;
+  } catch {
+    rmSync(to, { recursive: true, force: true }); // another file system: symlinks
+  }
   mkdirSync(to);
   for (const entry of readdirSync(from)) symlinkSync(join(from, entry), join(to, entry));
 }
@@ -38,7 +49,9 @@ function linkEntries(from: string, to: string): void {
 function freshClone(): string {
   const root = mkdtempSync(join(tmpdir(), 'whaleflow-main-job-'));
   const clone = join(root, 'whaleflow');
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: projectRoot, encoding: 'utf8' }).split('\0').filter((file) => file !== '');
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: projectRoot, encoding: 'utf8' }).split('\0')
+    // What npm ci and the build make is linked below, whatever form it has here (a symlinked node_modules is not ignored by "node_modules/").
+    .filter((file) => file !== '' && !/^(node_modules|dist)(\/|$)/.test(file));
   for (const file of files) {
     mkdirSync(dirname(join(clone, file)), { recursive: true });
     try {
@@ -69,8 +82,8 @@ describe('the README main job (npm start)', () => {
     home = mkdtempSync(join(tmpdir(), 'whaleflow-main-job-home-'));
   });
   afterAll(() => {
-    rmSync(dirname(clone), { recursive: true, force: true });
-    rmSync(home, { recursive: true, force: true });
+    if (clone) rmSync(dirname(clone), { recursive: true, force: true });
+    if (home) rmSync(home, { recursive: true, force: true });
   });
 
   it.skipIf(!bubblewrapForTests())(
