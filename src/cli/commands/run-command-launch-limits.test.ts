@@ -39,7 +39,7 @@ describe("whaleflow run --max-agents: the user's limit holds for what a planner 
     const run = await runCliInMemory(['run', 'plan.json', '--fixtures', 'f.yaml', '--max-agents', '4'], { cwd: project(hidden) });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain('plan-it (expand) failed');
-    expect(run.stdout).toContain('expand "plan-it": the generated nodes may launch 3 agent(s); with the 2 already launched that is 5');
+    expect(run.stdout).toContain('expand "plan-it": the generated nodes may launch 3 agent(s); with them in place of the template the workflow may launch 5');
     expect(run.stdout).toContain('(--max-agents)');
   });
 

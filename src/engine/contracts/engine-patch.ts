@@ -9,8 +9,11 @@
  *   outputs in declaration order; before it, a container's own output (null).
  * - `worktree-base-diffs`: a worktree leaf starts from HEAD plus the diffs of the leaves its
  *   `depends_on_results` names (their digests are part of its input hash); before it, from HEAD.
+ * - `expansion-launch-limits`: a planner's reply is held to the run's --max-agents/--max-depth
+ *   in place (the whole workflow with the reply instead of the template; the branches around the
+ *   expand); before it, the reply alone to the default limits.
  */
-export const ENGINE_PATCHES = ['container-references', 'worktree-base-diffs'] as const;
+export const ENGINE_PATCHES = ['container-references', 'worktree-base-diffs', 'expansion-launch-limits'] as const;
 
 export type EnginePatch = (typeof ENGINE_PATCHES)[number];
 

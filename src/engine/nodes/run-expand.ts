@@ -27,7 +27,7 @@ export async function runExpand(node: NodeOfKind<'expand'>, context: NodeContext
   const maxChildren = spec.max_children ?? 1;
   // Generated nodes run where the expand is, with no command authority of their own: only its template's commands.
   const generated = { ...context, permissions: expansionPermissions(context.permissions, spec.template) };
-  const launch = { ...run.settings.launchLimits, expandId: spec.id, depth: context.branchDepth ?? 0, launchedAgents: run.launchedLeaves };
+  const launch = run.settings.patches.has('expansion-launch-limits') ? { ...run.settings.launchLimits, expandId: spec.id, depth: context.branchDepth ?? 0, workflow: run.spec } : undefined;
   const limits = { maxChildren, reservedIds: new Set(run.index.ids()), permissions: generated.permissions, grant: run.settings.grant, launch };
   const basePrompt = plannerPrompt(node, maxChildren, limits.reservedIds);
   let usage = emptyUsage();

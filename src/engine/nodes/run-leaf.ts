@@ -78,7 +78,6 @@ function admitLeaf(
   const plan = planLeafPermissions(leaf, context.permissions, context.run.settings.grant);
   if (plan.refusals.length > 0) return Promise.resolve(failedResult(node, `permission refused: ${plan.refusals.map((refusal) => refusal.message).join('; ')}`));
   const launch = (inner: NodeContext): Promise<NodeResult> => {
-    inner.run.launchedLeaves += 1;
     const baseDiffs = plan.permissions.isolation === 'worktree' && inner.run.settings.patches.has('worktree-base-diffs') ? startingDiffs(leaf, dependencies, inner.previousIteration) : NO_BASE_DIFFS;
     return runAdmitted(node, inner, resolved, plan.permissions, memory, baseDiffs);
   };

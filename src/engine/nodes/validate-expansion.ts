@@ -16,8 +16,8 @@ export interface ExpansionLimits {
   /** What the generated nodes inherit where they are inserted, with the command ceiling of the expand's source. */
   readonly permissions: InheritedPermissions;
   readonly grant: PermissionGrant;
-  /** The run's launch limits and where the expand sits: its id, the branches around it, the leaves already started. */
-  readonly launch: LaunchLimits & { readonly expandId: string; readonly depth: number; readonly launchedAgents: number };
+  /** The run's launch limits and where the expand sits: its id, the branches around it, the workflow it is part of. */
+  readonly launch?: LaunchLimits & { readonly expandId: string; readonly depth: number; readonly workflow: WorkflowSpec };
 }
 
 /**
@@ -41,8 +41,9 @@ export function validateExpansion(workflow: Pick<WorkflowSpec, 'id' | 'goal'>, r
   if (!parsed.ok) return { ok: false, diagnostics: parsed.diagnostics };
   const diagnostics = [
     // The launch shape is judged below, against what is left of the run's own limits.
-    ...validateSpec(parsed.spec, { reservedIds: limits.reservedIds, maxAgents: Number.MAX_SAFE_INTEGER, maxDepth: Number.MAX_SAFE_INTEGER }),
-    ...launchDiagnostics(parsed.spec, limits.launch),
+    // Without the patch (a run recorded before it), the reply alone against the default limits.
+    ...validateSpec(parsed.spec, limits.launch ? { reservedIds: limits.reservedIds, maxAgents: Number.MAX_SAFE_INTEGER, maxDepth: Number.MAX_SAFE_INTEGER } : { reservedIds: limits.reservedIds }),
+    ...(limits.launch ? launchDiagnostics(parsed.spec, limits.launch) : []),
     ...(permissions.insideParallelBranch ? unscopedParallelWriters(parsed.spec.nodes) : []),
     ...permissionDiagnostics(parsed.spec.nodes, limits),
   ];
@@ -51,16 +52,18 @@ export function validateExpansion(workflow: Pick<WorkflowSpec, 'id' | 'goal'>, r
 }
 
 /**
- * The user's --max-agents and --max-depth hold for model-written nodes too, counted from the
- * expand's position: the leaves already started plus the agents the expansion may launch, and
- * the branches around the expand plus the expansion's own nesting.
+ * The user's --max-agents and --max-depth hold for model-written nodes too: the whole workflow
+ * with this expansion in place of its template (every other loop and expand at its bound, as the
+ * gate counted them) may launch no more agents than the run allows, and the branches around the
+ * expand plus the expansion's own nesting are no deeper. Both figures are static — never how many
+ * leaves happened to have started — so a replay or a resume judges the reply exactly as the run did.
  */
-function launchDiagnostics(spec: WorkflowSpec, launch: ExpansionLimits['launch']): Diagnostic[] {
+function launchDiagnostics(spec: WorkflowSpec, launch: NonNullable<ExpansionLimits['launch']>): Diagnostic[] {
   const shape = launchShapeOf(spec);
   const diagnostics: Diagnostic[] = [];
-  const agents = launch.launchedAgents + shape.agents;
+  const agents = launchShapeOf(launch.workflow, { expandId: launch.expandId, shape }).agents;
   if (agents > launch.maxAgents) {
-    const message = `expand "${launch.expandId}": the generated nodes may launch ${shape.agents} agent(s); with the ${launch.launchedAgents} already launched that is ${agents}, more than the run's limit of ${launch.maxAgents} (--max-agents)`;
+    const message = `expand "${launch.expandId}": the generated nodes may launch ${shape.agents} agent(s); with them in place of the template the workflow may launch ${agents}, more than the run's limit of ${launch.maxAgents} (--max-agents)`;
     diagnostics.push({ severity: 'error', code: 'too-many-agents', message, nodeId: launch.expandId });
   }
   const depth = launch.depth + shape.depth;

@@ -64,8 +64,6 @@ export interface RunSettings {
 export class RunContext {
   readonly globalLeafSlots: FifoSemaphore;
   readonly runningLeaves = new Map<string, RunningLeaf>();
-  /** Leaves started so far (retries and loop iterations included): what an expansion's agents add to. */
-  launchedLeaves = 0;
   private readonly providerSlots = new Map<string, FifoSemaphore>();
   private readonly ordinals = new Map<string, number>();
   private readonly recentLeaves: NodeResult[] = [];

@@ -2,7 +2,7 @@
 import { parseWorkflowSpec, validateSpec, type RunStatus, type NodeResult, type WorkflowResult, type WorkflowSpec } from '../../ir/index.js';
 import { MockLeafRunner, MockModelGateway, parseMockFixture, type MockFixture } from '../../leaves/mock/index.js';
 import { formatDiagnostic } from '../../util/index.js';
-import type { EffectBoundary } from '../contracts/index.js';
+import type { EffectBoundary, EnginePatch } from '../contracts/index.js';
 import { executeWorkflow } from '../execute-workflow.js';
 import type { ExecuteRequest, ExecutionLimits } from '../execute-request.js';
 import { MemoryEventSink } from '../memory-event-sink.js';
@@ -31,6 +31,8 @@ export interface HarnessOptions {
   readonly boundary?: EffectBoundary;
   readonly signal?: AbortSignal;
   readonly controller?: RunController;
+  /** The engine patches to run with (default: every one, as a new run). */
+  readonly patches?: readonly EnginePatch[];
   /** Called once the run is under way (virtual time 0), e.g. to schedule a cancel. */
   readonly during?: (environment: VirtualEnvironment) => void;
 }
@@ -64,6 +66,7 @@ export async function runMock(workflow: WorkflowSpec, options: HarnessOptions = 
     ...(options.boundary ? { boundary: options.boundary } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.controller ? { controller: options.controller } : {}),
+    ...(options.patches ? { patches: options.patches } : {}),
   };
   const running = executeWorkflow(request);
   options.during?.(environment);

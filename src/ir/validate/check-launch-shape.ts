@@ -10,6 +10,12 @@ interface Shape {
   depth: number;
 }
 
+/** An expand whose shape is already known (the nodes a planner wrote), counted instead of its template × max_children. */
+interface Replacement {
+  readonly expandId: string;
+  readonly shape: Readonly<Shape>;
+}
+
 /**
  * Launch-shape limits (CodeWhale's rule): a leaf counts one agent; a branch adds a level of
  * depth; a loop multiplies its body by max_iterations and an expand its template by
@@ -27,21 +33,22 @@ export function checkLaunchShape(context: ValidationContext): void {
   }
 }
 
-function shapeOfList(context: ValidationContext, nodes: readonly NodeSpec[], pathOf: (index: number) => DocumentPath): Shape {
+function shapeOfList(context: ValidationContext, nodes: readonly NodeSpec[], pathOf: (index: number) => DocumentPath, replacing?: Replacement): Shape {
   const shape: Shape = { agents: 0, depth: 0 };
   nodes.forEach((node, index) => {
-    const child = shapeOf(context, node, pathOf(index));
+    const child = shapeOf(context, node, pathOf(index), replacing);
     shape.agents += child.agents;
     shape.depth = Math.max(shape.depth, child.depth);
   });
   return shape;
 }
 
-function shapeOfChildren(context: ValidationContext, node: NodeSpec, path: DocumentPath): Shape {
+function shapeOfChildren(context: ValidationContext, node: NodeSpec, path: DocumentPath, replacing?: Replacement): Shape {
   const shape: Shape = { agents: 0, depth: 0 };
   for (const list of childListsOf(node)) {
     const inner = shapeOfList(context, list.nodes, (index) =>
       list.field === 'template' ? [...path, ...list.relativePath] : [...path, ...list.relativePath, index],
+      replacing,
     );
     shape.agents += inner.agents;
     shape.depth = Math.max(shape.depth, inner.depth);
@@ -49,20 +56,20 @@ function shapeOfChildren(context: ValidationContext, node: NodeSpec, path: Docum
   return shape;
 }
 
-function shapeOf(context: ValidationContext, node: NodeSpec, path: DocumentPath): Shape {
+function shapeOf(context: ValidationContext, node: NodeSpec, path: DocumentPath, replacing?: Replacement): Shape {
   const id = node.spec.id;
   switch (node.kind) {
     case 'leaf':
       return { agents: 1, depth: 0 };
     case 'branch_set': {
-      const inner = shapeOfChildren(context, node, path);
+      const inner = shapeOfChildren(context, node, path, replacing);
       return { agents: inner.agents, depth: inner.depth + 1 };
     }
     case 'sequence':
     case 'cond':
-      return shapeOfChildren(context, node, path);
+      return shapeOfChildren(context, node, path, replacing);
     case 'loop_until': {
-      const inner = shapeOfChildren(context, node, path);
+      const inner = shapeOfChildren(context, node, path, replacing);
       const iterations = node.spec.max_iterations;
       if (iterations === null) {
         context.report('missing-max-iterations', 'loop_until needs max_iterations to bound its launch shape', {
@@ -75,6 +82,7 @@ function shapeOf(context: ValidationContext, node: NodeSpec, path: DocumentPath)
       return { agents: inner.agents * iterations, depth: inner.depth };
     }
     case 'expand': {
+      if (replacing?.expandId === id) return { ...replacing.shape };
       const { template, max_children: maxChildren } = node.spec;
       if (template === null) {
         context.report('missing-template', 'expand needs a template node', { path: [...path, 'spec', 'template'], nodeId: id, field: 'template' });
@@ -86,7 +94,7 @@ function shapeOf(context: ValidationContext, node: NodeSpec, path: DocumentPath)
           field: 'max_children',
         });
       }
-      const inner = shapeOfChildren(context, node, path);
+      const inner = shapeOfChildren(context, node, path, replacing);
       return { agents: inner.agents * (maxChildren ?? 1), depth: inner.depth };
     }
     case 'reduce':
@@ -101,9 +109,10 @@ function shapeOf(context: ValidationContext, node: NodeSpec, path: DocumentPath)
 }
 
 /**
- * The launch shape of a spec without judging it (agents, branch depth), for a check that holds a
- * part of a run to what is left of the run's limits — an expansion, from where its expand sits.
+ * The launch shape of a spec without judging it (agents, branch depth). With `replacing`, one
+ * expand counts as the shape of the nodes its planner wrote: the whole workflow as it would be
+ * with that expansion in place, a static figure, so replay and resume judge it exactly as the run did.
  */
-export function launchShapeOf(spec: WorkflowSpec): { readonly agents: number; readonly depth: number } {
-  return shapeOfList(new ValidationContext(spec, {}), spec.nodes, (index) => ['nodes', index]);
+export function launchShapeOf(spec: WorkflowSpec, replacing?: Replacement): { readonly agents: number; readonly depth: number } {
+  return shapeOfList(new ValidationContext(spec, {}), spec.nodes, (index) => ['nodes', index], replacing);
 }
