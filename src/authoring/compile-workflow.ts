@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseWorkflowSpec, SpecSource, validateSpec } from '../ir/index.js';
 import { hasErrors, InvalidInputError, type Diagnostic } from '../util/index.js';
 import type { CompiledWorkflow, CompileOptions } from './compiled-workflow.js';
@@ -40,9 +41,10 @@ export async function compileWorkflowSource(file: string, text: string, options:
 
 /** Reads and compiles a workflow file; a missing, unreadable or oversized file is a diagnostic. */
 export async function compileWorkflowFile(file: string, options: CompileOptions = {}): Promise<CompiledWorkflow> {
+  const path = options.cwd === undefined ? file : resolve(options.cwd, file);
   let size: number;
   try {
-    const info = await stat(file);
+    const info = await stat(path);
     if (info.isDirectory()) throw new InvalidInputError([fileDiagnostic(file, 'not-a-file', 'is a directory, not a workflow file')]);
     size = info.size;
   } catch (error) {
@@ -55,7 +57,7 @@ export async function compileWorkflowFile(file: string, options: CompileOptions 
       fileDiagnostic(file, 'too-large', `workflow file is ${mib(size)} MiB; the limit is ${mib(MAX_SOURCE_BYTES)} MiB`),
     ]);
   }
-  const text = await readFile(file, 'utf8');
+  const text = await readFile(path, 'utf8');
   return compileWorkflowSource(file, text, options);
 }
 

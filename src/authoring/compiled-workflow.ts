@@ -21,6 +21,8 @@ export interface CompileOptions {
   /** Launch-shape limits; see ValidationOptions. */
   readonly maxAgents?: number;
   readonly maxDepth?: number;
+  /** Where a relative file name is read from (default: the process's directory); diagnostics keep the name as given. */
+  readonly cwd?: string;
 }
 
 /**

@@ -24,7 +24,7 @@ export function checkCommand(context: CliContext): Command {
       for (const file of files) {
         try {
           const isFixture = FIXTURE_FILE.test(file);
-          const warnings = isFixture ? await checkFixture(resolve(context.cwd, file)) : (await compileWorkflowFile(resolve(context.cwd, file), launchShapeFrom(options))).warnings;
+          const warnings = isFixture ? await checkFixture(resolve(context.cwd, file)) : (await compileWorkflowFile(file, { ...launchShapeFrom(options), cwd: context.cwd })).warnings;
           for (const warning of warnings) context.stderr(`${escapeTerminalText(formatDiagnostic(warning))}\n`);
           if (!options.quiet) context.stdout(`${file}: ok${isFixture ? ' (mock fixture)' : ''}\n`);
         } catch (error) {

@@ -17,7 +17,7 @@ export function compileCommand(context: CliContext): Command {
       '\nExamples:\n  $ whaleflow compile workflows/rlm_cache_change.star\n  $ whaleflow compile review.yaml --format yaml\n  $ whaleflow compile review.json --hashes',
     ))
     .action(async (file: string, options: { format: 'json' | 'yaml'; hashes?: boolean; maxAgents?: number; maxDepth?: number }) => {
-      const compiled = await compileWorkflowFile(file, launchShapeFrom(options));
+      const compiled = await compileWorkflowFile(file, { ...launchShapeFrom(options), cwd: context.cwd });
       for (const warning of compiled.warnings) context.stderr(`${escapeTerminalText(formatDiagnostic(warning))}\n`);
       const { spec } = compiled;
       if (options.hashes) {

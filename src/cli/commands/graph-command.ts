@@ -11,7 +11,7 @@ export function graphCommand(context: CliContext): Command {
     .addOption(new Option('--format <format>', 'graph language').choices(['mermaid', 'dot']).default('mermaid'))
     .addHelpText('after', '\nExamples:\n  $ whaleflow graph workflows/rlm_cache_change.star\n  $ whaleflow graph review.yaml --format dot | dot -Tsvg > review.svg'))
     .action(async (file: string, options: { format: GraphFormat; maxAgents?: number; maxDepth?: number }) => {
-      const { spec } = await compileWorkflowFile(file, launchShapeFrom(options));
+      const { spec } = await compileWorkflowFile(file, { ...launchShapeFrom(options), cwd: context.cwd });
       context.stdout(exportGraph(spec, options.format));
     });
 }
