@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -185,6 +186,9 @@ export class BullmqLeafWorker {
     this.activeBatches += 1;
     this.adjustIntake();
     const controllers = new Map<string, AbortController>();
+    // Each member listens on the batch's signal (one listener per leaf, at most the batch size):
+    // not a leak, so Node's warning at eleven would only alarm the person watching the worker.
+    if (signal) setMaxListeners(members.length + 10, signal);
     try {
       for (const member of members) if (member.job) controllers.set(member.job.jobId, this.cancellable(member.job.jobId, signal));
       const jobIds = members.flatMap((member) => (member.job ? [member.job.jobId] : []));
