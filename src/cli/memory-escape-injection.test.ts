@@ -2,19 +2,19 @@
 // command's output (a build log with colour codes, a file a model wrote), so `memory show`,
 // `memory search` and `memory ls` print it with control characters as visible escapes, and
 // their --json forms still parse to the exact stored text. Real `whaleflow` processes.
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempGitRepository, type TempGitRepository } from '../leaves/testing/temp-git-repository.js';
 import { memoryEnabledConfig } from '../memory/testing/memory-enabled-config.js';
 import { runCliInMemory } from './run-cli-in-memory.js';
 import { runWhaleflowProcess } from './testing/whaleflow-process.js';
+import { isolatedUserEnvironment } from '../util/testing/isolated-user-environment.js';
 
 /** Set the title, write the clipboard, a C1 CSI and a bidi override: in one log line. */
 const HOSTILE_LINE = 'FAIL \x1b]0;PWNED-TITLE\x07 \x1b]52;c;cHduZWQ=\x1b\\ \u009b31m \u202eexe.txt';
 
 describe('memory commands print a context’s text escaped', () => {
   let repository: TempGitRepository;
-  const env = (): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, HOME: repository.root, XDG_CONFIG_HOME: join(repository.root, '.config') });
+  const env = (): NodeJS.ProcessEnv => (isolatedUserEnvironment(repository.root));
 
   beforeAll(async () => {
     repository = tempGitRepository({

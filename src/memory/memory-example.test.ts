@@ -7,6 +7,7 @@ import { tempGitRepository, type TempGitRepository } from '../leaves/testing/tem
 import { openProjectTrace } from '../trace/index.js';
 import { expectIdenticalReplayAfterClearingMemory } from './testing/replay-after-clearing-memory.js';
 import { memoryEnabledConfig } from './testing/memory-enabled-config.js';
+import { isolatedUserEnvironment } from '../util/testing/isolated-user-environment.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const EXAMPLE = ['workflows/build_log_question.star', 'workflows/build_log_question.fixtures.yaml', 'scripts/generate-build-log.mjs'];
@@ -41,7 +42,7 @@ describe('the build-log example: a leaf answers about a ~5 MB generated log thro
   beforeAll(async () => {
     repository = tempGitRepository({ 'README.md': 'project\n', 'whaleflow.config.yaml': memoryEnabledConfig() });
     copyExample(repository.root);
-    env = { PATH: process.env.PATH, HOME: repository.root, XDG_CONFIG_HOME: join(repository.root, '.config') };
+    env = isolatedUserEnvironment(repository.root);
     const run = await runCliInMemory(
       ['run', 'workflows/build_log_question.star', '--provider', 'mock-model', '--fixtures', 'workflows/build_log_question.fixtures.yaml', '--json'],
       { cwd: repository.root, env },
@@ -105,7 +106,7 @@ describe('external memory is off by default', () => {
     try {
       copyExample(repository.root);
       writeFileSync(join(repository.root, 'whaleflow.config.yaml'), starterConfigText);
-      const env = { PATH: process.env.PATH, HOME: repository.root, XDG_CONFIG_HOME: join(repository.root, '.config') };
+      const env = isolatedUserEnvironment(repository.root);
       const run = await runCliInMemory(['run', 'workflows/build_log_question.star', '--provider', 'mock'], { cwd: repository.root, env });
       expect(run.exitCode).not.toBe(0);
       expect(run.stderr).toContain('this workflow uses external memory ("build_log", "first_failure"), which is off: set memory.enabled: true in whaleflow.config.yaml');

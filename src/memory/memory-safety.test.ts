@@ -6,6 +6,7 @@ import type { RunEvent } from '../engine/index.js';
 import { tempGitRepository, type TempGitRepository } from '../leaves/testing/temp-git-repository.js';
 import { openProjectTrace } from '../trace/index.js';
 import { memoryEnabledConfig } from './testing/memory-enabled-config.js';
+import { isolatedUserEnvironment } from '../util/testing/isolated-user-environment.js';
 
 const SECRET_LINE = 'deploy key rotated: the-secret-context-text-42';
 
@@ -53,7 +54,7 @@ describe('a leaf without the declaration cannot reach a memory context, whatever
     repository = tempGitRepository({ 'README.md': 'project\n', 'logs/deploy.log': `${SECRET_LINE}\n`, 'whaleflow.config.yaml': memoryEnabledConfig() });
     writeFileSync(join(repository.root, 'reach.yaml'), WORKFLOW);
     writeFileSync(join(repository.root, 'reach.fixtures.yaml'), ADVERSARY);
-    const env = { PATH: process.env.PATH, HOME: repository.root, XDG_CONFIG_HOME: join(repository.root, '.config') };
+    const env = isolatedUserEnvironment(repository.root);
     const run = await runCliInMemory(['run', 'reach.yaml', '--provider', 'mock-model', '--fixtures', 'reach.fixtures.yaml', '--json'], { cwd: repository.root, env });
     expect(run.exitCode, run.stderr).toBe(0);
     const trace = openProjectTrace({ cwd: repository.root, env });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCliInMemory } from '../cli/run-cli-in-memory.js';
 import { tempGitRepository, type TempGitRepository } from '../leaves/testing/temp-git-repository.js';
+import { isolatedUserEnvironment } from '../util/testing/isolated-user-environment.js';
 
 /**
  * A writer that declares no isolation: under the default grant (no --allow-write-tree) it is
@@ -37,7 +38,7 @@ describe('replay of a worktree writer (real git repository, real leaves, scripte
   let env: NodeJS.ProcessEnv;
   beforeEach(() => {
     repository = tempGitRepository({ 'README.md': 'project\n' });
-    env = { PATH: process.env.PATH, HOME: repository.root, XDG_CONFIG_HOME: join(repository.root, '.config') };
+    env = isolatedUserEnvironment(repository.root);
     writeFileSync(join(repository.root, 'writers.json'), WRITERS);
     writeFileSync(join(repository.root, 'model.yaml'), FIXTURE);
   });

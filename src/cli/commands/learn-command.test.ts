@@ -6,6 +6,7 @@ import { badModule, CHECK_SCRIPT, conventionScript, evidenceWorkflow, LEARNING_C
 import { SqliteTraceStore } from '../../trace/index.js';
 import type { RunEventOf } from '../../engine/index.js';
 import { runCliInMemory } from '../run-cli-in-memory.js';
+import { isolatedUserEnvironment } from '../../util/testing/isolated-user-environment.js';
 
 const TASKS = ['alpha', 'beta', 'gamma'];
 const EVIDENCE = 'greet';
@@ -54,7 +55,7 @@ describe('the learning loop end to end (mock model, through the CLI)', () => {
       files[`task-${name}.yaml`] = taskWorkflow(name);
     }
     repository = tempGitRepository(files);
-    env = { PATH: process.env.PATH, HOME: repository.root, XDG_CONFIG_HOME: join(repository.root, '.config') };
+    env = isolatedUserEnvironment(repository.root);
   });
   afterAll(() => repository.remove());
 

@@ -8,6 +8,7 @@ import { parse, stringify } from 'yaml';
 import { badModule, CHECK_SCRIPT, conventionScript, evidenceWorkflow, LEARNING_CONFIG, taskWorkflow } from '../../learning/testing/convention-tasks.js';
 import { SqliteTraceStore } from '../../trace/index.js';
 import { runCliInMemory } from '../run-cli-in-memory.js';
+import { isolatedUserEnvironment } from '../../util/testing/isolated-user-environment.js';
 
 describe('whaleflow overlay', () => {
   let repository: TempGitRepository;
@@ -52,7 +53,7 @@ describe('whaleflow overlay', () => {
 
   beforeEach(async () => {
     repository = tempGitRepository({ 'check.mjs': CHECK_SCRIPT, 'whaleflow.config.yaml': LEARNING_CONFIG, 'mock.json': JSON.stringify(conventionScript(['alpha'], 'greet')), 'src/alpha.ts': badModule('alpha'), 'task-alpha.yaml': taskWorkflow('alpha') });
-    env = { PATH: process.env.PATH, HOME: repository.root, XDG_CONFIG_HOME: join(repository.root, '.config') };
+    env = isolatedUserEnvironment(repository.root);
     await cli('run', 'task-alpha.yaml', '--provider', 'mock-model', '--fixtures', 'mock.json', '--allow-write-tree', '--json'); // creates the project database
     repository.git('checkout', '--', 'src');
   });

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bubblewrapForTests } from '../../leaves/testing/require-bubblewrap.js';
 import { tempGitRepository, type TempGitRepository } from '../../leaves/testing/temp-git-repository.js';
 import { runCliInMemory } from '../run-cli-in-memory.js';
+import { isolatedUserEnvironment } from '../../util/testing/isolated-user-environment.js';
 
 /** Where bwrap is missing outside CI, the authority rules are tested unconfined (the sandbox has its own tests). */
 const SANDBOX_FLAGS = bubblewrapForTests() ? [] : ['--no-sandbox'];
@@ -31,7 +32,7 @@ describe('whaleflow run: a model-written expansion has no command authority', ()
   let env: NodeJS.ProcessEnv;
   beforeEach(() => {
     repository = tempGitRepository({ 'README.md': 'project\n' });
-    env = { PATH: process.env.PATH, HOME: repository.root, XDG_CONFIG_HOME: join(repository.root, '.config') };
+    env = isolatedUserEnvironment(repository.root);
   });
   afterEach(() => repository.remove());
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempGitRepository, type TempGitRepository } from '../../leaves/testing/temp-git-repository.js';
 import { runCliInMemory } from '../run-cli-in-memory.js';
+import { isolatedUserEnvironment } from '../../util/testing/isolated-user-environment.js';
 
 const TWO_ASKS = JSON.stringify({
   id: 'asks',
@@ -41,7 +42,7 @@ describe('whaleflow run --provider mock-model', () => {
   beforeEach(() => {
     repository = tempGitRepository({ 'README.md': 'project\n' });
     // No user configuration leaks in: the embedded defaults (memo on, cross-run: deterministic).
-    env = { PATH: process.env.PATH, HOME: repository.root, XDG_CONFIG_HOME: join(repository.root, '.config') };
+    env = isolatedUserEnvironment(repository.root);
   });
   afterEach(() => repository.remove());
 

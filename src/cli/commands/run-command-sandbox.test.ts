@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bubblewrapForTests } from '../../leaves/testing/require-bubblewrap.js';
 import { tempGitRepository, type TempGitRepository } from '../../leaves/testing/temp-git-repository.js';
 import { runCliInMemory } from '../run-cli-in-memory.js';
+import { isolatedUserEnvironment } from '../../util/testing/isolated-user-environment.js';
 
 const cliEntry = fileURLToPath(new URL('../../runs/testing/cli-entry.ts', import.meta.url));
 const tsxLoader = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/loader.mjs')).href;
@@ -34,7 +35,7 @@ describe('whaleflow run: leaf commands and the sandbox', () => {
   beforeEach(() => {
     repository = tempGitRepository({ 'a.txt': 'one\n' });
     writeFileSync(join(repository.root, 'writes.json'), WRITING_TEST);
-    env = { PATH: process.env.PATH, HOME: repository.root, XDG_CONFIG_HOME: join(repository.root, '.config') };
+    env = isolatedUserEnvironment(repository.root);
   });
   afterEach(() => repository.remove());
 

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bubblewrapForTests } from '../../leaves/testing/require-bubblewrap.js';
 import { tempGitRepository, type TempGitRepository } from '../../leaves/testing/temp-git-repository.js';
 import { runCliInMemory } from '../run-cli-in-memory.js';
+import { isolatedUserEnvironment } from '../../util/testing/isolated-user-environment.js';
 
 const cliEntry = fileURLToPath(new URL('../../runs/testing/cli-entry.ts', import.meta.url));
 const tsxLoader = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/loader.mjs')).href;
@@ -63,7 +64,7 @@ describe('stop signals and leftovers (real processes)', () => {
   let env: NodeJS.ProcessEnv;
   beforeEach(() => {
     repository = tempGitRepository({ 'README.md': 'project\n' });
-    env = { PATH: process.env.PATH, HOME: repository.root, XDG_CONFIG_HOME: join(repository.root, '.config') };
+    env = isolatedUserEnvironment(repository.root);
   });
   afterEach(() => repository.remove());
 

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { starterConfigText } from '../../config/index.js';
 import { runCliInMemory, type CapturedRun } from '../../cli/run-cli-in-memory.js';
 import { tempGitRepository, type TempGitRepository } from '../../leaves/testing/temp-git-repository.js';
+import { isolatedUserEnvironment } from '../../util/testing/isolated-user-environment.js';
 
 export const REPOSITORY_ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -32,7 +33,7 @@ export function configWithJanitor(janitorYaml: string, options: { memory?: boole
 export function janitorProject(janitorYaml: string, options: { memory?: boolean; files?: Record<string, string> } = {}): JanitorProject {
   const repository = tempGitRepository({ 'README.md': 'project\n', 'whaleflow.config.yaml': configWithJanitor(janitorYaml, options), ...(options.files ?? {}) });
   const root = repository.root;
-  const env = { PATH: process.env.PATH, HOME: root, XDG_CONFIG_HOME: join(root, '.config') };
+  const env = isolatedUserEnvironment(root);
   const databasePath = join(root, '.whaleflow', 'whaleflow.db');
   const cli = (args: readonly string[]) => runCliInMemory(args, { cwd: root, env });
   return {

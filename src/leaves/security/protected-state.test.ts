@@ -8,6 +8,7 @@ import { RealLeafRunner } from '../real-leaf-runner.js';
 import { leafRunInput, leafSpec, READ_ONLY, recordingContext } from '../testing/leaf-run-fixtures.js';
 import { tempGitRepository, type TempGitRepository } from '../testing/temp-git-repository.js';
 import { applyDiff, ProtectedPathInDiffError } from '../workspace/index.js';
+import { isolatedUserEnvironment } from '../../util/testing/isolated-user-environment.js';
 
 const route = { route: { provider: 'mock', model: 'mock-default' } };
 const CONFIG = 'providers:\n  local:\n    kind: mock\nmodels:\n  - provider: local\n    model: m\nroles:\n  default:\n    primary: local/m\n';
@@ -78,7 +79,7 @@ describe("WhaleFlow's own state is out of every leaf's tools", () => {
   it('whaleflow run --allow-write-tree: a leaf that overwrites the database and the configuration changes neither, and earlier runs survive', async () => {
     const project = tempGitRepository({ 'README.md': 'project\n', 'whaleflow.config.yaml': CONFIG });
     try {
-      const env = { PATH: process.env.PATH, HOME: project.root, XDG_CONFIG_HOME: join(project.root, '.config') };
+      const env = isolatedUserEnvironment(project.root);
       writeFileSync(join(project.root, 'hello.json'), JSON.stringify({ id: 'hello', goal: 'g', nodes: [{ kind: 'leaf', spec: { id: 'hello', prompt: 'Say hello' } }] }));
       const first = await runCliInMemory(['run', 'hello.json', '--provider', 'mock-model'], { cwd: project.root, env });
       expect(first.exitCode).toBe(0);

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempGitRepository, type TempGitRepository } from '../../testing/temp-git-repository.js';
+import { isolatedUserEnvironment } from '../../../util/testing/isolated-user-environment.js';
 
 const cliEntry = fileURLToPath(new URL('../../../runs/testing/cli-entry.ts', import.meta.url));
 const tsxLoader = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/loader.mjs')).href;
@@ -30,7 +31,7 @@ interface ChildRun {
 
 /** A real `whaleflow run` process; `whileRunning` may watch it and signal it. */
 function runChild(cwd: string, args: readonly string[], whileRunning?: (child: ReturnType<typeof spawn>) => void): Promise<ChildRun> {
-  const child = spawn(process.execPath, ['--import', tsxLoader, cliEntry, ...args], { cwd, env: { PATH: process.env.PATH, HOME: cwd, XDG_CONFIG_HOME: join(cwd, '.config') }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', tsxLoader, cliEntry, ...args], { cwd, env: isolatedUserEnvironment(cwd), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {
