@@ -3,13 +3,14 @@
 // serving its memo against each worker keeping its own, in the same run; and what asking the
 // coordinator adds to a model call (N distinct zero-latency leaves, memo served vs not). Provider
 // calls are counted from the leaves' recorded memo misses. Skips when redis-server is absent.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { starterConfigText } from '../dist/config/index.js';
 import { startTestRedis } from '../dist/queue/testing/test-redis.js';
+import { startWorkerProcesses } from './worker-processes.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const binary = join(here, '..', 'bin', 'whaleflow.js');
@@ -28,19 +29,7 @@ function fixture(latencyMs) {
 const memoConfig = (enabled) => starterConfigText.replace(/^memo:\n {2}enabled: true/m, `memo:\n  enabled: ${enabled}`);
 
 async function startWorkers(url, repository, count) {
-  return Promise.all(
-    Array.from({ length: count }, () => {
-      const child = spawn(process.execPath, [binary, 'worker', '--queue', url, '--concurrency', String(LEAVES), '--repo', repository, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
-      return new Promise((resolve, reject) => {
-        let output = '';
-        child.stdout.on('data', (chunk) => {
-          output += chunk;
-          if (output.includes(' ready on ')) resolve(child);
-        });
-        child.once('exit', (code) => reject(new Error(`worker exited with ${code}: ${output}`)));
-      });
-    }),
-  );
+  return startWorkerProcesses(binary, count, ['--queue', url, '--concurrency', String(LEAVES), '--repo', repository]);
 }
 
 function stopWorkers(workers) {

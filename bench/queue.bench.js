@@ -2,7 +2,7 @@
 // redis-server started here, loopback only) against the same run in-process, plus the latency
 // one leaf pays for the queue. Ratios are to baselines measured in this same run. Skips with a
 // printed reason when redis-server is not installed.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { executeWorkflow, MemoryEventSink, systemEnvironment } from '../dist/engine/index.js';
@@ -11,6 +11,7 @@ import { MockLeafRunner, MockModelGateway, mockFixtureSchema } from '../dist/lea
 import { QueueLeafRunner } from '../dist/queue/index.js';
 import { BullmqLeafQueue } from '../dist/queue/bullmq/index.js';
 import { startTestRedis } from '../dist/queue/testing/test-redis.js';
+import { startWorkerProcesses } from './worker-processes.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const binary = join(here, '..', 'bin', 'whaleflow.js');
@@ -39,19 +40,7 @@ async function timeRun(spec, leafRunner, slots, runId) {
 }
 
 async function startWorkers(url, count, concurrency) {
-  return Promise.all(
-    Array.from({ length: count }, () => {
-      const child = spawn(process.execPath, [...WORKER_NODE_ARGS, binary, 'worker', '--queue', url, '--concurrency', String(concurrency), '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
-      return new Promise((resolve, reject) => {
-        let output = '';
-        child.stdout.on('data', (chunk) => {
-          output += chunk;
-          if (output.includes(' ready on ')) resolve(child);
-        });
-        child.once('exit', (code) => reject(new Error(`worker exited with ${code}: ${output}`)));
-      });
-    }),
-  );
+  return startWorkerProcesses(binary, count, ['--queue', url, '--concurrency', String(concurrency)], WORKER_NODE_ARGS);
 }
 
 async function stopWorkers(workers) {
