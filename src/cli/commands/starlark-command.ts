@@ -42,7 +42,7 @@ export function starlarkCommand(context: CliContext): Command {
         context.exitCode = ExitCode.failure;
         return;
       }
-      keepYoungGenerationSmall();
+      tuneV8ForOneShotProgram();
       try {
         execFile({
           filename: file,
@@ -61,13 +61,21 @@ export function starlarkCommand(context: CliContext): Command {
 }
 
 /**
- * A Starlark program's values mostly live until it ends, so V8's habit of growing the young
- * generation (to 16 MiB per semi-space) buys few saved scavenges for ~16-30 MiB of peak RSS on
- * a workflow-sized program (issue #15 asks for at most 70 MiB). Set only in this one-shot
- * command, whose process runs nothing else; V8 reads the factor at each growth decision.
+ * Tunes V8 for a process that runs one Starlark program and exits; set only in this command,
+ * whose process runs nothing else (V8 reads both flags at each decision, so setting them now
+ * still counts).
+ *
+ * - The program's values mostly live until it ends, so V8's habit of growing the young
+ *   generation (to 16 MiB per semi-space) buys few saved scavenges for ~16-30 MiB of peak RSS
+ *   on a workflow-sized program (issue #15 asks for at most 70 MiB).
+ * - A short run pays for optimizing compilation up front: TurboFan inlining makes each compile
+ *   of the interpreter's hot closures large, and on two cores those background compiles compete
+ *   with the program itself. Without inlining, bench/workflow-5000.star uses ~25% less CPU in
+ *   total and no more on the main thread (see bench/starlark.bench.js).
  */
-function keepYoungGenerationSmall(): void {
+function tuneV8ForOneShotProgram(): void {
   v8.setFlagsFromString('--semi-space-growth-factor=1');
+  v8.setFlagsFromString('--no-turbo-inlining');
 }
 
 function describeError(error: StarlarkError, traceback: boolean): string {

@@ -9,36 +9,68 @@ import { describeValue } from '../values/describe-value.js';
 import type { Thread } from '../eval/thread.js';
 
 /**
+ * A format string split once into its literal text and its conversions, so a format written
+ * in the program (`"%s: %d" % (a, b)`, the common case) is scanned when it is compiled rather
+ * than each time it runs. `literals` has one more element than `conversions`; a conversion is
+ * the character after `%` (`%` itself for `%%`), or undefined for a `%` that ends the format.
+ * Errors in the format are raised when it is applied, in the order the old left-to-right scan
+ * met them, so a compiled format fails exactly as an interpreted one.
+ */
+export interface FormatPlan {
+  readonly literals: readonly string[];
+  readonly conversions: readonly (string | undefined)[];
+}
+
+export function parseFormat(format: string): FormatPlan {
+  const literals: string[] = [];
+  const conversions: (string | undefined)[] = [];
+  let index = 0;
+  for (;;) {
+    const percent = format.indexOf('%', index);
+    if (percent < 0) break;
+    literals.push(format.slice(index, percent));
+    const conversion = format[percent + 1];
+    conversions.push(conversion);
+    index = percent + 2;
+    if (conversion === undefined) {
+      // Nothing after a trailing `%`: applying the plan fails there.
+      index = format.length;
+      break;
+    }
+  }
+  literals.push(format.slice(index));
+  return { literals, conversions };
+}
+
+/**
  * `format % args` (see the spec's String interpolation): no flags, widths or precisions. The
  * result is checked against the thread's size limit as it grows. Pieces are joined once, so the
  * result is one flat string rather than a chain of concatenations (which V8 keeps as a tree of
  * nodes until the string is read, costing memory for every formatted value a program keeps).
  */
 export function interpolate(format: string, args: Value, thread: Thread): string {
+  return applyFormat(parseFormat(format), args, thread);
+}
+
+export function applyFormat(plan: FormatPlan, args: Value, thread: Thread): string {
   const operands = args instanceof Tuple ? args.elements : [args];
-  const pieces: string[] = [];
-  let length = 0;
+  const { literals, conversions } = plan;
+  const count = conversions.length;
+  if (count === 0) return formatWithoutConversions(literals[0], operands, thread);
+  const pieces = new Array<string>(2 * count + 1);
+  let length = literals[0].length;
+  pieces[0] = literals[0];
   let next = 0;
-  let index = 0;
-  for (;;) {
-    const percent = format.indexOf('%', index);
-    if (percent < 0) {
-      if (index === 0) return formatWithoutConversions(format, operands, thread);
-      pieces.push(format.slice(index));
-      length += format.length - index;
-      break;
-    }
-    if (percent > index) {
-      pieces.push(format.slice(index, percent));
-      length += percent - index;
-    }
-    const conversion = format[percent + 1];
-    index = percent + 2;
+  for (let index = 0; index < count; index++) {
+    const conversion = conversions[index];
     if (conversion === undefined) throw runtimeError('incomplete format');
     const piece = conversion === '%' ? '%' : convertNext(conversion, operands, next++, thread);
-    pieces.push(piece);
+    const literal = literals[index + 1];
+    pieces[2 * index + 1] = piece;
+    pieces[2 * index + 2] = literal;
     length += piece.length;
     thread.checkLength(length, 'string', "'%'");
+    length += literal.length;
   }
   if (next < operands.length) throw runtimeError('too many arguments for format string (not all arguments converted)');
   thread.checkLength(length, 'string', "'%'");

@@ -4,6 +4,7 @@ import { Int } from '../values/int.js';
 import { addInts, subtractInts } from '../values/int-arithmetic.js';
 import { Str } from '../values/str.js';
 import type { Value } from '../values/value.js';
+import { applyFormat, parseFormat } from '../builtins/string-interpolation.js';
 import { binaryOperation } from './binary-operators.js';
 import type { Evaluate } from './evaluate.js';
 
@@ -29,6 +30,17 @@ export function compileBinary(node: BinaryExpression, left: Evaluate, right: Eva
       return withIntFastPath(operator, position, left, right, addInts);
     case '-':
       return withIntFastPath(operator, position, left, right, subtractInts);
+    case '%':
+      if (node.left.kind === 'Literal' && node.left.literal.type === 'string') {
+        // `"..." % args` always formats (a str left operand): its format is parsed once, here.
+        const plan = parseFormat(node.left.literal.value);
+        return (frame) => {
+          const args = right(frame);
+          frame.position = position;
+          return Str.of(applyFormat(plan, args, frame.thread));
+        };
+      }
+      return defaultBinary(operator, position, left, right);
     case '==':
     case '!=': {
       const equal = operator === '==';
@@ -57,13 +69,17 @@ export function compileBinary(node: BinaryExpression, left: Evaluate, right: Eva
       };
     }
     default:
-      return (frame) => {
-        const a = left(frame);
-        const b = right(frame);
-        frame.position = position;
-        return binaryOperation(operator, a, b, frame.thread);
-      };
+      return defaultBinary(operator, position, left, right);
   }
+}
+
+function defaultBinary(operator: Exclude<BinaryExpression['operator'], 'and' | 'or'>, position: BinaryExpression['position'], left: Evaluate, right: Evaluate): Evaluate {
+  return (frame) => {
+    const a = left(frame);
+    const b = right(frame);
+    frame.position = position;
+    return binaryOperation(operator, a, b, frame.thread);
+  };
 }
 
 /** `a op b` with the int-int case computed directly (each call site sees one `compute`, so it inlines). */
