@@ -14,6 +14,7 @@ import { Int } from '../values/int.js';
 import { List } from '../values/list.js';
 import { None } from '../values/none.js';
 import { Str } from '../values/str.js';
+import { StarlarkFunction } from '../values/function.js';
 import { Tuple } from '../values/tuple.js';
 import { appendAll } from '../values/append-all.js';
 import type { Value } from '../values/value.js';
@@ -221,8 +222,18 @@ export class ExpressionCompiler {
     }
     const callee = this.expression(node.callee);
     if (!collect) {
+      const count = positional.length;
       return (frame) => {
         const fn = callee(frame);
+        if (fn instanceof StarlarkFunction && fn.code instanceof CompiledFunction && fn.code.takesExactly(count)) {
+          // The common call of a def by position: arguments go straight into its locals.
+          const code = fn.code;
+          const locals = code.newLocals();
+          for (let index = 0; index < count; index++) locals[index] = positional[index](frame);
+          frame.position = position;
+          frame.thread.step();
+          return code.run(fn, frame.thread, locals);
+        }
         const args = evaluateAll(positional, frame);
         frame.position = position;
         return callValue(frame.thread, fn, args, NO_KEYWORDS, position);

@@ -38,6 +38,25 @@ export class CompiledFunction implements FunctionCode {
   invoke(fn: StarlarkFunction, thread: Thread, args: readonly Value[], kwargs: KeywordArguments): Value {
     const locals = new Array<Value | Cell | undefined>(this.localCount);
     bindArguments(this.name, this.layout, fn.defaults, locals as (Value | undefined)[], args, kwargs);
+    return this.run(fn, thread, locals);
+  }
+
+  /**
+   * Whether a call with exactly `count` positional arguments and no keywords binds them to the
+   * first `count` local slots and nothing else: then the caller may evaluate the arguments
+   * straight into the locals array (see `localsFor`) instead of building an argument array.
+   */
+  takesExactly(count: number): boolean {
+    return this.layout.plain && count === this.layout.positionalCount;
+  }
+
+  /** A fresh locals array for `run`; the caller fills the parameter slots (see `takesExactly`). */
+  newLocals(): (Value | Cell | undefined)[] {
+    return new Array<Value | Cell | undefined>(this.localCount);
+  }
+
+  /** Runs the body with parameters bound in `locals`: cells for captured variables, a frame, the recursion check. */
+  run(fn: StarlarkFunction, thread: Thread, locals: (Value | Cell | undefined)[]): Value {
     for (const slot of this.cellSlots) locals[slot] = new Cell(locals[slot] as Value | undefined);
     const frame = new Frame(this.name, locals, fn.freeCells, fn.globals, thread, this.position);
     // The spec forbids recursion; a field beats a set lookup on every call. Another thread

@@ -1,6 +1,7 @@
 import type { SourcePosition } from '../../util/index.js';
 import { StarlarkError, type StarlarkCallFrame } from '../errors.js';
 import type { FunctionCode, KeywordArguments } from '../values/function.js';
+import { Int } from '../values/int.js';
 import { ReprLimitExceeded, type Value } from '../values/value.js';
 import { callValue } from './call-value.js';
 
@@ -97,22 +98,36 @@ export class Thread {
 
   /** `str(value)` within maxValueLength, charged by its length. */
   strOf(value: Value, operation: string): string {
-    return this.boundedText(() => value.str(this.maxValueLength), operation);
+    // A safe int's digits need no bounded writer (and str(i) is common: ids, labels).
+    if (value instanceof Int && typeof value.value === 'number') {
+      const digits = String(value.value);
+      if (digits.length <= this.maxValueLength) return this.charged(digits, operation);
+    }
+    let text: string;
+    try {
+      text = value.str(this.maxValueLength);
+    } catch (error) {
+      throw this.reprLimitError(error, operation);
+    }
+    return this.charged(text, operation);
   }
 
   /** `repr(value)` within maxValueLength, charged by its length. */
   reprOf(value: Value, operation: string): string {
-    return this.boundedText(() => value.repr(this.maxValueLength), operation);
-  }
-
-  private boundedText(build: () => string, operation: string): string {
     let text: string;
     try {
-      text = build();
+      text = value.repr(this.maxValueLength);
     } catch (error) {
-      if (error instanceof ReprLimitExceeded) throw this.sizeLimitError(undefined, 'string', operation);
-      throw error;
+      throw this.reprLimitError(error, operation);
     }
+    return this.charged(text, operation);
+  }
+
+  private reprLimitError(error: unknown, operation: string): unknown {
+    return error instanceof ReprLimitExceeded ? this.sizeLimitError(undefined, 'string', operation) : error;
+  }
+
+  private charged(text: string, operation: string): string {
     this.checkLength(text.length, 'string', operation);
     this.chargeBulk(text.length);
     return text;

@@ -43,19 +43,22 @@ const NO_KEYS: readonly string[] = [];
  */
 export class HashTable {
   /** The small form's keys, or undefined once the table is a Map. */
-  private smallKeys: readonly string[] | undefined = NO_KEYS;
-  private smallValues: StarlarkValue[] = [];
+  private smallKeys: readonly string[] | undefined;
+  private smallValues: StarlarkValue[];
   /** Whether smallKeys belongs to this table alone (may be changed in place). */
   private ownsKeys = false;
   private map: Map<unknown, StarlarkValue | KeyedSlot> | undefined;
   private composites: Map<string, object> | undefined;
 
+  /** An empty table, or (withSharedKeys) one over a shared key array and its own values. */
+  constructor(keys: readonly string[] = NO_KEYS, values: StarlarkValue[] = []) {
+    this.smallKeys = keys;
+    this.smallValues = values;
+  }
+
   /** A table of distinct string keys (at most SMALL_TABLE_LIMIT, shared, never changed) and their values. */
   static withSharedKeys(keys: readonly string[], values: StarlarkValue[]): HashTable {
-    const table = new HashTable();
-    table.smallKeys = keys;
-    table.smallValues = values;
-    return table;
+    return new HashTable(keys, values);
   }
 
   get size(): number {

@@ -27,17 +27,26 @@ export function isIndexable(value: Value): value is IndexableValue {
   return typeof (value as Partial<IndexableValue>).elementAt === 'function';
 }
 
-/** Iterates an array that must not change; no lock needed. */
+/** What holds a mutation lock while it is iterated: told once when each iteration ends. */
+export interface IterationLock {
+  endIteration(): void;
+}
+
+/**
+ * Iterates an array that must not change while it runs; `lock` (a collection locked against
+ * mutation for the loop) is told when the loop is done. The lock is the collection itself
+ * rather than a callback, so a loop allocates one object, not two.
+ */
 export class ArrayIterator implements StarlarkIterator {
   private position = 0;
   constructor(
     private readonly elements: readonly Value[],
-    private readonly onDone?: () => void,
+    private readonly lock?: IterationLock,
   ) {}
   next(): Value | undefined {
     return this.position < this.elements.length ? this.elements[this.position++] : undefined;
   }
   done(): void {
-    this.onDone?.();
+    this.lock?.endIteration();
   }
 }

@@ -1,12 +1,12 @@
 import { runtimeError } from '../errors.js';
-import { ArrayIterator, type StarlarkIterator } from './iteration.js';
+import { ArrayIterator, type IterationLock, type StarlarkIterator } from './iteration.js';
 import { StarlarkValue, unhashable, type HashKey } from './value.js';
 
 /**
  * What list, dict and set share: they are unhashable, true when non-empty, and refuse to
  * change once frozen or while being iterated (the spec makes mutation during iteration an error).
  */
-export abstract class MutableCollection extends StarlarkValue {
+export abstract class MutableCollection extends StarlarkValue implements IterationLock {
   private frozen = false;
   private activeIterators = 0;
 
@@ -41,6 +41,10 @@ export abstract class MutableCollection extends StarlarkValue {
   protected iterateLocked(items: readonly StarlarkValue[]): StarlarkIterator {
     if (this.frozen) return new ArrayIterator(items, undefined);
     this.activeIterators++;
-    return new ArrayIterator(items, () => this.activeIterators--);
+    return new ArrayIterator(items, this);
+  }
+  /** Releases the lock taken by iterateLocked (called by its iterator, once, when the loop ends). */
+  endIteration(): void {
+    this.activeIterators--;
   }
 }
