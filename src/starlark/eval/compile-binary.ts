@@ -1,7 +1,7 @@
 import type { BinaryExpression } from '../syntax/ast.js';
 import { Bool } from '../values/bool.js';
 import { Int } from '../values/int.js';
-import { addInts, subtractInts } from '../values/int-arithmetic.js';
+import { addInts, divModInts, multiplyInts, subtractInts } from '../values/int-arithmetic.js';
 import { Str } from '../values/str.js';
 import type { Value } from '../values/value.js';
 import { applyFormat, parseFormat } from '../builtins/string-interpolation.js';
@@ -40,7 +40,11 @@ export function compileBinary(node: BinaryExpression, left: Evaluate, right: Eva
           return Str.of(applyFormat(plan, args, frame.thread));
         };
       }
-      return defaultBinary(operator, position, left, right);
+      return withIntFastPath(operator, position, left, right, remainderInts);
+    case '//':
+      return withIntFastPath(operator, position, left, right, floorDivideInts);
+    case '*':
+      return withIntFastPath(operator, position, left, right, multiplyInts);
     case '==':
     case '!=': {
       const equal = operator === '==';
@@ -82,9 +86,15 @@ function defaultBinary(operator: Exclude<BinaryExpression['operator'], 'and' | '
   };
 }
 
-/** `a op b` with the int-int case computed directly (each call site sees one `compute`, so it inlines). */
+const remainderInts = (a: Int, b: Int): Int => divModInts(a, b, '%');
+const floorDivideInts = (a: Int, b: Int): Int => divModInts(a, b, '//');
+
+/**
+ * `a op b` with the int-int case computed directly. The position is set first: the int
+ * operations fail on division by zero and on oversized results, like the general path.
+ */
 function withIntFastPath(
-  operator: '+' | '-',
+  operator: '+' | '-' | '*' | '%' | '//',
   position: BinaryExpression['position'],
   left: Evaluate,
   right: Evaluate,
@@ -93,8 +103,8 @@ function withIntFastPath(
   return (frame) => {
     const a = left(frame);
     const b = right(frame);
-    if (a instanceof Int && b instanceof Int) return compute(a, b);
     frame.position = position;
+    if (a instanceof Int && b instanceof Int) return compute(a, b);
     return binaryOperation(operator, a, b, frame.thread);
   };
 }

@@ -15,9 +15,15 @@ import type { Thread } from './thread.js';
 /** `object[index]`. */
 export function indexValue(object: Value, index: Value): Value {
   if (object instanceof Dict) {
-    const value = object.get(index);
+    const value = object.table.get(index);
     if (value === undefined) throw runtimeError(`key ${describeValue(index)} not in dict`);
     return value;
+  }
+  if ((object instanceof List || object instanceof Tuple) && index instanceof Int && typeof index.value === 'number') {
+    // In range: the element (a negative index counts from the end); otherwise the general path's error.
+    const elements = object.elements;
+    const position = index.value < 0 ? index.value + elements.length : index.value;
+    if (position >= 0 && position < elements.length) return elements[position];
   }
   if (object instanceof Str) return Str.of(object.value[normaliseIndex(index, object.value.length, object.type)]);
   if (object instanceof Bytes) return Int.of(object.value[normaliseIndex(index, object.value.length, object.type)]);

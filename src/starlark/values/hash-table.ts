@@ -66,6 +66,13 @@ export class HashTable {
   }
 
   get(key: StarlarkValue): StarlarkValue | undefined {
+    if (key instanceof Str) {
+      // The common lookup, d["name"]: a string key is its own map key and maps to its value.
+      const text = key.value;
+      if (this.smallKeys === undefined) return this.map!.get(text) as StarlarkValue | undefined;
+      const index = this.smallKeys.indexOf(text);
+      return index < 0 ? undefined : this.smallValues[index];
+    }
     const hashKey = key.hashKey();
     if (this.smallKeys !== undefined) {
       const index = typeof hashKey === 'string' ? this.smallKeys.indexOf(hashKey) : -1;
