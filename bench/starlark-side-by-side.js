@@ -17,13 +17,14 @@ export function referenceInterpreter() {
 const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 /**
- * Runs a command once: wall seconds (monotonic clock around the whole process), and when GNU
- * time is installed, user+system seconds and peak RSS in MiB. Fails loudly on a non-zero exit.
+ * Runs a command once (in `env`, by default this process's): wall seconds (monotonic clock around
+ * the whole process), and when GNU time is installed, user+system seconds and peak RSS in MiB.
+ * Fails loudly on a non-zero exit.
  */
-export function measureProcess(command, args) {
+export function measureProcess(command, args, env = process.env) {
   const argv = gnuTime ? ['-f', 'wf-bench %U %S %M', command, ...args] : args;
   const start = process.hrtime.bigint();
-  const result = spawnSync(gnuTime ?? command, argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const result = spawnSync(gnuTime ?? command, argv, { encoding: 'utf8', maxBuffer: 64 << 20, env });
   const wall = Number(process.hrtime.bigint() - start) / 1e9;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr.slice(-500)}`);
   const line = gnuTime ? result.stderr.split('\n').find((text) => text.startsWith('wf-bench ')) : undefined;
@@ -39,14 +40,15 @@ export function median(values) {
 }
 
 /**
- * Runs A and B in turn `pairs` times (after one unmeasured warm-up each) and summarises each
+ * Runs A and B ({ command, args, env? }) in turn `pairs` times (after one unmeasured warm-up each) and summarises each
  * side by medians, and the ratio A/B as the median of the pair-by-pair ratios.
  */
 export function pairedRuns(a, b, pairs) {
-  measureProcess(a.command, a.args);
-  measureProcess(b.command, b.args);
+  const measure = (side) => measureProcess(side.command, side.args, side.env);
+  measure(a);
+  measure(b);
   const runs = [];
-  for (let pair = 0; pair < pairs; pair++) runs.push([measureProcess(a.command, a.args), measureProcess(b.command, b.args)]);
+  for (let pair = 0; pair < pairs; pair++) runs.push([measure(a), measure(b)]);
   const side = (index) => ({
     wall: median(runs.map((run) => run[index].wall)),
     cpu: median(runs.map((run) => run[index].cpu)),

@@ -2,8 +2,7 @@
 // Imports the compiled interpreter (npm run build first; `npm run bench` does). Then issue #15's
 // workload, bench/workflow-5000.star, through `whaleflow starlark` as a user runs it, beside the
 // reference implementation (starlark-go, bash bench/build-reference-starlark.sh) in the same run.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// The start of `whaleflow starlark` on an empty file is measured by start.bench.js.
 import { join } from 'node:path';
 import { execFile, scan } from '../dist/starlark/index.js';
 import { coldEvaluation, pairedRuns, referenceInterpreter, root, timingNote } from './starlark-side-by-side.js';
@@ -98,18 +97,5 @@ function sideBySide() {
     { bench: 'starlark', metric: 'workflow-5000.star: execFile in a fresh process, cpu of all threads', value: cold.allThreadsMs, unit: 'ms', note: 'median of 5' },
     { bench: 'starlark', metric: 'workflow-5000.star: execFile in a fresh process, cpu of the main thread', value: cold.mainThreadMs, unit: 'ms', note: 'the rest is V8 compiling and collecting in the background (Linux /proc)' },
   );
-  const folder = mkdtempSync(join(tmpdir(), 'whaleflow-bench-'));
-  try {
-    const empty = join(folder, 'empty.star');
-    writeFileSync(empty, '');
-    const start = pairedRuns(whaleflow(empty), { command: process.execPath, args: ['-e', '0'] }, 9);
-    rows.push(
-      { bench: 'starlark', metric: 'whaleflow starlark on an empty file, wall', value: start.a.wall, unit: 's', target: '<= 0.1', note: `${timingNote}; 9 pairs` },
-      { bench: 'starlark', metric: 'node -e 0 (same run), wall', value: start.b.wall, unit: 's', note: 'the floor any Node CLI pays' },
-      { bench: 'starlark', metric: 'empty file / node -e 0, wall', value: start.wallRatio, unit: 'x', note: `cpu ratio ${start.cpuRatio?.toFixed(2)}; peak RSS ${mib(start.a.peakMiB)} vs ${mib(start.b.peakMiB)} MiB` },
-    );
-  } finally {
-    rmSync(folder, { recursive: true, force: true });
-  }
   return rows;
 }

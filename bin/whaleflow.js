@@ -3,26 +3,44 @@
 // into dist/cli-bundle/ when esbuild is there (scripts/bundle-cli.mjs: a chunk per command loads
 // much faster than ~540 modules). Without the bundle, or with one older than dist/cli/ (tsc ran
 // again without the bundling step), dist/cli/ runs as is.
-import { statSync } from 'node:fs';
+//
+// `whaleflow starlark FILE` first tries the bundle's starlark-fast-path.cjs, one script run with
+// V8's code cache (cached-script.cjs), which leaves anything but the command's plain forms to
+// main(). This file is CommonJS (bin/package.json): an ES module entry costs Node a few
+// milliseconds more to start, and that path needs no module loader at all.
+'use strict';
+const { statSync } = require('node:fs');
+const path = require('node:path');
 
-const bundled = new URL('../dist/cli-bundle/main.js', import.meta.url);
-const compiled = new URL('../dist/cli/main.js', import.meta.url);
-const modified = (url) => statSync(url, { throwIfNoEntry: false })?.mtimeMs ?? Number.NaN;
-const { main, describeInternalError } = await import(modified(bundled) >= modified(compiled) ? bundled.href : compiled.href);
+const bundled = path.join(__dirname, '..', 'dist', 'cli-bundle', 'main.js');
+const compiled = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
+const modified = (file) => statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Number.NaN;
+const useBundle = modified(bundled) >= modified(compiled);
+const argv = process.argv.slice(2);
 
-// Even a crash outside main() prints through the redaction (a background run's log is its stderr).
-process.on('uncaughtException', (error) => {
-  process.stderr.write(describeInternalError(error));
-  process.exit(70);
-});
+const fastPath = useBundle && argv[0] === 'starlark' ? require('./cached-script.cjs').loadCachedScript(path.join(path.dirname(bundled), 'starlark-fast-path.cjs'))?.exports : undefined;
+const fastOutcome = fastPath?.starlarkFastPath(argv);
+if (fastOutcome) {
+  finish(fastPath, fastOutcome);
+} else {
+  import(require('node:url').pathToFileURL(useBundle ? bundled : compiled).href).then((cli) => finish(cli, cli.main(argv)));
+}
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error) => {
-    // main() reports user errors itself; reaching here is a bug in WhaleFlow.
+/** Sets the exit code main() (or the start-up path) returns; a crash prints through the redaction. */
+function finish({ describeInternalError }, outcome) {
+  // Even a crash outside main() prints through the redaction (a background run's log is its stderr).
+  process.on('uncaughtException', (error) => {
     process.stderr.write(describeInternalError(error));
-    process.exitCode = 70;
-  },
-);
+    process.exit(70);
+  });
+  outcome.then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      // main() reports user errors itself; reaching here is a bug in WhaleFlow.
+      process.stderr.write(describeInternalError(error));
+      process.exitCode = 70;
+    },
+  );
+}

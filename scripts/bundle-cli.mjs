@@ -13,6 +13,11 @@
 //   large ones loaded only by some commands (provider SDKs, the queue, the terminal UI).
 // - The two worker threads (trace writer, line search) are entries of their own, written beside
 //   the chunks, so `new URL('./trace-writer-worker.js', import.meta.url)` finds them from any chunk.
+//
+// Beside them, starlark-fast-path.cjs: `whaleflow starlark FILE` without commander or the command
+// table (src/cli/starlark-fast-path.ts), one CommonJS script with everything inlined, and its V8
+// code cache (bin/cached-script.cjs), made here by a fresh Node that loads it as the launcher does.
+import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +29,7 @@ const out = join(dist, 'cli-bundle');
 /** Pure-JS dependencies every CLI start loads: bundled, so they cost one file instead of many. */
 const INLINE = new Set(['zod', 'yaml', 'js-yaml', 'commander', 're2js']);
 
+const fastPathEntry = join(dist, 'cli', 'starlark-fast-path.js');
 const entryPoints = {
   main: join(dist, 'cli', 'main.js'),
   'trace-writer-worker': join(dist, 'trace', 'trace-writer-worker.js'),
@@ -39,7 +45,7 @@ try {
   rmSync(out, { recursive: true, force: true });
   process.exit(0);
 }
-for (const entry of Object.values(entryPoints)) {
+for (const entry of [...Object.values(entryPoints), fastPathEntry]) {
   if (!existsSync(entry)) {
     console.error(`bundle-cli: ${relative(root, entry)} is missing; run tsc first`);
     process.exit(1);
@@ -74,3 +80,29 @@ await esbuild.build({
   logLevel: 'warning',
   plugins: [keepPackagesExternal],
 });
+
+const fastPath = join(out, 'starlark-fast-path.cjs');
+await esbuild.build({
+  entryPoints: [fastPathEntry],
+  outfile: fastPath,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
+writeCodeCache(fastPath);
+
+/**
+ * Loads the script in a fresh Node (no flags, as the launcher runs) and writes FILE.v8cache from
+ * it. Not after a run: `whaleflow starlark` changes a V8 flag (run-starlark-file.ts), and V8
+ * refuses data made under other flags than those of the process that reads it. A failure
+ * leaves no cache: the launcher then compiles the script, slower but the same.
+ */
+function writeCodeCache(file) {
+  const cachedScript = join(root, 'bin', 'cached-script.cjs');
+  const producer = `const { loadCachedScript, writeCodeCache } = require(${JSON.stringify(cachedScript)});
+writeCodeCache(${JSON.stringify(file)}, loadCachedScript(${JSON.stringify(file)}).script);`;
+  const result = spawnSync(process.execPath, ['-e', producer], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  if (result.status !== 0) console.warn(`bundle-cli: no code cache for ${relative(root, file)} (${result.stderr.trim().split('\n').pop()}); it still runs, compiled at each start`);
+}

@@ -1,12 +1,13 @@
 // The `whaleflow` command runs the bundled CLI (scripts/bundle-cli.mjs → dist/cli-bundle/) when
 // the build made one; the other tests run the sources, so these run the bundle as a user does.
 import { execFile as execFileCallback } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCliInMemory } from './run-cli-in-memory.js';
 
 const repository = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const entry = join(repository, 'bin', 'whaleflow.js');
@@ -62,5 +63,47 @@ describe.skipIf(!built)('the bundled CLI (dist/cli-bundle)', () => {
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(/dup\.json:2:2: duplicate key "goal"/);
     expect(failed.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  const fastPath = join(bundle, 'starlark-fast-path.cjs');
+  const cachedScript = join(repository, 'bin', 'cached-script.cjs');
+  /** What became of the code cache when a fresh Node loads FILE as the launcher does. */
+  const cacheOutcome = async (file: string) => {
+    const script = `const loaded = require(${JSON.stringify(cachedScript)}).loadCachedScript(${JSON.stringify(file)});
+process.stdout.write(loaded.cache + ' ' + typeof loaded.exports.starlarkFastPath);`;
+    return (await execFile(process.execPath, ['-e', script], { cwd, env: { ...process.env, NODE_OPTIONS: '' } })).stdout;
+  };
+
+  it('whaleflow starlark starts from one script that loads neither commander nor zod, through a code cache V8 accepts', async () => {
+    const text = readFileSync(fastPath, 'utf8');
+    expect([...text.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]).filter((name) => !name!.startsWith('node:'))).toEqual([]);
+    expect(text).not.toMatch(/node_modules\/(commander|zod)\//);
+    expect(await cacheOutcome(fastPath)).toBe('used function');
+  });
+
+  it('a code cache made from other bytes than the script is not used, and the script still runs', async () => {
+    const copy = join(cwd, 'starlark-fast-path.cjs');
+    // Same length, other bytes: V8 alone (it checks the length) would take the cache.
+    const text = readFileSync(fastPath, 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    writeFileSync(copy, `${text.slice(0, -1)} `);
+    copyFileSync(`${fastPath}.v8cache`, `${copy}.v8cache`);
+    expect(await cacheOutcome(copy)).toBe('stale function');
+    rmSync(`${copy}.v8cache`);
+    expect(await cacheOutcome(copy)).toBe('missing function');
+  });
+
+  it('whaleflow starlark answers as main() does, whether the start-up path takes the arguments or not', async () => {
+    const secret = 'sk-bundle-fast-path-0123456789';
+    const env = { ...process.env, WHALEFLOW_TEST_API_KEY: secret };
+    writeFileSync(join(cwd, 'hello.star'), `print("hello ${secret}")\nfail("no")\n`);
+    for (const argv of [['starlark', 'hello.star'], ['starlark', 'hello.star', '--traceback'], ['starlark', '--help'], ['starlark', '--max-steps', 'x', 'hello.star'], ['starlark']]) {
+      const expected = await runCliInMemory(argv, { cwd, env });
+      const actual = await execFile(process.execPath, [entry, ...argv], { cwd, env }).then(
+        ({ stdout, stderr }) => ({ exitCode: 0, stdout, stderr }),
+        (error: { code: number; stdout: string; stderr: string }) => ({ exitCode: error.code, stdout: error.stdout, stderr: error.stderr }),
+      );
+      expect({ argv, ...actual }).toEqual({ argv, ...expected });
+    }
   });
 });

@@ -15,14 +15,29 @@ export interface CliContext {
   exitCode: number;
 }
 
+/**
+ * The process's own streams, touched only when a command uses them: Node builds
+ * process.stdout and process.stderr on first access, which costs about as much CPU as running
+ * an empty Starlark program, and a command that prints nothing (a silent check, an empty
+ * program) need not pay it.
+ */
 export function processCliContext(): CliContext {
-  exitQuietlyOnBrokenPipe(); // `whaleflow ps | head -1` must not crash once head has gone
+  // `whaleflow ps | head -1` must not crash once head has gone: installed before the first write.
+  const stdout = () => {
+    exitQuietlyOnBrokenPipe();
+    return process.stdout;
+  };
   return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    stdout: (text) => stdout().write(text),
+    stderr: (text) => {
+      exitQuietlyOnBrokenPipe();
+      process.stderr.write(text);
+    },
     cwd: process.cwd(),
     env: process.env,
-    isTty: Boolean(process.stdout.isTTY),
+    get isTty() {
+      return Boolean(stdout().isTTY);
+    },
     exitCode: 0,
   };
 }

@@ -7,11 +7,14 @@ export interface CapturedRun {
   readonly stderr: string;
 }
 
-/** Runs the CLI in-process with captured output; for tests and embedding. */
-export async function runCliInMemory(
-  argv: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; isTty?: boolean } = {},
-): Promise<CapturedRun> {
+export interface InMemoryOptions {
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly isTty?: boolean;
+}
+
+/** A context whose output is kept in memory; `finish(exitCode)` returns what was written. */
+export function capturingContext(options: InMemoryOptions = {}): { context: CliContext; finish: (exitCode: number) => CapturedRun } {
   let stdout = '';
   let stderr = '';
   const context: CliContext = {
@@ -26,6 +29,11 @@ export async function runCliInMemory(
     isTty: options.isTty ?? false,
     exitCode: 0,
   };
-  const exitCode = await main(argv, context);
-  return { exitCode, stdout, stderr };
+  return { context, finish: (exitCode) => ({ exitCode, stdout, stderr }) };
+}
+
+/** Runs the CLI in-process with captured output; for tests and embedding. */
+export async function runCliInMemory(argv: readonly string[], options: InMemoryOptions = {}): Promise<CapturedRun> {
+  const { context, finish } = capturingContext(options);
+  return finish(await main(argv, context));
 }

@@ -1,19 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import v8 from 'node:v8';
 import { Command, Option } from 'commander';
-import { execFile, StarlarkError } from '../../starlark/index.js';
-import { formatDiagnostic } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
-import { ExitCode } from '../exit-codes.js';
 // Not options/index.js, which loads the engine: this command needs only the interpreter.
 import { positiveInteger } from '../options/number-arguments.js';
-
-interface StarlarkOptions {
-  readonly maxSteps?: number;
-  readonly maxValueLength?: number;
-  readonly traceback?: boolean;
-}
+import { runStarlarkFile, type StarlarkOptions } from './run-starlark-file.js';
 
 /**
  * `whaleflow starlark FILE`: runs a plain Starlark program (no workflow builtins). `print`
@@ -32,53 +21,5 @@ export function starlarkCommand(context: CliContext): Command {
       'after',
       '\nExample:\n  $ echo \'print([x * x for x in range(4)])\' > squares.star\n  $ whaleflow starlark squares.star\n  [0, 1, 4, 9]\n\nExit status: 0 success, 1 any error (including a missing file), 2 usage error.',
     )
-    .action(async (file: string, options: StarlarkOptions) => {
-      let source: string;
-      try {
-        source = await readFile(path.resolve(context.cwd, file), 'utf8');
-      } catch (error) {
-        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-        context.stderr(`${file}: cannot read file: ${reason}\n`);
-        context.exitCode = ExitCode.failure;
-        return;
-      }
-      tuneV8ForOneShotProgram();
-      try {
-        execFile({
-          filename: file,
-          source,
-          maxSteps: options.maxSteps,
-          maxValueLength: options.maxValueLength,
-          print: (message) => context.stdout(`${message}\n`),
-        });
-        context.exitCode = ExitCode.ok;
-      } catch (error) {
-        if (!(error instanceof StarlarkError)) throw error;
-        context.stderr(`${describeError(error, options.traceback === true)}\n`);
-        context.exitCode = ExitCode.failure;
-      }
-    });
-}
-
-/**
- * Tunes V8 for a process that runs one Starlark program and exits; set only in this command,
- * whose process runs nothing else (V8 reads both flags at each decision, so setting them now
- * still counts).
- *
- * - The program's values mostly live until it ends, so V8's habit of growing the young
- *   generation (to 16 MiB per semi-space) buys few saved scavenges for ~16-30 MiB of peak RSS
- *   on a workflow-sized program (issue #15 asks for at most 70 MiB).
- * - A short run pays for optimizing compilation up front: TurboFan inlining makes each compile
- *   of the interpreter's hot closures large, and on two cores those background compiles compete
- *   with the program itself. Without inlining, bench/workflow-5000.star uses ~25% less CPU in
- *   total and no more on the main thread (see bench/starlark.bench.js).
- */
-function tuneV8ForOneShotProgram(): void {
-  v8.setFlagsFromString('--semi-space-growth-factor=1');
-  v8.setFlagsFromString('--no-turbo-inlining');
-}
-
-function describeError(error: StarlarkError, traceback: boolean): string {
-  if (error.diagnostics.length > 1) return error.diagnostics.map((diagnostic) => formatDiagnostic(diagnostic)).join('\n');
-  return traceback ? error.formatWithStack() : error.message;
+    .action((file: string, options: StarlarkOptions) => runStarlarkFile(context, file, options));
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { parsePositiveInteger, strictNumber } from './plain-numbers.js';
 
 /**
  * Parsers for numeric option values, shared by every command so the same mistake gets the
@@ -8,8 +9,8 @@ import { InvalidArgumentError } from 'commander';
 
 /** A whole number ≥ 1: `--max-concurrency`, `--limit`, `--max-steps`… */
 export function positiveInteger(value: string): number {
-  const parsed = strictNumber(value);
-  if (!Number.isSafeInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a positive whole number (1, 2, 3…)');
+  const parsed = parsePositiveInteger(value);
+  if (parsed === undefined) throw new InvalidArgumentError('expected a positive whole number (1, 2, 3…)');
   return parsed;
 }
 
@@ -27,9 +28,4 @@ export function millisecondsAtLeast(minimum: number): (value: string) => number 
     if (!Number.isSafeInteger(parsed) || parsed < minimum) throw new InvalidArgumentError(`expected whole milliseconds, at least ${minimum}`);
     return parsed;
   };
-}
-
-/** `Number('')` and `Number(' ')` are 0 and `Number('0x10')` is 16: only plain decimals count. */
-function strictNumber(value: string): number {
-  return /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(value) ? Number(value) : Number.NaN;
 }
