@@ -1,12 +1,24 @@
 import { parseWorkflowSpec, type WorkflowSpec } from '../ir/index.js';
 import type { RecordedWorkflowResult, RunEvent } from '../engine/index.js';
-import { CorruptTraceError, type TraceStore } from '../trace/index.js';
+import { CorruptTraceError, eventsOf, RecordedCancels, RecordedEffects, type TraceStore } from '../trace/index.js';
+
+type RunStarted = Extract<RunEvent, { type: 'run_started' }>;
+type RunFinished = Extract<RunEvent, { type: 'run_finished' }>;
 
 /** What replay and resume read from a recorded run. */
 export interface RecordedRun {
   readonly runId: string;
-  readonly started: Extract<RunEvent, { type: 'run_started' }>;
+  readonly started: RunStarted;
   readonly spec: WorkflowSpec;
+  /** The recorded effects, indexed by slot and key (built when first asked for, checking the trace's consistency). */
+  readonly effects: RecordedEffects;
+  /** The recorded cancels a replay applies again; empty for a run without any. */
+  readonly cancels: RecordedCancels;
+  /**
+   * The events replay and resume are built from (run markers, effects, cancels), as one list,
+   * read when first asked for: replay and resume use `effects` and `cancels`, which a big run is
+   * streamed into without holding its events.
+   */
   readonly events: readonly RunEvent[];
   /** The recorded result (run-level fields and the node tree's digest), or null when the run never finished (crash, kill -9). */
   readonly result: RecordedWorkflowResult | null;
@@ -14,7 +26,7 @@ export interface RecordedRun {
    * The run's node_started and node_finished events, read when first asked for: replay needs
    * them only to say where a replay diverged, and they are most of a big run's record.
    */
-  nodeEvents(): readonly RunEvent[];
+  nodeEvents(): Iterable<RunEvent>;
 }
 
 /** What replay and resume read: progress and node events are not needed to serve effects. */
@@ -24,20 +36,68 @@ const REPLAY_EVENT_TYPES: readonly RunEvent['type'][] = ['run_started', 'effect_
  * the partial usage of the nodes a cancel cut off (see RecordedCancels). Read only then, since
  * they are most of a big run's record.
  */
-const CANCELLED_RUN_EVENT_TYPES: readonly RunEvent['type'][] = [...REPLAY_EVENT_TYPES, 'node_started', 'node_finished'];
-
-/** Reads a run's effects and spec back; a run without a readable spec is a corrupt trace. */
-export function readRecordedRun(store: TraceStore, runId: string): RecordedRun {
-  let events = store.events(runId, 0, REPLAY_EVENT_TYPES).map((stored) => stored.event);
-  if (events.some((event) => event.type === 'cancel_requested')) events = store.events(runId, 0, CANCELLED_RUN_EVENT_TYPES).map((stored) => stored.event);
-  const nodeEvents = (): readonly RunEvent[] => store.events(runId, 0, NODE_EVENT_TYPES).map((stored) => stored.event);
-  return recordedRunFromEvents(runId, events, nodeEvents);
-}
-
+const CANCEL_EVENT_TYPES: readonly RunEvent['type'][] = ['cancel_requested', 'effect_completed', 'node_started', 'node_finished'];
 const NODE_EVENT_TYPES: readonly RunEvent['type'][] = ['node_started', 'node_finished'];
 
-export function recordedRunFromEvents(runId: string, events: readonly RunEvent[], nodeEvents?: () => readonly RunEvent[]): RecordedRun {
-  const started = events.find((event): event is Extract<RunEvent, { type: 'run_started' }> => event.type === 'run_started');
+/**
+ * Reads a run's effects and spec back, streaming its rows: the effects are indexed as they are
+ * read, so a run of 100,000 leaves is never held as events. A run without a readable spec is a
+ * corrupt trace.
+ */
+export function readRecordedRun(store: TraceStore, runId: string): RecordedRun {
+  let started: RunStarted | undefined;
+  let finished: RunFinished | undefined;
+  let cancelled = false;
+  function* markersNoted(): Generator<RunEvent> {
+    for (const event of eventsOf(store.eventStream(runId, { types: REPLAY_EVENT_TYPES }))) {
+      if (event.type === 'run_started') started ??= event;
+      else if (event.type === 'run_finished') finished = event;
+      else if (event.type === 'cancel_requested') cancelled = true;
+      yield event;
+    }
+  }
+  const effects = new RecordedEffects(markersNoted());
+  const spec = recordedSpec(runId, started);
+  const cancels = new RecordedCancels(spec, cancelled ? [...eventsOf(store.eventStream(runId, { types: CANCEL_EVENT_TYPES }))] : []);
+  let events: readonly RunEvent[] | undefined;
+  return {
+    runId,
+    started: started!,
+    spec,
+    effects,
+    cancels,
+    get events() {
+      return (events ??= [...eventsOf(store.eventStream(runId, { types: REPLAY_EVENT_TYPES }))]);
+    },
+    result: finished?.result ?? null,
+    nodeEvents: () => eventsOf(store.eventStream(runId, { types: NODE_EVENT_TYPES })),
+  };
+}
+
+/** A recorded run from its events in memory (an export file, a test's tampered copy). */
+export function recordedRunFromEvents(runId: string, events: readonly RunEvent[]): RecordedRun {
+  const started = events.find((event): event is RunStarted => event.type === 'run_started');
+  const spec = recordedSpec(runId, started);
+  const finished = [...events].reverse().find((event): event is RunFinished => event.type === 'run_finished');
+  let effects: RecordedEffects | undefined;
+  let cancels: RecordedCancels | undefined;
+  return {
+    runId,
+    started: started!,
+    spec,
+    get effects() {
+      return (effects ??= new RecordedEffects(events));
+    },
+    get cancels() {
+      return (cancels ??= new RecordedCancels(spec, events));
+    },
+    events,
+    result: finished?.result ?? null,
+    nodeEvents: () => events.filter((event) => event.type === 'node_started' || event.type === 'node_finished'),
+  };
+}
+
+function recordedSpec(runId: string, started: RunStarted | undefined): WorkflowSpec {
   if (!started) throw new CorruptTraceError(`run ${runId} has no run_started event, so its workflow is unknown`);
   let raw: unknown;
   try {
@@ -47,8 +107,5 @@ export function recordedRunFromEvents(runId: string, events: readonly RunEvent[]
   }
   const parsed = parseWorkflowSpec(raw);
   if (!parsed.ok) throw new CorruptTraceError(`run ${runId}: the recorded spec does not parse (${parsed.diagnostics[0]?.message ?? 'unknown problem'})`);
-  const finished = [...events].reverse().find((event): event is Extract<RunEvent, { type: 'run_finished' }> => event.type === 'run_finished');
-  let nodes: readonly RunEvent[] | undefined;
-  const readNodes = nodeEvents ?? ((): readonly RunEvent[] => events.filter((event) => event.type === 'node_started' || event.type === 'node_finished'));
-  return { runId, started, spec: parsed.spec, events, result: finished?.result ?? null, nodeEvents: () => (nodes ??= readNodes()) };
+  return parsed.spec;
 }

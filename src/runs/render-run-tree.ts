@@ -1,5 +1,6 @@
 import { escapeTerminalLine as line, escapeTerminalText, sha256Hex, terminalSafeJson } from '../util/index.js';
-import type { LeafRunView, NodeRunView, RunSummary, TraceStore } from '../trace/index.js';
+import { foldRunViews, type LeafRunView, type NodeRunView, type RunSummary, type StoredEvent, type TraceStore } from '../trace/index.js';
+import type { RunEvent } from '../engine/index.js';
 import { statusGlyph } from './status-glyph.js';
 import { formatCost, formatDuration, formatTimestamp, formatTokens, truncateOutput } from './format-run-facts.js';
 
@@ -26,9 +27,18 @@ export interface TreeOptions {
 
 /** The node tree of a run: status, timing, tokens, cost, memo hits and a glimpse of each output. */
 export function renderRunTree(store: TraceStore, run: RunSummary, options: TreeOptions = {}): string {
-  const nodes = store.nodeRuns(run.runId);
-  const leaves = new Map(store.leafRuns(run.runId).map((leaf) => [`${leaf.nodeId}\u0000${leaf.iteration}`, leaf]));
-  const placements = leafPlacements(store, run.runId);
+  // One pass over every row, as they stream past: each is decoded once (a damaged row is
+  // reported, not skipped), and a big run is never held as events.
+  const placements = new Map<string, string[]>();
+  function* placed(stream: Iterable<StoredEvent>): Generator<RunEvent> {
+    for (const { event } of stream) {
+      notePlacement(placements, event);
+      yield event;
+    }
+  }
+  const views = foldRunViews(placed(store.eventStream(run.runId)));
+  const nodes = views.nodes;
+  const leaves = new Map(views.leaves.map((leaf) => [`${leaf.nodeId}\u0000${leaf.iteration}`, leaf]));
   const children = new Map<string | null, NodeRunView[]>();
   for (const node of nodes) {
     const siblings = children.get(node.parentId) ?? [];
@@ -66,16 +76,18 @@ function renderLeafCounts(nodes: readonly NodeRunView[]): string[] {
  * Where each leaf execution ran, from its `leaf_placed` events (queue workers as `host:pid`, in
  * order: a leaf whose worker was lost was placed again); none for leaves that ran in-process.
  */
-function leafPlacements(store: TraceStore, runId: string): Map<string, string[]> {
+function leafPlacements(store: TraceStore, runId: string, nodeId: string): Map<string, string[]> {
   const placements = new Map<string, string[]>();
-  for (const { event } of store.events(runId, 0, ['leaf_placed'])) {
-    if (event.type !== 'leaf_placed') continue;
-    const key = `${event.nodeId}\u0000${event.iteration}`;
-    const worker = `${line(event.worker.host)}:${event.worker.pid}`;
-    const seen = placements.get(key) ?? [];
-    if (seen.at(-1) !== worker) placements.set(key, [...seen, worker]);
-  }
+  for (const { event } of store.eventStream(runId, { types: ['leaf_placed'], nodeId })) notePlacement(placements, event);
   return placements;
+}
+
+function notePlacement(placements: Map<string, string[]>, event: RunEvent): void {
+  if (event.type !== 'leaf_placed') return;
+  const key = `${event.nodeId}\u0000${event.iteration}`;
+  const worker = `${line(event.worker.host)}:${event.worker.pid}`;
+  const seen = placements.get(key) ?? [];
+  if (seen.at(-1) !== worker) placements.set(key, [...seen, worker]);
 }
 
 /** `on host:pid`, with the workers lost before it: `on b:12 (after a:11)`. */
@@ -105,14 +117,12 @@ export interface NodeDetailOptions {
 
 /** Everything about one node of a run (every iteration), with its output whole or truncated. */
 export function renderNodeDetail(store: TraceStore, run: RunSummary, nodeId: string, options: NodeDetailOptions = {}): string | undefined {
-  const views = store.nodeRuns(run.runId).filter((node) => node.nodeId === nodeId);
+  // Only this node's rows are read: a run of 100,000 leaves is not decoded to show one.
+  const views = store.nodeRuns(run.runId, nodeId);
   if (views.length === 0) return undefined;
-  const leaves = store.leafRuns(run.runId).filter((leaf) => leaf.nodeId === nodeId);
-  const placements = leafPlacements(store, run.runId);
-  const decisions = store
-    .events(run.runId)
-    .map((stored) => stored.event)
-    .filter((event) => event.type === 'decision' && event.nodeId === nodeId);
+  const leaves = store.leafRuns(run.runId, nodeId);
+  const placements = leafPlacements(store, run.runId, nodeId);
+  const decisions = [...store.eventStream(run.runId, { types: ['decision'], nodeId })].map((stored) => stored.event);
   const lines: string[] = [];
   for (const view of views) {
     const leaf = leaves.find((candidate) => candidate.iteration === view.iteration);

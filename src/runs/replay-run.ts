@@ -16,7 +16,7 @@ import {
   type RunEventSink,
 } from '../engine/index.js';
 import type { Usage, WorkflowResult } from '../ir/index.js';
-import { RecordedCancels, RecordedEffects, ReplayBoundary, type UnaskedEffect } from '../trace/index.js';
+import { ReplayBoundary, type UnaskedEffect } from '../trace/index.js';
 import { compareNodeEvents } from './compare-node-events.js';
 import { compareResults, withRecordedKeys, type CompareOptions, type ParityVerdict } from './compare-results.js';
 import { describeDifference } from './describe-difference.js';
@@ -93,8 +93,8 @@ export async function replayRun(request: ReplayRequest): Promise<ReplayOutcome> 
   const liveNodes = request.fromNodeId ? selectLiveNodes(recorded.spec, request.fromNodeId) : new Set<string>();
   // A cancelled run replays its cancels: what a recorded cancel cut off is stopped again, through this controller.
   const controller = request.controller ?? new RunController();
-  const interruptions = { cancels: new RecordedCancels(recorded.spec, recorded.events), controller };
-  const boundary = new ReplayBoundary(new RecordedEffects(recorded.events), { allowLive: request.allowLive, liveNodes, interruptions });
+  const interruptions = { cancels: recorded.cancels, controller };
+  const boundary = new ReplayBoundary(recorded.effects, { allowLive: request.allowLive, liveNodes, interruptions });
   const mayRunLive = request.allowLive === true || liveNodes.size > 0;
   const ports =
     mayRunLive && request.leafRunner && request.gateway

@@ -12,7 +12,7 @@ import {
   type RunEventSink,
 } from '../engine/index.js';
 import type { ValidationOptions, WorkflowResult, WorkflowSpec } from '../ir/index.js';
-import { RecordedEffects, ResumeBoundary, type TraceStore } from '../trace/index.js';
+import { ResumeBoundary, type TraceStore } from '../trace/index.js';
 import { readRecordedRun, type RecordedRun } from './recorded-run.js';
 
 export interface ResumeRequest {
@@ -78,7 +78,7 @@ export function resumeChain(store: TraceStore, recorded: RecordedRun): RecordedR
 export async function resumeRun(request: ResumeRequest): Promise<ResumeOutcome> {
   const chain = resumeChain(request.store, request.recorded);
   const boundary = new ResumeBoundary(
-    chain.map((run) => new RecordedEffects(run.events)),
+    chain.map((run) => run.effects),
     { reuseFailures: request.reuseFailures },
   );
   const result = await executeWorkflow({

@@ -59,13 +59,22 @@ export function foldNodeRuns(events: Iterable<RunEvent>): NodeRunView[] {
   return [...views.values()];
 }
 
-/** The leaf node runs, each joined with the leaf effect of its scope. */
-export function foldLeafRuns(events: readonly RunEvent[]): LeafRunView[] {
+/** The leaf node runs, each joined with the leaf effect of its scope; one pass, so a stream of events will do. */
+export function foldLeafRuns(events: Iterable<RunEvent>): LeafRunView[] {
+  return foldRunViews(events).leaves;
+}
+
+/** Every node run and every leaf run (joined with its leaf effect), in one pass over the events. */
+export function foldRunViews(events: Iterable<RunEvent>): { readonly nodes: NodeRunView[]; readonly leaves: LeafRunView[] } {
   const effects = new Map<string, Extract<RunEvent, { type: 'effect_completed' }>>();
-  for (const event of events) {
-    if (event.type === 'effect_completed' && event.kind === 'leaf') effects.set(scopeKey(event.scope.nodeId, event.scope.iteration), event);
+  function* noteEffects(): Generator<RunEvent> {
+    for (const event of events) {
+      if (event.type === 'effect_completed' && event.kind === 'leaf') effects.set(scopeKey(event.scope.nodeId, event.scope.iteration), event);
+      yield event;
+    }
   }
-  return foldNodeRuns(events)
+  const nodes = foldNodeRuns(noteEffects());
+  const leaves = nodes
     .filter((view) => view.kind === 'leaf')
     .map((view) => {
       const effect = effects.get(scopeKey(view.nodeId, view.iteration));
@@ -77,4 +86,5 @@ export function foldLeafRuns(events: readonly RunEvent[]): LeafRunView[] {
         effectKind: effect?.kind ?? null,
       };
     });
+  return { nodes, leaves };
 }

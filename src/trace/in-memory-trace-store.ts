@@ -2,13 +2,16 @@ import type { CancelReason, RunEvent } from '../engine/contracts/index.js';
 import { sha256Hex } from '../util/index.js';
 import { compactEvents } from './compact-events.js';
 import { foldLeafRuns, foldNodeRuns } from './fold-node-runs.js';
+import { eventsOf, LEAF_VIEW_TYPES, matchesQuery, NODE_VIEW_TYPES } from './event-stream.js';
 import { SecretRedactor } from './redact-secrets.js';
-import { DEFAULT_BLOB_THRESHOLD_BYTES, decodeEvent, encodeEvent, encodeSerializedEvent } from './stored-event-codec.js';
+import { DEFAULT_BLOB_THRESHOLD_BYTES, decodeEvent, encodeEvent, encodeSerializedEvent, nodeIdOf } from './stored-event-codec.js';
 import { summarizeRun } from './summarize-run.js';
+import { eventRowBody } from './event-row.js';
 import type {
   CancelRequestRecord,
   CompactionOptions,
   CompactionReport,
+  EventQuery,
   LeafRunView,
   NodeRunView,
   ReadableEvents,
@@ -18,12 +21,16 @@ import type {
   TraceStore,
 } from './trace-store.js';
 
+/** A row as the SQLite store keeps it: the envelope in columns, the rest in the payload (event-row.ts). */
 interface StoredRow {
   readonly seq: number;
+  readonly type: RunEvent['type'];
+  readonly at: number;
   payload: string;
 }
 
 interface RunLog {
+  readonly runId: string;
   readonly rows: StoredRow[];
   readonly blobHashes: Set<string>;
   /** Insertion order, to list runs started at the same millisecond newest first. */
@@ -49,17 +56,17 @@ export class InMemoryTraceStore implements TraceStore {
 
   appendEvents(batch: readonly RunEvent[]): void {
     for (const event of batch) {
-      const encoded = encodeSerializedEvent(JSON.stringify(event), this.redactor, (content) => this.putBlob(content), this.blobThresholdBytes);
+      const encoded = encodeSerializedEvent(JSON.stringify(eventRowBody(event)), event.type, this.redactor, (content) => this.putBlob(content), this.blobThresholdBytes);
       const log = this.logFor(event.runId);
       for (const hash of encoded.blobHashes) log.blobHashes.add(hash);
-      log.rows.push({ seq: log.nextSeq++, payload: encoded.payload });
+      log.rows.push({ seq: log.nextSeq++, type: event.type, at: event.at, payload: encoded.payload });
     }
   }
 
   private logFor(runId: string): RunLog {
     let log = this.runs.get(runId);
     if (!log) {
-      log = { rows: [], blobHashes: new Set(), order: this.runs.size, nextSeq: 0 };
+      log = { runId, rows: [], blobHashes: new Set(), order: this.runs.size, nextSeq: 0 };
       this.runs.set(runId, log);
     }
     return log;
@@ -77,8 +84,8 @@ export class InMemoryTraceStore implements TraceStore {
     return this.blobs.get(hash);
   }
 
-  private decode(payload: string): RunEvent {
-    return decodeEvent(payload, (hash) => this.getBlob(hash));
+  private decode(log: RunLog, row: StoredRow): RunEvent {
+    return decodeEvent(row.payload, { type: row.type, runId: log.runId, at: row.at }, (hash) => this.getBlob(hash));
   }
 
   listRuns(options: { readonly limit?: number } = {}): RunSummary[] {
@@ -92,7 +99,7 @@ export class InMemoryTraceStore implements TraceStore {
 
   private startOf(log: RunLog): Extract<RunEvent, { type: 'run_started' }> | undefined {
     for (const row of log.rows) {
-      const event = this.decode(row.payload);
+      const event = this.decode(log, row);
       if (event.type === 'run_started') return event;
     }
     return undefined;
@@ -105,7 +112,7 @@ export class InMemoryTraceStore implements TraceStore {
     if (!started) return undefined;
     let finished: Extract<RunEvent, { type: 'run_finished' }> | undefined;
     for (const row of log.rows) {
-      const event = this.decode(row.payload);
+      const event = this.decode(log, row);
       if (event.type === 'run_finished') finished = event;
     }
     const lastSeq = log.rows.length === 0 ? -1 : log.rows[log.rows.length - 1]!.seq;
@@ -115,7 +122,7 @@ export class InMemoryTraceStore implements TraceStore {
   events(runId: string, fromSeq = 0, types?: readonly RunEvent['type'][]): StoredEvent[] {
     const log = this.runs.get(runId);
     if (!log) return [];
-    const stored = log.rows.filter((row) => row.seq >= fromSeq).map((row) => ({ seq: row.seq, event: this.decode(row.payload) }));
+    const stored = log.rows.filter((row) => row.seq >= fromSeq).map((row) => ({ seq: row.seq, event: this.decode(log, row) }));
     return types ? stored.filter((entry) => types.includes(entry.event.type)) : stored;
   }
 
@@ -124,12 +131,21 @@ export class InMemoryTraceStore implements TraceStore {
     return { events: this.events(runId, fromSeq), damaged: [] };
   }
 
-  nodeRuns(runId: string): NodeRunView[] {
-    return foldNodeRuns(this.events(runId).map((stored) => stored.event));
+  *eventStream(runId: string, query: EventQuery = {}): Generator<StoredEvent> {
+    const log = this.runs.get(runId);
+    for (const row of log?.rows ?? []) {
+      if (row.seq < (query.fromSeq ?? 0)) continue;
+      const event = this.decode(log!, row);
+      if (matchesQuery(event, nodeIdOf(event), query)) yield { seq: row.seq, event };
+    }
   }
 
-  leafRuns(runId: string): LeafRunView[] {
-    return foldLeafRuns(this.events(runId).map((stored) => stored.event));
+  nodeRuns(runId: string, nodeId?: string): NodeRunView[] {
+    return foldNodeRuns(eventsOf(this.eventStream(runId, { types: NODE_VIEW_TYPES, nodeId })));
+  }
+
+  leafRuns(runId: string, nodeId?: string): LeafRunView[] {
+    return foldLeafRuns(eventsOf(this.eventStream(runId, { types: LEAF_VIEW_TYPES, nodeId })));
   }
 
   requestCancel(runId: string, nodeId: string | null, reason: CancelReason, at: number): void {

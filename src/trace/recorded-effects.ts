@@ -65,6 +65,7 @@ export class RecordedEffects {
   /** Effects requested but never completed (in flight at a crash or cancel). */
   readonly unfinished: { readonly kind: EffectKind; readonly key: string; readonly scope: EffectScope; readonly ordinal: number }[] = [];
 
+  /** Reads the events once, in order: a stream of a run's rows will do (only requests in flight are held). */
   constructor(events: Iterable<RunEvent>) {
     const requested = new Map<string, RequestedEffect>();
     for (const event of events) {
@@ -86,6 +87,7 @@ export class RecordedEffects {
   private add(event: Extract<RunEvent, { type: 'effect_completed' }>, requested: Map<string, RequestedEffect>): void {
     const slot = effectSlot(event.scope, event.ordinal);
     const place = describeEffectPlace(event.kind, event.scope, event.ordinal);
+    if (this.bySlot.has(slot)) throw new CorruptTraceError(`trace is inconsistent: ${place} is recorded as completed twice`);
     const request = requested.get(slot);
     if (!request) throw new CorruptTraceError(`trace is inconsistent: ${place} completed (key ${event.key}) but was never requested`);
     if (request.key !== event.key || request.kind !== event.kind) {
@@ -93,7 +95,8 @@ export class RecordedEffects {
         `trace is inconsistent: ${place} was requested as ${request.kind} ${request.key} but completed as ${event.kind} ${event.key}`,
       );
     }
-    if (this.bySlot.has(slot)) throw new CorruptTraceError(`trace is inconsistent: ${place} is recorded as completed twice`);
+    // A completed request is settled: only those still in flight stay held while a big run is read.
+    requested.delete(slot);
     const recorded: RecordedEffect = {
       kind: event.kind,
       key: event.key,

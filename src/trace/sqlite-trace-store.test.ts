@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteTraceStore } from './sqlite-trace-store.js';
+import { nodeIdOf } from './stored-event-codec.js';
 import { fakeRunEvents } from './testing/index.js';
 import { TraceSchemaTooNewError } from './trace-errors.js';
 import { TRACE_MIGRATIONS, TRACE_SCHEMA_VERSION, migrateTraceDatabase } from './trace-migrations.js';
@@ -115,6 +116,28 @@ describe('trace migrations', () => {
       store.close();
     });
   }
+
+  it('reads a log whose older rows hold the whole event and newer rows the lean shape, in events and in the views', () => {
+    const path = databasePath();
+    const store = new SqliteTraceStore(path);
+    const older = fakeRunEvents({ runId: 'mixed', leafCount: 2 });
+    // Rows as every version before the lean shape wrote them: the whole event as JSON.
+    const insert = store.database.prepare('INSERT INTO events (run_id, seq, type, node_id, at, payload) VALUES (?, ?, ?, ?, ?, ?)');
+    older.forEach((event, seq) => insert.run(event.runId, seq, event.type, nodeIdOf(event), event.at, JSON.stringify(event)));
+    const newer = fakeRunEvents({ runId: 'lean', leafCount: 2 });
+    store.appendEvents(newer);
+    expect(store.events('mixed').map((entry) => entry.event)).toEqual(older);
+    expect(store.events('lean').map((entry) => entry.event)).toEqual(newer);
+    const payloads = store.database.prepare<[string], { payload: string }>('SELECT payload FROM events WHERE run_id = ?');
+    expect(payloads.all('lean').every((row) => !row.payload.includes('"runId"'))).toBe(true);
+    const views = store.database.prepare<[string], { node_id: string; armh_hits: number; output: string | null }>(
+      'SELECT node_id, armh_hits, output FROM node_runs WHERE run_id = ? ORDER BY node_id',
+    );
+    expect(views.all('lean')).toEqual(views.all('mixed'));
+    expect(views.all('lean').map((row) => row.armh_hits)).toEqual([0, 0, 0]);
+    expect(store.leafRuns('lean')).toEqual(store.leafRuns('mixed'));
+    store.close();
+  });
 
   it('is idempotent: opening twice applies nothing the second time', () => {
     const path = databasePath();

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { CancelReason, RunEvent } from '../engine/contracts/index.js';
 import { projectDatabaseError, sha256Hex } from '../util/index.js';
 import { foldLeafRuns, foldNodeRuns } from './fold-node-runs.js';
+import { eventsOf, LEAF_VIEW_TYPES, NODE_VIEW_TYPES } from './event-stream.js';
 import { SecretRedactor } from './redact-secrets.js';
 import {
   DEFAULT_BLOB_THRESHOLD_BYTES,
@@ -21,6 +22,7 @@ import type {
   CompactionEstimate,
   CompactionOptions,
   CompactionReport,
+  EventQuery,
   LeafRunView,
   NodeRunView,
   ReadableEvents,
@@ -41,13 +43,23 @@ export interface SqliteTraceStoreOptions {
 }
 
 const EVENT_COLUMNS = 6;
+/**
+ * Rows per page of eventStream: large enough that paging costs nothing measurable, small
+ * enough that a page of big events stays a few megabytes.
+ */
+const STREAM_PAGE_ROWS = 2048;
 /** Rows per multi-row INSERT; 64 × 6 parameters stays far below SQLite's limit. */
 const INSERT_CHUNK_ROWS = 64;
 
+/** A row as read back: its payload and the envelope columns a lean payload leaves out (event-row.ts). */
 interface EventRow {
   seq: number;
+  type: string;
+  at: number;
   payload: string;
 }
+
+const ROW_COLUMNS = 'seq, type, at, payload';
 
 interface CompactionWork {
   readonly dropSeqs: readonly number[];
@@ -71,6 +83,8 @@ export class SqliteTraceStore implements TraceStore {
   private readonly blobThresholdBytes: number;
   private readonly nextSeq = new Map<string, number>();
   private readonly statements;
+  /** eventStream's page queries, by shape (how many types, whether by node). */
+  private readonly pageStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
 
   constructor(
     readonly path: string,
@@ -92,7 +106,7 @@ export class SqliteTraceStore implements TraceStore {
       insertBlob: db.prepare('INSERT OR IGNORE INTO blobs (hash, size, content) VALUES (?, ?, ?)'),
       insertRunBlob: db.prepare('INSERT OR IGNORE INTO run_blobs (run_id, hash) VALUES (?, ?)'),
       getBlob: db.prepare<[string], { content: Buffer }>('SELECT content FROM blobs WHERE hash = ?'),
-      eventsFrom: db.prepare<[string, number], EventRow>('SELECT seq, payload FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq'),
+      eventsFrom: db.prepare<[string, number], EventRow>(`SELECT ${ROW_COLUMNS} FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq`),
       // Summaries come from json_extract, so listing runs never parses a spec or a result tree.
       // The IN term repeats the partial index's WHERE, which is how SQLite knows it may use it.
       runSummaries: db.prepare<[], SummaryRow>(`${summarySelect(false)} ORDER BY s.at DESC, s.id DESC`),
@@ -140,7 +154,7 @@ export class SqliteTraceStore implements TraceStore {
       let rows: (string | number | null)[] = [];
       for (let index = 0; index < json.length; index += 1) {
         const runId = runIds[index]!;
-        const encoded = encodeSerializedEvent(json[index]!, this.redactor, (content) => this.putBlob(content), this.blobThresholdBytes);
+        const encoded = encodeSerializedEvent(json[index]!, types[index]!, this.redactor, (content) => this.putBlob(content), this.blobThresholdBytes);
         for (const hash of encoded.blobHashes) this.statements.insertRunBlob.run(runId, hash);
         rows.push(runId, this.takeSeq(runId, taken), types[index]!, nodeIds[index]!, at[index]!, encoded.payload);
         if (rows.length === INSERT_CHUNK_ROWS * EVENT_COLUMNS) {
@@ -217,7 +231,7 @@ export class SqliteTraceStore implements TraceStore {
   private decode(runId: string, row: EventRow): RunEvent {
     let event: RunEvent;
     try {
-      event = decodeEvent(row.payload, (hash) => this.getBlob(hash));
+      event = decodeEvent(row.payload, { type: row.type, runId, at: row.at }, (hash) => this.getBlob(hash));
     } catch (error) {
       if (error instanceof SyntaxError) throw new DamagedEventError(this.path, runId, row.seq, `invalid JSON: ${error.message}`, { cause: error });
       if (error instanceof CorruptTraceError) throw new DamagedEventError(this.path, runId, row.seq, error.message.replace(`${this.path}: `, ''), { cause: error });
@@ -233,7 +247,7 @@ export class SqliteTraceStore implements TraceStore {
     return this.guard(() =>
       types
         ? this.database
-            .prepare<unknown[], EventRow>(`SELECT seq, payload FROM events WHERE run_id = ? AND seq >= ? AND type IN (${types.map(() => '?').join(', ')}) ORDER BY seq`)
+            .prepare<unknown[], EventRow>(`SELECT ${ROW_COLUMNS} FROM events WHERE run_id = ? AND seq >= ? AND type IN (${types.map(() => '?').join(', ')}) ORDER BY seq`)
             .all(runId, fromSeq, ...types)
         : this.statements.eventsFrom.all(runId, fromSeq),
     );
@@ -257,12 +271,42 @@ export class SqliteTraceStore implements TraceStore {
     return { events, damaged };
   }
 
-  nodeRuns(runId: string): NodeRunView[] {
-    return foldNodeRuns(this.events(runId).map((stored) => stored.event));
+  /**
+   * Pages of rows by sequence number (keyset paging on the (run_id, seq) index). A page is read
+   * whole before its rows are decoded, so decoding may read blobs on the same connection, which
+   * an open iterator would forbid.
+   */
+  *eventStream(runId: string, query: EventQuery = {}): Generator<StoredEvent> {
+    const types = query.types ?? [];
+    const statement = this.pageStatement(types.length, query.nodeId !== undefined);
+    const byNode = query.nodeId === undefined ? [] : [query.nodeId];
+    let fromSeq = query.fromSeq ?? 0;
+    for (;;) {
+      const rows = this.guard(() => statement.all(runId, fromSeq, ...byNode, ...types, STREAM_PAGE_ROWS));
+      for (const row of rows) yield { seq: row.seq, event: this.decode(runId, row) };
+      if (rows.length < STREAM_PAGE_ROWS) return;
+      fromSeq = rows[rows.length - 1]!.seq + 1;
+    }
   }
 
-  leafRuns(runId: string): LeafRunView[] {
-    return foldLeafRuns(this.events(runId).map((stored) => stored.event));
+  private pageStatement(typeCount: number, byNode: boolean): Database.Statement<unknown[], EventRow> {
+    const shape = `${typeCount}:${byNode}`;
+    let statement = this.pageStatements.get(shape);
+    if (!statement) {
+      const typeFilter = typeCount === 0 ? '' : ` AND type IN (${Array.from({ length: typeCount }, () => '?').join(', ')})`;
+      const sql = `SELECT ${ROW_COLUMNS} FROM events WHERE run_id = ? AND seq >= ?${byNode ? ' AND node_id = ?' : ''}${typeFilter} ORDER BY seq LIMIT ?`;
+      statement = this.guard(() => this.database.prepare<unknown[], EventRow>(sql));
+      this.pageStatements.set(shape, statement);
+    }
+    return statement;
+  }
+
+  nodeRuns(runId: string, nodeId?: string): NodeRunView[] {
+    return foldNodeRuns(eventsOf(this.eventStream(runId, { types: NODE_VIEW_TYPES, nodeId })));
+  }
+
+  leafRuns(runId: string, nodeId?: string): LeafRunView[] {
+    return foldLeafRuns(eventsOf(this.eventStream(runId, { types: LEAF_VIEW_TYPES, nodeId })));
   }
 
   requestCancel(runId: string, nodeId: string | null, reason: CancelReason, at: number): void {

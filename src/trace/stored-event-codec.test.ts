@@ -1,10 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../util/index.js';
+import { emptyMemoUsage } from '../ir/index.js';
 import type { RunEvent } from '../engine/contracts/index.js';
+import { eventRowBody } from './event-row.js';
 import { decodeEvent, encodeSerializedEvent } from './stored-event-codec.js';
 
 const noSecrets = { mayContainSecret: () => false, redact: <T>(value: T) => value };
+const noBlobs = (): string => {
+  throw new Error('no blob expected');
+};
+
+/** What a store does with an event: its row body's JSON in, the event back out of payload and columns. */
+function roundTrip(event: RunEvent): { payload: string; event: RunEvent } {
+  const encoded = encodeSerializedEvent(JSON.stringify(eventRowBody(event)), event.type, noSecrets, noBlobs, 8192);
+  return { payload: encoded.payload, event: decodeEvent(encoded.payload, { type: event.type, runId: event.runId, at: event.at }, () => undefined) };
+}
+
+const usage = { input_tokens: 100, output_tokens: 20, cost_microusd: 0 };
 
 describe('stored event codec', () => {
   it('round-trips any activity text, moving long strings to blobs and back', () => {
@@ -13,14 +26,44 @@ describe('stored event codec', () => {
         const message = text.repeat(repeat);
         const event: RunEvent = { type: 'activity', runId: 'r', at: 1, nodeId: 'n', message };
         const blobs = new Map<string, Buffer>();
-        const encoded = encodeSerializedEvent(JSON.stringify(event), noSecrets, (content) => {
+        const encoded = encodeSerializedEvent(JSON.stringify(eventRowBody(event)), event.type, noSecrets, (content) => {
           const hash = sha256Hex(content);
           blobs.set(hash, Buffer.from(content, 'utf8'));
           return hash;
         }, 256);
         expect(encoded.blobHashes.length).toBe(Buffer.byteLength(message, 'utf8') > 256 ? 1 : 0);
-        expect(decodeEvent(encoded.payload, (hash) => blobs.get(hash))).toEqual(event);
+        expect(decodeEvent(encoded.payload, { type: 'activity', runId: 'r', at: 1 }, (hash) => blobs.get(hash))).toEqual(event);
       }),
     );
+  });
+
+  it('keeps the envelope in the columns and an all-zero memo usage as 0, and restores both exactly', () => {
+    const result = { status: 'succeeded' as const, output: 'out', usage, memo_usage: emptyMemoUsage(), error: undefined, artifacts: [] };
+    const completed: RunEvent = { type: 'effect_completed', kind: 'leaf', key: 'k', scope: { nodeId: 'a', iteration: 0 }, ordinal: 0, source: 'live', durationMs: 1, result, runId: 'run-1', at: 17 };
+    const finished: RunEvent = { type: 'node_finished', runId: 'run-1', at: 18, nodeId: 'a', kind: 'leaf', iteration: 0, status: 'succeeded', output: 'out', usage, memoUsage: emptyMemoUsage() };
+    for (const event of [completed, finished]) {
+      const { payload, event: read } = roundTrip(event);
+      expect(payload).not.toContain('run-1');
+      expect(payload).not.toContain('armh_hits');
+      expect(payload).not.toContain(`"type"`);
+      expect(read).toEqual(event);
+    }
+    // The served result keeps its key order (a replay's result digest hashes the tree's JSON).
+    const served = roundTrip(completed).event as Extract<RunEvent, { type: 'effect_completed' }>;
+    expect(JSON.stringify(served.result)).toBe(JSON.stringify(result));
+  });
+
+  it('keeps a memo usage that is not all zeros', () => {
+    const memoUsage = { ...emptyMemoUsage(), armh_hits: 1 };
+    const finished: RunEvent = { type: 'node_finished', runId: 'r', at: 1, nodeId: 'a', kind: 'leaf', iteration: 0, status: 'succeeded', output: null, usage, memoUsage };
+    expect(roundTrip(finished).event).toEqual(finished);
+    expect(roundTrip(finished).payload).toContain('"armh_hits":1');
+  });
+
+  it('reads a row written before the lean shape (the whole event as JSON) unchanged', () => {
+    const finished: RunEvent = { type: 'node_finished', runId: 'r', at: 1, nodeId: 'a', kind: 'leaf', iteration: 0, status: 'succeeded', output: '0', usage, memoUsage: emptyMemoUsage() };
+    expect(decodeEvent(JSON.stringify(finished), { type: 'node_finished', runId: 'r', at: 1 }, () => undefined)).toEqual(finished);
+    // Its envelope is its own, whatever the columns say (a row moved to another run is caught as such).
+    expect(decodeEvent(JSON.stringify(finished), { type: 'node_finished', runId: 'other', at: 1 }, () => undefined)).toEqual(finished);
   });
 });

@@ -1,5 +1,6 @@
 import type { RunEvent } from '../engine/contracts/index.js';
 import { CorruptTraceError } from './trace-errors.js';
+import { eventFromRow, eventRowBody, type EventRowColumns } from './event-row.js';
 
 /** Strings longer than this (UTF-8 bytes) are stored as blobs and referenced from the event. */
 export const DEFAULT_BLOB_THRESHOLD_BYTES = 8 * 1024;
@@ -23,13 +24,17 @@ export interface EncodedEvent {
 }
 
 /**
- * Encodes an (already redacted) event for storage. Every string above the threshold, wherever
- * it sits (a leaf output, a transcript, a diff, the spec), goes to `putBlob`; identical
- * content is stored once across runs.
+ * Encodes an (already redacted) event for storage as its row's payload (see event-row.ts).
+ * Every string above the threshold, wherever it sits (a leaf output, a transcript, a diff, the
+ * spec), goes to `putBlob`; identical content is stored once across runs.
  */
-export function encodeEvent(event: RunEvent, putBlob: (content: string) => string, thresholdBytes: number, json = JSON.stringify(event)): EncodedEvent {
+export function encodeEvent(event: RunEvent, putBlob: (content: string) => string, thresholdBytes: number): EncodedEvent {
+  return encodeRowBody(eventRowBody(event), putBlob, thresholdBytes);
+}
+
+function encodeRowBody(body: object, putBlob: (content: string) => string, thresholdBytes: number, json = JSON.stringify(body)): EncodedEvent {
   // Fast path: no string can exceed the threshold if the whole JSON does not.
-  if (json.length <= thresholdBytes / 3 || !hasLongString(event, thresholdBytes)) return { payload: json, blobHashes: [] };
+  if (json.length <= thresholdBytes / 3 || !hasLongString(body, thresholdBytes)) return { payload: json, blobHashes: [] };
   const blobHashes: string[] = [];
   const externalize = (value: unknown): unknown => {
     if (typeof value === 'string') {
@@ -49,13 +54,14 @@ export function encodeEvent(event: RunEvent, putBlob: (content: string) => strin
     }
     return value;
   };
-  return { payload: JSON.stringify(externalize(event)), blobHashes };
+  return { payload: JSON.stringify(externalize(body)), blobHashes };
 }
 
 /**
- * Events serialized once, as columns: the columns the store indexes, and each event's JSON. This
- * is all a writer thread needs (the common event is stored as this very JSON, without a parse),
- * and it crosses to that thread as five arrays rather than an object per event.
+ * Events serialized once, as columns: the columns the store indexes, and each row's payload JSON
+ * (the event without what the columns hold: see event-row.ts). This is all a writer thread needs
+ * (the common event is stored as this very JSON, without a parse), and it crosses to that thread
+ * as five arrays rather than an object per event.
  */
 export interface SerializedBatch {
   readonly runIds: readonly string[];
@@ -82,7 +88,7 @@ export class SerializedBatchBuilder {
     this.types.push(event.type);
     this.nodeIds.push(nodeIdOf(event));
     this.at.push(event.at);
-    this.json.push(JSON.stringify(event));
+    this.json.push(JSON.stringify(eventRowBody(event)));
   }
 
   /** The batch so far; the builder starts empty again. */
@@ -103,24 +109,25 @@ export function serializeEvents(events: readonly RunEvent[]): SerializedBatch {
   return builder.take();
 }
 
-/** Redacts (only when the JSON suggests a secret) and moves large strings to blobs. */
+/** Redacts (only when the JSON suggests a secret) and moves large strings to blobs; `serialized` is a row body's JSON. */
 export function encodeSerializedEvent(
   serialized: string,
+  type: RunEvent['type'],
   redactor: { mayContainSecret(json: string): boolean; redact<T>(value: T): T },
   putBlob: (content: string) => string,
   thresholdBytes: number,
 ): EncodedEvent {
   let json = serialized;
-  let event: RunEvent | undefined;
+  let body: object | undefined;
   if (redactor.mayContainSecret(json)) {
-    const parsed = JSON.parse(json) as RunEvent;
-    event = redactor.redact(parsed);
+    const parsed = JSON.parse(json) as object;
+    body = redactor.redact(parsed);
     // Its key was computed from the input before redaction: replay must know to match it by input.
-    if (event !== parsed && event.type === 'effect_requested') event = { ...event, redacted: true };
-    json = JSON.stringify(event);
+    if (body !== parsed && type === 'effect_requested') body = { ...body, redacted: true };
+    json = JSON.stringify(body);
   }
   if (json.length <= thresholdBytes / 3) return { payload: json, blobHashes: [] };
-  return encodeEvent(event ?? (JSON.parse(json) as RunEvent), putBlob, thresholdBytes, json);
+  return encodeRowBody(body ?? (JSON.parse(json) as object), putBlob, thresholdBytes, json);
 }
 
 /** True when some string in the value could be above the threshold; avoids copying small events. */
@@ -131,10 +138,17 @@ function hasLongString(value: unknown, thresholdBytes: number): boolean {
   return false;
 }
 
-/** Restores an event from its row, reading referenced blobs back into strings. */
-export function decodeEvent(payload: string, getBlob: (hash: string) => Buffer | undefined): RunEvent {
+/**
+ * Restores an event from its row (payload and envelope columns), reading referenced blobs back
+ * into strings. The result is unchecked: see eventShapeProblem.
+ */
+export function decodeEvent(payload: string, columns: EventRowColumns, getBlob: (hash: string) => Buffer | undefined): RunEvent {
+  return eventFromRow(restoreBlobs(payload, getBlob), columns) as RunEvent;
+}
+
+function restoreBlobs(payload: string, getBlob: (hash: string) => Buffer | undefined): unknown {
   const parsed = JSON.parse(payload) as unknown;
-  if (!payload.includes(BLOB_REFERENCE_KEY)) return parsed as RunEvent;
+  if (!payload.includes(BLOB_REFERENCE_KEY)) return parsed;
   const restore = (value: unknown): unknown => {
     if (isBlobReference(value)) {
       const hash = value[BLOB_REFERENCE_KEY];
@@ -150,7 +164,7 @@ export function decodeEvent(payload: string, getBlob: (hash: string) => Buffer |
     }
     return value;
   };
-  return restore(parsed) as RunEvent;
+  return restore(parsed);
 }
 
 /** Every event type, checked against the RunEvent union at compile time. */

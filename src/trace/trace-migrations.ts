@@ -51,6 +51,32 @@ const createLog: TraceMigration = {
 };
 
 /**
+ * The node_runs view: one row per finished node execution. `armhHits` is the expression for its
+ * memo hits (v3 reads a lean row's all-zero memo usage, stored as 0, as 0 hits).
+ */
+function nodeRunsView(armhHits: string): string {
+  return `CREATE VIEW node_runs AS
+        SELECT f.run_id AS run_id,
+               f.node_id AS node_id,
+               json_extract(f.payload, '$.kind') AS kind,
+               json_extract(f.payload, '$.iteration') AS iteration,
+               json_extract(s.payload, '$.parentId') AS parent_id,
+               json_extract(f.payload, '$.status') AS status,
+               s.at AS started_at,
+               f.at AS finished_at,
+               json_extract(f.payload, '$.output') AS output,
+               json_extract(f.payload, '$.usage.input_tokens') AS input_tokens,
+               json_extract(f.payload, '$.usage.output_tokens') AS output_tokens,
+               json_extract(f.payload, '$.usage.cost_microusd') AS cost_microusd,
+               ${armhHits} AS armh_hits,
+               json_extract(f.payload, '$.error') AS error
+        FROM events f LEFT JOIN events s
+          ON s.run_id = f.run_id AND s.type = 'node_started' AND s.node_id = f.node_id
+         AND json_extract(s.payload, '$.iteration') = json_extract(f.payload, '$.iteration')
+        WHERE f.type = 'node_finished';`;
+}
+
+/**
  * v2: what readers query. An index for finding runs, the cancel-request queue for background
  * runs, and CodeWhale-named views over the log for ad-hoc SQL (sqlite3, the teacher).
  */
@@ -85,25 +111,7 @@ const addViews: TraceMigration = {
                json_extract(f.payload, '$.result.workflow_id') AS workflow_id
         FROM events s LEFT JOIN events f ON f.run_id = s.run_id AND f.type = 'run_finished'
         WHERE s.type = 'run_started';
-      CREATE VIEW node_runs AS
-        SELECT f.run_id AS run_id,
-               f.node_id AS node_id,
-               json_extract(f.payload, '$.kind') AS kind,
-               json_extract(f.payload, '$.iteration') AS iteration,
-               json_extract(s.payload, '$.parentId') AS parent_id,
-               json_extract(f.payload, '$.status') AS status,
-               s.at AS started_at,
-               f.at AS finished_at,
-               json_extract(f.payload, '$.output') AS output,
-               json_extract(f.payload, '$.usage.input_tokens') AS input_tokens,
-               json_extract(f.payload, '$.usage.output_tokens') AS output_tokens,
-               json_extract(f.payload, '$.usage.cost_microusd') AS cost_microusd,
-               json_extract(f.payload, '$.memoUsage.armh_hits') AS armh_hits,
-               json_extract(f.payload, '$.error') AS error
-        FROM events f LEFT JOIN events s
-          ON s.run_id = f.run_id AND s.type = 'node_started' AND s.node_id = f.node_id
-         AND json_extract(s.payload, '$.iteration') = json_extract(f.payload, '$.iteration')
-        WHERE f.type = 'node_finished';
+      ${nodeRunsView("json_extract(f.payload, '$.memoUsage.armh_hits')")}
       CREATE VIEW branch_runs AS
         SELECT * FROM node_runs WHERE kind IN ('branch_set', 'sequence');
       CREATE VIEW control_node_runs AS
@@ -129,8 +137,25 @@ const addViews: TraceMigration = {
   },
 };
 
+/**
+ * v3: rows in the lean shape (src/trace/event-row.ts: the envelope in the columns, an all-zero
+ * memo usage stored as 0). The schema is unchanged; node_runs reads such a memo usage as 0
+ * hits instead of null. Views are resolved when queried, so the views over node_runs need no
+ * change.
+ */
+const leanRows: TraceMigration = {
+  version: 3,
+  description: 'node_runs reads the memo hits of lean rows',
+  up(database) {
+    database.exec(`
+      DROP VIEW node_runs;
+      ${nodeRunsView("coalesce(json_extract(f.payload, '$.memoUsage.armh_hits'), 0)")}
+    `);
+  },
+};
+
 /** Every migration, in order. Never edit a released one; append a new version instead. */
-export const TRACE_MIGRATIONS: readonly TraceMigration[] = [createLog, addViews];
+export const TRACE_MIGRATIONS: readonly TraceMigration[] = [createLog, addViews, leanRows];
 
 export const TRACE_SCHEMA_VERSION = TRACE_MIGRATIONS[TRACE_MIGRATIONS.length - 1]!.version;
 

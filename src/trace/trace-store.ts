@@ -8,6 +8,14 @@ export interface StoredEvent {
   readonly event: RunEvent;
 }
 
+/** Which of a run's events to read: from a sequence number on, only some types, only one node's. */
+export interface EventQuery {
+  readonly fromSeq?: number;
+  readonly types?: readonly RunEvent['type'][];
+  /** Only the events of this node (its node, effect, decision and placement events). */
+  readonly nodeId?: string;
+}
+
 /** A run's log as far as it can be read: the readable events, and why each other row is not. */
 export interface ReadableEvents {
   readonly events: StoredEvent[];
@@ -126,10 +134,16 @@ export interface TraceStore {
    * A row that cannot be read back raises DamagedEventError (and an altered blob BlobIntegrityError).
    */
   events(runId: string, fromSeq?: number, types?: readonly RunEvent['type'][]): StoredEvent[];
+  /**
+   * The same events as `events`, read a page at a time: what reads a whole big run (replay,
+   * inspect, reports) uses, so memory is bounded by what the reader keeps, not by the run.
+   */
+  eventStream(runId: string, query?: EventQuery): Iterable<StoredEvent>;
   /** Like `events`, but a damaged row is reported instead of raised, for views that list every run. */
   readableEvents(runId: string, fromSeq?: number): ReadableEvents;
-  nodeRuns(runId: string): NodeRunView[];
-  leafRuns(runId: string): LeafRunView[];
+  /** Folded views per (node, iteration); with `nodeId`, only that node's (read by its rows alone). */
+  nodeRuns(runId: string, nodeId?: string): NodeRunView[];
+  leafRuns(runId: string, nodeId?: string): LeafRunView[];
 
   /** Asks a (background) run to stop; the run polls `readCancelRequests`. */
   requestCancel(runId: string, nodeId: string | null, reason: CancelReason, at: number): void;

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { formatMemoryUse, summarizeMemoryUse } from '../../memory/index.js';
 import { explainRun } from '../../janitor/index.js';
 import { overlayLessonLines, overlaySummary, recordedRunOverlay, renderNodeDetail, renderRunTree, resolveRunReference } from '../../runs/index.js';
-import { openProjectTrace, RunNotFoundError } from '../../trace/index.js';
+import { eventsOf, openProjectTrace, RunNotFoundError } from '../../trace/index.js';
 import { escapeTerminalLine, escapeTerminalText, WhaleflowError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { databaseOption } from '../options/index.js';
@@ -25,7 +25,7 @@ export function inspectCommand(context: CliContext): Command {
           const janitor = explainRun(store.database, run.runId);
           if (janitor.length > 0) context.stdout(`\njanitor\n${janitor.map((line) => `  ${escapeTerminalLine(line)}`).join('\n')}\n`);
           // External memory: which leaves used which contexts, and how much (docs/memory.md).
-          const memory = summarizeMemoryUse(store.events(run.runId, 0, ['node_finished']).map((stored) => stored.event));
+          const memory = summarizeMemoryUse(eventsOf(store.eventStream(run.runId, { types: ['node_finished'] })));
           // Leaf ids may come from a planner model (expand): escaped like the tree above.
           if (memory) context.stdout(`\n${escapeTerminalText(formatMemoryUse(memory))}`);
           // The overlay of lessons it applied (recorded in run_started): why its prompts looked as they did.

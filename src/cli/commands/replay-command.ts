@@ -113,7 +113,7 @@ export function replayCommand(context: CliContext): Command {
 function servedFromTrace(recorded: RecordedRun, options: ReplayOptions): (nodeId: string) => boolean {
   const live = options.from ? selectLiveNodes(recorded.spec, options.from) : new Set<string>();
   const recordedNodes = new Set<string>();
-  for (const event of recorded.events) if (event.type === 'effect_completed') recordedNodes.add(event.scope.nodeId);
+  for (const effect of recorded.effects.all()) recordedNodes.add(effect.scope.nodeId);
   return (nodeId) => !live.has(nodeId) && (!options.allowLive || recordedNodes.has(nodeId));
 }
 

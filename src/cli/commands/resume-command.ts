@@ -141,6 +141,6 @@ async function resumeClaimed(context: CliContext, store: SqliteTraceStore, targe
 /** Whether a node's work finished in the recorded run (a succeeded effect), so resume serves it. */
 function finishedNodes(recorded: RecordedRun): (nodeId: string) => boolean {
   const finished = new Set<string>();
-  for (const event of recorded.events) if (event.type === 'effect_completed' && event.result.status === 'succeeded') finished.add(event.scope.nodeId);
+  for (const effect of recorded.effects.all()) if (effect.result.status === 'succeeded') finished.add(effect.scope.nodeId);
   return (nodeId) => finished.has(nodeId);
 }

@@ -1,7 +1,7 @@
 import { executeWorkflow } from '../../engine/index.js';
 import { parseWorkflowSpec, type WorkflowResult, type WorkflowSpec } from '../../ir/index.js';
 import type { RecordedRun } from '../../runs/index.js';
-import { RecordedEffects, TraceSink } from '../../trace/index.js';
+import { TraceSink } from '../../trace/index.js';
 import { planRunOverlay, type OverlayPlan } from '../apply-overlay.js';
 import type { Lesson } from '../lesson-schema.js';
 import { overlaySettingsOf } from '../overlay-settings.js';
@@ -52,7 +52,7 @@ export async function runStudentReplay(runtime: LearningRuntime, request: Studen
   });
   const live = changedNodes({ spec: baseline.spec, overlay: baseline.started.overlay }, { spec: plan.spec, overlay: plan.overlay });
   const runId = runtime.environment.newId();
-  const boundary = new StudentReplayBoundary(new RecordedEffects(baseline.events), live);
+  const boundary = new StudentReplayBoundary(baseline.effects, live);
   const workspace = live.size > 0 ? await runtime.openWorkspace(runId) : undefined;
   const sink = new TraceSink(runtime.trace);
   let ports: Awaited<ReturnType<LearningRuntime['openPorts']>> | undefined;

@@ -36,6 +36,26 @@ export function describeTraceStoreConformance(name: string, factory: (env: NodeJ
       expect(effects.map((entry) => entry.seq)).toEqual(events.flatMap((event, index) => (event.type.startsWith('effect_') ? [index] : [])));
     });
 
+    it('streams the same events page by page, by type, from a sequence number and by node', () => {
+      const store = open();
+      // Over two pages of the SQLite store (2,048 rows), interleaved with another run.
+      const events = fakeRunEvents({ runId: 'big', leafCount: 1_000 });
+      store.appendEvents(events);
+      store.appendEvents(fakeRunEvents({ runId: 'other', leafCount: 2 }));
+      const all = store.events('big');
+      expect([...store.eventStream('big')]).toEqual(all);
+      expect([...store.eventStream('big', { fromSeq: 2_500 })]).toEqual(store.events('big', 2_500));
+      const types = ['effect_completed', 'node_finished'] as const;
+      expect([...store.eventStream('big', { types })]).toEqual(store.events('big', 0, types));
+      const leaf = all.filter((entry) => 'nodeId' in entry.event ? entry.event.nodeId === 'leaf-700' : 'scope' in entry.event && entry.event.scope.nodeId === 'leaf-700');
+      expect(leaf.map((entry) => entry.event.type)).toEqual(['node_started', 'effect_requested', 'activity', 'effect_completed', 'node_finished']);
+      expect([...store.eventStream('big', { nodeId: 'leaf-700' })]).toEqual(leaf);
+      expect([...store.eventStream('big', { nodeId: 'leaf-700', types: ['node_finished'] })]).toEqual(leaf.slice(-1));
+      expect(store.nodeRuns('big', 'leaf-700')).toEqual(store.nodeRuns('big').filter((node) => node.nodeId === 'leaf-700'));
+      expect(store.leafRuns('big', 'leaf-700')).toEqual(store.leafRuns('big').filter((node) => node.nodeId === 'leaf-700'));
+      expect([...store.eventStream('no-such-run')]).toEqual([]);
+    });
+
     it('keeps interleaved runs apart', () => {
       const store = open();
       const first = fakeRunEvents({ runId: 'run-1', startAt: 100 });
