@@ -35,6 +35,7 @@ export function normalizeUpstreamForms(document: unknown, source: SpecSource): U
 
 function normalizeNode(node: unknown, path: DocumentPath, source: SpecSource, warnings: Diagnostic[], errors: Diagnostic[]): unknown {
   if (!isObject(node) || !isObject(node.spec)) return node;
+  if (isPlainLeafForm(node.spec)) return node; // most nodes of a wide workflow: nothing to build
   let spec: Raw = node.spec;
   const specPath = [...path, 'spec'];
   const nodeId = typeof spec.id === 'string' ? spec.id : undefined;
@@ -60,6 +61,15 @@ function normalizeNode(node: unknown, path: DocumentPath, source: SpecSource, wa
   }
   if (isObject(spec.template)) spec = { ...spec, template: normalizeNode(spec.template, [...specPath, 'template'], source, warnings, errors) };
   return spec === node.spec ? node : { ...node, spec };
+}
+
+/** Nothing to normalize here and no child nodes below: no role or mode to correct, no child list. */
+function isPlainLeafForm(spec: Raw): boolean {
+  const { role, mode } = spec;
+  if (typeof role === 'string' && !ROLE_NAME.test(role)) return false;
+  if (typeof mode === 'string' && Object.hasOwn(MODE_SUGGESTIONS, mode)) return false;
+  for (const field of CHILD_LIST_FIELDS) if (Array.isArray(spec[field])) return false;
+  return !isObject(spec.template);
 }
 
 function diagnostic(

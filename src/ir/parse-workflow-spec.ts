@@ -2,7 +2,9 @@ import type { z } from 'zod';
 import type { Diagnostic } from '../util/index.js';
 import { describeCondition, ConditionSpecSchema } from './schema/condition-spec.js';
 import { NODE_KINDS } from './schema/enums.js';
+import { NodeSpecSchema, type NodeSpec } from './schema/node-spec.js';
 import { WorkflowSpecSchema, type WorkflowSpec } from './schema/workflow-spec.js';
+import { readCommonSpec } from './read-common-spec.js';
 import { formatDocumentPath, type DocumentPath, type SpecSource } from './source-map.js';
 
 export type ParseResult =
@@ -24,12 +26,26 @@ const knownKinds: ReadonlySet<string> = new Set(NODE_KINDS);
  * reported, each with the path and (when the source is known) the file position.
  */
 export function parseWorkflowSpec(raw: unknown, source?: SpecSource): ParseResult {
+  const common = readCommonSpec(raw, parseOtherNode);
+  if (common) return { ok: true, spec: common };
+  return parseWithSchema(raw, source);
+}
+
+/** Zod's reading of the whole document: every spec the common reader is unsure of, and every error. Exported for the readers' equivalence test. */
+export function parseWithSchema(raw: unknown, source?: SpecSource): ParseResult {
   const diagnostics: Diagnostic[] = [];
   const prepared = prepareDocument(raw, diagnostics, source);
   const parsed = WorkflowSpecSchema.safeParse(prepared);
   if (parsed.success && diagnostics.length === 0) return { ok: true, spec: parsed.data };
   if (!parsed.success) diagnostics.push(...parsed.error.issues.map((issue) => issueToDiagnostic(issue, prepared, source)));
   return { ok: false, diagnostics };
+}
+
+/** One node the common reader leaves to zod, prepared as in a whole document; undefined when it has a problem. */
+function parseOtherNode(node: RawObject): NodeSpec | undefined {
+  const problems: Diagnostic[] = [];
+  const parsed = NodeSpecSchema.safeParse(prepareNode(node, [], problems));
+  return parsed.success && problems.length === 0 ? parsed.data : undefined;
 }
 
 /**

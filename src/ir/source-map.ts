@@ -45,6 +45,20 @@ export class SpecSource {
     return this.positions.has(pathKey(path));
   }
 
+  /**
+   * `declares([...base, field])` for several fields of one object: the base is walked (or its
+   * key built) once, and no path is built per field — validation asks this of every node.
+   */
+  declaredFieldsOf(base: DocumentPath): (field: string) => boolean {
+    if (this.deferred) {
+      const document = this.deferred.document;
+      const object = base.length > 0 ? valueAt(document, base) : document;
+      return (field) => object !== MISSING && documentHas(object, [field]);
+    }
+    const prefix = base.length > 0 ? `${pathKey(base)}/` : '';
+    return (field) => this.positions.has(`${prefix}${field}`);
+  }
+
   positionOf(path: DocumentPath): SourcePosition | undefined {
     this.locateDeferred();
     for (let length = path.length; length >= 0; length -= 1) {
@@ -67,20 +81,26 @@ export class SpecSource {
   }
 }
 
+const MISSING = Symbol('missing');
+
 /** The path exists in a raw document; segments match as in `pathKey` (an array index may be written "0"). */
 function documentHas(document: unknown, path: DocumentPath): boolean {
+  return valueAt(document, path) !== MISSING;
+}
+
+function valueAt(document: unknown, path: DocumentPath): unknown {
   let value = document;
   for (const segment of path) {
-    if (value === null || typeof value !== 'object') return false;
+    if (value === null || typeof value !== 'object') return MISSING;
     if (Array.isArray(value)) {
       const index = typeof segment === 'number' ? segment : /^(?:0|[1-9]\d*)$/.test(segment) ? Number(segment) : -1;
-      if (!(index >= 0 && index < value.length)) return false;
+      if (!(index >= 0 && index < value.length)) return MISSING;
       value = value[index];
     } else {
       const key = String(segment);
-      if (!Object.hasOwn(value, key)) return false;
+      if (!Object.hasOwn(value, key)) return MISSING;
       value = (value as Record<string, unknown>)[key];
     }
   }
-  return true;
+  return value;
 }

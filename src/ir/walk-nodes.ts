@@ -12,7 +12,7 @@ export interface ChildList {
 }
 
 /** The child lists of a node, in declaration order. Leaves and reference nodes have none. */
-export function childListsOf(node: NodeSpec): ChildList[] {
+export function childListsOf(node: NodeSpec): readonly ChildList[] {
   switch (node.kind) {
     case 'branch_set':
     case 'sequence':
@@ -33,11 +33,13 @@ export function childListsOf(node: NodeSpec): ChildList[] {
     case 'tournament':
     case 'pareto':
     case 'memory':
-      return [];
+      return NO_CHILD_LISTS; // shared: asked of every node, most of which are leaves
     default:
       return assertNever(node, 'node kind');
   }
 }
+
+const NO_CHILD_LISTS: readonly ChildList[] = Object.freeze([]);
 
 /** Where a node sits: its document path and its chain of container nodes (outermost first). */
 export interface NodeLocation {

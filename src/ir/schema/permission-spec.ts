@@ -15,3 +15,10 @@ export const PermissionSpecSchema = z.object({
 export type PermissionSpec = z.infer<typeof PermissionSpecSchema>;
 
 export const permissionSpecField = PermissionSpecSchema.prefault(() => ({}));
+
+/**
+ * What the common spec reader (read-common-spec.ts) gives every node whose document has no
+ * `permissions` object: one frozen object, shared. Validation knows by identity that such a node
+ * declares none of the fields — no document path to build and walk per node.
+ */
+export const UNDECLARED_PERMISSIONS: PermissionSpec = Object.freeze({ allow_write: false, allow_network: false, allowed_tools: EMPTY_LIST, file_scope: EMPTY_LIST });

@@ -36,6 +36,10 @@ export function checkLaunchShape(context: ValidationContext): void {
 function shapeOfList(context: ValidationContext, nodes: readonly NodeSpec[], pathOf: (index: number) => DocumentPath, replacing?: Replacement): Shape {
   const shape: Shape = { agents: 0, depth: 0 };
   nodes.forEach((node, index) => {
+    if (node.kind === 'leaf') {
+      shape.agents += 1; // the common case, without a path or a shape of its own
+      return;
+    }
     const child = shapeOf(context, node, pathOf(index), replacing);
     shape.agents += child.agents;
     shape.depth = Math.max(shape.depth, child.depth);

@@ -1,5 +1,5 @@
 import { globCovers } from '../../util/index.js';
-import type { PermissionSpec } from '../schema/permission-spec.js';
+import { UNDECLARED_PERMISSIONS, type PermissionSpec } from '../schema/permission-spec.js';
 import type { DocumentPath } from '../source-map.js';
 import { childListsOf, type NodeLocation } from '../walk-nodes.js';
 import type { ValidationContext } from './validation-context.js';
@@ -26,16 +26,16 @@ const FLAG_FIELDS = [
  */
 export function checkPermissionNarrowing(context: ValidationContext): void {
   const ceilings = new Map<unknown, DeclaredCeiling>();
-  const root = narrow(context, {}, context.spec.permissions, () => ['permissions'], WORKFLOW);
+  const root = narrow(context, {}, context.spec.permissions, () => ['permissions'], () => WORKFLOW);
   for (const location of context.locations) {
     const { node, ancestors } = location;
     const parent = ancestors.at(-1);
     const inherited = (parent && ceilings.get(parent)) || root;
     const permissionsPath = (): DocumentPath => [...location.path, 'spec', 'permissions'];
     if (node.kind === 'branch_set') {
-      ceilings.set(node, narrow(context, inherited, node.spec.permissions, permissionsPath, `branch "${node.spec.id}"`, node.spec.id));
+      ceilings.set(node, narrow(context, inherited, node.spec.permissions, permissionsPath, () => `branch "${node.spec.id}"`, node.spec.id));
     } else if (node.kind === 'leaf') {
-      const own = narrow(context, inherited, node.spec.permissions, permissionsPath, `leaf "${node.spec.id}"`, node.spec.id);
+      const own = narrow(context, inherited, node.spec.permissions, permissionsPath, () => `leaf "${node.spec.id}"`, node.spec.id);
       checkLeafMode(context, own, node.spec.mode, node.spec.file_scope, location, node.spec.id);
     } else if (childListsOf(node).length > 0) {
       ceilings.set(node, inherited); // only containers are ever looked up as a parent
@@ -48,37 +48,42 @@ function narrow(
   ceiling: DeclaredCeiling,
   permissions: PermissionSpec,
   pathOf: () => DocumentPath,
-  owner: string,
+  ownerOf: () => string,
   nodeId?: string,
 ): DeclaredCeiling {
+  // A node whose document has no permissions object declares none of its fields.
+  if (permissions === UNDECLARED_PERMISSIONS) return ceiling;
   let next = ceiling;
+  let ownerName: string | undefined;
+  const owner = (): string => (ownerName ??= ownerOf());
+  const declares = context.declaredFieldsOf(pathOf);
   const report = (field: keyof PermissionSpec, message: string): void =>
     context.report('permission-widening', message, { path: [...pathOf(), field], field: `permissions.${field}`, ...(nodeId ? { nodeId } : {}) });
 
   for (const [field, key] of FLAG_FIELDS) {
-    if (!context.declaresField(pathOf, field, permissions[field] === false)) continue;
+    if (!declares(field, permissions[field] === false)) continue;
     const limit = ceiling[key];
     if (permissions[field] && limit && !limit.value) {
       report(field, `permissions.${field} is true but ${limit.owner} declares it false`);
       continue; // the ancestor's ceiling still holds for this node's descendants
     }
     if (next === ceiling) next = { ...ceiling };
-    next[key] = { value: permissions[field], owner };
+    next[key] = { value: permissions[field], owner: owner() };
   }
-  if (context.declaresField(pathOf, 'allowed_tools', permissions.allowed_tools.length === 0)) {
+  if (declares('allowed_tools', permissions.allowed_tools.length === 0)) {
     const limit = ceiling.allowedTools;
     const extra = limit ? permissions.allowed_tools.filter((tool) => !limit.value.includes(tool)) : [];
     if (limit && extra.length > 0) report('allowed_tools', `permissions.allowed_tools adds ${extra.join(', ')}, not allowed by ${limit.owner}`);
     if (next === ceiling) next = { ...ceiling };
-    next.allowedTools = { value: permissions.allowed_tools, owner };
+    next.allowedTools = { value: permissions.allowed_tools, owner: owner() };
   }
-  if (context.declaresField(pathOf, 'file_scope', permissions.file_scope.length === 0)) {
+  if (declares('file_scope', permissions.file_scope.length === 0)) {
     const uncovered = uncoveredGlobs(permissions.file_scope, ceiling.fileScope?.value);
     if (ceiling.fileScope && uncovered.length > 0) {
       report('file_scope', `permissions.file_scope ${uncovered.join(', ')} reaches outside ${ceiling.fileScope.owner}'s file_scope`);
     }
     if (next === ceiling) next = { ...ceiling };
-    next.fileScope = { value: permissions.file_scope, owner };
+    next.fileScope = { value: permissions.file_scope, owner: owner() };
   }
   return next;
 }

@@ -13,15 +13,28 @@ import type { ValidationContext } from './validation-context.js';
 export function checkReferences(context: ValidationContext): void {
   const chains = new ContainmentChains(context.locations);
   const satisfiable: ReferenceEdge[] = [];
+  let dataflow = false;
   for (const location of context.locations) {
-    for (const { field, ids } of referencesOf(location.node)) {
+    const references = referencesOf(location.node);
+    if (references.every(({ ids }) => ids.length === 0)) {
+      checkLoopTests(context, chains, location);
+      continue;
+    }
+    const consumer: Consumer = { location, chain: chains.of(location) };
+    for (const { field, ids } of references) {
       for (const producerId of ids) {
-        const edge = checkOneReference(context, chains, location, field, producerId);
-        if (edge) satisfiable.push(edge);
+        const edge = checkOneReference(context, chains, consumer, field, producerId);
+        if (!edge) continue;
+        satisfiable.push(edge);
+        if (edge.dataflow) dataflow = true;
       }
     }
     checkLoopTests(context, chains, location);
   }
+  // Containment and sequence order alone never deadlock, and a reference to a node earlier in a
+  // sequence only repeats an order they already impose: only a reference between parallel
+  // siblings (dataflow) can close a cycle, so without one there is no graph to search.
+  if (!dataflow) return;
   for (const cycle of findReferenceCycles(context.locations, satisfiable)) {
     const first = cycle[0];
     if (!first) continue;
@@ -34,29 +47,33 @@ export function checkReferences(context: ValidationContext): void {
   }
 }
 
+/** A node that refers to others, with its containment chain (built once for all its references). */
+interface Consumer {
+  readonly location: NodeLocation;
+  readonly chain: readonly ContainmentStep[];
+}
+
+/** A satisfiable reference, and whether it orders parallel siblings (only those can deadlock). */
+type CheckedEdge = ReferenceEdge & { readonly dataflow: boolean };
+
 function checkOneReference(
   context: ValidationContext,
   chains: ContainmentChains,
-  consumer: NodeLocation,
+  { location: consumer, chain: consumerChain }: Consumer,
   field: string,
   producerId: string,
-): ReferenceEdge | undefined {
+): CheckedEdge | undefined {
   const consumerId = consumer.node.spec.id;
-  const where = { path: [...consumer.path, 'spec', ...field.split('.')], nodeId: consumerId, field };
+  const report = (code: string, message: string): undefined => {
+    context.report(code, message, { path: [...consumer.path, 'spec', ...field.split('.')], nodeId: consumerId, field });
+    return undefined;
+  };
   const producer = context.byId.get(producerId);
-  if (!producer) {
-    context.report('unknown-reference', `${field} names "${producerId}", which is not a node of this workflow`, where);
-    return undefined;
-  }
-  if (producer.node === consumer.node) {
-    context.report('self-reference', `${field} names the node itself`, where);
-    return undefined;
-  }
-  const consumerChain = chains.of(consumer);
+  if (!producer) return report('unknown-reference', `${field} names "${producerId}", which is not a node of this workflow`);
+  if (producer.node === consumer.node) return report('self-reference', `${field} names the node itself`);
   const producerChain = chains.of(producer);
   if (consumerChain.some((step) => step.container === producer.node)) {
-    context.report('ancestor-reference', `${field} names "${producerId}", which contains this node and so cannot finish before it`, where);
-    return undefined;
+    return report('ancestor-reference', `${field} names "${producerId}", which contains this node and so cannot finish before it`);
   }
   let depth = 0;
   while (depth < consumerChain.length && depth < producerChain.length && sameStep(consumerChain[depth], producerChain[depth])) depth += 1;
@@ -64,17 +81,21 @@ function checkOneReference(
   const producerStep = producerChain[depth];
   if (!consumerStep || !producerStep) return undefined;
   const container = consumerStep.container;
-  const containerName = container ? `${container.kind} "${container.spec.id}"` : 'the workflow';
+  const containerName = (): string => (container ? `${container.kind} "${container.spec.id}"` : 'the workflow');
   if (producerStep.field !== consumerStep.field) {
-    context.report('other-arm-reference', `${field} names "${producerId}", which is in the other arm of ${containerName} and never runs with it`, where);
-    return undefined;
+    return report('other-arm-reference', `${field} names "${producerId}", which is in the other arm of ${containerName()} and never runs with it`);
   }
   const parallel = container?.kind === 'branch_set' && container.spec.parallel;
   if (!parallel && producerStep.index > consumerStep.index) {
-    context.report('forward-reference', `${field} names "${producerId}", which runs after it in ${containerName}`, where);
-    return undefined;
+    return report('forward-reference', `${field} names "${producerId}", which runs after it in ${containerName()}`);
   }
-  return { consumer: consumer.node, consumerPath: consumer.path, producer: producer.node, field };
+  // The graph has no arcs into a template, so a reference touching one is never implied by order.
+  const dataflow = parallel || inTemplate(consumerChain) || inTemplate(producerChain);
+  return { consumer: consumer.node, consumerPath: consumer.path, producer: producer.node, field, dataflow };
+}
+
+function inTemplate(chain: readonly ContainmentStep[]): boolean {
+  return chain.some((step) => step.field === 'template');
 }
 
 function sameStep(left: ContainmentStep | undefined, right: ContainmentStep | undefined): boolean {

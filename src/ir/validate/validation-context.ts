@@ -13,6 +13,9 @@ export interface ValidationOptions {
 }
 
 export const DEFAULT_MAX_AGENTS = 100;
+
+/** Without a source, a field counts as declared when it holds something other than its default. */
+const declaredByValue = (_field: string, valueIsDefault: boolean): boolean => !valueIsDefault;
 export const DEFAULT_MAX_DEPTH = 5;
 
 /** What every rule reads, and the one way rules report. */
@@ -46,11 +49,13 @@ export class ValidationContext {
   }
 
   /**
-   * `declares([...base(), field], …)` without building the path when there is no source to ask —
-   * for rules that look at every node of a spec built in code.
+   * `declares([...base(), field], …)` for the fields of one object, for rules that look at every
+   * node: without a source no path is built at all, with one the base is built and walked once.
    */
-  declaresField(base: () => DocumentPath, field: string, valueIsDefault: boolean): boolean {
-    return this.source ? this.source.declares([...base(), field]) : !valueIsDefault;
+  declaredFieldsOf(base: () => DocumentPath): (field: string, valueIsDefault: boolean) => boolean {
+    if (!this.source) return declaredByValue;
+    const declared = this.source.declaredFieldsOf(base());
+    return (field) => declared(field);
   }
 
   /** True when the source wrote this path itself; without a source, a non-default value counts. */

@@ -1,0 +1,227 @@
+import { EMPTY_LIST } from './schema/empty-list.js';
+import type { BudgetSpec } from './schema/budget-spec.js';
+import type { ModelPolicy } from './schema/model-policy.js';
+import type { BranchSpec, LeafSpec, NodeSpec, ReduceSpec, SequenceSpec } from './schema/node-spec.js';
+import { BranchSpecSchema, SequenceSpecSchema } from './schema/node-spec.js';
+import { UNDECLARED_PERMISSIONS, type PermissionSpec } from './schema/permission-spec.js';
+import { WorkflowSpecSchema, type WorkflowSpec } from './schema/workflow-spec.js';
+
+/**
+ * A reader for the shapes wide workflows are made of — leaves, reduces, branch sets and
+ * sequences with plain fields — that builds exactly what `WorkflowSpecSchema` would (same
+ * values, same key order), without zod. Zod walks every field of every node through its
+ * generic machinery and allocates as it goes: at 10,000 leaves that was a third of compiling
+ * the workflow. Anything this reader is not sure of (another node kind, an unknown or
+ * `undefined` field, a value outside a field's simple form) it hands to zod: a node of another
+ * kind is parsed by zod on its own (`parseOther`), and any doubt about a common one returns
+ * `undefined`, so the caller parses the whole document with zod, which also words the errors.
+ * `read-common-spec.test.ts` holds the two readers to the same output.
+ */
+export function readCommonSpec(raw: unknown, parseOther: (node: RawObject) => NodeSpec | undefined): WorkflowSpec | undefined {
+  if (!isObject(raw) || !Array.isArray(raw.nodes)) return undefined;
+  const nodes = readNodeList(raw.nodes, parseOther);
+  if (!nodes) return undefined;
+  // The workflow's own fields are few: zod reads them, with an empty node list standing in.
+  const top = WorkflowSpecSchema.safeParse({ ...raw, nodes: EMPTY_LIST });
+  if (!top.success) return undefined;
+  top.data.nodes = nodes;
+  return top.data;
+}
+
+type RawObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is RawObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Defaults shared by every node that leaves the field out, frozen like EMPTY_LIST: a
+ * 100,000-leaf spec would otherwise hold 300,000 identical objects. Code that tried to change
+ * one in place (nothing should: a parsed spec is read-only) fails loudly.
+ */
+const DEFAULT_BUDGET: BudgetSpec = Object.freeze({ max_steps: null, timeout_secs: null, max_parallel: null, max_tokens: null });
+const DEFAULT_MODEL_POLICY: ModelPolicy = Object.freeze({ provider: null, model: null, fallback_models: EMPTY_LIST });
+
+const AGENT_TYPES: ReadonlySet<unknown> = new Set(['general', 'explore', 'plan', 'review', 'implementer', 'verifier']);
+const LEAF_MODES: ReadonlySet<unknown> = new Set(['read_only', 'read_write']);
+const ISOLATIONS: ReadonlySet<unknown> = new Set(['shared', 'worktree']);
+const ROLE = /^[a-z][a-z0-9_-]*$/;
+
+const LEAF_FIELDS: ReadonlySet<string> = new Set([
+  'id', 'prompt', 'agent_type', 'mode', 'isolation', 'file_scope', 'depends_on_results', 'budget', 'permissions', 'model_policy', 'role', 'command', 'expect_exit',
+]);
+const REDUCE_FIELDS: ReadonlySet<string> = new Set(['id', 'inputs', 'prompt', 'model_policy', 'role']);
+const CODEWHALE_BUDGET_FIELDS = ['max_steps', 'timeout_secs', 'max_parallel', 'max_tokens'] as const;
+const EXTENSION_BUDGET_FIELDS = ['max_cost_microusd', 'max_leaves'] as const;
+const BUDGET_FIELDS: ReadonlySet<string> = new Set([...CODEWHALE_BUDGET_FIELDS, ...EXTENSION_BUDGET_FIELDS]);
+const PERMISSION_FIELDS: ReadonlySet<string> = new Set(['allow_write', 'allow_network', 'allowed_tools', 'file_scope']);
+const MODEL_POLICY_FIELDS: ReadonlySet<string> = new Set(['provider', 'model', 'fallback_models']);
+
+/** Thrown inside the reader when a value needs zod's judgement; caught once per document. */
+const UNSURE = Symbol('unsure');
+
+function readNodeList(list: readonly unknown[], parseOther: (node: RawObject) => NodeSpec | undefined): NodeSpec[] | undefined {
+  try {
+    return list.map((node) => readNode(node, parseOther));
+  } catch (error) {
+    if (error === UNSURE) return undefined;
+    throw error;
+  }
+}
+
+/** A common node read here; any other, or a common one this reader is unsure of, parsed by zod alone. */
+function readNode(node: unknown, parseOther: (node: RawObject) => NodeSpec | undefined): NodeSpec {
+  if (!isObject(node)) throw UNSURE;
+  try {
+    const read = readCommonNode(node, parseOther);
+    if (read) return read;
+  } catch (error) {
+    if (error !== UNSURE) throw error;
+  }
+  const parsed = parseOther(node);
+  if (!parsed) throw UNSURE;
+  return parsed;
+}
+
+function readCommonNode(node: RawObject, parseOther: (node: RawObject) => NodeSpec | undefined): NodeSpec | undefined {
+  const spec = node.spec;
+  if (!isObject(spec)) return undefined;
+  switch (node.kind) {
+    case 'leaf':
+      return { kind: 'leaf', spec: readLeaf(spec) };
+    case 'reduce':
+      return { kind: 'reduce', spec: readReduce(spec) };
+    case 'branch_set':
+      return { kind: 'branch_set', spec: readContainer(spec, BranchSpecSchema, parseOther) as BranchSpec };
+    case 'sequence':
+      return { kind: 'sequence', spec: readContainer(spec, SequenceSpecSchema, parseOther) as SequenceSpec };
+    default:
+      return undefined;
+  }
+}
+
+/** A leaf in the schema's field order; optional fields only when given. */
+function readLeaf(spec: RawObject): LeafSpec {
+  onlyFields(spec, LEAF_FIELDS);
+  const leaf: LeafSpec = {
+    id: text(spec.id),
+    prompt: text(spec.prompt),
+    agent_type: oneOf(spec.agent_type, AGENT_TYPES, 'general') as LeafSpec['agent_type'],
+    mode: oneOf(spec.mode, LEAF_MODES, 'read_only') as LeafSpec['mode'],
+    isolation: oneOf(spec.isolation, ISOLATIONS, 'shared') as LeafSpec['isolation'],
+    file_scope: textList(spec.file_scope),
+    depends_on_results: textList(spec.depends_on_results),
+    budget: budget(spec.budget),
+    permissions: permissions(spec.permissions),
+    model_policy: modelPolicy(spec.model_policy),
+  };
+  if ('role' in spec) leaf.role = role(spec.role);
+  if ('command' in spec) leaf.command = text(spec.command);
+  if ('expect_exit' in spec) leaf.expect_exit = integer(spec.expect_exit);
+  return leaf;
+}
+
+function readReduce(spec: RawObject): ReduceSpec {
+  onlyFields(spec, REDUCE_FIELDS);
+  const reduce: ReduceSpec = { id: text(spec.id), inputs: textList(spec.inputs), prompt: text(spec.prompt), model_policy: modelPolicy(spec.model_policy) };
+  if ('role' in spec) reduce.role = role(spec.role);
+  return reduce;
+}
+
+/** A branch set's or sequence's own fields through zod (one object each), its children read here. */
+function readContainer(
+  spec: RawObject,
+  schema: typeof BranchSpecSchema | typeof SequenceSpecSchema,
+  parseOther: (node: RawObject) => NodeSpec | undefined,
+): BranchSpec | SequenceSpec {
+  const children = spec.children;
+  if (children !== undefined && !Array.isArray(children)) throw UNSURE;
+  const own = schema.safeParse({ ...spec, children: EMPTY_LIST });
+  if (!own.success) throw UNSURE;
+  if (children) own.data.children = children.map((child) => readNode(child, parseOther));
+  return own.data;
+}
+
+function onlyFields(object: RawObject, known: ReadonlySet<string>): void {
+  for (const key in object) {
+    if (!known.has(key) || object[key] === undefined) throw UNSURE;
+  }
+}
+
+function text(value: unknown): string {
+  if (typeof value !== 'string') throw UNSURE;
+  return value;
+}
+
+function nullableText(value: unknown): string | null {
+  return value === undefined || value === null ? null : text(value);
+}
+
+function oneOf(value: unknown, allowed: ReadonlySet<unknown>, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (!allowed.has(value)) throw UNSURE;
+  return value as string;
+}
+
+function role(value: unknown): string {
+  if (typeof value !== 'string' || !ROLE.test(value)) throw UNSURE;
+  return value;
+}
+
+function integer(value: unknown): number {
+  if (!Number.isSafeInteger(value)) throw UNSURE;
+  return value as number;
+}
+
+function count(value: unknown): number {
+  const number = integer(value);
+  if (number < 0) throw UNSURE;
+  return number;
+}
+
+function nullableCount(value: unknown): number | null {
+  return value === undefined || value === null ? null : count(value);
+}
+
+function flag(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw UNSURE;
+  return value;
+}
+
+function textList(value: unknown): string[] {
+  if (value === undefined) return EMPTY_LIST;
+  if (!Array.isArray(value)) throw UNSURE;
+  if (value.length === 0) return [];
+  for (const item of value) if (typeof item !== 'string') throw UNSURE;
+  return value.slice();
+}
+
+function budget(value: unknown): BudgetSpec {
+  if (value === undefined) return DEFAULT_BUDGET;
+  if (!isObject(value)) throw UNSURE;
+  onlyFields(value, BUDGET_FIELDS);
+  const read: Record<string, number | null> = {};
+  for (const field of CODEWHALE_BUDGET_FIELDS) read[field] = nullableCount(value[field]); // always present, in this order
+  for (const field of EXTENSION_BUDGET_FIELDS) if (field in value) read[field] = count(value[field]);
+  return read as BudgetSpec;
+}
+
+function permissions(value: unknown): PermissionSpec {
+  if (value === undefined) return UNDECLARED_PERMISSIONS;
+  if (!isObject(value)) throw UNSURE;
+  onlyFields(value, PERMISSION_FIELDS);
+  return {
+    allow_write: flag(value.allow_write),
+    allow_network: flag(value.allow_network),
+    allowed_tools: textList(value.allowed_tools),
+    file_scope: textList(value.file_scope),
+  };
+}
+
+function modelPolicy(value: unknown): ModelPolicy {
+  if (value === undefined) return DEFAULT_MODEL_POLICY;
+  if (!isObject(value)) throw UNSURE;
+  onlyFields(value, MODEL_POLICY_FIELDS);
+  return { provider: nullableText(value.provider), model: nullableText(value.model), fallback_models: textList(value.fallback_models) };
+}
