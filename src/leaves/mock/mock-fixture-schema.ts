@@ -25,7 +25,7 @@ const leafMatchSchema = z
   .refine((match) => match.id !== undefined || match.prompt !== undefined, 'a match needs an "id" or a "prompt" regex');
 
 /** How one leaf (or several, by prompt regex) behaves. */
-const leafRuleSchema = z
+export const leafRuleSchema = z
   .object({
     match: leafMatchSchema,
     output: z.string().optional(),

@@ -3,6 +3,7 @@ import jsYaml from 'js-yaml';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { InvalidInputError, type Diagnostic, type SourcePosition } from '../../util/index.js';
 import { mockFixtureSchema, type MockFixture } from './mock-fixture-schema.js';
+import { readCommonFixture } from './read-common-fixture.js';
 
 /**
  * Parses a YAML (or JSON) mock fixture; every problem is reported as file:line:col.
@@ -24,6 +25,8 @@ function parseWithoutPositions(text: string): MockFixture | undefined {
   } catch {
     return undefined; // a syntax error (or nesting too deep): the positioned reader says where
   }
+  const common = readCommonFixture(value ?? {});
+  if (common) return common;
   const parsed = mockFixtureSchema.safeParse(value ?? {});
   return parsed.success ? parsed.data : undefined;
 }
