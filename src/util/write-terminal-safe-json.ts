@@ -2,6 +2,8 @@ import { escapeJsonText } from './terminal-text.js';
 
 /** About this many characters per write. */
 const PIECE = 64 * 1024;
+/** At most this many array items stringified together (a leaf result is a few hundred characters). */
+const MAX_BATCH = 256;
 
 /**
  * Writes `value` as the compact JSON `terminalSafeJson(value)` would return, in pieces of about
@@ -28,10 +30,25 @@ export function writeTerminalSafeJson(value: unknown, write: (text: string) => v
 function writeValue(value: unknown, emit: (text: string) => void): boolean {
   if (Array.isArray(value)) {
     emit('[');
-    value.forEach((item, index) => {
+    let batchSize = 1;
+    for (let index = 0; index < value.length; ) {
       if (index > 0) emit(',');
-      if (!writeValue(item, emit)) emit('null');
-    });
+      const item: unknown = value[index];
+      if (Array.isArray(item) || holdsArrays(item)) {
+        writeValue(item, emit);
+        index += 1;
+        continue;
+      }
+      // A run of items with no arrays inside (a fan-out's leaf results): one stringify for a
+      // batch, which writes each item exactly as on its own (`null` for what it leaves out).
+      // The batch grows while its text stays under a piece and shrinks when items are large.
+      let end = index + 1;
+      while (end < value.length && end - index < batchSize && !Array.isArray(value[end]) && !holdsArrays(value[end])) end += 1;
+      const batch = JSON.stringify(end - index === value.length ? value : value.slice(index, end));
+      emit(batch.slice(1, -1));
+      batchSize = Math.max(1, Math.min(MAX_BATCH, Math.floor(((end - index) * PIECE) / batch.length)));
+      index = end;
+    }
     emit(']');
     return true;
   }

@@ -34,6 +34,18 @@ export class PermissionRefusedError extends WhaleflowError {
  * grant, and, for every expand, the commands the leaves it will generate may run.
  */
 export function preflightPermissions(spec: WorkflowSpec, grant: PermissionGrant): PermissionPreflight {
+  // `whaleflow run` lists the pre-flight, then executeWorkflow checks it again: one walk for both.
+  let byGrant = preflights.get(spec);
+  if (!byGrant) preflights.set(spec, (byGrant = new WeakMap()));
+  let preflight = byGrant.get(grant);
+  if (!preflight) byGrant.set(grant, (preflight = walkPreflight(spec, grant)));
+  return preflight;
+}
+
+/** A spec and a grant are never changed once made, so their pre-flight is too (frozen: shared by callers). */
+const preflights = new WeakMap<WorkflowSpec, WeakMap<PermissionGrant, PermissionPreflight>>();
+
+function walkPreflight(spec: WorkflowSpec, grant: PermissionGrant): PermissionPreflight {
   const plan = { writes: [], commands: [], network: [], expansions: [], refusals: [] } as {
     writes: PermissionPreflight['writes'][number][];
     commands: PermissionPreflight['commands'][number][];
@@ -47,8 +59,8 @@ export function preflightPermissions(spec: WorkflowSpec, grant: PermissionGrant)
       const { permissions } = leafPlan;
       if (permissions.allowWrite) plan.writes.push({ nodeId: node.spec.id, isolation: permissions.isolation, fileScope: permissions.fileScope });
       for (const command of permissions.allowedCommands) plan.commands.push({ nodeId: node.spec.id, command });
-      if (inheritPermissions(inherited, node.spec.permissions).allowNetwork) plan.network.push(node.spec.id);
-      plan.refusals.push(...leafPlan.refusals);
+      if (inherited.allowNetwork || node.spec.permissions.allow_network) plan.network.push(node.spec.id); // what inheritPermissions would give
+      for (const refusal of leafPlan.refusals) plan.refusals.push(refusal);
       return;
     }
     if (node.kind === 'memory') {
@@ -69,5 +81,5 @@ export function preflightPermissions(spec: WorkflowSpec, grant: PermissionGrant)
   };
   const root = rootPermissions(spec.permissions, grant);
   for (const node of spec.nodes) visit(node, root);
-  return plan;
+  return Object.freeze(plan);
 }
