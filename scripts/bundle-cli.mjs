@@ -16,9 +16,9 @@
 //
 // Beside them, starlark-fast-path.cjs: `whaleflow starlark FILE` without commander or the command
 // table (src/cli/starlark-fast-path.ts), one CommonJS script with everything inlined, and its V8
-// code cache (bin/cached-script.cjs), made here by a fresh Node that loads it as the launcher does.
+// code cache (bin/cached-script.cjs), made by a fresh Node that runs it once as the launcher does.
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -91,18 +91,25 @@ await esbuild.build({
   target: 'node20',
   logLevel: 'warning',
 });
+asciiOnly(fastPath);
 writeCodeCache(fastPath);
 
 /**
- * Loads the script in a fresh Node (no flags, as the launcher runs) and writes FILE.v8cache from
- * it. Not after a run: `whaleflow starlark` changes a V8 flag (run-starlark-file.ts), and V8
- * refuses data made under other flags than those of the process that reads it. A failure
+ * esbuild escapes every non-ASCII character of strings, regular expressions and names, but
+ * copies comments as they are; one em dash in a comment makes V8 hold the whole script as a
+ * two-byte string, decoded from UTF-8 and scanned at twice the size. Comments are all that is
+ * left to rewrite, so escaping them changes no behaviour.
+ */
+function asciiOnly(file) {
+  const text = readFileSync(file, 'utf8');
+  writeFileSync(file, text.replace(/[^\x00-\x7f]/gu, (character) => `\\u{${character.codePointAt(0).toString(16)}}`));
+}
+
+/**
+ * Writes FILE.v8cache (scripts/write-starlark-code-cache.cjs, in a fresh Node). A failure
  * leaves no cache: the launcher then compiles the script, slower but the same.
  */
 function writeCodeCache(file) {
-  const cachedScript = join(root, 'bin', 'cached-script.cjs');
-  const producer = `const { loadCachedScript, writeCodeCache } = require(${JSON.stringify(cachedScript)});
-writeCodeCache(${JSON.stringify(file)}, loadCachedScript(${JSON.stringify(file)}).script);`;
-  const result = spawnSync(process.execPath, ['-e', producer], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  const result = spawnSync(process.execPath, [join(root, 'scripts', 'write-starlark-code-cache.cjs'), file], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
   if (result.status !== 0) console.warn(`bundle-cli: no code cache for ${relative(root, file)} (${result.stderr.trim().split('\n').pop()}); it still runs, compiled at each start`);
 }
