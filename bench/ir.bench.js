@@ -23,6 +23,27 @@ function bigWorkflow(leafCount) {
   return { id: 'big', goal: 'Scan every module', nodes: branches };
 }
 
+/**
+ * The shape of ../shared/bench-peers' workload: one parallel branch_set of N leaves and a reduce
+ * over all N leaf ids (N references for the gate to check).
+ */
+function fanOutFanIn(leafCount) {
+  const children = [];
+  const ids = [];
+  for (let index = 0; index < leafCount; index += 1) {
+    ids.push(`leaf-${index}`);
+    children.push({ kind: 'leaf', spec: { id: `leaf-${index}`, prompt: `leaf-${index}` } });
+  }
+  return {
+    id: 'fan-out-fan-in',
+    goal: `fan out ${leafCount} leaves, fan in`,
+    nodes: [
+      { kind: 'branch_set', spec: { id: 'fanout', parallel: true, budget: { max_parallel: 16 }, children } },
+      { kind: 'reduce', spec: { id: 'fanin', inputs: ids, prompt: 'Collect the leaf outputs.' } },
+    ],
+  };
+}
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -48,6 +69,9 @@ export async function run() {
   const nodeCount = 10_000 + 100;
   const limits = { maxAgents: 20_000 };
 
+  const fanText = JSON.stringify(fanOutFanIn(10_000));
+  await compileWorkflowSource('fan.json', fanText, limits); // warm, as the floor is
+  const fanMs = await timeIt(7, () => compileWorkflowSource('fan.json', fanText, limits));
   const yamlMs = await timeIt(5, () => compileWorkflowSource('big.yaml', yamlText, limits));
   const jsonMs = await timeIt(5, () => compileWorkflowSource('big.json', jsonText, limits));
   const cliMs = await timeIt(3, () =>
@@ -56,6 +80,15 @@ export async function run() {
   return [
     { bench: 'ir', metric: 'compile 10k-node YAML (in-process)', value: yamlMs, unit: 'ms', target: '< 1000', note: `${(yamlText.length / 1e6).toFixed(1)} MB` },
     { bench: 'ir', metric: 'compile 10k-node JSON (in-process)', value: jsonMs, unit: 'ms', note: `${(jsonText.length / 1e6).toFixed(1)} MB` },
+    {
+      bench: 'ir',
+      metric: 'compile 10k-leaf fan-out + 10k-input reduce, JSON (in-process, warm)',
+      value: fanMs,
+      unit: 'ms',
+      floor: 'memory-10k',
+      ms: fanMs,
+      note: 'the bench-peers workflow: JSON.parse, the IR reader and the whole validation gate',
+    },
     { bench: 'ir', metric: 'whaleflow check 10k-node YAML (whole command)', value: cliMs, unit: 'ms', target: '< 1000' },
     { bench: 'ir', metric: 'YAML compile throughput', value: nodeCount / (yamlMs / 1000), unit: 'nodes/s' },
   ];
