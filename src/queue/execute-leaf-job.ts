@@ -3,6 +3,7 @@ import { emptyMemoUsage, leafInputHash, type Usage } from '../ir/index.js';
 import { SecretRedactor } from '../util/index.js';
 import { remainingBudgetOf, type LeafJob } from './leaf-job.js';
 import type { LeafJobListener, LeafJobOutcome, SpendReport } from './leaf-job-outcome.js';
+import { LeafStopSwitch } from './leaf-stop-switch.js';
 import { ceilingRefusal, type WorkerCeiling } from './worker-ceiling.js';
 
 export interface ExecuteLeafJobOptions {
@@ -24,9 +25,10 @@ const NO_USAGE: Usage = { input_tokens: 0, output_tokens: 0, cost_microusd: 0 };
  * Runs one leaf job on a worker — the same code whichever queue delivered it. The job's
  * permissions are the most it gets: a job beyond the worker's ceiling is refused (a failed
  * result naming the worker and why), and a job whose input hash does not match its leaf is
- * refused too, so what the trace records under that hash is what ran.
+ * refused too, so what the trace records under that hash is what ran. `stop` is the caller's
+ * signal, or a worker's per-leaf stop switch (no AbortSignal unless the runner asks for one).
  */
-export async function executeLeafJob(job: LeafJob, options: ExecuteLeafJobOptions, listener: LeafJobListener, signal: AbortSignal): Promise<LeafJobOutcome> {
+export async function executeLeafJob(job: LeafJob, options: ExecuteLeafJobOptions, listener: LeafJobListener, stop: AbortSignal | LeafStopSwitch): Promise<LeafJobOutcome> {
   const redactor = options.redactor ?? new SecretRedactor();
   const redacting: LeafJobListener = {
     placed: (worker) => listener.placed(worker),
@@ -34,10 +36,10 @@ export async function executeLeafJob(job: LeafJob, options: ExecuteLeafJobOption
     spend: (usage) => listener.spend(usage),
     modelWait: (state) => listener.modelWait(state),
   };
-  return redactor.redact(await runLeafJob(job, options, redacting, signal));
+  return redactor.redact(await runLeafJob(job, options, redacting, stop instanceof LeafStopSwitch ? stop : LeafStopSwitch.following(stop)));
 }
 
-async function runLeafJob(job: LeafJob, options: ExecuteLeafJobOptions, listener: LeafJobListener, signal: AbortSignal): Promise<LeafJobOutcome> {
+async function runLeafJob(job: LeafJob, options: ExecuteLeafJobOptions, listener: LeafJobListener, stop: LeafStopSwitch): Promise<LeafJobOutcome> {
   const { worker } = options;
   const refusal = refusalOf(job, options.ceiling);
   if (refusal !== undefined) {
@@ -57,11 +59,11 @@ async function runLeafJob(job: LeafJob, options: ExecuteLeafJobOptions, listener
     ...(job.baseDiffs ? { baseDiffs: job.baseDiffs } : {}),
   };
   try {
-    const result = await options.runner.run(input, new JobRunContext(signal, listener));
-    if (signal.aborted) return { type: 'stopped', worker, message: messageOf(signal.reason), artifacts: result.artifacts ?? [] };
+    const result = await options.runner.run(input, new JobRunContext(stop, listener));
+    if (stop.aborted) return { type: 'stopped', worker, message: messageOf(stop.reason), artifacts: result.artifacts ?? [] };
     return { type: 'completed', worker, result };
   } catch (error) {
-    if (signal.aborted) return { type: 'stopped', worker, message: messageOf(error), artifacts: stoppedLeafArtifacts(error) ?? [] };
+    if (stop.aborted) return { type: 'stopped', worker, message: messageOf(error), artifacts: stoppedLeafArtifacts(error) ?? [] };
     return { type: 'threw', worker, message: messageOf(error) };
   }
 }
@@ -87,9 +89,17 @@ function messageOf(value: unknown): string {
 /** The runner's LeafRunContext on a worker: reports go to the coordinator through the queue. */
 class JobRunContext implements LeafRunContext {
   constructor(
-    readonly signal: AbortSignal,
+    private readonly stop: LeafStopSwitch,
     private readonly listener: LeafJobListener,
   ) {}
+
+  get signal(): AbortSignal {
+    return this.stop.signal;
+  }
+
+  sleep(ms: number): Promise<void> {
+    return this.stop.sleep(ms);
+  }
 
   activity(message: string): void {
     this.listener.activity(message);

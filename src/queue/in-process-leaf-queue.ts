@@ -2,7 +2,8 @@ import type { LeafPlacement, LeafRunner } from '../engine/index.js';
 import { executeLeafJob } from './execute-leaf-job.js';
 import type { LeafJob } from './leaf-job.js';
 import type { LeafJobListener, LeafJobOutcome } from './leaf-job-outcome.js';
-import type { LeafQueue, LeafQueueStats } from './leaf-queue.js';
+import type { LeafCancellation, LeafQueue, LeafQueueStats } from './leaf-queue.js';
+import { LeafStopSwitch } from './leaf-stop-switch.js';
 import { LeafQueueClosedError } from './queue-errors.js';
 import { DEFAULT_WORKER_CEILING, type WorkerCeiling } from './worker-ceiling.js';
 
@@ -36,7 +37,7 @@ export class InProcessLeafQueue implements LeafQueue {
     this.worker = options.worker ?? { workerId: `in-process-${process.pid}`, host: 'in-process', pid: process.pid };
   }
 
-  submit(job: LeafJob, listener: LeafJobListener, signal: AbortSignal): Promise<LeafJobOutcome> {
+  submit(job: LeafJob, listener: LeafJobListener, cancellation: LeafCancellation): Promise<LeafJobOutcome> {
     if (this.closed) return Promise.reject(new LeafQueueClosedError('the leaf queue is closed'));
     const existing = this.jobs.get(job.jobId);
     if (existing) {
@@ -58,7 +59,7 @@ export class InProcessLeafQueue implements LeafQueue {
       delivered,
       { runner: this.options.runnerFor(delivered.runContext), ceiling: this.options.ceiling ?? DEFAULT_WORKER_CEILING, worker: this.worker, now: this.options.now ?? Date.now },
       fanOut,
-      signal,
+      LeafStopSwitch.following(cancellation),
     ).then((settled) => JSON.parse(JSON.stringify(settled)) as LeafJobOutcome);
     this.jobs.set(job.jobId, { outcome, listeners });
     return outcome;

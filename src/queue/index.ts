@@ -2,7 +2,7 @@
 export { leafJobOf, leafJobSchema, remainingBudgetOf, LEAF_JOB_VERSION, type LeafJob, type LeafJobBudget, type LeafJobOptions } from './leaf-job.js';
 export { leafJobId } from './leaf-job-id.js';
 export type { LeafJobOutcome, LeafJobListener, SpendReport } from './leaf-job-outcome.js';
-export type { LeafQueue, LeafQueueStats } from './leaf-queue.js';
+export type { LeafCancellation, LeafQueue, LeafQueueStats } from './leaf-queue.js';
 export { executeLeafJob, type ExecuteLeafJobOptions } from './execute-leaf-job.js';
 export { InProcessLeafQueue, type InProcessLeafQueueOptions } from './in-process-leaf-queue.js';
 export { QueueLeafRunner, type QueueLeafRunnerOptions } from './queue-leaf-runner.js';

@@ -55,7 +55,9 @@ export class QueueLeafRunner implements LeafRunner {
       spend: (usage) => context.spend(usage),
       modelWait: (state) => modelWaits.report(state),
     };
-    const outcome = await this.options.queue.submit(job, listener, context.signal).finally(() => modelWaits.settleAll());
+    // The engine's cancel hook when it offers one: no AbortSignal is made for a leaf handed to the queue.
+    const cancellation = context.onCancel ? { onCancel: context.onCancel.bind(context) } : context.signal;
+    const outcome = await this.options.queue.submit(job, listener, cancellation).finally(() => modelWaits.settleAll());
     // Progress travels apart from the result and may arrive after it, or not at all: the result names its worker too.
     if (placedOn !== outcome.worker.workerId && outcome.worker.pid > 0) context.placed?.(outcome.worker);
     switch (outcome.type) {

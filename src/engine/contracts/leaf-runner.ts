@@ -93,6 +93,12 @@ export interface LeafRunContext {
    * cancelled. Cheaper than sleeping on `signal`: no AbortSignal is made for the leaf.
    */
   sleep?(ms: number): Promise<void>;
+  /**
+   * Calls back once when the leaf is cancelled (at once if it already is); returns the way to stop
+   * listening. Cheaper than listening on `signal`: no AbortSignal is made for the leaf (a queue's
+   * runner hands thousands of leaves on and only needs to hear a cancel).
+   */
+  onCancel?(callback: (reason: unknown) => void): () => void;
 }
 
 /** Runs one leaf for real (agent tool loop, search, test or shell) or as a mock. */

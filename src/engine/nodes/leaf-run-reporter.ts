@@ -59,6 +59,10 @@ export class LeafRunReporter implements LeafRunContext {
     return this.context.run.environment.sleep(ms, this.context.scope);
   }
 
+  onCancel(callback: (reason: unknown) => void): () => void {
+    return this.context.scope.onCancel(callback);
+  }
+
   placed(worker: LeafPlacement): void {
     const { run } = this.context;
     this.running.lastActivityAt = run.environment.now();

@@ -4,7 +4,7 @@ import type { MemoBroker } from '../../memo/index.js';
 import { assertNever } from '../../util/index.js';
 import type { LeafJob } from '../leaf-job.js';
 import type { LeafJobListener, LeafJobOutcome } from '../leaf-job-outcome.js';
-import type { LeafQueue, LeafQueueStats } from '../leaf-queue.js';
+import { onLeafCancel, type LeafCancellation, type LeafQueue, type LeafQueueStats } from '../leaf-queue.js';
 import { LeafQueueClosedError, QueueUnavailableError } from '../queue-errors.js';
 import { queueRunContextId, type QueueRunContext } from '../queue-run-context.js';
 import { resolveArtifacts } from './artifact-blobs.js';
@@ -143,7 +143,7 @@ export class BullmqLeafQueue implements LeafQueue {
     for (const timer of this.timers) timer.unref();
   }
 
-  submit(job: LeafJob, listener: LeafJobListener, signal: AbortSignal): Promise<LeafJobOutcome> {
+  submit(job: LeafJob, listener: LeafJobListener, cancellation: LeafCancellation): Promise<LeafJobOutcome> {
     if (this.closed) return Promise.reject(new LeafQueueClosedError('the leaf queue is closed'));
     const existing = this.pending.get(job.jobId);
     if (existing) {
@@ -163,8 +163,7 @@ export class BullmqLeafQueue implements LeafQueue {
     // A resumed run (or a second ask here) may find its job queued already: look before queueing.
     if (askedBefore || job.lineage !== job.runId) this.findQueued(entry).catch((error: unknown) => this.fail(entry, error));
     else this.former.add(entry);
-    if (signal.aborted) void this.cancel(entry, signal.reason);
-    else signal.addEventListener('abort', () => void this.cancel(entry, signal.reason), { once: true });
+    onLeafCancel(cancellation, (reason) => void this.cancel(entry, reason));
     return promise;
   }
 

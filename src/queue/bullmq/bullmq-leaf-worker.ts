@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -9,6 +8,7 @@ import { SecretRedactor } from '../../util/index.js';
 import { executeLeafJob } from '../execute-leaf-job.js';
 import { leafJobSchema, type LeafJob } from '../leaf-job.js';
 import type { LeafJobListener, LeafJobOutcome } from '../leaf-job-outcome.js';
+import { LeafStopSwitch } from '../leaf-stop-switch.js';
 import { queueRunContextSchema, type QueueRunContext } from '../queue-run-context.js';
 import type { WorkerCeiling } from '../worker-ceiling.js';
 import { stashArtifacts } from './artifact-blobs.js';
@@ -68,8 +68,8 @@ export class BullmqLeafWorker {
   readonly placement: LeafPlacement;
   private readonly keys: QueueKeys;
   private readonly running = new Map<string, RunningJob>();
-  /** Every member of the batches held now, by job id: what a cancel message aborts. */
-  private readonly controllers = new Map<string, AbortController>();
+  /** Every member of the batches held now, by job id: what a cancel message stops. */
+  private readonly switches = new Map<string, LeafStopSwitch>();
   private readonly slots: FifoSemaphore;
   /** The worker's own secrets (its provider keys), kept out of what it sends back; one for the process (compiling it per leaf cost more than the leaf). */
   private readonly redactor = new SecretRedactor();
@@ -113,7 +113,7 @@ export class BullmqLeafWorker {
     this.subscriber.on('message', (channel: string, text: string) => {
       if (channel === this.remoteMemo?.channel) return this.remoteMemo.onMessage(text);
       const message = parseCancelMessage(text);
-      if (message) this.controllers.get(message.jobId)?.abort(new Error(message.reason));
+      if (message) this.switches.get(message.jobId)?.stop(new Error(message.reason));
     });
     await this.subscriber.subscribe(this.keys.cancelChannel);
     this.remoteMemo = await RedisRemoteMemo.open(this.redis, this.subscriber, this.keys, { silenceMs: MEMO_SILENCE_MS, renewEveryMs: MEMO_RENEW_MS, ...(this.options.log ? { log: this.options.log } : {}) });
@@ -158,7 +158,7 @@ export class BullmqLeafWorker {
    * stops them first (their jobs end as stopped).
    */
   stop(options: { readonly cancelRunning?: boolean } = {}): Promise<void> {
-    if (options.cancelRunning) for (const controller of this.controllers.values()) controller.abort(new Error('the worker is shutting down'));
+    if (options.cancelRunning) for (const stopSwitch of this.switches.values()) stopSwitch.stop(new Error('the worker is shutting down'));
     this.stopping ??= this.close();
     return this.stopping;
   }
@@ -185,40 +185,41 @@ export class BullmqLeafWorker {
     this.held += members.length;
     this.activeBatches += 1;
     this.adjustIntake();
-    const controllers = new Map<string, AbortController>();
-    // Each member listens on the batch's signal (one listener per leaf, at most the batch size):
-    // not a leak, so Node's warning at eleven would only alarm the person watching the worker.
-    if (signal) setMaxListeners(members.length + 10, signal);
+    const switches = new Map<string, LeafStopSwitch>();
+    // The batch's signal (its lock lost, the worker closing) stops every member still held: one listener for the batch.
+    const stopAll = (): void => switches.forEach((stopSwitch) => stopSwitch.stop(signal?.reason));
+    signal?.addEventListener('abort', stopAll, { once: true });
     try {
-      for (const member of members) if (member.job) controllers.set(member.job.jobId, this.cancellable(member.job.jobId, signal));
+      for (const member of members) if (member.job) switches.set(member.job.jobId, this.stopSwitchFor(member.job.jobId, signal));
       const jobIds = members.flatMap((member) => (member.job ? [member.job.jobId] : []));
       // A redelivered batch (its worker died, or BullMQ thought so) skips what was recorded; a first
       // delivery has nothing recorded, so it starts without a round trip.
       const redelivered = job.attemptsStarted > 1 || job.stalledCounter > 0;
       const finished = redelivered ? await finishedMembers(this.redis, this.keys, batch.batchId) : new Set<string>();
-      this.stopMarked(jobIds, controllers);
+      this.stopMarked(jobIds, switches);
       const toRun = members.filter((member) => !finished.has(member.jobId));
       if (toRun.length > 0) this.channel.publish(batch.lineage, { type: 'placed', jobIds: toRun.map((member) => member.jobId), worker: this.placement });
       for (const member of members) if (finished.has(member.jobId)) this.releaseLeaf();
-      await Promise.all(toRun.map((member) => this.runMember(batch, member, controllers.get(member.jobId))));
+      await Promise.all(toRun.map((member) => this.runMember(batch, member, switches.get(member.jobId))));
       return { batchId: batch.batchId, members: members.length, ran: toRun.length };
     } finally {
-      for (const jobId of controllers.keys()) this.controllers.delete(jobId);
+      signal?.removeEventListener('abort', stopAll);
+      for (const jobId of switches.keys()) this.switches.delete(jobId);
       this.activeBatches -= 1;
       this.adjustIntake();
     }
   }
 
   /** Runs one member in one of the worker's leaf slots and records its outcome. */
-  private async runMember(batch: { readonly batchId: string; readonly lineage: string }, member: BatchMember, controller: AbortController | undefined): Promise<void> {
+  private async runMember(batch: { readonly batchId: string; readonly lineage: string }, member: BatchMember, stopSwitch: LeafStopSwitch | undefined): Promise<void> {
     const worker = this.placement;
     let outcome: LeafJobOutcome;
     try {
-      if (!member.job || !controller) outcome = { type: 'threw', message: `worker ${worker.host}:${worker.pid} cannot read job ${member.jobId}: ${member.problem}`, worker };
+      if (!member.job || !stopSwitch) outcome = { type: 'threw', message: `worker ${worker.host}:${worker.pid} cannot read job ${member.jobId}: ${member.problem}`, worker };
       else {
         await this.slots.acquire();
         try {
-          outcome = await this.runJob(member.job, controller.signal);
+          outcome = await this.runJob(member.job, stopSwitch);
         } finally {
           this.slots.release();
         }
@@ -233,9 +234,9 @@ export class BullmqLeafWorker {
     }
   }
 
-  private async runJob(leafJob: LeafJob, signal: AbortSignal): Promise<LeafJobOutcome> {
+  private async runJob(leafJob: LeafJob, stopSwitch: LeafStopSwitch): Promise<LeafJobOutcome> {
     const worker = this.placement;
-    if (signal.aborted) return { type: 'stopped', message: reasonOf(signal.reason), artifacts: [], worker };
+    if (stopSwitch.aborted) return { type: 'stopped', message: reasonOf(stopSwitch.reason), artifacts: [], worker };
     this.running.set(leafJob.jobId, { jobId: leafJob.jobId, leafId: leafJob.leaf.id, runId: leafJob.runId, startedAt: Date.now() });
     try {
       let runner: LeafRunner;
@@ -245,7 +246,7 @@ export class BullmqLeafWorker {
         return { type: 'threw', message: `worker ${worker.host}:${worker.pid} cannot run leaf ${leafJob.leaf.id}: ${error instanceof Error ? error.message : String(error)}`, worker };
       }
       this.options.log?.(`leaf ${leafJob.leaf.id} of run ${leafJob.runId.slice(0, 8)} started`);
-      const outcome = await executeLeafJob(leafJob, { runner, ceiling: this.options.ceiling, worker, now: Date.now, redactor: this.redactor }, this.listenerFor(leafJob), signal);
+      const outcome = await executeLeafJob(leafJob, { runner, ceiling: this.options.ceiling, worker, now: Date.now, redactor: this.redactor }, this.listenerFor(leafJob), stopSwitch);
       this.options.log?.(`leaf ${leafJob.leaf.id} of run ${leafJob.runId.slice(0, 8)} ${outcome.type === 'completed' ? outcome.result.status : outcome.type}`);
       return await stashArtifacts(this.redis, this.keys, outcome, this.options.keepFinishedSeconds);
     } finally {
@@ -259,26 +260,23 @@ export class BullmqLeafWorker {
    * start (off the batch's critical path), a marked member is stopped at once — within one round
    * trip of its start, before it can finish.
    */
-  private stopMarked(jobIds: readonly string[], controllers: ReadonlyMap<string, AbortController>): void {
+  private stopMarked(jobIds: readonly string[], switches: ReadonlyMap<string, LeafStopSwitch>): void {
     if (jobIds.length === 0) return;
     this.redis.mget(jobIds.map((id) => this.keys.cancelled(id))).then(
       (markers) =>
         markers.forEach((marker, index) => {
-          if (marker !== null) controllers.get(jobIds[index]!)?.abort(new Error(marker));
+          if (marker !== null) switches.get(jobIds[index]!)?.stop(new Error(marker));
         }),
       () => undefined,
     );
   }
 
-  /** A member's own stop switch: a cancel for its job id, or the whole batch stopping (shutdown). */
-  private cancellable(jobId: string, batchSignal: AbortSignal | undefined): AbortController {
-    const controller = new AbortController();
-    if (batchSignal) {
-      if (batchSignal.aborted) controller.abort(batchSignal.reason);
-      else batchSignal.addEventListener('abort', () => controller.abort(batchSignal.reason), { once: true });
-    }
-    this.controllers.set(jobId, controller);
-    return controller;
+  /** A member's own stop switch, flipped by a cancel for its job id or by the whole batch stopping (shutdown). */
+  private stopSwitchFor(jobId: string, batchSignal: AbortSignal | undefined): LeafStopSwitch {
+    const stopSwitch = new LeafStopSwitch();
+    if (batchSignal?.aborted) stopSwitch.stop(batchSignal.reason);
+    this.switches.set(jobId, stopSwitch);
+    return stopSwitch;
   }
 
   private releaseLeaf(): void {
