@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { LeafJobOutcome } from '../leaf-job-outcome.js';
 import type { QueueKeys } from './queue-keys.js';
 
@@ -31,15 +31,24 @@ return discarded
 const COMMAND = 'whaleflowRecordOutcomes';
 const defined = new WeakSet<Redis>();
 
-type WithRecord = Redis & { [COMMAND](key: string, channel: string, ttlSeconds: number, ...pairs: string[]): Promise<number> };
+type WithRecord = ChainableCommander & { [COMMAND](key: string, channel: string, ttlSeconds: number, ...pairs: string[]): ChainableCommander };
 
-export async function recordOutcomes(redis: Redis, keys: QueueKeys, batch: { readonly batchId: string; readonly lineage: string }, outcomes: readonly MemberOutcome[], ttlSeconds: number): Promise<number> {
+/**
+ * A pipeline on `redis` that can also record outcomes (recordOutcomesIn): a worker sends what one
+ * tick produced — progress, outcomes, reads — as one write and one round trip.
+ */
+export function recordingPipeline(redis: Redis): ChainableCommander {
   if (!defined.has(redis)) {
     redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: RECORD_SCRIPT });
     defined.add(redis);
   }
+  return redis.pipeline();
+}
+
+/** Adds the record script for `outcomes` to a pipeline from recordingPipeline; its reply is how many were discarded. */
+export function recordOutcomesIn(pipeline: ChainableCommander, keys: QueueKeys, batch: { readonly batchId: string; readonly lineage: string }, outcomes: readonly MemberOutcome[], ttlSeconds: number): void {
   const pairs = outcomes.flatMap((entry) => [entry.jobId, JSON.stringify(entry)]);
-  return (redis as WithRecord)[COMMAND](keys.batchOutcomes(batch.batchId), keys.runChannel(batch.lineage), ttlSeconds, ...pairs);
+  (pipeline as WithRecord)[COMMAND](keys.batchOutcomes(batch.batchId), keys.runChannel(batch.lineage), ttlSeconds, ...pairs);
 }
 
 /** Every outcome recorded for a batch so far, by member job id (unreadable entries are left out). */

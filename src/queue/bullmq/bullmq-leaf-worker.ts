@@ -262,7 +262,7 @@ export class BullmqLeafWorker {
    */
   private stopMarked(jobIds: readonly string[], switches: ReadonlyMap<string, LeafStopSwitch>): void {
     if (jobIds.length === 0) return;
-    this.redis.mget(jobIds.map((id) => this.keys.cancelled(id))).then(
+    this.channel.read(jobIds.map((id) => this.keys.cancelled(id))).then(
       (markers) =>
         markers.forEach((marker, index) => {
           if (marker !== null) switches.get(jobIds[index]!)?.stop(new Error(marker));

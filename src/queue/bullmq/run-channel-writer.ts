@@ -1,23 +1,37 @@
 import type { Redis } from 'ioredis';
-import { recordOutcomes, type MemberOutcome } from './batch-outcomes.js';
+import { recordingPipeline, recordOutcomesIn, type MemberOutcome } from './batch-outcomes.js';
 import type { QueueKeys } from './queue-keys.js';
 import type { ProgressMessage } from './wire-messages.js';
+
+interface Waiter<T> {
+  readonly resolve: (value: T) => void;
+  readonly reject: (error: unknown) => void;
+}
 
 interface PendingRecord {
   readonly batch: { readonly batchId: string; readonly lineage: string };
   readonly entries: MemberOutcome[];
-  readonly done: Array<{ resolve: () => void; reject: (error: unknown) => void }>;
+  readonly done: Waiter<void>[];
+}
+
+interface PendingRead {
+  readonly keys: readonly string[];
+  readonly waiter: Waiter<(string | null)[]>;
 }
 
 /**
- * A worker's writes to its runs' channels, gathered per tick: every progress message of one run
- * written in the same tick goes out as one PUBLISH, and every outcome of one batch as one record
- * script, progress first (one connection, so the coordinator hears a leaf's activity before its
- * outcome). A batch of leaves finishing together costs one round trip, not one per leaf.
+ * A worker's traffic with Redis, gathered per tick and sent as one pipeline: every progress
+ * message of one run written in the same tick goes out as one PUBLISH, every outcome of one batch
+ * as one record script, and the reads asked for in that tick (a batch's cancel markers) beside
+ * them — progress first (one connection, so the coordinator hears a leaf's activity before its
+ * outcome). A batch starting, or leaves finishing together, cost one write and one round trip
+ * rather than one per command: on a machine where a socket write is costly, the writes were the
+ * worker's largest cost after the leaves themselves.
  */
 export class RunChannelWriter {
   private progress = new Map<string, ProgressMessage[]>();
   private records = new Map<string, PendingRecord>();
+  private reads: PendingRead[] = [];
   private scheduled = false;
 
   constructor(
@@ -49,6 +63,12 @@ export class RunChannelWriter {
     return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
   }
 
+  /** The values of `keys` (MGET), read in this tick's pipeline. */
+  read(keys: readonly string[]): Promise<(string | null)[]> {
+    this.schedule();
+    return new Promise((resolve, reject) => this.reads.push({ keys, waiter: { resolve, reject } }));
+  }
+
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
@@ -58,20 +78,39 @@ export class RunChannelWriter {
   private flush(): void {
     this.scheduled = false;
     const progress = this.progress;
-    const records = this.records;
+    const records = [...this.records.values()];
+    const reads = this.reads;
     this.progress = new Map();
     this.records = new Map();
-    for (const [channel, messages] of progress) this.redis.publish(channel, JSON.stringify(messages.length === 1 ? messages[0] : messages)).catch(() => undefined);
-    for (const pending of records.values()) {
-      recordOutcomes(this.redis, this.keys, pending.batch, pending.entries, this.ttlSeconds).then(
-        (discarded) => {
-          if (discarded > 0) this.onDiscarded(discarded);
-          for (const waiter of pending.done) waiter.resolve();
-        },
-        (error: unknown) => {
-          for (const waiter of pending.done) waiter.reject(error);
-        },
-      );
-    }
+    this.reads = [];
+    const pipeline = recordingPipeline(this.redis);
+    for (const [channel, messages] of progress) pipeline.publish(channel, JSON.stringify(messages.length === 1 ? messages[0] : messages));
+    for (const pending of records) recordOutcomesIn(pipeline, this.keys, pending.batch, pending.entries, this.ttlSeconds);
+    for (const read of reads) pipeline.mget(...read.keys);
+    pipeline.exec().then(
+      (replies) => {
+        // Replies come in the order the commands were added: publishes (ignored), records, reads.
+        let index = progress.size;
+        for (const pending of records) settle(replies?.[index++], pending.done, (discarded) => {
+          if (Number(discarded) > 0) this.onDiscarded(Number(discarded));
+        });
+        for (const read of reads) settle(replies?.[index++], [read.waiter], () => undefined);
+      },
+      (error: unknown) => {
+        for (const pending of records) for (const waiter of pending.done) waiter.reject(error);
+        for (const read of reads) read.waiter.reject(error);
+      },
+    );
   }
+}
+
+/** Hands one pipeline reply (`[error, value]`) to its waiters. */
+function settle<T>(reply: [Error | null, unknown] | undefined, waiters: readonly Waiter<T>[], onValue: (value: unknown) => void): void {
+  const [error, value] = reply ?? [new Error('no reply from Redis'), undefined];
+  if (error) {
+    for (const waiter of waiters) waiter.reject(error);
+    return;
+  }
+  onValue(value);
+  for (const waiter of waiters) waiter.resolve(value as T);
 }
