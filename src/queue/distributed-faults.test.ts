@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCliInMemory } from '../cli/index.js';
 import type { RunEvent } from '../engine/index.js';
@@ -11,7 +12,7 @@ import { tempGitRepository } from '../leaves/testing/temp-git-repository.js';
 import { wideWorkflow } from '../runs/testing/wide-workflow.js';
 import { SqliteTraceStore } from '../trace/index.js';
 import { connectionOptions, parseRedisUrl } from './bullmq/redis-url.js';
-import { QUEUE_PREFIX } from './bullmq/queue-keys.js';
+import { QUEUE_PREFIX, queueKeys } from './bullmq/queue-keys.js';
 import { redisServerAvailability, spawnCli, startTestRedis, startWorkerProcess, stopWorkers, type TestRedis, type WorkerProcess } from './testing/index.js';
 
 const availability = redisServerAvailability();
@@ -61,6 +62,23 @@ async function queueJobs(url: string): Promise<{ id: string; members: string[]; 
   }
 }
 
+/** Whether `workerId` holds an active batch with a member whose outcome is not recorded yet: killed now, it leaves a leaf to run elsewhere. */
+async function holdsUnfinishedLeaf(url: string, workerId: string): Promise<boolean> {
+  const queue = new Queue('leaves', { connection: connectionOptions(parseRedisUrl(url)), prefix: QUEUE_PREFIX });
+  const client = new Redis(connectionOptions(parseRedisUrl(url)));
+  try {
+    for (const job of await queue.getJobs(['active'])) {
+      if (job.processedBy !== workerId || !job.id) continue;
+      const recorded = new Set(await client.hkeys(queueKeys('leaves').batchOutcomes(job.id)));
+      if (((job.data as { members?: { jobId: string }[] }).members ?? []).some((member) => !recorded.has(member.jobId))) return true;
+    }
+    return false;
+  } finally {
+    client.disconnect();
+    await queue.close();
+  }
+}
+
 describe.skipIf(!availability.available)('distributed runs under faults: kill -9, resume, cancel, replay without Redis', () => {
   let redis: TestRedis;
   let directory: string;
@@ -95,12 +113,19 @@ describe.skipIf(!availability.available)('distributed runs under faults: kill -9
     workers = await Promise.all([1, 2, 3].map(() => startWorkerProcess({ url, cwd, args: ['--concurrency', '4', '--quiet'] })));
     const running = runCliInMemory(['run', 'wide.json', '--fixtures', 'latency.yaml', '--queue', url, '--max-concurrency', '12', '--run-id', 'killed-worker', '--json'], { cwd, env });
     const victim = workers[0]!;
-    // Kill the first worker while a leaf placed on it has not finished.
+    // Kill the first worker while a leaf placed on it has not finished. The trace lags the workers
+    // under load (a leaf it shows running may have finished already), so Redis must agree too: the
+    // victim holds a batch with a member whose outcome is not recorded.
     await waitFor(() => {
       const events = traceEvents(cwd, 'killed-worker');
       const done = new Set(events.flatMap((event) => (event.type === 'effect_completed' ? [event.scope.nodeId] : [])));
       return events.some((event) => event.type === 'leaf_placed' && event.worker.workerId === victim.workerId && !done.has(event.nodeId));
     }, 'a leaf running on the first worker');
+    const deadline = Date.now() + 60_000;
+    while (!(await holdsUnfinishedLeaf(url, victim.workerId))) {
+      if (Date.now() > deadline) throw new Error('timed out waiting for the first worker to hold an unfinished leaf');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     victim.child.kill('SIGKILL');
     expect((await victim.exited).signal).toBe('SIGKILL');
 
