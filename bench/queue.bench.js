@@ -3,6 +3,8 @@
 // one leaf pays for the queue. Ratios are to baselines measured in this same run. Skips with a
 // printed reason when redis-server is not installed.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { executeWorkflow, MemoryEventSink, systemEnvironment } from '../dist/engine/index.js';
@@ -11,6 +13,7 @@ import { MockLeafRunner, MockModelGateway, mockFixtureSchema } from '../dist/lea
 import { QueueLeafRunner } from '../dist/queue/index.js';
 import { BullmqLeafQueue } from '../dist/queue/bullmq/index.js';
 import { startTestRedis } from '../dist/queue/testing/test-redis.js';
+import { Redis } from 'ioredis';
 import { startWorkerProcesses } from './worker-processes.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -23,6 +26,10 @@ const SEQUENTIAL_LEAVES = 200;
 // `QUEUE_BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'` profiles the worker processes.
 const WORKER_NODE_ARGS = (process.env.QUEUE_BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const WORKER_COUNTS = (process.env.QUEUE_BENCH_WORKERS ?? '1,2,4').split(',').map(Number).filter((count) => count > 0);
+// Workers are long-lived processes: each pool (and the in-process baseline) first runs the same
+// workload once untimed, so the figures are the steady state, not V8 compiling the job parser and
+// the leaf runner in fresh processes. `QUEUE_BENCH_COLD=1` measures fresh processes instead.
+const WARM_UP = process.env.QUEUE_BENCH_COLD !== '1';
 
 function fanOut(count, id) {
   const children = Array.from({ length: count }, (_, index) => ({ kind: 'leaf', spec: { id: `leaf-${index}`, prompt: `task ${index}` } }));
@@ -33,6 +40,7 @@ function fanOut(count, id) {
 
 async function timeRun(spec, leafRunner, slots, runId) {
   const environment = systemEnvironment();
+  globalThis.gc?.();
   const started = performance.now();
   const result = await executeWorkflow({ spec, runId, sink: new MemoryEventSink(), leafRunner, gateway: new MockModelGateway(environment), environment, limits: { maxConcurrentLeaves: slots }, validation: { maxAgents: 100_000 } });
   if (result.status !== 'succeeded') throw new Error(`bench run ${runId} ended ${result.status}`);
@@ -51,19 +59,74 @@ async function stopWorkers(workers) {
   })));
 }
 
-/** One run through `workerCount` workers sharing SLOTS leaf slots; its own Redis database so runs never mix. */
-async function queuedRun(redis, database, spec, workerCount, slots, latencyMs) {
+/** CPU milliseconds a process has used so far, from /proc (Linux); undefined elsewhere. */
+function processCpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100 on Linux)
+  } catch {
+    return undefined;
+  }
+}
+
+/** Redis's own CPU milliseconds and its commands so far (INFO), to count what each leaf costs Redis. */
+async function redisCounters(admin) {
+  const cpu = await admin.info('cpu');
+  const seconds = [...cpu.matchAll(/used_cpu_(?:sys|user):([\d.]+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+  const stats = await admin.info('commandstats');
+  const commands = [...stats.matchAll(/calls=(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+  return { cpuMs: seconds * 1000, commands };
+}
+
+/**
+ * One run through `workerCount` workers sharing SLOTS leaf slots (its own Redis database so runs
+ * never mix), after an untimed warm-up run (WARM_UP). Besides the wall time it counts the CPU
+ * each process spent on the timed run — coordinator (this process), workers, Redis — and Redis's
+ * commands, per leaf: on a shared 2-core machine these say what the wall time can be at best.
+ */
+async function queuedRun(redis, database, spec, workerCount, slots, latencyMs, { warmUp = WARM_UP } = {}) {
   const url = `${redis.url}/${database}`;
   const workers = await startWorkers(url, workerCount, Math.ceil(slots / workerCount));
   const fixture = mockFixtureSchema.parse({ defaults: { latency_ms: latencyMs } });
-  const queue = await BullmqLeafQueue.open({ url, queueName: 'leaves', lineage: `bench-${database}`, runContext: { version: 1, provider: 'pure-mock', fixture }, unavailableTimeoutMs: 30_000, keepFinishedSeconds: 600 });
+  const open = (lineage) => BullmqLeafQueue.open({ url, queueName: 'leaves', lineage, runContext: { version: 1, provider: 'pure-mock', fixture }, unavailableTimeoutMs: 30_000, keepFinishedSeconds: 600 });
+  const admin = new Redis(url);
+  const queue = await open(`bench-${database}`);
   try {
+    if (warmUp) {
+      const warm = await open(`bench-${database}-warm-up`);
+      try {
+        await timeRun(spec, new QueueLeafRunner({ queue: warm, lineage: `bench-${database}-warm-up`, runContext: warm.runContextId, now: Date.now }), slots, `bench-${database}-warm-up`);
+      } finally {
+        await warm.close();
+      }
+    }
     const runner = new QueueLeafRunner({ queue, lineage: `bench-${database}`, runContext: queue.runContextId, now: Date.now });
-    return await timeRun(spec, runner, slots, `bench-${database}`);
+    const workersBefore = workers.map((child) => processCpuMs(child.pid));
+    const redisBefore = await redisCounters(admin);
+    const coordinatorBefore = process.cpuUsage();
+    const ms = await timeRun(spec, runner, slots, `bench-${database}`);
+    const coordinator = process.cpuUsage(coordinatorBefore);
+    const redisAfter = await redisCounters(admin);
+    const workersAfter = workers.map((child) => processCpuMs(child.pid));
+    const workerCpuMs = workersAfter.every((value, index) => value !== undefined && workersBefore[index] !== undefined) ? workersAfter.reduce((sum, value, index) => sum + value - workersBefore[index], 0) : undefined;
+    return {
+      ms,
+      cpu: { coordinatorMs: (coordinator.user + coordinator.system) / 1000, workersMs: workerCpuMs, redisMs: redisAfter.cpuMs - redisBefore.cpuMs },
+      // less the two INFO calls of redisCounters itself
+      redisCommands: redisAfter.commands - redisBefore.commands - 2,
+    };
   } finally {
+    admin.disconnect();
     await queue.close();
     await stopWorkers(workers);
   }
+}
+
+/** `µs per leaf` for coordinator, workers and Redis, and the wall time that much CPU needs on this machine's cores at best. */
+function cpuNote(cpu, leaves) {
+  const perLeaf = (ms) => (ms === undefined ? '?' : String(Math.round((ms * 1000) / leaves)));
+  const total = cpu.coordinatorMs + (cpu.workersMs ?? 0) + cpu.redisMs;
+  return `CPU per leaf: coordinator ${perLeaf(cpu.coordinatorMs)} µs, workers ${perLeaf(cpu.workersMs)} µs, Redis ${perLeaf(cpu.redisMs)} µs; all of it ÷ ${cpus().length} cores = ${Math.round(total / cpus().length)} ms at best`;
 }
 
 export async function run() {
@@ -78,18 +141,23 @@ export async function run() {
     const ideal = Math.ceil(LEAVES / SLOTS) * LATENCY_MS;
     const spec = fanOut(LEAVES, 'queue-bench');
     const environment = systemEnvironment();
-    const inProcessMs = await timeRun(spec, new MockLeafRunner(environment, mockFixtureSchema.parse({ defaults: { latency_ms: LATENCY_MS } })), SLOTS, 'in-process');
-    rows.push({ bench: 'queue', metric: `${LEAVES} leaves × ${LATENCY_MS} ms in-process (baseline)`, value: inProcessMs, unit: 'ms', note: `ideal ${ideal} ms; ${Math.round(LEAVES / (inProcessMs / 1000))} leaves/s` });
+    const inProcessRunner = new MockLeafRunner(environment, mockFixtureSchema.parse({ defaults: { latency_ms: LATENCY_MS } }));
+    if (WARM_UP) await timeRun(spec, inProcessRunner, SLOTS, 'in-process-warm-up');
+    const inProcessCpu = process.cpuUsage();
+    const inProcessMs = await timeRun(spec, inProcessRunner, SLOTS, 'in-process');
+    const inProcessCpuUsed = process.cpuUsage(inProcessCpu);
+    rows.push({ bench: 'queue', metric: `${LEAVES} leaves × ${LATENCY_MS} ms in-process (baseline)`, value: inProcessMs, unit: 'ms', note: `ideal ${ideal} ms; ${Math.round(LEAVES / (inProcessMs / 1000))} leaves/s; efficiency ${Math.round((ideal / inProcessMs) * 100)} %; CPU ${Math.round((inProcessCpuUsed.user + inProcessCpuUsed.system) / LEAVES)} µs per leaf${WARM_UP ? '' : '; cold processes'}` });
     let database = 0;
     for (const workerCount of WORKER_COUNTS) {
-      const queuedMs = await queuedRun(redis, ++database, spec, workerCount, SLOTS, LATENCY_MS);
+      const queued = await queuedRun(redis, ++database, spec, workerCount, SLOTS, LATENCY_MS);
+      const queuedMs = queued.ms;
       rows.push({
         bench: 'queue',
         metric: `${LEAVES} leaves × ${LATENCY_MS} ms, ${workerCount} worker${workerCount === 1 ? '' : 's'} × ${SLOTS / workerCount}`,
         value: queuedMs,
         unit: 'ms',
         ...(workerCount === 4 ? { target: `efficiency >= 80 % (<= ${Math.round(ideal / 0.8)} ms)` } : {}),
-        note: `${Math.round(LEAVES / (queuedMs / 1000))} leaves/s; efficiency ${Math.round((ideal / queuedMs) * 100)} % of ideal; ${(queuedMs / inProcessMs).toFixed(2)}× in-process; adds ${Math.round(((queuedMs - inProcessMs) * 1000) / LEAVES)} µs per leaf`,
+        note: `${Math.round(LEAVES / (queuedMs / 1000))} leaves/s; efficiency ${Math.round((ideal / queuedMs) * 100)} % of ideal; ${(queuedMs / inProcessMs).toFixed(2)}× in-process; adds ${Math.round(((queuedMs - inProcessMs) * 1000) / LEAVES)} µs per leaf; ${cpuNote(queued.cpu, LEAVES)}; ${(queued.redisCommands / LEAVES).toFixed(2)} Redis commands per leaf`,
       });
       if (workerCount === 4) {
         rows.push({ bench: 'queue', metric: 'added per leaf, run wall time (4 workers)', value: ((queuedMs - inProcessMs) * 1000) / LEAVES, unit: 'µs', target: '< 1000', note: '(queued − in-process wall time) ÷ leaves: what the queue adds to the run, per leaf' });
@@ -98,8 +166,10 @@ export async function run() {
     }
     // Latency one leaf pays for the queue: zero-latency leaves one at a time through one worker.
     const sequential = fanOut(SEQUENTIAL_LEAVES, 'queue-latency');
-    const directMs = await timeRun(sequential, new MockLeafRunner(environment), 1, 'sequential-in-process');
-    const oneByOneMs = await queuedRun(redis, ++database, sequential, 1, 1, 0);
+    const sequentialRunner = new MockLeafRunner(environment);
+    if (WARM_UP) await timeRun(sequential, sequentialRunner, 1, 'sequential-in-process-warm-up');
+    const directMs = await timeRun(sequential, sequentialRunner, 1, 'sequential-in-process');
+    const oneByOneMs = (await queuedRun(redis, ++database, sequential, 1, 1, 0)).ms;
     rows.push({ bench: 'queue', metric: 'added per leaf, one at a time (round trip)', value: ((oneByOneMs - directMs) * 1000) / SEQUENTIAL_LEAVES, unit: 'µs', note: `${SEQUENTIAL_LEAVES} zero-latency leaves at concurrency 1: job add → worker → completion event` });
   } finally {
     await redis.stop();
