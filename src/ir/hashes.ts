@@ -30,11 +30,15 @@ export function leafInputHashDocument(
   leaf: LeafSpec,
   resolvedInputs: ResolvedInputs,
 ): string {
-  const dependencyIds = [...new Set(leaf.depends_on_results)].sort(compareUtf8Bytes);
   // Written by hand: a JS object would move integer-like ids ("1", "2") ahead of the others.
-  const resolved = dependencyIds
-    .map((id) => `${JSON.stringify(id)}:${JSON.stringify(resolvedInputs[id] ?? null)}`)
-    .join(',');
+  // Most leaves of a wide run depend on nothing: no set, sort or list for them.
+  const resolved =
+    leaf.depends_on_results.length === 0
+      ? ''
+      : [...new Set(leaf.depends_on_results)]
+          .sort(compareUtf8Bytes)
+          .map((id) => `${JSON.stringify(id)}:${JSON.stringify(resolvedInputs[id] ?? null)}`)
+          .join(',');
   return `{"workflow_id":${JSON.stringify(workflow.id)},"workflow_goal":${JSON.stringify(workflow.goal)},"leaf":${JSON.stringify(leaf)},"resolved_inputs":{${resolved}}}`;
 }
 
