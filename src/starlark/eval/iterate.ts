@@ -1,5 +1,7 @@
 import { runtimeError } from '../errors.js';
 import { isIterable, type StarlarkIterator } from '../values/iteration.js';
+import { List } from '../values/list.js';
+import { Tuple } from '../values/tuple.js';
 import type { Value } from '../values/value.js';
 import type { Thread } from './thread.js';
 
@@ -19,6 +21,13 @@ export function notIterable(value: Value): Error {
  * `list(range(1 << 40))` stops at a limit instead of exhausting memory.
  */
 export function collectValues(value: Value, thread?: Thread): Value[] {
+  if ((value instanceof List || value instanceof Tuple) && (!thread || value.elements.length <= thread.maxValueLength)) {
+    // Copied at once, charged as one step per element like the loop below; nothing runs
+    // between the elements, so the iteration lock the loop would hold is never observable.
+    const elements = value.elements;
+    if (thread && elements.length > 0) thread.charge(elements.length);
+    return elements.slice();
+  }
   const iterator = iterateValue(value);
   const values: Value[] = [];
   try {
