@@ -76,6 +76,7 @@ process.stdout.write(loaded.cache + ' ' + typeof loaded.exports.starlarkFastPath
 
   it('whaleflow starlark starts from one script that loads neither commander nor zod, through a code cache V8 accepts', async () => {
     const text = readFileSync(fastPath, 'utf8');
+    expect(text.startsWith("'use strict';\n")).toBe(true); // as strict as the ES modules it holds
     expect([...text.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]).filter((name) => !name!.startsWith('node:'))).toEqual([]);
     expect(text).not.toMatch(/node_modules\/(commander|zod)\//);
     expect(await cacheOutcome(fastPath)).toBe('used function');

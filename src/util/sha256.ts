@@ -1,4 +1,15 @@
-import { createHash, hash as oneShotHash } from 'node:crypto';
+import type * as NodeCrypto from 'node:crypto';
+import { createRequire } from 'node:module';
+
+/**
+ * node:crypto on first use: loading it sets up OpenSSL, ~5 ms of CPU at every start, and many
+ * commands never hash (`--version`, `ps`, `whaleflow starlark`).
+ */
+let crypto: typeof NodeCrypto | undefined;
+function nodeCrypto(): typeof NodeCrypto {
+  crypto ??= createRequire(import.meta.url)('node:crypto') as typeof NodeCrypto;
+  return crypto;
+}
 
 /** Strings longer than this are hashed slice by slice (see sha256Hex). */
 const SLICE_CHARS = 1 << 16;
@@ -12,8 +23,8 @@ const SLICE_CHARS = 1 << 16;
  */
 export function sha256Hex(data: string | Uint8Array): string {
   // One call, no Hash object: a leaf's input hash is taken once per leaf, on the hot path.
-  if (typeof data !== 'string' || data.length <= SLICE_CHARS) return oneShotHash('sha256', data, 'hex');
-  const hash = createHash('sha256');
+  if (typeof data !== 'string' || data.length <= SLICE_CHARS) return nodeCrypto().hash('sha256', data, 'hex');
+  const hash = nodeCrypto().createHash('sha256');
   for (let start = 0; start < data.length; ) {
     let end = Math.min(data.length, start + SLICE_CHARS);
     if (end < data.length && isHighSurrogate(data.charCodeAt(end - 1))) end += 1;
