@@ -26,9 +26,9 @@ const SEQUENTIAL_LEAVES = 200;
 // `QUEUE_BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'` profiles the worker processes.
 const WORKER_NODE_ARGS = (process.env.QUEUE_BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const WORKER_COUNTS = (process.env.QUEUE_BENCH_WORKERS ?? '1,2,4').split(',').map(Number).filter((count) => count > 0);
-// Workers are long-lived processes: each pool (and the in-process baseline) first runs the same
-// workload once untimed, so the figures are the steady state, not V8 compiling the job parser and
-// the leaf runner in fresh processes. `QUEUE_BENCH_COLD=1` measures fresh processes instead.
+// Workers are long-lived processes: each pool first runs the same workload untimed, once per
+// worker (the in-process baseline once), so the figures are the steady state, not V8 compiling the
+// job parser and the leaf runner in fresh processes. `QUEUE_BENCH_COLD=1` measures fresh processes.
 const WARM_UP = process.env.QUEUE_BENCH_COLD !== '1';
 
 function fanOut(count, id) {
@@ -92,10 +92,13 @@ async function queuedRun(redis, database, spec, workerCount, slots, latencyMs, {
   const admin = new Redis(url);
   const queue = await open(`bench-${database}`);
   try {
-    if (warmUp) {
-      const warm = await open(`bench-${database}-warm-up`);
+    // Until each worker has run about as many leaves as the timed run has: a worker that has seen
+    // only a quarter of them still spends much of its CPU in V8's compiler.
+    for (let round = 0; warmUp && round < workerCount; round += 1) {
+      const lineage = `bench-${database}-warm-up-${round}`;
+      const warm = await open(lineage);
       try {
-        await timeRun(spec, new QueueLeafRunner({ queue: warm, lineage: `bench-${database}-warm-up`, runContext: warm.runContextId, now: Date.now }), slots, `bench-${database}-warm-up`);
+        await timeRun(spec, new QueueLeafRunner({ queue: warm, lineage, runContext: warm.runContextId, now: Date.now }), slots, lineage);
       } finally {
         await warm.close();
       }
