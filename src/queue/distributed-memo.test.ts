@@ -60,7 +60,8 @@ describe.skipIf(!availability.available)('the shared memo of a distributed run: 
 
   async function queuedRun(runId: string): Promise<LeafResult[]> {
     const run = await runCliInMemory(['run', 'twins.yaml', '--provider', 'mock-model', '--fixtures', 'twins.fixtures.yaml', '--queue', redis.url, '--json', '--run-id', runId], { cwd: repository.root, env });
-    expect(run.exitCode, run.stderr).toBe(0);
+    // The run's JSON names the leaf that failed and why; stderr alone held only the pre-flight when this once failed under load.
+    expect(run.exitCode, `${run.stderr}\n${run.stdout.slice(0, 4000)}`).toBe(0);
     const [fan] = (JSON.parse(run.stdout) as { results: { children: LeafResult[] }[] }).results;
     const results = fan!.children;
     expect(results.map((result) => [result.id, result.status, result.output])).toEqual(TWINS.map((id) => [id, 'succeeded', 'A demo project.']));
