@@ -27,6 +27,16 @@ describe('whaleflow check', () => {
     writeFileSync(join(cwd, 'review.fixtures.yaml'), 'leaves:\n  - match: {id: a}\n    latency_ms: soon\n');
     const result = await runCliInMemory(['check', 'review.fixtures.yaml'], { cwd });
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/review\.fixtures\.yaml:3:17: leaves\.0\.latency_ms: /);
+    expect(result.stderr).toMatch(/^review\.fixtures\.yaml:3:17: leaves\.0\.latency_ms: /);
+  });
+
+  it('a fixture with a YAML syntax error is named as typed, positioned once, without the parser\'s own "at line" suffix', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'whaleflow-check-'));
+    writeFileSync(join(cwd, 'broken.fixtures.yaml'), 'leaves:\n  - match: {id: a\n');
+    const result = await runCliInMemory(['check', 'broken.fixtures.yaml'], { cwd });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/^broken\.fixtures\.yaml:\d+:\d+: \S/);
+    expect(result.stderr).not.toContain(cwd);
+    expect(result.stderr).not.toMatch(/at line \d+, column \d+/);
   });
 });

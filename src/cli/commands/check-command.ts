@@ -24,7 +24,7 @@ export function checkCommand(context: CliContext): Command {
       for (const file of files) {
         try {
           const isFixture = FIXTURE_FILE.test(file);
-          const warnings = isFixture ? await checkFixture(resolve(context.cwd, file)) : (await compileWorkflowFile(file, { ...launchShapeFrom(options), cwd: context.cwd })).warnings;
+          const warnings = isFixture ? await checkFixture(resolve(context.cwd, file), file) : (await compileWorkflowFile(file, { ...launchShapeFrom(options), cwd: context.cwd })).warnings;
           for (const warning of warnings) context.stderr(`${escapeTerminalText(formatDiagnostic(warning))}\n`);
           if (!options.quiet) context.stdout(`${file}: ok${isFixture ? ' (mock fixture)' : ''}\n`);
         } catch (error) {
@@ -38,8 +38,8 @@ export function checkCommand(context: CliContext): Command {
 }
 
 /** Loads a fixture the way `run --fixtures` does (loaded only when a fixture file is named). */
-async function checkFixture(path: string): Promise<readonly Diagnostic[]> {
+async function checkFixture(path: string, shownAs: string): Promise<readonly Diagnostic[]> {
   const { loadMockFixture } = await import('../../leaves/mock/index.js');
-  await loadMockFixture(path);
+  await loadMockFixture(path, shownAs);
   return [];
 }

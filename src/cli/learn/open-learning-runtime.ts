@@ -49,7 +49,7 @@ export interface OpenedLearningRuntime extends LearningRuntime {
 export async function openLearningRuntime(options: LearningRuntimeOptions): Promise<OpenedLearningRuntime> {
   const config = loadConfig({ cwd: options.cwd, env: options.env });
   if (options.requireEnabled !== false && !config.learning.enabled) throw new LearningDisabledError(config.sourceFile);
-  const fixture = options.fixturesPath ? await loadMockFixture(resolve(options.cwd, options.fixturesPath)) : undefined;
+  const fixture = options.fixturesPath ? await loadMockFixture(resolve(options.cwd, options.fixturesPath), options.fixturesPath) : undefined;
   const trace = openProjectTrace({ cwd: options.cwd, env: options.env, databasePath: options.db, mustExist: true });
   const environment = options.environment ?? systemEnvironment();
   let store: LearningStore;

@@ -6,8 +6,8 @@ import { describeFileError } from './describe-file-error.js';
 /**
  * Parsers for file options, checked while the command line is parsed: a missing fixture, a
  * directory given as a file or an output path in a folder that does not exist is a usage
- * error naming the path (exit 2), before anything runs. They return the value unchanged;
- * commands resolve it against their working directory as before.
+ * error naming the path as it was typed (exit 2), before anything runs. They return the value
+ * unchanged; commands resolve it against their working directory as before.
  */
 
 /** An existing regular file to read (`--fixtures`, `--trace`, `--file`). */
@@ -15,8 +15,8 @@ export function existingFile(cwd: string): (value: string) => string {
   return (value) => {
     const path = resolve(cwd, value);
     const info = statOrReason(path);
-    if (typeof info === 'string') throw new InvalidArgumentError(`cannot read ${path}: ${info}`);
-    if (info.isDirectory()) throw new InvalidArgumentError(`${path} is a directory, not a file`);
+    if (typeof info === 'string') throw new InvalidArgumentError(`cannot read ${value}: ${info}`);
+    if (info.isDirectory()) throw new InvalidArgumentError(`${value} is a directory, not a file`);
     return value;
   };
 }
@@ -26,10 +26,10 @@ export function writableFilePath(cwd: string): (value: string) => string {
   return (value) => {
     const path = resolve(cwd, value);
     const target = statOrReason(path);
-    if (typeof target !== 'string' && target.isDirectory()) throw new InvalidArgumentError(`${path} is a directory; name a file to write`);
+    if (typeof target !== 'string' && target.isDirectory()) throw new InvalidArgumentError(`${value} is a directory; name a file to write`);
     const folder = statOrReason(dirname(path));
-    if (typeof folder === 'string') throw new InvalidArgumentError(`cannot write ${path}: its folder ${dirname(path)} does not exist (${folder})`);
-    if (!folder.isDirectory()) throw new InvalidArgumentError(`cannot write ${path}: ${dirname(path)} is not a folder`);
+    if (typeof folder === 'string') throw new InvalidArgumentError(`cannot write ${value}: its folder ${dirname(value)} does not exist (${folder})`);
+    if (!folder.isDirectory()) throw new InvalidArgumentError(`cannot write ${value}: ${dirname(value)} is not a folder`);
     return value;
   };
 }
@@ -39,7 +39,7 @@ export function databaseFilePath(cwd: string): (value: string) => string {
   return (value) => {
     const path = resolve(cwd, value);
     const info = statOrReason(path);
-    if (typeof info !== 'string' && info.isDirectory()) throw new InvalidArgumentError(`${path} is a directory; --db names the database file (e.g. .whaleflow/whaleflow.db)`);
+    if (typeof info !== 'string' && info.isDirectory()) throw new InvalidArgumentError(`${value} is a directory; --db names the database file (e.g. .whaleflow/whaleflow.db)`);
     return value;
   };
 }

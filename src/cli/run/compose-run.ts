@@ -99,7 +99,7 @@ async function composeInProcess(options: ComposeRunOptions): Promise<InProcessCo
   const inProcess: RunPlacement = { kind: 'in-process' };
   switch (options.provider) {
     case 'mock': {
-      const fixture = options.fixturesPath ? await loadMockFixture(resolve(options.cwd, options.fixturesPath)) : EMPTY_MOCK_FIXTURE;
+      const fixture = options.fixturesPath ? await loadMockFixture(resolve(options.cwd, options.fixturesPath), options.fixturesPath) : EMPTY_MOCK_FIXTURE;
       const pricing = fixture.pricing ? { inputUsdPerMillionTokens: fixture.pricing.input_usd_per_million, outputUsdPerMillionTokens: fixture.pricing.output_usd_per_million } : FREE;
       // The pure mock reads no configuration, except where its leaves run.
       const config = options.queueUrl ? embeddedDefaultConfig : loadConfig({ cwd: options.cwd, env: options.env });
@@ -120,7 +120,7 @@ async function composeInProcess(options: ComposeRunOptions): Promise<InProcessCo
     case 'mock-model':
     case 'config': {
       if (options.fixturesPath && options.provider === 'config') throw new UsageError('--fixtures scripts the mock providers; use it with --provider mock or mock-model');
-      const fixture = options.fixturesPath ? await loadMockFixture(resolve(options.cwd, options.fixturesPath)) : undefined;
+      const fixture = options.fixturesPath ? await loadMockFixture(resolve(options.cwd, options.fixturesPath), options.fixturesPath) : undefined;
       const config = loadConfig({ cwd: options.cwd, env: options.env });
       // The memo outlives the run in the project database; the user's memo settings apply under mock-model too.
       const memoStore = openRunMemoStore({ cwd: options.cwd, env: options.env, memo: config.memo });

@@ -38,7 +38,7 @@ function parseWithPositions(text: string, file: string): MockFixture {
     throw new InvalidInputError(
       document.errors.map((error) => {
         const { line, col } = lineCounter.linePos(error.pos[0]);
-        return { severity: 'error', code: 'fixture-syntax', message: error.message.split('\n')[0] ?? error.message, position: { file, line, column: col } };
+        return { severity: 'error', code: 'fixture-syntax', message: syntaxMessage(error.message), position: { file, line, column: col } };
       }),
       `invalid mock fixture ${file}`,
     );
@@ -58,17 +58,25 @@ function parseWithPositions(text: string, file: string): MockFixture {
   throw new InvalidInputError(diagnostics, `invalid mock fixture ${file}`);
 }
 
-/** Reads and parses a fixture file; a missing or unreadable file is a diagnostic like any other problem. */
-export async function loadMockFixture(path: string): Promise<MockFixture> {
+/**
+ * Reads and parses a fixture file; a missing or unreadable file is a diagnostic like any other
+ * problem. Diagnostics name the file `shownAs`: the path as the user typed it.
+ */
+export async function loadMockFixture(path: string, shownAs: string = path): Promise<MockFixture> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a fixture file' : code === 'EACCES' ? 'permission denied' : (code ?? String(error));
-    throw new InvalidInputError([{ severity: 'error', code: 'fixture-unreadable', message: `${path}: cannot read mock fixture (${reason})` }], `cannot read mock fixture ${path}`);
+    throw new InvalidInputError([{ severity: 'error', code: 'fixture-unreadable', message: `${shownAs}: cannot read mock fixture (${reason})` }], `cannot read mock fixture ${shownAs}`);
   }
-  return parseMockFixture(text, path);
+  return parseMockFixture(text, shownAs);
+}
+
+/** The parser's first line without its own "at line L, column C:" (the diagnostic's position says where, once). */
+function syntaxMessage(message: string): string {
+  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
 }
 
 function positionOf(document: Document, lineCounter: LineCounter, file: string, path: readonly (string | number)[], atKey?: string): SourcePosition {
