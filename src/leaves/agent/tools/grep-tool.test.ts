@@ -23,6 +23,17 @@ function fixture(pattern: string): string {
 `;
 }
 
+/** `length` letters drawn from `alphabet` by a fixed linear congruential sequence (the same text every run). */
+function pseudoRandomLetters(alphabet: string, length: number): string {
+  const letters: string[] = [];
+  let state = 1;
+  for (let index = 0; index < length; index++) {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) & 0x7fff_ffff;
+    letters.push(alphabet[(state >> 16) % alphabet.length]!);
+  }
+  return letters.join('');
+}
+
 interface ChildRun {
   readonly exitCode: number | null;
   readonly stdout: string;
@@ -63,9 +74,15 @@ describe('grep with a model-chosen pattern (real whaleflow process)', () => {
   }, 120_000);
 
   it('Ctrl-C stops a long-running grep: the process exits 130 and reports the run cancelled', async () => {
-    // ~20 s of linear-time matching (a large program over 12 MB that never matches): the search is still running when Ctrl-C comes.
-    writeFileSync(join(repository.root, 'big.txt'), `${'b'.repeat(12 * 1024 * 1024)}\n`);
-    writeFileSync(join(repository.root, 'grep.fixtures.yaml'), fixture('(\\w{50}|\\d{50}){20}\\W'));
+    // The search must still be running when Ctrl-C comes, whatever the machine's load: it lasts
+    // until the grep's own 20 s deadline. A match that never comes over text the engine cannot
+    // skip: the pattern's 'c' and 'a' both occur (no literal prefilter rejects the line), and
+    // random a/b text keeps ~450 threads alive per character, which is too many states for
+    // re2js's DFA, so its NFA runs at ~30 µs a character: ~1 min for these 2 MB on an idle machine.
+    // (A uniform text, as this test once used, took the DFA ~1 s: the signal then raced the
+    // grep's end, and a run already finished died of the SIGINT or exited 0.)
+    writeFileSync(join(repository.root, 'big.txt'), `c${pseudoRandomLetters('ab', 2 * 1024 * 1024)}\n`);
+    writeFileSync(join(repository.root, 'grep.fixtures.yaml'), fixture('a[ab]{900}c'));
     let interruptedDuringGrep = false;
     const run = await runChild(repository.root, ['run', 'grep.json', '--provider', 'mock-model', '--fixtures', 'grep.fixtures.yaml'], (child) => {
       const databasePath = join(repository.root, '.whaleflow', 'whaleflow.db');
