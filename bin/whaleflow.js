@@ -6,14 +6,11 @@
 //
 // `whaleflow starlark FILE` first tries the bundle's starlark-fast-path.cjs, one script run with
 // V8's code cache (cached-script.cjs), which leaves anything but the command's plain forms to
-// main().
-import { statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const require = createRequire(import.meta.url);
-const __dirname = path.dirname(fileURLToPath(import.meta.url));
+// main(). This file is CommonJS (bin/package.json): an ES module entry costs Node a few
+// milliseconds more to start, and that path needs no module loader at all.
+'use strict';
+const { statSync } = require('node:fs');
+const path = require('node:path');
 
 const bundled = path.join(__dirname, '..', 'dist', 'cli-bundle', 'main.js');
 const compiled = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
@@ -26,7 +23,7 @@ const fastOutcome = fastPath?.starlarkFastPath(argv);
 if (fastOutcome) {
   finish(fastPath, fastOutcome);
 } else {
-  import(pathToFileURL(useBundle ? bundled : compiled).href).then((cli) => finish(cli, cli.main(argv)));
+  import(require('node:url').pathToFileURL(useBundle ? bundled : compiled).href).then((cli) => finish(cli, cli.main(argv)));
 }
 
 /** Sets the exit code main() (or the start-up path) returns; a crash prints through the redaction. */

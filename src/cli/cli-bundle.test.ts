@@ -1,6 +1,7 @@
 // The `whaleflow` command runs the bundled CLI (scripts/bundle-cli.mjs → dist/cli-bundle/) when
 // the build made one; the other tests run the sources, so these run the bundle as a user does.
-import { execFile as execFileCallback } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { execFile as execFileCallback, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -53,6 +54,32 @@ describe.skipIf(!built)('the bundled CLI (dist/cli-bundle)', () => {
     const replay = await whaleflow('replay', result.run_id);
     expect(replay.stdout).toMatch(/served 51 effects from the trace, ran 0 live\nparity: identical/);
   });
+
+  it('Ctrl-C through the launcher cancels the run: exit 130, recorded and reported as cancelled', async () => {
+    // The leaf sleeps ten minutes, so the signal always comes while the run is in flight; the
+    // trace showing the leaf started means the command's handler is installed (before the run starts).
+    writeFileSync(join(cwd, 'wait.json'), JSON.stringify({ id: 'wait', goal: 'wait', nodes: [{ kind: 'leaf', spec: { id: 'wait', prompt: 'wait' } }] }));
+    writeFileSync(join(cwd, 'wait.fixtures.yaml'), 'leaves:\n  - match: {id: wait}\n    latency_ms: 600000\n');
+    const child = spawn(process.execPath, [entry, 'run', 'wait.json', '--fixtures', 'wait.fixtures.yaml'], { cwd, env: { ...process.env, WHALEFLOW_HOME: join(cwd, 'home') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+    const started = () => {
+      if (!existsSync(join(cwd, 'home', 'whaleflow.db'))) return false;
+      const database = new Database(join(cwd, 'home', 'whaleflow.db'), { readonly: true, fileMustExist: true });
+      try {
+        return (database.prepare("SELECT COUNT(*) AS n FROM events WHERE type = 'node_started' AND payload LIKE '%\"wait\"%'").get() as { n: number }).n > 0;
+      } catch {
+        return false; // not migrated yet
+      } finally {
+        database.close();
+      }
+    };
+    while (child.exitCode === null && !started()) await new Promise((resolve) => setTimeout(resolve, 100));
+    child.kill('SIGINT');
+    expect(await exited).toEqual({ code: 130, signal: null });
+    expect(stdout).toMatch(/run cancelled/);
+  }, 120_000);
 
   it('a bad workflow is a positioned diagnostic, not a stack trace', async () => {
     writeFileSync(join(cwd, 'dup.json'), '{"goal": "g",\n "goal": "h", "nodes": []}');
