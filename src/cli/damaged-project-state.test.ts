@@ -185,7 +185,7 @@ describe('blobs are verified against their SHA-256 on read', () => {
 const runner = unprivilegedRunner();
 
 describe.skipIf(!runner.available)('a read-only .whaleflow directory', () => {
-  it('reading commands work (replay without recording); run and resume refuse, naming the directory', async () => {
+  it('reading commands work (replay without recording, memory and overlay listings); run and resume refuse, naming the directory', async () => {
     if (!runner.available) return;
     const project = projectWithRuns();
     const directory = join(project, '.whaleflow');
@@ -200,6 +200,10 @@ describe.skipIf(!runner.available)('a read-only .whaleflow directory', () => {
       [['blob', BLOB_HASH], /finding 599/],
       [['replay', 'last'], /parity: identical/],
       [['memo', 'stats'], /entries/],
+      [['memory', 'ls'], /no memory contexts/],
+      [['memory', 'ls', '--json'], /^\[\]/],
+      [['overlay', 'ls'], /overlay: snapshot/],
+      [['overlay', 'log'], /\S/],
     ];
     const writing = [['run', 'review.yaml'], ['resume', 'last', '--force']];
     try {

@@ -21,6 +21,7 @@ export { makeLesson, type LessonDescription } from './make-lesson.js';
 export { findAuthorityFields, lessonPolicyViolations, type AuthorityContext } from './lesson-authority.js';
 export { readRepositoryState, scopedFiles, changedScopedFiles, type RepositoryState } from './repository-state.js';
 export { openLearningDatabase, learningDatabasePath, LearningDatabaseError } from './learning-database.js';
+export { LEARNING_COMPONENT, LEARNING_MIGRATIONS } from './learning-migrations.js';
 export { LearningStore, openLearningStore, openExistingLearningStore } from './learning-store.js';
 export { LessonStore, type LessonSummary, type GateDecisionRecord, type ReplayRecord } from './lesson-store.js';
 export { OverlayStore, type OverlayHead, type OverlayLogEntry, type OverlaySnapshot, type OverlayAction } from './overlay-store.js';

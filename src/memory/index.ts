@@ -9,6 +9,6 @@ export { LinearPattern, type MatchedLine } from './linear-pattern.js';
 export { literalAlternatives, requiredLiteral, screenLiterals } from './literal-screen.js';
 export { diffLines, type LineDiff, type DiffHunk } from './line-diff.js';
 export { performReadOperation, readLines, searchLines, chunkRanges, OPERATION_LIMITS } from './memory-operations.js';
-export { MEMORY_MIGRATIONS } from './memory-migrations.js';
+export { MEMORY_COMPONENT, MEMORY_MIGRATIONS } from './memory-migrations.js';
 export { exportMemory, importMemory, MemoryDocumentError, MEMORY_DOCUMENT_FORMAT, MEMORY_DOCUMENT_VERSION, type MemoryDocument } from './memory-document.js';
 export { summarizeMemoryUse, formatMemoryUse, type RunMemoryTelemetry, type LeafMemoryTelemetry } from './memory-telemetry.js';

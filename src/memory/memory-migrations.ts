@@ -6,6 +6,9 @@ import type { ComponentMigration } from '../util/component-schema.js';
  * kept in line-aligned chunks, so a peek reads only the chunks it needs; contexts are names
  * scoped by repository, and every load is a version row (what `memory show` lists).
  */
+/** The memory store's name in `component_schema`. */
+export const MEMORY_COMPONENT = 'memory';
+
 export const MEMORY_MIGRATIONS: readonly ComponentMigration[] = [
   {
     version: 1,

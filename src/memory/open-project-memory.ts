@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import type { MemoryConfig } from '../config/index.js';
 import type { CommandSandboxSettings } from '../leaves/index.js';
@@ -37,9 +38,12 @@ export interface ProjectMemoryLocation {
   readonly cwd: string;
 }
 
-/** Just the store (for `whaleflow memory …`). */
-export function openProjectMemoryStore(options: ProjectMemoryLocation & { readonly config?: Pick<MemoryConfig, 'keepVersions'> }): SqliteMemoryStore {
-  return new SqliteMemoryStore(options.databasePath, {
+/**
+ * Just the store (for `whaleflow memory …`), over the database file or over a connection the
+ * caller already opened (`database`: a reading command's, which the caller closes).
+ */
+export function openProjectMemoryStore(options: ProjectMemoryLocation & { readonly database?: Database.Database; readonly config?: Pick<MemoryConfig, 'keepVersions'> }): SqliteMemoryStore {
+  return new SqliteMemoryStore(options.database ?? options.databasePath, {
     repository: repositoryIdentity(options.cwd),
     ...(options.config ? { keepVersions: options.config.keepVersions } : {}),
   });

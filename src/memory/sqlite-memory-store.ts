@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrateComponentSchema } from '../util/component-schema.js';
 import type { SplitText, TextChunk } from './context-text.js';
-import { MEMORY_MIGRATIONS } from './memory-migrations.js';
+import { MEMORY_COMPONENT, MEMORY_MIGRATIONS } from './memory-migrations.js';
 
 /** How a version came to be: loaded by a memory node, imported, or written by a leaf. */
 export type VersionOrigin = 'load' | 'import' | 'write';
@@ -107,7 +107,7 @@ export class SqliteMemoryStore {
       this.database = databaseOrPath;
       this.ownsDatabase = false;
     }
-    migrateComponentSchema(this.database, 'memory', MEMORY_MIGRATIONS);
+    migrateComponentSchema(this.database, MEMORY_COMPONENT, MEMORY_MIGRATIONS);
     this.repository = options.repository;
     this.keepVersions = Math.max(1, options.keepVersions ?? DEFAULT_KEEP_VERSIONS);
     this.now = options.now ?? Date.now;

@@ -14,7 +14,7 @@ export interface ComponentMigration {
 /** Applies `component`'s migrations above its recorded version, each in its own IMMEDIATE transaction; returns the versions applied. */
 export function migrateComponentSchema(database: Database.Database, component: string, migrations: readonly ComponentMigration[]): number[] {
   // Up to date already: read, never write, so commands that only read work on a read-only database.
-  if (recordedVersion(database, component) >= Math.max(0, ...migrations.map((migration) => migration.version))) return [];
+  if (componentSchemaIsCurrent(database, component, migrations)) return [];
   database.exec('CREATE TABLE IF NOT EXISTS component_schema (component TEXT PRIMARY KEY, version INTEGER NOT NULL)');
   const readVersion = database.prepare<[string], { version: number }>('SELECT version FROM component_schema WHERE component = ?');
   const writeVersion = database.prepare('INSERT INTO component_schema (component, version) VALUES (?, ?) ON CONFLICT (component) DO UPDATE SET version = excluded.version');
@@ -32,6 +32,11 @@ export function migrateComponentSchema(database: Database.Database, component: s
     if (ran) applied.push(migration.version);
   }
   return applied;
+}
+
+/** True when `component`'s tables are at the latest of `migrations` (found by reading only). */
+export function componentSchemaIsCurrent(database: Database.Database, component: string, migrations: readonly ComponentMigration[]): boolean {
+  return recordedVersion(database, component) >= Math.max(0, ...migrations.map((migration) => migration.version));
 }
 
 /** The component's recorded version, 0 when it has none (or there is no component_schema table yet). */

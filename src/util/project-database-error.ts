@@ -43,7 +43,7 @@ function describe(path: string, problem: DatabaseProblem, code: string, detail: 
     case 'damaged':
       return `${path} is damaged (SQLite: ${detail}). Save what is readable with \`sqlite3 ${quoted} .recover | sqlite3 ${JSON.stringify(`${path}.recovered`)}\`, then move the damaged file aside (and the recovered one into its place); the next run starts a new database if none is there.`;
     case 'read_only':
-      return `cannot write ${path}: ${dirname(path)} is read-only or not writable by this user (${detail}). Commands that only read (ps, inspect, report, export, blob, replay) still work; to run, resume or cancel, make it writable or set WHALEFLOW_HOME to a writable directory.`;
+      return `cannot write ${path}: ${dirname(path)} is read-only or not writable by this user (${detail}). Commands that only read (ps, inspect, report, export, blob, replay, memo stats, memory ls/show/search/export, overlay ls/show/diff/log/export) still work; to run, resume, cancel or change memory or the overlay, make it writable or set WHALEFLOW_HOME to a writable directory.`;
     case 'disk_full':
       return `cannot write ${path}: the disk is full or the file-size limit was reached (${detail}). Free some space, then try again.`;
     case 'io_error':

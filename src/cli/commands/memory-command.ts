@@ -2,34 +2,44 @@ import { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../config/index.js';
-import { exportMemory, importMemory, LinearPattern, openProjectMemoryStore, readLines, searchLines, type SqliteMemoryStore, type StoredContext } from '../../memory/index.js';
+import { exportMemory, importMemory, LinearPattern, MEMORY_COMPONENT, MEMORY_MIGRATIONS, openProjectMemoryStore, readLines, searchLines, type SqliteMemoryStore, type StoredContext } from '../../memory/index.js';
 import { projectTracePath } from '../../trace/index.js';
 import { SecretRedactor, terminalSafeJson, UsageError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { terminalSafeContext } from '../learn/terminal-safe-context.js';
 import { databaseOption, existingFile, outputFileOption, positiveInteger, writeOutputFile } from '../options/index.js';
+import { readProjectComponent } from './read-project-component.js';
 
 interface StoreOptions {
   db?: string;
   json?: boolean;
 }
 
+/**
+ * How a subcommand uses the store: `read` only reads (a read-only project database is read as
+ * `ps` reads it), `write` changes an existing database, `create` may create the database.
+ */
+type StoreUse = 'read' | 'write' | 'create';
+
 /** Opens this repository's memory store; without a project database there is nothing to show (and none is created). */
-function withStore<T>(context: CliContext, options: StoreOptions, use: (store: SqliteMemoryStore) => T, create = false): T | undefined {
+function withStore<T>(context: CliContext, options: StoreOptions, use: (store: SqliteMemoryStore) => T, how: StoreUse = 'read'): T | undefined {
   const databasePath = projectTracePath({ cwd: context.cwd, env: context.env, ...(options.db ? { databasePath: options.db } : {}) });
-  if (!create && !existsSync(databasePath)) {
+  if (how !== 'create' && !existsSync(databasePath)) {
     if (options.json) context.stdout('[]\n');
     else context.stdout(`no project database at ${databasePath}\n`);
     return undefined;
   }
-  const keepVersions = loadConfig({ cwd: context.cwd, env: context.env }).memory.keepVersions;
-  const store = openProjectMemoryStore({ databasePath, cwd: context.cwd, config: { keepVersions } });
-  try {
-    return use(store);
-  } finally {
-    store.close();
-  }
+  const location = { databasePath, cwd: context.cwd, config: { keepVersions: loadConfig({ cwd: context.cwd, env: context.env }).memory.keepVersions } };
+  const useStore = (store: SqliteMemoryStore): T => {
+    try {
+      return use(store);
+    } finally {
+      store.close();
+    }
+  };
+  if (how !== 'read') return useStore(openProjectMemoryStore(location));
+  return readProjectComponent(context, databasePath, { name: MEMORY_COMPONENT, migrations: MEMORY_MIGRATIONS }, (database) => useStore(openProjectMemoryStore({ ...location, database })));
 }
 
 function requireContext(store: SqliteMemoryStore, name: string): StoredContext {
@@ -147,7 +157,7 @@ export function memoryCommand(printing: CliContext): Command {
         const outcome = store.clear(name, { force: options.force === true });
         if (options.json) context.stdout(`${terminalSafeJson(outcome)}\n`);
         else context.stdout(`cleared ${outcome.contexts} context${outcome.contexts === 1 ? '' : 's'} (${outcome.versions} versions), freed ${outcome.texts} texts, ${outcome.bytes} bytes\n`);
-      });
+      }, 'write');
       context.exitCode = ExitCode.ok;
     });
 
@@ -189,7 +199,7 @@ export function memoryCommand(printing: CliContext): Command {
           if (options.json) context.stdout(`${terminalSafeJson(imported)}\n`);
           else context.stdout(`${imported.map((entry) => `imported ${entry.name}: ${entry.lines} lines, ${entry.bytes} bytes`).join('\n')}\n`);
         },
-        true,
+        'create',
       );
       context.exitCode = ExitCode.ok;
     });
@@ -208,7 +218,7 @@ export function memoryCommand(printing: CliContext): Command {
         store.pin(name, !options.unpin);
         if (options.json) context.stdout(`${terminalSafeJson({ name, pinned: !options.unpin })}\n`);
         else context.stdout(`${options.unpin ? 'unpinned' : 'pinned'} ${name}\n`);
-      });
+      }, 'write');
       context.exitCode = ExitCode.ok;
     });
 

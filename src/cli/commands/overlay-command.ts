@@ -5,12 +5,14 @@ import {
   commandsDeclaredInProject,
   exportOverlay,
   importOverlay,
+  LEARNING_COMPONENT,
+  LEARNING_MIGRATIONS,
+  LearningStore,
   openLearningStore,
   overlayStats,
   readRepositoryState,
   shortLessonId,
   shortSnapshotId,
-  type LearningStore,
   type OverlayHead,
   type OverlayStats,
 } from '../../learning/index.js';
@@ -21,6 +23,7 @@ import { terminalSafeJson } from '../../util/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeOutputFile } from '../options/index.js';
 import { formatLesson } from '../learn/format-learning.js';
+import { readProjectComponent } from './read-project-component.js';
 
 interface DbOptions {
   db?: string;
@@ -36,7 +39,7 @@ export function overlayCommand(outerContext: CliContext): Command {
     .addHelpText('after', '\nExamples:\n  $ whaleflow overlay ls\n  $ whaleflow overlay revert 1a2b3c\n  $ whaleflow overlay rollback 9f8e7d\n  $ whaleflow overlay export --out overlay.json\n  $ whaleflow overlay stats');
 
   sub(overlay, 'ls', 'The lessons in the overlay now (its head snapshot)', '$ whaleflow overlay ls --json').action((options: DbOptions) =>
-    withStore(context, options, (store) => {
+    readStore(context, options, (store) => {
       const head = store.overlay.head();
       const lessons = head.lessonIds.flatMap((id) => store.lessons.get(id) ?? []);
       if (options.json) return print(context, { ...head, lessons });
@@ -47,7 +50,7 @@ export function overlayCommand(outerContext: CliContext): Command {
   sub(overlay, 'show', 'A snapshot (default: the head) with every lesson in full', '$ whaleflow overlay show\n  $ whaleflow overlay show 9f8e7d')
     .argument('[snapshot]', 'snapshot id or unique prefix ("empty" for the empty overlay)')
     .action((reference: string | undefined, options: DbOptions) =>
-      withStore(context, options, (store) => {
+      readStore(context, options, (store) => {
         const snapshot = reference ? store.overlay.resolveSnapshot(reference) : store.overlay.snapshot(store.overlay.head().snapshotId);
         const lessons = snapshot.lessonIds.flatMap((id) => store.lessons.get(id) ?? []);
         if (options.json) return print(context, { snapshot, lessons });
@@ -59,7 +62,7 @@ export function overlayCommand(outerContext: CliContext): Command {
     .argument('[from]', 'snapshot to compare from')
     .argument('[to]', 'snapshot to compare to (default: the head)')
     .action((from: string | undefined, to: string | undefined, options: DbOptions) =>
-      withStore(context, options, (store) => {
+      readStore(context, options, (store) => {
         const log = store.overlay.log();
         const target = to ? store.overlay.resolveSnapshot(to) : store.overlay.snapshot(store.overlay.head().snapshotId);
         const source = from ? store.overlay.resolveSnapshot(from) : store.overlay.snapshot(log.at(-1)?.previousSnapshotId ?? target.id);
@@ -72,7 +75,7 @@ export function overlayCommand(outerContext: CliContext): Command {
     );
 
   sub(overlay, 'log', 'Every change of the overlay: promotions, reverts, rollbacks, imports, pauses', '$ whaleflow overlay log').action((options: DbOptions) =>
-    withStore(context, options, (store) => {
+    readStore(context, options, (store) => {
       const log = store.overlay.log();
       if (options.json) return print(context, log);
       context.stdout(
@@ -118,7 +121,7 @@ export function overlayCommand(outerContext: CliContext): Command {
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (options: DbOptions & { out?: string }) => {
       const repository = await readRepositoryState(context.cwd);
-      withStore(context, options, (store) => {
+      readStore(context, options, (store) => {
         const document = exportOverlay(store, repository.identity);
         const text = `${terminalSafeJson(document, 2)}\n`;
         if (!options.out) return context.stdout(text);
@@ -169,6 +172,12 @@ function sub(parent: Command, name: string, description: string, example: string
     .option(...dbOption)
     .option('--json', 'print JSON')
     .addHelpText('after', `\nExamples:\n  ${example}`);
+}
+
+/** For the subcommands that only look: a read-only project database is read as `ps` reads it. */
+function readStore(context: CliContext, options: DbOptions, use: (store: LearningStore) => void): void {
+  readProjectComponent(context, options.db, { name: LEARNING_COMPONENT, migrations: LEARNING_MIGRATIONS }, (database) => use(new LearningStore(database)));
+  context.exitCode = ExitCode.ok;
 }
 
 function withStore(context: CliContext, options: DbOptions, use: (store: LearningStore) => void): void {
