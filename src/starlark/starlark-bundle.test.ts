@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { runCliInMemory } from '../cli/run-cli-in-memory.js';
 import * as sources from './index.js';
+import { staticImportClosure } from '../util/testing/static-import-closure.js';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bundlePath = path.join(root, 'dist', 'starlark', 'index.js');
@@ -62,29 +63,11 @@ describe.skipIf(!built)('the built interpreter (dist/starlark, bundled)', () => 
   });
 });
 
-/** Every module `bin/whaleflow.js starlark FILE` loads statically, followed through dist/ (dynamic import() is not followed). */
-function staticImportClosure(entry: string): string[] {
-  const seen = new Set<string>();
-  const pending = [entry];
-  while (pending.length > 0) {
-    const file = pending.pop()!;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    if (!file.startsWith(root)) continue;
-    const text = readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/^(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|^import\s+['"]([^'"]+)['"]/gm)) {
-      const specifier = match[1] ?? match[2]!;
-      pending.push(specifier.startsWith('.') ? path.resolve(path.dirname(file), specifier) : `package:${specifier}`);
-    }
-  }
-  return [...seen].map((file) => (file.startsWith(root) ? path.relative(root, file) : file));
-}
-
 describe.skipIf(!built)('the start of whaleflow starlark', () => {
   test('loads the interpreter, commander and util only: not the engine, the IR or zod', () => {
     const modules = [
-      ...staticImportClosure(path.join(root, 'dist', 'cli', 'main.js')),
-      ...staticImportClosure(path.join(root, 'dist', 'cli', 'commands', 'starlark-command.js')),
+      ...staticImportClosure(root, path.join(root, 'dist', 'cli', 'main.js')),
+      ...staticImportClosure(root, path.join(root, 'dist', 'cli', 'commands', 'starlark-command.js')),
     ];
     expect(modules).toContain('dist/starlark/index.js');
     expect(modules.filter((module) => /^dist\/(engine|ir|authoring|trace\/index|config)\/|^package:zod/.test(module))).toEqual([]);
@@ -95,8 +78,8 @@ describe.skipIf(!built)('the start of whaleflow starlark', () => {
   if (!starlarkChunk) console.log(`skipping the CLI bundle's start test: ${cliBundle} has no starlark-command chunk (npm run build with esbuild)`);
   test.skipIf(!starlarkChunk)('through the CLI bundle (what bin/whaleflow.js runs), loads no chunk holding zod', () => {
     const chunks = [
-      ...staticImportClosure(path.join(cliBundle, 'main.js')),
-      ...staticImportClosure(path.join(cliBundle, starlarkChunk!)),
+      ...staticImportClosure(root, path.join(cliBundle, 'main.js')),
+      ...staticImportClosure(root, path.join(cliBundle, starlarkChunk!)),
     ].filter((module) => module.startsWith('dist/'));
     expect(chunks.length).toBeGreaterThan(2);
     expect(chunks.filter((chunk) => readFileSync(path.join(root, chunk), 'utf8').includes('node_modules/zod/'))).toEqual([]);
