@@ -96,7 +96,7 @@ export const coreFunctions: readonly Builtin[] = [
   new Builtin('repr', (call) => Str.of(call.thread.reprOf(unpackPositional(call, 1, 1)[0], 'repr'))),
   new Builtin('str', (call) => {
     const [x] = unpackPositional(call, 1, 1);
-    return x instanceof Str ? x : Str.of(call.thread.strOf(x, 'str'));
+    return x.constructor === Str ? x : Str.of(call.thread.strOf(x, 'str'));
   }),
   new Builtin('type', (call) => Str.of(unpackPositional(call, 1, 1)[0].type)),
   new Builtin('bool', (call) => {

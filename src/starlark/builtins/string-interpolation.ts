@@ -53,7 +53,7 @@ export function interpolate(format: string, args: Value, thread: Thread): string
 }
 
 export function applyFormat(plan: FormatPlan, args: Value, thread: Thread): string {
-  const operands = args instanceof Tuple ? args.elements : [args];
+  const operands = args.constructor === Tuple ? (args as Tuple).elements : [args];
   const { literals, conversions } = plan;
   const count = conversions.length;
   if (count === 0) return formatWithoutConversions(literals[0], operands, thread);
@@ -94,12 +94,12 @@ function formatWithoutConversions(format: string, operands: readonly Value[], th
 function convert(conversion: string, value: Value, thread: Thread): string {
   switch (conversion) {
     case 's':
-      return value instanceof Str ? value.value : thread.strOf(value, '%s');
+      return value.constructor === Str ? (value as Str).value : thread.strOf(value, '%s');
     case 'r':
       return thread.reprOf(value, '%r');
     case 'd':
     case 'i':
-      if (value instanceof Int && typeof value.value === 'number') return String(value.value);
+      if (value.constructor === Int && typeof (value as Int).value === 'number') return String((value as Int).value);
       return integerOf(value, conversion).toString();
     case 'o':
       return signed(integerOf(value, conversion), 8);

@@ -45,11 +45,12 @@ export const stringSplitMethods = methodTable<Str>({
     let length = Math.max(0, items.length - 1) * receiver.value.length;
     for (let index = 0; index < items.length; index++) {
       const element = items[index];
-      if (!(element instanceof Str)) {
+      if (element.constructor !== Str) {
         throw runtimeError(`join: in list, want string, got ${element.type} (expected string elements, element ${index} is not)`);
       }
-      parts[index] = element.value;
-      length += element.value.length;
+      const text = (element as Str).value;
+      parts[index] = text;
+      length += text.length;
     }
     call.thread.checkLength(length, 'string', 'join');
     call.thread.chargeBulk(length);

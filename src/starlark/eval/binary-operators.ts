@@ -89,7 +89,7 @@ function floatOperands(left: Value, right: Value): [number, number] | undefined 
 }
 
 function add(left: Value, right: Value, thread: Thread): Value | undefined {
-  if (left instanceof Int && right instanceof Int) return addInts(left, right);
+  if (left.constructor === Int && right.constructor === Int) return addInts(left as Int, right as Int);
   if (left instanceof Str && right instanceof Str) {
     // No step charge: engines concatenate strings without copying them (ropes).
     thread.checkLength(left.value.length + right.value.length, 'string', "'+'");

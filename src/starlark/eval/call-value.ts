@@ -14,8 +14,10 @@ export function callValue(
   position: SourcePosition,
 ): Value {
   thread.step();
-  if (callee instanceof StarlarkFunction) return callee.code.invoke(callee, thread, args, kwargs);
-  if (callee instanceof Builtin) return callBuiltin(thread, callee, args, kwargs, position);
+  // Tested by `constructor` on this hot path (see StarlarkValue).
+  const type = callee.constructor;
+  if (type === StarlarkFunction) return (callee as StarlarkFunction).code.invoke(callee as StarlarkFunction, thread, args, kwargs);
+  if (type === Builtin) return callBuiltin(thread, callee as Builtin, args, kwargs, position);
   throw runtimeError(`invalid call of non-function (${callee.type})`);
 }
 

@@ -11,7 +11,8 @@ import type { Evaluate } from './evaluate.js';
 /**
  * Compiles a binary operation. The operators programs use most — arithmetic and comparisons
  * of small ints, string comparison and equality — get a direct path; everything else (and every
- * error) goes through binaryOperation, which the fast paths must agree with.
+ * error) goes through binaryOperation, which the fast paths must agree with. Types are tested
+ * by `constructor` (see StarlarkValue).
  */
 export function compileBinary(node: BinaryExpression, left: Evaluate, right: Evaluate): Evaluate {
   const { operator, position } = node;
@@ -52,8 +53,8 @@ export function compileBinary(node: BinaryExpression, left: Evaluate, right: Eva
         const a = left(frame);
         const b = right(frame);
         if (a === b) return Bool.of(equal);
-        if (a instanceof Str && b instanceof Str) return Bool.of((a.value === b.value) === equal);
-        if (a instanceof Int && b instanceof Int) return Bool.of((a.value === b.value) === equal);
+        const type = a.constructor;
+        if (type === b.constructor && (type === Str || type === Int)) return Bool.of(((a as Str | Int).value === (b as Str | Int).value) === equal);
         frame.position = position;
         return binaryOperation(operator, a, b, frame.thread);
       };
@@ -66,8 +67,13 @@ export function compileBinary(node: BinaryExpression, left: Evaluate, right: Eva
       return (frame) => {
         const a = left(frame);
         const b = right(frame);
-        if (a instanceof Int && b instanceof Int && typeof a.value === 'number' && typeof b.value === 'number') return Bool.of(test(a.value, b.value));
-        if (a instanceof Str && b instanceof Str) return Bool.of(test(a.value, b.value));
+        const type = a.constructor;
+        if (type === Str && b.constructor === Str) return Bool.of(test((a as Str).value, (b as Str).value));
+        if (type === Int && b.constructor === Int) {
+          const x = (a as Int).value;
+          const y = (b as Int).value;
+          if (typeof x === 'number' && typeof y === 'number') return Bool.of(test(x, y));
+        }
         frame.position = position;
         return binaryOperation(operator, a, b, frame.thread);
       };
@@ -104,7 +110,7 @@ function withIntFastPath(
     const a = left(frame);
     const b = right(frame);
     frame.position = position;
-    if (a instanceof Int && b instanceof Int) return compute(a, b);
+    if (a.constructor === Int && b.constructor === Int) return compute(a as Int, b as Int);
     return binaryOperation(operator, a, b, frame.thread);
   };
 }

@@ -225,14 +225,16 @@ export class ExpressionCompiler {
       const count = positional.length;
       return (frame) => {
         const fn = callee(frame);
-        if (fn instanceof StarlarkFunction && fn.code instanceof CompiledFunction && fn.code.takesExactly(count)) {
+        // Types tested by `constructor` on this hot path (see StarlarkValue).
+        const code = fn.constructor === StarlarkFunction ? (fn as StarlarkFunction).code : undefined;
+        const compiled = code?.constructor === CompiledFunction ? (code as CompiledFunction) : undefined;
+        if (compiled?.takesExactly(count)) {
           // The common call of a def by position: arguments go straight into its locals.
-          const code = fn.code;
-          const locals = code.newLocals();
+          const locals = compiled.newLocals();
           for (let index = 0; index < count; index++) locals[index] = positional[index](frame);
           frame.position = position;
           frame.thread.step();
-          return code.run(fn, frame.thread, locals);
+          return compiled.run(fn as StarlarkFunction, frame.thread, locals);
         }
         const args = evaluateAll(positional, frame);
         frame.position = position;

@@ -4,7 +4,7 @@ import { Dict } from '../values/dict.js';
 import { Int } from '../values/int.js';
 import { isIndexable } from '../values/iteration.js';
 import { List } from '../values/list.js';
-import { NoneType } from '../values/none.js';
+import { None } from '../values/none.js';
 import { Range } from '../values/range.js';
 import { Str } from '../values/str.js';
 import { Tuple } from '../values/tuple.js';
@@ -14,15 +14,18 @@ import type { Thread } from './thread.js';
 
 /** `object[index]`. */
 export function indexValue(object: Value, index: Value): Value {
-  if (object instanceof Dict) {
-    const value = object.table.get(index);
+  // Types tested by `constructor` on this hot path (see StarlarkValue).
+  const type = object.constructor;
+  if (type === Dict) {
+    const value = (object as Dict).table.get(index);
     if (value === undefined) throw runtimeError(`key ${describeValue(index)} not in dict`);
     return value;
   }
-  if ((object instanceof List || object instanceof Tuple) && index instanceof Int && typeof index.value === 'number') {
+  if ((type === List || type === Tuple) && index.constructor === Int && typeof (index as Int).value === 'number') {
     // In range: the element (a negative index counts from the end); otherwise the general path's error.
-    const elements = object.elements;
-    const position = index.value < 0 ? index.value + elements.length : index.value;
+    const elements = (object as List | Tuple).elements;
+    const at = (index as Int).value as number;
+    const position = at < 0 ? at + elements.length : at;
     if (position >= 0 && position < elements.length) return elements[position];
   }
   if (object instanceof Str) return Str.of(object.value[normaliseIndex(index, object.value.length, object.type)]);
@@ -59,7 +62,7 @@ export function setIndexValue(object: Value, index: Value, value: Value, thread:
 
 /** Start, stop and step of a slice over `length` elements, clamped as in Python. */
 export function sliceBounds(length: number, start: Value, stop: Value, step: Value): [number, number, number] {
-  const stride = step instanceof NoneType ? 1 : sliceInteger(step);
+  const stride = step === None ? 1 : sliceInteger(step);
   if (stride === 0) throw runtimeError('slice step cannot be zero');
   if (stride > 0) return [sliceBound(start, length, 0, 0, length), sliceBound(stop, length, length, 0, length), stride];
   return [sliceBound(start, length, length - 1, -1, length - 1), sliceBound(stop, length, -1, -1, length - 1), stride];
@@ -67,25 +70,25 @@ export function sliceBounds(length: number, start: Value, stop: Value, step: Val
 
 /** One bound of a slice: None gives `fallback`; a negative index counts from the end; clamped to [lower, upper]. */
 function sliceBound(bound: Value, length: number, fallback: number, lower: number, upper: number): number {
-  if (bound instanceof NoneType) return fallback;
+  if (bound === None) return fallback;
   let value = sliceInteger(bound);
   if (value < 0) value += length;
   return value < lower ? lower : value > upper ? upper : value;
 }
 
 function sliceInteger(value: Value): number {
-  if (!(value instanceof Int)) throw runtimeError(`slice index: got value of type '${value.type}', want int or None`);
-  return Number(value.value);
+  if (value.constructor !== Int) throw runtimeError(`slice index: got value of type '${value.type}', want int or None`);
+  return Number((value as Int).value);
 }
 
 /** `object[start:stop:step]` for strings, bytes, lists, tuples and ranges. */
 export function sliceValue(object: Value, start: Value, stop: Value, step: Value): Value {
-  if (object instanceof Str && step instanceof NoneType) {
+  if (object.constructor === Str && step === None) {
     // The everyday `text[a:b]`: no bounds array.
-    const length = object.value.length;
-    const from = sliceBound(start, length, 0, 0, length);
-    const to = sliceBound(stop, length, length, 0, length);
-    return Str.of(from < to ? object.value.slice(from, to) : '');
+    const text = (object as Str).value;
+    const from = sliceBound(start, text.length, 0, 0, text.length);
+    const to = sliceBound(stop, text.length, text.length, 0, text.length);
+    return Str.of(from < to ? text.slice(from, to) : '');
   }
   if (object instanceof Str) {
     const [from, to, stride] = sliceBounds(object.value.length, start, stop, step);

@@ -99,8 +99,8 @@ export class Thread {
   /** `str(value)` within maxValueLength, charged by its length. */
   strOf(value: Value, operation: string): string {
     // A safe int's digits need no bounded writer (and str(i) is common: ids, labels).
-    if (value instanceof Int && typeof value.value === 'number') {
-      const digits = String(value.value);
+    if (value.constructor === Int && typeof (value as Int).value === 'number') {
+      const digits = String((value as Int).value);
       if (digits.length <= this.maxValueLength) return this.charged(digits, operation);
     }
     let text: string;

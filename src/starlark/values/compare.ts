@@ -9,7 +9,7 @@ const MAX_DEPTH = 1000;
 /** Starlark `==`: same type and equal, or int/float with the same mathematical value. */
 export function valuesEqual(left: StarlarkValue, right: StarlarkValue, depth = 0): boolean {
   if (left === right) return true;
-  if (left instanceof Str && right instanceof Str) return left.value === right.value;
+  if (left.constructor === Str && right.constructor === Str) return (left as Str).value === (right as Str).value;
   if (depth > MAX_DEPTH) throw runtimeError('maximum recursion depth exceeded in comparison');
   const leftType = left.type;
   if (leftType === right.type) return left.equalsSameType(right, depth);
@@ -37,14 +37,16 @@ export function compareValues(left: StarlarkValue, right: StarlarkValue, depth =
  * keep safe integers as numbers, so equal ints are never a number and a bigint.
  */
 export function compareScalars(left: StarlarkValue, right: StarlarkValue): number | undefined {
-  if (left instanceof Str && right instanceof Str) {
-    const a = left.value;
-    const b = right.value;
+  const type = left.constructor;
+  if (type !== right.constructor) return undefined;
+  if (type === Str) {
+    const a = (left as Str).value;
+    const b = (right as Str).value;
     return a === b ? 0 : a < b ? -1 : 1;
   }
-  if (left instanceof Int && right instanceof Int) {
-    const a = left.value;
-    const b = right.value;
+  if (type === Int) {
+    const a = (left as Int).value;
+    const b = (right as Int).value;
     return a === b ? 0 : a < b ? -1 : 1;
   }
   return undefined;

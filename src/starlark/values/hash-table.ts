@@ -66,9 +66,9 @@ export class HashTable {
   }
 
   get(key: StarlarkValue): StarlarkValue | undefined {
-    if (key instanceof Str) {
+    if (key.constructor === Str) {
       // The common lookup, d["name"]: a string key is its own map key and maps to its value.
-      const text = key.value;
+      const text = (key as Str).value;
       if (this.smallKeys === undefined) return this.map!.get(text) as StarlarkValue | undefined;
       const index = this.smallKeys.indexOf(text);
       return index < 0 ? undefined : this.smallValues[index];

@@ -20,7 +20,17 @@ let nextIdentity = 1;
  */
 const identities = new WeakMap<object, number>();
 
-/** Base class of every Starlark value, core or host-defined. */
+/**
+ * Base class of every Starlark value, core or host-defined.
+ *
+ * The interpreter's hottest type tests compare `value.constructor` with a core class (`Str`,
+ * `Int`, `Dict`, …) instead of using `instanceof`: until V8 optimizes a function, its baseline
+ * code answers each `instanceof` by a generic lookup of `Symbol.hasInstance` along the class's
+ * constructor chain (~250 instructions; callgrind counted ~530k such tests, 7% of the bench
+ * program's instructions), where a `constructor` load is one inline-cached property read. The
+ * two tests agree because no core class has subclasses; TypeScript does not narrow on the
+ * comparison, hence the casts beside it.
+ */
 export abstract class StarlarkValue {
   /** The name `type(x)` returns, e.g. `"int"` or a host type such as `"workflow_node"`. */
   abstract get type(): string;
