@@ -23,10 +23,11 @@ function startWorker(workerData: TraceWriterWorkerData): Worker {
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
-/** A batch posted and not yet acknowledged: what `committed` and `onCommitted` need of it. */
+/** How far the engine may run ahead of the writer: this many full batches' worth of events. */
 const MAX_BATCHES_AHEAD = 4;
 const WRITER_STALL_MS = 5_000;
 
+/** A batch posted and not yet acknowledged: what `committed` and `onCommitted` need of it. */
 interface PostedBatch {
   readonly count: number;
   readonly startsRun: boolean;
@@ -63,6 +64,11 @@ export class WorkerTraceSink implements RunEventSink {
   private readonly finished = new Int32Array(new SharedArrayBuffer(4));
   /** Set once the writer made no progress for a whole wait: backpressure stops rather than hang. */
   private writerStalled = false;
+  /** Events posted so far, and the events the writer had of them through each batch not yet seen finished. */
+  private postedEvents = 0;
+  private writtenEvents = 0;
+  private readonly postedThrough: { readonly id: number; readonly events: number }[] = [];
+  private readonly maxEventsAhead: number;
   readonly committed = new CommittedEvents();
 
   constructor(
@@ -80,7 +86,9 @@ export class WorkerTraceSink implements RunEventSink {
       this.fail(error);
       this.release(Number.POSITIVE_INFINITY);
     });
-    this.schedule = new FlushSchedule(() => this.flush(), options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS, options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE);
+    const maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+    this.schedule = new FlushSchedule(() => this.flush(), options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS, maxBatchSize);
+    this.maxEventsAhead = MAX_BATCHES_AHEAD * maxBatchSize;
     if (options.onCommitted) this.pendingEvents = [];
   }
 
@@ -103,7 +111,9 @@ export class WorkerTraceSink implements RunEventSink {
     if (this.pendingEvents) this.pendingEvents = [];
     try {
       this.worker.postMessage(request);
-      this.waitForWriter(id);
+      this.postedEvents += count;
+      this.postedThrough.push({ id, events: this.postedEvents });
+      this.waitForWriter();
     } catch (error) {
       // Not sent (it cannot be cloned, the worker is gone): never thrown into the engine.
       this.inFlight.delete(id);
@@ -115,16 +125,20 @@ export class WorkerTraceSink implements RunEventSink {
 
   /**
    * Backpressure: a run that emits faster than SQLite takes its rows (zero-latency leaves, a
-   * loaded machine) may be at most MAX_BATCHES_AHEAD batches ahead of the writer; beyond that
-   * this thread waits for it. Otherwise every row not yet written waits in the worker's queue —
-   * at 100,000 leaves most of the run, hundreds of MB. The wait blocks only the engine's
-   * thread, on a counter the writer updates after each batch; a writer that makes no progress
-   * for WRITER_STALL_MS (it died, and its error is on its way) ends backpressure for this sink.
+   * loaded machine) may be at most MAX_BATCHES_AHEAD full batches' worth of events ahead of the
+   * writer; beyond that this thread waits for it. Otherwise every row not yet written waits in
+   * the worker's queue — at 100,000 leaves most of the run, hundreds of MB. Counted in events,
+   * not batches: a run of slow leaves posts a small batch every turn, and counting those as
+   * batches stopped the engine (its timers too) while the writer was still starting. The wait
+   * blocks only the engine's thread, on a counter the writer updates after each batch; a writer
+   * that makes no progress for WRITER_STALL_MS (it died, and its error is on its way) ends
+   * backpressure for this sink.
    */
-  private waitForWriter(posted: number): void {
+  private waitForWriter(): void {
     while (!this.writerStalled) {
       const finished = Atomics.load(this.finished, 0);
-      if (posted - finished <= MAX_BATCHES_AHEAD) return;
+      while (this.postedThrough.length > 0 && this.postedThrough[0]!.id <= finished) this.writtenEvents = this.postedThrough.shift()!.events;
+      if (this.postedEvents - this.writtenEvents <= this.maxEventsAhead) return;
       if (Atomics.wait(this.finished, 0, finished, WRITER_STALL_MS) === 'timed-out') this.writerStalled = true;
     }
   }
