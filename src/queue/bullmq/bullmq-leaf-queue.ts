@@ -9,8 +9,9 @@ import { LeafQueueClosedError, QueueUnavailableError } from '../queue-errors.js'
 import { queueRunContextId, type QueueRunContext } from '../queue-run-context.js';
 import { resolveArtifacts } from './artifact-blobs.js';
 import { BatchFormer } from './batch-former.js';
-import { readOutcomes } from './batch-outcomes.js';
+import { BatchReconciler } from './batch-reconciler.js';
 import { leafBatchOf } from './leaf-batch.js';
+import { batchOfMember, indexMembers } from './member-index.js';
 import { MemoBrokerService } from './memo-over-redis.js';
 import { openRedis } from './open-redis.js';
 import { parseOutcome, reasonText, UNKNOWN_WORKER } from './outcome-wire.js';
@@ -80,6 +81,7 @@ export class BullmqLeafQueue implements LeafQueue {
   /** Batches in flight: the members this coordinator still waits for. */
   private readonly batches = new Map<string, Set<string>>();
   private readonly former: BatchFormer<Pending>;
+  private readonly reconciler: BatchReconciler;
   private readonly keys: QueueKeys;
   private readonly now: () => number;
   private batchLimit = 1;
@@ -102,6 +104,16 @@ export class BullmqLeafQueue implements LeafQueue {
     this.now = options.now ?? Date.now;
     this.runContextId = queueRunContextId(options.runContext);
     this.former = new BatchFormer(() => this.batchLimit, (entries) => this.queueBatch(entries));
+    this.reconciler = new BatchReconciler(redis, this.keys, queue, {
+      openMembers: (batchId) => this.openEntries(batchId).map((entry) => entry.job.jobId),
+      cancelRequested: (jobId) => this.pending.get(jobId)?.cancelRequested ?? false,
+      settle: (jobId, raw) => this.settle(jobId, raw),
+      requeue: (batchId) => {
+        const entries = this.openEntries(batchId);
+        this.batches.delete(batchId);
+        return entries.length > 0 ? this.addBatch(entries) : Promise.resolve();
+      },
+    });
   }
 
   static async open(options: BullmqLeafQueueOptions): Promise<BullmqLeafQueue> {
@@ -133,8 +145,8 @@ export class BullmqLeafQueue implements LeafQueue {
     const memoChannel = this.options.memo ? memo?.channel(this.options.memo.runId) : undefined;
     this.subscriber.on('message', (channel: string, text: string) => (channel === memoChannel ? memo?.onMessage(text) : this.onChannel(text)));
     await this.subscriber.subscribe(this.keys.runChannel(this.options.lineage), ...(memoChannel ? [memoChannel] : []));
-    this.events.on('completed', ({ jobId }) => void this.onBatchEnded(jobId));
-    this.events.on('failed', ({ jobId, failedReason }) => void this.onBatchEnded(jobId, failedReason));
+    this.events.on('completed', ({ jobId }) => void this.reconciler.batchEnded(jobId));
+    this.events.on('failed', ({ jobId, failedReason }) => void this.reconciler.batchEnded(jobId, failedReason));
     this.redis.on('close', () => this.markUnavailable());
     this.redis.on('ready', () => this.markAvailable());
     this.timers.push(setInterval(() => this.watchAvailability(), WATCH_INTERVAL_MS));
@@ -216,12 +228,7 @@ export class BullmqLeafQueue implements LeafQueue {
     // The member index first: a coordinator killed between the two writes leaves members a resume
     // finds (and queues again, their batch being missing), never a batch whose members it cannot find.
     // Both on the one connection, the index sent first: Redis applies them in that order.
-    const index = this.keys.members(this.options.lineage);
-    const indexed = this.redis
-      .multi()
-      .hset(index, ...entries.flatMap((entry) => [entry.job.jobId, batch.batchId]))
-      .expire(index, this.options.keepFinishedSeconds)
-      .exec();
+    const indexed = indexMembers(this.redis, this.keys, this.options.lineage, batch.batchId, [...members], this.options.keepFinishedSeconds);
     await Promise.all([indexed, this.queue.add('batch', batch, this.jobOptions(batch.batchId))]);
     this.submitted += entries.length;
   }
@@ -236,7 +243,7 @@ export class BullmqLeafQueue implements LeafQueue {
    */
   private async findQueued(entry: Pending): Promise<void> {
     const { jobId } = entry.job;
-    const batchId = await this.redis.hget(this.keys.members(this.options.lineage), jobId);
+    const batchId = await batchOfMember(this.redis, this.keys, this.options.lineage, jobId);
     if (this.pending.get(jobId) !== entry) return;
     if (batchId === null) return this.former.add(entry);
     if (await this.settleRecorded(batchId, jobId)) return;
@@ -291,22 +298,6 @@ export class BullmqLeafQueue implements LeafQueue {
         default:
           assertNever(message, 'progress message');
       }
-    }
-  }
-
-  /** A batch ended (completed, or failed by the queue): members whose outcome message did not arrive are read from the record. */
-  private async onBatchEnded(batchId: string, failedReason?: string): Promise<void> {
-    const members = this.batches.get(batchId);
-    if (!members) return;
-    const open = [...members].filter((jobId) => this.pending.get(jobId)?.batchId === batchId);
-    if (open.length === 0) return;
-    const recorded = await readOutcomes(this.redis, this.keys, batchId).catch(() => undefined);
-    if (!recorded) return; // Redis away: the reconnect reconciles
-    for (const jobId of open) {
-      if (recorded.has(jobId)) this.settle(jobId, recorded.get(jobId));
-      else if (this.pending.get(jobId)?.cancelRequested) this.settle(jobId, { type: 'stopped', message: failedReason ?? 'cancelled', artifacts: [], worker: UNKNOWN_WORKER });
-      else if (failedReason !== undefined) this.settle(jobId, { type: 'threw', message: `the queue failed the job: ${failedReason}`, worker: UNKNOWN_WORKER });
-      else this.settle(jobId, { type: 'threw', message: `batch ${batchId} completed without an outcome for job ${jobId}`, worker: UNKNOWN_WORKER });
     }
   }
 
@@ -396,30 +387,14 @@ export class BullmqLeafQueue implements LeafQueue {
   }
 
   private async reconcile(entries: readonly Pending[]): Promise<void> {
-    const batchIds = new Set(entries.flatMap((entry) => (entry.batchId && this.pending.get(entry.job.jobId) === entry ? [entry.batchId] : [])));
-    for (const batchId of batchIds) {
-      try {
-        const found = await Job.fromId(this.queue, batchId);
-        const state = found ? await found.getState() : 'missing';
-        if (state === 'completed') await this.onBatchEnded(batchId);
-        else if (state === 'failed') await this.onBatchEnded(batchId, found?.failedReason ?? 'failed');
-        else if (state === 'missing' || state === 'unknown') await this.requeueLost(batchId);
-      } catch {
-        return; // unreachable again; the next reconnect reconciles
-      }
-    }
+    await this.reconciler.reconcile(new Set(entries.flatMap((entry) => (entry.batchId && this.pending.get(entry.job.jobId) === entry ? [entry.batchId] : []))));
   }
 
-  /** Redis lost a batch (restarted without persistence): outcomes it still has settle, the rest are queued again. */
-  private async requeueLost(batchId: string): Promise<void> {
-    const recorded = await readOutcomes(this.redis, this.keys, batchId);
-    const open = [...(this.batches.get(batchId) ?? [])].flatMap((jobId) => {
+  /** The members of `batchId` still pending here. */
+  private openEntries(batchId: string): Pending[] {
+    return [...(this.batches.get(batchId) ?? [])].flatMap((jobId) => {
       const entry = this.pending.get(jobId);
       return entry?.batchId === batchId ? [entry] : [];
     });
-    for (const entry of open) if (recorded.has(entry.job.jobId)) this.settle(entry.job.jobId, recorded.get(entry.job.jobId));
-    const rest = open.filter((entry) => this.pending.get(entry.job.jobId) === entry);
-    this.batches.delete(batchId);
-    if (rest.length > 0) await this.addBatch(rest);
   }
 }
