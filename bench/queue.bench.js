@@ -74,8 +74,23 @@ async function redisCounters(admin) {
   const cpu = await admin.info('cpu');
   const seconds = [...cpu.matchAll(/used_cpu_(?:sys|user):([\d.]+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
   const stats = await admin.info('commandstats');
-  const commands = [...stats.matchAll(/calls=(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
-  return { cpuMs: seconds * 1000, commands };
+  const byCommand = new Map([...stats.matchAll(/cmdstat_([^:]+):calls=(\d+),usec=(\d+)/g)].map((match) => [match[1], { calls: Number(match[2]), usec: Number(match[3]) }]));
+  const commands = [...byCommand.values()].reduce((sum, each) => sum + each.calls, 0);
+  return { cpuMs: seconds * 1000, commands, byCommand };
+}
+
+/**
+ * `QUEUE_BENCH_REDIS_COMMANDS=1`: which commands the timed run sent Redis, per leaf, with the
+ * microseconds Redis spent in each (INFO commandstats; an EVALSHA is a BullMQ or WhaleFlow script).
+ */
+function printCommands(label, before, after, leaves) {
+  if (process.env.QUEUE_BENCH_REDIS_COMMANDS !== '1') return;
+  const rows = [...after.byCommand].map(([name, each]) => {
+    const earlier = before.byCommand.get(name) ?? { calls: 0, usec: 0 };
+    return { name, calls: each.calls - earlier.calls, usec: each.usec - earlier.usec };
+  });
+  const lines = rows.filter((row) => row.calls > 0).sort((a, b) => b.usec - a.usec).map((row) => `  ${row.name.padEnd(12)} ${(row.calls / leaves).toFixed(3).padStart(7)} calls/leaf ${(row.usec / leaves).toFixed(1).padStart(6)} µs/leaf`);
+  process.stderr.write(`Redis commands, ${label}:\n${lines.join('\n')}\n`);
 }
 
 /**
@@ -111,6 +126,7 @@ async function queuedRun(redis, database, spec, workerCount, slots, latencyMs, {
     const coordinator = process.cpuUsage(coordinatorBefore);
     const redisAfter = await redisCounters(admin);
     const workersAfter = workers.map((child) => processCpuMs(child.pid));
+    printCommands(`${workerCount} worker(s), ${spec.nodes[0].spec.children.length} leaves`, redisBefore, redisAfter, spec.nodes[0].spec.children.length);
     const workerCpuMs = workersAfter.every((value, index) => value !== undefined && workersBefore[index] !== undefined) ? workersAfter.reduce((sum, value, index) => sum + value - workersBefore[index], 0) : undefined;
     return {
       ms,
