@@ -7,7 +7,7 @@ import { escapeTerminalLine, escapeTerminalText, terminalSafeJson, UsageError } 
 import type { CliContext } from '../cli-context.js';
 import { allowCommandOption, databaseOption, fixturesOption, grantFromOptions, inputFileOption, nonEmptyText, type GrantOptions } from '../options/index.js';
 import { ExitCode } from '../exit-codes.js';
-import { composeRun, credentialRefusal, formatTraceFailure, listenForStopSignals, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
+import { composeRun, credentialRefusal, formatTraceFailure, keepOldGenerationTight, listenForStopSignals, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
 
 interface ReplayOptions extends GrantOptions {
   trace?: string;
@@ -37,6 +37,7 @@ export function replayCommand(context: CliContext): Command {
     .addHelpText('after', '\nExamples:\n  $ whaleflow replay last\n  $ whaleflow replay 3f2a --from build\n  $ whaleflow replay --trace run.json')
     .action(async (reference: string | undefined, options: ReplayOptions) => {
       if (!reference && !options.trace) throw new UsageError('name a run to replay (an id, a prefix or "last"), or give --trace FILE');
+      keepOldGenerationTight();
       const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: !options.trace });
       try {
         const recorded = loadRecordedRun(store, { reference, traceFile: options.trace, cwd: context.cwd });

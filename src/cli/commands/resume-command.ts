@@ -8,7 +8,7 @@ import { openProjectTrace, RecordingFailure, TraceSink, type SqliteTraceStore } 
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { addLaunchShapeOptions, allowCommandOption, databaseOption, fixturesOption, grantFromOptions, inputFileOption, launchShapeFrom, positiveInteger, type GrantOptions } from '../options/index.js';
-import { composeRun, credentialRefusal, formatQueueSummary, formatTraceFailure, listenForStopSignals, RUN_PROVIDERS, type RunProvider } from '../run/index.js';
+import { composeRun, credentialRefusal, formatQueueSummary, formatTraceFailure, keepOldGenerationTight, listenForStopSignals, RUN_PROVIDERS, type RunProvider } from '../run/index.js';
 import { removeRunWorktrees } from '../../leaves/index.js';
 import { terminalSafeJson } from '../../util/index.js';
 
@@ -46,6 +46,7 @@ export function resumeCommand(context: CliContext): Command {
     .addOption(databaseOption(context))
     .addHelpText('after', '\nExamples:\n  $ whaleflow resume last\n  $ whaleflow resume 3f2a --file workflows/fixed.yaml\n  $ whaleflow resume last --queue redis://127.0.0.1:6379'))
     .action(async (reference: string, options: ResumeOptions) => {
+      keepOldGenerationTight();
       const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: true });
       try {
         store.assertWritable(); // a resume that could not record would pay for its leaves again next time

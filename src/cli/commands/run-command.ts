@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import v8 from 'node:v8';
 import { Command, Option } from 'commander';
 import { compileWorkflowFile } from '../../authoring/index.js';
 import {
@@ -23,7 +22,7 @@ import { addLaunchShapeOptions, allowCommandOption, fixturesOption, grantFromOpt
 import { formatOverviewCost as formatUsd } from '../../runs/index.js';
 import { RunProgress } from '../progress/index.js';
 import type { SandboxMode } from '../../leaves/index.js';
-import { listenForStopSignals, sandboxPreflight, composeRun, credentialRefusal, formatPreflight, formatQueueSummary, formatRunSummary, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
+import { keepOldGenerationTight, listenForStopSignals, sandboxPreflight, composeRun, credentialRefusal, formatPreflight, formatQueueSummary, formatRunSummary, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
 import { openProjectRecorder, openProjectTrace } from '../../trace/index.js';
 import { backgroundRunArguments, startBackgroundRun, superviseRun } from '../../runs/index.js';
 import { loadConfig } from '../../config/index.js';
@@ -115,12 +114,14 @@ async function afterRun(context: CliContext, options: RunOptions): Promise<void>
 async function runWorkflowFile(context: CliContext, file: string, options: RunOptions): Promise<number> {
   const timing = new RunTiming();
   keepOldGenerationTight();
-  const compiled = await compileWorkflowFile(resolve(context.cwd, file), launchShapeFrom(options));
+  // Only what the run needs of the compile result: its source (the parsed document, kept to
+  // place diagnostics) would otherwise live in this frame to the run's end, ~17 MB at 100,000 leaves.
+  const { spec: compiledSpec, warnings, origin } = await compileWorkflowFile(resolve(context.cwd, file), launchShapeFrom(options));
   // Human-readable output goes to stderr when stdout carries JSON.
   const say = options.json ? context.stderr : context.stdout;
-  for (const warning of compiled.warnings) context.stderr(`${escapeTerminalText(formatDiagnostic(warning))}\n`);
+  for (const warning of warnings) context.stderr(`${escapeTerminalText(formatDiagnostic(warning))}\n`);
   // The overlay of promoted lessons is an input of the run (recorded in run_started); nothing at all unless overlay.enabled.
-  const prepared = await prepareRunOverlay({ cwd: context.cwd, env: context.env, config: loadConfig({ cwd: context.cwd, env: context.env }), spec: compiled.spec, skip: options.overlay === false });
+  const prepared = await prepareRunOverlay({ cwd: context.cwd, env: context.env, config: loadConfig({ cwd: context.cwd, env: context.env }), spec: compiledSpec, skip: options.overlay === false });
   for (const warning of prepared.warnings) context.stderr(`whaleflow: warning: ${escapeTerminalText(warning)}\n`);
   const spec = prepared.spec;
   timing.lap('compile_ms');
@@ -142,7 +143,7 @@ async function runWorkflowFile(context: CliContext, file: string, options: RunOp
     ...(options.queue ? { queueUrl: options.queue } : {}),
   });
   try {
-    const grant = grantFromOptions(options, compiled.origin === 'generated-plan');
+    const grant = grantFromOptions(options, origin === 'generated-plan');
     return await preflightAndRun(context, { file, options, spec, grant, runId, environment, composed, progress, say, overlay: prepared, timing });
   } finally {
     await composed.close(); // the memo's database connection, the queue
@@ -230,18 +231,6 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
     interrupt.dispose();
     await recorder.close(); // trace wiring: every event committed before the command returns
   }
-}
-
-/**
- * After each full collection V8 lets the old generation grow to up to four times what
- * survived before collecting it again, and a wide run leaves much behind per leaf that dies
- * only later (events until written, settled promises): at 100,000 leaves the heap grew from
- * ~120 MB live to ~510 MB before its next full collection (peak RSS 760-970 MB). Growing by
- * half instead costs a few more full collections (~0.1 s each at that size) and kept the peak
- * at ~570 MB. V8 reads the factor at each collection; `whaleflow run` is a one-shot process.
- */
-function keepOldGenerationTight(): void {
-  v8.setFlagsFromString('--heap-growing-percent=50');
 }
 
 function printJsonResult(context: CliContext, result: object, pretty: boolean): void {

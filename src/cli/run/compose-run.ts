@@ -107,7 +107,7 @@ async function composeInProcess(options: ComposeRunOptions): Promise<InProcessCo
       const memory = openRunMemory(options, options.queueUrl ? loadConfig({ cwd: options.cwd, env: options.env }) : config);
       const composed: ComposedRun = {
         leafRunner: new MockLeafRunner(options.environment, fixture),
-        gateway: new MockModelGateway(options.environment, fixture),
+        gateway: new MockModelGateway(options.environment, fixture, { keepRequests: false }),
         sink,
         pricing,
         realLeaves: false,

@@ -6,3 +6,4 @@ export { formatTraceFailure } from './format-trace-failure.js';
 export { credentialRefusal } from './credential-refusal.js';
 export { sandboxPreflight, type SandboxPreflight, type SandboxPreflightInput } from './sandbox-preflight.js';
 export { listenForStopSignals, type StopSignals, type StopSignal } from './stop-signals.js';
+export { keepOldGenerationTight } from './keep-old-generation-tight.js';

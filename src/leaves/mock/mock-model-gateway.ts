@@ -17,6 +17,14 @@ import { EMPTY_MOCK_FIXTURE, type MockFixture, type MockUsage } from './mock-fix
 
 const DEFAULT_USAGE: Usage = { input_tokens: 50, output_tokens: 10, cost_microusd: 0 };
 
+export interface MockGatewayOptions {
+  /**
+   * Keep every request in `requests` (default true, for tests). `whaleflow run` does not: nothing
+   * reads them there, and a fan-in's prompt over 100,000 leaves is ~24 MB held to the run's end.
+   */
+  readonly keepRequests?: boolean;
+}
+
 /**
  * The engine's model calls, scripted by the same fixture: judge answers per node (one per call,
  * i.e. per loop iteration, the last repeating), tournament picks, planner replies (the first and
@@ -24,17 +32,18 @@ const DEFAULT_USAGE: Usage = { input_tokens: 50, output_tokens: 10, cost_microus
  * picks the first candidate, a planner copies the template max_children times.
  */
 export class MockModelGateway implements ModelGateway {
-  /** Every request, in order: tests read what the engine asked. */
+  /** Every request, in order: tests read what the engine asked (empty when not kept, see MockGatewayOptions). */
   readonly requests: GatewayRequest[] = [];
   private readonly calls = new Map<string, number>();
 
   constructor(
     private readonly environment: EngineEnvironment,
     private readonly fixture: MockFixture = EMPTY_MOCK_FIXTURE,
+    private readonly options: MockGatewayOptions = {},
   ) {}
 
   async complete(request: GatewayRequest, signal: AbortSignal): Promise<GatewayResponse> {
-    this.requests.push(request);
+    if (this.options.keepRequests !== false) this.requests.push(request);
     const callKey = `${request.system ?? ''}\u0000${request.nodeId}`;
     const call = (this.calls.get(callKey) ?? 0) + 1;
     this.calls.set(callKey, call);
