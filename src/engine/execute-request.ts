@@ -48,9 +48,10 @@ export interface ExecuteRequest {
   readonly mode?: 'live' | 'replay' | 'resume';
   /**
    * A replay's judge: given the finished result (the whole tree, which run_finished does not
-   * carry), the verdict stored on run_finished as `parity`.
+   * carry) and the digest of its tree that run_finished records (so the judge need not hash the
+   * tree again), the verdict stored on run_finished as `parity`.
    */
-  readonly judgeParity?: (result: WorkflowResult) => RunParity;
+  readonly judgeParity?: (result: WorkflowResult, resultsDigest: string) => RunParity;
   readonly parentRunId?: string;
   readonly sourceFile?: string;
   /** Options of the validation gate the spec passes before it runs (e.g. a higher maxAgents). */

@@ -51,7 +51,7 @@ function feedNodes(feed: DigestFeed, nodes: readonly NodeResult[]): void {
 }
 
 /** What run_finished records of a result: everything but the node tree, which is named by its digest. */
-export function toRecordedResult(result: WorkflowResult): RecordedWorkflowResult {
+export function toRecordedResult(result: WorkflowResult): RecordedWorkflowResult & { readonly results_sha256: string } {
   const { results, ...runLevel } = result;
   return { ...runLevel, results_sha256: resultsDigest(results) };
 }

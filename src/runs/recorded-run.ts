@@ -48,8 +48,9 @@ export function readRecordedRun(store: TraceStore, runId: string): RecordedRun {
   let started: RunStarted | undefined;
   let finished: RunFinished | undefined;
   let cancelled = false;
+  // Reads the stored events itself (not through eventsOf): one generator less per row of a big run.
   function* markersNoted(): Generator<RunEvent> {
-    for (const event of eventsOf(store.eventStream(runId, { types: REPLAY_EVENT_TYPES }))) {
+    for (const { event } of store.eventStream(runId, { types: REPLAY_EVENT_TYPES })) {
       if (event.type === 'run_started') started ??= event;
       else if (event.type === 'run_finished') finished = event;
       else if (event.type === 'cancel_requested') cancelled = true;

@@ -111,10 +111,10 @@ export async function replayRun(request: ReplayRequest): Promise<ReplayOutcome> 
     },
   };
   // Called by the engine with the whole result tree just before run_finished, which stores the verdict.
-  const judge = (replayed: WorkflowResult): ParityVerdict => {
+  const judge = (replayed: WorkflowResult, digest: string): ParityVerdict => {
     const unasked = boundary.unasked();
     divergences = [...boundary.violations.map((violation) => violation.message), ...unasked.map((entry) => entry.message)];
-    parity = judgeParity(recorded, replayed, replayedNodes, boundary, unasked);
+    parity = judgeParity(recorded, { result: replayed, digest }, replayedNodes, boundary, unasked);
     return parity;
   };
   const result = await executeWorkflow({
@@ -157,9 +157,15 @@ export async function replayRun(request: ReplayRequest): Promise<ReplayOutcome> 
   };
 }
 
+/** The replayed result, and the digest of its tree the engine computed for run_finished. */
+interface ReplayedResult {
+  readonly result: WorkflowResult;
+  readonly digest: string;
+}
+
 function judgeParity(
   recorded: RecordedRun,
-  replayed: WorkflowResult,
+  { result: replayed, digest }: ReplayedResult,
   replayedNodes: readonly RunEvent[],
   boundary: ReplayBoundary,
   unasked: readonly UnaskedEffect[],
@@ -172,16 +178,18 @@ function judgeParity(
   // Live effects (--from, --allow-live) may be served by the memo the recording filled: what they
   // cost is then not what they produced, so the verdict judges results and says the cost beside it.
   const resultsOnly = boundary.ranLive > 0;
-  const verdict = judgeResults(recorded, recorded.result, replayed, replayedNodes, { redactedKeys: boundary.redactedKeys, resultsOnly });
+  const verdict = judgeResults(recorded, recorded.result, { result: replayed, digest }, replayedNodes, { redactedKeys: boundary.redactedKeys, resultsOnly });
   const accounting = resultsOnly ? accountingChange(recorded.result, replayed) : undefined;
   return accounting ? { ...verdict, accounting } : verdict;
 }
 
-function judgeResults(recorded: RecordedRun, result: RecordedWorkflowResult, replayed: WorkflowResult, replayedNodes: readonly RunEvent[], options: CompareOptions): ParityVerdict {
+function judgeResults(recorded: RecordedRun, result: RecordedWorkflowResult, { result: replayed, digest }: ReplayedResult, replayedNodes: readonly RunEvent[], options: CompareOptions): ParityVerdict {
   // A trace recorded before run_finished stopped carrying the tree: compare the trees themselves.
   if (result.results) return compareResults({ ...result, results: result.results }, replayed, options);
   // Effects served by their redacted input were hashed without the secret: judge with the recorded hashes.
   const tree = withRecordedKeys(replayed, options);
+  // The engine's digest is of the replayed tree; a tree given back its recorded keys is hashed anew.
+  const treeDigest = tree === replayed ? digest : resultsDigest(tree.results);
   // Identity first, then the nodes (a node-level difference is the useful one), then totals.
   const identity = firstDifference(result, tree, ['workflow_id', 'spec_hash']);
   if (identity) return identity;
@@ -189,7 +197,7 @@ function judgeResults(recorded: RecordedRun, result: RecordedWorkflowResult, rep
   // trace redacted secrets, so a run that had one differs here and is judged node by node: the
   // node events hold every field of a node's result but its input hash (which the boundary has
   // already matched to the recording's, or reported) and its children (the node events present).
-  if (result.results_sha256 !== resultsDigest(tree.results)) {
+  if (result.results_sha256 !== treeDigest) {
     const nodes = compareNodeEvents(recorded.nodeEvents(), replayedNodes, options);
     if (nodes) return nodes;
   }

@@ -86,13 +86,14 @@ export class RecordedEffects {
 
   private add(event: Extract<RunEvent, { type: 'effect_completed' }>, requested: Map<string, RequestedEffect>): void {
     const slot = effectSlot(event.scope, event.ordinal);
-    const place = describeEffectPlace(event.kind, event.scope, event.ordinal);
-    if (this.bySlot.has(slot)) throw new CorruptTraceError(`trace is inconsistent: ${place} is recorded as completed twice`);
+    // The place is named only in an error: building it for every effect cost a string per leaf.
+    const place = (): string => describeEffectPlace(event.kind, event.scope, event.ordinal);
+    if (this.bySlot.has(slot)) throw new CorruptTraceError(`trace is inconsistent: ${place()} is recorded as completed twice`);
     const request = requested.get(slot);
-    if (!request) throw new CorruptTraceError(`trace is inconsistent: ${place} completed (key ${event.key}) but was never requested`);
+    if (!request) throw new CorruptTraceError(`trace is inconsistent: ${place()} completed (key ${event.key}) but was never requested`);
     if (request.key !== event.key || request.kind !== event.kind) {
       throw new CorruptTraceError(
-        `trace is inconsistent: ${place} was requested as ${request.kind} ${request.key} but completed as ${event.kind} ${event.key}`,
+        `trace is inconsistent: ${place()} was requested as ${request.kind} ${request.key} but completed as ${event.kind} ${event.key}`,
       );
     }
     // A completed request is settled: only those still in flight stay held while a big run is read.
