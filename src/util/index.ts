@@ -13,3 +13,4 @@ export { writeTerminalSafeJson } from './write-terminal-safe-json.js';
 export { SecretRedactor, REDACTED, MIN_SECRET_LENGTH, isSecretName, registerSecretVariable, secretVariables } from './secrets/index.js';
 export { isCommandAllowed } from './command-pattern.js';
 export { subdirectories } from './subdirectories.js';
+export { lazyRegExp } from './lazy-regexp.js';

@@ -1,3 +1,4 @@
+import { lazyRegExp } from '../../util/index.js';
 import type { BuiltinCall } from '../values/builtin.js';
 import { Bool } from '../values/bool.js';
 import { StringElems } from '../values/elems.js';
@@ -6,8 +7,8 @@ import { methodTable } from './method-table.js';
 import { isCased, isLowercase, isTitlecase, isUppercase, isWhitespace, toTitlecase } from './unicode-case.js';
 import { unpackPositional } from './unpack-args.js';
 
-const isLetter = (character: string): boolean => /\p{L}/u.test(character);
-const isDecimalDigit = (character: string): boolean => /\p{Nd}/u.test(character);
+const isLetter = lazyRegExp(() => /\p{L}/u);
+const isDecimalDigit = lazyRegExp(() => /\p{Nd}/u);
 
 /** Case mapping may lengthen text (`ß` → `SS`): the result is size-checked and charged. */
 function caseMapped(call: BuiltinCall, text: string): Str {

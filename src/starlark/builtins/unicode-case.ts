@@ -1,29 +1,16 @@
+import { lazyRegExp } from '../../util/index.js';
+
 /**
  * Unicode character classes for the string case methods, per code point. Titlecase letters
  * (category Lt, such as `ǅ`) are cased but neither upper- nor lowercase, which is why a plain
- * `c === c.toUpperCase()` test gets them wrong.
+ * `c === c.toUpperCase()` test gets them wrong. Each is built on first use (lazyRegExp): most
+ * programs never ask.
  */
 
-const UPPERCASE = /^\p{Uppercase}$/u;
-const LOWERCASE = /^\p{Lowercase}$/u;
-const TITLECASE = /^\p{Lt}$/u;
-const CASED = /^\p{Cased}$/u;
-
-export function isUppercase(character: string): boolean {
-  return UPPERCASE.test(character);
-}
-
-export function isLowercase(character: string): boolean {
-  return LOWERCASE.test(character);
-}
-
-export function isTitlecase(character: string): boolean {
-  return TITLECASE.test(character);
-}
-
-export function isCased(character: string): boolean {
-  return CASED.test(character);
-}
+export const isUppercase = lazyRegExp(() => /^\p{Uppercase}$/u);
+export const isLowercase = lazyRegExp(() => /^\p{Lowercase}$/u);
+export const isTitlecase = lazyRegExp(() => /^\p{Lt}$/u);
+export const isCased = lazyRegExp(() => /^\p{Cased}$/u);
 
 /**
  * Titlecase mappings that differ from uppercase: the Latin digraphs, whose titlecase form is a
@@ -56,8 +43,4 @@ export function toTitlecase(character: string): string {
  * Whitespace as the reference implementation defines it (Go's unicode.IsSpace): the ASCII
  * spaces, U+0085, U+00A0 and the Unicode separators. Unlike JS `\s`, U+FEFF is not a space.
  */
-const WHITESPACE = /^[\t\n\v\f\r \u0085\u00a0\p{Z}]$/u;
-
-export function isWhitespace(character: string): boolean {
-  return WHITESPACE.test(character);
-}
+export const isWhitespace = lazyRegExp(() => /^[\t\n\v\f\r \u0085\u00a0\p{Z}]$/u);

@@ -1,4 +1,4 @@
-import type { SourcePosition } from '../../util/index.js';
+import { lazyRegExp, type SourcePosition } from '../../util/index.js';
 import { StarlarkError } from '../errors.js';
 import { PUNCTUATION, RESERVED_WORDS, isKeyword, type Token, type TokenKind } from './token.js';
 import { decodeEscapes, EscapeError } from './string-literal.js';
@@ -247,12 +247,15 @@ function isDigit(character: string): boolean {
   return character >= '0' && character <= '9';
 }
 
+const isUnicodeLetter = lazyRegExp(() => /\p{L}/u);
+const isUnicodeLetterOrDigit = lazyRegExp(() => /[\p{L}\p{Nd}]/u);
+
 function isIdentifierStart(character: string): boolean {
   if (character < '\u0080') return (character >= 'a' && character <= 'z') || (character >= 'A' && character <= 'Z') || character === '_';
-  return /\p{L}/u.test(character);
+  return isUnicodeLetter(character);
 }
 
 function isIdentifierPart(character: string): boolean {
   if (character < '\u0080') return isIdentifierStart(character) || isDigit(character);
-  return /[\p{L}\p{Nd}]/u.test(character);
+  return isUnicodeLetterOrDigit(character);
 }

@@ -1,3 +1,5 @@
+import { lazyRegExp } from '../../util/index.js';
+
 /**
  * Starlark literals for `repr`: printable characters appear as themselves, everything else as
  * an escape, so a repr shows exactly what the value holds. "Printable" follows the reference
@@ -6,7 +8,7 @@
  * `\x` escapes that no literal accepts, as the spec asks.
  */
 
-const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+const isPrintable = lazyRegExp(() => /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u);
 /** Strings made only of printable ASCII other than `"` and `\` need no escaping at all. */
 const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
@@ -25,7 +27,7 @@ function hex(value: number, digits: number): string {
 
 /** The repr of one code point above ASCII: itself when printable, else `\uXXXX` / `\UXXXXXXXX`. */
 function quoteCodePoint(codePoint: number, text: string): string {
-  if (PRINTABLE.test(text)) return text;
+  if (isPrintable(text)) return text;
   return codePoint < 0x10000 ? `\\u${hex(codePoint, 4)}` : `\\U${hex(codePoint, 8)}`;
 }
 
