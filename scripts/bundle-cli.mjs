@@ -102,6 +102,24 @@ await esbuild.build({
   plugins: [keepPackagesExternal, commanderSpawnOnDemand],
 });
 
+/**
+ * The sources load some built-in modules on first use with `createRequire(import.meta.url)(…)`
+ * (an ES module has no require of its own). In starlark-fast-path.cjs, importing node:module
+ * for that would load Node's ES module loader at every start (~4 M instructions), which that
+ * script exists to avoid: there createRequire hands out the script's own require, which loads
+ * a built-in module alike. Anything but a built-in module is refused, so the two cannot differ.
+ */
+const createRequireFromScript = {
+  name: 'create-require-from-script',
+  setup(build) {
+    build.onResolve({ filter: /^node:module$/ }, () => ({ path: 'node:module', namespace: 'script-require' }));
+    build.onLoad({ filter: /.*/, namespace: 'script-require' }, () => ({
+      contents: "exports.createRequire = () => (name) => {\n  if (!name.startsWith('node:')) throw new Error(`only Node's built-in modules load this way, not ${name}`);\n  return require(name);\n};\n",
+      loader: 'js',
+    }));
+  },
+};
+
 const fastPath = join(out, 'starlark-fast-path.cjs');
 await esbuild.build({
   entryPoints: [fastPathEntry],
@@ -115,6 +133,7 @@ await esbuild.build({
   banner: { js: "'use strict';\nconst importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': 'importMetaUrl' },
   logLevel: 'warning',
+  plugins: [createRequireFromScript],
 });
 asciiOnly(fastPath);
 writeCodeCache(fastPath);

@@ -127,6 +127,16 @@ describe('execFile', () => {
     expect(error.kind).toBe('cancelled');
   });
 
+  test('onRunning is called once, when the program has taken 1,024 steps, and never for a shorter one', () => {
+    let calls = 0;
+    const onRunning = () => (calls += 1);
+    run('x = 1\nprint(x)\n', { onRunning });
+    expect(calls).toBe(0);
+    const globals = run('def f():\n    n = 0\n    for i in range(5000):\n        n += i\n    return n\nx = f()\n', { onRunning });
+    expect(calls).toBe(1);
+    expect(toJs(globals.get('x')!)).toBe(12_497_500);
+  });
+
   test('load statements use the host loader', () => {
     const globals = run('load("lib.star", "x", y = "z")\nsum = x + y\n', {
       load: (module) => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import v8 from 'node:v8';
+import type * as NodeV8 from 'node:v8';
 import { execFile, StarlarkError } from '../../starlark/index.js';
 import { formatDiagnostic } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
@@ -30,7 +31,8 @@ export function runStarlarkFile(context: CliContext, file: string, options: Star
     context.exitCode = ExitCode.failure;
     return;
   }
-  tuneV8ForOneShotProgram();
+  // A large source builds a large syntax tree before the first step: tuned before it is parsed.
+  if (source.length >= LARGE_SOURCE_CHARS) tuneV8ForOneShotProgram();
   try {
     execFile({
       filename: file,
@@ -38,6 +40,7 @@ export function runStarlarkFile(context: CliContext, file: string, options: Star
       maxSteps: options.maxSteps,
       maxValueLength: options.maxValueLength,
       print: (message) => context.stdout(`${message}\n`),
+      onRunning: tuneV8ForOneShotProgram,
     });
     context.exitCode = ExitCode.ok;
   } catch (error) {
@@ -47,10 +50,17 @@ export function runStarlarkFile(context: CliContext, file: string, options: Star
   }
 }
 
+const LARGE_SOURCE_CHARS = 64 * 1024;
+
+let v8Tuned = false;
+
 /**
  * Tunes V8 for a process that runs one Starlark program and exits; set only in this command,
  * whose process runs nothing else (V8 reads both flags at each decision, so setting them now
- * still counts).
+ * still counts). Done once the program has run 1,024 steps (or before a large source is
+ * parsed), not at every start: before then V8 has made neither decision the flags are about,
+ * and loading node:v8 (it loads Node's stream modules) costs an empty program ~8 M
+ * instructions, a tenth of Node's own start.
  *
  * - The program's values mostly live until it ends, so V8's habit of growing the young
  *   generation (to 16 MiB per semi-space) buys few saved scavenges for ~16-30 MiB of peak RSS
@@ -61,6 +71,9 @@ export function runStarlarkFile(context: CliContext, file: string, options: Star
  *   total and no more on the main thread (see bench/starlark.bench.js).
  */
 function tuneV8ForOneShotProgram(): void {
+  if (v8Tuned) return;
+  v8Tuned = true;
+  const v8 = createRequire(import.meta.url)('node:v8') as typeof NodeV8;
   v8.setFlagsFromString('--semi-space-growth-factor=1');
   v8.setFlagsFromString('--no-turbo-inlining');
 }

@@ -21,6 +21,8 @@ export interface ExecFileOptions {
   /** The largest len() any string, bytes, list, tuple, dict or set may reach; see DEFAULT_MAX_VALUE_LENGTH. */
   readonly maxValueLength?: number;
   readonly signal?: AbortSignal;
+  /** Called once the program has taken 1,024 steps; see ThreadOptions.onRunning. */
+  readonly onRunning?: () => void;
   /** Resolves `load("module", ...)`; without it load statements fail. */
   readonly load?: LoadModule;
 }
@@ -63,7 +65,7 @@ function execFileUnchecked(options: ExecFileOptions): ExecFileResult {
   const compiler = new StatementCompiler({ predeclared, universe });
   compiler.loadModule = options.load;
   const body = compiler.block(file.statements);
-  const thread = new Thread({ print: options.print, maxSteps: options.maxSteps, maxValueLength: options.maxValueLength, signal: options.signal });
+  const thread = new Thread({ print: options.print, maxSteps: options.maxSteps, maxValueLength: options.maxValueLength, signal: options.signal, onRunning: options.onRunning });
   thread.checkCancelled();
   const globals = new Array<Value | undefined>(module.globals.length);
   const toplevel = module.toplevel;

@@ -18,6 +18,12 @@ export interface ThreadOptions {
   /** The largest len() a string, bytes, list, tuple, dict or set may reach; see DEFAULT_MAX_VALUE_LENGTH. */
   readonly maxValueLength?: number;
   readonly signal?: AbortSignal;
+  /**
+   * Called once, when the program has taken 1,024 steps (the first checkpoint): a host that
+   * tunes the engine for a running program (`whaleflow starlark` sets V8 flags) spends nothing
+   * on a program that is over before then.
+   */
+  readonly onRunning?: () => void;
 }
 
 /** Default step budget: generous for real programs, small enough to stop runaway loops quickly. */
@@ -53,6 +59,7 @@ export class Thread {
   readonly maxValueLength: number;
   readonly signal: AbortSignal | undefined;
   private stepCount = 0;
+  private onRunning: (() => void) | undefined;
   private readonly frames: ActiveFrame[] = [];
   private readonly activeFunctions = new Set<FunctionCode>();
 
@@ -61,6 +68,7 @@ export class Thread {
     this.maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
     this.maxValueLength = options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH;
     this.signal = options.signal;
+    this.onRunning = options.onRunning;
   }
 
   get steps(): number {
@@ -74,7 +82,16 @@ export class Thread {
         kind: 'step-budget',
       });
     }
-    if ((this.stepCount & 1023) === 0) this.checkCancelled();
+    if ((this.stepCount & 1023) === 0) this.checkpoint();
+  }
+
+  /** Every 1,024 steps: cancellation, and the host's one onRunning call. */
+  private checkpoint(): void {
+    this.checkCancelled();
+    const onRunning = this.onRunning;
+    if (onRunning === undefined) return;
+    this.onRunning = undefined;
+    onRunning();
   }
 
   /** Counts `count` steps at once, for builtins whose work is proportional to a size. */
