@@ -5,7 +5,7 @@ import { compareValues } from '../values/compare.js';
 import { Dict } from '../values/dict.js';
 import { Int } from '../values/int.js';
 import { List } from '../values/list.js';
-import { NoneType } from '../values/none.js';
+import { None } from '../values/none.js';
 import { Range } from '../values/range.js';
 import { StarlarkSet } from '../values/set.js';
 import { Str } from '../values/str.js';
@@ -19,17 +19,20 @@ import { sortValues } from './sort-values.js';
 
 function extreme(call: BuiltinCall, sign: 1 | -1): Value {
   let key: Value | undefined;
-  for (const [name, value] of call.kwargs) {
+  for (let index = 0; index < call.kwargs.length; index++) {
+    const name = call.kwargs[index][0];
     if (name !== 'key') throw runtimeError(`${call.name}: unexpected keyword argument '${name}'`);
-    key = value;
+    key = call.kwargs[index][1];
   }
   if (call.args.length === 0) throw runtimeError(`${call.name}: expected at least one item (got no positional arguments)`);
   const values = call.args.length === 1 ? collectValues(call.args[0], call.thread) : [...call.args];
   if (values.length === 0) throw runtimeError(`${call.name}: expected at least one item, got an empty sequence`);
+  if (key === None) key = undefined;
   let best = values[0];
-  let bestKey = key && !(key instanceof NoneType) ? call.thread.call(key, [best]) : best;
-  for (const value of values.slice(1)) {
-    const valueKey = key && !(key instanceof NoneType) ? call.thread.call(key, [value]) : value;
+  let bestKey = key ? call.thread.call(key, [best]) : best;
+  for (let index = 1; index < values.length; index++) {
+    const value = values[index];
+    const valueKey = key ? call.thread.call(key, [value]) : value;
     if (compareValues(valueKey, bestKey) * sign > 0) {
       best = value;
       bestKey = valueKey;
@@ -88,9 +91,10 @@ export const collectionFunctions: readonly Builtin[] = [
   new Builtin('range', rangeOf),
   new Builtin('bytes', (call) => bytesOf(unpackPositional(call, 1, 1)[0], call)),
   new Builtin('sorted', (call) => {
-    const [iterable, key, reverse] = unpackArgs(call, ['iterable', 'key?', 'reverse?']);
+    const args = unpackArgs(call, ['iterable', 'key?', 'reverse?']);
     if (call.args.length > 1) throw runtimeError('sorted: got more than 1 positional argument');
-    return new List(sortValues(call, collectValues(iterable!, call.thread), key, reverse === undefined ? false : expectBool(reverse, 'reverse')));
+    const reverse = args[2];
+    return new List(sortValues(call, collectValues(args[0]!, call.thread), args[1], reverse === undefined ? false : expectBool(reverse, 'reverse')));
   }),
   new Builtin('reversed', (call) => new List(collectValues(unpackPositional(call, 1, 1)[0], call.thread).reverse())),
   new Builtin('enumerate', (call) => {

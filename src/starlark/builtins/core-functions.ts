@@ -11,6 +11,7 @@ import { None } from '../values/none.js';
 import { Str, stringHash } from '../values/str.js';
 import { Dict } from '../values/dict.js';
 import { StarlarkSet } from '../values/set.js';
+import { Tuple } from '../values/tuple.js';
 import type { Value } from '../values/value.js';
 import { iterateValue } from '../eval/iterate.js';
 import { attributeNames, tryGetAttribute } from './attributes.js';
@@ -43,7 +44,10 @@ function truthOfAll(call: BuiltinCall, wanted: boolean): Bool {
 
 /** The length of any sized value, or undefined. */
 export function lengthOf(value: Value): number | undefined {
-  if (value instanceof Str || value instanceof Bytes) return value.value.length;
+  const type = value.constructor;
+  if (type === Str) return (value as Str).value.length;
+  if (type === List || type === Tuple) return (value as List | Tuple).elements.length;
+  if (value instanceof Bytes) return value.value.length;
   if (value instanceof Dict || value instanceof StarlarkSet) return value.length;
   if (isIndexable(value)) return value.length;
   return undefined;
@@ -84,7 +88,7 @@ export const coreFunctions: readonly Builtin[] = [
     throw runtimeError(`hash: got value of type '${x.type}', want string or bytes`);
   }),
   new Builtin('len', (call) => {
-    const [x] = unpackPositional(call, 1, 1);
+    const x = unpackPositional(call, 1, 1)[0];
     const length = lengthOf(x);
     if (length === undefined) throw runtimeError(`value of type '${x.type}' has no len (${x.type} is not iterable)`);
     return Int.of(length);
@@ -95,7 +99,7 @@ export const coreFunctions: readonly Builtin[] = [
   }),
   new Builtin('repr', (call) => Str.of(call.thread.reprOf(unpackPositional(call, 1, 1)[0], 'repr'))),
   new Builtin('str', (call) => {
-    const [x] = unpackPositional(call, 1, 1);
+    const x = unpackPositional(call, 1, 1)[0];
     return x.constructor === Str ? x : Str.of(call.thread.strOf(x, 'str'));
   }),
   new Builtin('type', (call) => Str.of(unpackPositional(call, 1, 1)[0].type)),

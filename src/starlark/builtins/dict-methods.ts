@@ -21,8 +21,8 @@ export const dictMethods = methodTable<Dict>({
     return None;
   },
   get: (dict, call) => {
-    const [key, fallback] = unpackPositional(call, 1, 2);
-    return dict.get(key) ?? fallback ?? None;
+    const args = unpackPositional(call, 1, 2);
+    return dict.get(args[0]) ?? args[1] ?? None;
   },
   items: (dict, call) => {
     unpackPositional(call, 0, 0);
@@ -56,11 +56,13 @@ export const dictMethods = methodTable<Dict>({
     return new Tuple([first.key, first.value]);
   },
   setdefault: (dict, call) => {
-    const [key, fallback] = unpackArgs(call, ['key', 'default?']);
-    const existing = dict.get(key!);
+    const args = unpackArgs(call, ['key', 'default?']);
+    const key = args[0]!;
+    const fallback = args[1];
+    const existing = dict.get(key);
     if (existing !== undefined) return existing;
     if (dict.length >= call.thread.maxValueLength) call.thread.checkLength(dict.length + 1, 'dict', 'setdefault');
-    dict.set(key!, fallback ?? None);
+    dict.set(key, fallback ?? None);
     return fallback ?? None;
   },
   update: (dict, call) => {

@@ -13,7 +13,7 @@ import { expectInt, unpackArgs, unpackPositional } from './unpack-args.js';
 /** The methods of list values. */
 export const listMethods = methodTable<List>({
   append: (list, call) => {
-    const [value] = unpackPositional(call, 1, 1);
+    const value = unpackPositional(call, 1, 1)[0];
     list.checkMutable('append to');
     if (list.elements.length >= call.thread.maxValueLength) call.thread.checkLength(list.elements.length + 1, 'list', 'append');
     list.elements.push(value);

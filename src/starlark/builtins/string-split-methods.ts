@@ -32,14 +32,14 @@ export const stringSplitMethods = methodTable<Str>({
   lstrip: (receiver, call) => Str.of(trim(receiver.value, call, true, false)),
   rstrip: (receiver, call) => Str.of(trim(receiver.value, call, false, true)),
   join: (receiver, call) => {
-    const [elements] = unpackArgs(call, ['elements']);
+    const elements = unpackArgs(call, ['elements'])[0]!;
     // Lists and tuples are read in place; other iterables are collected (a step per element).
     let items: readonly Value[];
-    if (elements instanceof List || elements instanceof Tuple) {
-      items = elements.elements;
+    if (elements.constructor === List || elements.constructor === Tuple) {
+      items = (elements as List | Tuple).elements;
       if (items.length > 0) call.thread.charge(items.length);
     } else {
-      items = collectValues(elements!, call.thread);
+      items = collectValues(elements, call.thread);
     }
     const parts = new Array<string>(items.length);
     let length = Math.max(0, items.length - 1) * receiver.value.length;

@@ -12,6 +12,10 @@ import type { Value } from '../values/value.js';
  * entry per parameter, undefined for an omitted optional one.
  *
  *   const [sep, maxsplit] = unpackArgs(call, ['sep?', 'maxsplit?']);
+ *
+ * The builtins a program calls most (`str`, `len`, `sorted`, `append`, `get`, `join`, ...) index
+ * the result instead: V8's baseline code destructures an array through the iterator protocol,
+ * ~850 instructions against two loads.
  */
 export function unpackArgs(call: BuiltinCall, parameters: readonly string[]): (Value | undefined)[] {
   const values = new Array<Value | undefined>(parameters.length);

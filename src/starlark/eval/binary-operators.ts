@@ -90,10 +90,12 @@ function floatOperands(left: Value, right: Value): [number, number] | undefined 
 
 function add(left: Value, right: Value, thread: Thread): Value | undefined {
   if (left.constructor === Int && right.constructor === Int) return addInts(left as Int, right as Int);
-  if (left instanceof Str && right instanceof Str) {
+  if (left.constructor === Str && right.constructor === Str) {
     // No step charge: engines concatenate strings without copying them (ropes).
-    thread.checkLength(left.value.length + right.value.length, 'string', "'+'");
-    return Str.of(left.value + right.value);
+    const a = (left as Str).value;
+    const b = (right as Str).value;
+    thread.checkLength(a.length + b.length, 'string', "'+'");
+    return Str.of(a + b);
   }
   const floats = floatOperands(left, right);
   if (floats) return Float.of(floats[0] + floats[1]);

@@ -14,24 +14,28 @@ import type { Thread } from './thread.js';
  * Returns the mutated value, or undefined when the ordinary binary operator applies.
  */
 export function applyInPlace(operator: Exclude<BinaryOperator, 'and' | 'or'>, current: Value, operand: Value, thread: Thread): Value | undefined {
-  if (current instanceof List) {
+  // Every `x op= y` passes here (most on ints): the type is tested by `constructor` (see StarlarkValue).
+  const type = current.constructor;
+  if (type === List) {
     if (operator !== '+' || !isIterable(operand)) return undefined;
-    current.checkMutable('apply += to');
+    const list = current as List;
+    list.checkMutable('apply += to');
     const additions = collectValues(operand, thread);
-    thread.checkLength(current.elements.length + additions.length, 'list', "'+='");
-    appendAll(current.elements, additions);
-    return current;
+    thread.checkLength(list.elements.length + additions.length, 'list', "'+='");
+    appendAll(list.elements, additions);
+    return list;
   }
-  if (current instanceof Dict) {
+  if (type === Dict) {
     if (operator !== '|' || !(operand instanceof Dict)) return undefined;
-    current.checkMutable('apply |= to');
-    for (const entry of [...operand.table.entries()]) current.table.set(entry.key, entry.value);
-    thread.checkLength(current.length, 'dict', "'|='");
+    const dict = current as Dict;
+    dict.checkMutable('apply |= to');
+    for (const entry of [...operand.table.entries()]) dict.table.set(entry.key, entry.value);
+    thread.checkLength(dict.length, 'dict', "'|='");
     thread.chargeBulk(operand.length);
-    return current;
+    return dict;
   }
-  if (current instanceof StarlarkSet && operand instanceof StarlarkSet) {
-    const updated = updateSet(operator, current, operand);
+  if (type === StarlarkSet && operand instanceof StarlarkSet) {
+    const updated = updateSet(operator, current as StarlarkSet, operand);
     if (updated) {
       thread.checkLength(updated.length, 'set', `'${operator}='`);
       thread.chargeBulk(operand.length);

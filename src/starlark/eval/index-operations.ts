@@ -47,14 +47,17 @@ export function normaliseIndex(index: Value, length: number, type: string): numb
 
 /** `object[index] = value`. */
 export function setIndexValue(object: Value, index: Value, value: Value, thread: Thread): void {
-  if (object instanceof List) {
-    object.checkMutable('assign to element of');
-    object.elements[normaliseIndex(index, object.elements.length, 'list')] = value;
+  const type = object.constructor;
+  if (type === List) {
+    const list = object as List;
+    list.checkMutable('assign to element of');
+    list.elements[normaliseIndex(index, list.elements.length, 'list')] = value;
     return;
   }
-  if (object instanceof Dict) {
-    if (object.length >= thread.maxValueLength && !object.table.has(index)) thread.checkLength(object.length + 1, 'dict', 'item assignment');
-    object.set(index, value);
+  if (type === Dict) {
+    const dict = object as Dict;
+    if (dict.length >= thread.maxValueLength && !dict.table.has(index)) thread.checkLength(dict.length + 1, 'dict', 'item assignment');
+    dict.set(index, value);
     return;
   }
   throw runtimeError(`${object.type} value does not support item assignment (it is immutable or not indexable)`);

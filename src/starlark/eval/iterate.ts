@@ -21,10 +21,11 @@ export function notIterable(value: Value): Error {
  * `list(range(1 << 40))` stops at a limit instead of exhausting memory.
  */
 export function collectValues(value: Value, thread?: Thread): Value[] {
-  if ((value instanceof List || value instanceof Tuple) && (!thread || value.elements.length <= thread.maxValueLength)) {
+  const type = value.constructor;
+  if ((type === List || type === Tuple) && (!thread || (value as List | Tuple).elements.length <= thread.maxValueLength)) {
     // Copied at once, charged as one step per element like the loop below; nothing runs
     // between the elements, so the iteration lock the loop would hold is never observable.
-    const elements = value.elements;
+    const elements = (value as List | Tuple).elements;
     if (thread && elements.length > 0) thread.charge(elements.length);
     return elements.slice();
   }

@@ -12,7 +12,7 @@ export function unaryOperation(operator: UnaryOperator, operand: Value): Value {
     case 'not':
       return Bool.of(!operand.truth());
     case '-':
-      if (operand instanceof Int) return negateInt(operand);
+      if (operand.constructor === Int) return negateInt(operand as Int);
       if (operand instanceof Float) return Float.of(-operand.value);
       break;
     case '+':

@@ -196,7 +196,8 @@ export class HashTable {
   }
 
   private lookupKey(hashKey: HashKey, create: boolean): unknown {
-    if (!(hashKey instanceof CompositeKey)) return hashKey;
+    // A string or number key skips the instanceof (costly in baseline code, see StarlarkValue).
+    if (typeof hashKey !== 'object' || !(hashKey instanceof CompositeKey)) return hashKey;
     this.composites ??= new Map();
     let token = this.composites.get(hashKey.encoding);
     if (token === undefined) {
