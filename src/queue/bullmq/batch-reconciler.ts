@@ -19,10 +19,12 @@ export interface ReconcilerHost {
  * The coordinator's safety net for what its channel did not deliver: a batch that ended (or that
  * Redis lost) has its members' recorded outcomes read back, and the members without one are
  * settled from how the batch ended, or queued again. Outcomes normally arrive on the run's
- * channel the moment a worker records them; this runs when a batch's end is seen without them,
- * after a Redis outage, and for batches pending for long.
+ * channel the moment a worker records them; this runs for batches the queue failed, after the
+ * channel or Redis was away, and for batches pending for long.
  */
 export class BatchReconciler {
+  private collecting = false;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: QueueKeys,
@@ -31,7 +33,7 @@ export class BatchReconciler {
   ) {}
 
   /** A batch ended (completed, or failed by the queue): members whose outcome did not arrive are read from the record. */
-  async batchEnded(batchId: string, failedReason?: string): Promise<void> {
+  private async batchEnded(batchId: string, failedReason?: string): Promise<void> {
     const open = this.host.openMembers(batchId);
     if (open.length === 0) return;
     const recorded = await readOutcomes(this.redis, this.keys, batchId).catch(() => undefined);
@@ -41,6 +43,25 @@ export class BatchReconciler {
       else if (this.host.cancelRequested(jobId)) this.host.settle(jobId, { type: 'stopped', message: failedReason ?? 'cancelled', artifacts: [], worker: UNKNOWN_WORKER });
       else if (failedReason !== undefined) this.host.settle(jobId, { type: 'threw', message: `the queue failed the job: ${failedReason}`, worker: UNKNOWN_WORKER });
       else this.host.settle(jobId, { type: 'threw', message: `batch ${batchId} completed without an outcome for job ${jobId}`, worker: UNKNOWN_WORKER });
+    }
+  }
+
+  /**
+   * Settles the members of those of `batchIds` that the queue failed (stalled more often than
+   * allowed, or a worker could not read them): one ZMSCORE on BullMQ's failed set, then their
+   * state and reason read back. Overlapping calls are skipped (the next one looks again).
+   */
+  async collectFailed(batchIds: readonly string[]): Promise<void> {
+    if (this.collecting || batchIds.length === 0) return;
+    this.collecting = true;
+    try {
+      const scores = await this.redis.zmscore(this.queue.keys.failed, ...batchIds);
+      const failed = batchIds.filter((_, index) => scores[index] !== null);
+      if (failed.length > 0) await this.reconcile(failed);
+    } catch {
+      // Redis away: the reconnect reconciles
+    } finally {
+      this.collecting = false;
     }
   }
 

@@ -1,8 +1,10 @@
-import { afterAll, beforeAll } from 'vitest';
-import { describeLeafQueueConformance, redisServerAvailability, startTestRedis, type TestRedis } from '../testing/index.js';
+import { Worker } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeLeafQueueConformance, RecordingListener, redisServerAvailability, startTestRedis, testLeafJob, type TestRedis } from '../testing/index.js';
 import { BullmqLeafQueue } from './bullmq-leaf-queue.js';
 import { BullmqLeafWorker } from './bullmq-leaf-worker.js';
 import { DEFAULT_WORKER_CEILING } from '../worker-ceiling.js';
+import { QUEUE_PREFIX } from './queue-keys.js';
 
 const availability = redisServerAvailability();
 let redis: TestRedis | undefined;
@@ -41,3 +43,20 @@ describeLeafQueueConformance(
   },
   availability.available ? undefined : availability.skipReason,
 );
+
+describe.skipIf(!availability.available)('BullmqLeafQueue: a batch the queue fails', () => {
+  it("settles its members as failed with the queue's reason (the coordinator reads no queue events)", async () => {
+    const queueName = 'failing';
+    // A worker that fails every batch it takes, as BullMQ fails one that stalled too often.
+    const failing = new Worker(queueName, () => Promise.reject(new Error('this worker cannot read batches')), { connection: { host: '127.0.0.1', port: redis!.port }, prefix: QUEUE_PREFIX });
+    const queue = await BullmqLeafQueue.open({ url: redis!.url, queueName, lineage: 'run-failing', runContext: { version: 1, provider: 'pure-mock' }, unavailableTimeoutMs: 10_000, keepFinishedSeconds: 600 });
+    try {
+      const jobs = [testLeafJob('a', { lineage: 'run-failing', runContext: queue.runContextId }), testLeafJob('b', { lineage: 'run-failing', runContext: queue.runContextId, ordinal: 1 })];
+      const outcomes = await Promise.all(jobs.map((job) => queue.submit(job, new RecordingListener(), new AbortController().signal)));
+      for (const outcome of outcomes) expect(outcome).toMatchObject({ type: 'threw', message: expect.stringMatching(/the queue failed the job: this worker cannot read batches/) });
+    } finally {
+      await queue.close();
+      await failing.close();
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { Job, Queue, QueueEvents } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { MemoBroker } from '../../memo/index.js';
 import { assertNever } from '../../util/index.js';
@@ -16,7 +16,7 @@ import { MemoBrokerService } from './memo-over-redis.js';
 import { openRedis } from './open-redis.js';
 import { parseOutcome, reasonText, UNKNOWN_WORKER } from './outcome-wire.js';
 import { QUEUE_PREFIX, queueKeys, type QueueKeys } from './queue-keys.js';
-import { connectionOptions, parseRedisUrl, type RedisAddress } from './redis-url.js';
+import { parseRedisUrl, type RedisAddress } from './redis-url.js';
 import { parseChannelMessages, type ProgressMessage } from './wire-messages.js';
 import { listWorkers } from './worker-registry.js';
 
@@ -60,6 +60,8 @@ const WATCH_INTERVAL_MS = 500;
 const SWEEP_INTERVAL_MS = 10_000;
 const SWEEP_BATCH = 200;
 const POOL_REFRESH_MS = 2_000;
+/** How often the coordinator looks whether the queue failed one of its batches. */
+const FAILED_POLL_MS = 500;
 const NOT_STARTED = new Set(['waiting', 'prioritized', 'delayed', 'waiting-children']);
 
 /**
@@ -68,8 +70,11 @@ const NOT_STARTED = new Set(['waiting', 'prioritized', 'delayed', 'waiting-child
  * member index, so a resume finds every member's job and queues none twice. Workers record each
  * member's outcome first-write-wins and publish it on the run's channel the moment it is
  * recorded; the first outcome settles the member, and what a second delivery of a batch brings
- * is discarded and counted. A batch's completion (BullMQ queue events) is the fallback that
- * reads any outcome whose message was lost. A cancel is published to every worker and marked in
+ * is discarded and counted. Messages are lost only while the subscription is down, so when it
+ * comes back every pending batch's state is read back (and a sweep reads those pending for long);
+ * a batch the queue itself failed (stalled too often, unreadable) is seen by a poll of BullMQ's
+ * failed set every FAILED_POLL_MS — not by BullMQ's queue events, whose stream the coordinator
+ * would read and parse several entries of for every batch. A cancel is published to every worker and marked in
  * Redis for a worker that takes the batch later. After a Redis outage it re-reads the state of
  * every pending batch (re-adding those Redis lost); when Redis stays unreachable past
  * `unavailableTimeoutMs`, pending leaves fail with QueueUnavailableError.
@@ -98,7 +103,6 @@ export class BullmqLeafQueue implements LeafQueue {
     private readonly redis: Redis,
     private readonly subscriber: Redis,
     private readonly queue: Queue,
-    private readonly events: QueueEvents,
   ) {
     this.keys = queueKeys(options.queueName);
     this.now = options.now ?? Date.now;
@@ -121,14 +125,11 @@ export class BullmqLeafQueue implements LeafQueue {
     const redis = await openRedis(address, options.unavailableTimeoutMs, 'coordinator');
     const subscriber = redis.duplicate();
     subscriber.on('error', () => undefined);
-    const connection = connectionOptions(address);
     // The queue shares the coordinator's connection: a batch's member index and the batch itself
     // go out on one socket, so Redis applies them in order without waiting for one reply first.
     const queue = new Queue(options.queueName, { connection: redis, prefix: QUEUE_PREFIX });
-    const events = new QueueEvents(options.queueName, { connection, prefix: QUEUE_PREFIX });
     queue.on('error', () => undefined);
-    events.on('error', () => undefined);
-    const opened = new BullmqLeafQueue(options, address, redis, subscriber, queue, events);
+    const opened = new BullmqLeafQueue(options, address, redis, subscriber, queue);
     try {
       await opened.start();
     } catch (error) {
@@ -139,16 +140,17 @@ export class BullmqLeafQueue implements LeafQueue {
   }
 
   private async start(): Promise<void> {
-    await Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady()]);
+    await this.queue.waitUntilReady();
     await Promise.all([this.storeRunContext(), this.refreshBatchLimit()]);
     const memo = this.options.memo ? new MemoBrokerService(this.options.memo.broker, this.redis, this.keys) : undefined;
     const memoChannel = this.options.memo ? memo?.channel(this.options.memo.runId) : undefined;
     this.subscriber.on('message', (channel: string, text: string) => (channel === memoChannel ? memo?.onMessage(text) : this.onChannel(text)));
     await this.subscriber.subscribe(this.keys.runChannel(this.options.lineage), ...(memoChannel ? [memoChannel] : []));
-    this.events.on('completed', ({ jobId }) => void this.reconciler.batchEnded(jobId));
-    this.events.on('failed', ({ jobId, failedReason }) => void this.reconciler.batchEnded(jobId, failedReason));
     this.redis.on('close', () => this.markUnavailable());
     this.redis.on('ready', () => this.markAvailable());
+    // Back after its connection dropped: outcomes published meanwhile were not heard; read them back.
+    this.subscriber.on('ready', () => void this.reconcileAll());
+    this.timers.push(setInterval(() => void this.collectFailed(), FAILED_POLL_MS));
     this.timers.push(setInterval(() => this.watchAvailability(), WATCH_INTERVAL_MS));
     this.timers.push(setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS));
     this.timers.push(setInterval(() => void this.refreshBatchLimit(), POOL_REFRESH_MS));
@@ -189,7 +191,7 @@ export class BullmqLeafQueue implements LeafQueue {
     for (const timer of this.timers) clearInterval(timer);
     this.former.clear();
     for (const entry of [...this.pending.values()]) this.fail(entry, new LeafQueueClosedError('the leaf queue was closed while the leaf was pending'));
-    await Promise.allSettled([this.events.close(), this.queue.close()]);
+    await this.queue.close().catch(() => undefined);
     this.subscriber.disconnect();
     this.redis.disconnect();
   }
@@ -368,7 +370,7 @@ export class BullmqLeafQueue implements LeafQueue {
   private markAvailable(): void {
     if (this.unavailableSince === null) return;
     this.unavailableSince = null;
-    void this.storeRunContext().then(() => this.reconcile([...this.pending.values()]), () => undefined);
+    void this.storeRunContext().then(() => this.reconcileAll(), () => undefined);
   }
 
   private watchAvailability(): void {
@@ -384,6 +386,15 @@ export class BullmqLeafQueue implements LeafQueue {
     if (this.unavailableSince !== null || this.closed) return;
     const old = [...this.pending.values()].filter((entry) => this.now() - entry.submittedAt > SWEEP_INTERVAL_MS).slice(0, SWEEP_BATCH);
     await this.reconcile(old);
+  }
+
+  private async collectFailed(): Promise<void> {
+    if (this.unavailableSince !== null || this.closed || this.batches.size === 0) return;
+    await this.reconciler.collectFailed([...this.batches.keys()]);
+  }
+
+  private reconcileAll(): Promise<void> {
+    return this.unavailableSince !== null || this.closed ? Promise.resolve() : this.reconcile([...this.pending.values()]);
   }
 
   private async reconcile(entries: readonly Pending[]): Promise<void> {
