@@ -10,6 +10,12 @@ export abstract class MutableCollection extends StarlarkValue implements Iterati
   private frozen = false;
   private activeIterators = 0;
 
+  // Written out: the implicit one of a class with fields is `constructor(...args) { super(...args) }`,
+  // which gathers and spreads an arguments array for every list and dict built.
+  constructor() {
+    super();
+  }
+
   abstract get length(): number;
 
   /** Freezes what the collection holds; called once, by `freeze`. */
