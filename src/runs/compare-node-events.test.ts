@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyMemoUsage, emptyUsage } from '../ir/index.js';
 import type { RunEvent } from '../engine/index.js';
-import { compareNodeEvents } from './compare-node-events.js';
+import { compareNodeEvents, NodeRecord } from './compare-node-events.js';
 
 const started = (nodeId: string, parentId: string | null): RunEvent => ({ type: 'node_started', runId: 'r', at: 0, nodeId, kind: parentId ? 'leaf' : 'branch_set', parentId, iteration: 0 });
 const finished = (nodeId: string, output: string | null, iteration = 0): RunEvent => ({
@@ -34,6 +34,17 @@ describe('compareNodeEvents', () => {
   it('names a node the replay lacks, or has in addition', () => {
     expect(compareNodeEvents(run({ a: 'x', b: 'y' }), run({ a: 'x' }))).toMatchObject({ divergedAt: 'fan/b', detail: 'the replay lacks node "b"' });
     expect(compareNodeEvents(run({ a: 'x' }), run({ a: 'x', c: 'y' }))).toMatchObject({ divergedAt: 'fan/c', detail: 'the replay has an extra node "c"' });
+  });
+
+  it('judges a replay folded event by event (as replayRun keeps it) as it judges its events', () => {
+    const folded = (events: readonly RunEvent[]): NodeRecord => {
+      const record = new NodeRecord();
+      for (const event of events) record.add(event);
+      return record;
+    };
+    expect(compareNodeEvents(run({ a: 'x', b: 'y' }), folded(run({ a: 'x', b: 'y' })))).toBeUndefined();
+    expect(compareNodeEvents(run({ a: 'x', b: 'y' }), folded(run({ a: 'x', b: 'z' })))).toEqual({ identical: false, divergedAt: 'fan/b', detail: 'output differs: recorded "y", replayed "z"' });
+    expect(compareNodeEvents(run({ a: 'x' }), folded(run({ a: 'x', c: 'y' })))).toMatchObject({ divergedAt: 'fan/c', detail: 'the replay has an extra node "c"' });
   });
 
   it('tells loop iterations and repeated executions apart', () => {

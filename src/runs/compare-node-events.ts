@@ -12,21 +12,27 @@ const FIELDS = [
   ['details', (event) => event.details],
 ] as const satisfies readonly (readonly [string, (event: RunEventOf<'node_finished'>) => unknown])[];
 
-/** Node executions of one run: node_finished by (node, iteration, occurrence), and where each node sits. */
-class NodeRecord {
+/**
+ * Node executions of one run: node_finished by (node, iteration, occurrence), and where each node
+ * sits. Built from a run's events, or event by event as a replay emits them (`add`), which keeps
+ * a node_started only as its parent's id.
+ */
+export class NodeRecord {
   readonly finished = new Map<string, RunEventOf<'node_finished'>>();
   private readonly parents = new Map<string, string | null>();
+  private readonly seen = new Map<string, number>();
 
-  constructor(events: Iterable<RunEvent>) {
-    const seen = new Map<string, number>();
-    for (const event of events) {
-      if (event.type === 'node_started') this.parents.set(event.nodeId, event.parentId);
-      else if (event.type === 'node_finished') {
-        const scope = `${event.nodeId}\u0000${event.iteration}`;
-        const occurrence = seen.get(scope) ?? 0;
-        seen.set(scope, occurrence + 1);
-        this.finished.set(`${scope}\u0000${occurrence}`, event);
-      }
+  constructor(events: Iterable<RunEvent> = []) {
+    for (const event of events) this.add(event);
+  }
+
+  add(event: RunEvent): void {
+    if (event.type === 'node_started') this.parents.set(event.nodeId, event.parentId);
+    else if (event.type === 'node_finished') {
+      const scope = `${event.nodeId}\u0000${event.iteration}`;
+      const occurrence = this.seen.get(scope) ?? 0;
+      this.seen.set(scope, occurrence + 1);
+      this.finished.set(`${scope}\u0000${occurrence}`, event);
     }
   }
 
@@ -44,10 +50,10 @@ class NodeRecord {
  * container, so the deepest difference is named first, as compareResults does). Undefined when
  * every node matches.
  */
-export function compareNodeEvents(recorded: Iterable<RunEvent>, replayed: Iterable<RunEvent>, options: Pick<CompareOptions, 'resultsOnly'> = {}): ParityVerdict | undefined {
+export function compareNodeEvents(recorded: Iterable<RunEvent>, replayed: Iterable<RunEvent> | NodeRecord, options: Pick<CompareOptions, 'resultsOnly'> = {}): ParityVerdict | undefined {
   const judged = judgedFields(options);
   const before = new NodeRecord(recorded);
-  const after = new NodeRecord(replayed);
+  const after = replayed instanceof NodeRecord ? replayed : new NodeRecord(replayed);
   for (const [key, left] of before.finished) {
     const right = after.finished.get(key);
     const path = before.pathOf(left.nodeId);

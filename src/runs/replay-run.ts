@@ -17,7 +17,7 @@ import {
 } from '../engine/index.js';
 import type { Usage, WorkflowResult } from '../ir/index.js';
 import { ReplayBoundary, type UnaskedEffect } from '../trace/index.js';
-import { compareNodeEvents } from './compare-node-events.js';
+import { compareNodeEvents, NodeRecord } from './compare-node-events.js';
 import { compareResults, withRecordedKeys, type CompareOptions, type ParityVerdict } from './compare-results.js';
 import { describeDifference } from './describe-difference.js';
 import { countLivePorts, forbiddenLivePorts, type LiveCallCounts } from './forbidden-live-ports.js';
@@ -102,11 +102,12 @@ export async function replayRun(request: ReplayRequest): Promise<ReplayOutcome> 
       : forbiddenLivePorts();
   let parity: ParityVerdict = { identical: false, detail: 'the replay did not finish' };
   let divergences: string[] = [];
-  // The replay's node events, kept to say where it diverged should the result digests differ.
-  const replayedNodes: RunEvent[] = [];
+  // The replay's node results and where each node sits, kept to say where it diverged should the
+  // result digests differ (node_started events themselves are not kept: a parent id is all they give).
+  const replayedNodes = new NodeRecord();
   const judgingSink: RunEventSink = {
     emit(event: RunEvent): void {
-      if (event.type === 'node_started' || event.type === 'node_finished') replayedNodes.push(event);
+      replayedNodes.add(event);
       request.sink.emit(event);
     },
   };
@@ -166,7 +167,7 @@ interface ReplayedResult {
 function judgeParity(
   recorded: RecordedRun,
   { result: replayed, digest }: ReplayedResult,
-  replayedNodes: readonly RunEvent[],
+  replayedNodes: NodeRecord,
   boundary: ReplayBoundary,
   unasked: readonly UnaskedEffect[],
 ): ParityVerdict {
@@ -183,7 +184,7 @@ function judgeParity(
   return accounting ? { ...verdict, accounting } : verdict;
 }
 
-function judgeResults(recorded: RecordedRun, result: RecordedWorkflowResult, { result: replayed, digest }: ReplayedResult, replayedNodes: readonly RunEvent[], options: CompareOptions): ParityVerdict {
+function judgeResults(recorded: RecordedRun, result: RecordedWorkflowResult, { result: replayed, digest }: ReplayedResult, replayedNodes: NodeRecord, options: CompareOptions): ParityVerdict {
   // A trace recorded before run_finished stopped carrying the tree: compare the trees themselves.
   if (result.results) return compareResults({ ...result, results: result.results }, replayed, options);
   // Effects served by their redacted input were hashed without the secret: judge with the recorded hashes.
