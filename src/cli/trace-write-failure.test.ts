@@ -11,8 +11,16 @@ import { runCliInMemory } from './run-cli-in-memory.js';
 const LEAVES = 200;
 const RUN_ID = 'unrecordable-run';
 
-function newProject(): { directory: string; database: string } {
-  return wideProject('whaleflow-trace-failure-', LEAVES, { 'slow.yaml': 'defaults:\n  latency_ms: 25\n' });
+const SLOW = 'defaults:\n  latency_ms: 25\n';
+
+/**
+ * The last leaf outlasts any load: the run is still going when the test damages its file, however
+ * slowly the test's polling gets to it (a run of 25 ms leaves alone once finished first under load).
+ */
+const HELD_OPEN = `${SLOW}leaves:\n  - match: {id: leaf-${LEAVES - 1}}\n    latency_ms: 600000\n`;
+
+function newProject(fixture = SLOW): { directory: string; database: string } {
+  return wideProject('whaleflow-trace-failure-', LEAVES, { 'slow.yaml': fixture });
 }
 
 const RUN_ARGS = ['run', 'wide.json', '--fixtures', 'slow.yaml', '--max-concurrency', '4', '--max-agents', String(LEAVES + 10), '--run-id', RUN_ID];
@@ -78,7 +86,7 @@ describe('a run whose trace cannot be written stops, says why and exits non-zero
   }, 180_000);
 
   it('a corrupt page (bytes of the database overwritten while the run goes on): the run stops with the damaged file named, and ps says what to do', async () => {
-    const { directory, database } = newProject();
+    const { directory, database } = newProject(HELD_OPEN);
     const running = startCli(RUN_ARGS, { cwd: directory, env: { ...process.env, WHALEFLOW_HOME: '' } });
     await waitFor(() => completedEffects(database, RUN_ID) >= 20, '20 recorded leaves', running.output);
 
