@@ -17,6 +17,8 @@ function newProject(): { directory: string; database: string } {
     'fast.yaml': 'defaults:\n  latency_ms: 0\n',
     // Slow enough that a loaded machine cannot finish it between two polls of the test.
     'crawl.yaml': 'defaults:\n  latency_ms: 100\n',
+    // Its last leaf never ends on its own: the run is still running whenever the test kills it.
+    'held.yaml': `defaults:\n  latency_ms: 100\nleaves:\n  - match: {id: leaf-${LEAVES - 1}}\n    latency_ms: 600000\n`,
   });
 }
 
@@ -147,7 +149,7 @@ describe('two resume processes started at the same moment', () => {
 describe('replay of a run without a result is refused, from the CLI and from the TUI', () => {
   it('a run still running, then the same run killed: no divergence, no replay recorded, nothing in "needs attention" but the run itself', async () => {
     const { directory, database } = newProject();
-    const running = startCli(['run', 'wide.json', '--fixtures', 'crawl.yaml', '--max-concurrency', '2', ...SHAPE, '--run-id', 'busy-run'], { cwd: directory, env: ENV });
+    const running = startCli(['run', 'wide.json', '--fixtures', 'held.yaml', '--max-concurrency', '2', ...SHAPE, '--run-id', 'busy-run'], { cwd: directory, env: ENV });
     await waitFor(() => completedEffects(database, 'busy-run') >= 3, 'the run to be under way', running.output);
 
     const replay = await cli(directory, 'replay', 'busy-run');
