@@ -3,7 +3,7 @@
 // serving its memo against each worker keeping its own, in the same run; and what asking the
 // coordinator adds to a model call (N distinct zero-latency leaves, memo served vs not). Provider
 // calls are counted from the leaves' recorded memo misses. Skips when redis-server is absent.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { starterConfigText } from '../dist/config/index.js';
 import { startTestRedis } from '../dist/queue/testing/test-redis.js';
 import { startWorkerProcesses } from './worker-processes.js';
+import { redisMissingRows } from './redis-missing.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const binary = join(here, '..', 'bin', 'whaleflow.js');
@@ -46,11 +47,8 @@ function queuedRun(coordinator, url, file, fixtureFile, runId) {
 }
 
 export async function run() {
-  if (spawnSync('redis-server', ['--version']).status !== 0) {
-    const reason = 'redis-server is not installed (apt-get install redis-server)';
-    process.stderr.write(`queue-memo bench skipped: ${reason}\n`);
-    return [{ bench: 'queue-memo', metric: 'skipped', value: 0, unit: '', note: reason }];
-  }
+  const missing = redisMissingRows('queue-memo');
+  if (missing) return missing;
   const redis = await startTestRedis();
   // The coordinator's repository, and a clone for the workers: each reads its own configuration,
   // so the coordinator can serve its memo (memo on) or not (memo off; each worker keeps its own).

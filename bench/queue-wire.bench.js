@@ -3,13 +3,13 @@
 // member index a coordinator writes before each batch, a MULTI (before) against one script command
 // (now), on a connection that carries BullMQ's scripts, as the coordinator's does.
 // `npm run bench queue-wire`. Skips with a printed reason when redis-server is not installed.
-import { spawnSync } from 'node:child_process';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { indexMembers } from '../dist/queue/bullmq/member-index.js';
 import { queueKeys, QUEUE_PREFIX } from '../dist/queue/bullmq/index.js';
 import { startTestRedis } from '../dist/queue/testing/test-redis.js';
 import { testLeafJob } from '../dist/queue/testing/index.js';
+import { redisMissingRows } from './redis-missing.js';
 
 const BATCH = 25;
 const ROUNDS = 10;
@@ -59,11 +59,8 @@ async function memberIndexRows(url) {
 }
 
 export async function run() {
-  if (spawnSync('redis-server', ['--version']).status !== 0) {
-    const reason = 'redis-server is not installed (apt-get install redis-server)';
-    process.stderr.write(`queue-wire bench skipped: ${reason}\n`);
-    return [{ bench: 'queue-wire', metric: 'skipped', value: 0, unit: '', note: reason }];
-  }
+  const missing = redisMissingRows('queue-wire');
+  if (missing) return missing;
   const redis = await startTestRedis();
   try {
     return await memberIndexRows(redis.url);

@@ -2,7 +2,6 @@
 // redis-server started here, loopback only) against the same run in-process, plus the latency
 // one leaf pays for the queue. Ratios are to baselines measured in this same run. Skips with a
 // printed reason when redis-server is not installed.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,6 +14,7 @@ import { BullmqLeafQueue } from '../dist/queue/bullmq/index.js';
 import { startTestRedis } from '../dist/queue/testing/test-redis.js';
 import { Redis } from 'ioredis';
 import { startWorkerProcesses } from './worker-processes.js';
+import { redisMissingRows } from './redis-missing.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const binary = join(here, '..', 'bin', 'whaleflow.js');
@@ -149,11 +149,8 @@ function cpuNote(cpu, leaves) {
 }
 
 export async function run() {
-  if (spawnSync('redis-server', ['--version']).status !== 0) {
-    const reason = 'redis-server is not installed (apt-get install redis-server)';
-    process.stderr.write(`queue bench skipped: ${reason}\n`);
-    return [{ bench: 'queue', metric: 'skipped', value: 0, unit: '', note: reason }];
-  }
+  const missing = redisMissingRows('queue');
+  if (missing) return missing;
   const redis = await startTestRedis();
   const rows = [];
   try {
