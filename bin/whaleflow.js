@@ -4,10 +4,12 @@
 // much faster than ~540 modules). Without the bundle, or with one older than dist/cli/ (tsc ran
 // again without the bundling step), dist/cli/ runs as is.
 //
-// `whaleflow starlark FILE` first tries the bundle's starlark-fast-path.cjs, one script run with
-// V8's code cache (cached-script.cjs), which leaves anything but the command's plain forms to
-// main(). This file is CommonJS (bin/package.json): an ES module entry costs Node a few
-// milliseconds more to start, and that path needs no module loader at all.
+// `whaleflow starlark FILE` and `whaleflow run …` first try the bundle's start-up script for the
+// command (starlark-fast-path.cjs, run-fast-path.cjs): one script run with V8's code cache
+// (cached-script.cjs), which leaves what it does not take (anything but starlark's plain forms;
+// only ever a command line not starting with `run`) to main(). This file is CommonJS
+// (bin/package.json): an ES module entry costs Node a few milliseconds more to start, and that
+// path needs no module loader at all.
 'use strict';
 const { statSync } = require('node:fs');
 const path = require('node:path');
@@ -18,8 +20,17 @@ const modified = (file) => statSync(file, { throwIfNoEntry: false })?.mtimeMs ??
 const useBundle = modified(bundled) >= modified(compiled);
 const argv = process.argv.slice(2);
 
-const fastPath = useBundle && argv[0] === 'starlark' ? require('./cached-script.cjs').loadCachedScript(path.join(path.dirname(bundled), 'starlark-fast-path.cjs'))?.exports : undefined;
-const fastOutcome = fastPath?.starlarkFastPath(argv);
+/**
+ * The start-up script of each command that has one, and the function it exports. `run` checks
+ * the digest of its cache's data: it loads node:crypto anyway, which starlark's start would pay for.
+ */
+const START_UP_SCRIPTS = {
+  starlark: { file: 'starlark-fast-path.cjs', start: 'starlarkFastPath', verifyData: false },
+  run: { file: 'run-fast-path.cjs', start: 'runFastPath', verifyData: true },
+};
+const startUp = useBundle && Object.hasOwn(START_UP_SCRIPTS, argv[0] ?? '') ? START_UP_SCRIPTS[argv[0]] : undefined;
+const fastPath = startUp ? require('./cached-script.cjs').loadCachedScript(path.join(path.dirname(bundled), startUp.file), startUp)?.exports : undefined;
+const fastOutcome = fastPath?.[startUp.start](argv);
 if (fastOutcome) {
   finish(fastPath, fastOutcome);
 } else {

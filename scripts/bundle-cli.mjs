@@ -14,9 +14,12 @@
 // - The two worker threads (trace writer, line search) are entries of their own, written beside
 //   the chunks, so `new URL('./trace-writer-worker.js', import.meta.url)` finds them from any chunk.
 //
-// Beside them, starlark-fast-path.cjs: `whaleflow starlark FILE` without commander or the command
-// table (src/cli/starlark-fast-path.ts), one CommonJS script with everything inlined, and its V8
-// code cache (bin/cached-script.cjs), made by a fresh Node that runs it once as the launcher does.
+// Beside them, two start-up scripts, each one CommonJS file with a V8 code cache (bin/cached-script.cjs)
+// made by a fresh Node that runs it once as the launcher does (scripts/write-code-cache.cjs):
+// - starlark-fast-path.cjs: `whaleflow starlark FILE` without commander or the command table
+//   (src/cli/starlark-fast-path.ts), everything inlined;
+// - run-fast-path.cjs: `whaleflow run …` (src/cli/run-fast-path.ts), the run command and what it
+//   imports, packages outside INLINE required from node_modules as in the chunks.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -30,6 +33,7 @@ const out = join(dist, 'cli-bundle');
 const INLINE = new Set(['zod', 'yaml', 'js-yaml', 'commander', 're2js']);
 
 const fastPathEntry = join(dist, 'cli', 'starlark-fast-path.js');
+const runPathEntry = join(dist, 'cli', 'run-fast-path.js');
 const entryPoints = {
   main: join(dist, 'cli', 'main.js'),
   'trace-writer-worker': join(dist, 'trace', 'trace-writer-worker.js'),
@@ -45,7 +49,7 @@ try {
   rmSync(out, { recursive: true, force: true });
   process.exit(0);
 }
-for (const entry of [...Object.values(entryPoints), fastPathEntry]) {
+for (const entry of [...Object.values(entryPoints), fastPathEntry, runPathEntry]) {
   if (!existsSync(entry)) {
     console.error(`bundle-cli: ${relative(root, entry)} is missing; run tsc first`);
     process.exit(1);
@@ -120,24 +124,40 @@ const createRequireFromScript = {
   },
 };
 
-const fastPath = join(out, 'starlark-fast-path.cjs');
-await esbuild.build({
-  entryPoints: [fastPathEntry],
-  outfile: fastPath,
+/**
+ * A start-up script is one CommonJS file that bin/cached-script.cjs runs. What a module asks
+ * import.meta.url for is this file's URL, made when asked: pathToFileURL costs a start ~6 M
+ * instructions, and the start-up paths ask for none. The script sits beside the chunks, so a
+ * worker's `new URL('./trace-writer-worker.js', import.meta.url)` finds the same file. The banner
+ * comes first, so it restates the strict mode of the ES modules bundled here.
+ */
+const startUpScript = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  // What a module asks import.meta.url for is this file's URL, made when asked: pathToFileURL
-  // costs a start ~6 M instructions, and the start-up path asks for none. The banner comes
-  // first, so it restates the strict mode of the ES modules bundled here.
   banner: { js: "'use strict';\nconst importMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
   define: { 'import.meta.url': 'importMeta.url' },
   logLevel: 'warning',
-  plugins: [createRequireFromScript],
-});
+};
+
+const fastPath = join(out, 'starlark-fast-path.cjs');
+await esbuild.build({ ...startUpScript, entryPoints: [fastPathEntry], outfile: fastPath, plugins: [createRequireFromScript] });
 asciiOnly(fastPath);
 writeCodeCache(fastPath);
+
+const runPath = join(out, 'run-fast-path.cjs');
+const runBuild = await esbuild.build({ ...startUpScript, entryPoints: [runPathEntry], outfile: runPath, metafile: true, plugins: [keepPackagesExternal, commanderSpawnOnDemand] });
+const dynamicImports = Object.values(runBuild.metafile.outputs).flatMap((output) => output.imports.filter((imported) => imported.kind === 'dynamic-import' && imported.external));
+if (dynamicImports.length > 0) {
+  // A script run by vm.Script has no import() of its own in Node 20 (only behind an experimental
+  // flag or with a warning): without the script, the launcher runs `run` through main.js.
+  console.warn(`bundle-cli: run-fast-path.cjs would import ${dynamicImports.map((imported) => imported.path).join(', ')} dynamically; left out, \`whaleflow run\` starts from main.js`);
+  rmSync(runPath, { force: true });
+} else {
+  asciiOnly(runPath);
+  writeCodeCache(runPath);
+}
 
 /**
  * esbuild escapes every non-ASCII character of strings, regular expressions and names, but
@@ -151,10 +171,10 @@ function asciiOnly(file) {
 }
 
 /**
- * Writes FILE.v8cache (scripts/write-starlark-code-cache.cjs, in a fresh Node). A failure
- * leaves no cache: the launcher then compiles the script, slower but the same.
+ * Writes FILE.v8cache (scripts/write-code-cache.cjs, in a fresh Node). A failure leaves no
+ * cache: the launcher then compiles the script, slower but the same.
  */
 function writeCodeCache(file) {
-  const result = spawnSync(process.execPath, [join(root, 'scripts', 'write-starlark-code-cache.cjs'), file], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  const result = spawnSync(process.execPath, [join(root, 'scripts', 'write-code-cache.cjs'), file], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
   if (result.status !== 0) console.warn(`bundle-cli: no code cache for ${relative(root, file)} (${result.stderr.trim().split('\n').pop()}); it still runs, compiled at each start`);
 }

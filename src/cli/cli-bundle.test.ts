@@ -26,11 +26,13 @@ describe.skipIf(!built)('the bundled CLI (dist/cli-bundle)', () => {
   afterAll(() => rmSync(cwd, { recursive: true, force: true }));
   const whaleflow = (...argv: string[]) => execFile(process.execPath, [entry, ...argv], { cwd, env: { ...process.env, WHALEFLOW_HOME: join(cwd, 'home') }, maxBuffer: 64 * 1024 * 1024 });
 
-  it('every worker a chunk starts by `new URL(…, import.meta.url)` is beside it', () => {
+  it('every worker a chunk or start-up script starts by `new URL(…, import.meta.url)` is beside it', () => {
     const chunks = readdirSync(bundle).filter((name) => name.endsWith('.js'));
-    const workers = chunks.flatMap((name) => [...readFileSync(join(bundle, name), 'utf8').matchAll(/new URL\("\.\/([\w-]+\.js)", import\.meta\.url\)/g)].map((match) => match[1]!));
-    expect(workers.sort()).toEqual(['search-lines-worker.js', 'trace-writer-worker.js']);
-    for (const worker of workers) expect(chunks).toContain(worker);
+    const scripts = readdirSync(bundle).filter((name) => name.endsWith('.cjs'));
+    const workersOf = (names: string[]) => names.flatMap((name) => [...readFileSync(join(bundle, name), 'utf8').matchAll(/new URL\("\.\/([\w-]+\.js)", import(?:\.m|M)eta\.url\)/g)].map((match) => match[1]!));
+    expect(workersOf(chunks).sort()).toEqual(['search-lines-worker.js', 'trace-writer-worker.js']);
+    expect(workersOf(scripts).sort()).toEqual(['search-lines-worker.js', 'trace-writer-worker.js']);
+    for (const worker of [...workersOf(chunks), ...workersOf(scripts)]) expect(chunks).toContain(worker);
   });
 
   it('runs a fan-out from JSON with a YAML fixture, records it through the writer thread, and replays it with zero calls', async () => {
@@ -93,13 +95,54 @@ describe.skipIf(!built)('the bundled CLI (dist/cli-bundle)', () => {
   });
 
   const fastPath = join(bundle, 'starlark-fast-path.cjs');
+  const runPath = join(bundle, 'run-fast-path.cjs');
   const cachedScript = join(repository, 'bin', 'cached-script.cjs');
-  /** What became of the code cache when a fresh Node loads FILE as the launcher does. */
-  const cacheOutcome = async (file: string) => {
-    const script = `const loaded = require(${JSON.stringify(cachedScript)}).loadCachedScript(${JSON.stringify(file)});
-process.stdout.write(loaded.cache + ' ' + typeof loaded.exports.starlarkFastPath);`;
+  /** What became of the code cache when a fresh Node loads FILE as the launcher does, and the type of its start function. */
+  const cacheOutcome = async (file: string, start = 'starlarkFastPath', verifyData = false) => {
+    const script = `const loaded = require(${JSON.stringify(cachedScript)}).loadCachedScript(${JSON.stringify(file)}, { verifyData: ${verifyData} });
+process.stdout.write(loaded.cache + ' ' + typeof loaded.exports.${start});`;
     return (await execFile(process.execPath, ['-e', script], { cwd, env: { ...process.env, NODE_OPTIONS: '' } })).stdout;
   };
+  /** The launcher's answer to argv: exit code and both streams. */
+  const launched = (argv: string[], env: NodeJS.ProcessEnv) =>
+    execFile(process.execPath, [entry, ...argv], { cwd, env }).then(
+      ({ stdout, stderr }) => ({ exitCode: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => ({ exitCode: error.code, stdout: error.stdout, stderr: error.stderr }),
+    );
+
+  it('whaleflow run starts from one script through a code cache V8 accepts, whose data is checked', async () => {
+    const text = readFileSync(runPath, 'utf8');
+    expect(text.startsWith("'use strict';\n")).toBe(true);
+    expect(text).not.toMatch(/[^\x00-\x7f]/); // one byte per character for V8
+    expect(await cacheOutcome(runPath, 'runFastPath', true)).toBe('used function');
+  });
+
+  it('a code cache whose data was damaged is not used by run, and the script still runs', async () => {
+    // Inside the package, so the script's require() finds better-sqlite3 as the original does.
+    const folder = mkdtempSync(join(bundle, '.damaged-cache-'));
+    try {
+      const copy = join(folder, 'run-fast-path.cjs');
+      copyFileSync(runPath, copy);
+      const cache = readFileSync(`${runPath}.v8cache`);
+      cache[cache.length - 100]! ^= 0xff;
+      writeFileSync(`${copy}.v8cache`, cache);
+      expect(await cacheOutcome(copy, 'runFastPath', true)).toBe('damaged function');
+      writeFileSync(`${copy}.v8cache`, cache.subarray(0, 1000));
+      expect(await cacheOutcome(copy, 'runFastPath', true)).toBe('stale function');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('whaleflow run answers as main() does: help, usage errors, a missing file, a refused run', async () => {
+    const env = { ...process.env, WHALEFLOW_HOME: join(cwd, 'home-answers') };
+    writeFileSync(join(cwd, 'one.json'), JSON.stringify({ id: 'one', goal: 'one', nodes: [{ kind: 'leaf', spec: { id: 'only', prompt: 'p' } }] }));
+    const runs = [['run', '--help'], ['run'], ['run', 'missing.json'], ['run', 'one.json', '--max-concurrency', 'x'], ['run', 'one.json', '--fixtures', 'missing.yaml'], ['run', 'one.json', '--bogus'], ['run', 'one.json', '--read-only', '--max-cost', '-1']];
+    for (const argv of runs) {
+      const expected = await runCliInMemory(argv, { cwd, env });
+      expect({ argv, ...(await launched(argv, env)) }).toEqual({ argv, ...expected });
+    }
+  });
 
   it('whaleflow starlark starts from one script that loads neither commander nor zod, through a code cache V8 accepts', async () => {
     const text = readFileSync(fastPath, 'utf8');
@@ -127,11 +170,7 @@ process.stdout.write(loaded.cache + ' ' + typeof loaded.exports.starlarkFastPath
     writeFileSync(join(cwd, 'hello.star'), `print("hello ${secret}")\nfail("no")\n`);
     for (const argv of [['starlark', 'hello.star'], ['starlark', 'hello.star', '--traceback'], ['starlark', '--help'], ['starlark', '--max-steps', 'x', 'hello.star'], ['starlark']]) {
       const expected = await runCliInMemory(argv, { cwd, env });
-      const actual = await execFile(process.execPath, [entry, ...argv], { cwd, env }).then(
-        ({ stdout, stderr }) => ({ exitCode: 0, stdout, stderr }),
-        (error: { code: number; stdout: string; stderr: string }) => ({ exitCode: error.code, stdout: error.stdout, stderr: error.stderr }),
-      );
-      expect({ argv, ...actual }).toEqual({ argv, ...expected });
+      expect({ argv, ...(await launched(argv, env)) }).toEqual({ argv, ...expected });
     }
   });
 });

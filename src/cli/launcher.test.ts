@@ -1,4 +1,5 @@
-// bin/whaleflow.js picks what to run: the start-up script for a plain `whaleflow starlark`, else
+// bin/whaleflow.js picks what to run: the start-up script for a plain `whaleflow starlark` or for
+// `whaleflow run`, else
 // the bundle's main, else (no bundle, or one older than dist/cli/) the compiled dist/cli/main.js.
 // Run against a copy of bin/ beside stand-in modules that say which one answered.
 import { execFile as execFileCallback } from 'node:child_process';
@@ -20,6 +21,10 @@ const STAND_IN_FAST_PATH = `exports.starlarkFastPath = (argv) => argv.includes('
 exports.describeInternalError = (error) => 'internal: ' + error.message + '\\n';
 `;
 
+const STAND_IN_RUN_PATH = `exports.runFastPath = (argv) => argv[0] === 'run' ? (process.stdout.write('run path ' + argv.join(' ') + '\\n'), Promise.resolve(5)) : undefined;
+exports.describeInternalError = (error) => 'internal: ' + error.message + '\\n';
+`;
+
 describe('bin/whaleflow.js', () => {
   let root: string;
   beforeEach(() => {
@@ -31,6 +36,7 @@ describe('bin/whaleflow.js', () => {
     writeFileSync(path.join(root, 'dist', 'cli', 'main.js'), standInMain('compiled'));
     writeFileSync(path.join(root, 'dist', 'cli-bundle', 'main.js'), standInMain('bundle'));
     writeFileSync(path.join(root, 'dist', 'cli-bundle', 'starlark-fast-path.cjs'), STAND_IN_FAST_PATH);
+    writeFileSync(path.join(root, 'dist', 'cli-bundle', 'run-fast-path.cjs'), STAND_IN_RUN_PATH);
     const past = new Date(Date.now() - 60_000);
     utimesSync(path.join(root, 'dist', 'cli', 'main.js'), past, past);
   });
@@ -48,15 +54,24 @@ describe('bin/whaleflow.js', () => {
     expect(await launch('check', 'a.star')).toEqual({ code: 3, stdout: 'bundle check a.star\n' });
   });
 
-  test('without the start-up script, the bundle runs every command', async () => {
+  test('whaleflow run goes to its start-up script; a command line not starting with run goes to the bundle', async () => {
+    expect(await launch('run', 'a.json', '--json')).toEqual({ code: 5, stdout: 'run path run a.json --json\n' });
+    expect(await launch('--no-color', 'run', 'a.json')).toEqual({ code: 3, stdout: 'bundle --no-color run a.json\n' });
+    expect(await launch('runs')).toEqual({ code: 3, stdout: 'bundle runs\n' });
+  });
+
+  test('without the start-up scripts, the bundle runs every command', async () => {
     rmSync(path.join(root, 'dist', 'cli-bundle', 'starlark-fast-path.cjs'));
+    rmSync(path.join(root, 'dist', 'cli-bundle', 'run-fast-path.cjs'));
     expect(await launch('starlark', 'a.star')).toEqual({ code: 3, stdout: 'bundle starlark a.star\n' });
+    expect(await launch('run', 'a.json')).toEqual({ code: 3, stdout: 'bundle run a.json\n' });
   });
 
   test('a bundle older than dist/cli (tsc ran again without bundling) is not used, its start-up script neither', async () => {
     const older = new Date(Date.now() - 120_000);
     utimesSync(path.join(root, 'dist', 'cli-bundle', 'main.js'), older, older);
     expect(await launch('starlark', 'a.star')).toEqual({ code: 3, stdout: 'compiled starlark a.star\n' });
+    expect(await launch('run', 'a.json')).toEqual({ code: 3, stdout: 'compiled run a.json\n' });
     rmSync(path.join(root, 'dist', 'cli-bundle'), { recursive: true });
     expect(await launch('starlark', 'a.star')).toEqual({ code: 3, stdout: 'compiled starlark a.star\n' });
   });

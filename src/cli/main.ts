@@ -1,73 +1,12 @@
-import { Command, CommanderError } from 'commander';
 import { processCliContext, type CliContext } from './cli-context.js';
-import { ExitCode } from './exit-codes.js';
-import { commandEntries, type CommandEntry } from './commands/index.js';
-import { redactingContext } from './redacting-context.js';
-import { reportFailure } from './report-failure.js';
+import { runCommandLine } from './cli-program.js';
+import { commandEntries } from './commands/index.js';
 
 // bin/whaleflow.js takes it beside main() from the module it loads (the bundle's main or dist/cli/main.js).
 export { describeInternalError } from './describe-internal-error.js';
-
-/**
- * The commands to register: just the one the arguments name, or all of them for top-level
- * help and for an unknown word (so commander can suggest the closest command).
- */
-function entriesFor(argv: readonly string[]): readonly CommandEntry[] {
-  const word = argv.find((argument) => !argument.startsWith('-'));
-  if (word === undefined && (argv.includes('--version') || argv.includes('-V'))) return [];
-  const named = commandEntries.filter((entry) => entry.name === word || entry.aliases?.includes(word ?? ''));
-  return named.length > 0 ? named : commandEntries;
-}
-
-async function buildProgram(context: CliContext, argv: readonly string[]): Promise<Command> {
-  const program = new Command('whaleflow')
-    .description('Typed branch-and-leaf workflows of coding agents: compile, run, trace, replay.')
-    .version('0.9.0')
-    .showHelpAfterError('(run with --help for usage)')
-    // A command's options belong to it: `learn --json` and `learn propose --json` are different options.
-    .enablePositionalOptions()
-    .configureOutput({
-      writeOut: (text) => context.stdout(text),
-      writeErr: (text) => context.stderr(text),
-    })
-    .exitOverride();
-  const factories = await Promise.all(entriesFor(argv).map((entry) => entry.load()));
-  for (const factory of factories) program.addCommand(throughContext(factory(context), context));
-  return program;
-}
-
-/**
- * A command and its subcommands (`memo stats`…) report errors by throwing, never by exiting
- * the process, and write through the context, so usage errors exit 2 in-process too.
- */
-function throughContext(command: Command, context: CliContext): Command {
-  command.exitOverride().configureOutput({
-    writeOut: (text) => context.stdout(text),
-    writeErr: (text) => context.stderr(text),
-  });
-  for (const subcommand of command.commands) throughContext(subcommand, context);
-  return command;
-}
-
-/** Reports an error raised by commander or a command; a user mistake never prints a stack trace. */
-export function reportError(error: unknown, context: CliContext): number {
-  if (error instanceof CommanderError) {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
-      return ExitCode.ok;
-    }
-    return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
-  }
-  return reportFailure(error, context);
-}
+export { reportError } from './cli-program.js';
 
 /** Runs the CLI with the given arguments (without `node` and the script) and returns the exit code. */
 export async function main(argv: readonly string[], context: CliContext = processCliContext()): Promise<number> {
-  const redacting = redactingContext(context);
-  try {
-    const program = await buildProgram(redacting, argv);
-    await program.parseAsync([...argv], { from: 'user' });
-    return redacting.exitCode;
-  } catch (error) {
-    return reportError(error, redacting);
-  }
+  return await runCommandLine(argv, commandEntries, context);
 }
