@@ -26,10 +26,42 @@ const SEQUENTIAL_LEAVES = 200;
 // `QUEUE_BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'` profiles the worker processes.
 const WORKER_NODE_ARGS = (process.env.QUEUE_BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const WORKER_COUNTS = (process.env.QUEUE_BENCH_WORKERS ?? '1,2,4').split(',').map(Number).filter((count) => count > 0);
-// Workers are long-lived processes: each pool first runs the same workload untimed, once per
-// worker (the in-process baseline once), so the figures are the steady state, not V8 compiling the
-// job parser and the leaf runner in fresh processes. `QUEUE_BENCH_COLD=1` measures fresh processes.
+// Workers are long-lived processes, and so is the bench's coordinator: each pool first runs the
+// same fan-out untimed (at WARM_LATENCY_MS, so it is quick) until each worker has taken about
+// WARM_BATCHES_PER_WORKER batches. Per-batch code (BullMQ moving a job to active and to finished,
+// the outcome pipeline, the batch's job checks) runs only ~20 times per worker per run of 2,000
+// leaves, so a worker that has seen a few runs still spends much of its CPU in V8's compiler:
+// its CPU per leaf kept falling until about that many batches. `QUEUE_BENCH_WARM_ROUNDS=N` sets
+// the warm-up runs per pool; `QUEUE_BENCH_COLD=1` measures fresh processes.
 const WARM_UP = process.env.QUEUE_BENCH_COLD !== '1';
+const WARM_BATCHES_PER_WORKER = 250;
+const WARM_LATENCY_MS = 1;
+const DEFAULT_BATCH_MAX_LEAVES = 64;
+/** The in-process baseline's warm-up runs: its engine is as warm as the coordinator's. */
+const IN_PROCESS_WARM_ROUNDS = 4;
+// Each figure is the median of ROUNDS timed runs (`QUEUE_BENCH_ROUNDS`): one run on a shared
+// machine moves by half with the load.
+const ROUNDS = Math.max(1, Number(process.env.QUEUE_BENCH_ROUNDS ?? 3));
+
+/** Warm-up runs for a pool: enough for each worker to take about WARM_BATCHES_PER_WORKER batches. */
+function warmUpRounds(workerCount, slots, leaves) {
+  if (!WARM_UP) return 0;
+  if (process.env.QUEUE_BENCH_WARM_ROUNDS !== undefined) return Math.max(0, Number(process.env.QUEUE_BENCH_WARM_ROUNDS));
+  const batchLeaves = Math.min(DEFAULT_BATCH_MAX_LEAVES, Math.ceil(slots / workerCount));
+  const batchesPerWorker = Math.ceil(leaves / batchLeaves) / workerCount;
+  return Math.ceil(WARM_BATCHES_PER_WORKER / batchesPerWorker);
+}
+
+/** What a row's figure is the median of. */
+function roundsNote(values) {
+  return values.length === 1 ? '1 timed run' : `median of ${values.length} timed runs (${values.map((value) => Math.round(value)).join(', ')} ms)`;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
 
 function fanOut(count, id) {
   const children = Array.from({ length: count }, (_, index) => ({ kind: 'leaf', spec: { id: `leaf-${index}`, prompt: `task ${index}` } }));
@@ -94,49 +126,58 @@ function printCommands(label, before, after, leaves) {
 }
 
 /**
- * One run through `workerCount` workers sharing SLOTS leaf slots (its own Redis database so runs
- * never mix), after an untimed warm-up run (WARM_UP). Besides the wall time it counts the CPU
- * each process spent on the timed run — coordinator (this process), workers, Redis — and Redis's
- * commands, per leaf: on a shared 2-core machine these say what the wall time can be at best.
+ * Runs through `workerCount` workers sharing SLOTS leaf slots (their own Redis database so runs
+ * never mix): the warm-up runs, then `rounds` timed runs, each under its own lineage. Besides the
+ * wall time it counts the CPU each process spent on each timed run — coordinator (this process),
+ * workers, Redis — and Redis's commands, per leaf: on a shared 2-core machine these say what the
+ * wall time can be at best. Returns the median of each figure over the timed runs.
  */
-async function queuedRun(redis, database, spec, workerCount, slots, latencyMs, { warmUp = WARM_UP } = {}) {
+async function queuedRun(redis, database, spec, workerCount, slots, latencyMs, { warmUpRounds = 0, rounds = ROUNDS } = {}) {
   const url = `${redis.url}/${database}`;
   const workers = await startWorkers(url, workerCount, Math.ceil(slots / workerCount));
-  const fixture = mockFixtureSchema.parse({ defaults: { latency_ms: latencyMs } });
-  const open = (lineage) => BullmqLeafQueue.open({ url, queueName: 'leaves', lineage, runContext: { version: 1, provider: 'pure-mock', fixture }, unavailableTimeoutMs: 30_000, keepFinishedSeconds: 600 });
+  const contextFor = (latency) => ({ version: 1, provider: 'pure-mock', fixture: mockFixtureSchema.parse({ defaults: { latency_ms: latency } }) });
   const admin = new Redis(url);
-  const queue = await open(`bench-${database}`);
-  try {
-    // Until each worker has run about as many leaves as the timed run has: a worker that has seen
-    // only a quarter of them still spends much of its CPU in V8's compiler.
-    for (let round = 0; warmUp && round < workerCount; round += 1) {
-      const lineage = `bench-${database}-warm-up-${round}`;
-      const warm = await open(lineage);
-      try {
-        await timeRun(spec, new QueueLeafRunner({ queue: warm, lineage, runContext: warm.runContextId, now: Date.now }), slots, lineage);
-      } finally {
-        await warm.close();
-      }
+  const runOnce = async (lineage, latency) => {
+    const queue = await BullmqLeafQueue.open({ url, queueName: 'leaves', lineage, runContext: contextFor(latency), unavailableTimeoutMs: 30_000, keepFinishedSeconds: 600 });
+    try {
+      return await timeRun(spec, new QueueLeafRunner({ queue, lineage, runContext: queue.runContextId, now: Date.now }), slots, lineage);
+    } finally {
+      await queue.close();
     }
-    const runner = new QueueLeafRunner({ queue, lineage: `bench-${database}`, runContext: queue.runContextId, now: Date.now });
-    const workersBefore = workers.map((child) => processCpuMs(child.pid));
-    const redisBefore = await redisCounters(admin);
-    const coordinatorBefore = process.cpuUsage();
-    const ms = await timeRun(spec, runner, slots, `bench-${database}`);
-    const coordinator = process.cpuUsage(coordinatorBefore);
-    const redisAfter = await redisCounters(admin);
-    const workersAfter = workers.map((child) => processCpuMs(child.pid));
-    printCommands(`${workerCount} worker(s), ${spec.nodes[0].spec.children.length} leaves`, redisBefore, redisAfter, spec.nodes[0].spec.children.length);
-    const workerCpuMs = workersAfter.every((value, index) => value !== undefined && workersBefore[index] !== undefined) ? workersAfter.reduce((sum, value, index) => sum + value - workersBefore[index], 0) : undefined;
+  };
+  try {
+    for (let round = 0; round < warmUpRounds; round += 1) await runOnce(`bench-${database}-warm-up-${round}`, WARM_LATENCY_MS);
+    const measured = [];
+    for (let round = 0; round < rounds; round += 1) {
+      const workersBefore = workers.map((child) => processCpuMs(child.pid));
+      const redisBefore = await redisCounters(admin);
+      const coordinatorBefore = process.cpuUsage();
+      const ms = await runOnce(`bench-${database}-${round}`, latencyMs);
+      const coordinator = process.cpuUsage(coordinatorBefore);
+      const redisAfter = await redisCounters(admin);
+      const workersAfter = workers.map((child) => processCpuMs(child.pid));
+      if (round === 0) printCommands(`${workerCount} worker(s), ${spec.nodes[0].spec.children.length} leaves`, redisBefore, redisAfter, spec.nodes[0].spec.children.length);
+      const workerCpuMs = workersAfter.every((value, index) => value !== undefined && workersBefore[index] !== undefined) ? workersAfter.reduce((sum, value, index) => sum + value - workersBefore[index], 0) : undefined;
+      measured.push({
+        ms,
+        cpu: { coordinatorMs: (coordinator.user + coordinator.system) / 1000, workersMs: workerCpuMs, redisMs: redisAfter.cpuMs - redisBefore.cpuMs },
+        // less the two INFO calls of redisCounters itself
+        redisCommands: redisAfter.commands - redisBefore.commands - 2,
+      });
+    }
+    const workersMs = measured.map((each) => each.cpu.workersMs);
     return {
-      ms,
-      cpu: { coordinatorMs: (coordinator.user + coordinator.system) / 1000, workersMs: workerCpuMs, redisMs: redisAfter.cpuMs - redisBefore.cpuMs },
-      // less the two INFO calls of redisCounters itself
-      redisCommands: redisAfter.commands - redisBefore.commands - 2,
+      ms: median(measured.map((each) => each.ms)),
+      rounds: measured.map((each) => each.ms),
+      cpu: {
+        coordinatorMs: median(measured.map((each) => each.cpu.coordinatorMs)),
+        workersMs: workersMs.includes(undefined) ? undefined : median(workersMs),
+        redisMs: median(measured.map((each) => each.cpu.redisMs)),
+      },
+      redisCommands: median(measured.map((each) => each.redisCommands)),
     };
   } finally {
     admin.disconnect();
-    await queue.close();
     await stopWorkers(workers);
   }
 }
@@ -158,14 +199,21 @@ export async function run() {
     const spec = fanOut(LEAVES, 'queue-bench');
     const environment = systemEnvironment();
     const inProcessRunner = new MockLeafRunner(environment, mockFixtureSchema.parse({ defaults: { latency_ms: LATENCY_MS } }));
-    if (WARM_UP) await timeRun(spec, inProcessRunner, SLOTS, 'in-process-warm-up');
-    const inProcessCpu = process.cpuUsage();
-    const inProcessMs = await timeRun(spec, inProcessRunner, SLOTS, 'in-process');
-    const inProcessCpuUsed = process.cpuUsage(inProcessCpu);
-    rows.push({ bench: 'queue', metric: `${LEAVES} leaves × ${LATENCY_MS} ms in-process (baseline)`, value: inProcessMs, unit: 'ms', note: `ideal ${ideal} ms; ${Math.round(LEAVES / (inProcessMs / 1000))} leaves/s; efficiency ${Math.round((ideal / inProcessMs) * 100)} %; CPU ${Math.round((inProcessCpuUsed.user + inProcessCpuUsed.system) / LEAVES)} µs per leaf${WARM_UP ? '' : '; cold processes'}` });
+    const warmRunner = new MockLeafRunner(environment, mockFixtureSchema.parse({ defaults: { latency_ms: WARM_LATENCY_MS } }));
+    for (let round = 0; WARM_UP && round < IN_PROCESS_WARM_ROUNDS; round += 1) await timeRun(spec, warmRunner, SLOTS, `in-process-warm-up-${round}`);
+    const inProcessRuns = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const inProcessCpu = process.cpuUsage();
+      const ms = await timeRun(spec, inProcessRunner, SLOTS, `in-process-${round}`);
+      const used = process.cpuUsage(inProcessCpu);
+      inProcessRuns.push({ ms, cpuMs: (used.user + used.system) / 1000 });
+    }
+    const inProcessMs = median(inProcessRuns.map((each) => each.ms));
+    const inProcessCpuMs = median(inProcessRuns.map((each) => each.cpuMs));
+    rows.push({ bench: 'queue', metric: `${LEAVES} leaves × ${LATENCY_MS} ms in-process (baseline)`, value: inProcessMs, unit: 'ms', note: `ideal ${ideal} ms; ${Math.round(LEAVES / (inProcessMs / 1000))} leaves/s; efficiency ${Math.round((ideal / inProcessMs) * 100)} %; CPU ${Math.round((inProcessCpuMs * 1000) / LEAVES)} µs per leaf; ${roundsNote(inProcessRuns.map((each) => each.ms))}${WARM_UP ? '' : '; cold processes'}` });
     let database = 0;
     for (const workerCount of WORKER_COUNTS) {
-      const queued = await queuedRun(redis, ++database, spec, workerCount, SLOTS, LATENCY_MS);
+      const queued = await queuedRun(redis, ++database, spec, workerCount, SLOTS, LATENCY_MS, { warmUpRounds: warmUpRounds(workerCount, SLOTS, LEAVES) });
       const queuedMs = queued.ms;
       rows.push({
         bench: 'queue',
@@ -173,7 +221,7 @@ export async function run() {
         value: queuedMs,
         unit: 'ms',
         ...(workerCount === 4 ? { target: `efficiency >= 80 % (<= ${Math.round(ideal / 0.8)} ms)` } : {}),
-        note: `${Math.round(LEAVES / (queuedMs / 1000))} leaves/s; efficiency ${Math.round((ideal / queuedMs) * 100)} % of ideal; ${(queuedMs / inProcessMs).toFixed(2)}× in-process; adds ${Math.round(((queuedMs - inProcessMs) * 1000) / LEAVES)} µs per leaf; ${cpuNote(queued.cpu, LEAVES)}; ${(queued.redisCommands / LEAVES).toFixed(2)} Redis commands per leaf`,
+        note: `${Math.round(LEAVES / (queuedMs / 1000))} leaves/s; efficiency ${Math.round((ideal / queuedMs) * 100)} % of ideal; ${(queuedMs / inProcessMs).toFixed(2)}× in-process; adds ${Math.round(((queuedMs - inProcessMs) * 1000) / LEAVES)} µs per leaf; ${cpuNote(queued.cpu, LEAVES)}; ${(queued.redisCommands / LEAVES).toFixed(2)} Redis commands per leaf; ${roundsNote(queued.rounds)}`,
       });
       if (workerCount === 4) {
         rows.push({ bench: 'queue', metric: 'added per leaf, run wall time (4 workers)', value: ((queuedMs - inProcessMs) * 1000) / LEAVES, unit: 'µs', target: '< 1000', note: '(queued − in-process wall time) ÷ leaves: what the queue adds to the run, per leaf' });
@@ -185,7 +233,7 @@ export async function run() {
     const sequentialRunner = new MockLeafRunner(environment);
     if (WARM_UP) await timeRun(sequential, sequentialRunner, 1, 'sequential-in-process-warm-up');
     const directMs = await timeRun(sequential, sequentialRunner, 1, 'sequential-in-process');
-    const oneByOneMs = (await queuedRun(redis, ++database, sequential, 1, 1, 0)).ms;
+    const oneByOneMs = (await queuedRun(redis, ++database, sequential, 1, 1, 0, { warmUpRounds: WARM_UP ? 1 : 0, rounds: 1 })).ms;
     rows.push({ bench: 'queue', metric: 'added per leaf, one at a time (round trip)', value: ((oneByOneMs - directMs) * 1000) / SEQUENTIAL_LEAVES, unit: 'µs', note: `${SEQUENTIAL_LEAVES} zero-latency leaves at concurrency 1: job add → worker → completion event` });
   } finally {
     await redis.stop();
