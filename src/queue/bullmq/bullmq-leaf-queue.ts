@@ -10,6 +10,7 @@ import { queueRunContextId, type QueueRunContext } from '../queue-run-context.js
 import { resolveArtifacts } from './artifact-blobs.js';
 import { BatchFormer } from './batch-former.js';
 import { BatchReconciler } from './batch-reconciler.js';
+import { coalesceWrites } from './coalesce-writes.js';
 import { leafBatchOf } from './leaf-batch.js';
 import { batchOfMember, indexMembers } from './member-index.js';
 import { MemoBrokerService } from './memo-over-redis.js';
@@ -229,7 +230,11 @@ export class BullmqLeafQueue implements LeafQueue {
     this.batches.set(batch.batchId, members);
     // The member index first: a coordinator killed between the two writes leaves members a resume
     // finds (and queues again, their batch being missing), never a batch whose members it cannot find.
-    // Both on the one connection, the index sent first: Redis applies them in that order.
+    // Both on the one connection, the index sent first: Redis applies them in that order. The
+    // socket is corked for this turn of the event loop, so both leave in one write (BullMQ sends
+    // its command a few promise hops later): on this kind of machine a socket write, which also
+    // wakes Redis, costs the coordinator more than building the batch.
+    coalesceWrites(this.redis);
     const indexed = indexMembers(this.redis, this.keys, this.options.lineage, batch.batchId, [...members], this.options.keepFinishedSeconds);
     await Promise.all([indexed, this.queue.add('batch', batch, this.jobOptions(batch.batchId))]);
     this.submitted += entries.length;
@@ -409,3 +414,4 @@ export class BullmqLeafQueue implements LeafQueue {
     });
   }
 }
+
