@@ -102,17 +102,19 @@ export function listNodes(spec: WorkflowSpec): NodeLocation[] {
   return locations;
 }
 
-/** The ids a node refers to, with the field each comes from. */
-export function referencesOf(node: NodeSpec): { field: string; ids: readonly string[] }[] {
+/** The ids a node refers to, with the field each comes from (a field that names none may be left out). */
+export function referencesOf(node: NodeSpec): readonly { readonly field: string; readonly ids: readonly string[] }[] {
   switch (node.kind) {
     case 'leaf':
       // A leaf's memory contexts are read from the memory nodes that load them: dataflow like its inputs.
-      return node.spec.memory
-        ? [
-            { field: 'depends_on_results', ids: node.spec.depends_on_results },
-            { field: 'memory.contexts', ids: node.spec.memory.contexts },
-          ]
-        : [{ field: 'depends_on_results', ids: node.spec.depends_on_results }];
+      if (node.spec.memory) {
+        return [
+          { field: 'depends_on_results', ids: node.spec.depends_on_results },
+          { field: 'memory.contexts', ids: node.spec.memory.contexts },
+        ];
+      }
+      // Most leaves of a wide workflow refer to nothing: one shared answer instead of two objects per leaf.
+      return node.spec.depends_on_results.length === 0 ? NO_REFERENCES : [{ field: 'depends_on_results', ids: node.spec.depends_on_results }];
     case 'memory':
       return node.spec.source.node !== undefined ? [{ field: 'source.node', ids: [node.spec.source.node] }] : [];
     case 'reduce':
@@ -127,8 +129,10 @@ export function referencesOf(node: NodeSpec): { field: string; ids: readonly str
     case 'sequence':
     case 'loop_until':
     case 'expand':
-      return [];
+      return NO_REFERENCES;
     default:
       return assertNever(node, 'node kind');
   }
 }
+
+const NO_REFERENCES: readonly { readonly field: string; readonly ids: readonly string[] }[] = Object.freeze([]);

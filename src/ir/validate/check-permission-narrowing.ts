@@ -31,16 +31,21 @@ export function checkPermissionNarrowing(context: ValidationContext): void {
     const { node, ancestors } = location;
     const parent = ancestors.at(-1);
     const inherited = (parent && ceilings.get(parent)) || root;
-    const permissionsPath = (): DocumentPath => [...location.path, 'spec', 'permissions'];
     if (node.kind === 'branch_set') {
-      ceilings.set(node, narrow(context, inherited, node.spec.permissions, permissionsPath, () => `branch "${node.spec.id}"`, node.spec.id));
+      ceilings.set(node, narrow(context, inherited, node.spec.permissions, () => permissionsPathOf(location), () => `branch "${node.spec.id}"`, node.spec.id));
     } else if (node.kind === 'leaf') {
-      const own = narrow(context, inherited, node.spec.permissions, permissionsPath, () => `leaf "${node.spec.id}"`, node.spec.id);
+      // Most leaves declare no permissions, and narrow() would return what they inherit: no closures for them.
+      const declared = node.spec.permissions;
+      const own = declared === UNDECLARED_PERMISSIONS ? inherited : narrow(context, inherited, declared, () => permissionsPathOf(location), () => `leaf "${node.spec.id}"`, node.spec.id);
       checkLeafMode(context, own, node.spec.mode, node.spec.file_scope, location, node.spec.id);
     } else if (childListsOf(node).length > 0) {
       ceilings.set(node, inherited); // only containers are ever looked up as a parent
     }
   }
+}
+
+function permissionsPathOf(location: NodeLocation): DocumentPath {
+  return [...location.path, 'spec', 'permissions'];
 }
 
 function narrow(
@@ -104,8 +109,9 @@ function checkLeafMode(
       field: 'mode',
     });
   }
-  const uncovered = uncoveredGlobs(fileScope, ceiling.fileScope?.value);
-  if (ceiling.fileScope && uncovered.length > 0) {
+  if (!ceiling.fileScope || fileScope.length === 0) return; // nothing to hold, or nothing declared
+  const uncovered = uncoveredGlobs(fileScope, ceiling.fileScope.value);
+  if (uncovered.length > 0) {
     context.report('permission-widening', `file_scope ${uncovered.join(', ')} reaches outside ${ceiling.fileScope.owner}'s file_scope`, {
       path: [...location.path, 'spec', 'file_scope'],
       nodeId,

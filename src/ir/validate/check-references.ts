@@ -1,6 +1,7 @@
 import type { NodeLocation } from '../walk-nodes.js';
 import { referencesOf } from '../walk-nodes.js';
-import { ContainmentChains, type ContainmentStep } from './containment-chains.js';
+import type { NodeSpec } from '../schema/node-spec.js';
+import { ContainmentChains, ownStep, type ContainmentStep } from './containment-chains.js';
 import { findReferenceCycles, type ReferenceEdge } from './find-reference-cycles.js';
 import type { ValidationContext } from './validation-context.js';
 
@@ -16,7 +17,7 @@ export function checkReferences(context: ValidationContext): void {
   let dataflow = false;
   for (const location of context.locations) {
     const references = referencesOf(location.node);
-    if (references.every(({ ids }) => ids.length === 0)) {
+    if (namesNone(references)) {
       checkLoopTests(context, chains, location);
       continue;
     }
@@ -59,43 +60,66 @@ type CheckedEdge = ReferenceEdge & { readonly dataflow: boolean };
 function checkOneReference(
   context: ValidationContext,
   chains: ContainmentChains,
-  { location: consumer, chain: consumerChain }: Consumer,
+  consumer: Consumer,
   field: string,
   producerId: string,
 ): CheckedEdge | undefined {
-  const consumerId = consumer.node.spec.id;
-  const report = (code: string, message: string): undefined => {
-    context.report(code, message, { path: [...consumer.path, 'spec', ...field.split('.')], nodeId: consumerId, field });
-    return undefined;
-  };
+  // Runs once per reference (a fan-in names every leaf): no closure, and the producer's chain is
+  // read as its container's shared chain plus its own step rather than copied.
+  const { location, chain: consumerChain } = consumer;
   const producer = context.byId.get(producerId);
-  if (!producer) return report('unknown-reference', `${field} names "${producerId}", which is not a node of this workflow`);
-  if (producer.node === consumer.node) return report('self-reference', `${field} names the node itself`);
-  const producerChain = chains.of(producer);
-  if (consumerChain.some((step) => step.container === producer.node)) {
-    return report('ancestor-reference', `${field} names "${producerId}", which contains this node and so cannot finish before it`);
+  if (!producer) return reportReference(context, consumer, field, 'unknown-reference', `${field} names "${producerId}", which is not a node of this workflow`);
+  if (producer.node === location.node) return reportReference(context, consumer, field, 'self-reference', `${field} names the node itself`);
+  if (chainPassesThrough(consumerChain, producer.node)) {
+    return reportReference(context, consumer, field, 'ancestor-reference', `${field} names "${producerId}", which contains this node and so cannot finish before it`);
   }
+  const producerPrefix = chains.prefixOf(producer);
   let depth = 0;
-  while (depth < consumerChain.length && depth < producerChain.length && sameStep(consumerChain[depth], producerChain[depth])) depth += 1;
+  while (depth < consumerChain.length && depth < producerPrefix.length && sameStep(consumerChain[depth], producerPrefix[depth])) depth += 1;
+  let producerStep: ContainmentStep | undefined = producerPrefix[depth];
+  if (depth === producerPrefix.length) {
+    const own = ownStep(producer);
+    producerStep = depth < consumerChain.length && sameStep(consumerChain[depth], own) ? undefined : own;
+  }
   const consumerStep = consumerChain[depth];
-  const producerStep = producerChain[depth];
   if (!consumerStep || !producerStep) return undefined;
   const container = consumerStep.container;
-  const containerName = (): string => (container ? `${container.kind} "${container.spec.id}"` : 'the workflow');
   if (producerStep.field !== consumerStep.field) {
-    return report('other-arm-reference', `${field} names "${producerId}", which is in the other arm of ${containerName()} and never runs with it`);
+    return reportReference(context, consumer, field, 'other-arm-reference', `${field} names "${producerId}", which is in the other arm of ${containerName(container)} and never runs with it`);
   }
   const parallel = container?.kind === 'branch_set' && container.spec.parallel;
   if (!parallel && producerStep.index > consumerStep.index) {
-    return report('forward-reference', `${field} names "${producerId}", which runs after it in ${containerName()}`);
+    return reportReference(context, consumer, field, 'forward-reference', `${field} names "${producerId}", which runs after it in ${containerName(container)}`);
   }
   // The graph has no arcs into a template, so a reference touching one is never implied by order.
-  const dataflow = parallel || inTemplate(consumerChain) || inTemplate(producerChain);
-  return { consumer: consumer.node, consumerPath: consumer.path, producer: producer.node, field, dataflow };
+  const dataflow = parallel || inTemplate(consumerChain) || inTemplate(producerPrefix) || producer.listField === 'template';
+  return { consumer: location.node, consumerPath: location.path, producer: producer.node, field, dataflow };
+}
+
+function reportReference(context: ValidationContext, { location }: Consumer, field: string, code: string, message: string): undefined {
+  context.report(code, message, { path: [...location.path, 'spec', ...field.split('.')], nodeId: location.node.spec.id, field });
+  return undefined;
+}
+
+function containerName(container: ContainmentStep['container']): string {
+  return container ? `${container.kind} "${container.spec.id}"` : 'the workflow';
+}
+
+/** No field of the node names any id. */
+function namesNone(references: ReturnType<typeof referencesOf>): boolean {
+  for (const { ids } of references) if (ids.length > 0) return false;
+  return true;
+}
+
+/** `node` is one of the containers the chain passes through. */
+function chainPassesThrough(chain: readonly ContainmentStep[], node: NodeSpec): boolean {
+  for (const step of chain) if (step.container === node) return true;
+  return false;
 }
 
 function inTemplate(chain: readonly ContainmentStep[]): boolean {
-  return chain.some((step) => step.field === 'template');
+  for (const step of chain) if (step.field === 'template') return true;
+  return false;
 }
 
 function sameStep(left: ContainmentStep | undefined, right: ContainmentStep | undefined): boolean {
@@ -113,7 +137,7 @@ function checkLoopTests(context: ValidationContext, chains: ContainmentChains, l
       context.report('unknown-reference', `until.tests_pass names "${testId}", which is not a node of this workflow`, where);
     } else if (test.node.kind !== 'leaf') {
       context.report('invalid-tests-pass', `until.tests_pass names "${testId}", a ${test.node.kind}, not a test leaf`, where);
-    } else if (!chains.of(test).some((step) => step.container === node)) {
+    } else if (!chainPassesThrough(chains.of(test), node)) {
       context.report('invalid-tests-pass', `until.tests_pass names "${testId}", which is not inside this loop's body`, where);
     }
   }

@@ -8,11 +8,15 @@ export interface ContainmentStep {
   readonly index: number;
 }
 
+const ROOT_PREFIX: readonly ContainmentStep[] = Object.freeze([]);
+
 /**
  * Each node's chain of containment steps from the root (the last step is the node itself),
  * built on demand: only nodes that take part in a reference need one, so a 100,000-leaf spec
  * with a handful of references builds a handful of chains, not one array per node. Container
- * chains are memoised, since every reference inside a container starts with its chain.
+ * chains are memoised, since every reference inside a container starts with its chain; a
+ * node's chain is that shared prefix and its own step, so a reference to a leaf reads its
+ * chain without copying it (`stepAt`).
  */
 export class ContainmentChains {
   /** Locations of the nodes that hold children: the only ones a chain climbs through. */
@@ -21,15 +25,19 @@ export class ContainmentChains {
 
   constructor(locations: readonly NodeLocation[]) {
     for (const location of locations) {
-      if (childListsOf(location.node).length > 0 && !this.containers.has(location.node)) this.containers.set(location.node, location);
+      if (location.node.kind !== 'leaf' && childListsOf(location.node).length > 0 && !this.containers.has(location.node)) this.containers.set(location.node, location);
     }
   }
 
   of(location: NodeLocation): readonly ContainmentStep[] {
+    return [...this.prefixOf(location), ownStep(location)];
+  }
+
+  /** The chain of the container that holds `location` (empty at the root): its own chain without its last step. */
+  prefixOf(location: NodeLocation): readonly ContainmentStep[] {
     const parent = location.ancestors.at(-1);
-    const own: ContainmentStep = { container: parent, field: location.listField, index: location.index };
     const parentLocation = parent && this.containers.get(parent);
-    return parentLocation ? [...this.ofContainer(parentLocation), own] : [own];
+    return parentLocation ? this.ofContainer(parentLocation) : ROOT_PREFIX;
   }
 
   private ofContainer(location: NodeLocation): readonly ContainmentStep[] {
@@ -40,4 +48,9 @@ export class ContainmentChains {
     }
     return chain;
   }
+}
+
+/** The last step of a node's chain: into its own place in its container. */
+export function ownStep(location: NodeLocation): ContainmentStep {
+  return { container: location.ancestors.at(-1), field: location.listField, index: location.index };
 }
