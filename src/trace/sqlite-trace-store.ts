@@ -146,7 +146,7 @@ export class SqliteTraceStore implements TraceStore {
    * no gap in a run's log.
    */
   appendSerialized(batch: SerializedBatch): void {
-    const { runIds, types, nodeIds, at, json } = batch;
+    const { runIds, types, nodeIds, at, json, largeStrings } = batch;
     if (json.length === 0) return;
     const taken = new Map<string, number>();
     this.guard(() => this.database.transaction(() => {
@@ -154,7 +154,7 @@ export class SqliteTraceStore implements TraceStore {
       let rows: (string | number | null)[] = [];
       for (let index = 0; index < json.length; index += 1) {
         const runId = runIds[index]!;
-        const encoded = encodeSerializedEvent(json[index]!, types[index]!, this.redactor, (content) => this.putBlob(content), this.blobThresholdBytes);
+        const encoded = encodeSerializedEvent(json[index]!, types[index]!, this.redactor, (content) => this.putBlob(content), this.blobThresholdBytes, largeStrings?.get(index));
         for (const hash of encoded.blobHashes) this.statements.insertRunBlob.run(runId, hash);
         rows.push(runId, this.takeSeq(runId, taken), types[index]!, nodeIds[index]!, at[index]!, encoded.payload);
         if (rows.length === INSERT_CHUNK_ROWS * EVENT_COLUMNS) {

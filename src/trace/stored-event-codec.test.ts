@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from '../util/index.js';
+import { SecretRedactor, sha256Hex } from '../util/index.js';
 import { emptyMemoUsage } from '../ir/index.js';
 import type { RunEvent } from '../engine/contracts/index.js';
 import { eventRowBody } from './event-row.js';
-import { decodeEvent, encodeSerializedEvent } from './stored-event-codec.js';
+import { LARGE_STRING_CHARS } from './large-event-strings.js';
+import { batchEvent, decodeEvent, encodeSerializedEvent, serializeEvents } from './stored-event-codec.js';
 
 const noSecrets = { mayContainSecret: () => false, redact: <T>(value: T) => value };
 const noBlobs = (): string => {
@@ -65,5 +66,43 @@ describe('stored event codec', () => {
     expect(decodeEvent(JSON.stringify(finished), { type: 'node_finished', runId: 'r', at: 1 }, () => undefined)).toEqual(finished);
     // Its envelope is its own, whatever the columns say (a row moved to another run is caught as such).
     expect(decodeEvent(JSON.stringify(finished), { type: 'node_finished', runId: 'other', at: 1 }, () => undefined)).toEqual(finished);
+  });
+
+  it('stores an event whose large strings crossed beside its JSON exactly as the event itself', () => {
+    const secret = 'sk-live-"quoted"-secret-value';
+    const redactors = [noSecrets, new SecretRedactor({}, [secret])];
+    const big = (seed: string) => `${seed}\n"${'spec '.repeat(LARGE_STRING_CHARS / 5)}"`;
+    const events: RunEvent[] = [
+      { type: 'run_started', runId: 'r', at: 1, specHash: 'h', spec: big('{"id":'), engineVersion: 'v', label: 'l', mode: 'live', patches: [] } as unknown as RunEvent,
+      { type: 'effect_requested', runId: 'r', at: 2, kind: 'model', key: 'k', scope: { nodeId: 'fanin', iteration: 0 }, ordinal: 0, input: { prompt: big(`token ${secret} `), parts: [big('a'), 'small', { deep: [big('b')] }] } } as unknown as RunEvent,
+    ];
+    for (const redactor of redactors) {
+      for (const event of events) {
+        const batch = serializeEvents([event]);
+        expect(batch.largeStrings?.get(0)?.length).toBeGreaterThan(0);
+        expect(batch.json[0]!.length).toBeLessThan(LARGE_STRING_CHARS);
+        const blobs = { plain: new Map<string, string>(), aside: new Map<string, string>() };
+        const store = (into: Map<string, string>) => (content: string) => {
+          const hash = sha256Hex(redactor.redact(content));
+          into.set(hash, redactor.redact(content));
+          return hash;
+        };
+        const plain = encodeSerializedEvent(JSON.stringify(eventRowBody(event)), event.type, redactor, store(blobs.plain), 8192);
+        const aside = encodeSerializedEvent(batch.json[0]!, event.type, redactor, store(blobs.aside), 8192, batch.largeStrings!.get(0));
+        expect(aside).toEqual(plain);
+        expect(blobs.aside).toEqual(blobs.plain);
+        expect(batchEvent(batch, 0)).toEqual(JSON.parse(JSON.stringify(event)));
+      }
+    }
+    // The secret never reached a row or a blob, and the request says it was redacted.
+    const redactor = redactors[1]!;
+    const stored = new Map<string, string>();
+    const encoded = encodeSerializedEvent(serializeEvents([events[1]!]).json[0]!, 'effect_requested', redactor, (content) => {
+      const hash = sha256Hex(redactor.redact(content));
+      stored.set(hash, redactor.redact(content));
+      return hash;
+    }, 8192, serializeEvents([events[1]!]).largeStrings!.get(0));
+    expect(JSON.parse(encoded.payload)).toMatchObject({ redacted: true });
+    for (const text of [encoded.payload, ...stored.values()]) expect(text).not.toContain('live-');
   });
 });

@@ -2,6 +2,7 @@ import { isAscii } from 'node:buffer';
 import type { RunEvent } from '../engine/contracts/index.js';
 import { CorruptTraceError } from './trace-errors.js';
 import { eventFromRow, eventRowBody, type EventRowColumns } from './event-row.js';
+import { LARGE_BODY_CHARS, setLargeStringsAside, withLargeStrings, type BodyWithLargeStrings } from './large-event-strings.js';
 
 /** Strings longer than this (UTF-8 bytes) are stored as blobs and referenced from the event. */
 export const DEFAULT_BLOB_THRESHOLD_BYTES = 8 * 1024;
@@ -30,12 +31,14 @@ export interface EncodedEvent {
  * spec), goes to `putBlob`; identical content is stored once across runs.
  */
 export function encodeEvent(event: RunEvent, putBlob: (content: string) => string, thresholdBytes: number): EncodedEvent {
-  return encodeRowBody(eventRowBody(event), putBlob, thresholdBytes);
+  const body = eventRowBody(event);
+  return encodeRowBody(body, putBlob, thresholdBytes, JSON.stringify(body));
 }
 
-function encodeRowBody(body: object, putBlob: (content: string) => string, thresholdBytes: number, json = JSON.stringify(body)): EncodedEvent {
+function encodeRowBody(body: object, putBlob: (content: string) => string, thresholdBytes: number, json?: string): EncodedEvent {
   // Fast path: no string can exceed the threshold if the whole JSON does not.
-  if (json.length <= thresholdBytes / 3 || !hasLongString(body, thresholdBytes)) return { payload: json, blobHashes: [] };
+  if (json !== undefined && json.length <= thresholdBytes / 3) return { payload: json, blobHashes: [] };
+  if (!hasLongString(body, thresholdBytes)) return { payload: json ?? JSON.stringify(body), blobHashes: [] };
   const blobHashes: string[] = [];
   const externalize = (value: unknown): unknown => {
     if (typeof value === 'string') {
@@ -62,7 +65,9 @@ function encodeRowBody(body: object, putBlob: (content: string) => string, thres
  * Events serialized once, as columns: the columns the store indexes, and each row's payload JSON
  * (the event without what the columns hold: see event-row.ts). This is all a writer thread needs
  * (the common event is stored as this very JSON, without a parse), and it crosses to that thread
- * as five arrays rather than an object per event.
+ * as five arrays rather than an object per event. An event with a large string (a big
+ * workflow's spec, a fan-in's prompt) has it set aside (large-event-strings.ts): `largeStrings`
+ * holds them by the event's index, and its JSON holds placeholders.
  */
 export interface SerializedBatch {
   readonly runIds: readonly string[];
@@ -70,6 +75,7 @@ export interface SerializedBatch {
   readonly nodeIds: readonly (string | null)[];
   readonly at: readonly number[];
   readonly json: readonly string[];
+  readonly largeStrings?: ReadonlyMap<number, readonly string[]>;
 }
 
 /** Builds a SerializedBatch event by event: the event object need not outlive its emit. */
@@ -79,6 +85,7 @@ export class SerializedBatchBuilder {
   private nodeIds: (string | null)[] = [];
   private at: number[] = [];
   private json: string[] = [];
+  private largeStrings: Map<number, readonly string[]> | undefined;
 
   get length(): number {
     return this.json.length;
@@ -89,19 +96,37 @@ export class SerializedBatchBuilder {
     this.types.push(event.type);
     this.nodeIds.push(nodeIdOf(event));
     this.at.push(event.at);
-    this.json.push(JSON.stringify(eventRowBody(event)));
+    this.json.push(this.bodyJson(event));
+  }
+
+  private bodyJson(event: RunEvent): string {
+    const body = eventRowBody(event);
+    // run_started carries the spec, large for a large workflow: no plain serialization first.
+    const plain = event.type === 'run_started' ? undefined : JSON.stringify(body);
+    if (plain !== undefined && plain.length <= LARGE_BODY_CHARS) return plain;
+    const aside = setLargeStringsAside(body);
+    if (aside.strings.length > 0) (this.largeStrings ??= new Map()).set(this.json.length, aside.strings);
+    return aside.json;
   }
 
   /** The batch so far; the builder starts empty again. */
   take(): SerializedBatch {
-    const batch: SerializedBatch = { runIds: this.runIds, types: this.types, nodeIds: this.nodeIds, at: this.at, json: this.json };
+    const batch: SerializedBatch = { runIds: this.runIds, types: this.types, nodeIds: this.nodeIds, at: this.at, json: this.json, ...(this.largeStrings ? { largeStrings: this.largeStrings } : {}) };
     this.runIds = [];
     this.types = [];
     this.nodeIds = [];
     this.at = [];
     this.json = [];
+    this.largeStrings = undefined;
     return batch;
   }
+}
+
+/** The event at `index` of a batch, whole again (the writer's failed-run marker starts from it). */
+export function batchEvent(batch: SerializedBatch, index: number): RunEvent {
+  const strings = batch.largeStrings?.get(index);
+  const body = strings ? withLargeStrings({ json: batch.json[index]!, strings }) : (JSON.parse(batch.json[index]!) as object);
+  return eventFromRow(body, { type: batch.types[index]!, runId: batch.runIds[index]!, at: batch.at[index]! }) as RunEvent;
 }
 
 export function serializeEvents(events: readonly RunEvent[]): SerializedBatch {
@@ -110,14 +135,24 @@ export function serializeEvents(events: readonly RunEvent[]): SerializedBatch {
   return builder.take();
 }
 
-/** Redacts (only when the JSON suggests a secret) and moves large strings to blobs; `serialized` is a row body's JSON. */
+interface EventRedactor {
+  mayContainSecret(json: string): boolean;
+  redact<T>(value: T): T;
+}
+
+/**
+ * Redacts (only when the JSON suggests a secret) and moves large strings to blobs; `serialized`
+ * is a row body's JSON, with `largeStrings` set aside from it if it had any (SerializedBatch).
+ */
 export function encodeSerializedEvent(
   serialized: string,
   type: RunEvent['type'],
-  redactor: { mayContainSecret(json: string): boolean; redact<T>(value: T): T },
+  redactor: EventRedactor,
   putBlob: (content: string) => string,
   thresholdBytes: number,
+  largeStrings?: readonly string[],
 ): EncodedEvent {
+  if (largeStrings) return encodeWithLargeStrings({ json: serialized, strings: largeStrings }, type, redactor, putBlob, thresholdBytes);
   let json = serialized;
   let body: object | undefined;
   if (redactor.mayContainSecret(json)) {
@@ -129,6 +164,17 @@ export function encodeSerializedEvent(
   }
   if (json.length <= thresholdBytes / 3) return { payload: json, blobHashes: [] };
   return encodeRowBody(body ?? (JSON.parse(json) as object), putBlob, thresholdBytes, json);
+}
+
+/** encodeSerializedEvent for a body whose large strings were set aside: the same redaction and blobs, without their escaped text. */
+function encodeWithLargeStrings(aside: BodyWithLargeStrings, type: RunEvent['type'], redactor: EventRedactor, putBlob: (content: string) => string, thresholdBytes: number): EncodedEvent {
+  let body = withLargeStrings(aside);
+  if (redactor.mayContainSecret(aside.json) || aside.strings.some((text) => redactor.mayContainSecret(text))) {
+    const redacted = redactor.redact(body);
+    // As above: a redacted request is matched by its input on replay.
+    body = redacted !== body && type === 'effect_requested' ? { ...redacted, redacted: true } : redacted;
+  }
+  return encodeRowBody(body, putBlob, thresholdBytes);
 }
 
 /** True when some string in the value could be above the threshold; avoids copying small events. */

@@ -7,7 +7,7 @@ import { describeError, ProjectDatabaseError, type DatabaseProblem } from '../ut
 import { failedRunMarker } from './recording-failure.js';
 import { SecretRedactor } from './redact-secrets.js';
 import { SqliteTraceStore } from './sqlite-trace-store.js';
-import { serializeEvents, type SerializedBatch } from './stored-event-codec.js';
+import { batchEvent, serializeEvents, type SerializedBatch } from './stored-event-codec.js';
 
 export interface TraceWriterWorkerData {
   readonly databasePath: string;
@@ -53,7 +53,8 @@ function tryFailedMarker(batch: SerializedBatch): void {
   const finished = batch.types.indexOf('run_finished');
   if (finished < 0) return;
   try {
-    store.appendSerialized(serializeEvents([failedRunMarker(JSON.parse(batch.json[finished]!) as Extract<RunEvent, { type: 'run_finished' }>)]));
+    // The row body lacks the envelope (it is in the batch's columns): the marker is the whole event again.
+    store.appendSerialized(serializeEvents([failedRunMarker(batchEvent(batch, finished) as Extract<RunEvent, { type: 'run_finished' }>)]));
   } catch {
     // The database refuses even this one row; the first failure already says why.
   }
