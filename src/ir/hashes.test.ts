@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { LeafSpecSchema, leafInputHash, leafInputHashDocument } from './index.js';
+import { LeafSpecSchema, leafInputHash, leafInputHashDocument, leafInputHashOf, leafInputHashPrefix } from './index.js';
 
 const workflow = { id: 'wf', goal: 'replay safely' };
 
@@ -19,6 +19,11 @@ describe('leaf input hash (CodeWhale test vectors)', () => {
     const leaf = LeafSpecSchema.parse({ id: 'summarize', prompt: 'run summarize', depends_on_results: ['b', 'a'] });
     expect(leafInputHash(workflow, leaf, { a: null, b: 'two' })).toBe('1a5d316e84ea5c7c0c97a7d440143d750a0c3dd860412672c1133f475faf09e2');
     expect(leafInputHash(workflow, leaf, { b: 'two' })).toBe('1a5d316e84ea5c7c0c97a7d440143d750a0c3dd860412672c1133f475faf09e2');
+  });
+
+  it('gives the same hash from a run\'s precomputed parts (workflow prefix, leaf JSON)', () => {
+    const leaf = LeafSpecSchema.parse({ id: 'summarize', prompt: 'run summarize', depends_on_results: ['b', 'a'] });
+    expect(leafInputHashOf(leafInputHashPrefix(workflow), JSON.stringify(leaf), leaf, { a: 'one', b: 'two' })).toBe('7ddb9bafa0f2511d9f394eb2fea4355467a87385f9d75b5bce24aa6d6d19ff41');
   });
 
   it('keeps integer-like dependency ids in byte order, not JavaScript key order', () => {

@@ -30,6 +30,26 @@ export function leafInputHashDocument(
   leaf: LeafSpec,
   resolvedInputs: ResolvedInputs,
 ): string {
+  return leafInputHashDocumentOf(leafInputHashPrefix(workflow), JSON.stringify(leaf), leaf, resolvedInputs);
+}
+
+/**
+ * The part of every leaf's hashed document that only the workflow decides (`{"workflow_id":…,
+ * "workflow_goal":…,"leaf":`): a run computes it once instead of once per leaf.
+ */
+export function leafInputHashPrefix(workflow: Pick<WorkflowSpec, 'id' | 'goal'>): string {
+  return `{"workflow_id":${JSON.stringify(workflow.id)},"workflow_goal":${JSON.stringify(workflow.goal)},"leaf":`;
+}
+
+/**
+ * `leafInputHash` from its parts: the workflow's prefix and the leaf's JSON text (exactly
+ * `JSON.stringify(leaf)`), for a caller that already has them, e.g. from serializing the spec.
+ */
+export function leafInputHashOf(prefix: string, leafJson: string, leaf: LeafSpec, resolvedInputs: ResolvedInputs): string {
+  return sha256Hex(leafInputHashDocumentOf(prefix, leafJson, leaf, resolvedInputs));
+}
+
+function leafInputHashDocumentOf(prefix: string, leafJson: string, leaf: LeafSpec, resolvedInputs: ResolvedInputs): string {
   // Written by hand: a JS object would move integer-like ids ("1", "2") ahead of the others.
   // Most leaves of a wide run depend on nothing: no set, sort or list for them.
   const resolved =
@@ -39,7 +59,7 @@ export function leafInputHashDocument(
           .sort(compareUtf8Bytes)
           .map((id) => `${JSON.stringify(id)}:${JSON.stringify(resolvedInputs[id] ?? null)}`)
           .join(',');
-  return `{"workflow_id":${JSON.stringify(workflow.id)},"workflow_goal":${JSON.stringify(workflow.goal)},"leaf":${JSON.stringify(leaf)},"resolved_inputs":{${resolved}}}`;
+  return `${prefix}${leafJson},"resolved_inputs":{${resolved}}}`;
 }
 
 /** CodeWhale keeps resolved inputs in a BTreeMap<String, _>, which orders keys by UTF-8 bytes. */

@@ -14,5 +14,5 @@ export { walkNodes, listNodes, childListsOf, referencesOf, type NodeLocation, ty
 export { parseWorkflowSpec, describeValue, type ParseResult } from './parse-workflow-spec.js';
 export { validateSpec, launchShapeOf, DEFAULT_MAX_AGENTS, DEFAULT_MAX_DEPTH, type ValidationOptions } from './validate/index.js';
 export { toCanonicalJson, toCanonicalPrettyJson, canonicalLeaf } from './canonical-json.js';
-export { specHash, leafInputHash, leafInputHashDocument, type ResolvedInputs } from './hashes.js';
+export { specHash, leafInputHash, leafInputHashDocument, leafInputHashPrefix, leafInputHashOf, type ResolvedInputs } from './hashes.js';
 export { exportGraph, type GraphFormat, type GraphOptions, type GraphNodeStyle } from './graph-export.js';

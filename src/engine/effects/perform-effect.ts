@@ -1,4 +1,4 @@
-import type { EffectKind, EffectOutcome, EffectRequest, EffectResult, EffectScope } from '../contracts/index.js';
+import type { EffectKind, EffectOutcome, EffectRequest, EffectResult, EffectScope, RunEventOf } from '../contracts/index.js';
 import type { CancelScope } from '../run/cancel-scope.js';
 import type { NodeContext } from '../run/run-context.js';
 
@@ -48,13 +48,17 @@ async function performInScope(
   live: (request: EffectRequest) => Promise<EffectResult>,
 ): Promise<EffectOutcome> {
   const { run } = context;
-  run.emit({ type: 'effect_requested', kind: ask.kind, key: ask.key, scope, ordinal, input: ask.input });
+  // runId and at are in the literals (emit fills them): added afterwards, each event grew an out-of-object property store.
+  const requested: RunEventOf<'effect_requested'> = { type: 'effect_requested', runId: '', at: 0, kind: ask.kind, key: ask.key, scope, ordinal, input: ask.input };
+  run.emit(requested);
   const startedAt = run.environment.now();
   const request: EffectRequest = { kind: ask.kind, key: ask.key, scope, ordinal, input: ask.input };
   // The scope itself is the cancellation: its AbortSignal is made only if the boundary reads it.
   const outcome = await run.settings.boundary.perform(request, () => live(request), context.scope);
-  run.emit({
+  const completed: RunEventOf<'effect_completed'> = {
     type: 'effect_completed',
+    runId: '',
+    at: 0,
     kind: ask.kind,
     key: ask.key,
     scope,
@@ -62,7 +66,8 @@ async function performInScope(
     source: outcome.source,
     durationMs: run.environment.now() - startedAt,
     result: outcome.result,
-  });
+  };
+  run.emit(completed);
   return outcome;
 }
 

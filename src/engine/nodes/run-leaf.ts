@@ -1,4 +1,4 @@
-import { leafInputHash, type LeafSpec, type NodeOfKind, type NodeResult, type Usage } from '../../ir/index.js';
+import { leafInputHashOf, type LeafSpec, type NodeOfKind, type NodeResult, type Usage } from '../../ir/index.js';
 import { BudgetTracker } from '../budget/budget-tracker.js';
 import { hasBudget } from '../budget/has-budget.js';
 import {
@@ -8,8 +8,12 @@ import {
   type EffectRequest,
   type EffectResult,
   type EffectivePermissions,
+  type LeafRunInput,
   type LoadedContext,
+  type OverlayPart,
 } from '../contracts/index.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 import { performEffect, settleAfterCancel } from '../effects/perform-effect.js';
 import { planLeafPermissions } from '../permissions/index.js';
 import { mergeModelPolicy, providerOf, type NodeContext, type RunningLeaf } from '../run/run-context.js';
@@ -115,7 +119,7 @@ async function runAdmitted(
 ): Promise<NodeResult> {
   const { run, scope } = context;
   const leaf = node.spec;
-  const inputHash = leafInputHash(run.spec, leaf, resolved);
+  const inputHash = leafInputHashOf(run.leafHashPrefix, JSON.stringify(leaf), leaf, resolved);
   const effectHash = withBaseDiffs(inputHash, baseDiffs);
   const providerSlots = run.providerSlotsFor(providerOf(mergeModelPolicy(context.modelPolicy, leaf.model_policy)));
   let heldGlobal = false;
@@ -139,7 +143,10 @@ async function runAdmitted(
     const started = running;
     const live = (request: EffectRequest): Promise<EffectResult> => {
       const effect = { iteration: context.iteration, ordinal: request.ordinal };
-      const input = { workflow: run.spec, leaf, resolvedInputs: resolved, inputHash, role, permissions, budget: context.budget.remaining(), runId: run.settings.runId, effect, ...(overlay ? { overlay } : {}), ...(baseDiffs.length > 0 ? { baseDiffs } : {}) };
+      // Optional fields assigned, not spread: an empty literal per absent field, per leaf, was garbage.
+      const input: Mutable<LeafRunInput> = { workflow: run.spec, leaf, resolvedInputs: resolved, inputHash, role, permissions, budget: context.budget.remaining(), runId: run.settings.runId, effect };
+      if (overlay) input.overlay = overlay;
+      if (baseDiffs.length > 0) input.baseDiffs = baseDiffs;
       const reporter = new LeafRunReporter(context, started, spent);
       // Operations are nested in this attempt's effect: a retry is a new effect with its own.
       if (memory) reporter.memory = new LeafMemoryAccess(context, leaf, memory, run.settings.memory, request, reporter);
@@ -148,7 +155,7 @@ async function runAdmitted(
     };
     do {
       attempts += 1;
-      const effectInput = { leaf_id: leaf.id, role, resolved_inputs: resolved, ...(memory ? { memory_contexts: memoryVersions(memory) } : {}), ...(overlay ? { overlay: overlay.fingerprint } : {}), ...(baseDiffs.length > 0 ? { base_diffs: baseDiffs.map(({ leafId, diff }) => ({ leaf_id: leafId, sha256: sha256Hex(diff) })) } : {}) };
+      const effectInput = leafEffectInput(leaf.id, role, resolved, memory, overlay, baseDiffs);
       const outcome = await performEffect(context, { kind: 'leaf', key: leafEffectKey(effectHash, overlay), nodeId: leaf.id, input: effectInput }, live);
       result = outcome.result;
       chargeRemainder(context, result, spent);
@@ -191,6 +198,22 @@ function chargeRemainder(context: NodeContext, result: EffectResult, spent: Spen
   spent.steps += steps;
   if (cost !== null) spent.cost += cost;
   context.budget.charge({ tokens, costMicrousd: cost, steps });
+}
+
+/** What a leaf's effect records it was asked (its key is the input hash); optional fields only when set, in this order. */
+function leafEffectInput(
+  leafId: string,
+  role: string,
+  resolved: Readonly<Record<string, string | null>>,
+  memory: ReadonlyMap<string, LoadedContext> | undefined,
+  overlay: OverlayPart | undefined,
+  baseDiffs: readonly BaseDiff[],
+): Record<string, unknown> {
+  const input: Record<string, unknown> = { leaf_id: leafId, role, resolved_inputs: resolved };
+  if (memory) input.memory_contexts = memoryVersions(memory);
+  if (overlay) input.overlay = overlay.fingerprint;
+  if (baseDiffs.length > 0) input.base_diffs = baseDiffs.map(({ leafId: from, diff }) => ({ leaf_id: from, sha256: sha256Hex(diff) }));
+  return input;
 }
 
 function judgeLeafResult(

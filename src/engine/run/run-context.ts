@@ -1,4 +1,4 @@
-import type { ModelPolicy, NodeResult, WorkflowSpec } from '../../ir/index.js';
+import { leafInputHashPrefix, type ModelPolicy, type NodeResult, type WorkflowSpec } from '../../ir/index.js';
 import type {
   CancelReason,
   EnginePatch,
@@ -64,6 +64,8 @@ export interface RunSettings {
 export class RunContext {
   readonly globalLeafSlots: FifoSemaphore;
   readonly runningLeaves = new Map<string, RunningLeaf>();
+  /** The workflow's part of every leaf input hash, written once per run instead of once per leaf. */
+  readonly leafHashPrefix: string;
   private readonly providerSlots = new Map<string, FifoSemaphore>();
   private readonly ordinals = new Map<string, number>();
   private readonly recentLeaves: NodeResult[] = [];
@@ -71,6 +73,7 @@ export class RunContext {
 
   constructor(readonly settings: RunSettings) {
     this.globalLeafSlots = new FifoSemaphore(settings.maxConcurrentLeaves);
+    this.leafHashPrefix = leafInputHashPrefix(settings.spec);
   }
 
   get spec(): WorkflowSpec {

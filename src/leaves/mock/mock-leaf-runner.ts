@@ -35,14 +35,17 @@ export class MockLeafRunner implements LeafRunner {
 
   run(input: LeafRunInput, context: LeafRunContext): Promise<EffectResult> {
     const leafId = input.leaf.id;
-    // Attempts matter only to rules (exit_codes, failure.times); unscripted runs keep no map.
-    const scripted = this.rules.size > 0;
-    const attempt = scripted ? (this.attempts.get(leafId) ?? 0) + 1 : 1;
-    if (scripted) this.attempts.set(leafId, attempt);
+    const rule = this.rules.size > 0 ? this.rules.find(leafId, input.leaf.prompt) : undefined;
+    // Attempts matter only to rules that answer by attempt (exit_codes, failure): a leaf's rule is
+    // the same on every attempt, so a plain rule (one per leaf of a fan-out) keeps no map entry.
+    let attempt = 1;
+    if (rule && (rule.rule.exit_codes || rule.rule.failure)) {
+      attempt = (this.attempts.get(leafId) ?? 0) + 1;
+      this.attempts.set(leafId, attempt);
+    }
     this.started.push(leafId);
     this.running += 1;
     if (this.running > this.maxRunning) this.maxRunning = this.running;
-    const rule = scripted ? this.rules.find(leafId, input.leaf.prompt) : undefined;
     // One async frame per leaf either way (a promise each on a wide fan-out); each drops the in-flight count when it settles.
     return rule ? this.answerByRule(rule, input, context, attempt) : this.answerUnscripted(input, context);
   }
@@ -118,6 +121,13 @@ function usageOf(usage: MockUsage | undefined): Usage {
 
 /** The chunk-th of `chunks` equal parts of the usage (the last part takes the remainder). */
 function share(usage: Usage, chunk: number, chunks: number): { inputTokens: number; outputTokens: number; costMicrousd: number | null } {
-  const part = (total: number): number => (chunk === chunks - 1 ? total - Math.floor(total / chunks) * (chunks - 1) : Math.floor(total / chunks));
-  return { inputTokens: part(usage.input_tokens), outputTokens: part(usage.output_tokens), costMicrousd: usage.cost_microusd === null ? null : part(usage.cost_microusd) };
+  return {
+    inputTokens: part(usage.input_tokens, chunk, chunks),
+    outputTokens: part(usage.output_tokens, chunk, chunks),
+    costMicrousd: usage.cost_microusd === null ? null : part(usage.cost_microusd, chunk, chunks),
+  };
+}
+
+function part(total: number, chunk: number, chunks: number): number {
+  return chunk === chunks - 1 ? total - Math.floor(total / chunks) * (chunks - 1) : Math.floor(total / chunks);
 }
