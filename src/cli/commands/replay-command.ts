@@ -49,7 +49,7 @@ export function replayCommand(context: CliContext): Command {
         const composed = options.allowLive || options.from ? await composeLive(context, options, environment, runId) : undefined;
         // The pre-flight `run` and `resume` make: a route the live part needs whose key is unset
         // fails here, before anything is recorded, not at its first call.
-        const refusal = composed ? credentialRefusal(composed, recorded.spec, servedFromTrace(recorded, options)) : undefined;
+        const refusal = composed ? await credentialRefusal(composed, recorded.spec, servedFromTrace(recorded, options)) : undefined;
         if (composed && refusal !== undefined) {
           await composed.close();
           context.stderr(refusal);

@@ -81,7 +81,7 @@ async function resumeClaimed(context: CliContext, store: SqliteTraceStore, targe
   const composed = await composeRun({ cwd: context.cwd, env: context.env, provider: options.provider, fixturesPath: options.fixtures, environment, runId, observers: [], sandbox: options.sandbox === false ? 'none' : 'bubblewrap', lineage, ...(options.queue ? { queueUrl: options.queue } : {}) });
   // The pre-flight `run` makes: a model route whose key is unset fails here, not at the first call.
   // Nodes whose effects finished are served from the trace and need no key.
-  const refusal = credentialRefusal(composed, compiled?.spec ?? recorded.spec, finishedNodes(recorded));
+  const refusal = await credentialRefusal(composed, compiled?.spec ?? recorded.spec, finishedNodes(recorded));
   if (refusal !== undefined) {
     await composed.close();
     context.stderr(refusal);

@@ -14,7 +14,6 @@ import {
   type PermissionPreflight,
 } from '../../engine/index.js';
 import type { WorkflowSpec } from '../../ir/index.js';
-import { unusableRoutes } from '../../wiring/index.js';
 import { escapeTerminalLine, escapeTerminalText, formatDiagnostic, terminalSafeJson, writeTerminalSafeJson } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -27,7 +26,7 @@ import { openProjectRecorder, openProjectTrace } from '../../trace/index.js';
 import { backgroundRunArguments, startBackgroundRun, superviseRun } from '../../runs/index.js';
 import { loadConfig } from '../../config/index.js';
 import { proposeAfterReview } from '../learn/propose-after-review.js';
-import { prepareRunOverlay, type PreparedRunOverlay } from '../../learning/index.js';
+import type { PreparedRunOverlay } from '../../learning/index.js';
 import { RunTiming } from '../run/run-timing.js';
 
 interface RunOptions extends GrantOptions {
@@ -120,8 +119,7 @@ async function runWorkflowFile(context: CliContext, file: string, options: RunOp
   // Human-readable output goes to stderr when stdout carries JSON.
   const say = options.json ? context.stderr : context.stdout;
   for (const warning of warnings) context.stderr(`${escapeTerminalText(formatDiagnostic(warning))}\n`);
-  // The overlay of promoted lessons is an input of the run (recorded in run_started); nothing at all unless overlay.enabled.
-  const prepared = await prepareRunOverlay({ cwd: context.cwd, env: context.env, config: loadConfig({ cwd: context.cwd, env: context.env }), spec: compiledSpec, skip: options.overlay === false });
+  const prepared = await prepareOverlay(context, options, compiledSpec);
   for (const warning of prepared.warnings) context.stderr(`whaleflow: warning: ${escapeTerminalText(warning)}\n`);
   const spec = prepared.spec;
   timing.lap('compile_ms');
@@ -150,6 +148,18 @@ async function runWorkflowFile(context: CliContext, file: string, options: RunOp
   }
 }
 
+/**
+ * The overlay of promoted lessons is an input of the run (recorded in run_started): nothing at
+ * all unless overlay.enabled, as prepareRunOverlay itself answers then, so the learning modules
+ * (their schemas are built as they load) load only for a run that has an overlay.
+ */
+async function prepareOverlay(context: CliContext, options: RunOptions, spec: WorkflowSpec): Promise<PreparedRunOverlay> {
+  const config = loadConfig({ cwd: context.cwd, env: context.env });
+  if (!config.overlay.enabled || options.overlay === false) return { spec, warnings: [] };
+  const { prepareRunOverlay } = await import('../../learning/index.js');
+  return prepareRunOverlay({ cwd: context.cwd, env: context.env, config, spec });
+}
+
 interface PreparedRun {
   readonly file: string;
   readonly options: RunOptions;
@@ -166,7 +176,7 @@ interface PreparedRun {
 
 async function preflightAndRun(context: CliContext, prepared: PreparedRun): Promise<number> {
   const { file, options, spec, grant, runId, environment, composed, progress, say, overlay, timing } = prepared;
-  const checked = checkPreflight(spec, grant, options, composed, context.env);
+  const checked = await checkPreflight(spec, grant, options, composed, context.env);
   say(checked.text);
   if (overlay.summary) say(`${overlay.summary}\n`);
   if (checked.refusal !== undefined) {
@@ -254,7 +264,7 @@ function sandboxModeOf(options: { readonly sandbox?: boolean }): SandboxMode {
  * The pre-flight: what the run writes, runs and may cost, and why it must not start (a
  * permission refusal, an estimate above --max-cost) as the message to print, if so.
  */
-function checkPreflight(spec: WorkflowSpec, grant: PermissionGrant, options: RunOptions, composed: Pick<ComposedRun, 'pricing' | 'realLeaves' | 'placement' | 'unusableRoutes'>, env: NodeJS.ProcessEnv): { text: string; refusal?: string } {
+async function checkPreflight(spec: WorkflowSpec, grant: PermissionGrant, options: RunOptions, composed: Pick<ComposedRun, 'pricing' | 'realLeaves' | 'placement' | 'unusableRoutes'>, env: NodeJS.ProcessEnv): Promise<{ text: string; refusal?: string }> {
   const preflight = preflightPermissions(spec, grant);
   const estimate = estimateRun(spec, composed.pricing);
   const sandbox = sandboxPreflight({
@@ -265,7 +275,7 @@ function checkPreflight(spec: WorkflowSpec, grant: PermissionGrant, options: Run
   });
   const text = formatPreflight(estimate, preflight, grant, { realWorktrees: composed.realLeaves, ...(sandbox.line ? { sandboxLine: sandbox.line } : {}) });
   if (preflight.refusals.length > 0) return { text, refusal: `whaleflow: ${new PermissionRefusedError(preflight.refusals).message}\nnot started.\n` };
-  const credentials = credentialRefusal(composed, spec);
+  const credentials = await credentialRefusal(composed, spec);
   if (credentials !== undefined) return { text, refusal: credentials };
   if (sandbox.refusal) return { text, refusal: `${sandbox.refusal}${npmStartHint(env)}` };
   if (options.maxCost !== undefined) {
@@ -303,7 +313,8 @@ async function startInBackground(context: CliContext, file: string, options: Run
   // Keys too, so a run that could not call its models is refused here rather than in a log file.
   if (options.provider === 'config') {
     const config = loadConfig({ cwd: context.cwd, env: context.env });
-    const credentials = credentialRefusal({ unusableRoutes: (checked, skip) => unusableRoutes(checked, config, context.env, skip) }, spec);
+    const { unusableRoutes } = await import('../../wiring/index.js');
+    const credentials = await credentialRefusal({ unusableRoutes: (checked, skip) => unusableRoutes(checked, config, context.env, skip) }, spec);
     if (credentials !== undefined) {
       context.stderr(credentials);
       return ExitCode.failure;

@@ -1,9 +1,7 @@
 import type { WhaleflowConfig } from '../../config/index.js';
 import { listNodes, type WorkflowSpec } from '../../ir/index.js';
-import { proposeLessons, shortLessonId } from '../../learning/index.js';
 import { describeError } from '../../util/index.js';
 import type { RunProvider } from '../run/index.js';
-import { openLearningRuntime } from './open-learning-runtime.js';
 
 export interface ProposeAfterReviewOptions {
   readonly cwd: string;
@@ -25,6 +23,8 @@ export async function proposeAfterReview(options: ProposeAfterReviewOptions): Pr
   if (!options.config.learning.enabled) return [];
   if (!listNodes(options.spec).some(({ node }) => node.kind === 'teacher_review')) return [];
   try {
+    // Loaded only for a run that asks for a review, with learning on: every other run's start skips the learning modules.
+    const [{ proposeLessons, shortLessonId }, { openLearningRuntime }] = await Promise.all([import('../../learning/index.js'), import('./open-learning-runtime.js')]);
     const runtime = await openLearningRuntime({ cwd: options.cwd, env: options.env, provider: options.provider, ...(options.fixturesPath ? { fixturesPath: options.fixturesPath } : {}) });
     try {
       const outcome = await proposeLessons(runtime, [options.runId]);

@@ -1,18 +1,17 @@
 import { resolve } from 'node:path';
 import { loadConfig, type QueueConfig } from '../../config/index.js';
 import { FanOutEventSink, type EngineEnvironment, type EstimatePricing, type LeafRunner, type MemoryPort, type ModelGateway, type RunEventSink } from '../../engine/index.js';
-import { openProjectMemory, type ProjectMemory } from '../../memory/index.js';
+import type { ProjectMemory } from '../../memory/index.js';
 import { projectTracePath } from '../../trace/index.js';
 import { EMPTY_MOCK_FIXTURE, loadMockFixture, MockLeafRunner, MockModelGateway } from '../../leaves/mock/index.js';
-import { createRuntime, protectedStatePaths, unusableRoutes, type UnusableRoute } from '../../wiring/index.js';
+import type { UnusableRoute } from '../../wiring/index.js';
 import type { WorkflowSpec } from '../../ir/index.js';
 import type { SandboxMode } from '../../leaves/index.js';
 import { embeddedDefaultConfig, type WhaleflowConfig } from '../../config/index.js';
-import { headCommit, QueueLeafRunner, type LeafQueueStats, type QueueRunContext } from '../../queue/index.js';
+import type { LeafQueueStats, QueueRunContext } from '../../queue/index.js';
 import { configuredEstimatePricing } from './configured-estimate-pricing.js';
 import { SecretRedactor, UsageError } from '../../util/index.js';
-import { openRunMemoStore } from './open-run-memo-store.js';
-import { MemoBroker, type MemoStore } from '../../memo/index.js';
+import type { MemoStore } from '../../memo/index.js';
 
 /** How long a worker's lead on a memo flight holds without renewal (workers renew every 5 s). */
 const MEMO_LEASE_MS = 30_000;
@@ -72,7 +71,9 @@ const FREE: EstimatePricing = { inputUsdPerMillionTokens: 0, outputUsdPerMillion
 
 /**
  * The one place a `whaleflow run` is wired: ports for the chosen provider and the event sinks.
- * Recording to the trace store is one more entry in `sinks`.
+ * Recording to the trace store is one more entry in `sinks`. What only some runs use — real
+ * leaves and configured providers (the composition root), the memo, external memory, the
+ * queue — is loaded by the runs that use it: a mock run's start does not build their modules.
  */
 export async function composeRun(options: ComposeRunOptions): Promise<ComposedRun> {
   const local = await composeInProcess(options);
@@ -104,7 +105,7 @@ async function composeInProcess(options: ComposeRunOptions): Promise<InProcessCo
       // The pure mock reads no configuration, except where its leaves run.
       const config = options.queueUrl ? embeddedDefaultConfig : loadConfig({ cwd: options.cwd, env: options.env });
       // Memory follows the user's configuration under every provider (it is off unless enabled there).
-      const memory = openRunMemory(options, options.queueUrl ? loadConfig({ cwd: options.cwd, env: options.env }) : config);
+      const memory = await openRunMemory(options, options.queueUrl ? loadConfig({ cwd: options.cwd, env: options.env }) : config);
       const composed: ComposedRun = {
         leafRunner: new MockLeafRunner(options.environment, fixture),
         gateway: new MockModelGateway(options.environment, fixture, { keepRequests: false }),
@@ -122,6 +123,7 @@ async function composeInProcess(options: ComposeRunOptions): Promise<InProcessCo
       if (options.fixturesPath && options.provider === 'config') throw new UsageError('--fixtures scripts the mock providers; use it with --provider mock or mock-model');
       const fixture = options.fixturesPath ? await loadMockFixture(resolve(options.cwd, options.fixturesPath), options.fixturesPath) : undefined;
       const config = loadConfig({ cwd: options.cwd, env: options.env });
+      const [{ createRuntime, unusableRoutes }, { openRunMemoStore }] = await Promise.all([import('../../wiring/index.js'), import('./open-run-memo-store.js')]);
       // The memo outlives the run in the project database; the user's memo settings apply under mock-model too.
       const memoStore = openRunMemoStore({ cwd: options.cwd, env: options.env, memo: config.memo });
       const runtime = createRuntime({
@@ -137,7 +139,7 @@ async function composeInProcess(options: ComposeRunOptions): Promise<InProcessCo
         ...(options.sandbox ? { sandbox: options.sandbox } : {}),
       });
       const pricing = options.provider === 'mock-model' ? FREE : configuredEstimatePricing(config);
-      const memory = openRunMemory(options, config);
+      const memory = await openRunMemory(options, config);
       const composed: ComposedRun = {
         leafRunner: runtime.leafRunner,
         gateway: runtime.gateway,
@@ -177,7 +179,7 @@ function queueSettings(options: ComposeRunOptions, config: WhaleflowConfig): Que
  */
 async function composeQueued(options: ComposeRunOptions, local: InProcessComposition, settings: QueueConfig): Promise<ComposedRun> {
   // Loaded only for a queued run: an in-process run does not pay for BullMQ and ioredis.
-  const { BullmqLeafQueue, parseRedisUrl } = await import('../../queue/bullmq/index.js');
+  const [{ BullmqLeafQueue, parseRedisUrl }, { headCommit, QueueLeafRunner }, { MemoBroker }] = await Promise.all([import('../../queue/bullmq/index.js'), import('../../queue/index.js'), import('../../memo/index.js')]);
   // The coordinator serves its memo to the workers: one policy, one project memo, single-flight across them.
   const broker = local.memoStore ? new MemoBroker({ store: local.memoStore, policy: { crossRun: local.config.memo.crossRun }, leaseMs: MEMO_LEASE_MS }) : undefined;
   const runContext: QueueRunContext = local.composed.realLeaves
@@ -211,8 +213,9 @@ async function composeQueued(options: ComposeRunOptions, local: InProcessComposi
 }
 
 /** The memory store of a run, in the project database, when the configuration turns memory on. */
-function openRunMemory(options: Pick<ComposeRunOptions, 'cwd' | 'env' | 'sandbox'>, config: WhaleflowConfig): ProjectMemory | undefined {
+async function openRunMemory(options: Pick<ComposeRunOptions, 'cwd' | 'env' | 'sandbox'>, config: WhaleflowConfig): Promise<ProjectMemory | undefined> {
   if (!config.memory.enabled) return undefined;
+  const [{ openProjectMemory }, { protectedStatePaths }] = await Promise.all([import('../../memory/index.js'), import('../../wiring/index.js')]);
   // A context's command is confined like every leaf command (the same --no-sandbox choice).
   const sandbox = { mode: options.sandbox ?? 'bubblewrap', protectedPaths: protectedStatePaths(options.cwd, options.env) } as const;
   return openProjectMemory({ databasePath: projectTracePath({ cwd: options.cwd, env: options.env }), cwd: options.cwd, env: options.env, config: config.memory, sandbox });

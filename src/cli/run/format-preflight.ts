@@ -1,5 +1,5 @@
 import type { PermissionGrant, PermissionPreflight, RunEstimate } from '../../engine/index.js';
-import { WORKTREE_BASE_NOTICE } from '../../leaves/index.js';
+import { WORKTREE_BASE_NOTICE } from '../../leaves/workspace/index.js';
 import { formatOverviewCost as formatUsd } from '../../runs/index.js';
 import { escapeTerminalLine } from '../../util/index.js';
 

@@ -1,4 +1,4 @@
-import { detectBubblewrap, SANDBOX_REMEDY, type BubblewrapProbe, type SandboxMode } from '../../leaves/index.js';
+import { detectBubblewrap, SANDBOX_REMEDY, type BubblewrapProbe, type SandboxMode } from '../../leaves/sandbox/index.js';
 
 export interface SandboxPreflightInput {
   /** Leaves run for real here (not the engine's mock, not on queue workers). */
