@@ -1,7 +1,7 @@
 import type { EffectResult, LeafRunContext, LeafRunInput, LeafRunner } from '../engine/index.js';
 import { assertNever, SecretRedactor } from '../util/index.js';
 import { leafJobOf, type LeafJob } from './leaf-job.js';
-import type { LeafJobListener } from './leaf-job-outcome.js';
+import type { LeafJobListener, LeafJobOutcome } from './leaf-job-outcome.js';
 import type { LeafQueue } from './leaf-queue.js';
 import { LeafJobFailedError, LeafJobStoppedError } from './queue-errors.js';
 import { RemoteModelWaits } from './remote-model-waits.js';
@@ -45,7 +45,8 @@ export class QueueLeafRunner implements LeafRunner {
     const job = leafJobOf(input, { lineage: this.options.lineage, runContext: this.options.runContext, now: this.options.now });
     if (this.carriesSecret(job)) return this.runHoldingSecret(input, context);
     let placedOn: string | undefined;
-    const modelWaits = new RemoteModelWaits(context);
+    // Made on the first model call a worker reports: most leaves of a wide fan-out never need one.
+    let modelWaits: RemoteModelWaits | undefined;
     const listener: LeafJobListener = {
       placed: (worker) => {
         placedOn = worker.workerId;
@@ -53,11 +54,16 @@ export class QueueLeafRunner implements LeafRunner {
       },
       activity: (message) => context.activity(message),
       spend: (usage) => context.spend(usage),
-      modelWait: (state) => modelWaits.report(state),
+      modelWait: (state) => (modelWaits ??= new RemoteModelWaits(context)).report(state),
     };
     // The engine's cancel hook when it offers one: no AbortSignal is made for a leaf handed to the queue.
     const cancellation = context.onCancel ? { onCancel: context.onCancel.bind(context) } : context.signal;
-    const outcome = await this.options.queue.submit(job, listener, cancellation).finally(() => modelWaits.settleAll());
+    let outcome: LeafJobOutcome;
+    try {
+      outcome = await this.options.queue.submit(job, listener, cancellation);
+    } finally {
+      modelWaits?.settleAll();
+    }
     // Progress travels apart from the result and may arrive after it, or not at all: the result names its worker too.
     if (placedOn !== outcome.worker.workerId && outcome.worker.pid > 0) context.placed?.(outcome.worker);
     switch (outcome.type) {

@@ -59,6 +59,18 @@ export async function resolveArtifacts(redis: Redis, keys: QueueKeys, outcome: L
   }
 }
 
+/** Whether resolveArtifacts has anything to fetch for `outcome`. */
+export function carriesBlobs(outcome: LeafJobOutcome): boolean {
+  switch (outcome.type) {
+    case 'completed':
+      return outcome.result.artifacts?.some(isBlobArtifact) ?? false;
+    case 'stopped':
+      return outcome.artifacts.some(isBlobArtifact);
+    case 'threw':
+      return false;
+  }
+}
+
 function isBlobArtifact(artifact: EffectArtifact): boolean {
   return typeof (artifact as Partial<BlobArtifact>).blob === 'string';
 }

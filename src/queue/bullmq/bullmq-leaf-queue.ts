@@ -7,7 +7,7 @@ import type { LeafJobListener, LeafJobOutcome } from '../leaf-job-outcome.js';
 import { onLeafCancel, type LeafCancellation, type LeafQueue, type LeafQueueStats } from '../leaf-queue.js';
 import { LeafQueueClosedError, QueueUnavailableError } from '../queue-errors.js';
 import { queueRunContextId, type QueueRunContext } from '../queue-run-context.js';
-import { resolveArtifacts } from './artifact-blobs.js';
+import { carriesBlobs, resolveArtifacts } from './artifact-blobs.js';
 import { BatchFormer } from './batch-former.js';
 import { BatchReconciler } from './batch-reconciler.js';
 import { coalesceWrites } from './coalesce-writes.js';
@@ -320,6 +320,8 @@ export class BullmqLeafQueue implements LeafQueue {
       entry.resolve({ type: 'threw', message: `the worker returned an unreadable result for job ${jobId}`, worker: UNKNOWN_WORKER });
       return;
     }
+    // Most outcomes carry no blob: they settle now, without a promise hop per leaf.
+    if (!carriesBlobs(outcome)) return entry.resolve(outcome);
     resolveArtifacts(this.redis, this.keys, outcome).then(entry.resolve, (error: unknown) =>
       entry.resolve({ type: 'threw', message: error instanceof Error ? error.message : String(error), worker: outcome.worker }),
     );
