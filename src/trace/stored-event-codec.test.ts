@@ -74,7 +74,9 @@ describe('stored event codec', () => {
     const big = (seed: string) => `${seed}\n"${'spec '.repeat(LARGE_STRING_CHARS / 5)}"`;
     const events: RunEvent[] = [
       { type: 'run_started', runId: 'r', at: 1, specHash: 'h', spec: big('{"id":'), engineVersion: 'v', label: 'l', mode: 'live', patches: [] } as unknown as RunEvent,
-      { type: 'effect_requested', runId: 'r', at: 2, kind: 'model', key: 'k', scope: { nodeId: 'fanin', iteration: 0 }, ordinal: 0, input: { prompt: big(`token ${secret} `), parts: [big('a'), 'small', { deep: [big('b')] }] } } as unknown as RunEvent,
+      { type: 'effect_requested', runId: 'r', at: 2, kind: 'reduce', key: 'k', scope: { nodeId: 'fanin', iteration: 0 }, ordinal: 0, input: { prompt: big(`token ${secret} `), parts: [big('a'), 'small', { deep: [big('b')] }] } } as unknown as RunEvent,
+      // A leaf's request is serialized plainly first, and again with its large strings aside only when it is that large.
+      { type: 'effect_requested', runId: 'r', at: 3, kind: 'leaf', key: 'k2', scope: { nodeId: 'leaf', iteration: 0 }, ordinal: 0, input: { leaf_id: 'leaf', resolved_inputs: { up: big(`${secret} `) } } } as unknown as RunEvent,
     ];
     for (const redactor of redactors) {
       for (const event of events) {

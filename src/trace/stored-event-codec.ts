@@ -101,8 +101,7 @@ export class SerializedBatchBuilder {
 
   private bodyJson(event: RunEvent): string {
     const body = eventRowBody(event);
-    // run_started carries the spec, large for a large workflow: no plain serialization first.
-    const plain = event.type === 'run_started' ? undefined : JSON.stringify(body);
+    const plain = mayCarryLargeString(event) ? undefined : JSON.stringify(body);
     if (plain !== undefined && plain.length <= LARGE_BODY_CHARS) return plain;
     const aside = setLargeStringsAside(body);
     if (aside.strings.length > 0) (this.largeStrings ??= new Map()).set(this.json.length, aside.strings);
@@ -120,6 +119,17 @@ export class SerializedBatchBuilder {
     this.largeStrings = undefined;
     return batch;
   }
+}
+
+/**
+ * Events serialized with their large strings set aside from the start, without a plain
+ * serialization first: run_started (the spec) and the requests of reduces, judges and selections,
+ * whose prompts hold their inputs' outputs (a fan-in of 100,000 leaves asks with ~24 MB, which a
+ * plain serialization would copy, escaped, at the run's peak of memory). They are few per run;
+ * the per-leaf events take the plain path.
+ */
+function mayCarryLargeString(event: RunEvent): boolean {
+  return event.type === 'run_started' || (event.type === 'effect_requested' && event.kind !== 'leaf' && event.kind !== 'memory');
 }
 
 /** The event at `index` of a batch, whole again (the writer's failed-run marker starts from it). */
