@@ -1,4 +1,4 @@
-import type { EffectKind, EffectOutcome, EffectRequest, EffectResult, EffectScope, RunEventOf } from '../contracts/index.js';
+import type { EffectKind, EffectOutcome, EffectRequest, EffectResult, EffectScope, EngineEnvironment, RunEventOf } from '../contracts/index.js';
 import type { CancelScope } from '../run/cancel-scope.js';
 import type { NodeContext } from '../run/run-context.js';
 
@@ -40,7 +40,8 @@ export function performNestedEffect(
   return performInScope(context, ask, scope, ordinal, live);
 }
 
-async function performInScope(
+/** A `then` rather than an async function: this runs once per effect, and an async frame per leaf was garbage on a wide fan-out. */
+function performInScope(
   context: NodeContext,
   ask: EffectAsk,
   scope: EffectScope,
@@ -53,22 +54,30 @@ async function performInScope(
   run.emit(requested);
   const startedAt = run.environment.now();
   const request: EffectRequest = { kind: ask.kind, key: ask.key, scope, ordinal, input: ask.input };
-  // The scope itself is the cancellation: its AbortSignal is made only if the boundary reads it.
-  const outcome = await run.settings.boundary.perform(request, () => live(request), context.scope);
-  const completed: RunEventOf<'effect_completed'> = {
-    type: 'effect_completed',
-    runId: '',
-    at: 0,
-    kind: ask.kind,
-    key: ask.key,
-    scope,
-    ordinal,
-    source: outcome.source,
-    durationMs: run.environment.now() - startedAt,
-    result: outcome.result,
-  };
-  run.emit(completed);
-  return outcome;
+  let performed: Promise<EffectOutcome>;
+  try {
+    // The scope itself is the cancellation: its AbortSignal is made only if the boundary reads it.
+    performed = run.settings.boundary.perform(request, () => live(request), context.scope);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  // A boundary error (a determinism violation) passes through unrecorded, as the caller expects.
+  return performed.then((outcome) => {
+    const completed: RunEventOf<'effect_completed'> = {
+      type: 'effect_completed',
+      runId: '',
+      at: 0,
+      kind: ask.kind,
+      key: ask.key,
+      scope,
+      ordinal,
+      source: outcome.source,
+      durationMs: run.environment.now() - startedAt,
+      result: outcome.result,
+    };
+    run.emit(completed);
+    return outcome;
+  });
 }
 
 /**
@@ -100,12 +109,7 @@ export function raceCancel<T>(promise: Promise<T>, scope: CancelScope): Promise<
  * that should finish before the node (and maybe the run, and the process) ends. Only a runner
  * that ignores its signal past the grace period is left behind.
  */
-export function settleAfterCancel<T>(
-  promise: Promise<T>,
-  scope: CancelScope,
-  graceMs: number,
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>,
-): Promise<T> {
+export function settleAfterCancel<T>(promise: Promise<T>, scope: CancelScope, graceMs: number, environment: Pick<EngineEnvironment, 'sleep'>): Promise<T> {
   if (graceMs <= 0) return raceCancel(promise, scope);
   return new Promise<T>((resolve, reject) => {
     // Stops the grace timer once the work settles, so it never holds the process open. Made
@@ -121,7 +125,7 @@ export function settleAfterCancel<T>(
     };
     const unregister = scope.onCancel((reason) => {
       graceTimer = new AbortController();
-      sleep(graceMs, graceTimer.signal).then(
+      environment.sleep(graceMs, graceTimer.signal).then(
         () => settle(() => reject(reason)),
         () => undefined,
       );

@@ -151,7 +151,7 @@ async function runAdmitted(
       // Operations are nested in this attempt's effect: a retry is a new effect with its own.
       if (memory) reporter.memory = new LeafMemoryAccess(context, leaf, memory, run.settings.memory, request, reporter);
       const runner = run.settings.leafRunner.run(input, reporter);
-      return settleAfterCancel(runner, scope, run.settings.leafStopGraceMs, (ms, signal) => run.environment.sleep(ms, signal));
+      return settleAfterCancel(runner, scope, run.settings.leafStopGraceMs, run.environment);
     };
     do {
       attempts += 1;

@@ -8,6 +8,8 @@ import { MockTemplateError } from './mock-output-template.js';
 import { MockRuleIndex, type CompiledLeafRule } from './mock-rule-index.js';
 
 const DEFAULT_USAGE: Usage = { input_tokens: 100, output_tokens: 20, cost_microusd: 0 };
+/** A rule without activity lines shares this list instead of making an empty one per leaf. */
+const NO_ACTIVITY: readonly string[] = Object.freeze([]);
 /** Long enough that only a cancel or the watchdog ends a hung leaf. */
 const HANG_MS = 1e12;
 
@@ -66,7 +68,7 @@ export class MockLeafRunner implements LeafRunner {
       if (rule.hang) await this.sleep(HANG_MS, context);
       const usage = usageOf(rule.usage ?? this.fixture.defaults?.usage);
       const latency = rule.latency_ms ?? this.fixture.defaults?.latency_ms ?? 0;
-      const activity = rule.activity ?? [];
+      const activity = rule.activity ?? NO_ACTIVITY;
       const chunks = activity.length + 1;
       // Spread the latency and the spending over the activity lines, so budgets can stop the leaf mid-flight.
       for (let chunk = 0; chunk < chunks; chunk += 1) {
