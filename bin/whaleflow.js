@@ -22,23 +22,24 @@ const argv = process.argv.slice(2);
 
 /**
  * The start-up script of each command that has one, and the function it exports. `run` checks
- * the digest of its cache's data: it loads node:crypto anyway, which starlark's start would pay for.
+ * the digest of its cache's data: it loads node:crypto anyway, which starlark's start would pay
+ * for. `run` also exits once its output is flushed (see exitOnceFlushed).
  */
 const START_UP_SCRIPTS = {
-  starlark: { file: 'starlark-fast-path.cjs', start: 'starlarkFastPath', verifyData: false },
-  run: { file: 'run-fast-path.cjs', start: 'runFastPath', verifyData: true },
+  starlark: { file: 'starlark-fast-path.cjs', start: 'starlarkFastPath', verifyData: false, exitWhenDone: false },
+  run: { file: 'run-fast-path.cjs', start: 'runFastPath', verifyData: true, exitWhenDone: true },
 };
 const startUp = useBundle && Object.hasOwn(START_UP_SCRIPTS, argv[0] ?? '') ? START_UP_SCRIPTS[argv[0]] : undefined;
 const fastPath = startUp ? require('./cached-script.cjs').loadCachedScript(path.join(path.dirname(bundled), startUp.file), startUp)?.exports : undefined;
 const fastOutcome = fastPath?.[startUp.start](argv);
 if (fastOutcome) {
-  finish(fastPath, fastOutcome);
+  finish(fastPath, fastOutcome, startUp.exitWhenDone);
 } else {
   import(require('node:url').pathToFileURL(useBundle ? bundled : compiled).href).then((cli) => finish(cli, cli.main(argv)));
 }
 
 /** Sets the exit code main() (or the start-up path) returns; a crash prints through the redaction. */
-function finish({ describeInternalError }, outcome) {
+function finish({ describeInternalError }, outcome, exitWhenDone = false) {
   // Even a crash outside main() prints through the redaction (a background run's log is its stderr).
   process.on('uncaughtException', (error) => {
     process.stderr.write(describeInternalError(error));
@@ -47,6 +48,7 @@ function finish({ describeInternalError }, outcome) {
   outcome.then(
     (code) => {
       process.exitCode = code;
+      if (exitWhenDone) exitOnceFlushed(code);
     },
     (error) => {
       // main() reports user errors itself; reaching here is a bug in WhaleFlow.
@@ -54,4 +56,17 @@ function finish({ describeInternalError }, outcome) {
       process.exitCode = 70;
     },
   );
+}
+
+/**
+ * Ends the process with `code` once everything written to stdout and stderr has reached them
+ * (a write's callback runs after the writes before it; on a pipe that is not synchronous, as on
+ * macOS, output would otherwise be cut). When `run` has returned, its work is done: the trace
+ * is closed, its threads are stopped, nothing it started waits on this process. Letting Node
+ * wind down by itself instead frees the whole heap of a wide run and joins its threads first,
+ * ~0.1-0.3 s after the last line at 10,000 leaves (measured from the 'exit' event to the
+ * parent's wait), which the user waits through for nothing.
+ */
+function exitOnceFlushed(code) {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }

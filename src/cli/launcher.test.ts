@@ -60,6 +60,20 @@ describe('bin/whaleflow.js', () => {
     expect(await launch('runs')).toEqual({ code: 3, stdout: 'bundle runs\n' });
   });
 
+  test('whaleflow run exits once its output is flushed, whatever else would keep Node running', async () => {
+    // The stand-in writes more than a pipe holds at once and leaves a timer behind that would
+    // write once more, 20 s later, if the process were still there.
+    writeFileSync(
+      path.join(root, 'dist', 'cli-bundle', 'run-fast-path.cjs'),
+      `exports.runFastPath = (argv) => { setTimeout(() => process.stdout.write('still running\\n'), 20000); process.stdout.write('x'.repeat(1 << 18) + '\\nend\\n'); return Promise.resolve(6); };
+exports.describeInternalError = (error) => 'internal: ' + error.message + '\\n';
+`,
+    );
+    const outcome = await launch('run', 'a.json');
+    expect(outcome.code).toBe(6);
+    expect(outcome.stdout).toBe(`${'x'.repeat(1 << 18)}\nend\n`);
+  });
+
   test('without the start-up scripts, the bundle runs every command', async () => {
     rmSync(path.join(root, 'dist', 'cli-bundle', 'starlark-fast-path.cjs'));
     rmSync(path.join(root, 'dist', 'cli-bundle', 'run-fast-path.cjs'));
