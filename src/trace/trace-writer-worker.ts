@@ -14,7 +14,11 @@ export interface TraceWriterWorkerData {
   /** The secret variables of the caller's environment (see util/secrets), whose values are redacted. */
   readonly secretEnv: Readonly<Record<string, string>>;
   readonly blobThresholdBytes?: number;
-  /** One Int32: the id of the last batch this writer finished (written or refused), for the sink's backpressure. */
+  /**
+   * Two Int32s: the id of the last batch this writer finished (written or refused), for the
+   * sink's backpressure, and the id of the first batch it refused (0 while none), stored before
+   * that batch counts as finished: a batch finished below it was committed.
+   */
   readonly finished: SharedArrayBuffer;
 }
 
@@ -84,6 +88,7 @@ function writeBatch(request: Extract<TraceWriterRequest, { type: 'batch' }>): vo
       return;
     } catch (error) {
       poisoned = describeFailure(error);
+      Atomics.store(finished, 1, request.id);
     }
   }
   tryFailedMarker(request.batch);

@@ -76,4 +76,35 @@ describe('WorkerTraceSink', () => {
     expect(sink.committed.startRecorded).toBe(true);
     reader.close();
   });
+
+  it('hears committed batches while a run that never yields keeps emitting, so it holds only the batches not yet written', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'whaleflow-worker-')), 'whaleflow.db');
+    new SqliteTraceStore(path).close();
+    const reader = new SqliteTraceStore(path);
+    const heard: string[] = [];
+    let unreadable = 0;
+    const sink = new WorkerTraceSink(path, {
+      env: {},
+      maxBatchSize: 10,
+      onCommitted: (batch) => {
+        if (reader.events('y').length < heard.length + batch.length) unreadable += 1;
+        heard.push(...batch.map((event) => event.type));
+      },
+    });
+    const events = fakeRunEvents({ runId: 'y', leafCount: 200 });
+    // One synchronous burst (no turn of the event loop, so no reply of the writer is read):
+    // backpressure waits for the writer, and what it finished is heard right then.
+    let heldAtMost = 0;
+    for (const [index, event] of events.entries()) {
+      sink.emit(event);
+      heldAtMost = Math.max(heldAtMost, index + 1 - heard.length);
+    }
+    expect(heard.length).toBeGreaterThan(events.length / 2);
+    expect(heldAtMost).toBeLessThanOrEqual(10 * 6);
+    await sink.close();
+    expect(heard).toEqual(events.map((event) => event.type));
+    expect(unreadable).toBe(0);
+    expect(sink.committed.total).toBe(events.length);
+    reader.close();
+  });
 });

@@ -60,8 +60,13 @@ export class WorkerTraceSink implements RunEventSink {
   private readonly waiters: { readonly upTo: number; readonly resolve: () => void }[] = [];
   private closed: Promise<void> | undefined;
   private readonly inFlight = new Map<number, PostedBatch>();
-  /** The id of the last batch the writer finished, which it stores from its own thread. */
-  private readonly finished = new Int32Array(new SharedArrayBuffer(4));
+  /**
+   * What the writer stores from its own thread: [0] the id of the last batch it finished,
+   * [1] the id of the first batch it refused (0 while none).
+   */
+  private readonly finished = new Int32Array(new SharedArrayBuffer(8));
+  /** Batches up to this id are counted and heard (settleCommitted or onReply). */
+  private settledThrough = 0;
   /** Set once the writer made no progress for a whole wait: backpressure stops rather than hang. */
   private writerStalled = false;
   /** Events posted so far, and the events the writer had of them through each batch not yet seen finished. */
@@ -137,21 +142,41 @@ export class WorkerTraceSink implements RunEventSink {
   private waitForWriter(): void {
     while (!this.writerStalled) {
       const finished = Atomics.load(this.finished, 0);
+      this.settleCommitted(finished);
       while (this.postedThrough.length > 0 && this.postedThrough[0]!.id <= finished) this.writtenEvents = this.postedThrough.shift()!.events;
       if (this.postedEvents - this.writtenEvents <= this.maxEventsAhead) return;
       if (Atomics.wait(this.finished, 0, finished, WRITER_STALL_MS) === 'timed-out') this.writerStalled = true;
     }
   }
 
+  /**
+   * Counts, and hands to onCommitted, the batches the writer finished without refusing any up to
+   * them, as the engine emits: its replies arrive as messages, which a run of zero-latency leaves
+   * (all microtasks) reads only when it ends, so every event a listener (the CLI's progress) wants
+   * would be held until then — at 100,000 leaves, 400,000 event objects. A refused batch and
+   * those after it are left to onReply, which carries the writer's error.
+   */
+  private settleCommitted(finished: number): void {
+    const refused = Atomics.load(this.finished, 1);
+    const through = refused === 0 ? finished : Math.min(finished, refused - 1);
+    for (let id = this.settledThrough + 1; id <= through; id += 1) this.settle(id);
+    this.settledThrough = Math.max(this.settledThrough, through);
+  }
+
+  private settle(id: number): void {
+    const batch = this.inFlight.get(id);
+    if (!batch) return;
+    this.inFlight.delete(id);
+    this.committed.addCount(batch.count, batch.startsRun);
+    if (batch.events) this.options.onCommitted?.(batch.events);
+  }
+
   private onReply(reply: TraceWriterReply): void {
     if (reply.type === 'closed') return;
-    const batch = this.inFlight.get(reply.id);
-    this.inFlight.delete(reply.id);
-    if (reply.type === 'failed') this.fail(errorOf(reply.failure));
-    else if (batch) {
-      this.committed.addCount(batch.count, batch.startsRun);
-      if (batch.events) this.options.onCommitted?.(batch.events);
-    }
+    if (reply.type === 'failed') {
+      this.inFlight.delete(reply.id);
+      this.fail(errorOf(reply.failure));
+    } else this.settle(reply.id);
     this.written = reply.id;
     this.release(this.written);
   }
