@@ -1,3 +1,4 @@
+import { assertNever } from '../../util/index.js';
 import type { NodeLocation } from '../walk-nodes.js';
 import { referencesOf } from '../walk-nodes.js';
 import type { NodeSpec } from '../schema/node-spec.js';
@@ -48,11 +49,25 @@ export function checkReferences(context: ValidationContext): void {
   }
 }
 
-/** A node that refers to others, with its containment chain (built once for all its references). */
+/**
+ * A node that refers to others, with its containment chain (built once for all its references)
+ * and the placement last found for a producer's container: a fan-in names thousands of siblings,
+ * and where each stands against the consumer is decided by their shared container's chain.
+ */
 interface Consumer {
   readonly location: NodeLocation;
   readonly chain: readonly ContainmentStep[];
+  lastPrefix?: readonly ContainmentStep[];
+  lastPlacement?: Placement;
 }
+
+/** Where a producer stands against its consumer, whatever its id. */
+type Placement =
+  | { readonly kind: 'unordered' } // nothing more to check (e.g. inside it; reported already)
+  | { readonly kind: 'other-arm' | 'forward'; readonly container: ContainmentStep['container'] }
+  | { readonly kind: 'ordered'; readonly dataflow: boolean };
+
+const UNORDERED: Placement = { kind: 'unordered' };
 
 /** A satisfiable reference, and whether it orders parallel siblings (only those can deadlock). */
 type CheckedEdge = ReferenceEdge & { readonly dataflow: boolean };
@@ -64,8 +79,6 @@ function checkOneReference(
   field: string,
   producerId: string,
 ): CheckedEdge | undefined {
-  // Runs once per reference (a fan-in names every leaf): no closure, and the producer's chain is
-  // read as its container's shared chain plus its own step rather than copied.
   const { location, chain: consumerChain } = consumer;
   const producer = context.byId.get(producerId);
   if (!producer) return reportReference(context, consumer, field, 'unknown-reference', `${field} names "${producerId}", which is not a node of this workflow`);
@@ -74,26 +87,52 @@ function checkOneReference(
     return reportReference(context, consumer, field, 'ancestor-reference', `${field} names "${producerId}", which contains this node and so cannot finish before it`);
   }
   const producerPrefix = chains.prefixOf(producer);
+  const placement = consumer.lastPrefix === producerPrefix ? consumer.lastPlacement! : place(consumer, producerPrefix, producer);
+  switch (placement.kind) {
+    case 'unordered':
+      return undefined;
+    case 'other-arm':
+      return reportReference(context, consumer, field, 'other-arm-reference', `${field} names "${producerId}", which is in the other arm of ${containerName(placement.container)} and never runs with it`);
+    case 'forward':
+      return reportReference(context, consumer, field, 'forward-reference', `${field} names "${producerId}", which runs after it in ${containerName(placement.container)}`);
+    case 'ordered':
+      return { consumer: location.node, consumerPath: location.path, producer: producer.node, field, dataflow: placement.dataflow };
+    default:
+      return assertNever(placement, 'placement');
+  }
+}
+
+/**
+ * Compares the two chains from the root to where they part. When they part inside the
+ * producer's container chain (its prefix), the answer holds for every producer in that
+ * container and is kept for the next reference.
+ */
+function place(consumer: Consumer, producerPrefix: readonly ContainmentStep[], producer: NodeLocation): Placement {
+  const consumerChain = consumer.chain;
   let depth = 0;
   while (depth < consumerChain.length && depth < producerPrefix.length && sameStep(consumerChain[depth], producerPrefix[depth])) depth += 1;
   let producerStep: ContainmentStep | undefined = producerPrefix[depth];
-  if (depth === producerPrefix.length) {
+  const shared = depth < producerPrefix.length;
+  if (!shared) {
     const own = ownStep(producer);
     producerStep = depth < consumerChain.length && sameStep(consumerChain[depth], own) ? undefined : own;
   }
-  const consumerStep = consumerChain[depth];
-  if (!consumerStep || !producerStep) return undefined;
+  const placement = placeAt(consumerChain[depth], producerStep, () => inTemplate(consumerChain) || inTemplate(producerPrefix) || producer.listField === 'template');
+  if (shared) {
+    consumer.lastPrefix = producerPrefix;
+    consumer.lastPlacement = placement;
+  }
+  return placement;
+}
+
+function placeAt(consumerStep: ContainmentStep | undefined, producerStep: ContainmentStep | undefined, touchesTemplate: () => boolean): Placement {
+  if (!consumerStep || !producerStep) return UNORDERED;
   const container = consumerStep.container;
-  if (producerStep.field !== consumerStep.field) {
-    return reportReference(context, consumer, field, 'other-arm-reference', `${field} names "${producerId}", which is in the other arm of ${containerName(container)} and never runs with it`);
-  }
+  if (producerStep.field !== consumerStep.field) return { kind: 'other-arm', container };
   const parallel = container?.kind === 'branch_set' && container.spec.parallel;
-  if (!parallel && producerStep.index > consumerStep.index) {
-    return reportReference(context, consumer, field, 'forward-reference', `${field} names "${producerId}", which runs after it in ${containerName(container)}`);
-  }
+  if (!parallel && producerStep.index > consumerStep.index) return { kind: 'forward', container };
   // The graph has no arcs into a template, so a reference touching one is never implied by order.
-  const dataflow = parallel || inTemplate(consumerChain) || inTemplate(producerPrefix) || producer.listField === 'template';
-  return { consumer: location.node, consumerPath: location.path, producer: producer.node, field, dataflow };
+  return { kind: 'ordered', dataflow: parallel || touchesTemplate() };
 }
 
 function reportReference(context: ValidationContext, { location }: Consumer, field: string, code: string, message: string): undefined {
