@@ -37,6 +37,8 @@ const WARM_UP = process.env.QUEUE_BENCH_COLD !== '1';
 const WARM_BATCHES_PER_WORKER = 250;
 const WARM_LATENCY_MS = 1;
 const DEFAULT_BATCH_MAX_LEAVES = 64;
+// `QUEUE_BENCH_BATCH_MAX=25` caps batches lower than the queue's default (what a batch costs: compare 1 worker × 100 at 64 and at 25).
+const BATCH_MAX_LEAVES = process.env.QUEUE_BENCH_BATCH_MAX ? Number(process.env.QUEUE_BENCH_BATCH_MAX) : undefined;
 /** The in-process baseline's warm-up runs: its engine is as warm as the coordinator's. */
 const IN_PROCESS_WARM_ROUNDS = 4;
 // Each figure is the median of ROUNDS timed runs (`QUEUE_BENCH_ROUNDS`): one run on a shared
@@ -47,7 +49,7 @@ const ROUNDS = Math.max(1, Number(process.env.QUEUE_BENCH_ROUNDS ?? 3));
 function warmUpRounds(workerCount, slots, leaves) {
   if (!WARM_UP) return 0;
   if (process.env.QUEUE_BENCH_WARM_ROUNDS !== undefined) return Math.max(0, Number(process.env.QUEUE_BENCH_WARM_ROUNDS));
-  const batchLeaves = Math.min(DEFAULT_BATCH_MAX_LEAVES, Math.ceil(slots / workerCount));
+  const batchLeaves = Math.min(BATCH_MAX_LEAVES ?? DEFAULT_BATCH_MAX_LEAVES, Math.ceil(slots / workerCount));
   const batchesPerWorker = Math.ceil(leaves / batchLeaves) / workerCount;
   return Math.ceil(WARM_BATCHES_PER_WORKER / batchesPerWorker);
 }
@@ -138,7 +140,7 @@ async function queuedRun(redis, database, spec, workerCount, slots, latencyMs, {
   const contextFor = (latency) => ({ version: 1, provider: 'pure-mock', fixture: mockFixtureSchema.parse({ defaults: { latency_ms: latency } }) });
   const admin = new Redis(url);
   const runOnce = async (lineage, latency) => {
-    const queue = await BullmqLeafQueue.open({ url, queueName: 'leaves', lineage, runContext: contextFor(latency), unavailableTimeoutMs: 30_000, keepFinishedSeconds: 600 });
+    const queue = await BullmqLeafQueue.open({ url, queueName: 'leaves', lineage, runContext: contextFor(latency), unavailableTimeoutMs: 30_000, keepFinishedSeconds: 600, ...(BATCH_MAX_LEAVES ? { batchMaxLeaves: BATCH_MAX_LEAVES } : {}) });
     try {
       return await timeRun(spec, new QueueLeafRunner({ queue, lineage, runContext: queue.runContextId, now: Date.now }), slots, lineage);
     } finally {
