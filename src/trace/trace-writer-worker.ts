@@ -8,18 +8,15 @@ import { failedRunMarker } from './recording-failure.js';
 import { SecretRedactor } from './redact-secrets.js';
 import { SqliteTraceStore } from './sqlite-trace-store.js';
 import { batchEvent, serializeEvents, type SerializedBatch } from './stored-event-codec.js';
+import { WriterProgressSlot } from './writer-progress-slots.js';
 
 export interface TraceWriterWorkerData {
   readonly databasePath: string;
   /** The secret variables of the caller's environment (see util/secrets), whose values are redacted. */
   readonly secretEnv: Readonly<Record<string, string>>;
   readonly blobThresholdBytes?: number;
-  /**
-   * Two Int32s: the id of the last batch this writer finished (written or refused), for the
-   * sink's backpressure, and the id of the first batch it refused (0 while none), stored before
-   * that batch counts as finished: a batch finished below it was committed.
-   */
-  readonly finished: SharedArrayBuffer;
+  /** Where this writer stores its progress for the sink's backpressure (see WriterProgressSlot). */
+  readonly progress: SharedArrayBuffer;
 }
 
 export type TraceWriterRequest = { readonly type: 'batch'; readonly id: number; readonly batch: SerializedBatch } | { readonly type: 'close' };
@@ -36,10 +33,31 @@ export type TraceWriterReply =
   | { readonly type: 'closed' };
 
 const data = workerData as TraceWriterWorkerData;
-const store = new SqliteTraceStore(data.databasePath, {
-  redactor: new SecretRedactor({}, Object.values(data.secretEnv)),
-  ...(data.blobThresholdBytes !== undefined ? { blobThresholdBytes: data.blobThresholdBytes } : {}),
-});
+const progress = new Int32Array(data.progress);
+const store = openStore();
+
+/**
+ * Opens the database, and says through the shared slots that the start is over: backpressure
+ * waits longer for a start than for a batch. A database it cannot open ends the thread, which
+ * the sink hears as an error once its thread turns; until then backpressure must not wait for
+ * it: every batch counts as finished and the first as refused, so none counts as committed.
+ */
+function openStore(): SqliteTraceStore {
+  try {
+    return new SqliteTraceStore(data.databasePath, {
+      redactor: new SecretRedactor({}, Object.values(data.secretEnv)),
+      ...(data.blobThresholdBytes !== undefined ? { blobThresholdBytes: data.blobThresholdBytes } : {}),
+    });
+  } catch (error) {
+    Atomics.store(progress, WriterProgressSlot.refused, 1);
+    Atomics.store(progress, WriterProgressSlot.finished, 0x7fffffff);
+    Atomics.notify(progress, WriterProgressSlot.finished);
+    throw error;
+  } finally {
+    Atomics.store(progress, WriterProgressSlot.started, 1);
+    Atomics.notify(progress, WriterProgressSlot.started);
+  }
+}
 
 function describeFailure(error: unknown): WriteFailure {
   if (error instanceof ProjectDatabaseError) return { message: error.message, database: { path: error.path, problem: error.problem, code: error.code } };
@@ -64,8 +82,6 @@ function tryFailedMarker(batch: SerializedBatch): void {
   }
 }
 
-const finished = new Int32Array(data.finished);
-
 parentPort!.on('message', (request: TraceWriterRequest) => {
   if (request.type === 'close') {
     store.close();
@@ -75,8 +91,8 @@ parentPort!.on('message', (request: TraceWriterRequest) => {
   try {
     writeBatch(request);
   } finally {
-    Atomics.store(finished, 0, request.id);
-    Atomics.notify(finished, 0);
+    Atomics.store(progress, WriterProgressSlot.finished, request.id);
+    Atomics.notify(progress, WriterProgressSlot.finished);
   }
 });
 
@@ -88,7 +104,7 @@ function writeBatch(request: Extract<TraceWriterRequest, { type: 'batch' }>): vo
       return;
     } catch (error) {
       poisoned = describeFailure(error);
-      Atomics.store(finished, 1, request.id);
+      Atomics.store(progress, WriterProgressSlot.refused, request.id);
     }
   }
   tryFailedMarker(request.batch);

@@ -107,4 +107,16 @@ describe('WorkerTraceSink', () => {
     expect(sink.committed.total).toBe(events.length);
     reader.close();
   });
+  it('a writer that cannot open its database lets a run that never yields go on, and counts nothing as committed', async () => {
+    // A directory where the database file should be: SQLite refuses to open it.
+    const path = mkdtempSync(join(tmpdir(), 'whaleflow-worker-'));
+    const heard: string[] = [];
+    const sink = new WorkerTraceSink(path, { env: {}, maxBatchSize: 10, onCommitted: (batch) => heard.push(...batch.map((event) => event.type)) });
+    const events = fakeRunEvents({ runId: 'n', leafCount: 50 });
+    for (const event of events) sink.emit(event);
+    await sink.close();
+    expect(sink.error).toBeDefined();
+    expect(heard).toEqual([]);
+    expect(sink.committed.total).toBe(0);
+  });
 });

@@ -8,6 +8,7 @@ import { FlushSchedule } from './flush-schedule.js';
 import { SerializedBatchBuilder } from './stored-event-codec.js';
 import { CommittedEvents, DEFAULT_FLUSH_INTERVAL_MS, DEFAULT_MAX_BATCH_SIZE, type TraceSinkOptions } from './trace-sink.js';
 import type { TraceWriterReply, TraceWriterRequest, TraceWriterWorkerData, WriteFailure } from './trace-writer-worker.js';
+import { WRITER_PROGRESS_SLOTS, WriterProgressSlot } from './writer-progress-slots.js';
 
 
 /**
@@ -26,6 +27,13 @@ function startWorker(workerData: TraceWriterWorkerData): Worker {
 /** How far the engine may run ahead of the writer: this many full batches' worth of events. */
 const MAX_BATCHES_AHEAD = 4;
 const WRITER_STALL_MS = 5_000;
+/**
+ * How long a writer may take to start (load its modules, open the database) before backpressure
+ * stops waiting for it. Longer than a stall: on a loaded machine a thread's start (under vitest it
+ * also compiles TypeScript) has taken more than WRITER_STALL_MS, and backpressure then ended for
+ * the whole run. A start that fails says so at once (see the writer).
+ */
+const WRITER_START_MS = 60_000;
 
 /** A batch posted and not yet acknowledged: what `committed` and `onCommitted` need of it. */
 interface PostedBatch {
@@ -60,11 +68,8 @@ export class WorkerTraceSink implements RunEventSink {
   private readonly waiters: { readonly upTo: number; readonly resolve: () => void }[] = [];
   private closed: Promise<void> | undefined;
   private readonly inFlight = new Map<number, PostedBatch>();
-  /**
-   * What the writer stores from its own thread: [0] the id of the last batch it finished,
-   * [1] the id of the first batch it refused (0 while none).
-   */
-  private readonly finished = new Int32Array(new SharedArrayBuffer(8));
+  /** What the writer stores from its own thread (see WriterProgressSlot). */
+  private readonly progress = new Int32Array(new SharedArrayBuffer(WRITER_PROGRESS_SLOTS * Int32Array.BYTES_PER_ELEMENT));
   /** Batches up to this id are counted and heard (settleCommitted or onReply). */
   private settledThrough = 0;
   /** Set once the writer made no progress for a whole wait: backpressure stops rather than hang. */
@@ -83,7 +88,7 @@ export class WorkerTraceSink implements RunEventSink {
     // The secret variables as this thread knows them (the list and the configuration's key
     // variables registered here); the worker redacts exactly these values.
     const secretEnv = secretVariables(options.env ?? process.env);
-    const workerData: TraceWriterWorkerData = { databasePath, secretEnv, finished: this.finished.buffer as SharedArrayBuffer, ...(options.blobThresholdBytes !== undefined ? { blobThresholdBytes: options.blobThresholdBytes } : {}) };
+    const workerData: TraceWriterWorkerData = { databasePath, secretEnv, progress: this.progress.buffer as SharedArrayBuffer, ...(options.blobThresholdBytes !== undefined ? { blobThresholdBytes: options.blobThresholdBytes } : {}) };
     this.worker = startWorker(workerData);
     this.worker.on('message', (reply: TraceWriterReply) => this.onReply(reply));
     // The worker itself died (it could not even open the database): nothing will be written.
@@ -136,16 +141,20 @@ export class WorkerTraceSink implements RunEventSink {
    * not batches: a run of slow leaves posts a small batch every turn, and counting those as
    * batches stopped the engine (its timers too) while the writer was still starting. The wait
    * blocks only the engine's thread, on a counter the writer updates after each batch; a writer
-   * that makes no progress for WRITER_STALL_MS (it died, and its error is on its way) ends
-   * backpressure for this sink.
+   * that makes no progress for WRITER_STALL_MS once started, or WRITER_START_MS before (it died,
+   * and its error is on its way), ends backpressure for this sink.
    */
   private waitForWriter(): void {
     while (!this.writerStalled) {
-      const finished = Atomics.load(this.finished, 0);
+      const finished = Atomics.load(this.progress, WriterProgressSlot.finished);
       this.settleCommitted(finished);
       while (this.postedThrough.length > 0 && this.postedThrough[0]!.id <= finished) this.writtenEvents = this.postedThrough.shift()!.events;
       if (this.postedEvents - this.writtenEvents <= this.maxEventsAhead) return;
-      if (Atomics.wait(this.finished, 0, finished, WRITER_STALL_MS) === 'timed-out') this.writerStalled = true;
+      const outcome =
+        Atomics.load(this.progress, WriterProgressSlot.started) === 0
+          ? Atomics.wait(this.progress, WriterProgressSlot.started, 0, WRITER_START_MS)
+          : Atomics.wait(this.progress, WriterProgressSlot.finished, finished, WRITER_STALL_MS);
+      if (outcome === 'timed-out') this.writerStalled = true;
     }
   }
 
@@ -157,7 +166,7 @@ export class WorkerTraceSink implements RunEventSink {
    * those after it are left to onReply, which carries the writer's error.
    */
   private settleCommitted(finished: number): void {
-    const refused = Atomics.load(this.finished, 1);
+    const refused = Atomics.load(this.progress, WriterProgressSlot.refused);
     const through = refused === 0 ? finished : Math.min(finished, refused - 1);
     for (let id = this.settledThrough + 1; id <= through; id += 1) this.settle(id);
     this.settledThrough = Math.max(this.settledThrough, through);
