@@ -78,6 +78,7 @@ export const queueFileSchema = z
     stall_timeout_secs: z.number().positive().default(30),
     worker_concurrency: z.number().int().positive().default(4),
     batch_max_leaves: z.number().int().positive().max(1000).default(64),
+    worker_cached_runs: z.number().int().positive().max(10_000).default(8),
   })
   .strict();
 

@@ -141,6 +141,7 @@ function normalize(file: ConfigFile, sourceFile: string): WhaleflowConfig {
     stallTimeoutSecs: file.queue.stall_timeout_secs,
     workerConcurrency: file.queue.worker_concurrency,
     batchMaxLeaves: file.queue.batch_max_leaves,
+    workerCachedRuns: file.queue.worker_cached_runs,
   };
   const learning = {
     enabled: file.learning.enabled,

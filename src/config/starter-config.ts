@@ -78,6 +78,7 @@ queue:
   stall_timeout_secs: 30          # a worker that died mid-leaf has its job handed to another after about this
   worker_concurrency: 4           # leaves a worker runs at once unless --concurrency says otherwise
   batch_max_leaves: 64            # leaves ready together travel as one job of at most this many (and at most the smallest worker's concurrency)
+  worker_cached_runs: 8           # runs a worker keeps set up (runtime, checkout of the base commit) unless --cached-runs says otherwise; idle ones beyond are dropped, checkout removed
 
 # Learning (off until stable): \`whaleflow learn\` has a teacher propose lessons from a run's trace,
 # replays them cheaply with a student model and promotes only what a gate finds helps.

@@ -57,6 +57,8 @@ export interface QueueConfig {
   readonly workerConcurrency: number;
   /** The most leaves one queue job carries (also bounded by the smallest live worker's concurrency). */
   readonly batchMaxLeaves: number;
+  /** Runs whose contexts (settings, runtime, checkout) a worker keeps; idle ones beyond it are dropped. */
+  readonly workerCachedRuns: number;
 }
 
 export const DEFAULT_QUEUE_CONFIG: QueueConfig = {
@@ -68,6 +70,7 @@ export const DEFAULT_QUEUE_CONFIG: QueueConfig = {
   stallTimeoutSecs: 30,
   workerConcurrency: 4,
   batchMaxLeaves: 64,
+  workerCachedRuns: 8,
 };
 
 export interface LearningConfig {

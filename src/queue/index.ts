@@ -9,4 +9,6 @@ export { QueueLeafRunner, type QueueLeafRunnerOptions } from './queue-leaf-runne
 export { ceilingRefusal, DEFAULT_WORKER_CEILING, WORKER_WRITE_CEILINGS, type WorkerCeiling } from './worker-ceiling.js';
 export { QueueUnavailableError, LeafJobFailedError, LeafJobStoppedError, LeafQueueClosedError, QueueConfigurationError } from './queue-errors.js';
 export { queueRunContextId, queueRunContextSchema, type QueueRunContext } from './queue-run-context.js';
-export { headCommit, checkoutCommit, CHECKOUTS_DIRECTORY } from './repository-commit.js';
+export { headCommit } from './repository-commit.js';
+export { WorkerCheckouts, CHECKOUTS_DIRECTORY } from './worker-checkouts.js';
+export { RunContextCache, type CacheLease, type Closable, type RunContextCacheOptions } from './run-context-cache.js';

@@ -38,5 +38,10 @@ export const queueRunContextSchema = z.object({
 
 /** The context's id: a hash of its JSON, so identical runs share one stored copy and a worker may cache it forever. */
 export function queueRunContextId(context: QueueRunContext): string {
-  return `ctx-${sha256Hex(JSON.stringify(context)).slice(0, 40)}`;
+  return runContextIdOfText(JSON.stringify(context));
+}
+
+/** The id of the context stored as this text: a worker checks a job's context id against what it read. */
+export function runContextIdOfText(text: string): string {
+  return `ctx-${sha256Hex(text).slice(0, 40)}`;
 }

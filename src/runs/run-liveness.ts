@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+// How a pid is probed lives in util/: the queue's worker checkouts ask it too (a dead worker's are removed).
+import { isProcessAlive } from '../util/index.js';
+
+export { isProcessAlive };
 
 /** A run whose process has written nothing (heartbeat or event) for this long is interrupted. */
 export const DEFAULT_STALE_AFTER_MS = 6_000;
@@ -7,30 +10,6 @@ export const HEARTBEAT_INTERVAL_MS = 1_500;
 
 /** Whether a process id is alive; injectable so tests need no real processes. */
 export type PidChecker = (pid: number) => boolean;
-
-/**
- * Signal 0 probes a pid without touching it: ESRCH means gone, EPERM means alive but not
- * ours. A detached run whose parent shell exited is reparented; if nothing reaps it after a
- * kill it lingers as a zombie, which signal 0 still finds, so on Linux /proc is asked too.
- */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  return !isZombie(pid);
-}
-
-function isZombie(pid: number): boolean {
-  try {
-    // /proc/<pid>/stat: "pid (comm) STATE …"; comm may contain spaces and parentheses.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
-  } catch {
-    return false;
-  }
-}
 
 export interface LivenessFacts {
   readonly finished: boolean;

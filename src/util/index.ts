@@ -14,3 +14,4 @@ export { SecretRedactor, REDACTED, MIN_SECRET_LENGTH, isSecretName, registerSecr
 export { isCommandAllowed } from './command-pattern.js';
 export { subdirectories } from './subdirectories.js';
 export { lazyRegExp } from './lazy-regexp.js';
+export { isProcessAlive } from './is-process-alive.js';

@@ -6,6 +6,7 @@ import { executeWorkflow, MemoryEventSink, systemEnvironment } from '../engine/i
 import { parseWorkflowSpec, type NodeResult } from '../ir/index.js';
 import { RealLeafRunner } from '../leaves/index.js';
 import { MockLeafRunner } from '../leaves/mock/index.js';
+import { InMemoryMemoStore } from '../memo/index.js';
 import { tempGitRepository, type TempGitRepository } from '../leaves/testing/temp-git-repository.js';
 import { createRuntime } from './create-runtime.js';
 
@@ -34,6 +35,23 @@ describe('createRuntime', () => {
     const second = await runtime.gateway.complete({ ...request, nodeId: 'other' }, new AbortController().signal);
     expect(second.memo_usage.armh_hits).toBe(1);
     expect(runtime.memoTelemetry.counters().hits).toBe(1);
+  });
+
+  it('close() releases the memo entries of a store it made, and leaves a store passed in to its owner', async () => {
+    const script = { modelScript: { rules: [{ match: { prompt: 'Is it done' }, text: '{"answer": true}' }] } };
+    const request = { role: 'judge', prompt: 'Is it done?', responseFormat: 'json' as const, nodeId: 'loop' };
+    const ask = async (runtime: ReturnType<typeof createRuntime>) => (await runtime.gateway.complete(request, new AbortController().signal)).memo_usage.armh_hits;
+    const own = createRuntime({ cwd: repository.root, env: {}, config: embeddedDefaultConfig, provider: 'mock', fixtures: script });
+    await ask(own);
+    expect(await ask(own)).toBe(1);
+    await own.close();
+    expect(await ask(own)).toBe(0); // the entry it held is gone: asked again, it is a miss
+    const store = new InMemoryMemoStore();
+    const borrowed = createRuntime({ cwd: repository.root, env: {}, config: embeddedDefaultConfig, provider: 'mock', fixtures: script, memoStore: store });
+    await ask(borrowed);
+    await borrowed.close();
+    expect(store.stats().entries).toBe(1);
+    await createRuntime({ cwd: repository.root, env: {}, config: embeddedDefaultConfig, provider: 'pure-mock' }).close();
   });
 
   it('runs a workflow end to end: an agent edits in its worktree, a test leaf checks the user tree, the diff is recorded', async () => {

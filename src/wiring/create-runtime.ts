@@ -57,7 +57,17 @@ export interface Runtime {
   readonly routingConfig: WhaleflowConfig;
   /** Calls that reached the provider (below the memo): what a run paid for. */
   readonly providerCalls: () => number;
+  /**
+   * Releases what the runtime made for itself: the memo entries of a store it created (a store
+   * passed in stays its owner's). Leaves close their own worktrees as they end, and the model
+   * clients hold no connection of their own (fetch's shared pool), so nothing else outlives a
+   * leaf. A long-lived process (a queue worker) closes each runtime it drops; call it when no
+   * leaf of the runtime runs.
+   */
+  close(): Promise<void>;
 }
+
+const NOTHING_TO_CLOSE = (): Promise<void> => Promise.resolve();
 
 /** The composition root of a live run: providers + memo + pricing + real leaves, behind the engine's ports. */
 export function createRuntime(options: CreateRuntimeOptions): Runtime {
@@ -66,16 +76,17 @@ export function createRuntime(options: CreateRuntimeOptions): Runtime {
   const provider = options.provider ?? 'config';
   if (provider === 'pure-mock') {
     const fixture = options.fixtures?.leaves ?? EMPTY_MOCK_FIXTURE;
-    return { leafRunner: new MockLeafRunner(environment, fixture), gateway: new MockModelGateway(environment, fixture), memoTelemetry, routingConfig: embeddedDefaultConfig, providerCalls: () => 0 };
+    return { leafRunner: new MockLeafRunner(environment, fixture), gateway: new MockModelGateway(environment, fixture), memoTelemetry, routingConfig: embeddedDefaultConfig, providerCalls: () => 0, close: NOTHING_TO_CLOSE };
   }
   const routingConfig = provider === 'mock' ? embeddedDefaultConfig : options.config;
   const rawClient = new CountingModelClient(provider === 'mock' ? new MockModelClient({ script: options.fixtures?.modelScript }) : createModelClient(routingConfig, { env: options.env }));
+  const memoStore = options.memoStore ?? new InMemoryMemoStore();
   // The memo follows the user's configuration even under `mock`, whose routes are the embedded ones.
   const modelClient = options.remoteMemo
     ? new BrokeredMemoClient(rawClient, { remote: options.remoteMemo, pricesFor: pricesByRoute(routingConfig), telemetry: memoTelemetry, scopeOf: routeScopes(routingConfig) })
     : options.config.memo.enabled
     ? new MemoizingModelClient(rawClient, {
-        store: options.memoStore ?? new InMemoryMemoStore(),
+        store: memoStore,
         policy: { crossRun: options.config.memo.crossRun },
         pricesFor: pricesByRoute(routingConfig),
         telemetry: memoTelemetry,
@@ -95,7 +106,10 @@ export function createRuntime(options: CreateRuntimeOptions): Runtime {
     ...(options.sandbox ? { sandbox: options.sandbox } : {}),
   });
   const gateway = new ProvidersModelGateway(modelClient, routingConfig, options.runId, options.routeAsRole);
-  return { leafRunner, gateway, modelClient, memoTelemetry, routingConfig, providerCalls: () => rawClient.calls };
+  const close = async (): Promise<void> => {
+    if (options.memoStore === undefined) memoStore.clear();
+  };
+  return { leafRunner, gateway, modelClient, memoTelemetry, routingConfig, providerCalls: () => rawClient.calls, close };
 }
 
 /**

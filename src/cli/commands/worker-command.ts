@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../../config/index.js';
-import { DEFAULT_WORKER_CEILING, WORKER_WRITE_CEILINGS, type WorkerCeiling } from '../../queue/index.js';
+import { DEFAULT_WORKER_CEILING, WORKER_WRITE_CEILINGS, WorkerCheckouts, type WorkerCeiling } from '../../queue/index.js';
 import { escapeTerminalLine } from '../../util/index.js';
 import { workerRunnerFactory } from '../../wiring/index.js';
 import type { CliContext } from '../cli-context.js';
@@ -12,6 +13,7 @@ interface WorkerOptions {
   queue?: string;
   queueName?: string;
   concurrency?: number;
+  cachedRuns?: number;
   repo?: string;
   maxGrant: WorkerCeiling['write'] | 'read-only';
   allowNetwork?: boolean;
@@ -44,6 +46,7 @@ export function workerCommand(context: CliContext): Command {
     .option('--queue-name <name>', 'the BullMQ queue (default: queue.name, "leaves")')
     .addOption(new Option('--concurrency <n>', 'leaves run at once (default: queue.worker_concurrency, 4)').argParser(positiveInteger))
     .option('--repo <path>', "a clone of the runs' repository; leaves run in a checkout of each run's base commit (default: the current directory)")
+    .addOption(new Option('--cached-runs <n>', 'runs kept set up at once (runtime, checkout); idle ones beyond are dropped (default: queue.worker_cached_runs, 8)').argParser(positiveInteger))
     .addOption(new Option('--max-grant <ceiling>', 'the most any job may do: read-only (no writes), worktree (writes in isolated worktrees) or tree').choices([...WORKER_WRITE_CEILINGS.filter((ceiling) => ceiling !== 'none'), 'read-only']).default('worktree'))
     .option('--allow-network', 'accept jobs whose leaves may use the network (default: refuse them)')
     .option('--no-commands', 'refuse jobs whose leaves run commands (tests, shell)')
@@ -68,6 +71,8 @@ async function runWorker(context: CliContext, options: WorkerOptions): Promise<n
     commands: options.commands,
   };
   const { BullmqLeafWorker, parseRedisUrl } = await import('../../queue/bullmq/index.js');
+  // The worker's own checkouts: removed when it stops (and by the next worker here if it is killed).
+  const checkouts = await WorkerCheckouts.open(repository, randomBytes(3).toString('hex'));
   // A log line names the job's leaf (a planner model may have written its id): one safe line.
   const log = options.quiet ? undefined : (line: string) => context.stderr(`${escapeTerminalLine(line)}\n`);
   const worker = await BullmqLeafWorker.start({
@@ -75,7 +80,8 @@ async function runWorker(context: CliContext, options: WorkerOptions): Promise<n
     queueName: queue.name,
     concurrency: options.concurrency ?? queue.workerConcurrency,
     ceiling,
-    runnerFor: workerRunnerFactory({ repository, env: context.env, config: loadConfig(location) }),
+    runnerFor: workerRunnerFactory({ repository, env: context.env, config: loadConfig(location), checkouts }),
+    cachedRuns: options.cachedRuns ?? queue.workerCachedRuns,
     stallTimeoutMs: (options.stallTimeout ?? queue.stallTimeoutSecs) * 1000,
     keepFinishedSeconds: Math.round(queue.keepFinishedHours * 3600),
     ...(log ? { log } : {}),
@@ -86,6 +92,7 @@ async function runWorker(context: CliContext, options: WorkerOptions): Promise<n
       `ceiling write=${ceiling.write} network=${ceiling.network ? 'yes' : 'no'} commands=${ceiling.commands ? 'yes' : 'no'}, repository ${repository}\n`,
   );
   await untilSignalled(context, worker);
+  await checkouts.close();
   return ExitCode.ok;
 }
 

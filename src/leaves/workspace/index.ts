@@ -10,3 +10,4 @@ export { walkFiles, SKIPPED_DIRECTORIES, type WalkOptions } from './walk-files.j
 export { gitTopLevel, runGit, type GitResult } from './run-git.js';
 export { PathOutsideWorkspaceError, WorkspaceError, DiffDoesNotApplyError, ProtectedPathInDiffError } from './workspace-errors.js';
 export { removeRunWorktrees } from './remove-run-worktrees.js';
+export { inRepositoryQueue } from './repository-queue.js';

@@ -9,7 +9,8 @@ import { executeLeafJob } from '../execute-leaf-job.js';
 import { leafJobSchema, type LeafJob } from '../leaf-job.js';
 import type { LeafJobListener, LeafJobOutcome } from '../leaf-job-outcome.js';
 import { LeafStopSwitch } from '../leaf-stop-switch.js';
-import { queueRunContextSchema, type QueueRunContext } from '../queue-run-context.js';
+import { queueRunContextSchema, runContextIdOfText, type QueueRunContext } from '../queue-run-context.js';
+import { RunContextCache, type Closable } from '../run-context-cache.js';
 import type { WorkerCeiling } from '../worker-ceiling.js';
 import { stashArtifacts } from './artifact-blobs.js';
 import { finishedMembers } from './batch-outcomes.js';
@@ -31,7 +32,12 @@ export interface BullmqLeafWorkerOptions {
    * The leaf runner for a run's settings (mock, or real leaves in a checkout of its base commit);
    * `remoteMemo` reaches the memo of the run's coordinator when the settings say it serves one.
    */
-  readonly runnerFor: (context: QueueRunContext, services: { readonly remoteMemo?: RemoteMemo }) => Promise<LeafRunner>;
+  readonly runnerFor: (context: QueueRunContext, services: { readonly remoteMemo?: RemoteMemo }) => Promise<LeafRunner & Partial<Closable>>;
+  /**
+   * How many runs' contexts (settings, runtime, checkout) the worker keeps at most; a context is
+   * dropped, least recently used first, only while none of its leaves runs (default 8).
+   */
+  readonly cachedRuns?: number;
   /**
    * How long a job's lock lasts without renewal: a worker killed mid-leaf is noticed, and its
    * job handed to another worker, within about this time (plus half of it for the check).
@@ -44,6 +50,8 @@ export interface BullmqLeafWorkerOptions {
 }
 
 const HEARTBEAT_MS = 2_000;
+/** Runs whose contexts a worker keeps when not told (`queue.worker_cached_runs`). */
+export const DEFAULT_CACHED_RUNS = 8;
 /** A worker waiting on the coordinator's memo gives up (and calls the provider itself) after this much silence. */
 const MEMO_SILENCE_MS = 15_000;
 /** A waiting worker pings, and a leading one renews its lead, this often (the coordinator's lease is 30 s). */
@@ -77,8 +85,8 @@ export class BullmqLeafWorker {
   /** Leaves of the batches held now (running or waiting for a slot) and those batches. */
   private held = 0;
   private activeBatches = 0;
-  private readonly contexts = new Map<string, Promise<QueueRunContext>>();
-  private readonly runners = new Map<string, Promise<LeafRunner>>();
+  /** One leaf runner per run context, bounded (run-context-cache.ts): a long-lived worker does not grow with the runs it served. */
+  private readonly runs: RunContextCache<LeafRunner & Closable>;
   private readonly startedAt = Date.now();
   private finished = 0;
   private discarded = 0;
@@ -97,6 +105,11 @@ export class BullmqLeafWorker {
     this.keys = queueKeys(options.queueName);
     this.slots = new FifoSemaphore(options.concurrency);
     this.channel = new RunChannelWriter(redis, this.keys, options.keepFinishedSeconds, (count) => (this.discarded += count));
+    this.runs = new RunContextCache({
+      capacity: options.cachedRuns ?? DEFAULT_CACHED_RUNS,
+      open: (contextId) => this.openRun(contextId),
+      onCloseError: (contextId, error) => options.log?.(`run context ${contextId} was not released cleanly: ${error instanceof Error ? error.message : String(error)}`),
+    });
   }
 
   static async start(options: BullmqLeafWorkerOptions): Promise<BullmqLeafWorker> {
@@ -150,6 +163,7 @@ export class BullmqLeafWorker {
       running: [...this.running.values()],
       finished: this.finished,
       discarded: this.discarded,
+      cachedRuns: this.runs.size,
     };
   }
 
@@ -166,6 +180,8 @@ export class BullmqLeafWorker {
   private async close(): Promise<void> {
     clearInterval(this.heartbeat);
     await this.worker?.close();
+    // No leaf runs now: every run context's runtime and checkout can go.
+    await this.runs.close();
     await removeWorkerInfo(this.redis, this.keys, this.placement.workerId).catch(() => undefined);
     this.remoteMemo?.close();
     this.subscriber.disconnect();
@@ -239,16 +255,21 @@ export class BullmqLeafWorker {
     if (stopSwitch.aborted) return { type: 'stopped', message: reasonOf(stopSwitch.reason), artifacts: [], worker };
     this.running.set(leafJob.jobId, { jobId: leafJob.jobId, leafId: leafJob.leaf.id, runId: leafJob.runId, startedAt: Date.now() });
     try {
-      let runner: LeafRunner;
+      let run: { readonly value: LeafRunner; release(): void };
       try {
-        runner = await this.runnerFor(leafJob.runContext);
+        run = await this.runs.acquire(leafJob.runContext);
       } catch (error) {
         return { type: 'threw', message: `worker ${worker.host}:${worker.pid} cannot run leaf ${leafJob.leaf.id}: ${error instanceof Error ? error.message : String(error)}`, worker };
       }
-      this.options.log?.(`leaf ${leafJob.leaf.id} of run ${leafJob.runId.slice(0, 8)} started`);
-      const outcome = await executeLeafJob(leafJob, { runner, ceiling: this.options.ceiling, worker, now: Date.now, redactor: this.redactor }, this.listenerFor(leafJob), stopSwitch);
-      this.options.log?.(`leaf ${leafJob.leaf.id} of run ${leafJob.runId.slice(0, 8)} ${outcome.type === 'completed' ? outcome.result.status : outcome.type}`);
-      return await stashArtifacts(this.redis, this.keys, outcome, this.options.keepFinishedSeconds);
+      // The lease keeps the run's context (its checkout) from being dropped while the leaf runs.
+      try {
+        this.options.log?.(`leaf ${leafJob.leaf.id} of run ${leafJob.runId.slice(0, 8)} started`);
+        const outcome = await executeLeafJob(leafJob, { runner: run.value, ceiling: this.options.ceiling, worker, now: Date.now, redactor: this.redactor }, this.listenerFor(leafJob), stopSwitch);
+        this.options.log?.(`leaf ${leafJob.leaf.id} of run ${leafJob.runId.slice(0, 8)} ${outcome.type === 'completed' ? outcome.result.status : outcome.type}`);
+        return await stashArtifacts(this.redis, this.keys, outcome, this.options.keepFinishedSeconds);
+      } finally {
+        run.release();
+      }
     } finally {
       this.running.delete(leafJob.jobId);
       this.finished += 1;
@@ -306,27 +327,22 @@ export class BullmqLeafWorker {
     };
   }
 
-  private runnerFor(contextId: string): Promise<LeafRunner> {
-    let runner = this.runners.get(contextId);
-    if (!runner) {
-      runner = this.contextFor(contextId).then((context) => this.options.runnerFor(context, this.remoteMemo ? { remoteMemo: this.remoteMemo } : {}));
-      this.runners.set(contextId, runner);
-      runner.catch(() => this.runners.delete(contextId));
-    }
-    return runner;
-  }
-
-  private contextFor(contextId: string): Promise<QueueRunContext> {
-    let context = this.contexts.get(contextId);
-    if (!context) {
-      context = this.redis.get(this.keys.runContext(contextId)).then((text) => {
-        if (text === null) throw new Error(`the run's settings (${contextId}) are not in the queue; has the run expired?`);
-        return queueRunContextSchema.parse(JSON.parse(text)) as QueueRunContext;
-      });
-      this.contexts.set(contextId, context);
-      context.catch(() => this.contexts.delete(contextId));
-    }
-    return context;
+  /** A run context's leaf runner: the run's settings from Redis, checked against their id, then the runner for them. */
+  private async openRun(contextId: string): Promise<LeafRunner & Closable> {
+    const text = await this.redis.get(this.keys.runContext(contextId));
+    if (text === null) throw new Error(`the run's settings (${contextId.slice(0, 80)}) are not in the queue; has the run expired?`);
+    // The id is the hash of the settings (queueRunContextId): a job cannot name settings stored under another id.
+    if (runContextIdOfText(text) !== contextId) throw new Error(`the run's settings stored as ${contextId.slice(0, 80)} do not match that id`);
+    const context = queueRunContextSchema.parse(JSON.parse(text)) as QueueRunContext;
+    const runner = await this.options.runnerFor(context, this.remoteMemo ? { remoteMemo: this.remoteMemo } : {});
+    const log = this.options.log;
+    return {
+      run: (input, runContext) => runner.run(input, runContext),
+      close: async () => {
+        await runner.close?.();
+        log?.(`dropped the context of ${contextId} (no leaf of it runs; at most ${this.options.cachedRuns ?? DEFAULT_CACHED_RUNS} kept)`);
+      },
+    };
   }
 }
 

@@ -16,6 +16,8 @@ export interface WorkerInfo {
   /** Jobs finished since it started, and results the queue refused because another worker had the job by then. */
   readonly finished: number;
   readonly discarded: number;
+  /** Run contexts (settings, runtime, checkout) it keeps now; absent from workers older than the bound. */
+  readonly cachedRuns?: number;
 }
 
 /** A worker not heard from for this long is gone (killed, or cut off from Redis). */
