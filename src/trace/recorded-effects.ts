@@ -61,7 +61,8 @@ export function describeEffectPlace(kind: EffectKind, scope: EffectScope, ordina
  */
 export class RecordedEffects {
   private readonly bySlot = new Map<string, RecordedEffect>();
-  private readonly byKey = new Map<string, RecordedEffect[]>();
+  /** By key, built on the first withKey: resume looks effects up by key, replay never does. */
+  private byKey: Map<string, RecordedEffect[]> | undefined;
   /** Effects requested but never completed (in flight at a crash or cancel). */
   readonly unfinished: { readonly kind: EffectKind; readonly key: string; readonly scope: EffectScope; readonly ordinal: number }[] = [];
 
@@ -107,16 +108,27 @@ export class RecordedEffects {
       ...(request.redactedInput !== undefined ? { redactedInput: request.redactedInput } : {}),
     };
     this.bySlot.set(slot, recorded);
-    const keyed = this.byKey.get(event.key);
-    if (keyed) keyed.push(recorded);
-    else this.byKey.set(event.key, [recorded]);
   }
 
   at(scope: EffectScope, ordinal: number): RecordedEffect | undefined {
     return this.bySlot.get(effectSlot(scope, ordinal));
   }
 
+  /** The effect recorded in `slot` (see effectSlot): for a caller that built the slot already. */
+  inSlot(slot: string): RecordedEffect | undefined {
+    return this.bySlot.get(slot);
+  }
+
   withKey(key: string): readonly RecordedEffect[] {
+    if (!this.byKey) {
+      // In recording order, as the slots were filled: resume serves the first usable one.
+      this.byKey = new Map();
+      for (const recorded of this.bySlot.values()) {
+        const keyed = this.byKey.get(recorded.key);
+        if (keyed) keyed.push(recorded);
+        else this.byKey.set(recorded.key, [recorded]);
+      }
+    }
     return this.byKey.get(key) ?? [];
   }
 

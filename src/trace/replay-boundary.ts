@@ -64,14 +64,28 @@ export class ReplayBoundary implements EffectBoundary {
     private readonly options: ReplayBoundaryOptions = {},
   ) {}
 
-  async perform(request: EffectRequest, live: () => Promise<EffectResult>, cancellation: EffectCancellation): Promise<EffectOutcome> {
-    this.noteAsked(effectSlot(request.scope, request.ordinal));
+  /**
+   * Not an async function: a replay serves every effect from here, and an async frame per leaf
+   * was garbage on a wide fan-out. A violation is still a rejection, never a synchronous throw.
+   */
+  perform(request: EffectRequest, live: () => Promise<EffectResult>, cancellation: EffectCancellation): Promise<EffectOutcome> {
+    try {
+      return this.serve(request, live, cancellation);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private serve(request: EffectRequest, live: () => Promise<EffectResult>, cancellation: EffectCancellation): Promise<EffectOutcome> {
+    // One slot string per effect, for both the asked set and the lookup.
+    const slot = effectSlot(request.scope, request.ordinal);
+    this.noteAsked(slot);
     if (this.options.liveNodes?.has(request.scope.nodeId)) return this.runLive(live);
-    const recorded = this.recorded.at(request.scope, request.ordinal);
+    const recorded = this.recorded.inSlot(slot);
     if (recorded && isSameEffect(recorded, request)) {
       this.servedFromTrace++;
       if (recorded.key !== request.key) this.redactedKeys.set(request.key, recorded.key);
-      return { result: recorded.result, source: 'trace' };
+      return Promise.resolve({ result: recorded.result, source: 'trace' });
     }
     const cancel = recorded ? undefined : this.options.interruptions?.cancels.covering(request.scope.nodeId);
     if (cancel) return this.interrupt(request, cancel, cancellation.signal);
