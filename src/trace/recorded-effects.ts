@@ -36,6 +36,12 @@ interface RequestedEffect {
   readonly redactedInput?: unknown;
 }
 
+type Mutable<T> = { -readonly [Field in keyof T]: T[Field] };
+
+function placeOf(event: { readonly kind: EffectKind; readonly scope: EffectScope; readonly ordinal: number }): string {
+  return describeEffectPlace(event.kind, event.scope, event.ordinal);
+}
+
 /** The slot of an effect: (node, iteration, ordinal). */
 export function effectSlot(scope: EffectScope, ordinal: number): string {
   const base = `${scope.nodeId}\u0000${scope.iteration}\u0000${ordinal}`;
@@ -71,13 +77,9 @@ export class RecordedEffects {
     const requested = new Map<string, RequestedEffect>();
     for (const event of events) {
       if (event.type === 'effect_requested') {
-        requested.set(effectSlot(event.scope, event.ordinal), {
-          kind: event.kind,
-          key: event.key,
-          scope: event.scope,
-          ordinal: event.ordinal,
-          ...(event.redacted ? { redactedInput: event.input } : {}),
-        });
+        const request: Mutable<RequestedEffect> = { kind: event.kind, key: event.key, scope: event.scope, ordinal: event.ordinal };
+        if (event.redacted) request.redactedInput = event.input;
+        requested.set(effectSlot(event.scope, event.ordinal), request);
       } else if (event.type === 'effect_completed') {
         this.add(event, requested);
       }
@@ -87,26 +89,19 @@ export class RecordedEffects {
 
   private add(event: Extract<RunEvent, { type: 'effect_completed' }>, requested: Map<string, RequestedEffect>): void {
     const slot = effectSlot(event.scope, event.ordinal);
-    // The place is named only in an error: building it for every effect cost a string per leaf.
-    const place = (): string => describeEffectPlace(event.kind, event.scope, event.ordinal);
-    if (this.bySlot.has(slot)) throw new CorruptTraceError(`trace is inconsistent: ${place()} is recorded as completed twice`);
+    // The place is named only in an error (placeOf): building it, or a closure for it, for every effect cost garbage per leaf.
+    if (this.bySlot.has(slot)) throw new CorruptTraceError(`trace is inconsistent: ${placeOf(event)} is recorded as completed twice`);
     const request = requested.get(slot);
-    if (!request) throw new CorruptTraceError(`trace is inconsistent: ${place()} completed (key ${event.key}) but was never requested`);
+    if (!request) throw new CorruptTraceError(`trace is inconsistent: ${placeOf(event)} completed (key ${event.key}) but was never requested`);
     if (request.key !== event.key || request.kind !== event.kind) {
       throw new CorruptTraceError(
-        `trace is inconsistent: ${place()} was requested as ${request.kind} ${request.key} but completed as ${event.kind} ${event.key}`,
+        `trace is inconsistent: ${placeOf(event)} was requested as ${request.kind} ${request.key} but completed as ${event.kind} ${event.key}`,
       );
     }
     // A completed request is settled: only those still in flight stay held while a big run is read.
     requested.delete(slot);
-    const recorded: RecordedEffect = {
-      kind: event.kind,
-      key: event.key,
-      scope: event.scope,
-      ordinal: event.ordinal,
-      result: event.result,
-      ...(request.redactedInput !== undefined ? { redactedInput: request.redactedInput } : {}),
-    };
+    const recorded: Mutable<RecordedEffect> = { kind: event.kind, key: event.key, scope: event.scope, ordinal: event.ordinal, result: event.result };
+    if (request.redactedInput !== undefined) recorded.redactedInput = request.redactedInput;
     this.bySlot.set(slot, recorded);
   }
 
@@ -134,6 +129,11 @@ export class RecordedEffects {
 
   all(): IterableIterator<RecordedEffect> {
     return this.bySlot.values();
+  }
+
+  /** Every recorded effect with its slot (see effectSlot), in recording order. */
+  slots(): IterableIterator<[string, RecordedEffect]> {
+    return this.bySlot.entries();
   }
 
   get size(): number {

@@ -174,10 +174,10 @@ export class ReplayBoundary implements EffectBoundary {
    */
   unasked(): UnaskedEffect[] {
     const missing: UnaskedEffect[] = [];
-    for (const effect of this.recorded.all()) {
+    for (const [slot, effect] of this.recorded.slots()) {
       if (this.options.liveNodes?.has(effect.scope.nodeId)) continue;
       if (isNestedEffect(effect.scope)) continue;
-      if (this.asked.has(effectSlot(effect.scope, effect.ordinal))) continue;
+      if (this.asked.has(slot)) continue;
       missing.push({
         effect,
         message: `divergence: the trace recorded ${describeEffectPlace(effect.kind, effect.scope, effect.ordinal)} (key ${effect.key}), which the replay never asked for`,
