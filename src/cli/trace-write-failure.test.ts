@@ -121,6 +121,34 @@ describe('a run whose trace cannot be written stops, says why and exits non-zero
     expect(listed.stderr).toContain('.recover');
   }, 180_000);
 
+  // A small replay records inline, a wide one (10,000 recorded events or more) on a writer thread.
+  it.each([
+    ['inline', LEAVES],
+    ['on its writer thread', 2_600],
+  ])('a full disk during a replay recorded %s: the replay stops and says so instead of a verdict, and the recorded run still replays identical with room', async (_how, leaves) => {
+    const { directory, database } = wideProject('whaleflow-trace-failure-', leaves, { 'slow.yaml': 'defaults:\n  latency_ms: 0\n' });
+    const args = ['run', 'wide.json', '--fixtures', 'slow.yaml', '--max-agents', String(leaves + 10), '--run-id', RUN_ID];
+    expect((await runCliInMemory(args, { cwd: directory, env: {} })).exitCode).toBe(0);
+    // The run's own rows are in the file (its WAL folded in on close); the replay's rows (4 a leaf) do not fit in 64 KiB of WAL.
+    const prefix = ['bash', '-c', `trap '' XFSZ; ulimit -f 64; exec "$@"`, 'bash'];
+    const outcome = await startCli(['replay', RUN_ID], { cwd: directory, env: { ...process.env, WHALEFLOW_HOME: '' }, prefix }).finished;
+    expect(outcome.signal).toBeNull();
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).not.toMatch(/internal error|\n\s+at |warning/);
+    expect(outcome.stderr).toMatch(/run \S+ stopped: the run could not be recorded: /);
+    expect(outcome.stderr).toContain(database);
+    expect(outcome.stderr).toContain('once the database can be written, replay again');
+    expect(outcome.stdout).not.toContain('parity:');
+
+    const store = new SqliteTraceStore(database);
+    expect(store.integrityCheck()).toBe('ok');
+    store.close();
+    const again = await runCliInMemory(['replay', RUN_ID], { cwd: directory, env: {} });
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toMatch(/served \d+ effects from the trace, ran 0 live/);
+    expect(again.stdout).toContain('parity: identical');
+  }, 180_000);
+
   it('a full disk before even the run\'s start is recorded: no leaf is shown as succeeded, and the way back is to run again, not a resume that cannot find the run', async () => {
     const { directory, database } = newProject();
     // A spec of ~1.2 MB: its run_started alone is larger than the file-size limit.

@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { FanOutEventSink, RunController, systemEnvironment, type EngineEnvironment } from '../../engine/index.js';
-import { assertReplayable, loadRecordedRun, renderRunTree, replayRun, RunNotReplayableError, selectLiveNodes, superviseRun, type RecordedRun, type ReplayOutcome, type ReplayRequest } from '../../runs/index.js';
-import { InMemoryTraceStore, openProjectTrace, RecordingFailure, TraceSink, type TraceStore } from '../../trace/index.js';
+import { assertReplayable, loadRecordedRun, renderRunTree, replayRun, resolveRunReference, RunNotReplayableError, selectLiveNodes, superviseRun, type RecordedRun, type ReplayOutcome, type ReplayRequest } from '../../runs/index.js';
+import { InMemoryTraceStore, openProjectRecorder, openProjectTrace, RecordingFailure, TraceSink, type ProjectRecorder, type RunSummary, type SqliteTraceStore, type TraceStore } from '../../trace/index.js';
 import { escapeTerminalLine, escapeTerminalText, terminalSafeJson, UsageError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { allowCommandOption, databaseOption, fixturesOption, grantFromOptions, inputFileOption, nonEmptyText, type GrantOptions } from '../options/index.js';
@@ -39,8 +39,12 @@ export function replayCommand(context: CliContext): Command {
       if (!reference && !options.trace) throw new UsageError('name a run to replay (an id, a prefix or "last"), or give --trace FILE');
       keepOldGenerationTight();
       const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: !options.trace });
+      let recording: ReplayRecording | undefined;
       try {
-        const recorded = loadRecordedRun(store, { reference, traceFile: options.trace, cwd: context.cwd });
+        // Resolved once: `last` names the same run for the size below and for the read.
+        const target = options.trace ? undefined : resolveRunReference(store, reference!);
+        recording = openReplayRecording(context, store, target);
+        const recorded = loadRecordedRun(store, { reference: target?.runId ?? reference, traceFile: options.trace, cwd: context.cwd });
         // A run without a result (still running, or never finished) has nothing to be identical to.
         if (!options.trace) assertReplayable(store, store.getRun(recorded.runId)!, { now: Date.now() });
         else if (!recorded.result) throw new RunNotReplayableError(recorded.runId, 'unfinished_export', null);
@@ -57,18 +61,13 @@ export function replayCommand(context: CliContext): Command {
           return;
         }
         const live = composed ? livePorts(composed, options, recorded) : {};
-        // A read-only project (a read-only directory) is replayed all the same, without recording the replay.
-        const recordTo: TraceStore = store.readOnly ? new InMemoryTraceStore() : store;
         if (store.readOnly) context.stderr(`whaleflow: note: the replay is not recorded (${store.path} cannot be written here)\n`);
-        // A replay that cannot record stops, like a run (see `whaleflow run`): its verdict would be unrecorded.
-        const recording = new RecordingFailure();
-        const traceSink = new TraceSink(recordTo, { onError: (error) => recording.report(error) });
         // Like run and resume: heartbeats with this process's pid (so ps tells a killed replay
         // from a running one at once) and `whaleflow cancel` of the replay. Recorded cancels of
         // the run being replayed go through the same controller.
         const controller = new RunController();
-        const supervision = store.readOnly ? undefined : superviseRun({ store, sink: traceSink, runId, now: environment.now, controller });
-        const sink = supervision ? new FanOutEventSink([traceSink, supervision.observer]) : traceSink;
+        const supervision = store.readOnly ? undefined : superviseRun({ store, sink: recording.sink, runId, now: environment.now, controller });
+        const sink = supervision ? new FanOutEventSink([recording.sink, supervision.observer]) : recording.sink;
         let outcome: ReplayOutcome;
         // Effects that run live stop on Ctrl-C, SIGTERM or SIGHUP like a run's.
         const stop = listenForStopSignals(context);
@@ -82,14 +81,15 @@ export function replayCommand(context: CliContext): Command {
             environment,
             // A run from the project's own trace passed the gate when it ran; an export file is re-checked.
             trustedSpec: !options.trace,
-            signal: AbortSignal.any([recording.signal, stop.signal]),
+            signal: AbortSignal.any([recording.failed, stop.signal]),
             controller,
             ...live,
           });
         } finally {
           stop.dispose();
           supervision?.stop();
-          traceSink.close();
+          // Every event committed before the tree is read back and the verdict printed.
+          await recording.close();
           await composed?.close();
         }
         if (recording.error) {
@@ -97,13 +97,59 @@ export function replayCommand(context: CliContext): Command {
           context.exitCode = ExitCode.failure;
           return;
         }
-        const replayed = recordTo.getRun(outcome.runId);
-        printOutcome(context, options, outcome, replayed ? renderRunTree(recordTo, replayed) : '');
+        const replayed = recording.store.getRun(outcome.runId);
+        printOutcome(context, options, outcome, replayed ? renderRunTree(recording.store, replayed) : '');
         context.exitCode = outcome.parity.identical ? ExitCode.ok : ExitCode.failure;
       } finally {
+        // Closed already after a replay; here when the recorded run could not be read or replayed (nothing was written).
+        await recording?.close();
         store.close();
       }
     });
+}
+
+/** Where a replay is recorded, and the store its tree is read back from once `close()` resolved. */
+interface ReplayRecording extends Pick<ProjectRecorder, 'sink' | 'failed' | 'error' | 'close'> {
+  readonly store: TraceStore;
+}
+
+/**
+ * A replay of at least this many recorded events is recorded as `run` records, on a writer
+ * thread; a smaller one inline: a thread's start (~0.1 s of CPU) costs it more than its rows.
+ */
+const WRITER_THREAD_EVENTS = 10_000;
+
+/**
+ * Opens the replay's recording before the recorded run is read, so that a writer thread starts
+ * (loads its modules, opens the database) while it is. A replay that cannot record stops, like a
+ * run (see `whaleflow run`): its verdict would be unrecorded. A read-only project (a read-only
+ * directory) is replayed all the same, recorded in memory only.
+ */
+function openReplayRecording(context: CliContext, store: SqliteTraceStore, target: RunSummary | undefined): ReplayRecording {
+  if (!store.readOnly && target && target.eventCount >= WRITER_THREAD_EVENTS) {
+    const recorder = openProjectRecorder({ cwd: context.cwd, env: context.env, databasePath: store.path });
+    return {
+      store,
+      sink: recorder.sink,
+      failed: recorder.failed,
+      get error() {
+        return recorder.error;
+      },
+      close: () => recorder.close(),
+    };
+  }
+  const recordTo: TraceStore = store.readOnly ? new InMemoryTraceStore() : store;
+  const failure = new RecordingFailure();
+  const sink = new TraceSink(recordTo, { onError: (error) => failure.report(error) });
+  return {
+    store: recordTo,
+    sink,
+    failed: failure.signal,
+    get error() {
+      return failure.error;
+    },
+    close: async () => sink.close(),
+  };
 }
 
 /**
