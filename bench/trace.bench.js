@@ -33,6 +33,32 @@ async function tracedRun(path, spec, runId, SinkKind) {
   return elapsed;
 }
 
+/**
+ * What recording a replay cannot go below: the recorded run's rows inserted again with plain SQL
+ * (one prepared INSERT per row, transactions of 2,000 as the writer batches), into a scratch
+ * table shaped like events, median of 3. The replay writes as many rows, encoded by the trace.
+ */
+function plainSqlWrites(store, runId, rowCount) {
+  const database = store.database;
+  database.exec('CREATE TABLE bench_rows (id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, node_id TEXT, at INTEGER NOT NULL, payload TEXT NOT NULL, UNIQUE (run_id, seq))');
+  const rows = database.prepare('SELECT seq, type, node_id, at, payload FROM events WHERE run_id = ? ORDER BY seq').all(runId);
+  if (rows.length !== rowCount) throw new Error(`read ${rows.length} of ${rowCount} rows`);
+  const insert = database.prepare('INSERT INTO bench_rows (run_id, seq, type, node_id, at, payload) VALUES (?, ?, ?, ?, ?, ?)');
+  const times = [];
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const copy = `copy-${attempt}`;
+    const start = performance.now();
+    for (let offset = 0; offset < rows.length; offset += 2000) {
+      database.transaction(() => {
+        for (const row of rows.slice(offset, offset + 2000)) insert.run(copy, row.seq, row.type, row.node_id, row.at, row.payload);
+      })();
+    }
+    times.push(performance.now() - start);
+  }
+  database.exec('DROP TABLE bench_rows');
+  return times.sort((a, b) => a - b)[1];
+}
+
 function fileBytes(path) {
   let total = 0;
   for (const suffix of ['', '-wal']) {
@@ -65,8 +91,9 @@ export async function run() {
   const replayTimes = [];
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const start = performance.now();
-    const recorded = readRecordedRun(store, 'run-worker-0');
+    // As `whaleflow replay` records a run this wide: its writer thread starts while the recorded run is read.
     const sink = new WorkerTraceSink(path);
+    const recorded = readRecordedRun(store, 'run-worker-0');
     const outcome = await replayRun({ recorded, runId: `replay-${attempt}`, sink, trustedSpec: true });
     await sink.close();
     replayTimes.push(performance.now() - start);
@@ -84,6 +111,7 @@ export async function run() {
     if (parsed !== size.eventCount) throw new Error(`read ${parsed} of ${size.eventCount} events`);
   }
   readTimes.sort((a, b) => a - b);
+  const writeTimes = plainSqlWrites(store, 'run-worker-0', size.eventCount);
   store.close();
   rmSync(directory, { recursive: true, force: true });
   return [
@@ -91,6 +119,6 @@ export async function run() {
     { bench: 'trace', metric: 'fan-out/fan-in 10,000 leaves, SQLite trace (inline TraceSink)', value: Math.round(LEAVES / (median.inline / 1000)), unit: 'leaves/s', floor: 'durable-10k', ms: median.inline, note: `median of 5: ${median.inline.toFixed(0)} ms, writes on the engine's thread` },
     { bench: 'trace', metric: 'trace size per leaf (event rows)', value: Math.round(size.totalBytes / LEAVES), unit: 'bytes', note: `${size.eventCount} events for ${LEAVES} leaves` },
     { bench: 'trace', metric: 'trace size per leaf (database file)', value: Math.round(fileSize / LEAVES), unit: 'bytes', note: 'file + WAL after checkpoint over 12 runs, incl. indexes' },
-    { bench: 'trace', metric: 'replay of a 10,000-leaf run', value: Math.round(replayTimes[1]), unit: 'ms', target: '<= 3× plain SQL read', floor: 'plain SQL read', ratio: replayTimes[1] / readTimes[1], note: `median of 3: read trace, re-execute, serve every effect, record the replay, parity check; its events read back with plain SQL + JSON.parse: ${readTimes[1].toFixed(0)} ms` },
+    { bench: 'trace', metric: 'replay of a 10,000-leaf run', value: Math.round(replayTimes[1]), unit: 'ms', target: '<= 3× plain SQL read', floor: 'plain SQL read', ratio: replayTimes[1] / readTimes[1], note: `median of 3: read trace, re-execute, serve every effect, record the replay, parity check; its events read back with plain SQL + JSON.parse: ${readTimes[1].toFixed(0)} ms (every row's payload, not the ${Math.round(size.blobBytes / 1e6)} MB spec blob they refer to); the same ${size.eventCount} rows written back with plain SQL (one INSERT each, one transaction per 2,000): ${writeTimes.toFixed(0)} ms (${(writeTimes / readTimes[1]).toFixed(2)}× the read)` },
   ];
 }
