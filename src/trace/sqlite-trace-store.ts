@@ -7,14 +7,15 @@ import { SecretRedactor } from './redact-secrets.js';
 import {
   DEFAULT_BLOB_THRESHOLD_BYTES,
   decodeEvent,
-  encodeEvent,
   encodeSerializedEvent,
   eventShapeProblem,
   serializeEvents,
   type SerializedBatch,
 } from './stored-event-codec.js';
 import { BlobIntegrityError, CorruptTraceError, DamagedEventError } from './trace-errors.js';
-import { compactEvents } from './compact-events.js';
+import { compactionWork, type CompactionWork } from './compaction-work.js';
+import { EffectRowSeqs } from './output-reference.js';
+import { outputOfEffectRow, referencedOutputColumn, ReferencedOutputs, type EffectOutputRow } from './referenced-outputs.js';
 import { isMalformedJson, summaryFromRow, summarySelect, type SummaryRow } from './run-summary-row.js';
 import { discardSnapshot, openTraceDatabase, readOnlyDatabaseError } from './open-trace-database.js';
 import type {
@@ -57,17 +58,15 @@ interface EventRow {
   type: string;
   at: number;
   payload: string;
+  /** Read along for a node_finished that refers to its effect's output (see rowColumns). */
+  referenced?: string | null;
 }
 
 const ROW_COLUMNS = 'seq, type, at, payload';
 
-interface CompactionWork {
-  readonly dropSeqs: readonly number[];
-  readonly rewrites: readonly { readonly seq: number; readonly payload: string; readonly blobHashes: readonly string[] }[];
-  /** Content of the blobs to create, by hash. */
-  readonly newBlobs: ReadonlyMap<string, string>;
-  readonly movedToBlobs: number;
-  readonly freedBytes: number;
+/** The columns of a query for `types` (the outer table is `events r`): see referencedOutputColumn. */
+function rowColumns(types: readonly RunEvent['type'][]): string {
+  return `${ROW_COLUMNS}${referencedOutputColumn(types)}`;
 }
 
 /**
@@ -82,8 +81,10 @@ export class SqliteTraceStore implements TraceStore {
   private readonly redactor: SecretRedactor;
   private readonly blobThresholdBytes: number;
   private readonly nextSeq = new Map<string, number>();
+  /** Where each node's last effect_completed row went, for the node_finished that refers to it. */
+  private readonly effectRows = new EffectRowSeqs();
   private readonly statements;
-  /** eventStream's page queries, by shape (how many types, whether by node). */
+  /** eventStream's page queries, by shape (how many types, whether by node, whether they read references along). */
   private readonly pageStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
 
   constructor(
@@ -107,6 +108,10 @@ export class SqliteTraceStore implements TraceStore {
       insertRunBlob: db.prepare('INSERT OR IGNORE INTO run_blobs (run_id, hash) VALUES (?, ?)'),
       getBlob: db.prepare<[string], { content: Buffer }>('SELECT content FROM blobs WHERE hash = ?'),
       eventsFrom: db.prepare<[string, number], EventRow>(`SELECT ${ROW_COLUMNS} FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq`),
+      // Only the output, as JSON (a string, or a blob reference): the row is not parsed in JavaScript.
+      effectOutput: db.prepare<[string, number], EffectOutputRow>(
+        "SELECT type, node_id, payload -> '$.result.output' AS output FROM events WHERE run_id = ? AND seq = ?",
+      ),
       // Summaries come from json_extract, so listing runs never parses a spec or a result tree.
       // The IN term repeats the partial index's WHERE, which is how SQLite knows it may use it.
       runSummaries: db.prepare<[], SummaryRow>(`${summarySelect(false)} ORDER BY s.at DESC, s.id DESC`),
@@ -146,24 +151,41 @@ export class SqliteTraceStore implements TraceStore {
    * no gap in a run's log.
    */
   appendSerialized(batch: SerializedBatch): void {
-    const { runIds, types, nodeIds, at, json, largeStrings } = batch;
+    const { runIds, types, nodeIds, at, json, largeStrings, outputReferences = [] } = batch;
     if (json.length === 0) return;
     const taken = new Map<string, number>();
-    this.guard(() => this.database.transaction(() => {
-      // Rows go in with multi-row INSERTs: one native call per chunk instead of per event.
-      let rows: (string | number | null)[] = [];
-      for (let index = 0; index < json.length; index += 1) {
-        const runId = runIds[index]!;
-        const encoded = encodeSerializedEvent(json[index]!, types[index]!, this.redactor, (content) => this.putBlob(content), this.blobThresholdBytes, largeStrings?.get(index));
-        for (const hash of encoded.blobHashes) this.statements.insertRunBlob.run(runId, hash);
-        rows.push(runId, this.takeSeq(runId, taken), types[index]!, nodeIds[index]!, at[index]!, encoded.payload);
-        if (rows.length === INSERT_CHUNK_ROWS * EVENT_COLUMNS) {
-          this.statements.insertEventChunk.run(rows);
-          rows = [];
+    try {
+      this.guard(() => this.database.transaction(() => {
+        // Rows go in with multi-row INSERTs: one native call per chunk instead of per event.
+        let rows: (string | number | null)[] = [];
+        let nextReference = 0;
+        for (let index = 0; index < json.length; index += 1) {
+          const runId = runIds[index]!;
+          const type = types[index]!;
+          const seq = this.takeSeq(runId, taken);
+          let body = json[index]!;
+          if (type === 'effect_completed') this.effectRows.completed(runId, nodeIds[index]!, seq);
+          else if (type === 'node_finished') {
+            const effectSeq = this.effectRows.finished(runId, nodeIds[index]!);
+            if (outputReferences[nextReference] === index) {
+              body = this.effectRows.fill(body, runId, nodeIds[index]!, effectSeq);
+              nextReference += 1;
+            }
+          } else if (type === 'run_finished') this.effectRows.runFinished(runId);
+          const encoded = encodeSerializedEvent(body, type, this.redactor, (content) => this.putBlob(content), this.blobThresholdBytes, largeStrings?.get(index));
+          for (const hash of encoded.blobHashes) this.statements.insertRunBlob.run(runId, hash);
+          rows.push(runId, seq, type, nodeIds[index]!, at[index]!, encoded.payload);
+          if (rows.length === INSERT_CHUNK_ROWS * EVENT_COLUMNS) {
+            this.statements.insertEventChunk.run(rows);
+            rows = [];
+          }
         }
-      }
-      for (let offset = 0; offset < rows.length; offset += EVENT_COLUMNS) this.statements.insertEvent.run(rows.slice(offset, offset + EVENT_COLUMNS));
-    })());
+        for (let offset = 0; offset < rows.length; offset += EVENT_COLUMNS) this.statements.insertEvent.run(rows.slice(offset, offset + EVENT_COLUMNS));
+      })());
+    } catch (error) {
+      this.effectRows.invalidate();
+      throw error;
+    }
     for (const [runId, next] of taken) this.nextSeq.set(runId, next);
   }
 
@@ -227,11 +249,16 @@ export class SqliteTraceStore implements TraceStore {
     return row ? summaryFromRow(row) : undefined;
   }
 
-  /** One row back into its event; a row that is not a readable event of the run raises DamagedEventError. */
-  private decode(runId: string, row: EventRow): RunEvent {
+  /**
+   * One row back into its event; a row that is not a readable event of the run raises
+   * DamagedEventError. `outputs`: the pass's referenced outputs (node_finished, see ReferencedOutputs).
+   */
+  private decode(runId: string, row: EventRow, outputs: ReferencedOutputs): RunEvent {
     let event: RunEvent;
     try {
-      event = decodeEvent(row.payload, { type: row.type, runId, at: row.at }, (hash) => this.getBlob(hash));
+      outputs.row(row.referenced);
+      event = decodeEvent(row.payload, { type: row.type, runId, at: row.at }, (hash) => this.getBlob(hash), outputs.resolve);
+      outputs.passed(row.seq, event);
     } catch (error) {
       if (error instanceof SyntaxError) throw new DamagedEventError(this.path, runId, row.seq, `invalid JSON: ${error.message}`, { cause: error });
       if (error instanceof CorruptTraceError) throw new DamagedEventError(this.path, runId, row.seq, error.message.replace(`${this.path}: `, ''), { cause: error });
@@ -242,27 +269,39 @@ export class SqliteTraceStore implements TraceStore {
     return event;
   }
 
+  /** A pass's referenced outputs: those not passed on the way are read from their rows. */
+  private referencedOutputs(runId: string): ReferencedOutputs {
+    return new ReferencedOutputs((seq, nodeId) => this.effectRowOutput(runId, seq, nodeId));
+  }
+
+  /** The output of the effect_completed row `seq`, which a node_finished of `nodeId` refers to. */
+  private effectRowOutput(runId: string, seq: number, nodeId: unknown): string | null {
+    return outputOfEffectRow(this.guard(() => this.statements.effectOutput.get(runId, seq)), seq, nodeId, (hash) => this.getBlob(hash));
+  }
+
   private rows(runId: string, fromSeq: number, types?: readonly RunEvent['type'][]): EventRow[] {
     // Filtering by type in SQL spares decoding what the caller would drop (replay reads ~half the log).
     return this.guard(() =>
       types
         ? this.database
-            .prepare<unknown[], EventRow>(`SELECT ${ROW_COLUMNS} FROM events WHERE run_id = ? AND seq >= ? AND type IN (${types.map(() => '?').join(', ')}) ORDER BY seq`)
+            .prepare<unknown[], EventRow>(`SELECT ${rowColumns(types)} FROM events r WHERE run_id = ? AND seq >= ? AND type IN (${types.map(() => '?').join(', ')}) ORDER BY seq`)
             .all(runId, fromSeq, ...types)
         : this.statements.eventsFrom.all(runId, fromSeq),
     );
   }
 
   events(runId: string, fromSeq = 0, types?: readonly RunEvent['type'][]): StoredEvent[] {
-    return this.rows(runId, fromSeq, types).map((row) => ({ seq: row.seq, event: this.decode(runId, row) }));
+    const outputs = this.referencedOutputs(runId);
+    return this.rows(runId, fromSeq, types).map((row) => ({ seq: row.seq, event: this.decode(runId, row, outputs) }));
   }
 
   readableEvents(runId: string, fromSeq = 0): ReadableEvents {
     const events: StoredEvent[] = [];
     const damaged: DamagedEventError[] = [];
+    const outputs = this.referencedOutputs(runId);
     for (const row of this.rows(runId, fromSeq)) {
       try {
-        events.push({ seq: row.seq, event: this.decode(runId, row) });
+        events.push({ seq: row.seq, event: this.decode(runId, row, outputs) });
       } catch (error) {
         if (!(error instanceof DamagedEventError)) throw error;
         damaged.push(error);
@@ -278,23 +317,25 @@ export class SqliteTraceStore implements TraceStore {
    */
   *eventStream(runId: string, query: EventQuery = {}): Generator<StoredEvent> {
     const types = query.types ?? [];
-    const statement = this.pageStatement(types.length, query.nodeId !== undefined);
+    const statement = this.pageStatement(types, query.nodeId !== undefined);
     const byNode = query.nodeId === undefined ? [] : [query.nodeId];
     let fromSeq = query.fromSeq ?? 0;
+    const outputs = this.referencedOutputs(runId);
     for (;;) {
       const rows = this.guard(() => statement.all(runId, fromSeq, ...byNode, ...types, STREAM_PAGE_ROWS));
-      for (const row of rows) yield { seq: row.seq, event: this.decode(runId, row) };
+      for (const row of rows) yield { seq: row.seq, event: this.decode(runId, row, outputs) };
       if (rows.length < STREAM_PAGE_ROWS) return;
       fromSeq = rows[rows.length - 1]!.seq + 1;
     }
   }
 
-  private pageStatement(typeCount: number, byNode: boolean): Database.Statement<unknown[], EventRow> {
-    const shape = `${typeCount}:${byNode}`;
+  private pageStatement(types: readonly RunEvent['type'][], byNode: boolean): Database.Statement<unknown[], EventRow> {
+    const columns = rowColumns(types);
+    const shape = `${types.length}:${byNode}:${columns === ROW_COLUMNS}`;
     let statement = this.pageStatements.get(shape);
     if (!statement) {
-      const typeFilter = typeCount === 0 ? '' : ` AND type IN (${Array.from({ length: typeCount }, () => '?').join(', ')})`;
-      const sql = `SELECT ${ROW_COLUMNS} FROM events WHERE run_id = ? AND seq >= ?${byNode ? ' AND node_id = ?' : ''}${typeFilter} ORDER BY seq LIMIT ?`;
+      const typeFilter = types.length === 0 ? '' : ` AND type IN (${types.map(() => '?').join(', ')})`;
+      const sql = `SELECT ${columns} FROM events r WHERE run_id = ? AND seq >= ?${byNode ? ' AND node_id = ?' : ''}${typeFilter} ORDER BY seq LIMIT ?`;
       statement = this.guard(() => this.database.prepare<unknown[], EventRow>(sql));
       this.pageStatements.set(shape, statement);
     }
@@ -388,34 +429,15 @@ export class SqliteTraceStore implements TraceStore {
     return { removedEvents: work.dropSeqs.length, movedToBlobs: work.movedToBlobs, freedBytes: work.freedBytes, newBlobHashes: [...work.newBlobs.keys()] };
   }
 
-  /**
-   * The rows compaction drops and rewrites, the blobs it must create, and the bytes the database
-   * holds less afterwards. A kept row is rewritten only when its payload changes.
-   */
   private compactionWork(runId: string, options: CompactionOptions, createdBlobs: ReadonlySet<string>): CompactionWork {
-    const stored = new Map(this.statements.eventsFrom.all(runId, 0).map((row) => [row.seq, row.payload]));
-    const plan = compactEvents(this.events(runId), options);
-    const newBlobs = new Map<string, string>();
     const blobExists = this.database.prepare<[string], { one: number }>('SELECT 1 AS one FROM blobs WHERE hash = ?');
-    const collect = (content: string): string => {
-      const hash = sha256Hex(Buffer.from(content, 'utf8'));
-      if (!newBlobs.has(hash) && !createdBlobs.has(hash) && blobExists.get(hash) === undefined) newBlobs.set(hash, content);
-      return hash;
-    };
-    let freedBytes = 0;
-    for (const seq of plan.dropSeqs) freedBytes += Buffer.byteLength(stored.get(seq) ?? '', 'utf8');
-    const rewrites: CompactionWork['rewrites'][number][] = [];
-    let movedToBlobs = 0;
-    for (const { seq, event } of plan.keep) {
-      const encoded = encodeEvent(event, collect, plan.blobThresholdBytes);
-      const before = stored.get(seq) ?? '';
-      if (encoded.blobHashes.length === 0 || encoded.payload === before) continue;
-      rewrites.push({ seq, payload: encoded.payload, blobHashes: encoded.blobHashes });
-      movedToBlobs += encoded.blobHashes.length;
-      freedBytes += Buffer.byteLength(before, 'utf8') - Buffer.byteLength(encoded.payload, 'utf8');
-    }
-    for (const content of newBlobs.values()) freedBytes -= Buffer.byteLength(content, 'utf8');
-    return { dropSeqs: plan.dropSeqs, rewrites, newBlobs, movedToBlobs, freedBytes };
+    return compactionWork({
+      stored: new Map(this.statements.eventsFrom.all(runId, 0).map((row) => [row.seq, row.payload])),
+      events: this.events(runId),
+      options,
+      createdBlobs,
+      blobExists: (hash) => blobExists.get(hash) !== undefined,
+    });
   }
 
   /** Throws the read-only error a write would raise, before a command starts work it could not record. */

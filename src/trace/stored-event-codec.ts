@@ -1,8 +1,9 @@
 import { isAscii } from 'node:buffer';
 import type { RunEvent } from '../engine/contracts/index.js';
 import { CorruptTraceError } from './trace-errors.js';
-import { eventFromRow, eventRowBody, type EventRowColumns } from './event-row.js';
+import { eventFromRow, eventRowBody, type EventRowColumns, type ReferencedOutput } from './event-row.js';
 import { LARGE_BODY_CHARS, setLargeStringsAside, withLargeStrings, type BodyWithLargeStrings } from './large-event-strings.js';
+import { PENDING_OUTPUT_REFERENCE, pendingReferenceIsUnique, RecentEffectOutputs, type OutputReference } from './output-reference.js';
 
 /** Strings longer than this (UTF-8 bytes) are stored as blobs and referenced from the event. */
 export const DEFAULT_BLOB_THRESHOLD_BYTES = 8 * 1024;
@@ -26,12 +27,13 @@ export interface EncodedEvent {
 }
 
 /**
- * Encodes an (already redacted) event for storage as its row's payload (see event-row.ts).
+ * Encodes an (already redacted) event for storage as its row's payload (see event-row.ts), a
+ * node_finished with `outputReference` in place of its output if given (output-reference.ts).
  * Every string above the threshold, wherever it sits (a leaf output, a transcript, a diff, the
  * spec), goes to `putBlob`; identical content is stored once across runs.
  */
-export function encodeEvent(event: RunEvent, putBlob: (content: string) => string, thresholdBytes: number): EncodedEvent {
-  const body = eventRowBody(event);
+export function encodeEvent(event: RunEvent, putBlob: (content: string) => string, thresholdBytes: number, outputReference?: OutputReference): EncodedEvent {
+  const body = eventRowBody(event, outputReference);
   return encodeRowBody(body, putBlob, thresholdBytes, JSON.stringify(body));
 }
 
@@ -76,9 +78,15 @@ export interface SerializedBatch {
   readonly at: readonly number[];
   readonly json: readonly string[];
   readonly largeStrings?: ReadonlyMap<number, readonly string[]>;
+  /** The indexes (ascending) of node_finished events whose JSON holds a pending output reference (output-reference.ts). */
+  readonly outputReferences?: readonly number[];
 }
 
-/** Builds a SerializedBatch event by event: the event object need not outlive its emit. */
+/**
+ * Builds a SerializedBatch event by event: the event object need not outlive its emit. One
+ * builder feeds one store, batch after batch in order (a sink's): a node_finished may refer to
+ * an effect_completed of an earlier batch (output-reference.ts).
+ */
 export class SerializedBatchBuilder {
   private runIds: string[] = [];
   private types: RunEvent['type'][] = [];
@@ -86,6 +94,8 @@ export class SerializedBatchBuilder {
   private at: number[] = [];
   private json: string[] = [];
   private largeStrings: Map<number, readonly string[]> | undefined;
+  private outputReferences: number[] | undefined;
+  private readonly effectOutputs = new RecentEffectOutputs();
 
   get length(): number {
     return this.json.length;
@@ -100,7 +110,19 @@ export class SerializedBatchBuilder {
   }
 
   private bodyJson(event: RunEvent): string {
-    const body = eventRowBody(event);
+    if (this.effectOutputs.refersToEffect(event)) {
+      const referring = this.plainOrAside(eventRowBody(event, PENDING_OUTPUT_REFERENCE), event);
+      if (pendingReferenceIsUnique(referring)) {
+        (this.outputReferences ??= []).push(this.json.length);
+        return referring;
+      }
+      // Anything set aside for the referring JSON goes with it: the plain one sets its own aside.
+      this.largeStrings?.delete(this.json.length);
+    }
+    return this.plainOrAside(eventRowBody(event), event);
+  }
+
+  private plainOrAside(body: object, event: RunEvent): string {
     const plain = mayCarryLargeString(event) ? undefined : JSON.stringify(body);
     if (plain !== undefined && plain.length <= LARGE_BODY_CHARS) return plain;
     const aside = setLargeStringsAside(body);
@@ -110,13 +132,22 @@ export class SerializedBatchBuilder {
 
   /** The batch so far; the builder starts empty again. */
   take(): SerializedBatch {
-    const batch: SerializedBatch = { runIds: this.runIds, types: this.types, nodeIds: this.nodeIds, at: this.at, json: this.json, ...(this.largeStrings ? { largeStrings: this.largeStrings } : {}) };
+    const batch: SerializedBatch = {
+      runIds: this.runIds,
+      types: this.types,
+      nodeIds: this.nodeIds,
+      at: this.at,
+      json: this.json,
+      ...(this.largeStrings ? { largeStrings: this.largeStrings } : {}),
+      ...(this.outputReferences ? { outputReferences: this.outputReferences } : {}),
+    };
     this.runIds = [];
     this.types = [];
     this.nodeIds = [];
     this.at = [];
     this.json = [];
     this.largeStrings = undefined;
+    this.outputReferences = undefined;
     return batch;
   }
 }
@@ -132,7 +163,10 @@ function mayCarryLargeString(event: RunEvent): boolean {
   return event.type === 'run_started' || (event.type === 'effect_requested' && event.kind !== 'leaf' && event.kind !== 'memory');
 }
 
-/** The event at `index` of a batch, whole again (the writer's failed-run marker starts from it). */
+/**
+ * The event at `index` of a batch, whole again (the writer's failed-run marker starts from it);
+ * not for a node_finished with a pending output reference, whose output is not in the batch.
+ */
 export function batchEvent(batch: SerializedBatch, index: number): RunEvent {
   const strings = batch.largeStrings?.get(index);
   const body = strings ? withLargeStrings({ json: batch.json[index]!, strings }) : (JSON.parse(batch.json[index]!) as object);
@@ -197,10 +231,11 @@ function hasLongString(value: unknown, thresholdBytes: number): boolean {
 
 /**
  * Restores an event from its row (payload and envelope columns), reading referenced blobs back
- * into strings. The result is unchecked: see eventShapeProblem.
+ * into strings and a referenced output from its row (`referencedOutput`, the store's reader).
+ * The result is unchecked: see eventShapeProblem.
  */
-export function decodeEvent(payload: string, columns: EventRowColumns, getBlob: (hash: string) => Buffer | undefined): RunEvent {
-  return eventFromRow(restoreBlobs(payload, getBlob), columns) as RunEvent;
+export function decodeEvent(payload: string, columns: EventRowColumns, getBlob: (hash: string) => Buffer | undefined, referencedOutput?: ReferencedOutput): RunEvent {
+  return eventFromRow(restoreBlobs(payload, getBlob), columns, referencedOutput) as RunEvent;
 }
 
 /**

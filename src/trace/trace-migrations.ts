@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { OUTPUT_REFERENCE_KEY } from './output-reference.js';
 
 /** One schema step; `user_version` is set to `version` in the same transaction. */
 export interface TraceMigration {
@@ -52,9 +53,10 @@ const createLog: TraceMigration = {
 
 /**
  * The node_runs view: one row per finished node execution. `armhHits` is the expression for its
- * memo hits (v3 reads a lean row's all-zero memo usage, stored as 0, as 0 hits).
+ * memo hits (v3 reads a lean row's all-zero memo usage, stored as 0, as 0 hits), `output` for
+ * its output (v4 reads a referenced output from its effect_completed row).
  */
-function nodeRunsView(armhHits: string): string {
+function nodeRunsView(armhHits: string, output = "json_extract(f.payload, '$.output')"): string {
   return `CREATE VIEW node_runs AS
         SELECT f.run_id AS run_id,
                f.node_id AS node_id,
@@ -64,7 +66,7 @@ function nodeRunsView(armhHits: string): string {
                json_extract(f.payload, '$.status') AS status,
                s.at AS started_at,
                f.at AS finished_at,
-               json_extract(f.payload, '$.output') AS output,
+               ${output} AS output,
                json_extract(f.payload, '$.usage.input_tokens') AS input_tokens,
                json_extract(f.payload, '$.usage.output_tokens') AS output_tokens,
                json_extract(f.payload, '$.usage.cost_microusd') AS cost_microusd,
@@ -154,8 +156,33 @@ const leanRows: TraceMigration = {
   },
 };
 
+/** The JSON path of a node_finished row's output reference (src/trace/output-reference.ts). */
+const OUTPUT_REFERENCE_PATH = `'$.output."${OUTPUT_REFERENCE_KEY}"'`;
+
+/**
+ * v4: a node_finished may store its output once, as a reference to its node's effect_completed
+ * row in the same run (src/trace/output-reference.ts). The schema is unchanged; node_runs reads
+ * such an output from the row it names, so the views show what they showed before.
+ */
+const referencedOutputs: TraceMigration = {
+  version: 4,
+  description: 'node_runs reads outputs stored once, by reference',
+  up(database) {
+    database.exec(`
+      DROP VIEW node_runs;
+      ${nodeRunsView(
+        "coalesce(json_extract(f.payload, '$.memoUsage.armh_hits'), 0)",
+        `CASE WHEN json_type(f.payload, ${OUTPUT_REFERENCE_PATH}) = 'integer'
+                 THEN (SELECT json_extract(e.payload, '$.result.output') FROM events e
+                        WHERE e.run_id = f.run_id AND e.seq = json_extract(f.payload, ${OUTPUT_REFERENCE_PATH}))
+                 ELSE json_extract(f.payload, '$.output') END`,
+      )}
+    `);
+  },
+};
+
 /** Every migration, in order. Never edit a released one; append a new version instead. */
-export const TRACE_MIGRATIONS: readonly TraceMigration[] = [createLog, addViews, leanRows];
+export const TRACE_MIGRATIONS: readonly TraceMigration[] = [createLog, addViews, leanRows, referencedOutputs];
 
 export const TRACE_SCHEMA_VERSION = TRACE_MIGRATIONS[TRACE_MIGRATIONS.length - 1]!.version;
 
