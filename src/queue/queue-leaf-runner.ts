@@ -82,7 +82,7 @@ export class QueueLeafRunner implements LeafRunner {
     return this.redactor.hasSecrets && this.redactor.mayContainSecret(JSON.stringify(job));
   }
 
-  private runHoldingSecret(input: LeafRunInput, context: LeafRunContext): Promise<EffectResult> {
+  private async runHoldingSecret(input: LeafRunInput, context: LeafRunContext): Promise<EffectResult> {
     if (!this.options.local) throw new LeafJobFailedError(`leaf ${input.leaf.id} is not sent to the queue: its job would carry a secret known to this run, and this run has no local runner`);
     context.activity('runs at the coordinator: its job would carry a secret known to this run');
     return this.options.local.run(input, context);

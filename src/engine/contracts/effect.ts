@@ -1,4 +1,5 @@
 import type { MemoUsage, Usage } from '../../ir/index.js';
+import { isPending, type MaybePromise } from './maybe-promise.js';
 
 /**
  * Everything nondeterministic the engine asks for. A leaf run, a reduce call, a condition
@@ -71,9 +72,11 @@ export interface EffectOutcome {
  * function that would do it for real; the boundary decides whether to call it (live mode),
  * serve a recorded result (replay), or mix both (resume). The engine emits the
  * effect_requested / effect_completed events around it, so every mode is recorded alike.
+ * An outcome that is ready at once (a recorded result, a live answer that did not wait) may be
+ * returned as is: the engine records it and goes on in the same turn.
  */
 export interface EffectBoundary {
-  perform(request: EffectRequest, live: () => Promise<EffectResult>, cancellation: EffectCancellation): Promise<EffectOutcome>;
+  perform(request: EffectRequest, live: () => MaybePromise<EffectResult>, cancellation: EffectCancellation): MaybePromise<EffectOutcome>;
 }
 
 /**
@@ -88,16 +91,13 @@ export interface EffectCancellation {
 }
 
 /**
- * Performs every effect for real. A `then` rather than an async function: it runs once per effect,
- * and an async frame per leaf was a few hundred bytes of garbage on a wide fan-out.
+ * Performs every effect for real. No async frame: it runs once per effect, and an answer that is
+ * ready at once goes back the same way, without a promise.
  */
 export const liveBoundary: EffectBoundary = {
   perform(_request, live) {
-    try {
-      return live().then(performedLive);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const result = live();
+    return isPending(result) ? result.then(performedLive) : performedLive(result);
   },
 };
 

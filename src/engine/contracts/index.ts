@@ -1,4 +1,5 @@
 export * from './effect.js';
+export * from './maybe-promise.js';
 export * from './run-event.js';
 export * from './engine-patch.js';
 export * from './leaf-runner.js';

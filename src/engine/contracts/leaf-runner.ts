@@ -1,5 +1,6 @@
 import type { LeafSpec, WorkflowSpec } from '../../ir/index.js';
 import type { EffectArtifact, EffectResult } from './effect.js';
+import type { MaybePromise } from './maybe-promise.js';
 import type { LeafMemory } from './memory-port.js';
 import type { OverlayPart } from './run-overlay.js';
 
@@ -101,9 +102,13 @@ export interface LeafRunContext {
   onCancel?(callback: (reason: unknown) => void): () => void;
 }
 
-/** Runs one leaf for real (agent tool loop, search, test or shell) or as a mock. */
+/**
+ * Runs one leaf for real (agent tool loop, search, test or shell) or as a mock. A runner whose
+ * answer is ready at once (a mock without latency) may return it as is; a throw then counts as
+ * the leaf's failure, like a rejection.
+ */
 export interface LeafRunner {
-  run(input: LeafRunInput, context: LeafRunContext): Promise<EffectResult>;
+  run(input: LeafRunInput, context: LeafRunContext): MaybePromise<EffectResult>;
 }
 
 /**

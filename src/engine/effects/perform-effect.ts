@@ -1,4 +1,4 @@
-import type { EffectKind, EffectOutcome, EffectRequest, EffectResult, EffectScope, EngineEnvironment, RunEventOf } from '../contracts/index.js';
+import { isPending, type EffectKind, type EffectOutcome, type EffectRequest, type EffectResult, type EffectScope, type EngineEnvironment, type MaybePromise, type RunEventOf } from '../contracts/index.js';
 import type { CancelScope } from '../run/cancel-scope.js';
 import type { NodeContext } from '../run/run-context.js';
 
@@ -12,14 +12,16 @@ export interface EffectAsk {
 /**
  * Hands one effect to the boundary: assigns its ordinal within (node, iteration), emits
  * effect_requested before and effect_completed after, so live, replay and resume are recorded
- * alike. A boundary error (a determinism violation) propagates to the caller. `live` is given
- * the request, so work it does can nest effects of its own inside it (see performNestedEffect).
+ * alike. A boundary error (a determinism violation) propagates to the caller: thrown when the
+ * boundary answered at once, else as the rejection. `live` is given the request, so work it
+ * does can nest effects of its own inside it (see performNestedEffect). An outcome the boundary
+ * had at once is recorded and returned in the same turn, without a promise.
  */
 export function performEffect(
   context: NodeContext,
   ask: EffectAsk,
-  live: (request: EffectRequest) => Promise<EffectResult>,
-): Promise<EffectOutcome> {
+  live: (request: EffectRequest) => MaybePromise<EffectResult>,
+): MaybePromise<EffectOutcome> {
   const scope = { nodeId: ask.nodeId, iteration: context.iteration };
   return performInScope(context, ask, scope, context.run.nextOrdinal(ask.nodeId, context.iteration), live);
 }
@@ -34,50 +36,49 @@ export function performNestedEffect(
   ask: EffectAsk,
   within: EffectRequest,
   ordinal: number,
-  live: () => Promise<EffectResult>,
-): Promise<EffectOutcome> {
+  live: () => MaybePromise<EffectResult>,
+): MaybePromise<EffectOutcome> {
   const scope = { nodeId: ask.nodeId, iteration: within.scope.iteration, within: within.ordinal };
   return performInScope(context, ask, scope, ordinal, live);
 }
 
-/** A `then` rather than an async function: this runs once per effect, and an async frame per leaf was garbage on a wide fan-out. */
+/** No async frame: this runs once per effect, and an outcome that is ready needs no promise. */
 function performInScope(
   context: NodeContext,
   ask: EffectAsk,
   scope: EffectScope,
   ordinal: number,
-  live: (request: EffectRequest) => Promise<EffectResult>,
-): Promise<EffectOutcome> {
+  live: (request: EffectRequest) => MaybePromise<EffectResult>,
+): MaybePromise<EffectOutcome> {
   const { run } = context;
   // runId and at are in the literals (emit fills them): added afterwards, each event grew an out-of-object property store.
   const requested: RunEventOf<'effect_requested'> = { type: 'effect_requested', runId: '', at: 0, kind: ask.kind, key: ask.key, scope, ordinal, input: ask.input };
   run.emit(requested);
   const startedAt = run.environment.now();
   const request: EffectRequest = { kind: ask.kind, key: ask.key, scope, ordinal, input: ask.input };
-  let performed: Promise<EffectOutcome>;
-  try {
-    // The scope itself is the cancellation: its AbortSignal is made only if the boundary reads it.
-    performed = run.settings.boundary.perform(request, () => live(request), context.scope);
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  // The scope itself is the cancellation: its AbortSignal is made only if the boundary reads it.
+  const performed = run.settings.boundary.perform(request, () => live(request), context.scope);
   // A boundary error (a determinism violation) passes through unrecorded, as the caller expects.
-  return performed.then((outcome) => {
-    const completed: RunEventOf<'effect_completed'> = {
-      type: 'effect_completed',
-      runId: '',
-      at: 0,
-      kind: ask.kind,
-      key: ask.key,
-      scope,
-      ordinal,
-      source: outcome.source,
-      durationMs: run.environment.now() - startedAt,
-      result: outcome.result,
-    };
-    run.emit(completed);
-    return outcome;
-  });
+  if (isPending(performed)) return performed.then((outcome) => recordCompleted(context, ask, scope, ordinal, startedAt, outcome));
+  return recordCompleted(context, ask, scope, ordinal, startedAt, performed);
+}
+
+function recordCompleted(context: NodeContext, ask: EffectAsk, scope: EffectScope, ordinal: number, startedAt: number, outcome: EffectOutcome): EffectOutcome {
+  const { run } = context;
+  const completed: RunEventOf<'effect_completed'> = {
+    type: 'effect_completed',
+    runId: '',
+    at: 0,
+    kind: ask.kind,
+    key: ask.key,
+    scope,
+    ordinal,
+    source: outcome.source,
+    durationMs: run.environment.now() - startedAt,
+    result: outcome.result,
+  };
+  run.emit(completed);
+  return outcome;
 }
 
 /**

@@ -3,7 +3,7 @@ import { assertNever } from '../../util/index.js';
 import { CancelScope } from '../run/cancel-scope.js';
 import type { NodeContext } from '../run/run-context.js';
 import { subtreeIds } from '../run/spec-index.js';
-import { DeterminismViolation, type RunEventOf } from '../contracts/index.js';
+import { DeterminismViolation, isPending, type MaybePromise, type RunEventOf } from '../contracts/index.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 import { cancelledResult, errorMessage, failedResult, nodeResult } from './node-result.js';
@@ -23,10 +23,11 @@ import { runTournament } from './run-tournament.js';
 /**
  * Runs one node in its own cancel scope (a child of its container's), records node_started and
  * node_finished, and settles its result for the nodes that wait on it. After a container, every
- * descendant that did not run (an arm not taken, a template) settles as absent. A `then` rather
- * than an async function: this runs once per node, and an async frame per leaf was garbage.
+ * descendant that did not run (an arm not taken, a template) settles as absent. No async frame:
+ * this runs once per node, and a leaf that finished at once (see admitted-leaf) is finished here
+ * in the same turn, its result returned as is.
  */
-export function runNode(node: NodeSpec, parent: NodeContext): Promise<NodeResult> {
+export function runNode(node: NodeSpec, parent: NodeContext): MaybePromise<NodeResult> {
   // Whatever throws (a sink that cannot record node_started) rejects, as it did from an async function.
   try {
     return startNode(node, parent);
@@ -35,7 +36,7 @@ export function runNode(node: NodeSpec, parent: NodeContext): Promise<NodeResult
   }
 }
 
-function startNode(node: NodeSpec, parent: NodeContext): Promise<NodeResult> {
+function startNode(node: NodeSpec, parent: NodeContext): MaybePromise<NodeResult> {
   const { run } = parent;
   const id = node.spec.id;
   const scope = new CancelScope(parent.scope);
@@ -56,12 +57,13 @@ function startNode(node: NodeSpec, parent: NodeContext): Promise<NodeResult> {
   const role = roleOf(node);
   if (role) started.role = role;
   run.emit(started);
-  let running: Promise<NodeResult>;
+  let running: MaybePromise<NodeResult>;
   try {
     running = dispatch(node, context);
   } catch (error) {
-    running = Promise.reject(error);
+    return finishNode(node, parent, scope, resultOfThrow(node, scope, error));
   }
+  if (!isPending(running)) return finishNode(node, parent, scope, running);
   return running.then(
     (result) => finishNode(node, parent, scope, result),
     (error: unknown) => finishNode(node, parent, scope, resultOfThrow(node, scope, error)),
@@ -96,7 +98,7 @@ function finishNode(node: NodeSpec, parent: NodeContext, scope: CancelScope, res
   return result;
 }
 
-function dispatch(node: NodeSpec, context: NodeContext): Promise<NodeResult> {
+function dispatch(node: NodeSpec, context: NodeContext): MaybePromise<NodeResult> {
   switch (node.kind) {
     case 'leaf':
       return runLeaf(node, context);

@@ -31,13 +31,17 @@ export class SpecIndex {
     return this.knownIds.has(id);
   }
 
+  /** One stack entry per child list, not per node: a 100,000-leaf branch is one entry. */
   private indexLoops(nodes: readonly NodeSpec[], outer: readonly string[]): void {
-    const stack: { node: NodeSpec; loops: readonly string[] }[] = nodes.map((node) => ({ node, loops: outer }));
+    const stack: { nodes: readonly NodeSpec[]; loops: readonly string[] }[] = [{ nodes, loops: outer }];
     while (stack.length > 0) {
-      const { node, loops } = stack.pop()!;
-      if (loops.length > 0) this.enclosingLoops.set(node.spec.id, loops);
-      const inner = node.kind === 'loop_until' ? [...loops, node.spec.id] : loops;
-      for (const list of childListsOf(node)) for (const child of list.nodes) stack.push({ node: child, loops: inner });
+      const { nodes: list, loops } = stack.pop()!;
+      for (const node of list) {
+        if (loops.length > 0) this.enclosingLoops.set(node.spec.id, loops);
+        if (node.kind === 'leaf') continue;
+        const inner = node.kind === 'loop_until' ? [...loops, node.spec.id] : loops;
+        for (const child of childListsOf(node)) stack.push({ nodes: child.nodes, loops: inner });
+      }
     }
   }
 

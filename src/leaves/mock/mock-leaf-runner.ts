@@ -2,14 +2,12 @@ import { emptyMemoUsage, type MemoUsage, type Usage } from '../../ir/index.js';
 
 /** The mock never uses a memo; one shared, frozen record keeps a 100,000-leaf run small. */
 const NO_MEMO_USAGE: MemoUsage = Object.freeze(emptyMemoUsage());
-import type { EffectResult, EngineEnvironment, LeafRunContext, LeafRunInput, LeafRunner } from '../../engine/index.js';
+import type { EffectResult, EngineEnvironment, LeafRunContext, LeafRunInput, LeafRunner, MaybePromise } from '../../engine/index.js';
 import { EMPTY_MOCK_FIXTURE, type MockFixture, type MockUsage } from './mock-fixture-schema.js';
 import { MockTemplateError } from './mock-output-template.js';
 import { MockRuleIndex, type CompiledLeafRule } from './mock-rule-index.js';
 
 const DEFAULT_USAGE: Usage = { input_tokens: 100, output_tokens: 20, cost_microusd: 0 };
-/** A rule without activity lines shares this list instead of making an empty one per leaf. */
-const NO_ACTIVITY: readonly string[] = Object.freeze([]);
 /** Long enough that only a cancel or the watchdog ends a hung leaf. */
 const HANG_MS = 1e12;
 
@@ -35,7 +33,7 @@ export class MockLeafRunner implements LeafRunner {
     this.rules = new MockRuleIndex(fixture.leaves);
   }
 
-  run(input: LeafRunInput, context: LeafRunContext): Promise<EffectResult> {
+  run(input: LeafRunInput, context: LeafRunContext): MaybePromise<EffectResult> {
     const leafId = input.leaf.id;
     const rule = this.rules.size > 0 ? this.rules.find(leafId, input.leaf.prompt) : undefined;
     // Attempts matter only to rules that answer by attempt (exit_codes, failure): a leaf's rule is
@@ -48,59 +46,92 @@ export class MockLeafRunner implements LeafRunner {
     this.started.push(leafId);
     this.running += 1;
     if (this.running > this.maxRunning) this.maxRunning = this.running;
-    // One async frame per leaf either way (a promise each on a wide fan-out); each drops the in-flight count when it settles.
-    return rule ? this.answerByRule(rule, input, context, attempt) : this.answerUnscripted(input, context);
-  }
-
-  private async answerUnscripted(input: LeafRunInput, context: LeafRunContext): Promise<EffectResult> {
+    // A leaf with nothing to wait for (no latency, no hang) answers at once, as an immediate effect
+    // does; one that waits runs in one async frame. Each drops the in-flight count when it ends.
+    const waits = rule ? rule.rule.hang === true || this.latencyOf(rule) > 0 : this.defaultLatency() > 0;
+    if (waits) return rule ? this.answerByRuleLater(rule, input, context, attempt) : this.answerUnscriptedLater(input, context);
     try {
-      const latency = this.fixture.defaults?.latency_ms ?? 0;
-      if (latency > 0) await this.sleep(latency, context);
-      return succeeded(defaultOutput(input.leaf.id, input.inputHash), usageOf(this.fixture.defaults?.usage));
+      if (!rule) return this.unscriptedAnswer(input);
+      for (let chunk = 0; chunk < chunksOf(rule); chunk += 1) this.reportChunk(rule, context, chunk);
+      return this.ruleAnswer(rule, input, attempt);
     } finally {
       this.running -= 1;
     }
   }
 
-  private async answerByRule(compiled: CompiledLeafRule, input: LeafRunInput, context: LeafRunContext, attempt: number): Promise<EffectResult> {
+  private async answerUnscriptedLater(input: LeafRunInput, context: LeafRunContext): Promise<EffectResult> {
     try {
-      const { rule } = compiled;
-      if (rule.hang) await this.sleep(HANG_MS, context);
-      const usage = usageOf(rule.usage ?? this.fixture.defaults?.usage);
-      const latency = rule.latency_ms ?? this.fixture.defaults?.latency_ms ?? 0;
-      const activity = rule.activity ?? NO_ACTIVITY;
-      const chunks = activity.length + 1;
+      await this.sleep(this.defaultLatency(), context);
+      return this.unscriptedAnswer(input);
+    } finally {
+      this.running -= 1;
+    }
+  }
+
+  private unscriptedAnswer(input: LeafRunInput): EffectResult {
+    return succeeded(defaultOutput(input.leaf.id, input.inputHash), usageOf(this.fixture.defaults?.usage));
+  }
+
+  private async answerByRuleLater(compiled: CompiledLeafRule, input: LeafRunInput, context: LeafRunContext, attempt: number): Promise<EffectResult> {
+    try {
+      if (compiled.rule.hang) await this.sleep(HANG_MS, context);
+      const latency = this.latencyOf(compiled);
+      const chunks = chunksOf(compiled);
       // Spread the latency and the spending over the activity lines, so budgets can stop the leaf mid-flight.
       for (let chunk = 0; chunk < chunks; chunk += 1) {
         if (latency > 0) await this.sleep(latency / chunks, context);
-        const message = activity[chunk];
-        if (message !== undefined) context.activity(message);
-        context.spend(share(usage, chunk, chunks));
+        this.reportChunk(compiled, context, chunk);
       }
-      if (rule.failure && (rule.failure.times === undefined || attempt <= rule.failure.times)) {
-        return { status: 'failed', output: null, usage, memo_usage: NO_MEMO_USAGE, error: rule.failure.message, retryable: rule.failure.kind === 'transient' };
-      }
-      let output: string;
-      try {
-        output = compiled.output ? compiled.output.render(input.leaf) : defaultOutput(input.leaf.id, input.inputHash);
-      } catch (error) {
-        if (!(error instanceof MockTemplateError)) throw error;
-        return { status: 'failed', output: null, usage, memo_usage: NO_MEMO_USAGE, error: error.message };
-      }
-      const exitCode = rule.exit_codes ? rule.exit_codes[Math.min(attempt, rule.exit_codes.length) - 1] : rule.exit_code;
-      // Built in place: a plain rule (an output, maybe a latency) allocates only the result.
-      const result: { -readonly [K in keyof EffectResult]: EffectResult[K] } = succeeded(output, usage);
-      if (exitCode !== undefined || rule.score !== undefined) {
-        result.data = {
-          ...(exitCode !== undefined ? { exit_code: exitCode } : {}),
-          ...(rule.score !== undefined ? { score: rule.score } : {}),
-        };
-      }
-      if (rule.diff !== undefined) result.artifacts = [{ kind: 'diff', name: `${input.leaf.id}.diff`, content: rule.diff }];
-      return result;
+      return this.ruleAnswer(compiled, input, attempt);
     } finally {
       this.running -= 1;
     }
+  }
+
+  /** One activity line (if the rule has one for this chunk) and the chunk's share of the usage. */
+  private reportChunk(compiled: CompiledLeafRule, context: LeafRunContext, chunk: number): void {
+    const message = compiled.rule.activity?.[chunk];
+    if (message !== undefined) context.activity(message);
+    context.spend(share(this.usageOf(compiled), chunk, chunksOf(compiled)));
+  }
+
+  /** What the rule answers on this attempt: a failure, a template error, or the output with its exit code, score and diff. */
+  private ruleAnswer(compiled: CompiledLeafRule, input: LeafRunInput, attempt: number): EffectResult {
+    const { rule } = compiled;
+    const usage = this.usageOf(compiled);
+    if (rule.failure && (rule.failure.times === undefined || attempt <= rule.failure.times)) {
+      return { status: 'failed', output: null, usage, memo_usage: NO_MEMO_USAGE, error: rule.failure.message, retryable: rule.failure.kind === 'transient' };
+    }
+    let output: string;
+    try {
+      output = compiled.output ? compiled.output.render(input.leaf) : defaultOutput(input.leaf.id, input.inputHash);
+    } catch (error) {
+      if (!(error instanceof MockTemplateError)) throw error;
+      return { status: 'failed', output: null, usage, memo_usage: NO_MEMO_USAGE, error: error.message };
+    }
+    const exitCode = rule.exit_codes ? rule.exit_codes[Math.min(attempt, rule.exit_codes.length) - 1] : rule.exit_code;
+    // Built in place: a plain rule (an output, maybe a latency) allocates only the result.
+    const result: { -readonly [K in keyof EffectResult]: EffectResult[K] } = succeeded(output, usage);
+    if (exitCode !== undefined || rule.score !== undefined) {
+      result.data = {
+        ...(exitCode !== undefined ? { exit_code: exitCode } : {}),
+        ...(rule.score !== undefined ? { score: rule.score } : {}),
+      };
+    }
+    if (rule.diff !== undefined) result.artifacts = [{ kind: 'diff', name: `${input.leaf.id}.diff`, content: rule.diff }];
+    return result;
+  }
+
+  private usageOf(compiled: CompiledLeafRule): Usage {
+    return usageOf(compiled.rule.usage ?? this.fixture.defaults?.usage);
+  }
+
+  private latencyOf(compiled: CompiledLeafRule): number {
+    return compiled.rule.latency_ms ?? this.defaultLatency();
+  }
+
+  private defaultLatency(): number {
+    return this.fixture.defaults?.latency_ms ?? 0;
   }
 
   /** The engine's cancel-aware wait when it offers one (no AbortSignal per leaf), else a sleep on the signal. */
@@ -115,6 +146,11 @@ export function defaultOutput(leafId: string, key: string): string {
 
 function succeeded(output: string, usage: Usage): EffectResult {
   return { status: 'succeeded', output, usage, memo_usage: NO_MEMO_USAGE };
+}
+
+/** A rule's usage and latency come in one part per activity line, plus one. */
+function chunksOf(compiled: CompiledLeafRule): number {
+  return (compiled.rule.activity?.length ?? 0) + 1;
 }
 
 function usageOf(usage: MockUsage | undefined): Usage {
