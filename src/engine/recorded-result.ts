@@ -14,40 +14,69 @@ export function resultsDigest(results: readonly NodeResult[]): string {
   return feed.digest();
 }
 
-/** Text for the hash, handed over in slices of about 64 Ki characters: one update per node was most of the digest's cost. */
+/**
+ * Text for the hash. Small pieces are gathered into slices of about 64 Ki characters (one update
+ * per node was most of the digest's cost); a piece of a few Ki on its own (a batch) is handed
+ * over as is, instead of being copied into a slice first.
+ */
 class DigestFeed {
   private readonly hash: Hash = createHash('sha256');
   private pending = '';
 
   add(text: string): void {
-    this.pending += text;
-    if (this.pending.length >= FEED_SLICE_CHARS) {
-      this.hash.update(this.pending);
-      this.pending = '';
+    if (text.length >= DIRECT_CHARS) {
+      this.flush();
+      this.hash.update(text);
+      return;
     }
+    this.pending += text;
+    if (this.pending.length >= FEED_SLICE_CHARS) this.flush();
   }
 
   digest(): string {
     return this.hash.update(this.pending).digest('hex');
   }
+
+  private flush(): void {
+    if (this.pending === '') return;
+    this.hash.update(this.pending);
+    this.pending = '';
+  }
 }
 
 const FEED_SLICE_CHARS = 1 << 16;
+const DIRECT_CHARS = 1 << 12;
+/** Childless results stringified together: one native call per batch instead of one per leaf. */
+const BATCH_NODES = 128;
 
 function feedNodes(feed: DigestFeed, nodes: readonly NodeResult[]): void {
   feed.add('[');
-  for (const node of nodes) {
-    if (node.children === undefined) {
-      // A leaf: its JSON is already that of the node without children, no copy needed.
-      feed.add(JSON.stringify(node));
-    } else {
-      const { children, ...own } = node;
-      feed.add(JSON.stringify(own));
-      feedNodes(feed, children);
-    }
+  let childless = 0; // where the current run of childless nodes starts
+  for (let position = 0; position < nodes.length; position += 1) {
+    const node = nodes[position]!;
+    if (node.children === undefined) continue;
+    feedChildless(feed, nodes, childless, position);
+    const { children, ...own } = node;
+    feed.add(JSON.stringify(own));
+    feedNodes(feed, children);
+    feed.add(',');
+    childless = position + 1;
+  }
+  feedChildless(feed, nodes, childless, nodes.length);
+  feed.add(']');
+}
+
+/**
+ * Each node of nodes[from, to) — none has children, so its JSON is that of the node — followed by
+ * a comma. JSON.stringify of a batch is `[a,b,…]`: without its brackets, the same text as the
+ * nodes' own JSON joined by commas.
+ */
+function feedChildless(feed: DigestFeed, nodes: readonly NodeResult[], from: number, to: number): void {
+  for (let start = from; start < to; start += BATCH_NODES) {
+    const batch = JSON.stringify(nodes.slice(start, Math.min(to, start + BATCH_NODES)));
+    feed.add(batch.slice(1, -1));
     feed.add(',');
   }
-  feed.add(']');
 }
 
 /** What run_finished records of a result: everything but the node tree, which is named by its digest. */

@@ -16,7 +16,8 @@ import {
 } from '../contracts/index.js';
 import { performEffect, settleAfterCancel } from '../effects/perform-effect.js';
 import { leafEffectKey } from '../run/overlay-part.js';
-import { mergeModelPolicy, providerOf, type NodeContext, type RunningLeaf } from '../run/run-context.js';
+import { mergeModelPolicy, providerOf, type NodeContext } from '../run/run-context.js';
+import type { RunningLeaf } from '../run/running-leaves.js';
 import type { FifoSemaphore } from '../scheduling/fifo-semaphore.js';
 import { leafRole } from './leaf-role.js';
 import { LeafMemoryAccess } from './leaf-memory-access.js';
@@ -147,8 +148,8 @@ class AdmittedLeaf {
   private startRunning(): void {
     const { run, scope } = this.context;
     const now = run.environment.now();
-    this.running = { nodeId: this.leaf.id, startedAt: now, lastActivityAt: now, modelCalls: 0, scope };
-    run.runningLeaves.set(this.leaf.id, this.running);
+    this.running = { nodeId: this.leaf.id, startedAt: now, lastActivityAt: now, modelCalls: 0, scope, slot: 0 };
+    run.runningLeaves.add(this.running);
   }
 
   private attempt(): MaybePromise<EffectOutcome> {
@@ -199,7 +200,7 @@ class AdmittedLeaf {
   private end(error: unknown): NodeResult {
     const result = error === undefined ? undefined : this.resultOfError(error);
     const { run } = this.context;
-    if (this.running) run.runningLeaves.delete(this.leaf.id);
+    if (this.running) run.runningLeaves.remove(this.running);
     if (this.heldProvider) this.providerSlots?.release();
     if (this.heldGlobal) run.globalLeafSlots.release();
     return result ?? judgeLeafResult(this.node, this.context, this.result!, this.inputHash, this.inputs.permissions, this.attempts);

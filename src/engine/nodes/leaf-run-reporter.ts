@@ -1,5 +1,6 @@
 import type { LeafMemory, LeafPlacement, LeafRunContext } from '../contracts/index.js';
-import type { NodeContext, RunningLeaf } from '../run/run-context.js';
+import type { NodeContext } from '../run/run-context.js';
+import type { RunningLeaf } from '../run/running-leaves.js';
 
 /** What a leaf has spent so far, live (through `spend`) and from its results. */
 export interface Spent {

@@ -76,7 +76,6 @@ function finishNode(node: NodeSpec, parent: NodeContext, scope: CancelScope, res
   const id = node.spec.id;
   scope.close();
   run.registry.settle(id, result, run.environment.now());
-  run.forgetOrdinals(id);
   if (node.kind === 'leaf') run.recordLeafResult(result);
   // Only containers can leave descendants unsettled (and a leaf's childListsOf would allocate per leaf).
   if (node.kind !== 'leaf' && childListsOf(node).length > 0) run.registry.settleAbsent(subtreeIds(node));

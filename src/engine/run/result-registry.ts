@@ -11,6 +11,8 @@ interface Entry {
   pendingCancel: CancelReason | undefined;
   startedAt: number | undefined;
   finishedAt: number | undefined;
+  /** Effects the node has asked for so far, outside loop bodies (see RunContext.nextOrdinal). */
+  ordinals: number;
 }
 
 /**
@@ -29,7 +31,7 @@ export class ResultRegistry {
   private entry(id: string): Entry {
     let entry = this.entries.get(id);
     if (!entry) {
-      entry = { outcome: undefined, waiters: undefined, scope: undefined, pendingCancel: undefined, startedAt: undefined, finishedAt: undefined };
+      entry = { outcome: undefined, waiters: undefined, scope: undefined, pendingCancel: undefined, startedAt: undefined, finishedAt: undefined, ordinals: 0 };
       this.entries.set(id, entry);
     }
     return entry;
@@ -74,6 +76,13 @@ export class ResultRegistry {
       if (this.entries.get(id)?.outcome !== undefined) continue;
       this.settle(id, null);
     }
+  }
+
+  /** The next effect ordinal of a node that runs once per run. */
+  nextOrdinal(id: string): number {
+    const entry = this.entry(id);
+    entry.ordinals += 1;
+    return entry.ordinals - 1;
   }
 
   /** Forgets the listed nodes' results before a loop's next iteration runs them again. */

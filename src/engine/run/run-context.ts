@@ -19,22 +19,13 @@ import type { InheritedPermissions, PermissionGrant } from '../permissions/index
 import { FifoSemaphore } from '../scheduling/fifo-semaphore.js';
 import { UnknownNodeError } from '../run-controller.js';
 import type { CancelScope } from './cancel-scope.js';
+import { RunningLeaves } from './running-leaves.js';
 import type { ResultRegistry } from './result-registry.js';
 import type { SpecIndex } from './spec-index.js';
 
 /** Distributes the keys of an event over the union without TypeScript losing the member. */
 type WithoutBase<E> = E extends RunEvent ? Omit<E, 'runId' | 'at'> : never;
 export type EventBody = WithoutBase<RunEvent>;
-
-/** A leaf that is running now: for the no-progress watchdog and progress displays. */
-export interface RunningLeaf {
-  readonly nodeId: string;
-  readonly startedAt: number;
-  lastActivityAt: number;
-  /** Model calls in flight (see LeafRunContext.awaitModel): bounded by the provider's timeout, so not idleness. */
-  modelCalls: number;
-  readonly scope: CancelScope;
-}
 
 export interface RunSettings {
   readonly spec: WorkflowSpec;
@@ -63,7 +54,7 @@ export interface RunSettings {
 /** What every node of one run shares: the ports, the limits, the results and the event stream. */
 export class RunContext {
   readonly globalLeafSlots: FifoSemaphore;
-  readonly runningLeaves = new Map<string, RunningLeaf>();
+  readonly runningLeaves = new RunningLeaves();
   /** The workflow's part of every leaf input hash, written once per run instead of once per leaf. */
   readonly leafHashPrefix: string;
   private readonly providerSlots = new Map<string, FifoSemaphore>();
@@ -136,23 +127,20 @@ export class RunContext {
     this.settings.sink.emit(event as RunEvent);
   }
 
-  /** The next ordinal of an effect scope; scopes ask one effect after another, so this is deterministic. */
+  /**
+   * The next ordinal of an effect scope; scopes ask one effect after another, so this is
+   * deterministic. Outside loop bodies a node runs once per run and its scope is the node alone:
+   * its counter lives in the node's registry entry, which the run keeps anyway, instead of a map
+   * entry added and deleted per leaf (a map that churns rebuilds its table every few leaves).
+   * Inside a loop body the counter must survive the node: an inner loop's scope recurs in the
+   * outer loop's next iteration, and its ordinals continue.
+   */
   nextOrdinal(nodeId: string, iteration: number): number {
-    // Outside loops the node id alone is the scope: no key string per effect on the hot path.
-    const key = iteration === 0 ? nodeId : `${nodeId}\u0000${iteration}`;
+    if (iteration === 0 && !this.index.isInLoopBody(nodeId)) return this.registry.nextOrdinal(nodeId);
+    const key = `${nodeId}\u0000${iteration}`;
     const ordinal = this.ordinals.get(key) ?? 0;
     this.ordinals.set(key, ordinal + 1);
     return ordinal;
-  }
-
-  /**
-   * Drops a finished node's effect counter when it can never ask again: outside loop bodies a node
-   * runs once per run, so keeping a counter per node (100,000 map entries for a 100,000-leaf run)
-   * buys nothing. Inside a loop body the counter must survive: an inner loop's scope recurs in the
-   * outer loop's next iteration, and its ordinals continue.
-   */
-  forgetOrdinals(nodeId: string): void {
-    if (!this.index.isInLoopBody(nodeId)) this.ordinals.delete(nodeId);
   }
 
   /** Remembers the last few finished leaves: the evidence a judge sees for a cond outside loops. */

@@ -17,7 +17,7 @@ export async function watchProgress(run: RunContext, idleMs: number, signal: Abo
       return;
     }
     const now = environment.now();
-    for (const leaf of run.runningLeaves.values()) {
+    for (const leaf of run.runningLeaves.snapshot()) {
       // Waiting on a model is not idleness: the provider's timeout (and the retry policy) bound it.
       if (leaf.modelCalls > 0) continue;
       const idle = now - leaf.lastActivityAt;
