@@ -83,12 +83,14 @@ export class BudgetTracker {
       if (budget.max_cost_microusd !== undefined) costMicrousd = minDefined(costMicrousd, Math.max(0, budget.max_cost_microusd - level.costMicrousd));
       if (budget.max_steps != null) steps = minDefined(steps, Math.max(0, budget.max_steps - level.steps));
     }
-    return {
-      ...(tokens !== undefined ? { tokens } : {}),
-      ...(costMicrousd !== undefined ? { costMicrousd } : {}),
-      ...(steps !== undefined ? { steps } : {}),
-      ...(this.deadline !== undefined ? { deadline: this.deadline } : {}),
-    };
+    if (tokens === undefined && costMicrousd === undefined && steps === undefined && this.deadline === undefined) return NO_LIMITS;
+    // Assigned, not spread: this runs once per leaf, and each spread of an empty literal was an object.
+    const remaining: { -readonly [K in keyof RemainingBudget]: RemainingBudget[K] } = {};
+    if (tokens !== undefined) remaining.tokens = tokens;
+    if (costMicrousd !== undefined) remaining.costMicrousd = costMicrousd;
+    if (steps !== undefined) remaining.steps = steps;
+    if (this.deadline !== undefined) remaining.deadline = this.deadline;
+    return remaining;
   }
 
   /** Stops the wall-time timer; called when the level's node finishes. */
@@ -113,6 +115,9 @@ export class BudgetTracker {
     this.scope.cancel(reason);
   }
 }
+
+/** What a leaf under no limit may spend: shared, since most leaves of a wide run have none. */
+const NO_LIMITS: RemainingBudget = Object.freeze({});
 
 function minDefined(left: number | undefined, right: number | undefined): number | undefined {
   if (left === undefined) return right;
