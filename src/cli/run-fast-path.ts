@@ -2,6 +2,7 @@ import { processCliContext, type CliContext } from './cli-context.js';
 import { runCommandLine } from './cli-program.js';
 import type { CommandEntry } from './commands/index.js';
 import { runCommand } from './commands/run-command.js';
+import { keepYoungGenerationSmall } from './run/keep-young-generation-small.js';
 
 // bin/whaleflow.js prints a crash through it, as it does with main()'s.
 export { describeInternalError } from './describe-internal-error.js';
@@ -18,5 +19,7 @@ const RUN_ONLY: readonly CommandEntry[] = [{ name: 'run', load: async () => runC
  */
 export function runFastPath(argv: readonly string[], context?: CliContext): Promise<number> | undefined {
   if (argv[0] !== 'run') return undefined;
+  // Before the workflow is read: compiling a wide one would grow the young generation first.
+  keepYoungGenerationSmall();
   return runCommandLine(argv, RUN_ONLY, context ?? processCliContext());
 }

@@ -6,6 +6,7 @@ import { projectTracePath, type TraceLocationOptions } from './project-trace-loc
 import { RecordingFailure, type TraceWriteError } from './recording-failure.js';
 import { SqliteTraceStore } from './sqlite-trace-store.js';
 import { TraceSink } from './trace-sink.js';
+import type { TraceWriterThread } from './trace-writer-thread.js';
 import { WorkerTraceSink } from './worker-trace-sink.js';
 
 /** A run's recording into the project trace: give `sink` to executeWorkflow, await `close()` after. */
@@ -33,6 +34,8 @@ export interface ProjectRecorderOptions extends TraceLocationOptions {
    * nothing is reported done that the trace does not hold.
    */
   readonly committedObservers?: readonly RunEventSink[];
+  /** The writer's thread, started earlier (see TraceWriterThread); by default one starts here. */
+  readonly writerThread?: TraceWriterThread;
 }
 
 /**
@@ -75,7 +78,7 @@ export function openProjectRecorder(options: ProjectRecorderOptions): ProjectRec
   // a database that cannot be written is refused here, before the run starts).
   new SqliteTraceStore(databasePath).close();
   // Without observers the sink keeps no event past its emit (a listener makes it hold each batch).
-  const sink = new WorkerTraceSink(databasePath, { env: options.env ?? process.env, onError, ...(observers.length > 0 ? { onCommitted } : {}) });
+  const sink = new WorkerTraceSink(databasePath, { env: options.env ?? process.env, onError, ...(observers.length > 0 ? { onCommitted } : {}), ...(options.writerThread ? { thread: options.writerThread } : {}) });
   return {
     sink,
     databasePath,

@@ -12,6 +12,12 @@ export interface TraceDatabaseAccess {
    * reading instead of failing: reading commands work, and any write fails with a clear error.
    */
   readonly readOnlyFallback?: boolean;
+  /**
+   * SQLite's page cache of this connection, in KiB. better-sqlite3 builds SQLite with a 16 MiB
+   * default, which a connection fills as it writes a database that large; a writer that only
+   * appends needs few of those pages again.
+   */
+  readonly pageCacheKib?: number;
 }
 
 export interface OpenedTraceDatabase {
@@ -98,7 +104,7 @@ function assertNotTruncated(path: string): void {
 }
 
 /** The normal way in: WAL, migrated to the current schema. Throws a translated error. */
-function openWritable(path: string): Database.Database {
+function openWritable(path: string, pageCacheKib: number | undefined): Database.Database {
   assertNotTruncated(path);
   let database: Database.Database | undefined;
   try {
@@ -116,6 +122,7 @@ function openWritable(path: string): Database.Database {
     // NORMAL in WAL mode: a commit survives a process crash (kill -9); only an OS crash may lose the last commits.
     database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 5000');
+    if (pageCacheKib !== undefined) database.pragma(`cache_size = ${-Math.max(1, Math.floor(pageCacheKib))}`);
     checkVersion(database, path);
     migrateTraceDatabase(database);
     return database;
@@ -178,7 +185,7 @@ function openSnapshot(path: string): OpenedTraceDatabase {
  */
 export function openTraceDatabase(path: string, access: TraceDatabaseAccess = {}): OpenedTraceDatabase {
   try {
-    return { database: openWritable(path), readOnly: false, snapshotDirectory: undefined };
+    return { database: openWritable(path, access.pageCacheKib), readOnly: false, snapshotDirectory: undefined };
   } catch (error) {
     const unwritable = error instanceof ProjectDatabaseError && error.problem === 'read_only';
     if (!unwritable || !access.readOnlyFallback || path === ':memory:' || !existsSync(path)) throw error;

@@ -41,6 +41,8 @@ export interface SqliteTraceStoreOptions {
    * instead of failing; writes then fail with a clear error. Off for writers (the recorder).
    */
   readonly readOnlyFallback?: boolean;
+  /** SQLite's page cache in KiB (see TraceDatabaseAccess); default: SQLite's. */
+  readonly pageCacheKib?: number;
 }
 
 const EVENT_COLUMNS = 6;
@@ -91,7 +93,7 @@ export class SqliteTraceStore implements TraceStore {
     readonly path: string,
     options: SqliteTraceStoreOptions = {},
   ) {
-    const opened = openTraceDatabase(path, { readOnlyFallback: options.readOnlyFallback });
+    const opened = openTraceDatabase(path, { readOnlyFallback: options.readOnlyFallback, ...(options.pageCacheKib !== undefined ? { pageCacheKib: options.pageCacheKib } : {}) });
     this.database = opened.database;
     this.readOnly = opened.readOnly;
     this.snapshotDirectory = opened.snapshotDirectory;

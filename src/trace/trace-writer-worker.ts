@@ -1,7 +1,8 @@
 // The worker thread behind WorkerTraceSink: owns one SQLite connection and appends each batch
 // it receives in one transaction, then acknowledges it. Redaction and encoding happen here,
 // off the engine's thread.
-import { parentPort, workerData } from 'node:worker_threads';
+import './announce-writer-running.js';
+import { parentPort } from 'node:worker_threads';
 import type { RunEvent } from '../engine/contracts/index.js';
 import { describeError, ProjectDatabaseError, type DatabaseProblem } from '../util/index.js';
 import { failedRunMarker } from './recording-failure.js';
@@ -10,7 +11,15 @@ import { SqliteTraceStore } from './sqlite-trace-store.js';
 import { batchEvent, serializeEvents, type SerializedBatch } from './stored-event-codec.js';
 import { WriterProgressSlot } from './writer-progress-slots.js';
 
+/** What the thread starts with (see TraceWriterThread): it may start before its database is known. */
 export interface TraceWriterWorkerData {
+  /** One Int32 slot, set to 1 as the thread's first line runs (see TraceWriterThread.waitUntilRunning). */
+  readonly running: SharedArrayBuffer;
+}
+
+/** The first message: the database to write, and how. */
+export interface TraceWriterOpen {
+  readonly type: 'open';
   readonly databasePath: string;
   /** The secret variables of the caller's environment (see util/secrets), whose values are redacted. */
   readonly secretEnv: Readonly<Record<string, string>>;
@@ -19,7 +28,14 @@ export interface TraceWriterWorkerData {
   readonly progress: SharedArrayBuffer;
 }
 
-export type TraceWriterRequest = { readonly type: 'batch'; readonly id: number; readonly batch: SerializedBatch } | { readonly type: 'close' };
+/**
+ * The writer's SQLite page cache, in KiB: it appends rows at the end of the table and its
+ * indexes, so it reads few pages back, and SQLite's default here (better-sqlite3 builds it with
+ * 16 MiB) only grows the process by the size of what it writes (~16 MB at 10,000 leaves).
+ */
+const WRITER_PAGE_CACHE_KIB = 2048;
+
+export type TraceWriterRequest = TraceWriterOpen | { readonly type: 'batch'; readonly id: number; readonly batch: SerializedBatch } | { readonly type: 'close' };
 /** A write failure as it crosses back to the sink's thread (errors do not survive postMessage as classes). */
 export interface WriteFailure {
   readonly message: string;
@@ -32,9 +48,9 @@ export type TraceWriterReply =
   | { readonly type: 'failed'; readonly id: number; readonly failure: WriteFailure }
   | { readonly type: 'closed' };
 
-const data = workerData as TraceWriterWorkerData;
-const progress = new Int32Array(data.progress);
-const store = openStore();
+/** Set by the 'open' message, which comes first. */
+let progress: Int32Array;
+let store: SqliteTraceStore;
 
 /**
  * Opens the database, and says through the shared slots that the start is over: backpressure
@@ -42,10 +58,12 @@ const store = openStore();
  * the sink hears as an error once its thread turns; until then backpressure must not wait for
  * it: every batch counts as finished and the first as refused, so none counts as committed.
  */
-function openStore(): SqliteTraceStore {
+function openStore(data: TraceWriterOpen): SqliteTraceStore {
+  progress = new Int32Array(data.progress);
   try {
     return new SqliteTraceStore(data.databasePath, {
       redactor: new SecretRedactor({}, Object.values(data.secretEnv)),
+      pageCacheKib: WRITER_PAGE_CACHE_KIB,
       ...(data.blobThresholdBytes !== undefined ? { blobThresholdBytes: data.blobThresholdBytes } : {}),
     });
   } catch (error) {
@@ -83,6 +101,10 @@ function tryFailedMarker(batch: SerializedBatch): void {
 }
 
 parentPort!.on('message', (request: TraceWriterRequest) => {
+  if (request.type === 'open') {
+    store = openStore(request);
+    return;
+  }
   if (request.type === 'close') {
     store.close();
     parentPort!.postMessage({ type: 'closed' } satisfies TraceWriterReply);

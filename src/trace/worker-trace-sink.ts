@@ -1,28 +1,13 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { RunEvent, RunEventSink } from '../engine/contracts/index.js';
 import { ProjectDatabaseError, secretVariables } from '../util/index.js';
 import { FlushSchedule } from './flush-schedule.js';
 import { SerializedBatchBuilder } from './stored-event-codec.js';
 import { CommittedEvents, DEFAULT_FLUSH_INTERVAL_MS, DEFAULT_MAX_BATCH_SIZE, type TraceSinkOptions } from './trace-sink.js';
-import type { TraceWriterReply, TraceWriterRequest, TraceWriterWorkerData, WriteFailure } from './trace-writer-worker.js';
+import { TraceWriterThread } from './trace-writer-thread.js';
+import type { TraceWriterOpen, TraceWriterReply, TraceWriterRequest, WriteFailure } from './trace-writer-worker.js';
 import { WRITER_PROGRESS_SLOTS, WriterProgressSlot } from './writer-progress-slots.js';
 
-
-/**
- * Starts the writer: the compiled JS in dist/, or (when running from the TypeScript sources,
- * as under vitest) a small bootstrap that registers tsx inside the worker and imports the source.
- */
-function startWorker(workerData: TraceWriterWorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./trace-writer-worker.js', import.meta.url), { workerData });
-  // The ESM entry of tsx's API (require.resolve would pick its CommonJS twin).
-  const tsxApi = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-  const source = new URL('./trace-writer-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
 
 /** How far the engine may run ahead of the writer: this many full batches' worth of events. */
 const MAX_BATCHES_AHEAD = 4;
@@ -34,6 +19,13 @@ const WRITER_STALL_MS = 5_000;
  * the whole run. A start that fails says so at once (see the writer).
  */
 const WRITER_START_MS = 60_000;
+
+export interface WorkerTraceSinkOptions extends TraceSinkOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly blobThresholdBytes?: number;
+  /** A thread started earlier (see TraceWriterThread); by default the sink starts its own. */
+  readonly thread?: TraceWriterThread;
+}
 
 /** A batch posted and not yet acknowledged: what `committed` and `onCommitted` need of it. */
 interface PostedBatch {
@@ -83,19 +75,28 @@ export class WorkerTraceSink implements RunEventSink {
 
   constructor(
     databasePath: string,
-    private readonly options: TraceSinkOptions & { readonly env?: NodeJS.ProcessEnv; readonly blobThresholdBytes?: number } = {},
+    private readonly options: WorkerTraceSinkOptions = {},
   ) {
     // The secret variables as this thread knows them (the list and the configuration's key
     // variables registered here); the worker redacts exactly these values.
     const secretEnv = secretVariables(options.env ?? process.env);
-    const workerData: TraceWriterWorkerData = { databasePath, secretEnv, progress: this.progress.buffer as SharedArrayBuffer, ...(options.blobThresholdBytes !== undefined ? { blobThresholdBytes: options.blobThresholdBytes } : {}) };
-    this.worker = startWorker(workerData);
+    const open: TraceWriterOpen = { type: 'open', databasePath, secretEnv, progress: this.progress.buffer as SharedArrayBuffer, ...(options.blobThresholdBytes !== undefined ? { blobThresholdBytes: options.blobThresholdBytes } : {}) };
+    const { worker, startError } = (options.thread ?? new TraceWriterThread()).take();
+    this.worker = worker;
     this.worker.on('message', (reply: TraceWriterReply) => this.onReply(reply));
     // The worker itself died (it could not even open the database): nothing will be written.
-    this.worker.on('error', (error) => {
+    const died = (error: unknown): void => {
       this.fail(error);
       this.release(Number.POSITIVE_INFINITY);
-    });
+    };
+    this.worker.on('error', died);
+    if (startError !== undefined) {
+      // It died before this sink took it: backpressure must not wait for its start either.
+      Atomics.store(this.progress, WriterProgressSlot.started, 1);
+      Atomics.store(this.progress, WriterProgressSlot.refused, 1);
+      Atomics.store(this.progress, WriterProgressSlot.finished, 0x7fffffff);
+      died(startError);
+    } else this.worker.postMessage(open);
     const maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
     this.schedule = new FlushSchedule(() => this.flush(), options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS, maxBatchSize);
     this.maxEventsAhead = MAX_BATCHES_AHEAD * maxBatchSize;

@@ -21,13 +21,19 @@ import { addLaunchShapeOptions, allowCommandOption, fixturesOption, grantFromOpt
 import { formatOverviewCost as formatUsd } from '../../runs/index.js';
 import { RunProgress } from '../progress/index.js';
 import type { SandboxMode } from '../../leaves/index.js';
-import { keepOldGenerationTight, listenForStopSignals, sandboxPreflight, composeRun, credentialRefusal, formatPreflight, formatQueueSummary, formatRunSummary, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
-import { openProjectRecorder, openProjectTrace } from '../../trace/index.js';
+import { keepOldGenerationTight, keepYoungGenerationSmall, listenForStopSignals, sandboxPreflight, composeRun, credentialRefusal, formatPreflight, formatQueueSummary, formatRunSummary, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
+import { openProjectRecorder, openProjectTrace, TraceWriterThread } from '../../trace/index.js';
 import { backgroundRunArguments, startBackgroundRun, superviseRun } from '../../runs/index.js';
 import { loadConfig } from '../../config/index.js';
 import { proposeAfterReview } from '../learn/propose-after-review.js';
 import type { PreparedRunOverlay } from '../../learning/index.js';
 import { RunTiming } from '../run/run-timing.js';
+
+/**
+ * Past this the run starts without waiting for the writer's thread (it may have died loading its
+ * modules; the sink then reports it): it only decides how early the young generation is held.
+ */
+const WRITER_THREAD_WAIT_MS = 5_000;
 
 interface RunOptions extends GrantOptions {
   provider: RunProvider;
@@ -113,9 +119,23 @@ async function afterRun(context: CliContext, options: RunOptions): Promise<void>
 async function runWorkflowFile(context: CliContext, file: string, options: RunOptions): Promise<number> {
   const timing = new RunTiming();
   keepOldGenerationTight();
+  keepYoungGenerationSmall(); // already set by the run start-up script; here for a run from main()
+  // The trace writer's thread starts loading now, on the other core, while this one compiles;
+  // it opens the database only if the run starts.
+  const writerThread = new TraceWriterThread();
+  try {
+    return await compileAndRun(context, file, options, timing, writerThread);
+  } finally {
+    writerThread.discard(); // the run did not start (or its sink has already closed the thread)
+  }
+}
+
+async function compileAndRun(context: CliContext, file: string, options: RunOptions, timing: RunTiming, writerThread: TraceWriterThread): Promise<number> {
   // Only what the run needs of the compile result: its source (the parsed document, kept to
   // place diagnostics) would otherwise live in this frame to the run's end, ~17 MB at 100,000 leaves.
   const { spec: compiledSpec, warnings, origin } = await compileWorkflowFile(resolve(context.cwd, file), launchShapeFrom(options));
+  // Starting the writer's thread may have reset it already (see keepYoungGenerationSmall).
+  keepYoungGenerationSmall();
   // Human-readable output goes to stderr when stdout carries JSON.
   const say = options.json ? context.stderr : context.stdout;
   for (const warning of warnings) context.stderr(`${escapeTerminalText(formatDiagnostic(warning))}\n`);
@@ -142,7 +162,7 @@ async function runWorkflowFile(context: CliContext, file: string, options: RunOp
   });
   try {
     const grant = grantFromOptions(options, origin === 'generated-plan');
-    return await preflightAndRun(context, { file, options, spec, grant, runId, environment, composed, progress, say, overlay: prepared, timing });
+    return await preflightAndRun(context, { file, options, spec, grant, runId, environment, composed, progress, say, overlay: prepared, timing, writerThread });
   } finally {
     await composed.close(); // the memo's database connection, the queue
   }
@@ -172,10 +192,11 @@ interface PreparedRun {
   readonly say: (text: string) => void;
   readonly overlay: PreparedRunOverlay;
   readonly timing: RunTiming;
+  readonly writerThread: TraceWriterThread;
 }
 
 async function preflightAndRun(context: CliContext, prepared: PreparedRun): Promise<number> {
-  const { file, options, spec, grant, runId, environment, composed, progress, say, overlay, timing } = prepared;
+  const { file, options, spec, grant, runId, environment, composed, progress, say, overlay, timing, writerThread } = prepared;
   const checked = await checkPreflight(spec, grant, options, composed, context.env);
   say(checked.text);
   if (overlay.summary) say(`${overlay.summary}\n`);
@@ -187,12 +208,17 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
   // Trace wiring: every run that starts is recorded in the project trace (.whaleflow/whaleflow.db,
   // or $WHALEFLOW_HOME) for inspect, report, export, replay and resume; see docs/trace.md.
   // Progress hears each event once it is committed: no leaf is shown done that the trace does not hold.
-  const recorder = openProjectRecorder({ cwd: context.cwd, env: context.env, committedObservers: progress ? [progress] : [] });
+  const recorder = openProjectRecorder({ cwd: context.cwd, env: context.env, committedObservers: progress ? [progress] : [], writerThread });
   // Workflow mode: heartbeats (pid) and polling for `whaleflow cancel RUN [NODE]`, so other terminals can watch and stop this run.
   const cancelReader = openProjectTrace({ cwd: context.cwd, env: context.env });
   const supervision = superviseRun({ store: cancelReader, sink: recorder.sink, runId, now: environment.now });
   const interrupt = listenForStopSignals(context);
   const startedAt = environment.now();
+  // The writer thread's start resets the young generation's flag (see keepYoungGenerationSmall):
+  // once it runs, the run's growth is held. The writer started during the compile, so this
+  // rarely waits; and a run soon waits for the writer's start anyway.
+  writerThread.waitUntilRunning(WRITER_THREAD_WAIT_MS);
+  keepYoungGenerationSmall();
   timing.lap('preflight_ms');
   progress?.start();
   try {

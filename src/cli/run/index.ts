@@ -7,3 +7,4 @@ export { credentialRefusal } from './credential-refusal.js';
 export { sandboxPreflight, type SandboxPreflight, type SandboxPreflightInput } from './sandbox-preflight.js';
 export { listenForStopSignals, type StopSignals, type StopSignal } from './stop-signals.js';
 export { keepOldGenerationTight } from './keep-old-generation-tight.js';
+export { keepYoungGenerationSmall } from './keep-young-generation-small.js';
