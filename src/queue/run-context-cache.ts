@@ -90,7 +90,8 @@ export class RunContextCache<V extends Closable> {
           this.entries.delete(key);
           this.entries.set(key, held);
         }
-        void this.evictIdle(this.options.capacity);
+        // Per leaf: nothing to do (and nothing allocated) unless busy contexts kept the cache over its bound.
+        if (this.entries.size > this.options.capacity) void this.evictIdle(this.options.capacity);
       },
     };
   }
