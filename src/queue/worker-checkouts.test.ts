@@ -44,6 +44,14 @@ describe("WorkerCheckouts: a worker's checkouts of base commits, removed with th
     expect(repository.git('status', '--porcelain')).toBe('');
   });
 
+  it('a worker that never checked anything out leaves no trace in the clone', async () => {
+    const { repository } = twoCommits();
+    const checkouts = await WorkerCheckouts.open(repository.root, 'a1b2c3');
+    await checkouts.close();
+    expect(existsSync(join(repository.root, '.whaleflow'))).toBe(false);
+    expect(repository.git('status', '--porcelain')).toBe('');
+  });
+
   it('a leaf worktree made inside a checkout goes with it', async () => {
     const { repository, first } = twoCommits();
     const checkouts = await WorkerCheckouts.open(repository.root, 'a1b2c3');

@@ -95,7 +95,8 @@ export class WorkerCheckouts {
     const commits = [...this.held.keys()];
     this.held.clear();
     await Promise.all(commits.map((commit) => this.remove(commit)));
-    await removeTree(this.repository, this.root, []);
+    // A worker that never checked anything out (pure-mock runs, or no git) leaves the clone's git alone.
+    if (existsSync(this.root)) await removeTree(this.repository, this.root, []);
   }
 
   private async checkOut(commit: string): Promise<string> {
