@@ -5,6 +5,7 @@ import {
   type NodeResult,
   type RunStatus,
   type WorkflowResult,
+  type WorkflowSpec,
 } from '../ir/index.js';
 import { hasErrors, InvalidInputError, sha256Hex } from '../util/index.js';
 import { BudgetTracker } from './budget/budget-tracker.js';
@@ -18,6 +19,7 @@ import { CancelScope, statusForCancel, toCancelReason } from './run/cancel-scope
 import { ResultRegistry } from './run/result-registry.js';
 import { RunContext, type NodeContext } from './run/run-context.js';
 import { SpecIndex } from './run/spec-index.js';
+import { specText } from './run/spec-text.js';
 import { watchProgress } from './run/watch-progress.js';
 import { refuseMemoryWithoutStore } from './nodes/memory-use.js';
 import { toRecordedResult } from './recorded-result.js';
@@ -109,8 +111,8 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
  */
 function emitRunStarted(run: RunContext, request: ExecuteRequest): string {
   const { spec } = request;
-  const canonical = request.validated ? JSON.stringify(spec) : toCanonicalJson(spec);
-  const hash = sha256Hex(canonical);
+  // A validated spec's JSON is its canonical text; specText writes and hashes it in pieces.
+  const { text: canonical, sha256: hash } = request.validated ? specText(spec) : canonicalText(spec);
   run.emit({
     type: 'run_started',
     specHash: hash,
@@ -126,6 +128,11 @@ function emitRunStarted(run: RunContext, request: ExecuteRequest): string {
     launchLimits: run.settings.launchLimits,
   });
   return hash;
+}
+
+function canonicalText(spec: WorkflowSpec): { text: string; sha256: string } {
+  const text = toCanonicalJson(spec);
+  return { text, sha256: sha256Hex(text) };
 }
 
 /** cancelled > budget_exceeded > replay_diverged > failed > succeeded, over every node and the run's own cancel. */

@@ -1,6 +1,6 @@
-import { createHash, type Hash } from 'node:crypto';
 import type { NodeResult, WorkflowResult } from '../ir/index.js';
 import type { RecordedWorkflowResult } from './contracts/index.js';
+import { Sha256Feed } from './run/sha256-feed.js';
 
 /**
  * SHA-256 of the node tree, fed node by node (each node's JSON without its children, then its
@@ -9,47 +9,15 @@ import type { RecordedWorkflowResult } from './contracts/index.js';
  * (the engine builds them with the same key order) give equal digests.
  */
 export function resultsDigest(results: readonly NodeResult[]): string {
-  const feed = new DigestFeed();
+  const feed = new Sha256Feed();
   feedNodes(feed, results);
   return feed.digest();
 }
 
-/**
- * Text for the hash. Small pieces are gathered into slices of about 64 Ki characters (one update
- * per node was most of the digest's cost); a piece of a few Ki on its own (a batch) is handed
- * over as is, instead of being copied into a slice first.
- */
-class DigestFeed {
-  private readonly hash: Hash = createHash('sha256');
-  private pending = '';
-
-  add(text: string): void {
-    if (text.length >= DIRECT_CHARS) {
-      this.flush();
-      this.hash.update(text);
-      return;
-    }
-    this.pending += text;
-    if (this.pending.length >= FEED_SLICE_CHARS) this.flush();
-  }
-
-  digest(): string {
-    return this.hash.update(this.pending).digest('hex');
-  }
-
-  private flush(): void {
-    if (this.pending === '') return;
-    this.hash.update(this.pending);
-    this.pending = '';
-  }
-}
-
-const FEED_SLICE_CHARS = 1 << 16;
-const DIRECT_CHARS = 1 << 12;
 /** Childless results stringified together: one native call per batch instead of one per leaf. */
 const BATCH_NODES = 128;
 
-function feedNodes(feed: DigestFeed, nodes: readonly NodeResult[]): void {
+function feedNodes(feed: Sha256Feed, nodes: readonly NodeResult[]): void {
   feed.add('[');
   let childless = 0; // where the current run of childless nodes starts
   for (let position = 0; position < nodes.length; position += 1) {
@@ -71,7 +39,7 @@ function feedNodes(feed: DigestFeed, nodes: readonly NodeResult[]): void {
  * a comma. JSON.stringify of a batch is `[a,b,…]`: without its brackets, the same text as the
  * nodes' own JSON joined by commas.
  */
-function feedChildless(feed: DigestFeed, nodes: readonly NodeResult[], from: number, to: number): void {
+function feedChildless(feed: Sha256Feed, nodes: readonly NodeResult[], from: number, to: number): void {
   for (let start = from; start < to; start += BATCH_NODES) {
     const batch = JSON.stringify(nodes.slice(start, Math.min(to, start + BATCH_NODES)));
     feed.add(batch.slice(1, -1));

@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { specText } from '../run/spec-text.js';
+import { branch, leaf, sequence, spec } from './harness.js';
+
+const manyLeaves = (prefix: string, count: number) => Array.from({ length: count }, (_, index) => leaf(`${prefix}${index}`, { prompt: `${prefix} ${index} «é» ✓ "quoted" \\ \u0001` }));
+
+const specs = {
+  empty: spec({ goal: 'nothing', nodes: [] }),
+  'one leaf': spec({ id: 'w', goal: 'g', nodes: [leaf('only')] }),
+  'a wide fan-out and its fan-in': spec({
+    id: 'fan',
+    goal: 'fan out, fan in',
+    nodes: [branch('fanout', manyLeaves('leaf-', 1_000), { budget: { max_parallel: 16 } }), { kind: 'reduce', spec: { id: 'fanin', inputs: ['leaf-0', 'leaf-999'], prompt: 'collect' } }],
+  }),
+  'every container, nested, with plain nodes around them': spec({
+    id: 'mixed',
+    goal: 'mixed',
+    budget: { max_tokens: 1000 },
+    nodes: [
+      leaf('first'),
+      branch('outer', [
+        ...manyLeaves('a', 130),
+        sequence('seq', [leaf('s1'), branch('empty-branch', []), leaf('s2')]),
+        ...manyLeaves('b', 3),
+        { kind: 'loop_until', spec: { id: 'loop', max_iterations: 2, condition: 'done?', children: [leaf('fix'), leaf('check', { command: 'npm test' })] } },
+        { kind: 'cond', spec: { id: 'c', condition: 'should we?', then_nodes: manyLeaves('then', 200), else_nodes: [leaf('no')] } },
+        { kind: 'expand', spec: { id: 'e', source: 'split', max_children: 3, template: leaf('item') } },
+      ]),
+      ...manyLeaves('tail', 257),
+    ],
+  }),
+};
+
+describe('specText', () => {
+  for (const [name, workflow] of Object.entries(specs)) {
+    it(`is exactly JSON.stringify(spec) and its SHA-256: ${name}`, () => {
+      const expected = JSON.stringify(workflow);
+      const { text, sha256 } = specText(workflow);
+      expect(text).toBe(expected);
+      expect(sha256).toBe(createHash('sha256').update(expected).digest('hex'));
+    });
+  }
+});
