@@ -112,7 +112,8 @@ export class SerializedBatchBuilder {
   private bodyJson(event: RunEvent): string {
     if (this.effectOutputs.refersToEffect(event)) {
       const referring = this.plainOrAside(eventRowBody(event, PENDING_OUTPUT_REFERENCE), event);
-      if (pendingReferenceIsUnique(referring)) {
+      // Without details, every other value of a node_finished is a string or a number, which cannot spell it.
+      if ((event as Extract<RunEvent, { type: 'node_finished' }>).details === undefined || pendingReferenceIsUnique(referring)) {
         (this.outputReferences ??= []).push(this.json.length);
         return referring;
       }
