@@ -12,7 +12,7 @@ describe('TraceWriterThread', () => {
   it('starts before there is a database, touches none, and writes a whole run once a sink takes it', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'whaleflow-writer-thread-')), 'whaleflow.db');
     const thread = new TraceWriterThread();
-    expect(thread.waitUntilRunning(60_000)).toBe(true);
+    expect(thread.waitUntilHeapConfigured(60_000)).toBe(true);
     expect(existsSync(path)).toBe(false);
     new SqliteTraceStore(path).close();
     const sink = new WorkerTraceSink(path, { env: {}, maxBatchSize: 10, thread });

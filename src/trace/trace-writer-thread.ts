@@ -2,19 +2,18 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { TraceWriterWorkerData } from './trace-writer-worker.js';
 
 /**
  * Starts the writer: the compiled JS in dist/, or (when running from the TypeScript sources,
  * as under vitest) a small bootstrap that registers tsx inside the worker and imports the source.
  */
-function startWorker(workerData: TraceWriterWorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./trace-writer-worker.js', import.meta.url), { workerData });
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./trace-writer-worker.js', import.meta.url));
   // The ESM entry of tsx's API (require.resolve would pick its CommonJS twin).
   const tsxApi = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
   const source = new URL('./trace-writer-worker.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return new Worker(bootstrap, { eval: true });
 }
 
 /**
@@ -28,13 +27,12 @@ function startWorker(workerData: TraceWriterWorkerData): Worker {
  */
 export class TraceWriterThread {
   private readonly worker: Worker;
-  private readonly running = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
   private taken = false;
   /** What the thread died of before a sink took it (it could not load its modules). */
   private startError: unknown;
 
   constructor() {
-    this.worker = startWorker({ running: this.running.buffer as SharedArrayBuffer });
+    this.worker = startWorker();
     this.worker.unref();
     this.worker.on('error', (error) => {
       if (!this.taken) this.startError = error;
@@ -42,15 +40,22 @@ export class TraceWriterThread {
   }
 
   /**
-   * Blocks this thread until the writer's thread runs its first line, for at most `timeoutMs`;
-   * false if it did not. Its heap exists by then, which matters to a caller that tunes V8's
-   * flags: they are process-wide, and V8 resets some of them as it configures a new heap (it
-   * raises --semi-space-growth-factor to at least 2), so such a caller sets them again once this
-   * returns. A command that started the thread well before its run (as `whaleflow run` does,
-   * before compiling) rarely waits, and the run would soon wait for the writer's start anyway.
+   * Blocks this thread until V8 configures the writer thread's heap (a few milliseconds
+   * after the start, long before the thread runs anything), for at most `timeoutMs`; false if
+   * it did not. This matters to a caller that tunes V8's flags: they are process-wide, and V8
+   * resets some of them as it configures a heap (it raises --semi-space-growth-factor to at
+   * least 2), so such a caller sets them again once this returns. What this watches is the
+   * thread's `resourceLimits`, which Node fills in as it creates the heap: just before V8
+   * applies them, so a caller that must be sure sets its flags again a little later too.
    */
-  waitUntilRunning(timeoutMs: number): boolean {
-    return Atomics.wait(this.running, 0, 0, timeoutMs) !== 'timed-out';
+  waitUntilHeapConfigured(timeoutMs: number): boolean {
+    const deadline = performance.now() + timeoutMs;
+    const pause = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    while ((this.worker.resourceLimits?.maxYoungGenerationSizeMb ?? -1) <= 0) {
+      if (performance.now() >= deadline) return false;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+    return true;
   }
 
   /** For WorkerTraceSink, once: the running thread, and the error it already died of, if any. */

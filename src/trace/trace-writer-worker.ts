@@ -1,7 +1,6 @@
 // The worker thread behind WorkerTraceSink: owns one SQLite connection and appends each batch
 // it receives in one transaction, then acknowledges it. Redaction and encoding happen here,
 // off the engine's thread.
-import './announce-writer-running.js';
 import { parentPort } from 'node:worker_threads';
 import type { RunEvent } from '../engine/contracts/index.js';
 import { describeError, ProjectDatabaseError, type DatabaseProblem } from '../util/index.js';
@@ -11,13 +10,7 @@ import { SqliteTraceStore } from './sqlite-trace-store.js';
 import { batchEvent, serializeEvents, type SerializedBatch } from './stored-event-codec.js';
 import { WriterProgressSlot } from './writer-progress-slots.js';
 
-/** What the thread starts with (see TraceWriterThread): it may start before its database is known. */
-export interface TraceWriterWorkerData {
-  /** One Int32 slot, set to 1 as the thread's first line runs (see TraceWriterThread.waitUntilRunning). */
-  readonly running: SharedArrayBuffer;
-}
-
-/** The first message: the database to write, and how. */
+/** The first message: the database to write, and how (the thread may start before it is known, see TraceWriterThread). */
 export interface TraceWriterOpen {
   readonly type: 'open';
   readonly databasePath: string;

@@ -29,11 +29,8 @@ import { proposeAfterReview } from '../learn/propose-after-review.js';
 import type { PreparedRunOverlay } from '../../learning/index.js';
 import { RunTiming } from '../run/run-timing.js';
 
-/**
- * Past this the run starts without waiting for the writer's thread (it may have died loading its
- * modules; the sink then reports it): it only decides how early the young generation is held.
- */
-const WRITER_THREAD_WAIT_MS = 5_000;
+/** Past this the command goes on without waiting for the writer thread's heap (it only decides whether the young generation is held). */
+const WRITER_HEAP_WAIT_MS = 2_000;
 
 interface RunOptions extends GrantOptions {
   provider: RunProvider;
@@ -119,10 +116,14 @@ async function afterRun(context: CliContext, options: RunOptions): Promise<void>
 async function runWorkflowFile(context: CliContext, file: string, options: RunOptions): Promise<number> {
   const timing = new RunTiming();
   keepOldGenerationTight();
-  keepYoungGenerationSmall(); // already set by the run start-up script; here for a run from main()
   // The trace writer's thread starts loading now, on the other core, while this one compiles;
-  // it opens the database only if the run starts.
+  // it opens the database only if the run starts. Configuring its heap resets the young
+  // generation's flag, which is set again (after the run start-up script) once that is seen to
+  // be done, and after the compile: Node reports the thread's limits a moment before V8 applies
+  // them, so a thread descheduled in between could reset it after the first.
   const writerThread = new TraceWriterThread();
+  writerThread.waitUntilHeapConfigured(WRITER_HEAP_WAIT_MS);
+  keepYoungGenerationSmall();
   try {
     return await compileAndRun(context, file, options, timing, writerThread);
   } finally {
@@ -134,8 +135,7 @@ async function compileAndRun(context: CliContext, file: string, options: RunOpti
   // Only what the run needs of the compile result: its source (the parsed document, kept to
   // place diagnostics) would otherwise live in this frame to the run's end, ~17 MB at 100,000 leaves.
   const { spec: compiledSpec, warnings, origin } = await compileWorkflowFile(resolve(context.cwd, file), launchShapeFrom(options));
-  // Starting the writer's thread may have reset it already (see keepYoungGenerationSmall).
-  keepYoungGenerationSmall();
+  keepYoungGenerationSmall(); // see runWorkflowFile
   // Human-readable output goes to stderr when stdout carries JSON.
   const say = options.json ? context.stderr : context.stdout;
   for (const warning of warnings) context.stderr(`${escapeTerminalText(formatDiagnostic(warning))}\n`);
@@ -214,11 +214,7 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
   const supervision = superviseRun({ store: cancelReader, sink: recorder.sink, runId, now: environment.now });
   const interrupt = listenForStopSignals(context);
   const startedAt = environment.now();
-  // The writer thread's start resets the young generation's flag (see keepYoungGenerationSmall):
-  // once it runs, the run's growth is held. The writer started during the compile, so this
-  // rarely waits; and a run soon waits for the writer's start anyway.
-  writerThread.waitUntilRunning(WRITER_THREAD_WAIT_MS);
-  keepYoungGenerationSmall();
+  keepYoungGenerationSmall(); // see runWorkflowFile
   timing.lap('preflight_ms');
   progress?.start();
   try {

@@ -10,7 +10,7 @@ import v8 from 'node:v8';
  * CPU. `--max-semi-space-size` would say it directly, but Node reads it only at its start.
  *
  * Starting a thread resets this flag (V8 raises the factor back to 2 whenever it configures a
- * heap), so `run` sets it again once the trace writer's thread runs (TraceWriterThread).
+ * heap), so `run` sets it again once the trace writer thread's heap exists (TraceWriterThread).
  */
 export function keepYoungGenerationSmall(): void {
   v8.setFlagsFromString('--semi-space-growth-factor=1');
