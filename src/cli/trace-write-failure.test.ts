@@ -123,12 +123,16 @@ describe('a run whose trace cannot be written stops, says why and exits non-zero
 
   // A small replay records inline, a wide one (10,000 recorded events or more) on a writer thread.
   it.each([
-    ['inline', LEAVES],
-    ['on its writer thread', 2_600],
-  ])('a full disk during a replay recorded %s: the replay stops and says so instead of a verdict, and the recorded run still replays identical with room', async (_how, leaves) => {
+    ['inline', LEAVES, false],
+    ['on its writer thread', 2_600, true],
+  ])('a full disk during a replay recorded %s: the replay stops and says so instead of a verdict, and the recorded run still replays identical with room', async (_how, leaves, wide) => {
     const { directory, database } = wideProject('whaleflow-trace-failure-', leaves, { 'slow.yaml': 'defaults:\n  latency_ms: 0\n' });
     const args = ['run', 'wide.json', '--fixtures', 'slow.yaml', '--max-agents', String(leaves + 10), '--run-id', RUN_ID];
     expect((await runCliInMemory(args, { cwd: directory, env: {} })).exitCode).toBe(0);
+    const recorded = new SqliteTraceStore(database);
+    // Which way the replay records (replay-command.ts): on a writer thread from 10,000 recorded events.
+    expect(recorded.getRun(RUN_ID)!.eventCount >= 10_000).toBe(wide);
+    recorded.close();
     // The run's own rows are in the file (its WAL folded in on close); the replay's rows (4 a leaf) do not fit in 64 KiB of WAL.
     const prefix = ['bash', '-c', `trap '' XFSZ; ulimit -f 64; exec "$@"`, 'bash'];
     const outcome = await startCli(['replay', RUN_ID], { cwd: directory, env: { ...process.env, WHALEFLOW_HOME: '' }, prefix }).finished;
