@@ -7,6 +7,7 @@ import {
   type EffectOutcome,
   type EffectRequest,
   type EffectResult,
+  type MaybePromise,
 } from '../engine/contracts/index.js';
 import type { RunController } from '../engine/run-controller.js';
 import type { RecordedCancel, RecordedCancels } from './recorded-cancels.js';
@@ -65,10 +66,12 @@ export class ReplayBoundary implements EffectBoundary {
   ) {}
 
   /**
-   * Not an async function: a replay serves every effect from here, and an async frame per leaf
-   * was garbage on a wide fan-out. A violation is still a rejection, never a synchronous throw.
+   * A recorded effect is answered at once, as it is (no promise): the engine then finishes its
+   * leaf in the same turn, as a live run does with an answer that did not wait. A violation is
+   * a rejection, never a synchronous throw; what waits (a recorded cancel, a live effect) is a
+   * promise.
    */
-  perform(request: EffectRequest, live: () => Promise<EffectResult>, cancellation: EffectCancellation): Promise<EffectOutcome> {
+  perform(request: EffectRequest, live: () => MaybePromise<EffectResult>, cancellation: EffectCancellation): MaybePromise<EffectOutcome> {
     try {
       return this.serve(request, live, cancellation);
     } catch (error) {
@@ -76,7 +79,7 @@ export class ReplayBoundary implements EffectBoundary {
     }
   }
 
-  private serve(request: EffectRequest, live: () => Promise<EffectResult>, cancellation: EffectCancellation): Promise<EffectOutcome> {
+  private serve(request: EffectRequest, live: () => MaybePromise<EffectResult>, cancellation: EffectCancellation): MaybePromise<EffectOutcome> {
     // One slot string per effect, for both the asked set and the lookup.
     const slot = effectSlot(request.scope, request.ordinal);
     this.noteAsked(slot);
@@ -85,7 +88,7 @@ export class ReplayBoundary implements EffectBoundary {
     if (recorded && isSameEffect(recorded, request)) {
       this.servedFromTrace++;
       if (recorded.key !== request.key) this.redactedKeys.set(request.key, recorded.key);
-      return Promise.resolve({ result: recorded.result, source: 'trace' });
+      return { result: recorded.result, source: 'trace' };
     }
     const cancel = recorded ? undefined : this.options.interruptions?.cancels.covering(request.scope.nodeId);
     if (cancel) return this.interrupt(request, cancel, cancellation.signal);
@@ -150,7 +153,7 @@ export class ReplayBoundary implements EffectBoundary {
     }
   }
 
-  private async runLive(live: () => Promise<EffectResult>): Promise<EffectOutcome> {
+  private async runLive(live: () => MaybePromise<EffectResult>): Promise<EffectOutcome> {
     this.ranLive++;
     return { result: await live(), source: 'live' };
   }
