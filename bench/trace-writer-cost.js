@@ -11,10 +11,7 @@
 // store the very same events.
 //
 //   node bench/trace-writer-cost.js <build A> <build B> [--n 10000] [--pairs 3]
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { buildsFromArguments, median, numberOption, runAlternating } from './alternating-builds.js';
 
 const CHILD = `
 import { statSync } from 'node:fs';
@@ -61,32 +58,16 @@ const appendMs = cpu() - start;
 console.log(JSON.stringify({ serializeMs, appendMs, eventBytes, fileBytes: statSync(path).size, events: sink.events.length }));
 `;
 
-function option(name, fallback) {
-  const index = process.argv.indexOf(name);
-  return index < 0 ? fallback : Number(process.argv[index + 1]);
-}
-
-const [buildA, buildB] = process.argv.slice(2, 4).map((path) => resolve(path ?? ''));
-if (!process.argv[3]) {
-  console.error('usage: node bench/trace-writer-cost.js <build A> <build B> [--n 10000] [--pairs 3]');
-  process.exit(2);
-}
-const leaves = option('--n', 10_000);
-const pairs = option('--pairs', 3);
-const runs = { A: [], B: [] };
-for (let pair = 0; pair < pairs; pair += 1) {
-  for (const side of pair % 2 === 0 ? ['A', 'B'] : ['B', 'A']) {
-    const directory = mkdtempSync(join(tmpdir(), 'whaleflow-trace-writer-cost-'));
-    writeFileSync(join(directory, 'run.mjs'), CHILD);
-    const child = spawnSync(process.execPath, ['run.mjs', buildA, side === 'A' ? buildA : buildB, String(leaves)], { cwd: directory, encoding: 'utf8' });
-    rmSync(directory, { recursive: true, force: true });
-    if (child.status !== 0) throw new Error(`${side} failed (${child.status ?? child.signal}): ${child.stderr}${child.error ?? ''}`);
-    const run = JSON.parse(child.stdout.trim().split('\n').pop());
-    runs[side].push(run);
-    console.log(`${side}: serialize ${Math.round(run.serializeMs)} ms CPU, append ${Math.round(run.appendMs)} ms CPU, event bytes ${run.eventBytes}, file bytes ${run.fileBytes} (${run.events} events)`);
-  }
-}
-const median = (values) => [...values].sort((left, right) => left - right)[Math.floor(values.length / 2)];
+const [buildA, buildB] = buildsFromArguments('usage: node bench/trace-writer-cost.js <build A> <build B> [--n 10000] [--pairs 3]');
+const leaves = numberOption('--n', 10_000);
+const runs = runAlternating({
+  child: CHILD,
+  pairs: numberOption('--pairs', 3),
+  folderPrefix: 'whaleflow-trace-writer-cost-',
+  argumentsOf: (side) => [buildA, side === 'A' ? buildA : buildB, String(leaves)],
+  onRun: (side, run) =>
+    console.log(`${side}: serialize ${Math.round(run.serializeMs)} ms CPU, append ${Math.round(run.appendMs)} ms CPU, event bytes ${run.eventBytes}, file bytes ${run.fileBytes} (${run.events} events)`),
+});
 for (const side of ['A', 'B']) {
   const of = (key) => median(runs[side].map((run) => run[key]));
   console.log(`median ${side} (${side === 'A' ? buildA : buildB}): serialize ${Math.round(of('serializeMs'))} ms, append ${Math.round(of('appendMs'))} ms, event bytes ${of('eventBytes')}, file bytes ${of('fileBytes')}`);
