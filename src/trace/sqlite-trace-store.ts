@@ -15,9 +15,10 @@ import {
 import { BlobIntegrityError, CorruptTraceError, DamagedEventError } from './trace-errors.js';
 import { compactionWork, type CompactionWork } from './compaction-work.js';
 import { EffectRowSeqs } from './output-reference.js';
-import { outputOfEffectRow, referencedOutputColumn, ReferencedOutputs, type EffectOutputRow } from './referenced-outputs.js';
+import { outputOfEffectRow, ReferencedOutputs } from './referenced-outputs.js';
 import { isMalformedJson, summaryFromRow, summarySelect, type SummaryRow } from './run-summary-row.js';
 import { discardSnapshot, openTraceDatabase, readOnlyDatabaseError } from './open-trace-database.js';
+import { EVENT_COLUMNS, INSERT_CHUNK_ROWS, prepareTraceStatements, ROW_COLUMNS, rowColumns, type EventRow, type TraceStatements } from './trace-statements.js';
 import type {
   CancelRequestRecord,
   CompactionEstimate,
@@ -45,31 +46,11 @@ export interface SqliteTraceStoreOptions {
   readonly pageCacheKib?: number;
 }
 
-const EVENT_COLUMNS = 6;
 /**
  * Rows per page of eventStream: large enough that paging costs nothing measurable, small
  * enough that a page of big events stays a few megabytes.
  */
 const STREAM_PAGE_ROWS = 2048;
-/** Rows per multi-row INSERT; 64 × 6 parameters stays far below SQLite's limit. */
-const INSERT_CHUNK_ROWS = 64;
-
-/** A row as read back: its payload and the envelope columns a lean payload leaves out (event-row.ts). */
-interface EventRow {
-  seq: number;
-  type: string;
-  at: number;
-  payload: string;
-  /** Read along for a node_finished that refers to its effect's output (see rowColumns). */
-  referenced?: string | null;
-}
-
-const ROW_COLUMNS = 'seq, type, at, payload';
-
-/** The columns of a query for `types` (the outer table is `events r`): see referencedOutputColumn. */
-function rowColumns(types: readonly RunEvent['type'][]): string {
-  return `${ROW_COLUMNS}${referencedOutputColumn(types)}`;
-}
 
 /**
  * The trace store in a SQLite file (WAL: readers never block the writer). Owns the tables
@@ -85,7 +66,7 @@ export class SqliteTraceStore implements TraceStore {
   private readonly nextSeq = new Map<string, number>();
   /** Where each node's last effect_completed row went, for the node_finished that refers to it. */
   private readonly effectRows = new EffectRowSeqs();
-  private readonly statements;
+  private readonly statements: TraceStatements;
   /** eventStream's page queries, by shape (how many types, whether by node, whether they read references along). */
   private readonly pageStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
 
@@ -99,36 +80,7 @@ export class SqliteTraceStore implements TraceStore {
     this.snapshotDirectory = opened.snapshotDirectory;
     this.redactor = options.redactor ?? new SecretRedactor();
     this.blobThresholdBytes = options.blobThresholdBytes ?? DEFAULT_BLOB_THRESHOLD_BYTES;
-    const db = this.database;
-    this.statements = this.guard(() => ({
-      insertEvent: db.prepare('INSERT INTO events (run_id, seq, type, node_id, at, payload) VALUES (?, ?, ?, ?, ?, ?)'),
-      insertEventChunk: db.prepare(
-        `INSERT INTO events (run_id, seq, type, node_id, at, payload) VALUES ${Array.from({ length: INSERT_CHUNK_ROWS }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
-      ),
-      maxSeq: db.prepare<[string], { seq: number | null }>('SELECT MAX(seq) AS seq FROM events WHERE run_id = ?'),
-      insertBlob: db.prepare('INSERT OR IGNORE INTO blobs (hash, size, content) VALUES (?, ?, ?)'),
-      insertRunBlob: db.prepare('INSERT OR IGNORE INTO run_blobs (run_id, hash) VALUES (?, ?)'),
-      getBlob: db.prepare<[string], { content: Buffer }>('SELECT content FROM blobs WHERE hash = ?'),
-      eventsFrom: db.prepare<[string, number], EventRow>(`SELECT ${ROW_COLUMNS} FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq`),
-      // Only the output, as JSON (a string, or a blob reference): the row is not parsed in JavaScript.
-      effectOutput: db.prepare<[string, number], EffectOutputRow>(
-        "SELECT type, node_id, payload -> '$.result.output' AS output FROM events WHERE run_id = ? AND seq = ?",
-      ),
-      // Summaries come from json_extract, so listing runs never parses a spec or a result tree.
-      // The IN term repeats the partial index's WHERE, which is how SQLite knows it may use it.
-      runSummaries: db.prepare<[], SummaryRow>(`${summarySelect(false)} ORDER BY s.at DESC, s.id DESC`),
-      runSummary: db.prepare<[string], SummaryRow>(`${summarySelect(false)} AND s.run_id = ?`),
-      insertCancel: db.prepare('INSERT INTO cancel_requests (run_id, node_id, reason, requested_at) VALUES (?, ?, ?, ?)'),
-      readCancels: db.prepare<[string, number], { id: number; run_id: string; node_id: string | null; reason: string; requested_at: number }>(
-        'SELECT * FROM cancel_requests WHERE run_id = ? AND id > ? ORDER BY id',
-      ),
-      eventBytes: db.prepare<[string], { count: number; bytes: number | null }>(
-        'SELECT COUNT(*) AS count, SUM(length(CAST(payload AS BLOB))) AS bytes FROM events WHERE run_id = ?',
-      ),
-      blobBytes: db.prepare<[string], { bytes: number | null }>(
-        'SELECT SUM(b.size) AS bytes FROM run_blobs r JOIN blobs b ON b.hash = r.hash WHERE r.run_id = ?',
-      ),
-    }));
+    this.statements = this.guard(() => prepareTraceStatements(this.database));
   }
 
   /**
