@@ -18,7 +18,8 @@ import { EffectRowSeqs } from './output-reference.js';
 import { outputOfEffectRow, ReferencedOutputs } from './referenced-outputs.js';
 import { isMalformedJson, summaryFromRow, summarySelect, type SummaryRow } from './run-summary-row.js';
 import { discardSnapshot, openTraceDatabase, readOnlyDatabaseError } from './open-trace-database.js';
-import { EVENT_COLUMNS, INSERT_CHUNK_ROWS, prepareTraceStatements, ROW_COLUMNS, rowColumns, type EventRow, type TraceStatements } from './trace-statements.js';
+import { EventRowInserts } from './event-row-inserts.js';
+import { prepareTraceStatements, ROW_COLUMNS, rowColumns, type EventRow, type TraceStatements } from './trace-statements.js';
 import type {
   CancelRequestRecord,
   CompactionEstimate,
@@ -110,8 +111,7 @@ export class SqliteTraceStore implements TraceStore {
     const taken = new Map<string, number>();
     try {
       this.guard(() => this.database.transaction(() => {
-        // Rows go in with multi-row INSERTs: one native call per chunk instead of per event.
-        let rows: (string | number | null)[] = [];
+        const inserts = new EventRowInserts(this.statements);
         let nextReference = 0;
         for (let index = 0; index < json.length; index += 1) {
           const runId = runIds[index]!;
@@ -128,13 +128,9 @@ export class SqliteTraceStore implements TraceStore {
           } else if (type === 'run_finished') this.effectRows.runFinished(runId);
           const encoded = encodeSerializedEvent(body, type, this.redactor, (content) => this.putBlob(content), this.blobThresholdBytes, largeStrings?.get(index));
           for (const hash of encoded.blobHashes) this.statements.insertRunBlob.run(runId, hash);
-          rows.push(runId, seq, type, nodeIds[index]!, at[index]!, encoded.payload);
-          if (rows.length === INSERT_CHUNK_ROWS * EVENT_COLUMNS) {
-            this.statements.insertEventChunk.run(rows);
-            rows = [];
-          }
+          inserts.add(runId, seq, type, nodeIds[index]!, at[index]!, encoded.payload);
         }
-        for (let offset = 0; offset < rows.length; offset += EVENT_COLUMNS) this.statements.insertEvent.run(rows.slice(offset, offset + EVENT_COLUMNS));
+        inserts.finish();
       })());
     } catch (error) {
       this.effectRows.invalidate();

@@ -1,11 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { RunEvent } from '../engine/contracts/index.js';
+import { eventChunkInsertSql } from './event-row-inserts.js';
 import { referencedOutputColumn, type EffectOutputRow } from './referenced-outputs.js';
 import { summarySelect, type SummaryRow } from './run-summary-row.js';
-
-export const EVENT_COLUMNS = 6;
-/** Rows per multi-row INSERT; 64 × 6 parameters stays far below SQLite's limit. */
-export const INSERT_CHUNK_ROWS = 64;
 
 /** A row as read back: its payload and the envelope columns a lean payload leaves out (event-row.ts). */
 export interface EventRow {
@@ -30,9 +27,7 @@ export type TraceStatements = ReturnType<typeof prepareTraceStatements>;
 export function prepareTraceStatements(db: Database.Database) {
   return {
     insertEvent: db.prepare('INSERT INTO events (run_id, seq, type, node_id, at, payload) VALUES (?, ?, ?, ?, ?, ?)'),
-    insertEventChunk: db.prepare(
-      `INSERT INTO events (run_id, seq, type, node_id, at, payload) VALUES ${Array.from({ length: INSERT_CHUNK_ROWS }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
-    ),
+    insertEventChunk: db.prepare(eventChunkInsertSql()),
     maxSeq: db.prepare<[string], { seq: number | null }>('SELECT MAX(seq) AS seq FROM events WHERE run_id = ?'),
     insertBlob: db.prepare('INSERT OR IGNORE INTO blobs (hash, size, content) VALUES (?, ?, ?)'),
     insertRunBlob: db.prepare('INSERT OR IGNORE INTO run_blobs (run_id, hash) VALUES (?, ?)'),
