@@ -24,6 +24,8 @@ export interface ProjectRecorder {
   readonly failed: AbortSignal;
   /** Whether the run's start reached the database (a failure before it leaves nothing to resume). */
   readonly startRecorded: boolean;
+  /** Whether this thread has handed run_started on (to the writer thread, or to the database when inline). */
+  readonly startSent: boolean;
 }
 
 export interface ProjectRecorderOptions extends TraceLocationOptions {
@@ -72,6 +74,9 @@ export function openProjectRecorder(options: ProjectRecorderOptions): ProjectRec
       get startRecorded() {
         return sink.committed.startRecorded;
       },
+      get startSent() {
+        return sink.committed.startRecorded;
+      },
     };
   }
   // Migrate on this thread first, so the worker never races a reader over a fresh file (and
@@ -89,6 +94,9 @@ export function openProjectRecorder(options: ProjectRecorderOptions): ProjectRec
     failed: failure.signal,
     get startRecorded() {
       return sink.committed.startRecorded;
+    },
+    get startSent() {
+      return sink.startSent;
     },
   };
 }

@@ -42,6 +42,21 @@ describe('WorkerTraceSink', () => {
     reader.close();
   });
 
+  it('says when the batch holding run_started has been sent to the writer, which it is at a full batch', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'whaleflow-worker-')), 'whaleflow.db');
+    const sink = new WorkerTraceSink(path, { env: {}, maxBatchSize: 4, flushIntervalMs: 60_000 });
+    const events = fakeRunEvents({ runId: 's', leafCount: 3, unfinished: true });
+    expect(events[0]!.type).toBe('run_started');
+    for (const event of events.slice(0, 3)) sink.emit(event);
+    expect(sink.startSent).toBe(false);
+    sink.emit(events[3]!);
+    expect(sink.startSent).toBe(true);
+    for (const event of events.slice(4)) sink.emit(event);
+    await sink.close();
+    expect(sink.startSent).toBe(true);
+    expect(sink.committed.startRecorded).toBe(true);
+  });
+
   it('drain() resolves once emitted events are readable by another connection', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'whaleflow-worker-')), 'whaleflow.db');
     const reader = new SqliteTraceStore(path);

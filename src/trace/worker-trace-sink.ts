@@ -71,6 +71,7 @@ export class WorkerTraceSink implements RunEventSink {
   private writtenEvents = 0;
   private readonly postedThrough: { readonly id: number; readonly events: number }[] = [];
   private readonly maxEventsAhead: number;
+  private sentStart = false;
   readonly committed = new CommittedEvents();
 
   constructor(
@@ -117,11 +118,13 @@ export class WorkerTraceSink implements RunEventSink {
     const id = ++this.posted;
     const count = this.pending.length;
     const request: TraceWriterRequest = { type: 'batch', id, batch: this.pending.take() };
-    this.inFlight.set(id, { count, startsRun: this.pendingStartsRun, events: this.pendingEvents });
+    const startsRun = this.pendingStartsRun;
+    this.inFlight.set(id, { count, startsRun, events: this.pendingEvents });
     this.pendingStartsRun = false;
     if (this.pendingEvents) this.pendingEvents = [];
     try {
       this.worker.postMessage(request);
+      this.sentStart ||= startsRun;
       this.postedEvents += count;
       this.postedThrough.push({ id, events: this.postedEvents });
       this.waitForWriter();
@@ -208,6 +211,14 @@ export class WorkerTraceSink implements RunEventSink {
     this.flush();
     if (this.written >= this.posted || this.failure) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ upTo: this.posted, resolve }));
+  }
+
+  /**
+   * Whether the batch holding run_started has left this thread for the writer: from then on
+   * this thread holds nothing of it (its spec text was serialized into the message).
+   */
+  get startSent(): boolean {
+    return this.sentStart;
   }
 
   /** The first write error, if any. */

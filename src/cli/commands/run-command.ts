@@ -21,7 +21,7 @@ import { addLaunchShapeOptions, allowCommandOption, fixturesOption, grantFromOpt
 import { formatOverviewCost as formatUsd } from '../../runs/index.js';
 import { RunProgress } from '../progress/index.js';
 import type { SandboxMode } from '../../leaves/index.js';
-import { keepOldGenerationTight, keepYoungGenerationSmall, listenForStopSignals, sandboxPreflight, composeRun, credentialRefusal, formatPreflight, formatQueueSummary, formatRunSummary, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
+import { CollectAtRunEdges, keepOldGenerationTight, keepYoungGenerationSmall, listenForStopSignals, sandboxPreflight, composeRun, credentialRefusal, formatPreflight, formatQueueSummary, formatRunSummary, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
 import { openProjectRecorder, openProjectTrace, TraceWriterThread } from '../../trace/index.js';
 import { backgroundRunArguments, startBackgroundRun, superviseRun } from '../../runs/index.js';
 import { loadConfig } from '../../config/index.js';
@@ -222,7 +222,8 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
       spec,
       runId,
       label: options.label ?? file,
-      sink: new FanOutEventSink([recorder.sink, composed.sink, supervision.observer]), // trace first (progress hears from it once committed), then other observers, then workflow-mode supervision
+      // the heap's collections at the run's start and end (before the trace takes run_finished), then the trace (progress hears from it once committed), other observers, workflow-mode supervision
+      sink: new FanOutEventSink([new CollectAtRunEdges(() => recorder.startSent), recorder.sink, composed.sink, supervision.observer]),
       leafRunner: composed.leafRunner,
       controller: supervision.controller, // workflow mode: `whaleflow cancel RUN [NODE]` through the engine's cancel tree
       gateway: composed.gateway,

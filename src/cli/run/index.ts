@@ -8,3 +8,4 @@ export { sandboxPreflight, type SandboxPreflight, type SandboxPreflightInput } f
 export { listenForStopSignals, type StopSignals, type StopSignal } from './stop-signals.js';
 export { keepOldGenerationTight } from './keep-old-generation-tight.js';
 export { keepYoungGenerationSmall } from './keep-young-generation-small.js';
+export { CollectAtRunEdges } from './collect-at-run-edges.js';
