@@ -1,6 +1,7 @@
 import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeLeafQueueConformance, RecordingListener, redisServerAvailability, startTestRedis, testLeafJob, type TestRedis } from '../testing/index.js';
+import { describeLeafQueueConformance, RecordingListener, redisServerAvailability, ScriptedLeafRunner, startTestRedis, testLeafJob, type TestRedis } from '../testing/index.js';
 import { BullmqLeafQueue } from './bullmq-leaf-queue.js';
 import { BullmqLeafWorker } from './bullmq-leaf-worker.js';
 import { DEFAULT_WORKER_CEILING } from '../worker-ceiling.js';
@@ -57,6 +58,25 @@ describe.skipIf(!availability.available)('BullmqLeafQueue: a batch the queue fai
     } finally {
       await queue.close();
       await failing.close();
+    }
+  });
+});
+
+describe.skipIf(!availability.available)('BullmqLeafQueue and BullmqLeafWorker connections', () => {
+  it('open without a command Redis refuses (no CLIENT SETINFO or CLIENT MAINT_NOTIFICATIONS, which Redis 7.0 rejects)', async () => {
+    const admin = new Redis(redis!.url);
+    await admin.config('RESETSTAT');
+    const queueName = 'connections';
+    const worker = await BullmqLeafWorker.start({ url: redis!.url, queueName, concurrency: 2, ceiling: DEFAULT_WORKER_CEILING, runnerFor: async () => new ScriptedLeafRunner(), stallTimeoutMs: 5_000, keepFinishedSeconds: 600 });
+    const queue = await BullmqLeafQueue.open({ url: redis!.url, queueName, lineage: 'run-connections', runContext: { version: 1, provider: 'pure-mock' }, unavailableTimeoutMs: 10_000, keepFinishedSeconds: 600 });
+    try {
+      const outcome = await queue.submit(testLeafJob('ok-a', { lineage: 'run-connections', runContext: queue.runContextId }), new RecordingListener(), new AbortController().signal);
+      expect(outcome.type).toBe('completed');
+      expect(await admin.info('errorstats')).not.toMatch(/errorstat_/);
+    } finally {
+      await queue.close();
+      await worker.stop();
+      admin.disconnect();
     }
   });
 });

@@ -50,6 +50,11 @@ export function connectionOptions(address: RedisAddress): Record<string, unknown
     ...(address.username ? { username: address.username } : {}),
     ...(address.password ? { password: address.password } : {}),
     maxRetriesPerRequest: null,
+    // ioredis's optional handshake commands, CLIENT SETINFO (Redis 7.2+) and CLIENT
+    // MAINT_NOTIFICATIONS (Redis 8+): Debian 12's Redis 7.0 refuses all three, on every connection
+    // a run or a worker opens. Neither serves a WhaleFlow connection.
+    disableClientInfo: true,
+    maintNotifications: 'disabled',
     // Reconnect quickly after a Redis restart; the coordinator bounds the total wait itself.
     retryStrategy: (times: number) => Math.min(100 * times, 1_000),
   };
