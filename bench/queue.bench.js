@@ -31,10 +31,13 @@ const WORKER_COUNTS = (process.env.QUEUE_BENCH_WORKERS ?? '1,2,4').split(',').ma
 // WARM_BATCHES_PER_WORKER batches. Per-batch code (BullMQ moving a job to active and to finished,
 // the outcome pipeline, the batch's job checks) runs only ~20 times per worker per run of 2,000
 // leaves, so a worker that has seen a few runs still spends much of its CPU in V8's compiler:
-// its CPU per leaf kept falling until about that many batches. `QUEUE_BENCH_WARM_ROUNDS=N` sets
-// the warm-up runs per pool; `QUEUE_BENCH_COLD=1` measures fresh processes.
+// its CPU per leaf kept falling until about that many batches (4 workers × 25, CPU per leaf of each
+// 1 ms warm-up run, load ~13: ~125 µs after 250 batches per worker, ~100 after 500, ~85 after
+// 800-1,200, ~80 from then on; V8's --log-function-events showed TurboFan still compiling the
+// workers' per-batch functions after 250). `QUEUE_BENCH_WARM_ROUNDS=N` sets the warm-up runs per
+// pool; `QUEUE_BENCH_COLD=1` measures fresh processes.
 const WARM_UP = process.env.QUEUE_BENCH_COLD !== '1';
-const WARM_BATCHES_PER_WORKER = 250;
+const WARM_BATCHES_PER_WORKER = 1_000;
 const WARM_LATENCY_MS = 1;
 const DEFAULT_BATCH_MAX_LEAVES = 64;
 // `QUEUE_BENCH_BATCH_MAX=25` caps batches lower than the queue's default (what a batch costs: compare 1 worker × 100 at 64 and at 25).
