@@ -121,11 +121,16 @@ describe('a run whose trace cannot be written stops, says why and exits non-zero
     expect(listed.stderr).toContain('.recover');
   }, 180_000);
 
-  // A small replay records inline, a wide one (10,000 recorded events or more) on a writer thread.
+  // A pure replay records by reference (a few rows, inline); one that may run live (--allow-live)
+  // records its events as rows: a small one inline, a wide one (10,000 recorded events or more) on
+  // a writer thread. Those rows (4 a leaf) do not fit in 64 KiB of WAL; the few a replay by
+  // reference writes (run_started, a heartbeat, its references, run_finished: each transaction a
+  // few 4 KiB pages) do not fit in 40 KiB. (ulimit -f bounds each file: the 32 KiB -shm fits.)
   it.each([
-    ['inline', LEAVES, false],
-    ['on its writer thread', 2_600, true],
-  ])('a full disk during a replay recorded %s: the replay stops and says so instead of a verdict, and the recorded run still replays identical with room', async (_how, leaves, wide) => {
+    ['by reference', LEAVES, false, [] as string[], 40],
+    ['inline', LEAVES, false, ['--allow-live'], 64],
+    ['on its writer thread', 2_600, true, ['--allow-live'], 64],
+  ])('a full disk during a replay recorded %s: the replay stops and says so instead of a verdict, and the recorded run still replays identical with room', async (_how, leaves, wide, flags, limitKib) => {
     const { directory, database } = wideProject('whaleflow-trace-failure-', leaves, { 'slow.yaml': 'defaults:\n  latency_ms: 0\n' });
     const args = ['run', 'wide.json', '--fixtures', 'slow.yaml', '--max-agents', String(leaves + 10), '--run-id', RUN_ID];
     expect((await runCliInMemory(args, { cwd: directory, env: {} })).exitCode).toBe(0);
@@ -133,9 +138,9 @@ describe('a run whose trace cannot be written stops, says why and exits non-zero
     // Which way the replay records (replay-command.ts): on a writer thread from 10,000 recorded events.
     expect(recorded.getRun(RUN_ID)!.eventCount >= 10_000).toBe(wide);
     recorded.close();
-    // The run's own rows are in the file (its WAL folded in on close); the replay's rows (4 a leaf) do not fit in 64 KiB of WAL.
-    const prefix = ['bash', '-c', `trap '' XFSZ; ulimit -f 64; exec "$@"`, 'bash'];
-    const outcome = await startCli(['replay', RUN_ID], { cwd: directory, env: { ...process.env, WHALEFLOW_HOME: '' }, prefix }).finished;
+    // The run's own rows are in the file (its WAL folded in on close).
+    const prefix = ['bash', '-c', `trap '' XFSZ; ulimit -f ${limitKib}; exec "$@"`, 'bash'];
+    const outcome = await startCli(['replay', RUN_ID, ...flags], { cwd: directory, env: { ...process.env, WHALEFLOW_HOME: '' }, prefix }).finished;
     expect(outcome.signal).toBeNull();
     expect(outcome.code).toBe(1);
     expect(outcome.stderr).not.toMatch(/internal error|\n\s+at |warning/);

@@ -6,7 +6,7 @@ import { readRecordedRun, recordedRunFromEvents, type RecordedRun } from './reco
 import { resolveRunReference } from './resolve-run-reference.js';
 
 /** Where the run to replay comes from: the project's store, or an export file (`--trace FILE`). */
-export function loadRecordedRun(store: TraceStore, source: { readonly reference?: string; readonly traceFile?: string; readonly cwd: string }): RecordedRun {
+export function loadRecordedRun(store: TraceStore, source: { readonly reference?: string; readonly traceFile?: string; readonly cwd: string; readonly noteRows?: boolean }): RecordedRun {
   if (source.traceFile) {
     const path = resolve(source.cwd, source.traceFile);
     let text: string;
@@ -22,5 +22,5 @@ export function loadRecordedRun(store: TraceStore, source: { readonly reference?
     return recordedRunFromEvents(document.run.runId, document.events.map((stored) => stored.event));
   }
   if (!source.reference) throw new WhaleflowError('name a run to replay (an id, a prefix or "last"), or give --trace FILE');
-  return readRecordedRun(store, resolveRunReference(store, source.reference).runId);
+  return readRecordedRun(store, resolveRunReference(store, source.reference).runId, { noteRows: source.noteRows });
 }

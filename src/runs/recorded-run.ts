@@ -1,6 +1,6 @@
 import { parseWorkflowSpec, type WorkflowSpec } from '../ir/index.js';
 import type { RecordedWorkflowResult, RunEvent } from '../engine/index.js';
-import { CorruptTraceError, eventsOf, RecordedCancels, RecordedEffects, type TraceStore } from '../trace/index.js';
+import { CorruptTraceError, eventsOf, RecordedCancels, RecordedEffects, RecordedRows, SqliteTraceStore, type StoredEvent, type TraceStore } from '../trace/index.js';
 
 type RunStarted = Extract<RunEvent, { type: 'run_started' }>;
 type RunFinished = Extract<RunEvent, { type: 'run_finished' }>;
@@ -12,6 +12,8 @@ export interface RecordedRun {
   readonly spec: WorkflowSpec;
   /** The recorded effects, indexed by slot and key (built when first asked for, checking the trace's consistency). */
   readonly effects: RecordedEffects;
+  /** Every row of the run as a replay by reference compares with them, when read with `noteRows` (see RecordedRows). */
+  readonly rows?: RecordedRows;
   /** The recorded cancels a replay applies again; empty for a run without any. */
   readonly cancels: RecordedCancels;
   /**
@@ -44,20 +46,28 @@ const NODE_EVENT_TYPES: readonly RunEvent['type'][] = ['node_started', 'node_fin
  * read, so a run of 100,000 leaves is never held as events. A run without a readable spec is a
  * corrupt trace.
  */
-export function readRecordedRun(store: TraceStore, runId: string): RecordedRun {
+export function readRecordedRun(store: TraceStore, runId: string, options: { readonly noteRows?: boolean } = {}): RecordedRun {
+  // Noted in the same pass (it reads every row anyway, to filter them by type): what a replay
+  // recording by reference compares with (recordReplayByReference).
+  const rows = options.noteRows && store instanceof SqliteTraceStore ? new RecordedRows() : undefined;
+  const stream = (): Iterable<StoredEvent> => (rows ? (store as SqliteTraceStore).eventStreamNoting(runId, REPLAY_EVENT_TYPES, rows) : store.eventStream(runId, { types: REPLAY_EVENT_TYPES }));
   let started: RunStarted | undefined;
   let finished: RunFinished | undefined;
   let cancelled = false;
+  let seq = 0;
   // Reads the stored events itself (not through eventsOf): one generator less per row of a big run.
   function* markersNoted(): Generator<RunEvent> {
-    for (const { event } of store.eventStream(runId, { types: REPLAY_EVENT_TYPES })) {
+    for (const stored of stream()) {
+      const { event } = stored;
+      seq = stored.seq;
       if (event.type === 'run_started') started ??= event;
       else if (event.type === 'run_finished') finished = event;
       else if (event.type === 'cancel_requested') cancelled = true;
       yield event;
     }
   }
-  const effects = new RecordedEffects(markersNoted());
+  // With the rows' sequence numbers: a replay recording by reference compares its events with them.
+  const effects = new RecordedEffects(markersNoted(), () => seq);
   const spec = recordedSpec(runId, started);
   const cancels = new RecordedCancels(spec, cancelled ? [...eventsOf(store.eventStream(runId, { types: CANCEL_EVENT_TYPES }))] : []);
   let events: readonly RunEvent[] | undefined;
@@ -66,6 +76,7 @@ export function readRecordedRun(store: TraceStore, runId: string): RecordedRun {
     started: started!,
     spec,
     effects,
+    ...(rows ? { rows } : {}),
     cancels,
     get events() {
       return (events ??= [...eventsOf(store.eventStream(runId, { types: REPLAY_EVENT_TYPES }))]);

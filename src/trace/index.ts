@@ -44,3 +44,7 @@ export {
 export { openProjectRecorder, type ProjectRecorder } from './open-project-recorder.js';
 export { serializeEvents, SerializedBatchBuilder, type SerializedBatch } from './stored-event-codec.js';
 export { RecordingFailure, TraceWriteError, failedRunMarker } from './recording-failure.js';
+export { recordReplayByReference, type ReplayRecorder, type ReplayByReferenceOptions } from './record-replay-by-reference.js';
+export { ReferencingReplaySink } from './referencing-replay-sink.js';
+export type { RunReference } from './run-references.js';
+export { RecordedRows } from './recorded-rows.js';

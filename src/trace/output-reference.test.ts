@@ -13,7 +13,7 @@ import { SqliteTraceStore } from './sqlite-trace-store.js';
 import { nodeIdOf, SerializedBatchBuilder, type SerializedBatch } from './stored-event-codec.js';
 import { fakeRunEvents } from './testing/index.js';
 import { DamagedEventError } from './trace-errors.js';
-import { migrateTraceDatabase } from './trace-migrations.js';
+import { migrateTraceDatabase, TRACE_SCHEMA_VERSION } from './trace-migrations.js';
 
 function databasePath(): string {
   return join(mkdtempSync(join(tmpdir(), 'whaleflow-output-reference-')), 'whaleflow.db');
@@ -76,7 +76,7 @@ describe("a node's output stored once", () => {
     const viewBefore = raw.prepare(nodeRunsView).all('old');
     raw.close();
     const store = new SqliteTraceStore(path);
-    expect(store.database.pragma('user_version', { simple: true })).toBe(4);
+    expect(store.database.pragma('user_version', { simple: true })).toBe(TRACE_SCHEMA_VERSION);
     expect(store.events('old').map((entry) => entry.event)).toEqual(events);
     expect(store.database.prepare(nodeRunsView).all('old')).toEqual(viewBefore);
     // A run written now into the same database reads the same, and its views agree.

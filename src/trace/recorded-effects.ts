@@ -13,6 +13,9 @@ export interface RecordedEffect {
    * field of effect_requested): the stored input, not the key, identifies the effect.
    */
   readonly redactedInput?: unknown;
+  /** The sequence numbers of its effect_requested and effect_completed rows, when read from a store (see RecordedEffects). */
+  readonly requestedSeq?: number;
+  readonly completedSeq?: number;
 }
 
 /**
@@ -34,6 +37,7 @@ interface RequestedEffect {
   readonly scope: EffectScope;
   readonly ordinal: number;
   readonly redactedInput?: unknown;
+  readonly requestedSeq?: number;
 }
 
 type Mutable<T> = { -readonly [Field in keyof T]: T[Field] };
@@ -72,22 +76,27 @@ export class RecordedEffects {
   /** Effects requested but never completed (in flight at a crash or cancel). */
   readonly unfinished: { readonly kind: EffectKind; readonly key: string; readonly scope: EffectScope; readonly ordinal: number }[] = [];
 
-  /** Reads the events once, in order: a stream of a run's rows will do (only requests in flight are held). */
-  constructor(events: Iterable<RunEvent>) {
+  /**
+   * Reads the events once, in order: a stream of a run's rows will do (only requests in flight are
+   * held). `rowSeq`, for a stream of stored rows, gives the sequence number of the event just read:
+   * a replay that records by reference compares its events with those rows (referencing-replay-sink.ts).
+   */
+  constructor(events: Iterable<RunEvent>, rowSeq?: () => number) {
     const requested = new Map<string, RequestedEffect>();
     for (const event of events) {
       if (event.type === 'effect_requested') {
         const request: Mutable<RequestedEffect> = { kind: event.kind, key: event.key, scope: event.scope, ordinal: event.ordinal };
         if (event.redacted) request.redactedInput = event.input;
+        if (rowSeq) request.requestedSeq = rowSeq();
         requested.set(effectSlot(event.scope, event.ordinal), request);
       } else if (event.type === 'effect_completed') {
-        this.add(event, requested);
+        this.add(event, requested, rowSeq);
       }
     }
     for (const [slot, request] of requested) if (!this.bySlot.has(slot)) this.unfinished.push(request);
   }
 
-  private add(event: Extract<RunEvent, { type: 'effect_completed' }>, requested: Map<string, RequestedEffect>): void {
+  private add(event: Extract<RunEvent, { type: 'effect_completed' }>, requested: Map<string, RequestedEffect>, rowSeq: (() => number) | undefined): void {
     const slot = effectSlot(event.scope, event.ordinal);
     // The place is named only in an error (placeOf): building it, or a closure for it, for every effect cost garbage per leaf.
     if (this.bySlot.has(slot)) throw new CorruptTraceError(`trace is inconsistent: ${placeOf(event)} is recorded as completed twice`);
@@ -102,6 +111,10 @@ export class RecordedEffects {
     requested.delete(slot);
     const recorded: Mutable<RecordedEffect> = { kind: event.kind, key: event.key, scope: event.scope, ordinal: event.ordinal, result: event.result };
     if (request.redactedInput !== undefined) recorded.redactedInput = request.redactedInput;
+    if (rowSeq && request.requestedSeq !== undefined) {
+      recorded.requestedSeq = request.requestedSeq;
+      recorded.completedSeq = rowSeq();
+    }
     this.bySlot.set(slot, recorded);
   }
 

@@ -23,7 +23,8 @@ export function summarySelect(tolerant: boolean): string {
          f.at AS finished_at,
          json_extract(${finished}, '$.status') AS status,
          json_extract(${finished}, '$.usage') AS usage_json,
-         (SELECT MAX(seq) FROM events e WHERE e.run_id = s.run_id) AS max_seq
+         max((SELECT MAX(seq) FROM events e WHERE e.run_id = s.run_id),
+             coalesce((SELECT MAX(x.seq + x.count - 1) FROM run_references x WHERE x.run_id = s.run_id), -1)) AS max_seq
   FROM events s
   LEFT JOIN events f ON f.run_id = s.run_id AND f.type IN ('run_started', 'run_finished') AND f.type = 'run_finished'
   WHERE s.type IN ('run_started', 'run_finished') AND s.type = 'run_started'`;

@@ -19,7 +19,11 @@ import { outputOfEffectRow, ReferencedOutputs } from './referenced-outputs.js';
 import { isMalformedJson, summaryFromRow, summarySelect, type SummaryRow } from './run-summary-row.js';
 import { discardSnapshot, openTraceDatabase, readOnlyDatabaseError } from './open-trace-database.js';
 import { EventRowInserts } from './event-row-inserts.js';
-import { prepareTraceStatements, ROW_COLUMNS, rowColumns, type EventRow, type TraceStatements } from './trace-statements.js';
+import { prepareTraceStatements, rowColumns, type EventRow, type TraceStatements } from './trace-statements.js';
+import { RunLogRows, type LogRow } from './run-log-rows.js';
+import { asReferringEvent, referenceFromRow, referringSeq, type RunReference } from './run-references.js';
+import { materializeReferences } from './materialize-references.js';
+import type { RecordedRows } from './recorded-rows.js';
 import type {
   CancelRequestRecord,
   CompactionEstimate,
@@ -47,11 +51,6 @@ export interface SqliteTraceStoreOptions {
   readonly pageCacheKib?: number;
 }
 
-/**
- * Rows per page of eventStream: large enough that paging costs nothing measurable, small
- * enough that a page of big events stays a few megabytes.
- */
-const STREAM_PAGE_ROWS = 2048;
 
 /**
  * The trace store in a SQLite file (WAL: readers never block the writer). Owns the tables
@@ -68,8 +67,8 @@ export class SqliteTraceStore implements TraceStore {
   /** Where each node's last effect_completed row went, for the node_finished that refers to it. */
   private readonly effectRows = new EffectRowSeqs();
   private readonly statements: TraceStatements;
-  /** eventStream's page queries, by shape (how many types, whether by node, whether they read references along). */
-  private readonly pageStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
+  /** A run's rows page by page, its references' in their place (eventStream and the reads built on it). */
+  private readonly logRows: RunLogRows;
 
   constructor(
     readonly path: string,
@@ -82,6 +81,7 @@ export class SqliteTraceStore implements TraceStore {
     this.redactor = options.redactor ?? new SecretRedactor();
     this.blobThresholdBytes = options.blobThresholdBytes ?? DEFAULT_BLOB_THRESHOLD_BYTES;
     this.statements = this.guard(() => prepareTraceStatements(this.database));
+    this.logRows = new RunLogRows(this.database, (work) => this.guard(work), (runId) => this.referencedOutputs(runId));
   }
 
   /**
@@ -140,14 +140,47 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   /** The next sequence number of `runId` within the current batch (`taken`), from the log on first use. */
-  private takeSeq(runId: string, taken: Map<string, number>): number {
+  private takeSeq(runId: string, taken: Map<string, number>, count = 1): number {
     let next = taken.get(runId) ?? this.nextSeq.get(runId);
     if (next === undefined) {
-      const row = this.statements.maxSeq.get(runId);
+      const row = this.statements.maxSeq.get(runId, runId);
       next = row?.seq === null || row?.seq === undefined ? 0 : row.seq + 1;
     }
-    taken.set(runId, next + 1);
+    taken.set(runId, next + count);
     return next;
+  }
+
+  /**
+   * Appends to `runId`'s log a reference to `count` rows of another run (run-references.ts),
+   * after everything appended so far: it takes as many sequence numbers as it stands for.
+   */
+  appendReference(runId: string, reference: Omit<RunReference, 'seq'>): void {
+    const taken = new Map<string, number>();
+    this.guard(() =>
+      this.database.transaction(() => {
+        const seq = this.takeSeq(runId, taken, reference.count);
+        this.statements.insertReference.run(runId, seq, reference.count, reference.sourceRunId, reference.sourceSeq, reference.at);
+      })(),
+    );
+    for (const [run, next] of taken) this.nextSeq.set(run, next);
+  }
+
+  /** The references in `runId`'s log, in order (none for a run that repeats no other). */
+  referencesOf(runId: string): RunReference[] {
+    return this.guard(() => this.statements.references.all(runId)).map(referenceFromRow);
+  }
+
+  /**
+   * The run's events of `types`, as eventStream gives them, from one pass over all its own rows,
+   * each of which is noted in `rows` (what a replay recording by reference compares with). For a
+   * run without references (see referencesOf).
+   */
+  *eventStreamNoting(runId: string, types: readonly RunEvent['type'][], rows: RecordedRows): Generator<StoredEvent> {
+    const wanted = new Set(types);
+    for (const entry of this.logRows.paged(runId, {}, undefined, true)) {
+      rows.note(entry.row.seq, entry.row.type, entry.row.node_id ?? null, entry.row.payload);
+      if (wanted.has(entry.row.type as RunEvent['type'])) yield this.decodeLogRow(runId, entry);
+    }
   }
 
   /** Stores content under its SHA-256, after redaction: any byte content, not only what events carried. */
@@ -241,6 +274,8 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   events(runId: string, fromSeq = 0, types?: readonly RunEvent['type'][]): StoredEvent[] {
+    const references = this.referencesOf(runId);
+    if (references.length > 0) return [...this.eventStream(runId, { fromSeq, ...(types ? { types } : {}) })];
     const outputs = this.referencedOutputs(runId);
     return this.rows(runId, fromSeq, types).map((row) => ({ seq: row.seq, event: this.decode(runId, row, outputs) }));
   }
@@ -248,10 +283,9 @@ export class SqliteTraceStore implements TraceStore {
   readableEvents(runId: string, fromSeq = 0): ReadableEvents {
     const events: StoredEvent[] = [];
     const damaged: DamagedEventError[] = [];
-    const outputs = this.referencedOutputs(runId);
-    for (const row of this.rows(runId, fromSeq)) {
+    for (const entry of this.logRows.withReferences(runId, { fromSeq }, this.referencesOf(runId))) {
       try {
-        events.push({ seq: row.seq, event: this.decode(runId, row, outputs) });
+        events.push(this.decodeLogRow(runId, entry));
       } catch (error) {
         if (!(error instanceof DamagedEventError)) throw error;
         damaged.push(error);
@@ -261,35 +295,17 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   /**
-   * Pages of rows by sequence number (keyset paging on the (run_id, seq) index). A page is read
-   * whole before its rows are decoded, so decoding may read blobs on the same connection, which
-   * an open iterator would forbid.
+   * The run's events by sequence number, a page at a time: its own rows, and the rows its
+   * references stand for (run-references.ts) in their place.
    */
   *eventStream(runId: string, query: EventQuery = {}): Generator<StoredEvent> {
-    const types = query.types ?? [];
-    const statement = this.pageStatement(types, query.nodeId !== undefined);
-    const byNode = query.nodeId === undefined ? [] : [query.nodeId];
-    let fromSeq = query.fromSeq ?? 0;
-    const outputs = this.referencedOutputs(runId);
-    for (;;) {
-      const rows = this.guard(() => statement.all(runId, fromSeq, ...byNode, ...types, STREAM_PAGE_ROWS));
-      for (const row of rows) yield { seq: row.seq, event: this.decode(runId, row, outputs) };
-      if (rows.length < STREAM_PAGE_ROWS) return;
-      fromSeq = rows[rows.length - 1]!.seq + 1;
-    }
+    for (const entry of this.logRows.withReferences(runId, query, this.referencesOf(runId))) yield this.decodeLogRow(runId, entry);
   }
 
-  private pageStatement(types: readonly RunEvent['type'][], byNode: boolean): Database.Statement<unknown[], EventRow> {
-    const columns = rowColumns(types);
-    const shape = `${types.length}:${byNode}:${columns === ROW_COLUMNS}`;
-    let statement = this.pageStatements.get(shape);
-    if (!statement) {
-      const typeFilter = types.length === 0 ? '' : ` AND type IN (${types.map(() => '?').join(', ')})`;
-      const sql = `SELECT ${columns} FROM events r WHERE run_id = ? AND seq >= ?${byNode ? ' AND node_id = ?' : ''}${typeFilter} ORDER BY seq LIMIT ?`;
-      statement = this.guard(() => this.database.prepare<unknown[], EventRow>(sql));
-      this.pageStatements.set(shape, statement);
-    }
-    return statement;
+  private decodeLogRow(runId: string, { owner, row, outputs, reference }: LogRow): StoredEvent {
+    const event = this.decode(owner, row, outputs);
+    if (!reference) return { seq: row.seq, event };
+    return { seq: referringSeq(reference, row.seq), event: asReferringEvent(event, runId, reference.at) };
   }
 
   nodeRuns(runId: string, nodeId?: string): NodeRunView[] {
@@ -317,9 +333,11 @@ export class SqliteTraceStore implements TraceStore {
   runSize(runId: string): RunSize {
     const events = this.guard(() => this.statements.eventBytes.get(runId));
     const blobs = this.guard(() => this.statements.blobBytes.get(runId));
+    const referenced = this.guard(() => this.statements.referencedCount.get(runId))?.count ?? 0;
     const eventBytes = events?.bytes ?? 0;
     const blobBytes = blobs?.bytes ?? 0;
-    return { eventCount: events?.count ?? 0, eventBytes, blobBytes, totalBytes: eventBytes + blobBytes };
+    // Events a reference stands for count as the run's; their bytes are the source run's.
+    return { eventCount: (events?.count ?? 0) + referenced, eventBytes, blobBytes, totalBytes: eventBytes + blobBytes };
   }
 
   /**
@@ -341,6 +359,9 @@ export class SqliteTraceStore implements TraceStore {
 
   deleteRun(runId: string): void {
     this.withMaintenanceGrant(runId, () => {
+      // A run another run's log refers to leaves its rows there first (a replay keeps its record).
+      for (const { run_id: referrer } of this.statements.referrers.all(runId)) this.materializeReferencesTo(referrer, runId);
+      this.database.prepare('DELETE FROM run_references WHERE run_id = ?').run(runId);
       this.database.prepare('DELETE FROM events WHERE run_id = ?').run(runId);
       this.database.prepare('DELETE FROM cancel_requests WHERE run_id = ?').run(runId);
       const hashes = this.database.prepare<[string], { hash: string }>('SELECT hash FROM run_blobs WHERE run_id = ?').all(runId);
@@ -383,10 +404,27 @@ export class SqliteTraceStore implements TraceStore {
     const blobExists = this.database.prepare<[string], { one: number }>('SELECT 1 AS one FROM blobs WHERE hash = ?');
     return compactionWork({
       stored: new Map(this.statements.eventsFrom.all(runId, 0).map((row) => [row.seq, row.payload])),
-      events: this.events(runId),
+      // Its own rows: what its references stand for is the source run's to compact.
+      events: [...this.logRows.paged(runId, {})].map((entry) => this.decodeLogRow(runId, entry)),
       options,
       createdBlobs,
       blobExists: (hash) => blobExists.get(hash) !== undefined,
+    });
+  }
+
+  /**
+   * Writes the rows `referrer`'s references to `sourceRunId` stand for into its own log, at the
+   * sequence numbers they take, and drops those references (inside deleteRun's transaction).
+   */
+  private materializeReferencesTo(referrer: string, sourceRunId: string): void {
+    const references = this.referencesOf(referrer).filter((reference) => reference.sourceRunId === sourceRunId);
+    materializeReferences(referrer, references, {
+      read: (reference) => [...this.logRows.paged(sourceRunId, { fromSeq: reference.sourceSeq }, reference.sourceSeq + reference.count)].map((entry) => this.decodeLogRow(referrer, { ...entry, reference })),
+      putBlob: (content) => this.putBlob(content),
+      blobThresholdBytes: this.blobThresholdBytes,
+      insertRow: (row) => this.statements.insertEvent.run(row),
+      insertRunBlob: (hash) => this.statements.insertRunBlob.run(referrer, hash),
+      dropReference: (reference) => this.database.prepare('DELETE FROM run_references WHERE run_id = ? AND seq = ?').run(referrer, reference.seq),
     });
   }
 

@@ -181,8 +181,33 @@ const referencedOutputs: TraceMigration = {
   },
 };
 
+/**
+ * v5: a run's log may refer to another run's rows instead of repeating them (run-references.ts):
+ * a replay whose events equal the recorded run's stores one row per stretch of them. A reference
+ * takes `count` sequence numbers of its run's log, which read as the source run's rows from
+ * `source_seq` on. The index by source finds a run's referrers before it is deleted.
+ */
+const runReferences: TraceMigration = {
+  version: 5,
+  description: 'a run log may refer to stretches of another run log',
+  up(database) {
+    database.exec(`
+      CREATE TABLE run_references (
+        run_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        count INTEGER NOT NULL CHECK (count > 0),
+        source_run_id TEXT NOT NULL,
+        source_seq INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+      CREATE INDEX run_references_by_source ON run_references (source_run_id);
+    `);
+  },
+};
+
 /** Every migration, in order. Never edit a released one; append a new version instead. */
-export const TRACE_MIGRATIONS: readonly TraceMigration[] = [createLog, addViews, leanRows, referencedOutputs];
+export const TRACE_MIGRATIONS: readonly TraceMigration[] = [createLog, addViews, leanRows, referencedOutputs, runReferences];
 
 export const TRACE_SCHEMA_VERSION = TRACE_MIGRATIONS[TRACE_MIGRATIONS.length - 1]!.version;
 

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { RunEvent } from '../engine/contracts/index.js';
 import { eventChunkInsertSql } from './event-row-inserts.js';
 import { referencedOutputColumn, type EffectOutputRow } from './referenced-outputs.js';
+import type { RunReferenceRow } from './run-references.js';
 import { summarySelect, type SummaryRow } from './run-summary-row.js';
 
 /** A row as read back: its payload and the envelope columns a lean payload leaves out (event-row.ts). */
@@ -12,6 +13,8 @@ export interface EventRow {
   payload: string;
   /** Read along for a node_finished that refers to its effect's output (see rowColumns). */
   referenced?: string | null;
+  /** Read along when asked for (RunLogRows.paged's `withNode`). */
+  node_id?: string | null;
 }
 
 export const ROW_COLUMNS = 'seq, type, at, payload';
@@ -28,7 +31,14 @@ export function prepareTraceStatements(db: Database.Database) {
   return {
     insertEvent: db.prepare('INSERT INTO events (run_id, seq, type, node_id, at, payload) VALUES (?, ?, ?, ?, ?, ?)'),
     insertEventChunk: db.prepare(eventChunkInsertSql()),
-    maxSeq: db.prepare<[string], { seq: number | null }>('SELECT MAX(seq) AS seq FROM events WHERE run_id = ?'),
+    // A run's last sequence number: of its rows, or of the last one its references take (run-references.ts).
+    maxSeq: db.prepare<[string, string], { seq: number | null }>(
+      'SELECT MAX(seq) AS seq FROM (SELECT MAX(seq) AS seq FROM events WHERE run_id = ? UNION ALL SELECT MAX(seq + count - 1) FROM run_references WHERE run_id = ?)',
+    ),
+    references: db.prepare<[string], RunReferenceRow>('SELECT seq, count, source_run_id, source_seq, at FROM run_references WHERE run_id = ? ORDER BY seq'),
+    referrers: db.prepare<[string], { run_id: string }>('SELECT DISTINCT run_id FROM run_references WHERE source_run_id = ?'),
+    insertReference: db.prepare('INSERT INTO run_references (run_id, seq, count, source_run_id, source_seq, at) VALUES (?, ?, ?, ?, ?, ?)'),
+    referencedCount: db.prepare<[string], { count: number | null }>('SELECT SUM(count) AS count FROM run_references WHERE run_id = ?'),
     insertBlob: db.prepare('INSERT OR IGNORE INTO blobs (hash, size, content) VALUES (?, ?, ?)'),
     insertRunBlob: db.prepare('INSERT OR IGNORE INTO run_blobs (run_id, hash) VALUES (?, ?)'),
     getBlob: db.prepare<[string], { content: Buffer }>('SELECT content FROM blobs WHERE hash = ?'),

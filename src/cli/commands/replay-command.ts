@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { FanOutEventSink, RunController, systemEnvironment, type EngineEnvironment } from '../../engine/index.js';
 import { assertReplayable, loadRecordedRun, renderRunTree, replayRun, resolveRunReference, RunNotReplayableError, selectLiveNodes, superviseRun, type RecordedRun, type ReplayOutcome, type ReplayRequest } from '../../runs/index.js';
-import { InMemoryTraceStore, openProjectRecorder, openProjectTrace, RecordingFailure, TraceSink, type ProjectRecorder, type RunSummary, type SqliteTraceStore, type TraceStore } from '../../trace/index.js';
+import { InMemoryTraceStore, openProjectRecorder, openProjectTrace, recordReplayByReference, RecordingFailure, TraceSink, type ProjectRecorder, type RunSummary, type SqliteTraceStore, type TraceStore } from '../../trace/index.js';
 import { escapeTerminalLine, escapeTerminalText, terminalSafeJson, UsageError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { allowCommandOption, databaseOption, fixturesOption, grantFromOptions, inputFileOption, nonEmptyText, type GrantOptions } from '../options/index.js';
@@ -43,8 +43,11 @@ export function replayCommand(context: CliContext): Command {
       try {
         // Resolved once: `last` names the same run for the size below and for the read.
         const target = options.trace ? undefined : resolveRunReference(store, reference!);
-        recording = openReplayRecording(context, store, target);
-        const recorded = loadRecordedRun(store, { reference: target?.runId ?? reference, traceFile: options.trace, cwd: context.cwd });
+        const byReference = recordsByReference(store, target, options);
+        // A replay recorded by reference writes few rows, inline: only another one starts a writer first.
+        if (!byReference) recording = openReplayRecording(context, store, target);
+        const recorded = loadRecordedRun(store, { reference: target?.runId ?? reference, traceFile: options.trace, cwd: context.cwd, noteRows: byReference });
+        recording ??= replayByReference(context, store, recorded, target!);
         // A run without a result (still running, or never finished) has nothing to be identical to.
         if (!options.trace) assertReplayable(store, store.getRun(recorded.runId)!, { now: Date.now() });
         else if (!recorded.result) throw new RunNotReplayableError(recorded.runId, 'unfinished_export', null);
@@ -127,16 +130,7 @@ const WRITER_THREAD_EVENTS = 10_000;
  */
 function openReplayRecording(context: CliContext, store: SqliteTraceStore, target: RunSummary | undefined): ReplayRecording {
   if (!store.readOnly && target && target.eventCount >= WRITER_THREAD_EVENTS) {
-    const recorder = openProjectRecorder({ cwd: context.cwd, env: context.env, databasePath: store.path });
-    return {
-      store,
-      sink: recorder.sink,
-      failed: recorder.failed,
-      get error() {
-        return recorder.error;
-      },
-      close: () => recorder.close(),
-    };
+    return recordingInto(store, openProjectRecorder({ cwd: context.cwd, env: context.env, databasePath: store.path }));
   }
   const recordTo: TraceStore = store.readOnly ? new InMemoryTraceStore() : store;
   const failure = new RecordingFailure();
@@ -149,6 +143,33 @@ function openReplayRecording(context: CliContext, store: SqliteTraceStore, targe
       return failure.error;
     },
     close: async () => sink.close(),
+  };
+}
+
+/**
+ * A pure replay (nothing runs live) of a run in the project trace is recorded by reference to
+ * the recorded run's rows (see recordReplayByReference), unless that run is itself recorded so:
+ * a replay of a replay repeats its rows, which a reference would have to follow twice.
+ */
+function recordsByReference(store: SqliteTraceStore, target: RunSummary | undefined, options: ReplayOptions): target is RunSummary {
+  return target !== undefined && !store.readOnly && !options.allowLive && !options.from && store.referencesOf(target.runId).length === 0;
+}
+
+function replayByReference(context: CliContext, store: SqliteTraceStore, recorded: RecordedRun, target: RunSummary): ReplayRecording {
+  const source = { runId: recorded.runId, effects: recorded.effects, rows: recorded.rows! };
+  return recordingInto(store, recordReplayByReference({ store, source, divergedOnThread: target.eventCount >= WRITER_THREAD_EVENTS, env: context.env }));
+}
+
+/** A recorder writing into the project store, as the replay's recording. */
+function recordingInto(store: SqliteTraceStore, recorder: Omit<ReplayRecording, 'store'>): ReplayRecording {
+  return {
+    store,
+    sink: recorder.sink,
+    failed: recorder.failed,
+    get error() {
+      return recorder.error;
+    },
+    close: () => recorder.close(),
   };
 }
 

@@ -1,0 +1,140 @@
+import type { RunEvent } from '../engine/contracts/index.js';
+import { eventRowBody } from './event-row.js';
+import { OUTPUT_REFERENCE_KEY } from './output-reference.js';
+import { effectSlot, type RecordedEffect, type RecordedEffects } from './recorded-effects.js';
+import { REFERENCED_TYPES } from './run-references.js';
+
+/**
+ * A recorded run's rows as a replay recording by reference compares its events with them
+ * (referencing-replay-sink.ts), noted in the one pass that reads the run's effects
+ * (readRecordedRun): each row's sequence number and type, and the stored payload of the node
+ * and decision rows. Effect rows are checked against the recorded effects already read, so their
+ * payloads (most of the bytes) are not kept.
+ */
+export class RecordedRows {
+  readonly seqs: number[] = [];
+  readonly types: RunEvent['type'][] = [];
+  readonly payloads: (string | null)[] = [];
+  /** The node of each row whose payload is kept. */
+  readonly nodeIds: (string | null)[] = [];
+
+  note(seq: number, type: string, nodeId: string | null, payload: string): void {
+    const kind = type as RunEvent['type'];
+    const kept = REFERENCED_TYPES.has(kind) && kind !== 'effect_requested' && kind !== 'effect_completed';
+    this.seqs.push(seq);
+    this.types.push(kind);
+    this.payloads.push(kept ? payload : null);
+    this.nodeIds.push(kept ? nodeId : null);
+  }
+
+  get length(): number {
+    return this.seqs.length;
+  }
+
+  /** The index of the row with sequence number `seq`, if there is one. */
+  indexOf(seq: number): number | undefined {
+    const guess = seq - (this.seqs[0] ?? 0);
+    if (this.seqs[guess] === seq) return guess;
+    // A compacted run has gaps (its progress rows were dropped): search.
+    let low = 0;
+    let high = this.seqs.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const found = this.seqs[middle]!;
+      if (found === seq) return middle;
+      if (found < seq) low = middle + 1;
+      else high = middle - 1;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Which recorded row a replayed event is, if it is one: the replay emits a run's events in an order
+ * of its own (what finished first when recorded is no longer first), so each is looked up among
+ * the rows not yet claimed. Node and decision events among their node's rows of their type, by the
+ * row's JSON, exactly as the writer would store them (a node_finished whose recorded output refers to its effect's row, with that
+ * reference); effects by the slot, kind and key the boundary served them for (the key names the
+ * input) and a completion by its result, which is the recorded object itself. An effect whose
+ * recorded input was redacted is never one: the replay asked with another key.
+ */
+export class RecordedRowMatcher {
+  /** Rows a replayed event was found to be. */
+  readonly claimed: Uint8Array;
+  /** The node and decision rows by type and node (several for a node that ran more than once). */
+  private readonly byNode = new Map<RunEvent['type'], Map<string, number | number[]>>();
+  /** Each node's last claimed effect, until the node finishes (its node_finished may refer to its row). */
+  private readonly lastEffects = new Map<string, RecordedEffect>();
+
+  constructor(
+    readonly rows: RecordedRows,
+    private readonly effects: RecordedEffects,
+  ) {
+    this.claimed = new Uint8Array(rows.length);
+    for (let index = 0; index < rows.length; index += 1) {
+      const nodeId = rows.nodeIds[index];
+      if (nodeId === null || nodeId === undefined) continue;
+      const type = rows.types[index]!;
+      let byType = this.byNode.get(type);
+      if (!byType) this.byNode.set(type, (byType = new Map()));
+      const seen = byType.get(nodeId);
+      if (seen === undefined) byType.set(nodeId, index);
+      else if (typeof seen === 'number') byType.set(nodeId, [seen, index]);
+      else seen.push(index);
+    }
+  }
+
+  /** The unclaimed row `event` is, claimed now; undefined when there is none. */
+  claim(event: RunEvent): number | undefined {
+    const index = this.find(event);
+    if (index !== undefined) this.claimed[index] = 1;
+    return index;
+  }
+
+  private find(event: RunEvent): number | undefined {
+    switch (event.type) {
+      case 'effect_requested': {
+        const recorded = this.recordedEffect(event);
+        if (recorded?.requestedSeq === undefined || recorded.redactedInput !== undefined) return undefined;
+        return this.unclaimed(recorded.requestedSeq, 'effect_requested');
+      }
+      case 'effect_completed': {
+        const recorded = this.recordedEffect(event);
+        if (recorded?.completedSeq === undefined || event.result !== recorded.result || event.source !== 'trace') return undefined;
+        const index = this.unclaimed(recorded.completedSeq, 'effect_completed');
+        if (index !== undefined) this.lastEffects.set(event.scope.nodeId, recorded);
+        return index;
+      }
+      case 'node_finished': {
+        const effect = this.lastEffects.get(event.nodeId);
+        this.lastEffects.delete(event.nodeId);
+        const referring = effect?.completedSeq !== undefined && effect.result.output === event.output ? this.ofNode(event.type, event.nodeId, JSON.stringify(eventRowBody(event, { [OUTPUT_REFERENCE_KEY]: effect.completedSeq }))) : undefined;
+        return referring ?? this.ofNode(event.type, event.nodeId, JSON.stringify(eventRowBody(event)));
+      }
+      case 'node_started':
+      case 'decision':
+        return this.ofNode(event.type, event.nodeId, JSON.stringify(eventRowBody(event)));
+      default:
+        return undefined;
+    }
+  }
+
+  private recordedEffect(event: Extract<RunEvent, { type: 'effect_requested' | 'effect_completed' }>): RecordedEffect | undefined {
+    if (event.scope.within !== undefined) return undefined;
+    const recorded = this.effects.inSlot(effectSlot(event.scope, event.ordinal));
+    return recorded?.kind === event.kind && recorded.key === event.key ? recorded : undefined;
+  }
+
+  private unclaimed(seq: number, type: RunEvent['type']): number | undefined {
+    const index = this.rows.indexOf(seq);
+    return index !== undefined && this.rows.types[index] === type && this.claimed[index] === 0 ? index : undefined;
+  }
+
+  /** The unclaimed row of `nodeId` and `type` whose payload is `json`. */
+  private ofNode(type: RunEvent['type'], nodeId: string, json: string): number | undefined {
+    const found = this.byNode.get(type)?.get(nodeId);
+    if (found === undefined) return undefined;
+    if (typeof found === 'number') return this.claimed[found] === 0 && this.rows.payloads[found] === json ? found : undefined;
+    return found.find((index) => this.claimed[index] === 0 && this.rows.payloads[index] === json);
+  }
+}
