@@ -16,7 +16,14 @@ export class ReferencedOutputs {
   /** The referred-to output the current row's query read along (referencedOutputColumn), if any. */
   private alongside: string | null | undefined;
 
-  constructor(private readonly readRow: (seq: number, nodeId: unknown) => string | null) {}
+  /**
+   * `keepsRecent`: false for a pass that decodes no node_finished (replay's read of effects), which
+   * would otherwise keep the output of every effect of the run, none ever asked for.
+   */
+  constructor(
+    private readonly readRow: (seq: number, nodeId: unknown) => string | null,
+    private readonly keepsRecent = true,
+  ) {}
 
   /** Called before each row is decoded, with what its query read of the row it refers to. */
   row(referenced: string | null | undefined): void {
@@ -25,6 +32,7 @@ export class ReferencedOutputs {
 
   /** Called with each event of the pass once decoded. */
   passed(seq: number, event: RunEvent): void {
+    if (!this.keepsRecent) return;
     if (event.type === 'effect_completed' && typeof event.result.output === 'string') this.recent.set(event.scope.nodeId, { seq, output: event.result.output });
     else if (event.type === 'node_finished') this.recent.delete(event.nodeId);
   }

@@ -11,12 +11,27 @@ import type { EventQuery } from './trace-store.js';
  */
 const STREAM_PAGE_ROWS = 2048;
 
-/** A row on its way to be decoded: whose row it is, that run's referenced outputs, and the reference it is read through, if any. */
-export interface LogRow {
+/**
+ * Rows on their way to be decoded, a page of them (per page, not per row: a read of 40,000 rows
+ * made 40,000 such objects): whose rows they are, that run's referenced outputs, and the
+ * reference they are read through, if any.
+ */
+export interface LogPage {
   readonly owner: string;
-  readonly row: EventRow;
+  readonly rows: readonly EventRow[];
   readonly outputs: ReferencedOutputs;
   readonly reference?: RunReference;
+}
+
+export interface PageOptions {
+  /** Rows below this sequence number only. */
+  readonly toSeq?: number;
+  /** Each row's node_id is read along. */
+  readonly withNode?: boolean;
+  /** The reference the rows are read through. */
+  readonly reference?: RunReference;
+  /** Whether the caller decodes node_finished rows (default: whether the query's types include it). */
+  readonly decodesNodeFinished?: boolean;
 }
 
 /**
@@ -30,18 +45,18 @@ export class RunLogRows {
   constructor(
     private readonly database: Database.Database,
     private readonly guard: <T>(work: () => T) => T,
-    private readonly outputsOf: (runId: string) => ReferencedOutputs,
+    private readonly outputsOf: (runId: string, keepsRecent: boolean) => ReferencedOutputs,
   ) {}
 
-  /** The rows of a run with references: its own between them, and for each the source's rows it stands for. */
-  *withReferences(runId: string, query: EventQuery, references: readonly RunReference[]): Generator<LogRow> {
+  /** The rows of a run: its own, and where it has references, for each the source's rows it stands for. */
+  *withReferences(runId: string, query: EventQuery, references: readonly RunReference[]): Generator<LogPage> {
     let fromSeq = query.fromSeq ?? 0;
     for (const reference of references) {
       const end = reference.seq + reference.count;
       if (end <= fromSeq) continue;
-      if (fromSeq < reference.seq) yield* this.paged(runId, { ...query, fromSeq }, reference.seq);
+      if (fromSeq < reference.seq) yield* this.paged(runId, { ...query, fromSeq }, { toSeq: reference.seq });
       const sourceFrom = reference.sourceSeq + Math.max(0, fromSeq - reference.seq);
-      for (const entry of this.paged(reference.sourceRunId, { ...query, fromSeq: sourceFrom }, reference.sourceSeq + reference.count)) yield { ...entry, reference };
+      yield* this.paged(reference.sourceRunId, { ...query, fromSeq: sourceFrom }, { toSeq: reference.sourceSeq + reference.count, reference });
       fromSeq = end;
     }
     yield* this.paged(runId, { ...query, fromSeq });
@@ -49,18 +64,20 @@ export class RunLogRows {
 
   /**
    * Pages of one run's own rows by sequence number (keyset paging on the (run_id, seq) index),
-   * below `toSeq` if given; `withNode` reads each row's node_id along. A page is read whole before its rows are decoded, so decoding may
-   * read blobs on the same connection, which an open iterator would forbid.
+   * below `toSeq` if given (see PageOptions). A page is read whole before its rows are decoded, so decoding may read
+   * blobs on the same connection, which an open iterator would forbid.
    */
-  *paged(runId: string, query: EventQuery, toSeq = Number.MAX_SAFE_INTEGER, withNode = false): Generator<LogRow> {
+  *paged(runId: string, query: EventQuery, options: PageOptions = {}): Generator<LogPage> {
     const types = query.types ?? [];
-    const statement = this.statement(types, query.nodeId !== undefined, withNode);
+    const statement = this.statement(types, query.nodeId !== undefined, options.withNode === true);
     const byNode = query.nodeId === undefined ? [] : [query.nodeId];
+    const toSeq = options.toSeq ?? Number.MAX_SAFE_INTEGER;
     let fromSeq = query.fromSeq ?? 0;
-    const outputs = this.outputsOf(runId);
+    // A read of some types only, node_finished not among them, never resolves a reference.
+    const outputs = this.outputsOf(runId, options.decodesNodeFinished ?? (types.length === 0 || types.includes('node_finished')));
     for (;;) {
       const rows = this.guard(() => statement.all(runId, fromSeq, toSeq, ...byNode, ...types, STREAM_PAGE_ROWS));
-      for (const row of rows) yield { owner: runId, row, outputs };
+      yield options.reference ? { owner: runId, rows, outputs, reference: options.reference } : { owner: runId, rows, outputs };
       if (rows.length < STREAM_PAGE_ROWS) return;
       fromSeq = rows[rows.length - 1]!.seq + 1;
     }

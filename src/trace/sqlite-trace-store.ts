@@ -20,7 +20,7 @@ import { isMalformedJson, summaryFromRow, summarySelect, type SummaryRow } from 
 import { discardSnapshot, openTraceDatabase, readOnlyDatabaseError } from './open-trace-database.js';
 import { EventRowInserts } from './event-row-inserts.js';
 import { prepareTraceStatements, rowColumns, type EventRow, type TraceStatements } from './trace-statements.js';
-import { RunLogRows, type LogRow } from './run-log-rows.js';
+import { RunLogRows, type LogPage } from './run-log-rows.js';
 import { asReferringEvent, referenceFromRow, referringSeq, type RunReference } from './run-references.js';
 import { materializeReferences } from './materialize-references.js';
 import type { RecordedRows } from './recorded-rows.js';
@@ -81,7 +81,7 @@ export class SqliteTraceStore implements TraceStore {
     this.redactor = options.redactor ?? new SecretRedactor();
     this.blobThresholdBytes = options.blobThresholdBytes ?? DEFAULT_BLOB_THRESHOLD_BYTES;
     this.statements = this.guard(() => prepareTraceStatements(this.database));
-    this.logRows = new RunLogRows(this.database, (work) => this.guard(work), (runId) => this.referencedOutputs(runId));
+    this.logRows = new RunLogRows(this.database, (work) => this.guard(work), (runId, keepsRecent) => this.referencedOutputs(runId, keepsRecent));
   }
 
   /**
@@ -177,9 +177,11 @@ export class SqliteTraceStore implements TraceStore {
    */
   *eventStreamNoting(runId: string, types: readonly RunEvent['type'][], rows: RecordedRows): Generator<StoredEvent> {
     const wanted = new Set(types);
-    for (const entry of this.logRows.paged(runId, {}, undefined, true)) {
-      rows.note(entry.row.seq, entry.row.type, entry.row.node_id ?? null, entry.row.payload);
-      if (wanted.has(entry.row.type as RunEvent['type'])) yield this.decodeLogRow(runId, entry);
+    for (const page of this.logRows.paged(runId, {}, { withNode: true, decodesNodeFinished: types.includes('node_finished') })) {
+      for (const row of page.rows) {
+        rows.note(row.seq, row.type, row.node_id ?? null, row.payload);
+        if (wanted.has(row.type as RunEvent['type'])) yield this.decodeLogRow(runId, page, row);
+      }
     }
   }
 
@@ -253,8 +255,8 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   /** A pass's referenced outputs: those not passed on the way are read from their rows. */
-  private referencedOutputs(runId: string): ReferencedOutputs {
-    return new ReferencedOutputs((seq, nodeId) => this.effectRowOutput(runId, seq, nodeId));
+  private referencedOutputs(runId: string, keepsRecent = true): ReferencedOutputs {
+    return new ReferencedOutputs((seq, nodeId) => this.effectRowOutput(runId, seq, nodeId), keepsRecent);
   }
 
   /** The output of the effect_completed row `seq`, which a node_finished of `nodeId` refers to. */
@@ -283,12 +285,14 @@ export class SqliteTraceStore implements TraceStore {
   readableEvents(runId: string, fromSeq = 0): ReadableEvents {
     const events: StoredEvent[] = [];
     const damaged: DamagedEventError[] = [];
-    for (const entry of this.logRows.withReferences(runId, { fromSeq }, this.referencesOf(runId))) {
-      try {
-        events.push(this.decodeLogRow(runId, entry));
-      } catch (error) {
-        if (!(error instanceof DamagedEventError)) throw error;
-        damaged.push(error);
+    for (const page of this.logRows.withReferences(runId, { fromSeq }, this.referencesOf(runId))) {
+      for (const row of page.rows) {
+        try {
+          events.push(this.decodeLogRow(runId, page, row));
+        } catch (error) {
+          if (!(error instanceof DamagedEventError)) throw error;
+          damaged.push(error);
+        }
       }
     }
     return { events, damaged };
@@ -299,10 +303,10 @@ export class SqliteTraceStore implements TraceStore {
    * references stand for (run-references.ts) in their place.
    */
   *eventStream(runId: string, query: EventQuery = {}): Generator<StoredEvent> {
-    for (const entry of this.logRows.withReferences(runId, query, this.referencesOf(runId))) yield this.decodeLogRow(runId, entry);
+    for (const page of this.logRows.withReferences(runId, query, this.referencesOf(runId))) for (const row of page.rows) yield this.decodeLogRow(runId, page, row);
   }
 
-  private decodeLogRow(runId: string, { owner, row, outputs, reference }: LogRow): StoredEvent {
+  private decodeLogRow(runId: string, { owner, outputs, reference }: LogPage, row: EventRow): StoredEvent {
     const event = this.decode(owner, row, outputs);
     if (!reference) return { seq: row.seq, event };
     return { seq: referringSeq(reference, row.seq), event: asReferringEvent(event, runId, reference.at) };
@@ -405,27 +409,27 @@ export class SqliteTraceStore implements TraceStore {
     return compactionWork({
       stored: new Map(this.statements.eventsFrom.all(runId, 0).map((row) => [row.seq, row.payload])),
       // Its own rows: what its references stand for is the source run's to compact.
-      events: [...this.logRows.paged(runId, {})].map((entry) => this.decodeLogRow(runId, entry)),
+      events: this.decodedPages(runId, this.logRows.paged(runId, {})),
       options,
       createdBlobs,
       blobExists: (hash) => blobExists.get(hash) !== undefined,
     });
   }
 
-  /**
-   * Writes the rows `referrer`'s references to `sourceRunId` stand for into its own log, at the
-   * sequence numbers they take, and drops those references (inside deleteRun's transaction).
-   */
+  /** Writes the rows `referrer`'s references to `sourceRunId` stand for into its own log, in their place (deleteRun). */
   private materializeReferencesTo(referrer: string, sourceRunId: string): void {
-    const references = this.referencesOf(referrer).filter((reference) => reference.sourceRunId === sourceRunId);
-    materializeReferences(referrer, references, {
-      read: (reference) => [...this.logRows.paged(sourceRunId, { fromSeq: reference.sourceSeq }, reference.sourceSeq + reference.count)].map((entry) => this.decodeLogRow(referrer, { ...entry, reference })),
+    materializeReferences(referrer, this.referencesOf(referrer).filter((reference) => reference.sourceRunId === sourceRunId), {
+      read: (reference) => this.decodedPages(referrer, this.logRows.paged(sourceRunId, { fromSeq: reference.sourceSeq }, { toSeq: reference.sourceSeq + reference.count, reference })),
       putBlob: (content) => this.putBlob(content),
       blobThresholdBytes: this.blobThresholdBytes,
       insertRow: (row) => this.statements.insertEvent.run(row),
       insertRunBlob: (hash) => this.statements.insertRunBlob.run(referrer, hash),
       dropReference: (reference) => this.database.prepare('DELETE FROM run_references WHERE run_id = ? AND seq = ?').run(referrer, reference.seq),
     });
+  }
+
+  private decodedPages(runId: string, pages: Iterable<LogPage>): StoredEvent[] {
+    return [...pages].flatMap((page) => page.rows.map((row) => this.decodeLogRow(runId, page, row)));
   }
 
   /** Throws the read-only error a write would raise, before a command starts work it could not record. */
