@@ -222,8 +222,8 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
       spec,
       runId,
       label: options.label ?? file,
-      // the heap's collections at the run's start and end (before the trace takes run_finished), then the trace (progress hears from it once committed), other observers, workflow-mode supervision
-      sink: new FanOutEventSink([new CollectAtRunEdges(() => recorder.startSent), recorder.sink, composed.sink, supervision.observer]),
+      // the trace (with the heap's collections of a wide run around it; progress hears from it once committed), then other observers, then workflow-mode supervision
+      sink: new FanOutEventSink([new CollectAtRunEdges(recorder), composed.sink, supervision.observer]),
       leafRunner: composed.leafRunner,
       controller: supervision.controller, // workflow mode: `whaleflow cancel RUN [NODE]` through the engine's cancel tree
       gateway: composed.gateway,

@@ -1,4 +1,5 @@
 import type { RunEvent, RunEventSink } from '../../engine/index.js';
+import type { ProjectRecorder } from '../../trace/index.js';
 import { collectGarbage } from './collect-garbage.js';
 
 /**
@@ -8,9 +9,13 @@ import { collectGarbage } from './collect-garbage.js';
  */
 export const WIDE_SPEC_TEXT_CHARS = 8 * 1024 * 1024;
 
+/** A reduce's start is a moment to collect only this many events after the last collection: a workflow of many small fan-ins pays for none. */
+export const EVENTS_BETWEEN_REDUCE_COLLECTIONS = 10_000;
+
 /**
- * Two full collections of the main thread's heap in a wide run, at the two moments it hands the
- * writer thread a large string: once the trace has sent its start, and before its end.
+ * The trace's sink, with full collections of the main thread's heap around the moments a wide
+ * run holds a large string in several copies: once the trace has sent the run's start, when a
+ * reduce starts, and on both sides of run_finished.
  *
  * - run_started carries the spec's canonical text (40 MB at 100,000 leaves); the trace's sink
  *   flattens it into one string and serializes that for the writer. V8's first full collection
@@ -20,34 +25,41 @@ export const WIDE_SPEC_TEXT_CHARS = 8 * 1024 * 1024;
  *   while the writer held its own copies of the text to store it: the run's peak RSS. Once the
  *   batch holding run_started is sent, they are dead, and one collection sets the limit from
  *   what the run keeps.
- * - A fan-in builds its prompt from every output (24 MB at 100,000 leaves) and leaves its
- *   copies behind as garbage; run_finished then sends the prompt on to the writer, which holds
- *   it three times over while it stores it. Collecting before the trace's sink takes
- *   run_finished keeps that garbage and those copies from adding up.
+ * - A reduce gathers every input's output into one prompt (24 MB at 100,000 leaves) and copies
+ *   it again for its decision key; collected first, the fan-out's garbage is not left beside it.
+ * - The trace's sink sends that prompt to the writer with run_finished's batch (and keeps a flat
+ *   copy until its next collection), and the writer then holds it three times over while it
+ *   stores it. Collecting before the trace takes run_finished, and again once it has sent it,
+ *   keeps all of that from adding up at the run's end.
  *
- * A sink listening *before* the trace's (FanOutEventSink keeps order), told by the trace
- * whether the start has been sent: the event loop gets no turn during a run of zero-latency
- * leaves, so no timer could choose these moments.
+ * The event loop gets no turn during a run of zero-latency leaves, so no timer could choose
+ * these moments: the run's own events do.
  */
 export class CollectAtRunEdges implements RunEventSink {
   private wide = false;
   private startCollected = false;
+  private eventsSinceCollection = 0;
 
   constructor(
-    private readonly startSent: () => boolean,
+    private readonly trace: Pick<ProjectRecorder, 'sink' | 'startSent'>,
     private readonly collect: () => void = collectGarbage,
   ) {}
 
   emit(event: RunEvent): void {
-    if (event.type === 'run_started') {
-      this.wide = event.spec.length >= WIDE_SPEC_TEXT_CHARS;
-      return;
-    }
-    if (!this.wide) return;
-    if (event.type === 'run_finished') this.collect();
-    else if (!this.startCollected && this.startSent()) {
+    this.eventsSinceCollection += 1;
+    if (event.type === 'run_started') this.wide = event.spec.length >= WIDE_SPEC_TEXT_CHARS;
+    else if (this.wide && !this.startCollected && this.trace.startSent) {
       this.startCollected = true;
-      this.collect();
-    }
+      this.collectNow();
+    } else if (this.wide && event.type === 'node_started' && event.kind === 'reduce' && this.eventsSinceCollection > EVENTS_BETWEEN_REDUCE_COLLECTIONS) this.collectNow();
+    const finishing = this.wide && event.type === 'run_finished';
+    if (finishing) this.collectNow();
+    this.trace.sink.emit(event);
+    if (finishing) this.collectNow();
+  }
+
+  private collectNow(): void {
+    this.eventsSinceCollection = 0;
+    this.collect();
   }
 }
