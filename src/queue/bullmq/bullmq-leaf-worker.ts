@@ -202,7 +202,9 @@ export class BullmqLeafWorker {
     this.activeBatches += 1;
     this.adjustIntake();
     const switches = new Map<string, LeafStopSwitch>();
-    // The batch's signal (its lock lost, the worker closing) stops every member still held: one listener for the batch.
+    // The batch's signal stops every member still held: one listener for the batch. BullMQ 6 aborts it
+    // only through Worker.cancelJob/cancelAllJobs (neither a lost lock nor close() does), which this
+    // worker does not call today; its own shutdown stops members through their switches (stop()).
     const stopAll = (): void => switches.forEach((stopSwitch) => stopSwitch.stop(signal?.reason));
     signal?.addEventListener('abort', stopAll, { once: true });
     try {
