@@ -89,13 +89,27 @@ class AdmittedLeaf {
   }
 
   run(): MaybePromise<NodeResult> {
+    let waiting: Promise<void> | undefined;
     try {
-      const waiting = this.takeSlots();
-      if (waiting) return this.continueAfter(waiting);
+      waiting = this.takeSlots();
+    } catch (error) {
+      return this.end(error);
+    }
+    return waiting ? this.continueAfter(waiting) : this.proceed(undefined);
+  }
+
+  /**
+   * Attempts until an outcome is final, from the outcome of the last one (none yet: nothing but
+   * the slots came before). Each wait is one continuation on what is waited for, not an async
+   * frame: a leaf on a timer made a dozen promises, most of them for awaits with nothing to do.
+   */
+  private proceed(outcome: EffectOutcome | undefined): MaybePromise<NodeResult> {
+    try {
       for (;;) {
-        const outcome = this.attempt();
-        if (isPending(outcome)) return this.continueAfter(outcome);
-        if (!this.tryAgainAfter(outcome)) break;
+        if (outcome && !this.tryAgainAfter(outcome)) break;
+        const next = this.attempt();
+        if (isPending(next)) return this.continueAfter(next);
+        outcome = next;
       }
     } catch (error) {
       return this.end(error);
@@ -103,19 +117,12 @@ class AdmittedLeaf {
     return this.end(undefined);
   }
 
-  /** The same steps as `run`, from the first thing that had to be waited for. */
-  private async continueAfter(pending: Promise<void> | Promise<EffectOutcome>): Promise<NodeResult> {
-    try {
-      // Nothing after the slots, an outcome after an attempt.
-      let outcome: EffectOutcome | void = await pending;
-      for (;;) {
-        if (outcome && !this.tryAgainAfter(outcome)) break;
-        outcome = await this.attempt();
-      }
-    } catch (error) {
-      return this.end(error);
-    }
-    return this.end(undefined);
+  /** The same steps as `run`, once what had to be waited for is there: the slots, or an attempt's outcome. */
+  private continueAfter(pending: Promise<void> | Promise<EffectOutcome>): Promise<NodeResult> {
+    return pending.then(
+      (outcome: EffectOutcome | void) => this.proceed(outcome ?? undefined),
+      (error: unknown) => this.end(error),
+    );
   }
 
   /** Takes the global slot, then the provider's; a promise only when one of them must be waited for. */

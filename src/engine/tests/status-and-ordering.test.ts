@@ -36,6 +36,24 @@ describe('status aggregation', () => {
     expect(run.sink.ofType('effect_requested').map((event) => event.ordinal)).toEqual([0, 1, 2]);
   });
 
+  it('retries a transient failure of a leaf that waits, each attempt waiting and recorded as its own effect', async () => {
+    const fixture = 'leaves:\n  - match: {id: slow-flaky}\n    latency_ms: 30\n    failure: {kind: transient, times: 1}\n  - match: {id: slow}\n    latency_ms: 50\n';
+    const run = await runMock(spec({ goal: 'g', nodes: [branch('both', [leaf('slow-flaky'), leaf('slow')])] }), { fixture });
+    expect(run.result.status).toBe('succeeded');
+    expect(run.byId('slow-flaky').details).toMatchObject({ attempts: 2 });
+    expect(run.sink.ofType('effect_requested').map((event) => [event.scope.nodeId, event.ordinal])).toEqual([
+      ['slow-flaky', 0],
+      ['slow', 0],
+      ['slow-flaky', 1],
+    ]);
+    expect(run.sink.ofType('effect_completed').map((event) => [event.scope.nodeId, event.ordinal, event.result.status])).toEqual([
+      ['slow-flaky', 0, 'failed'],
+      ['slow', 0, 'succeeded'],
+      ['slow-flaky', 1, 'succeeded'],
+    ]);
+    expect(run.runner.running).toBe(0);
+  });
+
   it('does not retry a terminal failure', async () => {
     const run = await runMock(spec({ goal: 'g', nodes: [leaf('dead')] }), { fixture: 'leaves:\n  - match: {id: dead}\n    failure: {kind: terminal}\n' });
     expect(run.runner.started).toEqual(['dead']);
