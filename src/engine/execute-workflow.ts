@@ -112,7 +112,7 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
 function emitRunStarted(run: RunContext, request: ExecuteRequest): string {
   const { spec } = request;
   // A validated spec's JSON is its canonical text; specText writes and hashes it in pieces.
-  const { text: canonical, sha256: hash } = request.validated ? specText(spec) : canonicalText(spec);
+  const { text: canonical, sha256: hash } = request.validated ? specText(spec, (leaf, json) => run.rememberLeafJson(leaf, json)) : canonicalText(spec);
   run.emit({
     type: 'run_started',
     specHash: hash,

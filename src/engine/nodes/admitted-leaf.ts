@@ -1,4 +1,4 @@
-import { leafInputHashOf, type LeafSpec, type NodeOfKind, type NodeResult, type Usage } from '../../ir/index.js';
+import { type LeafSpec, type NodeOfKind, type NodeResult, type Usage } from '../../ir/index.js';
 import { sha256Hex } from '../../util/index.js';
 import {
   DeterminismViolation,
@@ -81,7 +81,7 @@ class AdmittedLeaf {
     const { run } = context;
     const leaf = node.spec;
     this.leaf = leaf;
-    this.inputHash = leafInputHashOf(run.leafHashPrefix, JSON.stringify(leaf), leaf, inputs.resolved);
+    this.inputHash = run.leafInputHash(leaf, inputs.resolved);
     this.role = leafRole(leaf);
     this.overlay = run.overlayPart(leaf.id, this.role);
     this.effectKey = leafEffectKey(withBaseDiffs(this.inputHash, inputs.baseDiffs), this.overlay);

@@ -1,4 +1,4 @@
-import { leafInputHashPrefix, type ModelPolicy, type NodeResult, type WorkflowSpec } from '../../ir/index.js';
+import { leafInputHashOf, leafInputHashPrefix, type LeafSpec, type ModelPolicy, type NodeResult, type WorkflowSpec } from '../../ir/index.js';
 import type {
   CancelReason,
   EnginePatch,
@@ -61,6 +61,9 @@ export class RunContext {
   private readonly ordinals = new Map<string, number>();
   private readonly recentLeaves: NodeResult[] = [];
   private readonly overlayParts = new Map<string, OverlayPart | undefined>();
+  /** Input hashes taken while the spec's text was written (see rememberLeafJson), until their leaf runs. */
+  private readonly writtenInputHashes = new Map<LeafSpec, string>();
+  private writtenHashesTaken = 0;
 
   constructor(readonly settings: RunSettings) {
     this.globalLeafSlots = new FifoSemaphore(settings.maxConcurrentLeaves);
@@ -93,6 +96,29 @@ export class RunContext {
     const key = `${leafId ?? ''}\u0000${role}`;
     if (!this.overlayParts.has(key)) this.overlayParts.set(key, overlayPartFor(overlay, leafId, role));
     return this.overlayParts.get(key);
+  }
+
+  /**
+   * Hears a leaf of the spec with its JSON as run_started's text is written. A leaf that depends
+   * on no other node's output has an input hash the spec alone decides: taken now, over that
+   * same text, it saves the leaf serializing itself again when it runs (one JSON.stringify per
+   * leaf). Kept only until the leaf takes it, and for at most WRITTEN_HASHES_KEPT leaves: each
+   * waits in memory until its leaf runs (~100 bytes), and a 100,000-leaf run should not hold
+   * 10 MB of them at its start; leaves beyond serialize themselves as before.
+   */
+  rememberLeafJson(leaf: LeafSpec, json: string): void {
+    if (leaf.depends_on_results.length > 0 || this.writtenHashesTaken >= WRITTEN_HASHES_KEPT) return;
+    this.writtenHashesTaken += 1;
+    this.writtenInputHashes.set(leaf, leafInputHashOf(this.leafHashPrefix, json, leaf, NO_RESOLVED_INPUTS));
+  }
+
+  /** The leaf's input hash (CodeWhale's definition, the same bytes either way) for these resolved inputs. */
+  leafInputHash(leaf: LeafSpec, resolved: Readonly<Record<string, string | null>>): string {
+    const written = this.writtenInputHashes.get(leaf);
+    if (written === undefined) return leafInputHashOf(this.leafHashPrefix, JSON.stringify(leaf), leaf, resolved);
+    // A leaf in a loop body runs again: the next iteration computes it (the same value) anew.
+    this.writtenInputHashes.delete(leaf);
+    return written;
   }
 
   /** Records why a node is being stopped, then stops it (and everything below it). */
@@ -189,6 +215,11 @@ export interface NodeContext {
 }
 
 const RECENT_LEAVES = 10;
+
+/** At most this many input hashes are taken ahead, as run_started's text is written (~1.6 MB). */
+const WRITTEN_HASHES_KEPT = 16_384;
+
+const NO_RESOLVED_INPUTS: Readonly<Record<string, string | null>> = Object.freeze({});
 
 export const DEFAULT_PROVIDER = 'default';
 

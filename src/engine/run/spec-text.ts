@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { childListsOf, type NodeSpec, type WorkflowSpec } from '../../ir/index.js';
+import { childListsOf, type LeafSpec, type NodeSpec, type WorkflowSpec } from '../../ir/index.js';
 import { Sha256Feed } from './sha256-feed.js';
 
 /** Plain nodes (no child lists) stringified together: one native call per batch. */
@@ -7,18 +7,32 @@ const BATCH_NODES = 128;
 
 /**
  * A validated spec's canonical text — exactly `JSON.stringify(spec)` — and its SHA-256, written
- * in pieces: plain nodes in batches, each container around its child lists. The text comes back
+ * in pieces: leaves one by one, other plain nodes in batches, each container around its child
+ * lists. Each leaf's own JSON (exactly `JSON.stringify(leaf)`) is handed to `onLeaf` as it is
+ * written: a leaf's input hash is taken over that text, which then costs no second
+ * serialization per leaf (a leaf's JSON costs about as much alone as in a batch). The text comes back
  * as a shallow tree of ~64 Ki slices rather than one flat string: a 10,000-leaf spec's JSON is
  * 4 MB, and copying V8's JSON.stringify result into one flat string (which hashing it whole
  * requires) cost as much as writing it. A sink that stores the text as is never pays that copy.
  */
-export function specText(spec: WorkflowSpec): { readonly text: string; readonly sha256: string } {
+export function specText(spec: WorkflowSpec, onLeaf: LeafJsonListener = ignoreLeaf): { readonly text: string; readonly sha256: string } {
   const feed = new Sha256Feed(true);
   // Stands in for a child list while its container is stringified; unguessable, so no text in the spec can equal it.
   const marker = `\u0000whaleflow-list-${randomUUID()}-`;
-  writeAroundLists(feed, spec, null, [{ field: 'nodes', nodes: spec.nodes }], marker);
+  writeAroundLists({ feed, marker, onLeaf }, spec, null, [{ field: 'nodes', nodes: spec.nodes }]);
   const sha256 = feed.digest();
   return { text: feed.text(), sha256 };
+}
+
+/** Hears each leaf of the spec with its JSON text, in the order they are written. */
+export type LeafJsonListener = (leaf: LeafSpec, json: string) => void;
+
+const ignoreLeaf: LeafJsonListener = () => undefined;
+
+interface Writer {
+  readonly feed: Sha256Feed;
+  readonly marker: string;
+  readonly onLeaf: LeafJsonListener;
 }
 
 interface NodeList {
@@ -26,13 +40,15 @@ interface NodeList {
   readonly nodes: readonly NodeSpec[];
 }
 
-function writeList(feed: Sha256Feed, nodes: readonly NodeSpec[], marker: string): void {
+function writeList(writer: Writer, nodes: readonly NodeSpec[]): void {
+  const { feed } = writer;
   feed.add('[');
   let plainFrom = 0;
   for (let position = 0; position <= nodes.length; position += 1) {
     const node = nodes[position];
-    const lists = node ? nodeListsOf(node) : [];
-    if (node && lists.length === 0) continue;
+    const leaf = node?.kind === 'leaf' && isPlainLeafNode(node) ? node.spec : undefined;
+    const lists = node && !leaf ? nodeListsOf(node) : [];
+    if (node && !leaf && lists.length === 0) continue;
     // JSON.stringify of a batch is `[a,b,…]`: without its brackets, the nodes' own JSON joined by commas.
     for (let start = plainFrom; start < position; start += BATCH_NODES) {
       if (start > 0) feed.add(',');
@@ -40,11 +56,39 @@ function writeList(feed: Sha256Feed, nodes: readonly NodeSpec[], marker: string)
     }
     if (node) {
       if (position > 0) feed.add(',');
-      writeAroundLists(feed, node, 'spec', lists, marker);
+      if (leaf) writeLeaf(writer, leaf);
+      else writeAroundLists(writer, node, 'spec', lists);
     }
     plainFrom = position + 1;
   }
   feed.add(']');
+}
+
+/** `{"kind":"leaf","spec":…}`, the leaf's own JSON given to the listener. */
+function writeLeaf(writer: Writer, leaf: LeafSpec): void {
+  const json = JSON.stringify(leaf);
+  writer.feed.add(LEAF_NODE_OPENING);
+  writer.feed.add(json);
+  writer.feed.add('}');
+  writer.onLeaf(leaf, json);
+}
+
+const LEAF_NODE_OPENING = '{"kind":"leaf","spec":';
+
+/**
+ * A leaf node whose JSON is `{"kind":"leaf","spec":<the leaf's JSON>}`: its own keys are exactly
+ * these two, in this order, and it has no toJSON. A parsed spec's leaf nodes always are; any
+ * other object is written as JSON.stringify writes it, with the batches.
+ */
+function isPlainLeafNode(node: NodeSpec): boolean {
+  if ('toJSON' in node) return false;
+  let count = 0;
+  for (const key in node) {
+    if (!Object.prototype.hasOwnProperty.call(node, key)) return false;
+    if ((count === 0 && key !== 'kind') || (count === 1 && key !== 'spec')) return false;
+    count += 1;
+  }
+  return count === 2;
 }
 
 /**
@@ -52,7 +96,8 @@ function writeList(feed: Sha256Feed, nodes: readonly NodeSpec[], marker: string)
  * stringified with a marker in place of each list — same keys, same order — and each marker is
  * replaced by the list's own text.
  */
-function writeAroundLists(feed: Sha256Feed, owner: object, holder: 'spec' | null, lists: readonly NodeList[], marker: string): void {
+function writeAroundLists(writer: Writer, owner: object, holder: 'spec' | null, lists: readonly NodeList[]): void {
+  const { feed, marker } = writer;
   const holding: Record<string, unknown> = { ...(holder ? (owner as Record<string, object>)[holder] : owner) };
   lists.forEach((list, index) => (holding[list.field] = `${marker}${index}`));
   const text = JSON.stringify(holder ? { ...owner, [holder]: holding } : holding);
@@ -65,7 +110,7 @@ function writeAroundLists(feed: Sha256Feed, owner: object, holder: 'spec' | null
   let from = 0;
   for (const { list, token, at } of places) {
     feed.add(text.slice(from, at));
-    writeList(feed, list.nodes, marker);
+    writeList(writer, list.nodes);
     from = at + token.length;
   }
   feed.add(text.slice(from));

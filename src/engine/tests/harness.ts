@@ -33,6 +33,8 @@ export interface HarnessOptions {
   readonly controller?: RunController;
   /** The engine patches to run with (default: every one, as a new run). */
   readonly patches?: readonly EnginePatch[];
+  /** Run as a caller that validated the spec itself does (`validated: true`: run_started's text is written in pieces). */
+  readonly validated?: boolean;
   /** Called once the run is under way (virtual time 0), e.g. to schedule a cancel. */
   readonly during?: (environment: VirtualEnvironment) => void;
 }
@@ -67,6 +69,7 @@ export async function runMock(workflow: WorkflowSpec, options: HarnessOptions = 
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.controller ? { controller: options.controller } : {}),
     ...(options.patches ? { patches: options.patches } : {}),
+    ...(options.validated ? { validated: true } : {}),
   };
   const running = executeWorkflow(request);
   options.during?.(environment);

@@ -42,3 +42,27 @@ describe('specText', () => {
     });
   }
 });
+
+describe('specText hands each leaf its JSON', () => {
+  it('hears every leaf of the spec, in the order written, with exactly JSON.stringify(leaf)', () => {
+    const workflow = specs['every container, nested, with plain nodes around them'];
+    const heard: [string, string][] = [];
+    const { text } = specText(workflow, (leafSpec, json) => heard.push([leafSpec.id, json]));
+    expect(text).toBe(JSON.stringify(workflow));
+    const leaves = [...text.matchAll(/\{"kind":"leaf","spec":\{"id":("(?:[^"\\]|\\.)*")/g)].map((match) => JSON.parse(match[1]!) as string);
+    // The expand's template stays inside its JSON: it is not a leaf of the run.
+    expect(heard.map(([id]) => id)).toEqual(leaves.filter((id) => id !== 'item'));
+    for (const [id, json] of heard) expect(JSON.parse(json)).toMatchObject({ id });
+    for (const [, json] of heard) expect(text).toContain(`{"kind":"leaf","spec":${json}}`);
+  });
+
+  it('writes a leaf node with keys of its own as JSON.stringify does, and does not hand it out', () => {
+    const workflow = spec({ id: 'w', goal: 'g', nodes: [leaf('a'), leaf('b')] });
+    const odd = { ...workflow, nodes: [{ note: 'x', ...workflow.nodes[0]! }, { ...workflow.nodes[1]!, extra: 1 }, { spec: workflow.nodes[0]!.spec, kind: 'leaf' }] } as unknown as typeof workflow;
+    const heard: string[] = [];
+    const { text, sha256 } = specText(odd, (leafSpec) => heard.push(leafSpec.id));
+    expect(text).toBe(JSON.stringify(odd));
+    expect(sha256).toBe(createHash('sha256').update(JSON.stringify(odd)).digest('hex'));
+    expect(heard).toEqual([]);
+  });
+});
