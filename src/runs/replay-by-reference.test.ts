@@ -6,6 +6,7 @@ import { digestEvents, exportRun, recordReplayByReference, SqliteTraceStore, TRA
 import { readRecordedRun } from './recorded-run.js';
 import { replayRun, type ReplayOutcome } from './replay-run.js';
 import { freshStore, HAND_BUILT, recordLiveRun, spec } from './testing/hand-built-specs.js';
+import { CANCELLED_FAN, recordCancelledRun } from './testing/record-cancelled-run.js';
 
 /**
  * A clock that stands still: a replay recorded in full then stores the same times as one recorded
@@ -120,6 +121,25 @@ describe('a replay recorded by reference reads back exactly as one recorded in f
     expect(ownRows).toBeGreaterThan(2);
     store.close();
   });
+});
+
+describe('a replay of a cancelled run, recorded by reference', () => {
+  for (const [name, cancels] of [
+    ['the whole run cancelled mid-flight', [[2500, null]]],
+    ['one leaf cancelled, the rest ran on', [[2500, 'slow']]],
+  ] as const) {
+    it(`${name}: reads back as one recorded in full (the replay applies the recorded cancel, and what the cancel cut off is recorded as rows)`, async () => {
+      const store = freshStore();
+      await recordCancelledRun(store, CANCELLED_FAN, cancels.map(([at, node]) => [at, node] as [number, string | null]));
+      const full = await replayInFull(store, 'original', 'in-full');
+      const { outcome, referenced } = await replayByReference(store, 'original', 'by-reference');
+      expect(outcome.parity).toEqual({ identical: true });
+      expect(outcome.parity).toEqual(full.parity);
+      expect(referenced).toBeGreaterThan(0);
+      expect(readersView(store, 'by-reference')).toEqual(readersView(store, 'in-full'));
+      store.close();
+    });
+  }
 });
 
 function wideFanOut(): WorkflowSpec {
