@@ -13,6 +13,12 @@ export interface CliContext {
   readonly isTty: boolean;
   /** Set by a command to report its outcome; `main` returns it. */
   exitCode: number;
+  /**
+   * When stdout holds more than it should (a pipe whose reader is slower than this process), a
+   * promise that resolves once it has drained; undefined when writing on is fine. A command that
+   * prints megabytes waits on it between pieces instead of queueing them all in the stream.
+   */
+  readonly stdoutDrained?: () => Promise<void> | undefined;
 }
 
 /**
@@ -39,5 +45,6 @@ export function processCliContext(): CliContext {
       return Boolean(stdout().isTTY);
     },
     exitCode: 0,
+    stdoutDrained: () => (process.stdout.writableNeedDrain ? new Promise<void>((resolve) => process.stdout.once('drain', resolve)) : undefined),
   };
 }

@@ -19,5 +19,6 @@ export function redactingContext(context: CliContext): CliContext {
       return context.isTty;
     },
     exitCode: context.exitCode,
+    ...(context.stdoutDrained ? { stdoutDrained: context.stdoutDrained } : {}),
   };
 }

@@ -14,28 +14,47 @@ const MAX_BATCH = 256;
  * so what each write's caller does to a piece (the CLI redacts every print) sees whole strings.
  */
 export function writeTerminalSafeJson(value: unknown, write: (text: string) => void): void {
-  let pending = '';
-  const emit = (text: string): void => {
-    pending += text;
-    if (pending.length >= PIECE) {
-      write(escapeJsonText(pending));
-      pending = '';
-    }
-  };
-  if (!writeValue(value, emit)) emit('null');
-  write(escapeJsonText(pending));
+  for (const piece of terminalSafeJsonPieces(value)) write(piece);
 }
 
-/** Appends `value`'s JSON; false when JSON.stringify would leave it out (undefined, a function). */
-function writeValue(value: unknown, emit: (text: string) => void): boolean {
+/**
+ * The pieces writeTerminalSafeJson writes, one at a time, as they are asked for: a caller that
+ * must wait between writes (a pipe whose reader is slower than this process) holds one piece at
+ * a time instead of all of them queued in the stream.
+ */
+export function* terminalSafeJsonPieces(value: unknown): Generator<string, void, undefined> {
+  const pieces = new Pieces();
+  const written = yield* writeValue(value, pieces);
+  if (!written) yield* pieces.emit('null');
+  yield escapeJsonText(pieces.rest());
+}
+
+/** Text gathered until it is a piece long; emit() yields the piece then. */
+class Pieces {
+  private pending = '';
+
+  *emit(text: string): Generator<string, void, undefined> {
+    this.pending += text;
+    if (this.pending.length >= PIECE) yield escapeJsonText(this.rest());
+  }
+
+  rest(): string {
+    const rest = this.pending;
+    this.pending = '';
+    return rest;
+  }
+}
+
+/** Emits `value`'s JSON; false when JSON.stringify would leave it out (undefined, a function). */
+function* writeValue(value: unknown, pieces: Pieces): Generator<string, boolean, undefined> {
   if (Array.isArray(value)) {
-    emit('[');
+    yield* pieces.emit('[');
     let batchSize = 1;
     for (let index = 0; index < value.length; ) {
-      if (index > 0) emit(',');
+      if (index > 0) yield* pieces.emit(',');
       const item: unknown = value[index];
       if (Array.isArray(item) || holdsArrays(item)) {
-        writeValue(item, emit);
+        yield* writeValue(item, pieces);
         index += 1;
         continue;
       }
@@ -45,30 +64,30 @@ function writeValue(value: unknown, emit: (text: string) => void): boolean {
       let end = index + 1;
       while (end < value.length && end - index < batchSize && !Array.isArray(value[end]) && !holdsArrays(value[end])) end += 1;
       const batch = JSON.stringify(end - index === value.length ? value : value.slice(index, end));
-      emit(batch.slice(1, -1));
+      yield* pieces.emit(batch.slice(1, -1));
       batchSize = Math.max(1, Math.min(MAX_BATCH, Math.floor(((end - index) * PIECE) / batch.length)));
       index = end;
     }
-    emit(']');
+    yield* pieces.emit(']');
     return true;
   }
   if (!holdsArrays(value)) {
     const json = JSON.stringify(value) as string | undefined;
-    if (json !== undefined) emit(json);
+    if (json !== undefined) yield* pieces.emit(json);
     return json !== undefined;
   }
-  emit('{');
+  yield* pieces.emit('{');
   let separator = '';
   for (const [key, item] of Object.entries(value)) {
     const walked = Array.isArray(item) || holdsArrays(item);
     const json = walked ? undefined : (JSON.stringify(item) as string | undefined);
     if (!walked && json === undefined) continue;
-    emit(`${separator}${JSON.stringify(key)}:`);
+    yield* pieces.emit(`${separator}${JSON.stringify(key)}:`);
     separator = ',';
-    if (json === undefined) writeValue(item, emit);
-    else emit(json);
+    if (json === undefined) yield* writeValue(item, pieces);
+    else yield* pieces.emit(json);
   }
-  emit('}');
+  yield* pieces.emit('}');
   return true;
 }
 

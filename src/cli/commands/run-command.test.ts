@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCliInMemory } from '../run-cli-in-memory.js';
+import { capturingContext, runCliInMemory } from '../run-cli-in-memory.js';
+import { main } from '../main.js';
 
 function project(files: Record<string, string>): string {
   const directory = mkdtempSync(join(tmpdir(), 'whaleflow-run-'));
@@ -100,5 +101,24 @@ describe('whaleflow run', () => {
     const run = await runCliInMemory(['run', 'bad.json'], { cwd });
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain('bad.json');
+  });
+
+  it('--json writes a wide result piece by piece, each once stdout has drained the ones before', async () => {
+    const ids = Array.from({ length: 600 }, (_, index) => `leaf-${index}`);
+    const wide = JSON.stringify({ id: 'wide', goal: 'many leaves', nodes: [{ kind: 'branch_set', spec: { id: 'fan', parallel: true, children: ids.map((id) => ({ kind: 'leaf', spec: { id, prompt: id } })) } }] });
+    const cwd = project({ 'wide.json': wide, 'f.yaml': `leaves:\n- match:\n    prompt: "^leaf-"\n  output: "{id} ${'x'.repeat(200)}"\n` });
+    const { context, finish } = capturingContext({ cwd, env: { WHALEFLOW_HOME: join(cwd, 'home') } });
+    const printedAtEachWait: number[] = [];
+    let printed = 0;
+    const counting = { ...context, stdout: (text: string) => ((printed += text.length), context.stdout(text)) };
+    const drained = { ...counting, stdoutDrained: () => (printedAtEachWait.push(printed), new Promise<void>((resolve) => setImmediate(resolve))) };
+    const run = finish(await main(['run', 'wide.json', '--fixtures', 'f.yaml', '--json', '--max-agents', '700'], drained));
+    expect(run.exitCode).toBe(0);
+    const result = JSON.parse(run.stdout) as { results: { children: { output: string }[] }[] };
+    expect(result.results[0]!.children.map((child) => child.output)).toEqual(ids.map((id) => `${id} ${'x'.repeat(200)}`));
+    // ~150 KB of result: several pieces, a wait after each, the output growing between waits.
+    expect(printedAtEachWait.length).toBeGreaterThan(2);
+    expect(printedAtEachWait.every((at, index) => index === 0 || at > printedAtEachWait[index - 1]!)).toBe(true);
+    expect(printedAtEachWait.at(-1)).toBe(run.stdout.length - 1);
   });
 });

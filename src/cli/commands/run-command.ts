@@ -14,7 +14,7 @@ import {
   type PermissionPreflight,
 } from '../../engine/index.js';
 import type { WorkflowSpec } from '../../ir/index.js';
-import { escapeTerminalLine, escapeTerminalText, formatDiagnostic, terminalSafeJson, writeTerminalSafeJson } from '../../util/index.js';
+import { escapeTerminalLine, escapeTerminalText, formatDiagnostic, terminalSafeJson, terminalSafeJsonPieces } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { addLaunchShapeOptions, allowCommandOption, fixturesOption, grantFromOptions, launchShapeFrom, nonEmptyText, positiveInteger, usDollars, type GrantOptions } from '../options/index.js';
@@ -248,8 +248,7 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
       return ExitCode.failure;
     }
     progress?.stop();
-    // One line by default, written in pieces: a wide run's result is megabytes (~60 MB at 100,000 leaves).
-    if (options.json) printJsonResult(context, { ...result, timing: timing.figures() }, options.pretty === true);
+    if (options.json) await printJsonResult(context, { ...result, timing: timing.figures() }, options.pretty === true);
     else say(formatRunSummary(result, environment.now() - startedAt));
     if (composed.placement.kind === 'queue') context.stderr(formatQueueSummary(composed.placement));
     // A teacher_review node asks for lessons from this run (with learning.enabled): proposed, never applied before the gate.
@@ -266,12 +265,22 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
   }
 }
 
-function printJsonResult(context: CliContext, result: object, pretty: boolean): void {
-  if (pretty) context.stdout(`${terminalSafeJson(result, 2)}\n`);
-  else {
-    writeTerminalSafeJson(result, context.stdout);
-    context.stdout('\n');
+/**
+ * One line by default, written in pieces (a wide run's result is megabytes: ~60 MB at 100,000
+ * leaves), each only once stdout has taken the ones before: into a pipe (`run --json | jq`, a
+ * benchmark reading the result) a stream queues whatever its reader has not taken yet, and at
+ * 100,000 leaves that was the whole result again, ~45 MB above the run's own peak.
+ */
+async function printJsonResult(context: CliContext, result: object, pretty: boolean): Promise<void> {
+  if (pretty) {
+    context.stdout(`${terminalSafeJson(result, 2)}\n`);
+    return;
   }
+  for (const piece of terminalSafeJsonPieces(result)) {
+    context.stdout(piece);
+    await context.stdoutDrained?.();
+  }
+  context.stdout('\n');
 }
 
 /** A leaf of the workflow, or one a planner may write, runs a command. */
