@@ -24,8 +24,7 @@ const ZERO_MEMO = 0;
 
 const MEMO_FIELDS = 5;
 
-/** Whether a memo usage is all zeros, which a row stores as `0`. */
-export function isZeroMemo(value: MemoUsage | undefined): boolean {
+function isZeroMemo(value: MemoUsage | undefined): boolean {
   if (value === undefined || value === null) return false;
   return (
     value.armh_hits === 0 &&

@@ -2,7 +2,6 @@ import { isAscii } from 'node:buffer';
 import type { RunEvent } from '../engine/contracts/index.js';
 import { CorruptTraceError } from './trace-errors.js';
 import { eventFromRow, eventRowBody, type EventRowColumns, type ReferencedOutput } from './event-row.js';
-import { eventRowJson } from './event-row-json.js';
 import { LARGE_BODY_CHARS, setLargeStringsAside, withLargeStrings, type BodyWithLargeStrings } from './large-event-strings.js';
 import { PENDING_OUTPUT_REFERENCE, pendingReferenceIsUnique, RecentEffectOutputs, type OutputReference } from './output-reference.js';
 
@@ -112,7 +111,7 @@ export class SerializedBatchBuilder {
 
   private bodyJson(event: RunEvent): string {
     if (this.effectOutputs.refersToEffect(event)) {
-      const referring = this.plainOrAside(event, PENDING_OUTPUT_REFERENCE);
+      const referring = this.plainOrAside(eventRowBody(event, PENDING_OUTPUT_REFERENCE), event);
       // Without details, every other value of a node_finished is a string or a number, which cannot spell it.
       if ((event as Extract<RunEvent, { type: 'node_finished' }>).details === undefined || pendingReferenceIsUnique(referring)) {
         (this.outputReferences ??= []).push(this.json.length);
@@ -121,13 +120,13 @@ export class SerializedBatchBuilder {
       // Anything set aside for the referring JSON goes with it: the plain one sets its own aside.
       this.largeStrings?.delete(this.json.length);
     }
-    return this.plainOrAside(event);
+    return this.plainOrAside(eventRowBody(event), event);
   }
 
-  private plainOrAside(event: RunEvent, outputReference?: OutputReference): string {
-    const plain = mayCarryLargeString(event) ? undefined : eventRowJson(event, outputReference);
+  private plainOrAside(body: object, event: RunEvent): string {
+    const plain = mayCarryLargeString(event) ? undefined : JSON.stringify(body);
     if (plain !== undefined && plain.length <= LARGE_BODY_CHARS) return plain;
-    const aside = setLargeStringsAside(eventRowBody(event, outputReference));
+    const aside = setLargeStringsAside(body);
     if (aside.strings.length > 0) (this.largeStrings ??= new Map()).set(this.json.length, aside.strings);
     return aside.json;
   }
