@@ -84,10 +84,22 @@ export class RecordedRowMatcher {
     }
   }
 
-  /** The unclaimed row `event` is, claimed now; undefined when there is none. */
+  /**
+   * The unclaimed row `event` is, claimed now; undefined when there is none. A claimed row's payload
+   * is let go: at 100,000 leaves the node rows' payloads are tens of megabytes, held only until
+   * the replay has emitted their events.
+   */
   claim(event: RunEvent): number | undefined {
     const index = this.find(event);
-    if (index !== undefined) this.claimed[index] = 1;
+    if (index === undefined) return undefined;
+    this.claimed[index] = 1;
+    const nodeId = this.rows.nodeIds[index];
+    if (nodeId !== null && nodeId !== undefined) {
+      const byType = this.byNode.get(this.rows.types[index]!);
+      if (byType?.get(nodeId) === index) byType.delete(nodeId);
+      this.rows.payloads[index] = null;
+      this.rows.nodeIds[index] = null;
+    }
     return index;
   }
 
