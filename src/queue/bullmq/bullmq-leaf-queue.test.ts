@@ -80,3 +80,30 @@ describe.skipIf(!availability.available)('BullmqLeafQueue and BullmqLeafWorker c
     }
   });
 });
+
+describe.skipIf(!availability.available)('BullmqLeafWorker: a leaf slot freed while its batch still runs', () => {
+  it('takes the next batch at once instead of when the whole batch is done', async () => {
+    const queueName = 'freed-slot';
+    const runner = new ScriptedLeafRunner();
+    const worker = await BullmqLeafWorker.start({ url: redis!.url, queueName, concurrency: 2, ceiling: DEFAULT_WORKER_CEILING, runnerFor: async () => runner, stallTimeoutMs: 5_000, keepFinishedSeconds: 600 });
+    const queue = await BullmqLeafQueue.open({ url: redis!.url, queueName, lineage: 'run-freed', runContext: { version: 1, provider: 'pure-mock' }, unavailableTimeoutMs: 10_000, keepFinishedSeconds: 600 });
+    const hanging = new AbortController();
+    try {
+      const job = (id: string, ordinal: number) => testLeafJob(id, { lineage: 'run-freed', runContext: queue.runContextId, ordinal });
+      // One batch of two: a leaf that finishes and one that runs until cancelled.
+      const first = queue.submit(job('ok-first', 0), new RecordingListener(), new AbortController().signal);
+      const long = queue.submit(job('hang-long', 1), new RecordingListener(), hanging.signal);
+      await expect(first).resolves.toMatchObject({ type: 'completed' });
+      const second = queue.submit(job('ok-second', 2), new RecordingListener(), new AbortController().signal);
+      const timedOut = new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 10_000).unref());
+      expect(await Promise.race([second.then((outcome) => outcome.type), timedOut])).toBe('completed');
+      expect(runner.aborted).not.toContain('hang-long');
+      hanging.abort(new Error('test over'));
+      await expect(long).resolves.toMatchObject({ type: 'stopped' });
+    } finally {
+      hanging.abort(new Error('test over'));
+      await queue.close();
+      await worker.stop({ cancelRunning: true });
+    }
+  }, 30_000);
+});

@@ -20,6 +20,7 @@ import { openRedis } from './open-redis.js';
 import { QUEUE_PREFIX, queueKeys, type QueueKeys } from './queue-keys.js';
 import { connectionOptions, parseRedisUrl } from './redis-url.js';
 import { RunChannelWriter } from './run-channel-writer.js';
+import { wakeIntake } from './wake-intake.js';
 import { parseCancelMessage, type ProgressMessage } from './wire-messages.js';
 import { publishWorkerInfo, removeWorkerInfo, type WorkerInfo } from './worker-registry.js';
 
@@ -303,8 +304,12 @@ export class BullmqLeafWorker {
   }
 
   private releaseLeaf(): void {
+    const hadFreeSlot = this.held < this.options.concurrency;
     this.held -= 1;
     this.adjustIntake();
+    // The first slot freed while a batch still runs: BullMQ's loop would not ask for another batch
+    // before that whole batch is done.
+    if (!hadFreeSlot && this.activeBatches > 0 && this.worker) wakeIntake(this.worker);
   }
 
   /**
