@@ -64,14 +64,22 @@ function prepareDocument(raw: unknown, diagnostics: Diagnostic[], source?: SpecS
 }
 
 function prepareNode(node: unknown, path: DocumentPath, diagnostics: Diagnostic[], source?: SpecSource): unknown {
+  const shorthand = shorthandKind(node);
+  if (shorthand !== undefined) {
+    const body = (node as RawObject)[shorthand];
+    const id = isObject(body) ? body.id : undefined;
+    diagnostics.push(
+      schemaDiagnostic([...path, shorthand], `a node is written {kind: ${shorthand}, spec: {...}}, not {${shorthand}: {...}}`, source, id),
+    );
+    return standIn(id);
+  }
   if (!isObject(node) || !isObject(node.spec)) return node;
   const kind = node.kind;
   if (typeof kind === 'string' && !knownKinds.has(kind)) {
     diagnostics.push(
       schemaDiagnostic([...path, 'kind'], `unknown node kind "${kind}" (expected one of ${NODE_KINDS.join(', ')})`, source, node.spec.id),
     );
-    // Stands in for the unknown node so the schema pass still reports the document's other errors.
-    return { kind: 'sequence', spec: { id: typeof node.spec.id === 'string' ? node.spec.id : '', children: [] } };
+    return standIn(node.spec.id);
   }
   let spec: RawObject = node.spec;
   const structured = kind === 'loop_until' ? spec.until : kind === 'cond' ? spec.when : undefined;
@@ -89,6 +97,18 @@ function prepareNode(node: unknown, path: DocumentPath, diagnostics: Diagnostic[
     spec = { ...spec, template: prepareNode(spec.template, [...path, 'spec', 'template'], diagnostics, source) };
   }
   return spec === node.spec ? node : { ...node, spec };
+}
+
+/** The kind a node names as its only key when written `{leaf: {...}}` instead of `{kind: leaf, spec: {...}}`. */
+function shorthandKind(node: unknown): string | undefined {
+  if (!isObject(node) || node.kind !== undefined || node.spec !== undefined) return undefined;
+  const keys = Object.keys(node);
+  return keys.length === 1 && knownKinds.has(keys[0]!) ? keys[0] : undefined;
+}
+
+/** Stands in for a node already reported, so the schema pass still reports the document's other errors. */
+function standIn(id: unknown): unknown {
+  return { kind: 'sequence', spec: { id: typeof id === 'string' ? id : '', children: [] } };
 }
 
 function issueToDiagnostic(issue: z.core.$ZodIssue, document: unknown, source?: SpecSource): Diagnostic {
@@ -112,8 +132,11 @@ function describeIssue(issue: z.core.$ZodIssue, document: unknown, path: Documen
     }
     case 'invalid_value':
       return `${where}: expected one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}, got ${describeValue(valueAt(document, path))}`;
-    case 'invalid_union':
-      return `${where}: ${describeValue(valueAt(document, path))} matches none of the allowed forms`;
+    case 'invalid_union': {
+      const actual = valueAt(document, path);
+      if (actual === undefined) return `${where}: missing required field`;
+      return `${where}: ${describeValue(actual)} matches none of the allowed forms`;
+    }
     default:
       return `${where}: ${issue.message}`;
   }

@@ -70,6 +70,29 @@ describe('node kinds: defaults and round trip', () => {
     }
   });
 
+  it('says how to write a node given as {kind: {...}} instead of a union mismatch', () => {
+    const result = parseWorkflowSpec({
+      goal: 'g',
+      nodes: [{ branch_set: { id: 'fan', children: [] } }, { kind: 'reduce', spec: { id: 'sum', inputs: ['fan'], prompt: 'p' } }],
+    });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.diagnostics.map((diagnostic) => diagnostic.message)).toEqual([
+        'a node is written {kind: branch_set, spec: {...}}, not {branch_set: {...}}',
+      ]);
+    }
+  });
+
+  it('names a missing kind as missing, not as a value that matches nothing', () => {
+    const result = parseWorkflowSpec({ goal: 'g', nodes: [{ spec: { id: 'a', prompt: 'b' } }] });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      const messages = result.diagnostics.map((diagnostic) => diagnostic.message);
+      expect(messages.some((message) => message.includes('missing required field'))).toBe(true);
+      expect(messages.join('\n')).not.toContain('nothing matches');
+    }
+  });
+
   it('writes extensions after CodeWhale fields, and only when set', () => {
     const node = NodeSpecSchema.parse({
       kind: 'leaf',
