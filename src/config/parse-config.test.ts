@@ -72,6 +72,13 @@ describe('parseConfigText', () => {
     expect(diagnostics).toContainEqual("whaleflow.config.yaml:6:5: providers.b: unknown field 'colour'");
   });
 
+  it('names a missing providers section as missing, not as a type the user never wrote', () => {
+    const diagnostics = diagnosticsOf('janitor:\n  max_database_mb: 10\n');
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatch(/^whaleflow\.config\.yaml:1:1: providers: missing required section: a configuration file names its model providers/);
+    expect(diagnostics[0]).not.toContain('received undefined');
+  });
+
   it('reports references to undefined providers and unlisted models', () => {
     const text = [
       'providers:',

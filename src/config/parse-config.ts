@@ -37,7 +37,7 @@ export function parseConfigText(text: string, file: string): WhaleflowConfig {
   const raw: unknown = document.toJS() ?? {};
   reportSecretFields(raw, context);
   const parsed = configFileSchema.safeParse(raw);
-  if (!parsed.success) reportSchemaIssues(parsed.error.issues, context);
+  if (!parsed.success) reportSchemaIssues(parsed.error.issues, raw, context);
   if (context.diagnostics.length > 0 || !parsed.success) throw invalidConfig(context);
 
   const config = normalize(parsed.data, file);
@@ -74,7 +74,7 @@ function reportSecretFields(raw: unknown, context: ParseContext): void {
   }
 }
 
-function reportSchemaIssues(issues: readonly z.core.$ZodIssue[], context: ParseContext): void {
+function reportSchemaIssues(issues: readonly z.core.$ZodIssue[], raw: unknown, context: ParseContext): void {
   for (const issue of issues) {
     const path = issue.path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment));
     const dotted = path.join('.') || '(top level)';
@@ -85,8 +85,26 @@ function reportSchemaIssues(issues: readonly z.core.$ZodIssue[], context: ParseC
       }
       continue;
     }
-    report(context, 'config-invalid', `${dotted}: ${issue.message}`, path);
+    const missing = issue.code === 'invalid_type' && valueAt(raw, path) === undefined;
+    report(context, 'config-invalid', missing ? `${dotted}: ${missingFieldMessage(path)}` : `${dotted}: ${issue.message}`, path);
   }
+}
+
+function valueAt(raw: unknown, path: readonly (string | number)[]): unknown {
+  let value = raw;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, unknown>)[segment];
+  }
+  return value;
+}
+
+// zod's own wording ("expected record, received undefined") names a type the user never wrote.
+function missingFieldMessage(path: readonly (string | number)[]): string {
+  if (path.length === 1 && path[0] === 'providers') {
+    return 'missing required section: a configuration file names its model providers (`whaleflow init` writes a starter file; with no file at all WhaleFlow runs on its embedded defaults)';
+  }
+  return 'missing required field';
 }
 
 function routeFromFile(route: RouteFile): ConfiguredRoute {
