@@ -14,12 +14,13 @@
 // - The two worker threads (trace writer, line search) are entries of their own, written beside
 //   the chunks, so `new URL('./trace-writer-worker.js', import.meta.url)` finds them from any chunk.
 //
-// Beside them, two start-up scripts, each one CommonJS file with a V8 code cache (bin/cached-script.cjs)
+// Beside them, three start-up scripts, each one CommonJS file with a V8 code cache (bin/cached-script.cjs)
 // made by a fresh Node that runs it once as the launcher does (scripts/write-code-cache.cjs):
 // - starlark-fast-path.cjs: `whaleflow starlark FILE` without commander or the command table
 //   (src/cli/starlark-fast-path.ts), everything inlined;
 // - run-fast-path.cjs: `whaleflow run …` (src/cli/run-fast-path.ts), the run command and what it
-//   imports, packages outside INLINE required from node_modules as in the chunks.
+//   imports, packages outside INLINE required from node_modules as in the chunks;
+// - trace-writer-worker.cjs: the trace writer's thread (src/trace/trace-writer-thread.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -158,6 +159,14 @@ if (dynamicImports.length > 0) {
   asciiOnly(runPath);
   writeCodeCache(runPath);
 }
+
+// The trace writer's thread, as one script with its code cache too (src/trace/trace-writer-thread.ts
+// starts it from here, else from the ES modules): loading its modules one by one cost ~180 ms of
+// CPU at every durable run's start, which a short run waited through.
+const writerPath = join(out, 'trace-writer-worker.cjs');
+await esbuild.build({ ...startUpScript, entryPoints: [entryPoints['trace-writer-worker']], outfile: writerPath, plugins: [keepPackagesExternal] });
+asciiOnly(writerPath);
+writeCodeCache(writerPath);
 
 /**
  * esbuild escapes every non-ASCII character of strings, regular expressions and names, but

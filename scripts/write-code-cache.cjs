@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Run by bundle-cli.mjs in a fresh Node without flags, as bin/whaleflow.js runs: loads a start-up
-// script (FILE: starlark-fast-path.cjs or run-fast-path.cjs) as the launcher does, runs its
+// script (FILE: starlark-fast-path.cjs, run-fast-path.cjs or trace-writer-worker.cjs) as the launcher does, runs its
 // command once on a small input in a temporary folder so that the functions every start calls
 // are compiled, and writes FILE.v8cache with them (bin/cached-script.cjs). Exits non-zero,
 // writing nothing, if that run fails.
@@ -15,6 +15,8 @@ const file = path.resolve(process.argv[2]);
 // The commands tune V8's flags before they run (run-starlark-file.ts, keep-old-generation-tight.ts),
 // and V8 refuses a cache made under other flags than those of the process reading it, which
 // reads it before any are set: the warm-up leaves them untouched.
+/** V8's own, for the writer's warm-up, which sets the run's flags itself (RUN_FLAGS_BEFORE_WRITER). */
+const setFlag = v8.setFlagsFromString.bind(v8);
 v8.setFlagsFromString = () => {};
 
 /** What each start-up script runs once: its command on inputs written into `folder`. */
@@ -41,7 +43,60 @@ function silentContext(folder) {
   return { stdout: () => {}, stderr: () => {}, cwd: folder, env: { WHALEFLOW_HOME: path.join(folder, 'home') }, isTty: false, exitCode: 0 };
 }
 
+/**
+ * The V8 flags `whaleflow run` has set when its trace writer thread loads the script: V8 refuses
+ * a cache made under other values of some (--heap-growing-percent is one). The run sets the first
+ * before it starts the thread (src/cli/run/keep-old-generation-tight.ts), the second once the
+ * thread's heap is configured, which resets it (keep-young-generation-small.ts, run-command.ts).
+ * The library (openProjectRecorder in a caller's process) keeps V8's defaults: there V8 refuses
+ * this cache and the script is compiled, as without one. src/cli/cli-bundle.test.ts checks a
+ * run uses it.
+ */
+const RUN_FLAGS_BEFORE_WRITER = ['--heap-growing-percent=50'];
+const RUN_FLAGS_ONCE_WRITER_HEAP = ['--semi-space-growth-factor=1'];
+
+/**
+ * The trace writer's script runs in a worker thread (it listens on parentPort as it loads): a
+ * worker loads it as src/trace/trace-writer-thread.ts does, under the run's flags, opens a
+ * database in `folder`, closes it, and writes the cache from there.
+ */
+async function warmUpWriter(folder) {
+  const { Worker } = require('node:worker_threads');
+  const bootstrap = `const { parentPort } = require('node:worker_threads');
+const cached = require(${JSON.stringify(require.resolve('../bin/cached-script.cjs'))});
+parentPort.once('message', () => {
+  const loaded = cached.loadCachedScript(${JSON.stringify(file)});
+  parentPort.on('message', (request) => { if (request.type === 'close') { cached.writeCodeCache(${JSON.stringify(file)}, loaded.script); parentPort.postMessage({ type: 'cached' }); } });
+});`;
+  for (const flag of RUN_FLAGS_BEFORE_WRITER) setFlag(flag);
+  const worker = new Worker(bootstrap, { eval: true });
+  const written = new Promise((resolve, reject) => {
+    worker.on('error', reject);
+    worker.on('message', (reply) => {
+      if (reply.type !== 'cached') return;
+      resolve();
+      void worker.terminate();
+    });
+    worker.on('exit', (code) => reject(new Error(`the writer's warm-up thread exited ${code} before writing its cache`)));
+  });
+  while ((worker.resourceLimits?.maxYoungGenerationSizeMb ?? -1) <= 0) await new Promise((resolve) => setTimeout(resolve, 1));
+  await new Promise((resolve) => setTimeout(resolve, 20)); // Node reports the limits a moment before V8 applies them
+  for (const flag of RUN_FLAGS_ONCE_WRITER_HEAP) setFlag(flag);
+  worker.postMessage({ type: 'load' });
+  worker.postMessage({ type: 'open', databasePath: path.join(folder, 'warm-up.db'), secretEnv: {}, progress: new SharedArrayBuffer(64) });
+  worker.postMessage({ type: 'close' });
+  return written;
+}
+
 async function warmUp() {
+  if (path.basename(file) === 'trace-writer-worker.cjs') {
+    const folder = mkdtempSync(path.join(tmpdir(), 'whaleflow-code-cache-'));
+    try {
+      return await warmUpWriter(folder);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }
   const warmUpOf = WARM_UPS[path.basename(file)];
   if (!warmUpOf) throw new Error(`no warm-up for ${path.basename(file)}`);
   const folder = mkdtempSync(path.join(tmpdir(), 'whaleflow-code-cache-'));

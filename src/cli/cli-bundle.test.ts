@@ -134,6 +134,30 @@ process.stdout.write(loaded.cache + ' ' + typeof loaded.exports.${start});`;
     }
   });
 
+  it('whaleflow run starts its trace writer from the bundled script, through its code cache', async () => {
+    // A preloaded script hears every Worker the run starts (the start-up script takes Worker from
+    // node:worker_threads when it calls it) and has the writer's bootstrap say what its cache did.
+    const folder = mkdtempSync(join(cwd, 'writer-'));
+    writeFileSync(join(folder, 'one.json'), JSON.stringify({ id: 'one', goal: 'one', nodes: [{ kind: 'leaf', spec: { id: 'only', prompt: 'p' } }] }));
+    writeFileSync(
+      join(folder, 'watch-workers.cjs'),
+      `const workerThreads = require('node:worker_threads');
+const Original = workerThreads.Worker;
+workerThreads.Worker = class extends Original {
+  constructor(what, options) {
+    process.stderr.write('worker ' + String(what) + '\\n');
+    super(options && options.eval ? String(what).replace(/^if \\(!(.*)\\) /, 'const loaded = $1; process._rawDebug("writer cache " + loaded.cache); if (!loaded) ') : what, options);
+  }
+};
+`,
+    );
+    const run = await execFile(process.execPath, ['--require', join(folder, 'watch-workers.cjs'), entry, 'run', 'one.json', '--provider', 'mock', '--json'], { cwd: folder, env: { ...process.env, WHALEFLOW_HOME: join(folder, 'home'), NODE_OPTIONS: '' } });
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'succeeded' });
+    const workers = run.stderr.split('\n').filter((line) => line.startsWith('worker '));
+    expect(workers).toEqual([expect.stringContaining(`loadCachedScript(${JSON.stringify(join(bundle, 'trace-writer-worker.cjs'))}, { verifyData: true })`)]);
+    expect(run.stderr).toMatch(/^writer cache used$/m);
+  });
+
   it('whaleflow run answers as main() does: help, usage errors, a missing file, a refused run', async () => {
     const env = { ...process.env, WHALEFLOW_HOME: join(cwd, 'home-answers') };
     writeFileSync(join(cwd, 'one.json'), JSON.stringify({ id: 'one', goal: 'one', nodes: [{ kind: 'leaf', spec: { id: 'only', prompt: 'p' } }] }));

@@ -1,18 +1,39 @@
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 /**
- * Starts the writer: the compiled JS in dist/, or (when running from the TypeScript sources,
- * as under vitest) a small bootstrap that registers tsx inside the worker and imports the source.
+ * Starts the writer: from dist/, the writer bundled into one CommonJS script run through V8's
+ * code cache (dist/cli-bundle/trace-writer-worker.cjs, by scripts/bundle-cli.mjs, loaded by the
+ * launcher's bin/cached-script.cjs), else the compiled ES modules; from the TypeScript sources
+ * (as under vitest), a small bootstrap that registers tsx inside the worker and imports the source.
  */
 function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./trace-writer-worker.js', import.meta.url));
+  if (!import.meta.url.endsWith('.ts')) return startCompiledWorker();
   // The ESM entry of tsx's API (require.resolve would pick its CommonJS twin).
   const tsxApi = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
   const source = new URL('./trace-writer-worker.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
+  return new Worker(bootstrap, { eval: true });
+}
+
+/**
+ * Loading the writer's ES modules one by one costs its thread ~180 ms of CPU at every start, which
+ * a short run waits through; the bundled script with its code cache costs a fraction of that.
+ * Both paths are the same relative to dist/trace/ (the library) and dist/cli-bundle/ (the CLI).
+ * The script is used when it is at least as new as the compiled writer (as the launcher uses the
+ * CLI's bundle: not after tsc ran again without bundling); a missing, stale or damaged cache only
+ * costs the compile it would have saved; a missing script means the ES modules.
+ */
+function startCompiledWorker(): Worker {
+  const modules = new URL('./trace-writer-worker.js', import.meta.url);
+  const script = fileURLToPath(new URL('../cli-bundle/trace-writer-worker.cjs', import.meta.url));
+  const loader = fileURLToPath(new URL('../../bin/cached-script.cjs', import.meta.url));
+  const modified = (file: string) => statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Number.NaN;
+  if (!(modified(script) >= modified(fileURLToPath(new URL('../trace/trace-writer-worker.js', import.meta.url))) && modified(loader) >= 0)) return new Worker(modules);
+  const bootstrap = `if (!require(${JSON.stringify(loader)}).loadCachedScript(${JSON.stringify(script)}, { verifyData: true })) import(${JSON.stringify(modules.href)});`;
   return new Worker(bootstrap, { eval: true });
 }
 
