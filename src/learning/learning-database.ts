@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { projectTracePath, type TraceLocationOptions } from '../trace/index.js';
-import { migrateComponentSchema, WhaleflowError } from '../util/index.js';
+import { migrateComponentSchema, retryWhileBusy, WhaleflowError } from '../util/index.js';
 import { LEARNING_COMPONENT, LEARNING_MIGRATIONS } from './learning-migrations.js';
 
 /** The project database could not be opened for learning (not SQLite, corrupt, unwritable). */
@@ -26,8 +26,9 @@ export function openLearningDatabase(path: string): Database.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let database: Database.Database | undefined;
   try {
-    database = new Database(path);
-    database.pragma('journal_mode = WAL');
+    const opened = new Database(path);
+    database = opened;
+    retryWhileBusy(() => opened.pragma('journal_mode = WAL'));
     database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 10000');
     database.pragma('foreign_keys = ON');

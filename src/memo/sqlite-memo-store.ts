@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ModelResponse } from '../providers/index.js';
-import { migrateComponentSchema, projectDatabaseError, SecretRedactor } from '../util/index.js';
+import { migrateComponentSchema, projectDatabaseError, retryWhileBusy, SecretRedactor } from '../util/index.js';
 import { MEMO_COMPONENT, MEMO_MIGRATIONS, MEMO_TABLE_V1 } from './memo-migrations.js';
 import type { MemoEntry } from './memo-entry.js';
 import type { MemoStore, MemoStoreStats } from './memo-store.js';
@@ -60,7 +60,8 @@ export class SqliteMemoStore implements MemoStore {
       this.ownsDatabase = false;
     }
     if (!this.database.readonly) {
-      this.database.pragma('journal_mode = WAL');
+      const database = this.database;
+      retryWhileBusy(() => database.pragma('journal_mode = WAL'));
       migrateComponentSchema(this.database, MEMO_COMPONENT, MEMO_MIGRATIONS);
     } else if (!this.hasMemoTable()) {
       // A read-only handle (a read-only project directory) without the table reads an empty, temporary one.

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrateComponentSchema } from '../util/component-schema.js';
+import { retryWhileBusy } from '../util/retry-while-busy.js';
 import type { SplitText, TextChunk } from './context-text.js';
 import { MEMORY_COMPONENT, MEMORY_MIGRATIONS } from './memory-migrations.js';
 
@@ -100,9 +101,10 @@ export class SqliteMemoryStore {
   constructor(databaseOrPath: Database.Database | string, options: SqliteMemoryStoreOptions) {
     if (typeof databaseOrPath === 'string') {
       if (databaseOrPath !== ':memory:') mkdirSync(dirname(databaseOrPath), { recursive: true });
-      this.database = new Database(databaseOrPath);
+      const database = new Database(databaseOrPath);
+      this.database = database;
       this.ownsDatabase = true;
-      this.database.pragma('journal_mode = WAL');
+      retryWhileBusy(() => database.pragma('journal_mode = WAL'));
     } else {
       this.database = databaseOrPath;
       this.ownsDatabase = false;

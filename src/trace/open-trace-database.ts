@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { accessSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { ProjectDatabaseError, projectDatabaseError } from '../util/index.js';
+import { ProjectDatabaseError, projectDatabaseError, retryWhileBusy } from '../util/index.js';
 import { TraceSchemaTooNewError } from './trace-errors.js';
 import { migrateTraceDatabase, TRACE_SCHEMA_VERSION } from './trace-migrations.js';
 
@@ -112,13 +112,8 @@ function openWritable(path: string, pageCacheKib: number | undefined): Database.
     database = new Database(path);
     // A new database frees pages incrementally (the janitor's `PRAGMA incremental_vacuum`), which
     // can only be chosen before the first table; an older one is converted by the janitor once.
-    if (database.pragma('page_count', { simple: true }) === 0) {
-      // Empty, so an OS crash could lose nothing of the user's: choosing its format need not wait
-      // for the disk (with the default FULL, these two pragmas fsync ~30 ms into every first run).
-      database.pragma('synchronous = OFF');
-      database.pragma('auto_vacuum = INCREMENTAL');
-    }
-    database.pragma('journal_mode = WAL');
+    const opened = database;
+    retryWhileBusy(() => chooseFormat(opened));
     // NORMAL in WAL mode: a commit survives a process crash (kill -9); only an OS crash may lose the last commits.
     database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 5000');
@@ -130,6 +125,17 @@ function openWritable(path: string, pageCacheKib: number | undefined): Database.
     closeQuietly(database);
     throw translate(error, path);
   }
+}
+
+/** WAL, and for a new database incremental freeing; repeatable, so a busy start is simply retried. */
+function chooseFormat(database: Database.Database): void {
+  if (database.pragma('page_count', { simple: true }) === 0) {
+    // Empty, so an OS crash could lose nothing of the user's: choosing its format need not wait
+    // for the disk (with the default FULL, these two pragmas fsync ~30 ms into every first run).
+    database.pragma('synchronous = OFF');
+    database.pragma('auto_vacuum = INCREMENTAL');
+  }
+  database.pragma('journal_mode = WAL');
 }
 
 function checkVersion(database: Database.Database, path: string): number {

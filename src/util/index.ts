@@ -1,5 +1,6 @@
 export { assertNever } from './assert-never.js';
 export { sha256Hex } from './sha256.js';
+export { retryWhileBusy } from './retry-while-busy.js';
 export { formatPosition, type SourcePosition } from './position.js';
 export { formatDiagnostic, hasErrors, type Diagnostic, type DiagnosticSeverity } from './diagnostic.js';
 export { WhaleflowError, InvalidInputError, UsageError } from './whaleflow-error.js';
