@@ -95,14 +95,21 @@ export function planCapDeletions(
     .filter((chain) => !recent.has(chain.root) && !chain.alive && successful(chain) && !protectedChain(chain, protection))
     .reverse();
   const blobUsers = new Map(inventory.blobUsers);
+  const copies = new ReferenceCopies(inventory.referrers);
   const deletions: ChainDeletion[] = [];
   let projected = projectedBytes;
   for (const chain of candidates) {
     if (projected <= capBytes) break;
     let freed = 0;
+    const members = new Set(chain.runs.map((run) => run.summary.runId));
     for (const run of chain.runs) {
       // A compacted run frees what is left after compaction (its estimate was already counted).
       freed += Math.max(0, run.payloadBytes - (compactionFreed.get(run.summary.runId) ?? 0));
+      freed += copies.takenOnBy(run.summary.runId);
+      const copied = copies.delete(run.summary.runId, members);
+      freed -= copied;
+      // The replays that take its rows on take its blobs on too (materialize-references.ts).
+      if (copied > 0) continue;
       for (const hash of run.blobHashes) {
         const users = (blobUsers.get(hash) ?? 1) - 1;
         blobUsers.set(hash, users);
@@ -125,4 +132,33 @@ export function planCapDeletions(
       ? [`the database stays over its cap (${Math.round(projected / MIB)} MiB > ${settings.maxDatabaseMb} MiB): what is left is alive, pinned, evidence, unsuccessful or among the newest ${settings.keepRecentRuns} runs`]
       : [];
   return { deletions, projectedBytes: projected, notes };
+}
+
+/**
+ * Deleting a run that a kept replay refers to copies the referred rows into the replay's log
+ * first (materialize-references.ts): those bytes stay in the database, and are freed only when
+ * that replay goes too.
+ */
+class ReferenceCopies {
+  private readonly deleted = new Set<string>();
+  private readonly takenOn = new Map<string, number>();
+
+  constructor(private readonly referrers: ReadonlyMap<string, ReadonlyMap<string, number>>) {}
+
+  /** Deletes `runId` (with the rest of its chain, `deletedWith`): the bytes its kept referrers take on. */
+  delete(runId: string, deletedWith: ReadonlySet<string>): number {
+    this.deleted.add(runId);
+    let copied = 0;
+    for (const [referrer, bytes] of this.referrers.get(runId) ?? []) {
+      if (this.deleted.has(referrer) || deletedWith.has(referrer)) continue;
+      this.takenOn.set(referrer, (this.takenOn.get(referrer) ?? 0) + bytes);
+      copied += bytes;
+    }
+    return copied;
+  }
+
+  /** What `runId` took on from runs deleted before it. */
+  takenOnBy(runId: string): number {
+    return this.takenOn.get(runId) ?? 0;
+  }
 }

@@ -37,6 +37,11 @@ export interface RunInventory {
   readonly blobSizes: ReadonlyMap<string, number>;
   /** How many runs reference each blob. */
   readonly blobUsers: ReadonlyMap<string, number>;
+  /**
+   * For each run another run's log refers to (a replay recorded by reference): each referring run
+   * and the bytes of the rows it refers to, which deleting the source copies into its log.
+   */
+  readonly referrers: ReadonlyMap<string, ReadonlyMap<string, number>>;
   /** Event payload bytes plus blob bytes: what runs hold in the database. */
   readonly logicalBytes: number;
 }
@@ -75,7 +80,20 @@ export function readRunInventory(store: SqliteTraceStore, liveness: LivenessInpu
   let logicalBytes = 0;
   for (const bytes of payloads.values()) logicalBytes += bytes;
   for (const size of blobSizes.values()) logicalBytes += size;
-  return { runs, chains: chainsOf(runs), blobSizes, blobUsers, logicalBytes };
+  return { runs, chains: chainsOf(runs), blobSizes, blobUsers, referrers: readReferrers(store), logicalBytes };
+}
+
+function readReferrers(store: SqliteTraceStore): Map<string, Map<string, number>> {
+  const rows = store.database
+    .prepare<[], { source: string; referrer: string; bytes: number }>(
+      `SELECT r.source_run_id AS source, r.run_id AS referrer, SUM(octet_length(e.payload)) AS bytes
+       FROM run_references r JOIN events e ON e.run_id = r.source_run_id AND e.seq >= r.source_seq AND e.seq < r.source_seq + r.count
+       GROUP BY r.source_run_id, r.run_id`,
+    )
+    .all();
+  const referrers = new Map<string, Map<string, number>>();
+  for (const row of rows) (referrers.get(row.source) ?? referrers.set(row.source, new Map()).get(row.source)!).set(row.referrer, row.bytes);
+  return referrers;
 }
 
 function runLife(store: SqliteTraceStore, summary: RunSummary, liveness: LivenessInput): { state: RunState; pidAlive: boolean | null; lastSignAt: number } {
