@@ -158,6 +158,32 @@ workerThreads.Worker = class extends Original {
     expect(run.stderr).toMatch(/^writer cache used$/m);
   });
 
+  it('a replay that records in full on a writer thread starts it under the run\'s flags, so through its code cache', async () => {
+    const folder = mkdtempSync(join(cwd, 'replay-writer-'));
+    // 2,600 leaves: over the 10,000 recorded events from which a replay records on a writer thread.
+    const ids = Array.from({ length: 2_600 }, (_, index) => `leaf-${index}`);
+    const workflow = { id: 'wide', goal: 'wide', nodes: [{ kind: 'branch_set', spec: { id: 'fan', parallel: true, children: ids.map((id) => ({ kind: 'leaf', spec: { id, prompt: id } })) } }] };
+    writeFileSync(join(folder, 'wide.json'), JSON.stringify(workflow));
+    // The replay's modules are ES modules: their binding of Worker follows the patch once synced.
+    writeFileSync(
+      join(folder, 'watch-workers.cjs'),
+      `const workerThreads = require('node:worker_threads');
+const Original = workerThreads.Worker;
+workerThreads.Worker = class extends Original {
+  constructor(what, options) {
+    super(options && options.eval ? String(what).replace(/^if \\(!(.*)\\) /, 'const loaded = $1; process._rawDebug("writer cache " + loaded.cache); if (!loaded) ') : what, options);
+  }
+};
+require('node:module').syncBuiltinESMExports();
+`,
+    );
+    const env = { ...process.env, WHALEFLOW_HOME: join(folder, 'home'), NODE_OPTIONS: '' };
+    await execFile(process.execPath, [entry, 'run', 'wide.json', '--provider', 'mock', '--max-agents', '3000', '--json'], { cwd: folder, env, maxBuffer: 64 * 1024 * 1024 });
+    const replay = await execFile(process.execPath, ['--require', join(folder, 'watch-workers.cjs'), entry, 'replay', 'last', '--allow-live', '--provider', 'mock'], { cwd: folder, env, maxBuffer: 64 * 1024 * 1024 });
+    expect(replay.stdout).toContain('parity: identical');
+    expect(replay.stderr).toMatch(/^writer cache used$/m);
+  }, 120_000);
+
   it('whaleflow run answers as main() does: help, usage errors, a missing file, a refused run', async () => {
     const env = { ...process.env, WHALEFLOW_HOME: join(cwd, 'home-answers') };
     writeFileSync(join(cwd, 'one.json'), JSON.stringify({ id: 'one', goal: 'one', nodes: [{ kind: 'leaf', spec: { id: 'only', prompt: 'p' } }] }));

@@ -7,7 +7,7 @@ import { escapeTerminalLine, escapeTerminalText, terminalSafeJson, UsageError } 
 import type { CliContext } from '../cli-context.js';
 import { allowCommandOption, databaseOption, fixturesOption, grantFromOptions, inputFileOption, nonEmptyText, type GrantOptions } from '../options/index.js';
 import { ExitCode } from '../exit-codes.js';
-import { composeRun, credentialRefusal, formatTraceFailure, keepOldGenerationTight, listenForStopSignals, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
+import { composeRun, credentialRefusal, formatTraceFailure, keepOldGenerationTight, listenForStopSignals, RUN_PROVIDERS, startTraceWriterThread, type ComposedRun, type RunProvider } from '../run/index.js';
 
 interface ReplayOptions extends GrantOptions {
   trace?: string;
@@ -130,7 +130,7 @@ const WRITER_THREAD_EVENTS = 10_000;
  */
 function openReplayRecording(context: CliContext, store: SqliteTraceStore, target: RunSummary | undefined): ReplayRecording {
   if (!store.readOnly && target && target.eventCount >= WRITER_THREAD_EVENTS) {
-    return recordingInto(store, openProjectRecorder({ cwd: context.cwd, env: context.env, databasePath: store.path }));
+    return recordingInto(store, openProjectRecorder({ cwd: context.cwd, env: context.env, databasePath: store.path, writerThread: startTraceWriterThread() }));
   }
   const recordTo: TraceStore = store.readOnly ? new InMemoryTraceStore() : store;
   const failure = new RecordingFailure();

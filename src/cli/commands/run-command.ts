@@ -21,16 +21,13 @@ import { addLaunchShapeOptions, allowCommandOption, fixturesOption, grantFromOpt
 import { formatOverviewCost as formatUsd } from '../../runs/index.js';
 import { RunProgress } from '../progress/index.js';
 import type { SandboxMode } from '../../leaves/index.js';
-import { CollectAtRunEdges, keepOldGenerationTight, keepYoungGenerationSmall, listenForStopSignals, sandboxPreflight, composeRun, credentialRefusal, formatPreflight, formatQueueSummary, formatRunSummary, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
-import { openProjectRecorder, openProjectTrace, TraceWriterThread } from '../../trace/index.js';
+import { CollectAtRunEdges, keepYoungGenerationSmall, startTraceWriterThread, listenForStopSignals, sandboxPreflight, composeRun, credentialRefusal, formatPreflight, formatQueueSummary, formatRunSummary, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
+import { openProjectRecorder, openProjectTrace, type TraceWriterThread } from '../../trace/index.js';
 import { backgroundRunArguments, startBackgroundRun, superviseRun } from '../../runs/index.js';
 import { loadConfig } from '../../config/index.js';
 import { proposeAfterReview } from '../learn/propose-after-review.js';
 import type { PreparedRunOverlay } from '../../learning/index.js';
 import { RunTiming } from '../run/run-timing.js';
-
-/** Past this the command goes on without waiting for the writer thread's heap (it only decides whether the young generation is held). */
-const WRITER_HEAP_WAIT_MS = 2_000;
 
 interface RunOptions extends GrantOptions {
   provider: RunProvider;
@@ -115,15 +112,9 @@ async function afterRun(context: CliContext, options: RunOptions): Promise<void>
 
 async function runWorkflowFile(context: CliContext, file: string, options: RunOptions): Promise<number> {
   const timing = new RunTiming();
-  keepOldGenerationTight();
   // The trace writer's thread starts loading now, on the other core, while this one compiles;
-  // it opens the database only if the run starts. Configuring its heap resets the young
-  // generation's flag, which is set again (after the run start-up script) once that is seen to
-  // be done, and after the compile: Node reports the thread's limits a moment before V8 applies
-  // them, so a thread descheduled in between could reset it after the first.
-  const writerThread = new TraceWriterThread();
-  writerThread.waitUntilHeapConfigured(WRITER_HEAP_WAIT_MS);
-  keepYoungGenerationSmall();
+  // it opens the database only if the run starts.
+  const writerThread = startTraceWriterThread();
   try {
     return await compileAndRun(context, file, options, timing, writerThread);
   } finally {

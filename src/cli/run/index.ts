@@ -9,3 +9,4 @@ export { listenForStopSignals, type StopSignals, type StopSignal } from './stop-
 export { keepOldGenerationTight } from './keep-old-generation-tight.js';
 export { keepYoungGenerationSmall } from './keep-young-generation-small.js';
 export { CollectAtRunEdges } from './collect-at-run-edges.js';
+export { startTraceWriterThread } from './start-trace-writer-thread.js';
