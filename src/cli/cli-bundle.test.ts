@@ -134,14 +134,12 @@ process.stdout.write(loaded.cache + ' ' + typeof loaded.exports.${start});`;
     }
   });
 
-  it('whaleflow run starts its trace writer from the bundled script, through its code cache', async () => {
-    // A preloaded script hears every Worker the run starts (the start-up script takes Worker from
-    // node:worker_threads when it calls it) and has the writer's bootstrap say what its cache did.
-    const folder = mkdtempSync(join(cwd, 'writer-'));
-    writeFileSync(join(folder, 'one.json'), JSON.stringify({ id: 'one', goal: 'one', nodes: [{ kind: 'leaf', spec: { id: 'only', prompt: 'p' } }] }));
-    writeFileSync(
-      join(folder, 'watch-workers.cjs'),
-      `const workerThreads = require('node:worker_threads');
+  /**
+   * A script to preload: it hears every Worker the process starts and has the writer's bootstrap
+   * say what its cache did. The start-up script takes Worker from node:worker_threads when it
+   * calls it; ES modules (the full command line's) see the patch once their bindings are synced.
+   */
+  const watchWorkersScript = `const workerThreads = require('node:worker_threads');
 const Original = workerThreads.Worker;
 workerThreads.Worker = class extends Original {
   constructor(what, options) {
@@ -149,8 +147,13 @@ workerThreads.Worker = class extends Original {
     super(options && options.eval ? String(what).replace(/^if \\(!(.*)\\) /, 'const loaded = $1; process._rawDebug("writer cache " + loaded.cache); if (!loaded) ') : what, options);
   }
 };
-`,
-    );
+require('node:module').syncBuiltinESMExports();
+`;
+
+  it('whaleflow run starts its trace writer from the bundled script, through its code cache', async () => {
+    const folder = mkdtempSync(join(cwd, 'writer-'));
+    writeFileSync(join(folder, 'one.json'), JSON.stringify({ id: 'one', goal: 'one', nodes: [{ kind: 'leaf', spec: { id: 'only', prompt: 'p' } }] }));
+    writeFileSync(join(folder, 'watch-workers.cjs'), watchWorkersScript);
     const run = await execFile(process.execPath, ['--require', join(folder, 'watch-workers.cjs'), entry, 'run', 'one.json', '--provider', 'mock', '--json'], { cwd: folder, env: { ...process.env, WHALEFLOW_HOME: join(folder, 'home'), NODE_OPTIONS: '' } });
     expect(JSON.parse(run.stdout)).toMatchObject({ status: 'succeeded' });
     const workers = run.stderr.split('\n').filter((line) => line.startsWith('worker '));
@@ -164,19 +167,7 @@ workerThreads.Worker = class extends Original {
     const ids = Array.from({ length: 2_600 }, (_, index) => `leaf-${index}`);
     const workflow = { id: 'wide', goal: 'wide', nodes: [{ kind: 'branch_set', spec: { id: 'fan', parallel: true, children: ids.map((id) => ({ kind: 'leaf', spec: { id, prompt: id } })) } }] };
     writeFileSync(join(folder, 'wide.json'), JSON.stringify(workflow));
-    // The replay's modules are ES modules: their binding of Worker follows the patch once synced.
-    writeFileSync(
-      join(folder, 'watch-workers.cjs'),
-      `const workerThreads = require('node:worker_threads');
-const Original = workerThreads.Worker;
-workerThreads.Worker = class extends Original {
-  constructor(what, options) {
-    super(options && options.eval ? String(what).replace(/^if \\(!(.*)\\) /, 'const loaded = $1; process._rawDebug("writer cache " + loaded.cache); if (!loaded) ') : what, options);
-  }
-};
-require('node:module').syncBuiltinESMExports();
-`,
-    );
+    writeFileSync(join(folder, 'watch-workers.cjs'), watchWorkersScript);
     const env = { ...process.env, WHALEFLOW_HOME: join(folder, 'home'), NODE_OPTIONS: '' };
     await execFile(process.execPath, [entry, 'run', 'wide.json', '--provider', 'mock', '--max-agents', '3000', '--json'], { cwd: folder, env, maxBuffer: 64 * 1024 * 1024 });
     const replay = await execFile(process.execPath, ['--require', join(folder, 'watch-workers.cjs'), entry, 'replay', 'last', '--allow-live', '--provider', 'mock'], { cwd: folder, env, maxBuffer: 64 * 1024 * 1024 });
