@@ -99,8 +99,13 @@ parentPort!.on('message', (request: TraceWriterRequest) => {
     return;
   }
   if (request.type === 'close') {
-    store.close();
+    // Every batch before this message is committed: the sink may go on at once. Closing the
+    // connection (as the database's last, SQLite checkpoints the WAL: copies and two fsyncs)
+    // happens after, off the run's path; the thread then ends by itself. A process that exits
+    // first interrupts that checkpoint, which SQLite, like a crash, completes or redoes later.
     parentPort!.postMessage({ type: 'closed' } satisfies TraceWriterReply);
+    store.close();
+    parentPort!.close();
     return;
   }
   try {
