@@ -30,16 +30,17 @@ function compile(file, source, cachedData) {
  * Loads FILE (a CommonJS bundle; what it requires resolves from FILE's folder) and returns its
  * exports, the vm.Script (for writeCodeCache) and what became of the cache: 'used', 'refused'
  * (by V8), 'stale' (made from other bytes), 'damaged' (V8's data is not what was written; only
- * with `verifyData`) or 'missing'. Undefined when FILE does not exist.
+ * with `verifyData`) or 'missing'. Undefined when FILE does not exist. `cacheFile`: another cache
+ * of the same script (made under other V8 flags) than FILE.v8cache.
  */
-function loadCachedScript(file, { verifyData = false } = {}) {
+function loadCachedScript(file, { verifyData = false, cacheFile = `${file}.v8cache` } = {}) {
   let bytes;
   try {
     bytes = readFileSync(file);
   } catch {
     return undefined;
   }
-  const { cachedData, cache } = matchingCache(`${file}.v8cache`, bytes, verifyData);
+  const { cachedData, cache } = matchingCache(cacheFile, bytes, verifyData);
   const script = compile(file, bytes.toString('utf8'), cachedData);
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
@@ -66,13 +67,13 @@ function digestOf(data) {
   return require('node:crypto').createHash('sha256').update(data).digest();
 }
 
-/** Writes FILE.v8cache from a script loadCachedScript ran (its functions compiled so far included). */
-function writeCodeCache(file, script) {
+/** Writes FILE.v8cache (or `cacheFile`) from a script loadCachedScript ran (its functions compiled so far included). */
+function writeCodeCache(file, script, cacheFile = `${file}.v8cache`) {
   const bytes = readFileSync(file);
   const length = Buffer.alloc(LENGTH_BYTES);
   length.writeUInt32LE(bytes.length, 0);
   const data = script.createCachedData();
-  writeFileSync(`${file}.v8cache`, Buffer.concat([length, bytes, digestOf(data), data]));
+  writeFileSync(cacheFile, Buffer.concat([length, bytes, digestOf(data), data]));
 }
 
 module.exports = { loadCachedScript, writeCodeCache };

@@ -167,6 +167,7 @@ const writerPath = join(out, 'trace-writer-worker.cjs');
 await esbuild.build({ ...startUpScript, entryPoints: [entryPoints['trace-writer-worker']], outfile: writerPath, plugins: [keepPackagesExternal] });
 asciiOnly(writerPath);
 writeCodeCache(writerPath);
+writeCodeCache(writerPath, ['--v8-defaults']); // for a library caller, whose process keeps V8's default flags
 
 /**
  * esbuild escapes every non-ASCII character of strings, regular expressions and names, but
@@ -180,10 +181,10 @@ function asciiOnly(file) {
 }
 
 /**
- * Writes FILE.v8cache (scripts/write-code-cache.cjs, in a fresh Node). A failure leaves no
+ * Writes FILE.v8cache (scripts/write-code-cache.cjs, in a fresh Node; `options` passed on). A failure leaves no
  * cache: the launcher then compiles the script, slower but the same.
  */
-function writeCodeCache(file) {
-  const result = spawnSync(process.execPath, [join(root, 'scripts', 'write-code-cache.cjs'), file], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+function writeCodeCache(file, options = []) {
+  const result = spawnSync(process.execPath, [join(root, 'scripts', 'write-code-cache.cjs'), file, ...options], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
   if (result.status !== 0) console.warn(`bundle-cli: no code cache for ${relative(root, file)} (${result.stderr.trim().split('\n').pop()}); it still runs, compiled at each start`);
 }

@@ -12,6 +12,12 @@ const v8 = require('node:v8');
 const { loadCachedScript, writeCodeCache } = require('../bin/cached-script.cjs');
 
 const file = path.resolve(process.argv[2]);
+/**
+ * `--v8-defaults` (the trace writer only): the cache for a process that keeps V8's default flags
+ * (a library caller of openProjectRecorder), written as FILE.defaults.v8cache; without it, the
+ * cache for `whaleflow run`'s flags, FILE.v8cache (src/trace/trace-writer-thread.ts picks one).
+ */
+const underDefaults = process.argv[3] === '--v8-defaults';
 // The commands tune V8's flags before they run (run-starlark-file.ts, keep-old-generation-tight.ts),
 // and V8 refuses a cache made under other flags than those of the process reading it, which
 // reads it before any are set: the warm-up leaves them untouched.
@@ -48,9 +54,9 @@ function silentContext(folder) {
  * a cache made under other values of some (--heap-growing-percent is one). The run sets the first
  * before it starts the thread (src/cli/run/keep-old-generation-tight.ts), the second once the
  * thread's heap is configured, which resets it (keep-young-generation-small.ts, run-command.ts).
- * The library (openProjectRecorder in a caller's process) keeps V8's defaults: there V8 refuses
- * this cache and the script is compiled, as without one. src/cli/cli-bundle.test.ts checks a
- * run uses it.
+ * The library (openProjectRecorder in a caller's process) keeps V8's defaults, which V8 checks
+ * this cache against too: it has its own, made with `--v8-defaults`. src/cli/cli-bundle.test.ts
+ * checks a run uses the first, src/trace/trace-writer-bundle.test.ts a library caller the second.
  */
 const RUN_FLAGS_BEFORE_WRITER = ['--heap-growing-percent=50'];
 const RUN_FLAGS_ONCE_WRITER_HEAP = ['--semi-space-growth-factor=1'];
@@ -62,13 +68,16 @@ const RUN_FLAGS_ONCE_WRITER_HEAP = ['--semi-space-growth-factor=1'];
  */
 async function warmUpWriter(folder) {
   const { Worker } = require('node:worker_threads');
+  const cacheFile = underDefaults ? `${file}.defaults.v8cache` : `${file}.v8cache`;
   const bootstrap = `const { parentPort } = require('node:worker_threads');
 const cached = require(${JSON.stringify(require.resolve('../bin/cached-script.cjs'))});
 parentPort.once('message', () => {
-  const loaded = cached.loadCachedScript(${JSON.stringify(file)});
-  parentPort.on('message', (request) => { if (request.type === 'close') { cached.writeCodeCache(${JSON.stringify(file)}, loaded.script); parentPort.postMessage({ type: 'cached' }); } });
+  let loaded;
+  // Heard before the writer's own listener, which closes the port (the thread ends) on 'close'.
+  parentPort.on('message', (request) => { if (request.type === 'close') { cached.writeCodeCache(${JSON.stringify(file)}, loaded.script, ${JSON.stringify(cacheFile)}); parentPort.postMessage({ type: 'cached' }); } });
+  loaded = cached.loadCachedScript(${JSON.stringify(file)}, { cacheFile: ${JSON.stringify(cacheFile)} });
 });`;
-  for (const flag of RUN_FLAGS_BEFORE_WRITER) setFlag(flag);
+  if (!underDefaults) for (const flag of RUN_FLAGS_BEFORE_WRITER) setFlag(flag);
   const worker = new Worker(bootstrap, { eval: true });
   const written = new Promise((resolve, reject) => {
     worker.on('error', reject);
@@ -81,7 +90,7 @@ parentPort.once('message', () => {
   });
   while ((worker.resourceLimits?.maxYoungGenerationSizeMb ?? -1) <= 0) await new Promise((resolve) => setTimeout(resolve, 1));
   await new Promise((resolve) => setTimeout(resolve, 20)); // Node reports the limits a moment before V8 applies them
-  for (const flag of RUN_FLAGS_ONCE_WRITER_HEAP) setFlag(flag);
+  if (!underDefaults) for (const flag of RUN_FLAGS_ONCE_WRITER_HEAP) setFlag(flag);
   worker.postMessage({ type: 'load' });
   worker.postMessage({ type: 'open', databasePath: path.join(folder, 'warm-up.db'), secretEnv: {}, progress: new SharedArrayBuffer(64) });
   worker.postMessage({ type: 'close' });

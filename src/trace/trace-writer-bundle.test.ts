@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 const execFile = promisify(execFileCallback);
 const repository = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const script = path.join(repository, 'dist', 'cli-bundle', 'trace-writer-worker.cjs');
-const built = existsSync(script) && existsSync(`${script}.v8cache`);
+const built = existsSync(script) && existsSync(`${script}.v8cache`) && existsSync(`${script}.defaults.v8cache`);
 if (!built) {
   if (process.env.CI) throw new Error(`${script} or its code cache is missing: run npm run build before the tests`);
   console.log(`skipping the bundled trace writer tests: ${script} is missing (npm run build)`);
@@ -39,10 +39,11 @@ import path from 'node:path';
 import v8 from 'node:v8';
 syncBuiltinESMExports();
 const { TraceWriterThread } = await import(process.argv[2]);
-// With 'run', V8's flags as \`whaleflow run\` sets them around the thread's start (run-command.ts).
-const asRun = process.argv[4] === 'run';
+// With 'run', V8's flags as \`whaleflow run\` sets them around the thread's start (run-command.ts);
+// with 'mismatch', those flags, but the thread told the process keeps V8's defaults.
+const asRun = process.argv[4] === 'run' || process.argv[4] === 'mismatch';
 if (asRun) v8.setFlagsFromString('--heap-growing-percent=50');
-const thread = new TraceWriterThread();
+const thread = new TraceWriterThread(process.argv[4] === 'run' ? { v8Flags: 'run' } : {});
 if (asRun && thread.waitUntilHeapConfigured(2000)) v8.setFlagsFromString('--semi-space-growth-factor=1');
 const { worker } = thread.take();
 worker.on('message', (reply) => {
@@ -68,10 +69,11 @@ describe.skipIf(!built)('the trace writer thread from dist/', () => {
     writeFileSync(path.join(root, 'child.mjs'), CHILD);
     copyFileSync(script, path.join(root, 'dist', 'cli-bundle', 'trace-writer-worker.cjs'));
     copyFileSync(`${script}.v8cache`, path.join(root, 'dist', 'cli-bundle', 'trace-writer-worker.cjs.v8cache'));
+    copyFileSync(`${script}.defaults.v8cache`, path.join(root, 'dist', 'cli-bundle', 'trace-writer-worker.cjs.defaults.v8cache'));
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  const start = async (flags: 'run' | 'library' = 'run') => {
+  const start = async (flags: 'run' | 'library' | 'mismatch' = 'run') => {
     const database = path.join(root, 'trace.db');
     rmSync(database, { force: true });
     const { stdout } = await execFile(process.execPath, [path.join(root, 'child.mjs'), path.join(root, 'dist', 'trace', 'trace-writer-thread.js'), database, flags], { cwd: root, env: { ...process.env, NODE_OPTIONS: '' } });
@@ -83,8 +85,12 @@ describe.skipIf(!built)('the trace writer thread from dist/', () => {
     expect(await start()).toEqual(['cache used', 'closed', 'script trace-writer-worker.cjs']);
   });
 
-  test("in a library caller's process (V8's default flags) V8 refuses the cache: the script is compiled and writes", async () => {
-    expect(await start('library')).toEqual(['cache refused', 'closed', 'script trace-writer-worker.cjs']);
+  test("in a library caller's process (V8's default flags) it starts through the cache made under those", async () => {
+    expect(await start('library')).toEqual(['cache used', 'closed', 'script trace-writer-worker.cjs']);
+  });
+
+  test('under other flags than its cache was made with, V8 refuses it: the script is compiled and writes', async () => {
+    expect(await start('mismatch')).toEqual(['cache refused', 'closed', 'script trace-writer-worker.cjs']);
   });
 
   test('a damaged, stale or missing cache only costs the compile: the script still writes', async () => {

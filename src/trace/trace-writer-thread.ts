@@ -10,8 +10,8 @@ import { Worker } from 'node:worker_threads';
  * launcher's bin/cached-script.cjs), else the compiled ES modules; from the TypeScript sources
  * (as under vitest), a small bootstrap that registers tsx inside the worker and imports the source.
  */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return startCompiledWorker();
+function startWorker(v8Flags: WriterV8Flags): Worker {
+  if (!import.meta.url.endsWith('.ts')) return startCompiledWorker(v8Flags);
   // The ESM entry of tsx's API (require.resolve would pick its CommonJS twin).
   const tsxApi = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
   const source = new URL('./trace-writer-worker.ts', import.meta.url).href;
@@ -27,15 +27,24 @@ function startWorker(): Worker {
  * CLI's bundle: not after tsc ran again without bundling); a missing, stale or damaged cache only
  * costs the compile it would have saved; a missing script means the ES modules.
  */
-function startCompiledWorker(): Worker {
+function startCompiledWorker(v8Flags: WriterV8Flags): Worker {
   const modules = new URL('./trace-writer-worker.js', import.meta.url);
   const script = fileURLToPath(new URL('../cli-bundle/trace-writer-worker.cjs', import.meta.url));
   const loader = fileURLToPath(new URL('../../bin/cached-script.cjs', import.meta.url));
   const modified = (file: string) => statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Number.NaN;
   if (!(modified(script) >= modified(fileURLToPath(new URL('../trace/trace-writer-worker.js', import.meta.url))) && modified(loader) >= 0)) return new Worker(modules);
-  const bootstrap = `if (!require(${JSON.stringify(loader)}).loadCachedScript(${JSON.stringify(script)}, { verifyData: true })) import(${JSON.stringify(modules.href)});`;
+  const cache = v8Flags === 'defaults' ? `, cacheFile: ${JSON.stringify(`${script}.defaults.v8cache`)}` : '';
+  const bootstrap = `if (!require(${JSON.stringify(loader)}).loadCachedScript(${JSON.stringify(script)}, { verifyData: true${cache} })) import(${JSON.stringify(modules.href)});`;
   return new Worker(bootstrap, { eval: true });
 }
+
+/**
+ * The V8 flags of the process that starts the writer, whose code cache V8 accepts only when it
+ * was made under the same ones: `whaleflow run`'s (run-command.ts sets them around the start,
+ * FILE.v8cache) or V8's defaults, as in a library caller's process (FILE.defaults.v8cache).
+ * Under any other flags V8 refuses either, and the script is compiled.
+ */
+export type WriterV8Flags = 'run' | 'defaults';
 
 /**
  * The thread a WorkerTraceSink writes from, which may be started before there is a database
@@ -52,8 +61,8 @@ export class TraceWriterThread {
   /** What the thread died of before a sink took it (it could not load its modules). */
   private startError: unknown;
 
-  constructor() {
-    this.worker = startWorker();
+  constructor(options: { readonly v8Flags?: WriterV8Flags } = {}) {
+    this.worker = startWorker(options.v8Flags ?? 'defaults');
     this.worker.unref();
     this.worker.on('error', (error) => {
       if (!this.taken) this.startError = error;

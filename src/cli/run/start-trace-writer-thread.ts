@@ -16,7 +16,7 @@ const WRITER_HEAP_WAIT_MS = 2_000;
 export function startTraceWriterThread(): TraceWriterThread {
   keepOldGenerationTight();
   keepYoungGenerationSmall();
-  const writerThread = new TraceWriterThread();
+  const writerThread = new TraceWriterThread({ v8Flags: 'run' });
   writerThread.waitUntilHeapConfigured(WRITER_HEAP_WAIT_MS);
   keepYoungGenerationSmall();
   return writerThread;
