@@ -2,7 +2,7 @@
 export { resolveRunReference } from './resolve-run-reference.js';
 export { selectLiveNodes, UnknownNodeError } from './live-node-selection.js';
 export { compareResults, type ParityVerdict } from './compare-results.js';
-export { renderRunTree, renderNodeDetail, renderRunHeader, type TreeOptions, type NodeDetailOptions } from './render-run-tree.js';
+export { renderRunTree, renderFoldedRunTree, renderNodeDetail, renderRunHeader, type TreeOptions, type NodeDetailOptions } from './render-run-tree.js';
 export { buildRunReport, type RunReport, type ReportLeaf } from './build-run-report.js';
 export { recordedRunOverlay, overlayFacts, overlaySummary, overlayLessonLines, type RunOverlayFacts } from './describe-run-overlay.js';
 export { renderRunReport, renderReport, type ReportFormat, type TextReportFormat } from './render-run-report.js';
@@ -33,3 +33,4 @@ export { resumeTarget, chainRootOf, NothingToResumeError } from './resume-target
 export { RunLocks, RunLockHeldError, runLockKey, processStartOf, RUN_LOCKS_COMPONENT, type RunLock, type LockHolder, type RunLocksOptions } from './run-locks.js';
 export { claimResume, type ResumeClaim, type ClaimResumeOptions } from './claim-resume.js';
 export { linkResumes } from './link-resumes.js';
+export { RunTreeFold } from './run-tree-fold.js';

@@ -1,6 +1,7 @@
 import { escapeTerminalLine as line, escapeTerminalText, sha256Hex, terminalSafeJson } from '../util/index.js';
-import { foldRunViews, type LeafRunView, type NodeRunView, type RunSummary, type StoredEvent, type TraceStore } from '../trace/index.js';
-import type { RunEvent } from '../engine/index.js';
+import type { NodeRunView, RunSummary, TraceStore } from '../trace/index.js';
+import type { EffectSource } from '../engine/index.js';
+import { RunTreeFold } from './run-tree-fold.js';
 import { statusGlyph } from './status-glyph.js';
 import { formatCost, formatDuration, formatTimestamp, formatTokens, truncateOutput } from './format-run-facts.js';
 
@@ -23,22 +24,26 @@ export function renderRunHeader(run: RunSummary): string[] {
 export interface TreeOptions {
   /** Characters of output shown per node; default 80. */
   readonly outputWidth?: number;
+  /**
+   * Applied to each output and error before it is cut to width: a tree drawn from events that
+   * were never stored (a replay's own, see RunTreeFold) has them unredacted, and a secret cut in
+   * half would no longer be recognised where the terminal output is redacted.
+   */
+  readonly redact?: (text: string) => string;
 }
 
 /** The node tree of a run: status, timing, tokens, cost, memo hits and a glimpse of each output. */
 export function renderRunTree(store: TraceStore, run: RunSummary, options: TreeOptions = {}): string {
   // One pass over every row, as they stream past: each is decoded once (a damaged row is
   // reported, not skipped), and a big run is never held as events.
-  const placements = new Map<string, string[]>();
-  function* placed(stream: Iterable<StoredEvent>): Generator<RunEvent> {
-    for (const { event } of stream) {
-      notePlacement(placements, event);
-      yield event;
-    }
-  }
-  const views = foldRunViews(placed(store.eventStream(run.runId)));
-  const nodes = views.nodes;
-  const leaves = new Map(views.leaves.map((leaf) => [`${leaf.nodeId}\u0000${leaf.iteration}`, leaf]));
+  const fold = new RunTreeFold();
+  for (const { event } of store.eventStream(run.runId)) fold.emit(event);
+  return renderFoldedRunTree(run, fold, options);
+}
+
+/** renderRunTree from its events as they went by (RunTreeFold) rather than read back from the store. */
+export function renderFoldedRunTree(run: RunSummary, fold: RunTreeFold, options: TreeOptions = {}): string {
+  const nodes = fold.views();
   const children = new Map<string | null, NodeRunView[]>();
   for (const node of nodes) {
     const siblings = children.get(node.parentId) ?? [];
@@ -48,9 +53,9 @@ export function renderRunTree(store: TraceStore, run: RunSummary, options: TreeO
   const lines = [...renderRunHeader(run), ...renderLeafCounts(nodes), ''];
   const known = new Set(nodes.map((node) => node.nodeId));
   const roots = nodes.filter((node) => node.parentId === null || !known.has(node.parentId));
+  const facts = { outputWidth: options.outputWidth ?? 80, redact: options.redact ?? ((text: string) => text) };
   const visit = (node: NodeRunView, depth: number): void => {
-    const key = `${node.nodeId}\u0000${node.iteration}`;
-    lines.push(`${'  '.repeat(depth)}${nodeLine(node, leaves.get(key), placements.get(key), options.outputWidth ?? 80)}`);
+    lines.push(`${'  '.repeat(depth)}${nodeLine(node, fold.leafSource(node), fold.placementsOf(node), facts)}`);
     for (const child of children.get(node.nodeId) ?? []) if (child !== node) visit(child, depth + 1);
   };
   const seen = new Set<NodeRunView>();
@@ -72,40 +77,22 @@ function renderLeafCounts(nodes: readonly NodeRunView[]): string[] {
   return [`leaves ${leaves.length} (${[...byStatus].map(([status, count]) => `${count} ${status}`).join(', ')}), memo hits ${hits}`];
 }
 
-/**
- * Where each leaf execution ran, from its `leaf_placed` events (queue workers as `host:pid`, in
- * order: a leaf whose worker was lost was placed again); none for leaves that ran in-process.
- */
-function leafPlacements(store: TraceStore, runId: string, nodeId: string): Map<string, string[]> {
-  const placements = new Map<string, string[]>();
-  for (const { event } of store.eventStream(runId, { types: ['leaf_placed'], nodeId })) notePlacement(placements, event);
-  return placements;
-}
-
-function notePlacement(placements: Map<string, string[]>, event: RunEvent): void {
-  if (event.type !== 'leaf_placed') return;
-  const key = `${event.nodeId}\u0000${event.iteration}`;
-  const worker = `${line(event.worker.host)}:${event.worker.pid}`;
-  const seen = placements.get(key) ?? [];
-  if (seen.at(-1) !== worker) placements.set(key, [...seen, worker]);
-}
-
 /** `on host:pid`, with the workers lost before it: `on b:12 (after a:11)`. */
 function placementText(workers: readonly string[]): string {
   const last = workers.at(-1) ?? '';
   return workers.length > 1 ? `on ${last} (after ${workers.slice(0, -1).join(', ')})` : `on ${last}`;
 }
 
-function nodeLine(node: NodeRunView, leaf: LeafRunView | undefined, workers: readonly string[] | undefined, outputWidth: number): string {
+function nodeLine(node: NodeRunView, source: EffectSource | undefined, workers: readonly string[] | undefined, { outputWidth, redact }: { readonly outputWidth: number; readonly redact: (text: string) => string }): string {
   const parts = [`${statusGlyph(node.status)} ${line(node.nodeId)}${node.iteration > 0 ? `#${node.iteration}` : ''} (${node.kind})`];
   const duration = formatDuration(node.startedAt, node.finishedAt);
   if (duration) parts.push(duration);
   if (node.usage && (node.usage.input_tokens > 0 || node.usage.output_tokens > 0)) parts.push(formatTokens(node.usage), formatCost(node.usage.cost_microusd));
   if ((node.memoUsage?.armh_hits ?? 0) > 0) parts.push(`memo ${node.memoUsage!.armh_hits} hit${node.memoUsage!.armh_hits === 1 ? '' : 's'}`);
-  if (leaf?.effectSource === 'trace') parts.push('[from trace]');
+  if (source === 'trace') parts.push('[from trace]');
   if (workers?.length) parts.push(placementText(workers));
-  if (node.status !== 'succeeded' && node.error) parts.push(`error: ${truncateOutput(node.error, 60)}`);
-  if (node.output) parts.push(`→ "${truncateOutput(node.output, outputWidth)}"`);
+  if (node.status !== 'succeeded' && node.error) parts.push(`error: ${truncateOutput(redact(node.error), 60)}`);
+  if (node.output) parts.push(`→ "${truncateOutput(redact(node.output), outputWidth)}"`);
   return parts.join('  ');
 }
 
@@ -121,7 +108,8 @@ export function renderNodeDetail(store: TraceStore, run: RunSummary, nodeId: str
   const views = store.nodeRuns(run.runId, nodeId);
   if (views.length === 0) return undefined;
   const leaves = store.leafRuns(run.runId, nodeId);
-  const placements = leafPlacements(store, run.runId, nodeId);
+  const placements = new RunTreeFold();
+  for (const { event } of store.eventStream(run.runId, { types: ['leaf_placed'], nodeId })) placements.emit(event);
   const decisions = [...store.eventStream(run.runId, { types: ['decision'], nodeId })].map((stored) => stored.event);
   const lines: string[] = [];
   for (const view of views) {
@@ -134,7 +122,7 @@ export function renderNodeDetail(store: TraceStore, run: RunSummary, nodeId: str
     if (view.usage) lines.push(`  usage      ${formatTokens(view.usage)}  ${formatCost(view.usage.cost_microusd)}`);
     if (view.memoUsage) lines.push(`  memo       ${view.memoUsage.armh_hits} hits, ${view.memoUsage.armh_misses} misses, provider cache ${view.memoUsage.provider_prompt_cache_hits} hits`);
     if (leaf?.inputHash) lines.push(`  input hash ${leaf.inputHash}${leaf.effectSource ? `  (${leaf.effectSource})` : ''}`);
-    const workers = placements.get(`${view.nodeId}\u0000${view.iteration}`);
+    const workers = placements.placementsOf(view);
     if (workers?.length) lines.push(`  worker     ${placementText(workers)}`);
     if (view.error) lines.push(`  error      ${escapeTerminalText(view.error)}`);
     if (view.details) lines.push(`  details    ${terminalSafeJson(view.details)}`);

@@ -13,10 +13,46 @@ function scopeKey(nodeId: string, iteration: number): string {
  * never reported) shows as `running`.
  */
 export function foldNodeRuns(events: Iterable<RunEvent>): NodeRunView[] {
-  const views = new Map<string, Mutable<NodeRunView>>();
-  const viewFor = (nodeId: string, iteration: number): Mutable<NodeRunView> => {
+  const fold = new NodeRunFold();
+  for (const event of events) fold.add(event);
+  return fold.views();
+}
+
+/**
+ * foldNodeRuns one event at a time: for a caller that sees a run's events go by (a replay printing
+ * its tree from the events it emits, instead of reading them back) rather than reading them.
+ */
+export class NodeRunFold {
+  private readonly byScope = new Map<string, Mutable<NodeRunView>>();
+
+  add(event: RunEvent): void {
+    if (event.type === 'node_started') {
+      const view = this.viewFor(event.nodeId, event.iteration);
+      view.kind = event.kind;
+      view.parentId = event.parentId;
+      view.role = event.role ?? null;
+      view.startedAt = event.at;
+    } else if (event.type === 'node_finished') {
+      const view = this.viewFor(event.nodeId, event.iteration);
+      view.kind = event.kind;
+      view.status = event.status;
+      view.finishedAt = event.at;
+      view.output = event.output;
+      view.usage = event.usage;
+      view.memoUsage = event.memoUsage;
+      view.error = event.error ?? null;
+      view.details = event.details ?? null;
+    }
+  }
+
+  /** The views so far, in the order their nodes started. */
+  views(): NodeRunView[] {
+    return [...this.byScope.values()];
+  }
+
+  private viewFor(nodeId: string, iteration: number): Mutable<NodeRunView> {
     const key = scopeKey(nodeId, iteration);
-    let view = views.get(key);
+    let view = this.byScope.get(key);
     if (!view) {
       view = {
         nodeId,
@@ -33,30 +69,10 @@ export function foldNodeRuns(events: Iterable<RunEvent>): NodeRunView[] {
         error: null,
         details: null,
       };
-      views.set(key, view);
+      this.byScope.set(key, view);
     }
     return view;
-  };
-  for (const event of events) {
-    if (event.type === 'node_started') {
-      const view = viewFor(event.nodeId, event.iteration);
-      view.kind = event.kind;
-      view.parentId = event.parentId;
-      view.role = event.role ?? null;
-      view.startedAt = event.at;
-    } else if (event.type === 'node_finished') {
-      const view = viewFor(event.nodeId, event.iteration);
-      view.kind = event.kind;
-      view.status = event.status;
-      view.finishedAt = event.at;
-      view.output = event.output;
-      view.usage = event.usage;
-      view.memoUsage = event.memoUsage;
-      view.error = event.error ?? null;
-      view.details = event.details ?? null;
-    }
   }
-  return [...views.values()];
 }
 
 /** The leaf node runs, each joined with the leaf effect of its scope; one pass, so a stream of events will do. */

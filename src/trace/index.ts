@@ -24,7 +24,7 @@ export { TRACE_MIGRATIONS, TRACE_SCHEMA_VERSION, migrateTraceDatabase, type Trac
 export { DEFAULT_BLOB_THRESHOLD_BYTES, isBlobReference, type BlobReference } from './stored-event-codec.js';
 export { openProjectTrace, NoTraceDatabaseError } from './open-project-trace.js';
 export { projectTracePath, TRACE_DIRECTORY_NAME, TRACE_DATABASE_NAME, type TraceLocationOptions } from './project-trace-location.js';
-export { foldNodeRuns, foldLeafRuns, foldRunViews } from './fold-node-runs.js';
+export { foldNodeRuns, foldLeafRuns, foldRunViews, NodeRunFold } from './fold-node-runs.js';
 export { eventsOf } from './event-stream.js';
 export { RunNotFoundError, AmbiguousRunReferenceError, TraceSchemaTooNewError, CorruptTraceError, BlobNotFoundError, DamagedEventError, BlobIntegrityError } from './trace-errors.js';
 export { RecordedEffects, effectSlot, describeEffectPlace, type RecordedEffect } from './recorded-effects.js';

@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { FanOutEventSink, RunController, systemEnvironment, type EngineEnvironment } from '../../engine/index.js';
-import { assertReplayable, loadRecordedRun, renderRunTree, replayRun, resolveRunReference, RunNotReplayableError, selectLiveNodes, superviseRun, type RecordedRun, type ReplayOutcome, type ReplayRequest } from '../../runs/index.js';
+import { assertReplayable, loadRecordedRun, renderFoldedRunTree, replayRun, resolveRunReference, RunNotReplayableError, RunTreeFold, selectLiveNodes, superviseRun, type RecordedRun, type ReplayOutcome, type ReplayRequest } from '../../runs/index.js';
 import { InMemoryTraceStore, openProjectRecorder, openProjectTrace, recordReplayByReference, RecordingFailure, TraceSink, type ProjectRecorder, type RunSummary, type SqliteTraceStore, type TraceStore } from '../../trace/index.js';
-import { escapeTerminalLine, escapeTerminalText, terminalSafeJson, UsageError } from '../../util/index.js';
+import { escapeTerminalLine, escapeTerminalText, SecretRedactor, terminalSafeJson, UsageError } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { allowCommandOption, databaseOption, fixturesOption, grantFromOptions, inputFileOption, nonEmptyText, type GrantOptions } from '../options/index.js';
 import { ExitCode } from '../exit-codes.js';
@@ -70,7 +70,11 @@ export function replayCommand(context: CliContext): Command {
         // the run being replayed go through the same controller.
         const controller = new RunController();
         const supervision = store.readOnly ? undefined : superviseRun({ store, sink: recording.sink, runId, now: environment.now, controller });
-        const sink = supervision ? new FanOutEventSink([recording.sink, supervision.observer]) : recording.sink;
+        // The tree printed at the end is folded from the events as the replay emits them: reading
+        // the replay back (through its references) cost about as much as the replay itself.
+        const tree = options.json ? undefined : new RunTreeFold();
+        const sinks = [recording.sink, ...(supervision ? [supervision.observer] : []), ...(tree ? [tree] : [])];
+        const sink = sinks.length > 1 ? new FanOutEventSink(sinks) : recording.sink;
         let outcome: ReplayOutcome;
         // Effects that run live stop on Ctrl-C, SIGTERM or SIGHUP like a run's.
         const stop = listenForStopSignals(context);
@@ -100,8 +104,8 @@ export function replayCommand(context: CliContext): Command {
           context.exitCode = ExitCode.failure;
           return;
         }
-        const replayed = recording.store.getRun(outcome.runId);
-        printOutcome(context, options, outcome, replayed ? renderRunTree(recording.store, replayed) : '');
+        const replayed = tree ? recording.store.getRun(outcome.runId) : undefined;
+        printOutcome(context, options, outcome, replayed && tree ? renderFoldedRunTree(replayed, tree, { redact: redactorOf(context) }) : '');
         context.exitCode = outcome.parity.identical ? ExitCode.ok : ExitCode.failure;
       } finally {
         // Closed already after a replay; here when the recorded run could not be read or replayed (nothing was written).
@@ -111,7 +115,16 @@ export function replayCommand(context: CliContext): Command {
     });
 }
 
-/** Where a replay is recorded, and the store its tree is read back from once `close()` resolved. */
+/**
+ * The events a replay emits are not redacted as stored ones are: its tree's outputs and errors are,
+ * before they are cut to width (a secret cut in half is no longer recognised in the output).
+ */
+function redactorOf(context: CliContext): (text: string) => string {
+  const redactor = new SecretRedactor(context.env);
+  return (text) => redactor.redactString(text);
+}
+
+/** Where a replay is recorded, and the store its summary is read from once `close()` resolved. */
 interface ReplayRecording extends Pick<ProjectRecorder, 'sink' | 'failed' | 'error' | 'close'> {
   readonly store: TraceStore;
 }
