@@ -15,32 +15,56 @@ const FIELDS = [
 /**
  * Node executions of one run: node_finished by (node, iteration, occurrence), and where each node
  * sits. Built from a run's events, or event by event as a replay emits them (`add`), which keeps
- * a node_started only as its parent's id.
+ * a node_started only as its parent's id. The index is built when first read: a replay whose
+ * result digest equals the recording's never reads it, and building it as the replay ran cost
+ * two keys and three map entries per node.
  */
 export class NodeRecord {
-  readonly finished = new Map<string, RunEventOf<'node_finished'>>();
-  private readonly parents = new Map<string, string | null>();
-  private readonly seen = new Map<string, number>();
+  private readonly finishedEvents: RunEventOf<'node_finished'>[] = [];
+  /** Each started node and its parent, side by side. */
+  private readonly startedIds: string[] = [];
+  private readonly startedParents: (string | null)[] = [];
+  private index: { readonly finished: Map<string, RunEventOf<'node_finished'>>; readonly parents: Map<string, string | null> } | undefined;
 
   constructor(events: Iterable<RunEvent> = []) {
     for (const event of events) this.add(event);
   }
 
   add(event: RunEvent): void {
-    if (event.type === 'node_started') this.parents.set(event.nodeId, event.parentId);
-    else if (event.type === 'node_finished') {
-      const scope = `${event.nodeId}\u0000${event.iteration}`;
-      const occurrence = this.seen.get(scope) ?? 0;
-      this.seen.set(scope, occurrence + 1);
-      this.finished.set(`${scope}\u0000${occurrence}`, event);
-    }
+    if (event.type === 'node_started') {
+      this.startedIds.push(event.nodeId);
+      this.startedParents.push(event.parentId);
+    } else if (event.type === 'node_finished') this.finishedEvents.push(event);
+    else return;
+    this.index = undefined;
+  }
+
+  /** node_finished by `node, iteration, occurrence`, in the order they came. */
+  get finished(): ReadonlyMap<string, RunEventOf<'node_finished'>> {
+    return this.indexed().finished;
   }
 
   /** The node's ids from the top of the workflow down, as compareResults names places: `fan/leaf-3`. */
   pathOf(nodeId: string): string {
+    const { parents } = this.indexed();
     const ids = [nodeId];
-    for (let parent = this.parents.get(nodeId); parent != null && ids.length < 10_000; parent = this.parents.get(parent)) ids.unshift(parent);
+    for (let parent = parents.get(nodeId); parent != null && ids.length < 10_000; parent = parents.get(parent)) ids.unshift(parent);
     return ids.join('/');
+  }
+
+  private indexed(): NonNullable<NodeRecord['index']> {
+    if (this.index) return this.index;
+    const parents = new Map<string, string | null>();
+    this.startedIds.forEach((nodeId, position) => parents.set(nodeId, this.startedParents[position]!));
+    const finished = new Map<string, RunEventOf<'node_finished'>>();
+    const seen = new Map<string, number>();
+    for (const event of this.finishedEvents) {
+      const scope = `${event.nodeId}\u0000${event.iteration}`;
+      const occurrence = seen.get(scope) ?? 0;
+      seen.set(scope, occurrence + 1);
+      finished.set(`${scope}\u0000${occurrence}`, event);
+    }
+    return (this.index = { finished, parents });
   }
 }
 

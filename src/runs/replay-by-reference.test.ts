@@ -123,6 +123,41 @@ describe('a replay recorded by reference reads back exactly as one recorded in f
   });
 });
 
+/** Rewrites one row of the run `original` in place (a tampered or foreign trace), as only a maintenance grant may. */
+function rewriteRow(store: SqliteTraceStore, type: string, nodeId: string, rewrite: (payload: string) => string): void {
+  const row = store.database.prepare<[string, string], { seq: number; payload: string }>("SELECT seq, payload FROM events WHERE run_id = 'original' AND type = ? AND node_id = ?").get(type, nodeId)!;
+  const changed = rewrite(row.payload);
+  expect(changed).not.toBe(row.payload);
+  store.database.prepare("INSERT INTO maintenance_grants (run_id) VALUES ('original')").run();
+  store.database.prepare("UPDATE events SET payload = ? WHERE run_id = 'original' AND seq = ?").run(changed, row.seq);
+  store.database.prepare("DELETE FROM maintenance_grants WHERE run_id = 'original'").run();
+}
+
+describe('a replay by reference never refers to a recorded row it did not emit', () => {
+  for (const [name, type, rewrite] of [
+    // The key is the request's identity and still matches, so the effect is served: only its row differs.
+    ['a request whose recorded input was changed (its key kept)', 'effect_requested', (payload: string) => payload.replace('"resolved_inputs":{}', '"resolved_inputs":{},"changed":true')],
+    ['a request with a key of its own added', 'effect_requested', (payload: string) => payload.replace(/\}$/, ',"note":1}')],
+    ['a request whose keys are in another order', 'effect_requested', (payload: string) => payload.replace(/^\{("kind":"[a-z_]+"),("key":"[0-9a-f]+"),/, '{$2,$1,')],
+    // The effect's slot is written with its iteration as text, so a string reads as the same slot: the row would not.
+    ['a request whose scope reads otherwise (its slot kept)', 'effect_requested', (payload: string) => payload.replace('"iteration":0}', '"iteration":"0"}')],
+    ['a node_finished whose recorded usage was changed', 'node_finished', (payload: string) => payload.replace(/"output_tokens":\d+/, '"output_tokens":999')],
+  ] as const) {
+    it(`${name}: that row and what follows are recorded as rows, and the replay reads back as one recorded in full`, async () => {
+      const store = freshStore();
+      await recordLiveRun(store, wideFanOut(), 'original', { latencyMs: 2 });
+      rewriteRow(store, type, 'c', rewrite);
+      const full = await replayInFull(store, 'original', 'in-full');
+      const { outcome, referenced } = await replayByReference(store, 'original', 'by-reference');
+      expect(outcome.parity).toEqual(full.parity);
+      expect(outcome.divergences).toEqual(full.divergences);
+      expect(readersView(store, 'by-reference')).toEqual(readersView(store, 'in-full'));
+      expect(referenced).toBeLessThan(store.getRun('in-full')!.eventCount - 2);
+      store.close();
+    });
+  }
+});
+
 describe('a replay of a cancelled run, recorded by reference', () => {
   for (const [name, cancels] of [
     ['the whole run cancelled mid-flight', [[2500, null]]],

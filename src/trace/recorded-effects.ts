@@ -1,4 +1,5 @@
 import type { EffectKind, EffectResult, EffectScope, RunEvent } from '../engine/contracts/index.js';
+import { hasKeysInOrder, sameJsonValue } from './same-json-value.js';
 import { CorruptTraceError } from './trace-errors.js';
 
 /** One effect as the trace recorded it. */
@@ -16,7 +17,16 @@ export interface RecordedEffect {
   /** The sequence numbers of its effect_requested and effect_completed rows, when read from a store (see RecordedEffects). */
   readonly requestedSeq?: number;
   readonly completedSeq?: number;
+  /**
+   * Read from a store: its effect_requested row as the replay's own request would be written
+   * (REQUEST_ROW_KEYS, the completion's scope and ordinal), whose input this is. Only such a
+   * request may be referred to by a replay (RecordedRowMatcher), once its input equals the one asked with.
+   */
+  readonly requestRow?: { readonly input: unknown };
 }
+
+/** The keys of an effect_requested as the engine builds it, in order; a row of other keys (redacted, hand-made) is never referred to. */
+export const REQUEST_ROW_KEYS: readonly string[] = ['type', 'runId', 'at', 'kind', 'key', 'scope', 'ordinal', 'input'];
 
 /**
  * Whether `request` asks for the recorded effect: the same kind and key — or, when the store
@@ -38,6 +48,8 @@ interface RequestedEffect {
   readonly ordinal: number;
   readonly redactedInput?: unknown;
   readonly requestedSeq?: number;
+  /** Its input, when its row has the shape of the engine's own requests (REQUEST_ROW_KEYS). */
+  readonly rowInput?: { readonly input: unknown };
 }
 
 type Mutable<T> = { -readonly [Field in keyof T]: T[Field] };
@@ -87,7 +99,11 @@ export class RecordedEffects {
       if (event.type === 'effect_requested') {
         const request: Mutable<RequestedEffect> = { kind: event.kind, key: event.key, scope: event.scope, ordinal: event.ordinal };
         if (event.redacted) request.redactedInput = event.input;
-        if (rowSeq) request.requestedSeq = rowSeq();
+        if (rowSeq) {
+          request.requestedSeq = rowSeq();
+          // Kept only to be compared with the replay's request, which it must equal to be referred to.
+          if (hasKeysInOrder(event, REQUEST_ROW_KEYS)) request.rowInput = { input: event.input };
+        }
         requested.set(effectSlot(event.scope, event.ordinal), request);
       } else if (event.type === 'effect_completed') {
         this.add(event, requested, rowSeq);
@@ -114,6 +130,8 @@ export class RecordedEffects {
     if (rowSeq && request.requestedSeq !== undefined) {
       recorded.requestedSeq = request.requestedSeq;
       recorded.completedSeq = rowSeq();
+      // The request's scope and ordinal as the completion has them, so the replay's request is compared with those.
+      if (request.rowInput && request.ordinal === event.ordinal && sameJsonValue(request.scope, event.scope)) recorded.requestRow = request.rowInput;
     }
     this.bySlot.set(slot, recorded);
   }

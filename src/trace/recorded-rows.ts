@@ -1,15 +1,17 @@
 import type { RunEvent } from '../engine/contracts/index.js';
 import { eventRowBody } from './event-row.js';
 import { OUTPUT_REFERENCE_KEY } from './output-reference.js';
-import { effectSlot, type RecordedEffect, type RecordedEffects } from './recorded-effects.js';
+import { effectSlot, REQUEST_ROW_KEYS, type RecordedEffect, type RecordedEffects } from './recorded-effects.js';
+import { hasKeysInOrder, sameJsonValue } from './same-json-value.js';
 import { REFERENCED_TYPES } from './run-references.js';
 
 /**
  * A recorded run's rows as a replay recording by reference compares its events with them
  * (referencing-replay-sink.ts), noted in the one pass that reads the run's effects
  * (readRecordedRun): each row's sequence number and type, and the stored payload of the node
- * and decision rows. Effect rows are checked against the recorded effects already read, so their
- * payloads (most of the bytes) are not kept.
+ * and decision rows. Effect rows are checked against the recorded effects already read (a
+ * request's input, a completion's very result object), so their payloads, most of the bytes, are
+ * not kept.
  */
 export class RecordedRows {
   readonly seqs: number[] = [];
@@ -54,9 +56,10 @@ export class RecordedRows {
  * of its own (what finished first when recorded is no longer first), so each is looked up among
  * the rows not yet claimed. Node and decision events among their node's rows of their type, by the
  * row's JSON, exactly as the writer would store them (a node_finished whose recorded output refers to its effect's row, with that
- * reference); effects by the slot, kind and key the boundary served them for (the key names the
- * input) and a completion by its result, which is the recorded object itself. An effect whose
- * recorded input was redacted is never one: the replay asked with another key.
+ * reference); effects by the slot, kind and key the boundary served them for, a request also by
+ * its input (the row holds the input the key names: see RecordedEffect.requestRow), and a
+ * completion by its result, which is the recorded object itself. An effect whose recorded input
+ * was redacted is never one: the replay asked with another key.
  */
 export class RecordedRowMatcher {
   /** Rows a replayed event was found to be. */
@@ -93,11 +96,11 @@ export class RecordedRowMatcher {
     const index = this.find(event);
     if (index === undefined) return undefined;
     this.claimed[index] = 1;
+    this.rows.payloads[index] = null;
     const nodeId = this.rows.nodeIds[index];
     if (nodeId !== null && nodeId !== undefined) {
       const byType = this.byNode.get(this.rows.types[index]!);
       if (byType?.get(nodeId) === index) byType.delete(nodeId);
-      this.rows.payloads[index] = null;
       this.rows.nodeIds[index] = null;
     }
     return index;
@@ -107,8 +110,11 @@ export class RecordedRowMatcher {
     switch (event.type) {
       case 'effect_requested': {
         const recorded = this.recordedEffect(event);
-        if (recorded?.requestedSeq === undefined || recorded.redactedInput !== undefined) return undefined;
-        return this.unclaimed(recorded.requestedSeq, 'effect_requested');
+        if (recorded?.requestedSeq === undefined || recorded.requestRow === undefined || recorded.redactedInput !== undefined) return undefined;
+        // The key names the input, but the row holds the input too: it must be the one asked with,
+        // and the row read back as this request (the same keys in the same order, scope and ordinal).
+        const same = recorded.ordinal === event.ordinal && hasKeysInOrder(event, REQUEST_ROW_KEYS) && sameJsonValue(recorded.scope, event.scope) && sameJsonValue(recorded.requestRow.input, event.input);
+        return same ? this.unclaimed(recorded.requestedSeq, 'effect_requested') : undefined;
       }
       case 'effect_completed': {
         const recorded = this.recordedEffect(event);

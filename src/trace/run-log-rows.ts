@@ -23,6 +23,9 @@ export interface LogPage {
   readonly reference?: RunReference;
 }
 
+/** A row as a replay recording by reference notes it: sequence number, type, node, time, payload. */
+export type NotedRow = readonly [seq: number, type: string, nodeId: string | null, at: number, payload: string];
+
 export interface PageOptions {
   /** Rows below this sequence number only. */
   readonly toSeq?: number;
@@ -41,6 +44,7 @@ export interface PageOptions {
 export class RunLogRows {
   /** Page queries, by shape (how many types, whether by node, whether they read references along). */
   private readonly statements = new Map<string, Database.Statement<unknown[], EventRow>>();
+  private noted: Database.Statement<unknown[], NotedRow> | undefined;
 
   constructor(
     private readonly database: Database.Database,
@@ -80,6 +84,22 @@ export class RunLogRows {
       yield options.reference ? { owner: runId, rows, outputs, reference: options.reference } : { owner: runId, rows, outputs };
       if (rows.length < STREAM_PAGE_ROWS) return;
       fromSeq = rows[rows.length - 1]!.seq + 1;
+    }
+  }
+
+  /**
+   * A run's own rows, every one, as a replay recording by reference notes them
+   * (SqliteTraceStore.eventStreamNoting), a page at a time. Read as arrays: better-sqlite3 made
+   * an object of each row at ~1.6× the cost, and a 10,000-leaf run has 40,000 of them.
+   */
+  *notedPages(runId: string): Generator<readonly NotedRow[]> {
+    this.noted ??= this.guard(() => this.database.prepare<unknown[], NotedRow>('SELECT seq, type, node_id, at, payload FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq LIMIT ?').raw(true));
+    const statement = this.noted;
+    for (let fromSeq = 0; ; ) {
+      const rows = this.guard(() => statement.all(runId, fromSeq, STREAM_PAGE_ROWS));
+      yield rows;
+      if (rows.length < STREAM_PAGE_ROWS) return;
+      fromSeq = rows[rows.length - 1]![0] + 1;
     }
   }
 

@@ -165,10 +165,11 @@ export class SqliteTraceStore implements TraceStore {
    */
   *eventStreamNoting(runId: string, types: readonly RunEvent['type'][], rows: RecordedRows): Generator<StoredEvent> {
     const wanted = new Set(types);
-    for (const page of this.logRows.paged(runId, {}, { withNode: true, decodesNodeFinished: types.includes('node_finished') })) {
-      for (const row of page.rows) {
-        rows.note(row.seq, row.type, row.node_id ?? null, row.payload);
-        if (wanted.has(row.type as RunEvent['type'])) yield this.decodeLogRow(runId, page, row);
+    const outputs = this.referencedOutputs(runId, types.includes('node_finished'));
+    for (const page of this.logRows.notedPages(runId)) {
+      for (const [seq, type, nodeId, at, payload] of page) {
+        rows.note(seq, type, nodeId, payload);
+        if (wanted.has(type as RunEvent['type'])) yield { seq, event: this.decode(runId, { seq, type, at, payload }, outputs) };
       }
     }
   }
