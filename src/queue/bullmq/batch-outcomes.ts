@@ -2,10 +2,18 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import type { LeafJobOutcome } from '../leaf-job-outcome.js';
 import type { QueueKeys } from './queue-keys.js';
 
-/** One member's outcome as it is stored and published: JSON of `{ jobId, outcome }`. */
-export interface MemberOutcome {
-  readonly jobId: string;
-  readonly outcome: LeafJobOutcome;
+/**
+ * What a batch's record holds for one member, stored and published as JSON: its outcome, or —
+ * `handedBack`, naming the batch — that the worker which took the batch had no free leaf slot for
+ * it and gave it back unrun, for the coordinator to queue again. Either is written first-wins, so
+ * a member is never both handed back and run by one delivery of its batch.
+ */
+export type MemberOutcome = { readonly jobId: string; readonly outcome: LeafJobOutcome } | { readonly jobId: string; readonly handedBack: string };
+
+/** What the record of a batch says of its members: their outcomes, and those handed back unrun. */
+export interface RecordedMembers {
+  readonly outcomes: Map<string, unknown>;
+  readonly handedBack: Set<string>;
 }
 
 /**
@@ -51,21 +59,31 @@ export function recordOutcomesIn(pipeline: ChainableCommander, keys: QueueKeys, 
   (pipeline as WithRecord)[COMMAND](keys.batchOutcomes(batch.batchId), keys.runChannel(batch.lineage), ttlSeconds, ...pairs);
 }
 
-/** Every outcome recorded for a batch so far, by member job id (unreadable entries are left out). */
-export async function readOutcomes(redis: Redis, keys: QueueKeys, batchId: string): Promise<Map<string, unknown>> {
+/** Every outcome recorded for a batch so far, by member job id, and the members handed back (unreadable entries are left out). */
+export async function readOutcomes(redis: Redis, keys: QueueKeys, batchId: string): Promise<RecordedMembers> {
   const stored = await redis.hgetall(keys.batchOutcomes(batchId));
-  const outcomes = new Map<string, unknown>();
+  const recorded: RecordedMembers = { outcomes: new Map(), handedBack: new Set() };
   for (const [jobId, text] of Object.entries(stored)) {
-    try {
-      outcomes.set(jobId, (JSON.parse(text) as { outcome?: unknown }).outcome);
-    } catch {
-      // a damaged entry: the member counts as not finished and runs again
-    }
+    const entry = parseRecorded(text);
+    if (entry === undefined) continue; // a damaged entry: the member counts as not finished and runs again
+    if ('handedBack' in entry) recorded.handedBack.add(jobId);
+    else recorded.outcomes.set(jobId, entry.outcome);
   }
-  return outcomes;
+  return recorded;
 }
 
-/** The member job ids a batch has outcomes for (a redelivered batch skips them). */
+/** One stored entry: `{ outcome }`, `{ handedBack }`, or undefined when it is neither. */
+export function parseRecorded(text: string): { readonly outcome: unknown } | { readonly handedBack: string } | undefined {
+  try {
+    const entry = JSON.parse(text) as { outcome?: unknown; handedBack?: unknown };
+    if (typeof entry.handedBack === 'string') return { handedBack: entry.handedBack };
+    return { outcome: entry.outcome };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The member job ids a batch has outcomes for, or handed back (a redelivered batch skips them). */
 export async function finishedMembers(redis: Redis, keys: QueueKeys, batchId: string): Promise<Set<string>> {
   return new Set(await redis.hkeys(keys.batchOutcomes(batchId)));
 }

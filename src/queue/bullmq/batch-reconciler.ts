@@ -13,6 +13,8 @@ export interface ReconcilerHost {
   settle(jobId: string, raw: unknown): void;
   /** Queues the members of `batchId` still open in a new batch: Redis lost it (restarted without persistence). */
   requeue(batchId: string): Promise<void>;
+  /** Queues a member again that the worker which took `batchId` handed back unrun. */
+  takeBack(jobId: string, batchId: string): void;
 }
 
 /**
@@ -39,7 +41,8 @@ export class BatchReconciler {
     const recorded = await readOutcomes(this.redis, this.keys, batchId).catch(() => undefined);
     if (!recorded) return; // Redis away: the reconnect reconciles
     for (const jobId of open) {
-      if (recorded.has(jobId)) this.host.settle(jobId, recorded.get(jobId));
+      if (recorded.outcomes.has(jobId)) this.host.settle(jobId, recorded.outcomes.get(jobId));
+      else if (recorded.handedBack.has(jobId)) this.host.takeBack(jobId, batchId);
       else if (this.host.cancelRequested(jobId)) this.host.settle(jobId, { type: 'stopped', message: failedReason ?? 'cancelled', artifacts: [], worker: UNKNOWN_WORKER });
       else if (failedReason !== undefined) this.host.settle(jobId, { type: 'threw', message: `the queue failed the job: ${failedReason}`, worker: UNKNOWN_WORKER });
       else this.host.settle(jobId, { type: 'threw', message: `batch ${batchId} completed without an outcome for job ${jobId}`, worker: UNKNOWN_WORKER });
@@ -83,7 +86,7 @@ export class BatchReconciler {
   /** Redis lost a batch (restarted without persistence): outcomes it still has settle, the rest are queued again. */
   private async requeueLost(batchId: string): Promise<void> {
     const recorded = await readOutcomes(this.redis, this.keys, batchId);
-    for (const jobId of this.host.openMembers(batchId)) if (recorded.has(jobId)) this.host.settle(jobId, recorded.get(jobId));
+    for (const jobId of this.host.openMembers(batchId)) if (recorded.outcomes.has(jobId)) this.host.settle(jobId, recorded.outcomes.get(jobId));
     await this.host.requeue(batchId);
   }
 }

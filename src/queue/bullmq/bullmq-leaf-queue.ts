@@ -9,6 +9,7 @@ import { LeafQueueClosedError, QueueUnavailableError } from '../queue-errors.js'
 import { queueRunContextId, type QueueRunContext } from '../queue-run-context.js';
 import { carriesBlobs, resolveArtifacts } from './artifact-blobs.js';
 import { BatchFormer } from './batch-former.js';
+import { parseRecorded } from './batch-outcomes.js';
 import { BatchReconciler } from './batch-reconciler.js';
 import { coalesceWrites } from './coalesce-writes.js';
 import { leafBatchOf } from './leaf-batch.js';
@@ -113,6 +114,7 @@ export class BullmqLeafQueue implements LeafQueue {
       openMembers: (batchId) => this.openEntries(batchId).map((entry) => entry.job.jobId),
       cancelRequested: (jobId) => this.pending.get(jobId)?.cancelRequested ?? false,
       settle: (jobId, raw) => this.settle(jobId, raw),
+      takeBack: (jobId, batchId) => this.takeBack(jobId, batchId),
       requeue: (batchId) => {
         const entries = this.openEntries(batchId);
         this.batches.delete(batchId);
@@ -269,11 +271,13 @@ export class BullmqLeafQueue implements LeafQueue {
     this.batches.set(batchId, members);
   }
 
+  /** Serves a member's outcome recorded in `batchId`; false when there is none (a member handed back unrun has none). */
   private async settleRecorded(batchId: string, jobId: string): Promise<boolean> {
-    const recorded = await this.redis.hget(this.keys.batchOutcomes(batchId), jobId);
-    if (recorded === null) return false;
+    const text = await this.redis.hget(this.keys.batchOutcomes(batchId), jobId);
+    const recorded = text === null ? undefined : parseRecorded(text);
+    if (recorded === undefined || 'handedBack' in recorded) return false;
     this.reattached += 1;
-    this.settle(jobId, (JSON.parse(recorded) as { outcome?: unknown }).outcome);
+    this.settle(jobId, recorded.outcome);
     return true;
   }
 
@@ -281,7 +285,16 @@ export class BullmqLeafQueue implements LeafQueue {
     for (const message of parseChannelMessages(text)) {
       if (message.type === 'results') {
         this.duplicatesDiscarded += message.discarded;
-        for (const { jobId, outcome } of message.outcomes) this.settle(jobId, outcome);
+        for (const { jobId, outcome, handedBack } of message.outcomes) {
+          if (typeof handedBack === 'string') {
+            this.takeBack(jobId, handedBack);
+            continue;
+          }
+          // The worker that ran it has that leaf slot free now and is asking for work: the leaves
+          // this frees are batched to its size (batch-former.ts).
+          const worker = this.settle(jobId, outcome)?.worker.workerId;
+          if (worker !== undefined) this.former.freed(worker, 1);
+        }
       } else this.relay(message);
     }
   }
@@ -308,23 +321,36 @@ export class BullmqLeafQueue implements LeafQueue {
     }
   }
 
-  /** The first outcome of a member settles it; any later one is dropped (workers already counted real duplicates). */
-  private settle(jobId: string, raw: unknown): void {
+  /** The first outcome of a member settles it and is returned; a later one is dropped (workers counted real duplicates). */
+  private settle(jobId: string, raw: unknown): LeafJobOutcome | undefined {
     const entry = this.pending.get(jobId);
-    if (!entry) return;
+    if (!entry) return undefined;
     this.pending.delete(jobId);
     this.settled.add(jobId);
     if (entry.batchId) this.leaveBatch(entry.batchId, jobId);
-    const outcome = parseOutcome(raw);
-    if (!outcome) {
-      entry.resolve({ type: 'threw', message: `the worker returned an unreadable result for job ${jobId}`, worker: UNKNOWN_WORKER });
-      return;
-    }
+    const outcome = parseOutcome(raw) ?? { type: 'threw', message: `the worker returned an unreadable result for job ${jobId}`, worker: UNKNOWN_WORKER };
     // Most outcomes carry no blob: they settle now, without a promise hop per leaf.
-    if (!carriesBlobs(outcome)) return entry.resolve(outcome);
-    resolveArtifacts(this.redis, this.keys, outcome).then(entry.resolve, (error: unknown) =>
-      entry.resolve({ type: 'threw', message: error instanceof Error ? error.message : String(error), worker: outcome.worker }),
-    );
+    if (!carriesBlobs(outcome)) entry.resolve(outcome);
+    else {
+      resolveArtifacts(this.redis, this.keys, outcome).then(entry.resolve, (error: unknown) =>
+        entry.resolve({ type: 'threw', message: error instanceof Error ? error.message : String(error), worker: outcome.worker }),
+      );
+    }
+    return outcome;
+  }
+
+  /**
+   * The worker that took `batchId` had no free leaf slot for this member and gave it back unrun
+   * (recorded in the batch, first-wins): it is queued again, in a new batch, for a worker that can
+   * start it now rather than waiting behind that worker's leaves.
+   */
+  private takeBack(jobId: string, batchId: string): void {
+    const entry = this.pending.get(jobId);
+    if (!entry || entry.batchId !== batchId) return;
+    this.leaveBatch(batchId, jobId);
+    entry.batchId = undefined;
+    if (entry.cancelRequested) this.settle(jobId, { type: 'stopped', message: 'cancelled', artifacts: [], worker: UNKNOWN_WORKER });
+    else this.former.add(entry);
   }
 
   private leaveBatch(batchId: string, jobId: string): void {
@@ -352,7 +378,10 @@ export class BullmqLeafQueue implements LeafQueue {
     entry.cancelRequested = true;
     const message = reasonText(reason);
     const stopped = { type: 'stopped', message, artifacts: [], worker: UNKNOWN_WORKER };
-    if (!entry.batchId && this.former.remove(entry)) return this.settle(jobId, stopped);
+    if (!entry.batchId && this.former.remove(entry)) {
+      this.settle(jobId, stopped);
+      return;
+    }
     try {
       await this.redis.set(this.keys.cancelled(jobId), message, 'EX', this.options.keepFinishedSeconds);
       await this.redis.publish(this.keys.cancelChannel, JSON.stringify({ jobId, reason: message }));

@@ -197,7 +197,8 @@ export class BullmqLeafWorker {
     const parsed = leafBatchSchema.safeParse(job.data);
     if (!parsed.success) throw new Error(`worker ${this.placement.host}:${this.placement.pid} cannot read batch ${job.id}: ${parsed.error.issues[0]?.message ?? 'malformed'}`);
     const batch = { batchId: parsed.data.batchId, lineage: parsed.data.lineage };
-    const members = parsed.data.members.map((raw) => readMember(raw));
+    // What the free leaf slots can start now is kept; the rest is handed back unrun (see handBack).
+    const { kept: members, handedBack } = splitByRoom(parsed.data.members.map((raw) => readMember(raw)), this.options.concurrency - this.held);
     // Synchronously, before the main loop asks for another batch: this one holds its leaves' slots.
     this.held += members.length;
     this.activeBatches += 1;
@@ -219,8 +220,9 @@ export class BullmqLeafWorker {
       const toRun = members.filter((member) => !finished.has(member.jobId));
       if (toRun.length > 0) this.channel.publish(batch.lineage, { type: 'placed', jobIds: toRun.map((member) => member.jobId), worker: this.placement });
       for (const member of members) if (finished.has(member.jobId)) this.releaseLeaf();
-      await Promise.all(toRun.map((member) => this.runMember(batch, member, switches.get(member.jobId))));
-      return { batchId: batch.batchId, members: members.length, ran: toRun.length };
+      const givenBack = handedBack.filter((member) => !finished.has(member.jobId)).map((member) => this.channel.record(batch, { jobId: member.jobId, handedBack: batch.batchId }));
+      await Promise.all([...toRun.map((member) => this.runMember(batch, member, switches.get(member.jobId))), ...givenBack]);
+      return { batchId: batch.batchId, members: members.length + handedBack.length, ran: toRun.length };
     } finally {
       signal?.removeEventListener('abort', stopAll);
       for (const jobId of switches.keys()) this.switches.delete(jobId);
@@ -357,6 +359,28 @@ interface BatchMember {
   readonly jobId: string;
   readonly job?: LeafJob;
   readonly problem?: string;
+}
+
+/**
+ * The members a worker with `room` free leaf slots keeps — as many as it can start now, in the
+ * batch's order, plus any it cannot read (they fail at once and take no slot) — and those it hands
+ * back unrun. A batch larger than the room came from a race between workers (the coordinator
+ * sizes batches to the slots a worker just freed, but any waiting worker may take one): holding
+ * the rest would keep those leaves waiting behind this worker's running ones while another worker
+ * has free slots. The coordinator queues what is handed back again.
+ */
+function splitByRoom(members: readonly BatchMember[], room: number): { kept: BatchMember[]; handedBack: BatchMember[] } {
+  const kept: BatchMember[] = [];
+  const handedBack: BatchMember[] = [];
+  let free = Math.max(0, room);
+  for (const member of members) {
+    if (!member.job) kept.push(member);
+    else if (free > 0) {
+      free -= 1;
+      kept.push(member);
+    } else handedBack.push(member);
+  }
+  return { kept, handedBack };
 }
 
 /** A member the worker cannot parse fails alone, under whatever job id it names. */

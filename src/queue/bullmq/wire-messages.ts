@@ -11,11 +11,14 @@ export type ProgressMessage =
   | { readonly type: 'spend'; readonly jobId: string; readonly usage: SpendReport }
   | { readonly type: 'model'; readonly jobId: string; readonly state: ModelWaitState };
 
-/** Members' outcomes as recorded (batch-outcomes.ts): `outcome` is checked by the coordinator. */
+/**
+ * Members' records as written (batch-outcomes.ts): an `outcome`, checked by the coordinator, or
+ * `handedBack` with the batch a worker gave the member back from, unrun.
+ */
 export interface ResultsMessage {
   readonly type: 'results';
   readonly discarded: number;
-  readonly outcomes: readonly { readonly jobId: string; readonly outcome: unknown }[];
+  readonly outcomes: readonly { readonly jobId: string; readonly outcome?: unknown; readonly handedBack?: unknown }[];
 }
 
 export type ChannelMessage = ProgressMessage | ResultsMessage;
