@@ -214,6 +214,9 @@ export const TRACE_SCHEMA_VERSION = TRACE_MIGRATIONS[TRACE_MIGRATIONS.length - 1
 /** Applies the migrations above `user_version`, each in its own transaction; returns the versions applied. */
 export function migrateTraceDatabase(database: Database.Database, targetVersion = TRACE_SCHEMA_VERSION): number[] {
   const applied: number[] = [];
+  // Every open after the first finds the schema current: it need not take the write lock five
+  // times (waiting each time for a writer's transaction in flight) to learn that.
+  if ((database.pragma('user_version', { simple: true }) as number) >= targetVersion) return applied;
   for (const migration of TRACE_MIGRATIONS) {
     if (migration.version > targetVersion) break;
     // IMMEDIATE takes the write lock first, so two processes opening a fresh database

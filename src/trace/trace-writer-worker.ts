@@ -104,8 +104,14 @@ parentPort!.on('message', (request: TraceWriterRequest) => {
     // happens after, off the run's path; the thread then ends by itself. A process that exits
     // first interrupts that checkpoint, which SQLite, like a crash, completes or redoes later.
     parentPort!.postMessage({ type: 'closed' } satisfies TraceWriterReply);
-    store.close();
-    parentPort!.close();
+    try {
+      store.close();
+    } catch {
+      // Everything was committed: a close that fails leaves the WAL for the next opener, and
+      // the sink, already closed, is not told of an error it could not act on.
+    } finally {
+      parentPort!.close();
+    }
     return;
   }
   try {
