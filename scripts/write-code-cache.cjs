@@ -72,10 +72,8 @@ async function warmUpWriter(folder) {
   const bootstrap = `const { parentPort } = require('node:worker_threads');
 const cached = require(${JSON.stringify(require.resolve('../bin/cached-script.cjs'))});
 parentPort.once('message', () => {
-  let loaded;
-  // Heard before the writer's own listener, which closes the port (the thread ends) on 'close'.
+  const loaded = cached.loadCachedScript(${JSON.stringify(file)}, { cacheFile: ${JSON.stringify(cacheFile)} });
   parentPort.on('message', (request) => { if (request.type === 'close') { cached.writeCodeCache(${JSON.stringify(file)}, loaded.script, ${JSON.stringify(cacheFile)}); parentPort.postMessage({ type: 'cached' }); } });
-  loaded = cached.loadCachedScript(${JSON.stringify(file)}, { cacheFile: ${JSON.stringify(cacheFile)} });
 });`;
   if (!underDefaults) for (const flag of RUN_FLAGS_BEFORE_WRITER) setFlag(flag);
   const worker = new Worker(bootstrap, { eval: true });

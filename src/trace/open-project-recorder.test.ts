@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,9 @@ describe('openProjectRecorder', () => {
       for (const event of events) recorder.sink.emit(event);
       await recorder.close();
       expect(recorder.error).toBeUndefined();
+      // Every connection it opened is closed (the last one checkpointed the WAL into the file and
+      // removed it): a caller's own copy of SQLite, whose locks do not see ours, may open it now.
+      expect(existsSync(`${recorder.databasePath}-wal`)).toBe(false);
       const store = openProjectTrace({ cwd, env: {}, mustExist: true });
       expect(store.events('rec').map((entry) => entry.event)).toEqual(events);
       expect(store.getRun('rec')?.status).toBe('succeeded');

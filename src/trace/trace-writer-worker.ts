@@ -99,19 +99,11 @@ parentPort!.on('message', (request: TraceWriterRequest) => {
     return;
   }
   if (request.type === 'close') {
-    // Every batch before this message is committed: the sink may go on at once. Closing the
-    // connection (as the database's last, SQLite checkpoints the WAL: copies and two fsyncs)
-    // happens after, off the run's path; the thread then ends by itself. A process that exits
-    // first interrupts that checkpoint, which SQLite, like a crash, completes or redoes later.
+    // Closed before the reply: once the sink's close() resolves, no connection of this process
+    // holds the file, so another copy of SQLite in the process (a caller's own better-sqlite3)
+    // may open it at once (two copies' locks do not see each other).
+    store.close();
     parentPort!.postMessage({ type: 'closed' } satisfies TraceWriterReply);
-    try {
-      store.close();
-    } catch {
-      // Everything was committed: a close that fails leaves the WAL for the next opener, and
-      // the sink, already closed, is not told of an error it could not act on.
-    } finally {
-      parentPort!.close();
-    }
     return;
   }
   try {

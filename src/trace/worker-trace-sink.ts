@@ -226,7 +226,7 @@ export class WorkerTraceSink implements RunEventSink {
     return this.failure;
   }
 
-  /** Resolves once everything is written; the worker then closes its connection (a WAL checkpoint) and ends by itself. */
+  /** Writes everything, closes the worker's connection and stops the worker. */
   close(): Promise<void> {
     this.closed ??= (async () => {
       await this.drain();
@@ -235,10 +235,10 @@ export class WorkerTraceSink implements RunEventSink {
         this.worker.once('exit', () => resolve());
         this.worker.postMessage({ type: 'close' } satisfies TraceWriterRequest);
       });
-      // Everything is written: the writer closes its connection and ends by itself (see the
-      // worker); neither that nor the thread's teardown holds up the run's end or keeps the
-      // process alive.
+      // Its connection is closed and everything is written: the thread's own teardown (tens of
+      // milliseconds) need not hold up the run's end, nor keep the process alive.
       this.worker.unref();
+      void this.worker.terminate();
     })();
     return this.closed;
   }
