@@ -113,13 +113,17 @@ function openWritable(path: string, pageCacheKib: number | undefined): Database.
     // A new database frees pages incrementally (the janitor's `PRAGMA incremental_vacuum`), which
     // can only be chosen before the first table; an older one is converted by the janitor once.
     const opened = database;
-    retryWhileBusy(() => chooseFormat(opened));
-    // NORMAL in WAL mode: a commit survives a process crash (kill -9); only an OS crash may lose the last commits.
-    database.pragma('synchronous = NORMAL');
+    const fresh = retryWhileBusy(() => chooseFormat(opened));
+    // NORMAL in WAL mode: a commit survives a process crash (kill -9); only an OS crash may lose
+    // the last commits. A new database takes it only once it has its schema: its first commits
+    // (all in the new WAL, whose header NORMAL would fsync) hold nothing of the user's, and a WAL
+    // an OS crash left torn is ignored, so the next open finds no schema and migrates again.
+    if (!fresh) database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 5000');
     if (pageCacheKib !== undefined) database.pragma(`cache_size = ${-Math.max(1, Math.floor(pageCacheKib))}`);
     checkVersion(database, path);
     migrateTraceDatabase(database);
+    if (fresh) database.pragma('synchronous = NORMAL');
     return database;
   } catch (error) {
     closeQuietly(database);
@@ -127,15 +131,20 @@ function openWritable(path: string, pageCacheKib: number | undefined): Database.
   }
 }
 
-/** WAL, and for a new database incremental freeing; repeatable, so a busy start is simply retried. */
-function chooseFormat(database: Database.Database): void {
-  if (database.pragma('page_count', { simple: true }) === 0) {
+/**
+ * WAL, and for a new database incremental freeing; repeatable, so a busy start is simply retried.
+ * True for a new database, which is left with `synchronous = OFF` (see openWritable).
+ */
+function chooseFormat(database: Database.Database): boolean {
+  const fresh = database.pragma('page_count', { simple: true }) === 0;
+  if (fresh) {
     // Empty, so an OS crash could lose nothing of the user's: choosing its format need not wait
     // for the disk (with the default FULL, these two pragmas fsync ~30 ms into every first run).
     database.pragma('synchronous = OFF');
     database.pragma('auto_vacuum = INCREMENTAL');
   }
   database.pragma('journal_mode = WAL');
+  return fresh;
 }
 
 function checkVersion(database: Database.Database, path: string): number {

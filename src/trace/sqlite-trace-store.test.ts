@@ -28,6 +28,16 @@ describe('SqliteTraceStore schema', () => {
     store.close();
   });
 
+  it('writes with synchronous = NORMAL whether it created the database or found it', () => {
+    const path = databasePath();
+    const created = new SqliteTraceStore(path);
+    expect(created.database.pragma('synchronous', { simple: true })).toBe(1);
+    const found = new SqliteTraceStore(path);
+    expect(found.database.pragma('synchronous', { simple: true })).toBe(1);
+    found.close();
+    created.close();
+  });
+
   it('uses WAL, and a reader on another connection reads while a write transaction is open', () => {
     const path = databasePath();
     const writer = new SqliteTraceStore(path);
