@@ -57,7 +57,7 @@ describe('references to a container', () => {
     const followUp = OVER_A_BRANCH.nodes[2]!.spec as LeafSpec;
     const completed = sink.ofType('effect_completed').find((event) => event.scope.nodeId === 'follow-up')!;
     expect(completed.key).toBe(leafInputHash(OVER_A_BRANCH, followUp, { reviewers: expected }));
-    expect(sink.ofType('run_started')[0]!.patches).toEqual(['container-references', 'worktree-base-diffs', 'expansion-launch-limits']);
+    expect(sink.ofType('run_started')[0]!.patches).toEqual(['container-references', 'worktree-base-diffs', 'expansion-launch-limits', 'prompt-digest-keys']);
   });
 
   it('a reference to a leaf is unchanged: its output, and the CodeWhale hash vector', async () => {

@@ -12,8 +12,12 @@
  * - `expansion-launch-limits`: a planner's reply is held to the run's --max-agents/--max-depth
  *   in place (the whole workflow with the reply instead of the template; the branches around the
  *   expand); before it, the reply alone to the default limits.
+ * - `prompt-digest-keys`: an engine model call's key (reduce, judge, planner) takes its prompt by
+ *   SHA-256 instead of inside the request's JSON: a fan-in's prompt holds every input's output
+ *   (2.5 MB over 10,000 leaves), and escaping it into JSON only to hash it cost more than the
+ *   hash. Before it, the whole request's JSON.
  */
-export const ENGINE_PATCHES = ['container-references', 'worktree-base-diffs', 'expansion-launch-limits'] as const;
+export const ENGINE_PATCHES = ['container-references', 'worktree-base-diffs', 'expansion-launch-limits', 'prompt-digest-keys'] as const;
 
 export type EnginePatch = (typeof ENGINE_PATCHES)[number];
 

@@ -1,4 +1,4 @@
-import { describeError } from '../../util/index.js';
+import { describeError, sha256Hex } from '../../util/index.js';
 import { emptyMemoUsage, emptyUsage, type MemoUsage, type Usage } from '../../ir/index.js';
 import type { EffectKind, EffectResult, GatewayRequest } from '../contracts/index.js';
 import { providerOf, type NodeContext } from '../run/run-context.js';
@@ -23,7 +23,7 @@ export async function callGateway(
 ): Promise<GatewayCallOutcome> {
   const { run } = context;
   request = withOverlay(request, context);
-  const key = decisionKey(request.nodeId, context.iteration, { kind, request });
+  const key = decisionKey(request.nodeId, context.iteration, { kind, request: run.settings.patches.has('prompt-digest-keys') ? withPromptDigest(request) : request });
   const outcome = await performEffect(context, { kind, key, nodeId: request.nodeId, input: request }, async () => {
     const slots = run.providerSlotsFor(providerOf(request.modelPolicy ?? context.modelPolicy));
     const waiting = slots?.acquire(context.scope);
@@ -39,6 +39,15 @@ export async function callGateway(
   const usage = outcome.result.usage;
   context.budget.charge({ tokens: usage.input_tokens + usage.output_tokens, costMicrousd: usage.cost_microusd, steps: 1 });
   return { result: outcome.result, key };
+}
+
+/**
+ * The request as its key reads it: the prompt by its SHA-256 (hashed as it is, not escaped into
+ * the request's JSON first). The field has its own name, so no request reads as another's.
+ */
+function withPromptDigest(request: GatewayRequest): Omit<GatewayRequest, 'prompt'> & { readonly prompt_sha256: string } {
+  const { prompt, ...rest } = request;
+  return { ...rest, prompt_sha256: sha256Hex(prompt) };
 }
 
 /** The overlay's advisory block joins the call's system prompt and its role policy rides along; both are part of the key. */
