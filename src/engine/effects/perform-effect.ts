@@ -53,8 +53,8 @@ function performInScope(
   const { run } = context;
   // runId and at are in the literals (emit fills them): added afterwards, each event grew an out-of-object property store.
   const requested: RunEventOf<'effect_requested'> = { type: 'effect_requested', runId: '', at: 0, kind: ask.kind, key: ask.key, scope, ordinal, input: ask.input };
-  run.emit(requested);
   const startedAt = run.environment.now();
+  run.emitAt(requested, startedAt);
   const request: EffectRequest = { kind: ask.kind, key: ask.key, scope, ordinal, input: ask.input };
   // The scope itself is the cancellation: its AbortSignal is made only if the boundary reads it.
   const performed = run.settings.boundary.perform(request, () => live(request), context.scope);
@@ -65,6 +65,7 @@ function performInScope(
 
 function recordCompleted(context: NodeContext, ask: EffectAsk, scope: EffectScope, ordinal: number, startedAt: number, outcome: EffectOutcome): EffectOutcome {
   const { run } = context;
+  const at = run.environment.now();
   const completed: RunEventOf<'effect_completed'> = {
     type: 'effect_completed',
     runId: '',
@@ -74,10 +75,10 @@ function recordCompleted(context: NodeContext, ask: EffectAsk, scope: EffectScop
     scope,
     ordinal,
     source: outcome.source,
-    durationMs: run.environment.now() - startedAt,
+    durationMs: at - startedAt,
     result: outcome.result,
   };
-  run.emit(completed);
+  run.emitAt(completed, at);
   return outcome;
 }
 

@@ -8,11 +8,12 @@ import { evidenceSection, leafResults } from './describe-evidence.js';
  * loop, cond, expand) has none: it reads as the results of what it contains that produced an
  * output, in declaration order — what users mean by "reduce over the branch". Runs recorded
  * before the `container-references` patch read a container's own output (null), and replay
- * them that way.
+ * them that way. Appended to `into`: a fan-in over 10,000 leaves builds one list, not 10,000 of one.
  */
-export function referencedResults(result: NodeResult, patches: ReadonlySet<EnginePatch>): NodeResult[] {
-  if (!result.children || !patches.has('container-references')) return [result];
-  return leafResults(result.children);
+export function appendReferencedResults(into: NodeResult[], result: NodeResult, patches: ReadonlySet<EnginePatch>): NodeResult[] {
+  if (!result.children || !patches.has('container-references')) into.push(result);
+  else for (const contained of leafResults(result.children)) into.push(contained);
+  return into;
 }
 
 /**

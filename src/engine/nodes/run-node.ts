@@ -1,6 +1,7 @@
 import { childListsOf, type NodeResult, type NodeSpec } from '../../ir/index.js';
 import { assertNever } from '../../util/index.js';
 import { CancelScope } from '../run/cancel-scope.js';
+import type { Entry } from '../run/result-registry.js';
 import type { NodeContext } from '../run/run-context.js';
 import { subtreeIds } from '../run/spec-index.js';
 import { DeterminismViolation, isPending, type MaybePromise, type RunEventOf } from '../contracts/index.js';
@@ -52,30 +53,32 @@ function startNode(node: NodeSpec, parent: NodeContext): MaybePromise<NodeResult
     previousIteration: parent.previousIteration,
     branchDepth: parent.branchDepth,
   };
-  run.registry.started(id, scope, run.environment.now());
+  const startedAt = run.environment.now();
+  const entry = run.registry.started(id, scope, startedAt);
   const started: Mutable<RunEventOf<'node_started'>> = { type: 'node_started', runId: '', at: 0, nodeId: id, kind: node.kind, parentId: parent.parentId, iteration: parent.iteration };
   const role = roleOf(node);
   if (role) started.role = role;
-  run.emit(started);
+  run.emitAt(started, startedAt);
   let running: MaybePromise<NodeResult>;
   try {
     running = dispatch(node, context);
   } catch (error) {
-    return finishNode(node, parent, scope, resultOfThrow(node, scope, error));
+    return finishNode(node, parent, scope, entry, resultOfThrow(node, scope, error));
   }
-  if (!isPending(running)) return finishNode(node, parent, scope, running);
+  if (!isPending(running)) return finishNode(node, parent, scope, entry, running);
   return running.then(
-    (result) => finishNode(node, parent, scope, result),
-    (error: unknown) => finishNode(node, parent, scope, resultOfThrow(node, scope, error)),
+    (result) => finishNode(node, parent, scope, entry, result),
+    (error: unknown) => finishNode(node, parent, scope, entry, resultOfThrow(node, scope, error)),
   );
 }
 
 /** Closes the node's scope, settles its result for its waiters and records node_finished. */
-function finishNode(node: NodeSpec, parent: NodeContext, scope: CancelScope, result: NodeResult): NodeResult {
+function finishNode(node: NodeSpec, parent: NodeContext, scope: CancelScope, entry: Entry, result: NodeResult): NodeResult {
   const { run } = parent;
   const id = node.spec.id;
   scope.close();
-  run.registry.settle(id, result, run.environment.now());
+  const finishedAt = run.environment.now();
+  run.registry.settle(id, result, finishedAt, entry);
   if (node.kind === 'leaf') run.recordLeafResult(result);
   // Only containers can leave descendants unsettled (and a leaf's childListsOf would allocate per leaf).
   if (node.kind !== 'leaf' && childListsOf(node).length > 0) run.registry.settleAbsent(subtreeIds(node));
@@ -93,7 +96,7 @@ function finishNode(node: NodeSpec, parent: NodeContext, scope: CancelScope, res
   };
   if (result.error !== undefined) finished.error = result.error;
   if (result.details !== undefined) finished.details = result.details;
-  run.emit(finished);
+  run.emitAt(finished, finishedAt);
   return result;
 }
 

@@ -3,7 +3,7 @@ import { callGateway } from '../effects/call-gateway.js';
 import { mergeModelPolicy, type NodeContext } from '../run/run-context.js';
 import { describeEvidence } from './describe-evidence.js';
 import { cancelledResult, failedResult, nodeResult } from './node-result.js';
-import { referencedResults } from './referenced-outputs.js';
+import { appendReferencedResults } from './referenced-outputs.js';
 import { resolveReferences } from './resolve-references.js';
 
 /** One model call (role `reducer` unless the node names one) over the outputs of its inputs, which must all have succeeded. */
@@ -12,8 +12,9 @@ export async function runReduce(node: NodeOfKind<'reduce'>, context: NodeContext
   const references = await resolveReferences(context, spec.id, spec.inputs, 'inputs');
   if (context.scope.reason) return cancelledResult(node, context.scope.reason);
   if (references.problems.length > 0) return failedResult(node, references.problems.join('; '));
-  // A container input reads as what it contains, in declaration order (see referencedResults).
-  const inputs = spec.inputs.flatMap((id) => referencedResults(references.results.get(id)!, context.run.settings.patches));
+  // A container input reads as what it contains, in declaration order (see appendReferencedResults).
+  const inputs: NodeResult[] = [];
+  for (const id of spec.inputs) appendReferencedResults(inputs, references.results.get(id)!, context.run.settings.patches);
   const { result } = await callGateway(context, 'reduce', {
     role: spec.role ?? 'reducer',
     prompt: `${spec.prompt}\n\n${describeEvidence(inputs)}`,

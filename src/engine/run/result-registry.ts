@@ -2,7 +2,8 @@ import type { NodeResult } from '../../ir/index.js';
 import type { CancelReason } from '../contracts/index.js';
 import type { CancelScope } from './cancel-scope.js';
 
-interface Entry {
+/** A node's place in the registry: given back by `started`, so settling it needs no second lookup. */
+export interface Entry {
   /** Undefined while pending; null when the node will not run (an arm not taken, a template). */
   outcome: NodeResult | null | undefined;
   waiters: ((outcome: NodeResult | null) => void)[] | undefined;
@@ -51,16 +52,18 @@ export class ResultRegistry {
     });
   }
 
-  started(id: string, scope: CancelScope, at: number): void {
+  /** Returns the node's entry: a running node's entry stays until it settles (`reset` drops settled ones only). */
+  started(id: string, scope: CancelScope, at: number): Entry {
     const entry = this.entry(id);
     entry.scope = scope;
     entry.startedAt = at;
     const pending = entry.pendingCancel ?? this.requestedCancels.get(id);
     if (pending) scope.cancel(pending);
+    return entry;
   }
 
-  settle(id: string, outcome: NodeResult | null, at?: number): void {
-    const entry = this.entry(id);
+  /** Settles the node `id` (whose entry `started` gave, when the caller has it). */
+  settle(id: string, outcome: NodeResult | null, at?: number, entry: Entry = this.entry(id)): void {
     if (entry.outcome !== undefined) return;
     entry.outcome = outcome;
     entry.finishedAt = at;

@@ -146,10 +146,18 @@ export class RunContext {
   }
 
   emit(event: EventBody): void {
+    this.emitAt(event, this.settings.environment.now());
+  }
+
+  /**
+   * Emits an event stamped `at`: a time the caller read for the same step (a node's start, an
+   * effect's end), so a leaf's four events cost one clock reading each, not two.
+   */
+  emitAt(event: EventBody, at: number): void {
     // Completed in place rather than copied: events are built for the sink and never reused.
     const complete = event as { runId?: string; at?: number };
     complete.runId = this.settings.runId;
-    complete.at = this.settings.environment.now();
+    complete.at = at;
     this.settings.sink.emit(event as RunEvent);
   }
 
