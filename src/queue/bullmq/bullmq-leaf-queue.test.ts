@@ -1,9 +1,10 @@
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeLeafQueueConformance, RecordingListener, redisServerAvailability, ScriptedLeafRunner, startTestRedis, testLeafJob, type TestRedis } from '../testing/index.js';
 import { BullmqLeafQueue } from './bullmq-leaf-queue.js';
 import { BullmqLeafWorker } from './bullmq-leaf-worker.js';
+import { leafBatchOf } from './leaf-batch.js';
 import { DEFAULT_WORKER_CEILING } from '../worker-ceiling.js';
 import { QUEUE_PREFIX, queueKeys } from './queue-keys.js';
 
@@ -108,43 +109,69 @@ describe.skipIf(!availability.available)('BullmqLeafWorker: a leaf slot freed wh
   }, 30_000);
 });
 
+interface BusyWorker {
+  readonly queue: BullmqLeafQueue;
+  readonly admin: Redis;
+  readonly job: (id: string, ordinal: number) => ReturnType<typeof testLeafJob>;
+}
+
+/** A worker of two leaf slots, one held by a leaf that runs until the test is over: a batch of two does not fit. */
+async function withBusyWorker(queueName: string, lineage: string, test: (context: BusyWorker) => Promise<void>): Promise<void> {
+  const worker = await BullmqLeafWorker.start({ url: redis!.url, queueName, concurrency: 2, ceiling: DEFAULT_WORKER_CEILING, runnerFor: async () => new ScriptedLeafRunner(), stallTimeoutMs: 5_000, keepFinishedSeconds: 600 });
+  const queue = await BullmqLeafQueue.open({ url: redis!.url, queueName, lineage, runContext: { version: 1, provider: 'pure-mock' }, unavailableTimeoutMs: 10_000, keepFinishedSeconds: 600 });
+  const admin = new Redis(redis!.url);
+  const hanging = new AbortController();
+  try {
+    const job = (id: string, ordinal: number) => testLeafJob(id, { lineage, runContext: queue.runContextId, ordinal });
+    const long = queue.submit(job('hang-long', 0), new RecordingListener(), hanging.signal);
+    await until(() => worker.info().running.length === 1);
+    await test({ queue, admin, job });
+    hanging.abort(new Error('test over'));
+    await expect(long).resolves.toMatchObject({ type: 'stopped' });
+  } finally {
+    hanging.abort(new Error('test over'));
+    admin.disconnect();
+    await queue.close();
+    await worker.stop({ cancelRunning: true });
+  }
+}
+
 describe.skipIf(!availability.available)('BullmqLeafWorker: a batch larger than its free leaf slots', () => {
   it('starts what fits and hands the rest back, which the coordinator queues again', async () => {
-    const queueName = 'hand-back';
     const lineage = 'run-hand-back';
-    const runner = new ScriptedLeafRunner();
-    const worker = await BullmqLeafWorker.start({ url: redis!.url, queueName, concurrency: 2, ceiling: DEFAULT_WORKER_CEILING, runnerFor: async () => runner, stallTimeoutMs: 5_000, keepFinishedSeconds: 600 });
-    const queue = await BullmqLeafQueue.open({ url: redis!.url, queueName, lineage, runContext: { version: 1, provider: 'pure-mock' }, unavailableTimeoutMs: 10_000, keepFinishedSeconds: 600 });
-    const admin = new Redis(redis!.url);
-    const hanging = new AbortController();
-    try {
-      const job = (id: string, ordinal: number) => testLeafJob(id, { lineage, runContext: queue.runContextId, ordinal });
-      // The worker's one free slot after this: a batch of two then does not fit.
-      const long = queue.submit(job('hang-long', 0), new RecordingListener(), hanging.signal);
-      await until(() => worker.info().running.length === 1);
+    await withBusyWorker('hand-back', lineage, async ({ queue, admin, job }) => {
       const [first, second] = [job('ok-a', 1), job('ok-b', 2)];
       const outcomes = await Promise.all([first, second].map((each) => queue.submit(each, new RecordingListener(), new AbortController().signal)));
       expect(outcomes.map((outcome) => outcome.type)).toEqual(['completed', 'completed']);
-      const keys = queueKeys(queueName);
+      const keys = queueKeys('hand-back');
       const [firstBatch, secondBatch] = await admin.hmget(keys.members(lineage), first.jobId, second.jobId);
       // Queued together, ran apart: the member that did not fit is in a batch of its own now,
       // and the first batch's record says it was handed back unrun.
       expect(secondBatch).not.toBe(firstBatch);
       expect(JSON.parse((await admin.hget(keys.batchOutcomes(firstBatch!), second.jobId))!)).toEqual({ jobId: second.jobId, handedBack: firstBatch });
       expect(JSON.parse((await admin.hget(keys.batchOutcomes(secondBatch!), second.jobId))!)).toMatchObject({ outcome: { type: 'completed' } });
-      hanging.abort(new Error('test over'));
-      await expect(long).resolves.toMatchObject({ type: 'stopped' });
-    } finally {
-      hanging.abort(new Error('test over'));
-      admin.disconnect();
-      await queue.close();
-      await worker.stop({ cancelRunning: true });
-    }
+    });
+  }, 30_000);
+
+  it('keeps every member of an older coordinator\'s batch (no handBack): that coordinator would not queue one handed back', async () => {
+    const lineage = 'run-no-hand-back';
+    await withBusyWorker('no-hand-back', lineage, async ({ admin, job }) => {
+      const { handBack: _omitted, ...older } = leafBatchOf(lineage, [job('ok-a', 1), job('ok-b', 2)]);
+      const raw = new Queue('no-hand-back', { connection: { host: '127.0.0.1', port: redis!.port }, prefix: QUEUE_PREFIX });
+      try {
+        await raw.add('batch', older, { jobId: older.batchId });
+      } finally {
+        await raw.close();
+      }
+      const outcomes = () => admin.hgetall(queueKeys('no-hand-back').batchOutcomes(older.batchId));
+      await until(async () => Object.keys(await outcomes()).length === 2);
+      for (const text of Object.values(await outcomes())) expect(JSON.parse(text)).toMatchObject({ outcome: { type: 'completed' } });
+    });
   }, 30_000);
 });
 
-async function until(condition: () => boolean): Promise<void> {
-  for (let waited = 0; !condition(); waited += 10) {
+async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  for (let waited = 0; !(await condition()); waited += 10) {
     if (waited > 10_000) throw new Error('condition not met in 10 s');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

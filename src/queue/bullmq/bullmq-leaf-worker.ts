@@ -197,8 +197,10 @@ export class BullmqLeafWorker {
     const parsed = leafBatchSchema.safeParse(job.data);
     if (!parsed.success) throw new Error(`worker ${this.placement.host}:${this.placement.pid} cannot read batch ${job.id}: ${parsed.error.issues[0]?.message ?? 'malformed'}`);
     const batch = { batchId: parsed.data.batchId, lineage: parsed.data.lineage };
-    // What the free leaf slots can start now is kept; the rest is handed back unrun (see handBack).
-    const { kept: members, handedBack } = splitByRoom(parsed.data.members.map((raw) => readMember(raw)), this.options.concurrency - this.held);
+    // What the free leaf slots can start now is kept; the rest is handed back unrun (splitByRoom),
+    // when the batch's coordinator takes members back.
+    const room = parsed.data.handBack ? this.options.concurrency - this.held : Number.POSITIVE_INFINITY;
+    const { kept: members, handedBack } = splitByRoom(parsed.data.members.map((raw) => readMember(raw)), room);
     // Synchronously, before the main loop asks for another batch: this one holds its leaves' slots.
     this.held += members.length;
     this.activeBatches += 1;

@@ -17,6 +17,12 @@ export interface LeafBatch {
   /** The first run of the resume chain, whose channel carries the members' progress and outcomes. */
   readonly lineage: string;
   readonly members: readonly LeafJob[];
+  /**
+   * The coordinator queues again what a worker hands back unrun (a member with no free leaf slot
+   * for it). Absent from batches of older coordinators, which would read a handed-back member as
+   * an unreadable outcome: a worker then keeps every member, as before.
+   */
+  readonly handBack?: true;
 }
 
 /**
@@ -30,7 +36,7 @@ export function leafBatchId(memberJobIds: readonly string[]): string {
 }
 
 export function leafBatchOf(lineage: string, members: readonly LeafJob[]): LeafBatch {
-  return { version: LEAF_BATCH_VERSION, batchId: leafBatchId(members.map((member) => member.jobId)), lineage, members };
+  return { version: LEAF_BATCH_VERSION, batchId: leafBatchId(members.map((member) => member.jobId)), lineage, members, handBack: true };
 }
 
 /** The batch envelope; each member is checked on its own (a malformed member fails alone). */
@@ -39,6 +45,7 @@ export const leafBatchSchema = z.object({
   batchId: z.string().min(1),
   lineage: z.string().min(1),
   members: z.array(z.unknown()).min(1),
+  handBack: z.literal(true).optional(),
 });
 
 /** What a worker returns when a batch is done; the members' outcomes are in the batch's outcome record. */
