@@ -53,8 +53,9 @@ function performInScope(
   const { run } = context;
   // runId and at are in the literals (emit fills them): added afterwards, each event grew an out-of-object property store.
   const requested: RunEventOf<'effect_requested'> = { type: 'effect_requested', runId: '', at: 0, kind: ask.kind, key: ask.key, scope, ordinal, input: ask.input };
+  run.emit(requested);
+  // Read after recording the request (which may take a while for a large prompt): the duration is the effect's own.
   const startedAt = run.environment.now();
-  run.emitAt(requested, startedAt);
   const request: EffectRequest = { kind: ask.kind, key: ask.key, scope, ordinal, input: ask.input };
   // The scope itself is the cancellation: its AbortSignal is made only if the boundary reads it.
   const performed = run.settings.boundary.perform(request, () => live(request), context.scope);
