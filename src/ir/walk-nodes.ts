@@ -82,17 +82,28 @@ function childPath(base: DocumentPath, list: ChildList, index: number): Document
 
 /** Visits every node depth-first in declaration order (pre-order). */
 export function walkNodes(spec: WorkflowSpec, visit: (location: NodeLocation) => void): void {
-  const visitList = (nodes: readonly NodeSpec[], container: LazyNodeLocation | undefined, list: ChildList | undefined, ancestors: readonly NodeSpec[]): void => {
-    nodes.forEach((node, index) => {
-      const location = new LazyNodeLocation(node, ancestors, list?.field ?? 'nodes', index, container, list);
-      visit(location);
-      const lists = childListsOf(node);
-      if (lists.length === 0) return;
-      const inner = [...ancestors, node];
-      for (const childList of lists) visitList(childList.nodes, location, childList, inner);
-    });
-  };
-  visitList(spec.nodes, undefined, undefined, []);
+  visitList(spec.nodes, undefined, undefined, [], visit);
+}
+
+/** Plain loops and no closures: the walk runs once per spec, cold, over every node of a wide one. */
+function visitList(
+  nodes: readonly NodeSpec[],
+  container: LazyNodeLocation | undefined,
+  list: ChildList | undefined,
+  ancestors: readonly NodeSpec[],
+  visit: (location: NodeLocation) => void,
+): void {
+  const field = list ? list.field : 'nodes';
+  for (let index = 0; index < nodes.length; index += 1) {
+    const node = nodes[index]!;
+    const location = new LazyNodeLocation(node, ancestors, field, index, container, list);
+    visit(location);
+    if (node.kind === 'leaf') continue; // no children, the common case
+    const lists = childListsOf(node);
+    if (lists.length === 0) continue;
+    const inner = [...ancestors, node];
+    for (const childList of lists) visitList(childList.nodes, location, childList, inner, visit);
+  }
 }
 
 /** Every node in declaration order with its location. */

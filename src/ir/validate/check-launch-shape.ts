@@ -3,7 +3,7 @@ import type { NodeSpec } from '../schema/node-spec.js';
 import type { DocumentPath } from '../source-map.js';
 import { childListsOf } from '../walk-nodes.js';
 import type { WorkflowSpec } from '../schema/workflow-spec.js';
-import { DEFAULT_MAX_AGENTS, DEFAULT_MAX_DEPTH, ValidationContext } from './validation-context.js';
+import { DEFAULT_MAX_AGENTS, DEFAULT_MAX_DEPTH, ValidationContext, type NodeRule } from './validation-context.js';
 
 interface Shape {
   agents: number;
@@ -19,9 +19,14 @@ interface Replacement {
 /**
  * Launch-shape limits (CodeWhale's rule): a leaf counts one agent; a branch adds a level of
  * depth; a loop multiplies its body by max_iterations and an expand its template by
- * max_children (both required); a cond counts both arms.
+ * max_children (both required); a cond counts both arms. It sums over the tree (a container's
+ * figures are its children's), so it walks the spec its own way, passing over leaves at once.
  */
-export function checkLaunchShape(context: ValidationContext): void {
+export function checkLaunchShape(context: ValidationContext): NodeRule {
+  return { finish: () => judgeLaunchShape(context) };
+}
+
+function judgeLaunchShape(context: ValidationContext): void {
   const maxAgents = context.options.maxAgents ?? DEFAULT_MAX_AGENTS;
   const maxDepth = context.options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const total = shapeOfList(context, context.spec.nodes, (index) => ['nodes', index]);

@@ -2,7 +2,7 @@ import { globCovers } from '../../util/index.js';
 import { MEMORY_NAME_PATTERN, memoryContextName, type MemorySpec } from '../schema/memory-spec.js';
 import type { LeafSpec, NodeSpec } from '../schema/node-spec.js';
 import type { NodeLocation } from '../walk-nodes.js';
-import type { ValidationContext } from './validation-context.js';
+import type { NodeRule, ValidationContext } from './validation-context.js';
 
 /**
  * Paths no context may be loaded from: WhaleFlow's own state (the project database, worktrees,
@@ -18,27 +18,30 @@ const PROTECTED_FILES = ['whaleflow.config.yaml'] as const;
  * memory nodes, and a leaf reads a context loaded from files only when its own file_scope covers
  * those files. Existence and ordering of the references are the reference rule's.
  */
-export function checkMemory(context: ValidationContext): void {
+export function checkMemory(context: ValidationContext): NodeRule {
   const names = new Map<string, string>();
-  for (const location of context.locations) {
-    const { node } = location;
-    if (node.kind === 'memory') {
-      checkMemoryNode(context, location, node.spec);
-      const name = memoryContextName(node.spec);
-      const owner = names.get(name);
-      if (owner !== undefined) {
-        context.report('duplicate-memory-context', `loads context "${name}", which "${owner}" loads too; give one of them another name`, {
-          path: [...location.path, 'spec', node.spec.name !== undefined ? 'name' : 'id'],
-          nodeId: node.spec.id,
-          field: 'name',
-        });
-      } else {
-        names.set(name, node.spec.id);
+  return {
+    skipsPlainLeaves: true,
+    visit(location) {
+      const { node } = location;
+      if (node.kind === 'memory') {
+        checkMemoryNode(context, location, node.spec);
+        const name = memoryContextName(node.spec);
+        const owner = names.get(name);
+        if (owner !== undefined) {
+          context.report('duplicate-memory-context', `loads context "${name}", which "${owner}" loads too; give one of them another name`, {
+            path: [...location.path, 'spec', node.spec.name !== undefined ? 'name' : 'id'],
+            nodeId: node.spec.id,
+            field: 'name',
+          });
+        } else {
+          names.set(name, node.spec.id);
+        }
+      } else if (node.kind === 'leaf' && node.spec.memory) {
+        checkLeafContexts(context, location, node.spec);
       }
-    } else if (node.kind === 'leaf' && node.spec.memory) {
-      checkLeafContexts(context, location, node.spec);
-    }
-  }
+    },
+  };
 }
 
 function checkMemoryNode(context: ValidationContext, location: NodeLocation, spec: MemorySpec): void {

@@ -2,7 +2,7 @@ import { globCovers } from '../../util/index.js';
 import { UNDECLARED_PERMISSIONS, type PermissionSpec } from '../schema/permission-spec.js';
 import type { DocumentPath } from '../source-map.js';
 import { childListsOf, type NodeLocation } from '../walk-nodes.js';
-import type { ValidationContext } from './validation-context.js';
+import type { NodeRule, ValidationContext } from './validation-context.js';
 
 /** What an ancestor explicitly declared, and where. */
 interface DeclaredCeiling {
@@ -24,24 +24,34 @@ const FLAG_FIELDS = [
  * a node that declares nothing allocates nothing: document paths are built only when a source
  * must be asked or a diagnostic reported, and a ceiling is copied only when it changes.
  */
-export function checkPermissionNarrowing(context: ValidationContext): void {
+export function checkPermissionNarrowing(context: ValidationContext): NodeRule {
   const ceilings = new Map<unknown, DeclaredCeiling>();
   const root = narrow(context, {}, context.spec.permissions, () => ['permissions'], () => WORKFLOW);
-  for (const location of context.locations) {
-    const { node, ancestors } = location;
-    const parent = ancestors.at(-1);
-    const inherited = (parent && ceilings.get(parent)) || root;
-    if (node.kind === 'branch_set') {
-      ceilings.set(node, narrow(context, inherited, node.spec.permissions, () => permissionsPathOf(location), () => `branch "${node.spec.id}"`, node.spec.id));
-    } else if (node.kind === 'leaf') {
-      // Most leaves declare no permissions, and narrow() would return what they inherit: no closures for them.
-      const declared = node.spec.permissions;
-      const own = declared === UNDECLARED_PERMISSIONS ? inherited : narrow(context, inherited, declared, () => permissionsPathOf(location), () => `leaf "${node.spec.id}"`, node.spec.id);
-      checkLeafMode(context, own, node.spec.mode, node.spec.file_scope, location, node.spec.id);
-    } else if (childListsOf(node).length > 0) {
-      ceilings.set(node, inherited); // only containers are ever looked up as a parent
-    }
-  }
+  // Siblings follow each other: the last parent's ceiling is looked up once for all of them.
+  let lastParent: unknown;
+  let lastInherited = root;
+  return {
+    skipsPlainLeaves: true,
+    visit(location) {
+      const { node, ancestors } = location;
+      const parent = ancestors.at(-1);
+      if (parent !== lastParent) {
+        lastParent = parent;
+        lastInherited = (parent && ceilings.get(parent)) || root;
+      }
+      const inherited = lastInherited;
+      if (node.kind === 'branch_set') {
+        ceilings.set(node, narrow(context, inherited, node.spec.permissions, () => permissionsPathOf(location), () => `branch "${node.spec.id}"`, node.spec.id));
+      } else if (node.kind === 'leaf') {
+        // Most leaves declare no permissions, and narrow() would return what they inherit: no closures for them.
+        const declared = node.spec.permissions;
+        const own = declared === UNDECLARED_PERMISSIONS ? inherited : narrow(context, inherited, declared, () => permissionsPathOf(location), () => `leaf "${node.spec.id}"`, node.spec.id);
+        checkLeafMode(context, own, node.spec.mode, node.spec.file_scope, location, node.spec.id);
+      } else if (childListsOf(node).length > 0) {
+        ceilings.set(node, inherited); // only containers are ever looked up as a parent
+      }
+    },
+  };
 }
 
 function permissionsPathOf(location: NodeLocation): DocumentPath {

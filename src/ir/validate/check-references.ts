@@ -4,7 +4,7 @@ import { referencesOf } from '../walk-nodes.js';
 import type { NodeSpec } from '../schema/node-spec.js';
 import { ContainmentChains, ownStep, type ContainmentStep } from './containment-chains.js';
 import { findReferenceCycles, type ReferenceEdge } from './find-reference-cycles.js';
-import type { ValidationContext } from './validation-context.js';
+import type { NodeRule, ValidationContext } from './validation-context.js';
 
 /**
  * References must name existing nodes and be satisfiable: the producer must be able to finish
@@ -12,31 +12,41 @@ import type { ValidationContext } from './validation-context.js';
  * dataflow edge (the consumer waits); later in a sequence, an enclosing node, the other arm of
  * a cond, or a cycle of references can never be satisfied.
  */
-export function checkReferences(context: ValidationContext): void {
-  const chains = new ContainmentChains(context.locations);
+export function checkReferences(context: ValidationContext): NodeRule {
+  // Made when a node first refers to another: most nodes of a wide spec refer to nothing.
+  let chains: ContainmentChains | undefined;
+  const chainsOf = (): ContainmentChains => (chains ??= new ContainmentChains(context.locations));
   const satisfiable: ReferenceEdge[] = [];
   let dataflow = false;
-  for (const location of context.locations) {
-    const references = referencesOf(location.node);
-    if (namesNone(references)) {
-      checkLoopTests(context, chains, location);
-      continue;
-    }
-    const consumer: Consumer = { location, chain: chains.of(location) };
-    for (const { field, ids } of references) {
-      for (const producerId of ids) {
-        const edge = checkOneReference(context, chains, consumer, field, producerId);
-        if (!edge) continue;
-        satisfiable.push(edge);
-        if (edge.dataflow) dataflow = true;
+  return {
+    skipsPlainLeaves: true,
+    visit(location) {
+      const references = referencesOf(location.node);
+      if (!namesNone(references)) {
+        const consumer: Consumer = { location, chain: chainsOf().of(location) };
+        for (const { field, ids } of references) {
+          for (const producerId of ids) {
+            const edge = checkOneReference(context, chainsOf(), consumer, field, producerId);
+            if (!edge) continue;
+            satisfiable.push(edge);
+            if (edge.dataflow) dataflow = true;
+          }
+        }
       }
-    }
-    checkLoopTests(context, chains, location);
-  }
-  // Containment and sequence order alone never deadlock, and a reference to a node earlier in a
-  // sequence only repeats an order they already impose: only a reference between parallel
-  // siblings (dataflow) can close a cycle, so without one there is no graph to search.
-  if (!dataflow) return;
+      if (location.node.kind === 'loop_until') checkLoopTests(context, chainsOf(), location);
+    },
+    finish() {
+      if (dataflow) reportCycles(context, satisfiable);
+    },
+  };
+}
+
+/**
+ * Containment and sequence order alone never deadlock, and a reference to a node earlier in a
+ * sequence only repeats an order they already impose: only a reference between parallel
+ * siblings (dataflow) can close a cycle, so the graph is searched only when one exists.
+ */
+function reportCycles(context: ValidationContext, satisfiable: readonly ReferenceEdge[]): void {
   for (const cycle of findReferenceCycles(context.locations, satisfiable)) {
     const first = cycle[0];
     if (!first) continue;

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../../util/index.js';
 import type { WorkflowSpec } from '../schema/workflow-spec.js';
 import type { SpecSource } from '../source-map.js';
+import type { NodeLocation } from '../walk-nodes.js';
 import { checkIds } from './check-ids.js';
 import { checkLaunchShape } from './check-launch-shape.js';
 import { checkMemory } from './check-memory.js';
@@ -8,9 +9,19 @@ import { checkParallelWriters } from './check-parallel-writers.js';
 import { checkPermissionNarrowing } from './check-permission-narrowing.js';
 import { checkReferences } from './check-references.js';
 import { checkTexts } from './check-texts.js';
-import { ValidationContext, type ValidationOptions } from './validation-context.js';
+import { isPlainLeaf } from './plain-leaf.js';
+import { ValidationContext, type NodeRule, type ValidationOptions } from './validation-context.js';
 
-const RULES = [checkIds, checkTexts, checkReferences, checkLaunchShape, checkParallelWriters, checkPermissionNarrowing, checkMemory] as const;
+/** The rules, in the order their diagnostics are listed (positions aside). */
+const RULES: readonly ((context: ValidationContext) => NodeRule)[] = [
+  checkIds,
+  checkTexts,
+  checkReferences,
+  checkLaunchShape,
+  checkParallelWriters,
+  checkPermissionNarrowing,
+  checkMemory,
+];
 
 /**
  * The one validation gate every spec passes before it runs, whatever language it was written
@@ -19,8 +30,46 @@ const RULES = [checkIds, checkTexts, checkReferences, checkLaunchShape, checkPar
  */
 export function validateSpec(spec: WorkflowSpec, options: ValidationOptions = {}, source?: SpecSource): Diagnostic[] {
   const context = new ValidationContext(spec, options, source);
-  for (const rule of RULES) rule(context);
+  const rules = RULES.map((start, index) => {
+    context.reportAs(index);
+    return start(context);
+  });
+  walkRules(context, rules);
+  rules.forEach((rule, index) => {
+    context.reportAs(index);
+    rule.finish?.();
+  });
   return sortBySource(context.diagnostics);
+}
+
+/** The one walk: every rule that looks at nodes sees each node, in declaration order. */
+function walkRules(context: ValidationContext, rules: readonly NodeRule[]): void {
+  const all = visitorsOf(rules, () => true);
+  const forPlainLeaves = visitorsOf(rules, (rule) => !rule.skipsPlainLeaves);
+  const locations = context.locations;
+  for (let at = 0; at < locations.length; at += 1) {
+    const location = locations[at]!;
+    const visitors = isPlainLeaf(location.node) ? forPlainLeaves : all;
+    for (let index = 0; index < visitors.length; index += 1) {
+      const visitor = visitors[index]!;
+      context.reportAs(visitor.rule);
+      visitor.visit(location);
+    }
+  }
+}
+
+interface Visitor {
+  /** The rule's place in the gate, which its reports keep. */
+  readonly rule: number;
+  readonly visit: (location: NodeLocation) => void;
+}
+
+function visitorsOf(rules: readonly NodeRule[], shows: (rule: NodeRule) => boolean): Visitor[] {
+  const visitors: Visitor[] = [];
+  rules.forEach((rule, index) => {
+    if (rule.visit && shows(rule)) visitors.push({ rule: index, visit: rule.visit.bind(rule) });
+  });
+  return visitors;
 }
 
 function sortBySource(diagnostics: Diagnostic[]): Diagnostic[] {

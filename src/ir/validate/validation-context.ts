@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../../util/index.js';
 import type { WorkflowSpec } from '../schema/workflow-spec.js';
 import type { DocumentPath, SpecSource } from '../source-map.js';
-import { listNodes, type NodeLocation } from '../walk-nodes.js';
+import { walkNodes, type NodeLocation } from '../walk-nodes.js';
 
 export interface ValidationOptions {
   /** Launch-shape limit on agents (leaves, with loops and expands multiplied out). Default 100. */
@@ -18,27 +18,57 @@ export const DEFAULT_MAX_AGENTS = 100;
 const declaredByValue = (_field: string, valueIsDefault: boolean): boolean => !valueIsDefault;
 export const DEFAULT_MAX_DEPTH = 5;
 
+/**
+ * One validation rule as the gate runs it: made once per spec (a rule may report about the whole
+ * workflow then), shown every node in declaration order (pre-order), then finished. All rules
+ * share one walk over the nodes: each walk of a wide spec costs about as much again, however
+ * little a rule does per node, because a gate runs once per process and its code runs cold.
+ */
+export interface NodeRule {
+  visit?(location: NodeLocation): void;
+  finish?(): void;
+  /** A plain leaf (isPlainLeaf) can give this rule nothing to report or to remember: it is not shown them. */
+  readonly skipsPlainLeaves?: boolean;
+}
+
 /** What every rule reads, and the one way rules report. */
 export class ValidationContext {
-  readonly diagnostics: Diagnostic[] = [];
-  readonly locations: readonly NodeLocation[];
+  readonly locations: NodeLocation[] = [];
   /** First location of each id; duplicates are reported by the id rule. */
   readonly byId = new Map<string, NodeLocation>();
+  /**
+   * What each rule reported, by the rule's place in the gate: rules take turns at every node, and
+   * the gate lists their diagnostics rule by rule, as it did when each rule walked the spec alone.
+   */
+  private readonly reportsByRule: Diagnostic[][] = [];
+  private rule = 0;
 
   constructor(
     readonly spec: WorkflowSpec,
     readonly options: ValidationOptions,
     readonly source?: SpecSource,
   ) {
-    this.locations = listNodes(spec);
-    for (const location of this.locations) {
-      if (!this.byId.has(location.node.spec.id)) this.byId.set(location.node.spec.id, location);
-    }
+    const { locations, byId } = this;
+    walkNodes(spec, (location) => {
+      locations.push(location);
+      const id = location.node.spec.id;
+      if (!byId.has(id)) byId.set(id, location);
+    });
+  }
+
+  /** Reports from now on belong to the rule at this place in the gate. */
+  reportAs(rule: number): void {
+    this.rule = rule;
+  }
+
+  /** Every diagnostic, rule by rule, each rule's in the order it reported them. */
+  get diagnostics(): Diagnostic[] {
+    return this.reportsByRule.flat();
   }
 
   report(code: string, message: string, where: { path: DocumentPath; nodeId?: string; field?: string }): void {
     const position = this.source?.positionOf(where.path);
-    this.diagnostics.push({
+    (this.reportsByRule[this.rule] ??= []).push({
       severity: 'error',
       code,
       message: where.nodeId !== undefined ? `node "${where.nodeId}": ${message}` : message,
