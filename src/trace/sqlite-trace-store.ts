@@ -114,7 +114,7 @@ export class SqliteTraceStore implements TraceStore {
               nextReference += 1;
             }
           } else if (type === 'run_finished') this.effectRows.runFinished(runId);
-          const encoded = encodeSerializedEvent(body, type, this.redactor, (content, sha256) => this.putBlob(content, sha256), this.blobThresholdBytes, largeStrings?.get(index));
+          const encoded = encodeSerializedEvent(body, type, this.redactor, (content) => this.putBlob(content), this.blobThresholdBytes, largeStrings?.get(index));
           for (const hash of encoded.blobHashes) this.statements.insertRunBlob.run(runId, hash);
           inserts.add(runId, seq, type, nodeIds[index]!, at[index]!, encoded.payload);
         }
@@ -174,13 +174,9 @@ export class SqliteTraceStore implements TraceStore {
     }
   }
 
-  /** Stores content under its SHA-256, after redaction: any byte content, not only what events carried. `sha256`: see PutBlob. */
-  putBlob(content: string | Uint8Array, sha256?: string): string {
-    const text = typeof content === 'string' ? this.redactor.redactString(content) : undefined;
-    const bytes = text !== undefined ? Buffer.from(text, 'utf8') : Buffer.from(this.redactor.redactBytes(content as Uint8Array));
-    // A known hash names the content as given: not once redaction changed it, nor when its name holds other bytes.
-    const known = sha256 !== undefined && text === content ? sha256 : undefined;
-    if (known !== undefined && this.guard(() => this.statements.insertBlob.run(known, bytes.length, bytes).changes > 0 || this.statements.getBlob.get(known)?.content.equals(bytes))) return known;
+  /** Stores content under its SHA-256, after redaction: any byte content, not only what events carried. */
+  putBlob(content: string | Uint8Array): string {
+    const bytes = typeof content === 'string' ? Buffer.from(this.redactor.redactString(content), 'utf8') : Buffer.from(this.redactor.redactBytes(content));
     const hash = sha256Hex(bytes);
     this.guard(() => this.statements.insertBlob.run(hash, bytes.length, bytes));
     return hash;

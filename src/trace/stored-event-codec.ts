@@ -32,25 +32,12 @@ export interface EncodedEvent {
  * Every string above the threshold, wherever it sits (a leaf output, a transcript, a diff, the
  * spec), goes to `putBlob`; identical content is stored once across runs.
  */
-export function encodeEvent(event: RunEvent, putBlob: PutBlob, thresholdBytes: number, outputReference?: OutputReference): EncodedEvent {
+export function encodeEvent(event: RunEvent, putBlob: (content: string) => string, thresholdBytes: number, outputReference?: OutputReference): EncodedEvent {
   const body = eventRowBody(event, outputReference);
   return encodeRowBody(body, putBlob, thresholdBytes, JSON.stringify(body));
 }
 
-/**
- * Stores a string as a blob and returns its hash; `sha256`, when given, is the hash of exactly
- * that string (UTF-8) as the caller already knows it, which the store may take instead of
- * hashing the string again.
- */
-export type PutBlob = (content: string, sha256?: string) => string;
-
-/** A string whose SHA-256 is already known (a run's spec text and its specHash). */
-interface KnownHash {
-  readonly text: string;
-  readonly sha256: string;
-}
-
-function encodeRowBody(body: object, putBlob: PutBlob, thresholdBytes: number, json?: string, known?: KnownHash): EncodedEvent {
+function encodeRowBody(body: object, putBlob: (content: string) => string, thresholdBytes: number, json?: string): EncodedEvent {
   // Fast path: no string can exceed the threshold if the whole JSON does not.
   if (json !== undefined && json.length <= thresholdBytes / 3) return { payload: json, blobHashes: [] };
   if (!hasLongString(body, thresholdBytes)) return { payload: json ?? JSON.stringify(body), blobHashes: [] };
@@ -61,7 +48,7 @@ function encodeRowBody(body: object, putBlob: PutBlob, thresholdBytes: number, j
       if (value.length * 3 <= thresholdBytes) return value;
       const bytes = Buffer.byteLength(value, 'utf8');
       if (bytes <= thresholdBytes) return value;
-      const hash = putBlob(value, known?.text === value ? known.sha256 : undefined);
+      const hash = putBlob(value);
       blobHashes.push(hash);
       return { [BLOB_REFERENCE_KEY]: hash, bytes } satisfies BlobReference;
     }
@@ -206,7 +193,7 @@ export function encodeSerializedEvent(
   serialized: string,
   type: RunEvent['type'],
   redactor: EventRedactor,
-  putBlob: PutBlob,
+  putBlob: (content: string) => string,
   thresholdBytes: number,
   largeStrings?: readonly string[],
 ): EncodedEvent {
@@ -225,32 +212,15 @@ export function encodeSerializedEvent(
 }
 
 /** encodeSerializedEvent for a body whose large strings were set aside: the same redaction and blobs, without their escaped text. */
-function encodeWithLargeStrings(aside: BodyWithLargeStrings, type: RunEvent['type'], redactor: EventRedactor, putBlob: PutBlob, thresholdBytes: number): EncodedEvent {
+function encodeWithLargeStrings(aside: BodyWithLargeStrings, type: RunEvent['type'], redactor: EventRedactor, putBlob: (content: string) => string, thresholdBytes: number): EncodedEvent {
   let body = withLargeStrings(aside);
-  const known = type === 'run_started' ? specTextHash(body) : undefined;
   if (redactor.mayContainSecret(aside.json) || aside.strings.some((text) => redactor.mayContainSecret(text))) {
     const redacted = redactor.redact(body);
     // As above: a redacted request is matched by its input on replay.
     body = redacted !== body && type === 'effect_requested' ? { ...redacted, redacted: true } : redacted;
   }
-  // A spec that redaction changed is hashed as stored: its specHash names the text before.
-  return encodeRowBody(body, putBlob, thresholdBytes, undefined, known && (body as Record<string, unknown>).spec === known.text ? known : undefined);
+  return encodeRowBody(body, putBlob, thresholdBytes);
 }
-
-/**
- * A run_started's spec text and its specHash, which the engine takes over exactly that text
- * (execute-workflow.ts, emitRunStarted), so the spec's blob (4 MB at 10,000 leaves) is not
- * hashed a second time by the writer. Only a well-formed SHA-256 is taken (events written by
- * hand, as tests do, carry other strings). A wrong one is never read as another text: the store
- * takes it only for a new blob or one of the very same bytes (SqliteTraceStore.putBlob), and a
- * new blob under a wrong name reads back as a BlobIntegrityError.
- */
-function specTextHash(body: object): KnownHash | undefined {
-  const { spec, specHash } = body as Record<string, unknown>;
-  return typeof spec === 'string' && typeof specHash === 'string' && SHA256_HEX.test(specHash) ? { text: spec, sha256: specHash } : undefined;
-}
-
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /** True when some string in the value could be above the threshold; avoids copying small events. */
 function hasLongString(value: unknown, thresholdBytes: number): boolean {
