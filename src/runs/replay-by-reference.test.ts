@@ -124,8 +124,8 @@ describe('a replay recorded by reference reads back exactly as one recorded in f
 });
 
 /** Rewrites one row of the run `original` in place (a tampered or foreign trace), as only a maintenance grant may. */
-function rewriteRow(store: SqliteTraceStore, type: string, nodeId: string, rewrite: (payload: string) => string): void {
-  const row = store.database.prepare<[string, string], { seq: number; payload: string }>("SELECT seq, payload FROM events WHERE run_id = 'original' AND type = ? AND node_id = ?").get(type, nodeId)!;
+function rewriteRow(store: SqliteTraceStore, type: string, nodeId: string | null, rewrite: (payload: string) => string): void {
+  const row = store.database.prepare<[string, string | null], { seq: number; payload: string }>("SELECT seq, payload FROM events WHERE run_id = 'original' AND type = ? AND node_id IS ?").get(type, nodeId)!;
   const changed = rewrite(row.payload);
   expect(changed).not.toBe(row.payload);
   store.database.prepare("INSERT INTO maintenance_grants (run_id) VALUES ('original')").run();
@@ -156,6 +156,24 @@ describe('a replay by reference never refers to a recorded row it did not emit',
       store.close();
     });
   }
+});
+
+describe('a replay by reference of a run whose recorded spec was changed', () => {
+  it('diverges at the first leaf the change reaches, as one recorded in full does, and reads back as it', async () => {
+    const store = freshStore();
+    await recordLiveRun(store, wideFanOut(), 'original', { latencyMs: 2 });
+    // The spec sits in run_started as JSON text inside the row's JSON: its quotes are escaped.
+    const started = store.database.prepare<[], { payload: string }>("SELECT payload FROM events WHERE run_id = 'original' AND type = 'run_started'").get()!;
+    expect(started.payload).toContain('do c');
+    rewriteRow(store, 'run_started', null, (payload) => payload.replace('do c', 'do C'));
+    const full = await replayInFull(store, 'original', 'in-full');
+    const { outcome } = await replayByReference(store, 'original', 'by-reference');
+    expect(full.parity).toMatchObject({ identical: false, divergedAt: 'c' });
+    expect(outcome.parity).toEqual(full.parity);
+    expect(outcome.divergences).toEqual(full.divergences);
+    expect(readersView(store, 'by-reference')).toEqual(readersView(store, 'in-full'));
+    store.close();
+  });
 });
 
 describe('a replay of a cancelled run, recorded by reference', () => {
