@@ -136,6 +136,11 @@ export class RecordedEffects {
     this.bySlot.set(slot, recorded);
   }
 
+  /** Lets a request row's input go once a replay matched it (RecordedRowMatcher compares it once): a wide replay holds fewer at a time. */
+  releaseRequestRow(effect: RecordedEffect): void {
+    (effect as Mutable<RecordedEffect>).requestRow = undefined;
+  }
+
   at(scope: EffectScope, ordinal: number): RecordedEffect | undefined {
     return this.bySlot.get(effectSlot(scope, ordinal));
   }

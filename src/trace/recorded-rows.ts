@@ -114,7 +114,9 @@ export class RecordedRowMatcher {
         // The key names the input, but the row holds the input too: it must be the one asked with,
         // and the row read back as this request (the same keys in the same order, scope and ordinal).
         const same = recorded.ordinal === event.ordinal && hasKeysInOrder(event, REQUEST_ROW_KEYS) && sameJsonValue(recorded.scope, event.scope) && sameJsonValue(recorded.requestRow.input, event.input);
-        return same ? this.unclaimed(recorded.requestedSeq, 'effect_requested') : undefined;
+        const index = same ? this.unclaimed(recorded.requestedSeq, 'effect_requested') : undefined;
+        if (index !== undefined) this.effects.releaseRequestRow(recorded);
+        return index;
       }
       case 'effect_completed': {
         const recorded = this.recordedEffect(event);
