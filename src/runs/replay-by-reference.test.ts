@@ -96,6 +96,23 @@ describe('a replay recorded by reference reads back exactly as one recorded in f
     store.close();
   });
 
+  it('refers to a fan-in whose request holds a prompt of over 64 Ki characters (held as its digest until compared)', async () => {
+    const ids = Array.from({ length: 24 }, (_, index) => `leaf-${index}`);
+    const workflow = spec({
+      id: 'fan-in',
+      goal: 'a long prompt',
+      nodes: [
+        { kind: 'branch_set', spec: { id: 'all', parallel: true, children: ids.map((id) => ({ kind: 'leaf', spec: { id, prompt: id } })) } },
+        { kind: 'reduce', spec: { id: 'merge', inputs: ids, prompt: 'merge' } },
+      ],
+    } as Parameters<typeof spec>[0]);
+    const { referenced, total, store } = await expectSameRecord(workflow, { outputOf: (id) => `${id}: ${'long output '.repeat(3000)}` });
+    const prompt = store.events('in-full', 0, ['effect_requested']).find(({ event }) => event.type === 'effect_requested' && event.kind === 'reduce');
+    expect(JSON.stringify(prompt?.event).length).toBeGreaterThan(64 * 1024);
+    expect(referenced).toBe(total - 2);
+    store.close();
+  });
+
   it('a replay of leaves that finished out of order when recorded still refers to all of them, listed in the recorded order', async () => {
     const { referenced, total, store } = await expectSameRecord(wideFanOut(), { latencyMs: 5 });
     expect(referenced).toBe(total - 2);

@@ -1,5 +1,5 @@
 import type { EffectKind, EffectResult, EffectScope, RunEvent } from '../engine/contracts/index.js';
-import { hasKeysInOrder, sameJsonValue } from './same-json-value.js';
+import { hasKeysInOrder, sameJsonValue, withLongTextsDigested } from './same-json-value.js';
 import { CorruptTraceError } from './trace-errors.js';
 
 /** One effect as the trace recorded it. */
@@ -102,7 +102,7 @@ export class RecordedEffects {
         if (rowSeq) {
           request.requestedSeq = rowSeq();
           // Kept only to be compared with the replay's request, which it must equal to be referred to.
-          if (hasKeysInOrder(event, REQUEST_ROW_KEYS)) request.rowInput = { input: event.input };
+          if (hasKeysInOrder(event, REQUEST_ROW_KEYS)) request.rowInput = { input: withLongTextsDigested(event.input) };
         }
         requested.set(effectSlot(event.scope, event.ordinal), request);
       } else if (event.type === 'effect_completed') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasKeysInOrder, sameJsonValue } from './same-json-value.js';
+import { hasKeysInOrder, LongTextDigest, sameJsonValue, withLongTextsDigested } from './same-json-value.js';
 
 describe('sameJsonValue: whether a stored value and an emitted one read back as the same JSON', () => {
   it('is true for values that JSON.stringify writes alike, key order included', () => {
@@ -33,5 +33,27 @@ describe('hasKeysInOrder', () => {
     expect(hasKeysInOrder({ a: 1 }, ['a', 'b'])).toBe(false);
     expect(hasKeysInOrder({ a: 1, b: 2, c: 3 }, ['a', 'b'])).toBe(false);
     expect(hasKeysInOrder(Object.assign(Object.create({ a: 1 }), { b: 2 }), ['b'])).toBe(false);
+  });
+});
+
+describe('withLongTextsDigested: what a replay holds of a recorded input until it compares it', () => {
+  it('keeps a value without long strings as it is', () => {
+    const stored = JSON.parse('{"leaf_id":"a","resolved_inputs":{"b":"short"},"list":[1,"x"]}');
+    expect(withLongTextsDigested(stored)).toBe(stored);
+  });
+
+  it('holds a long string as its digest, which compares equal to that string only', () => {
+    const prompt = `summarise\n${'### a leaf\nits output\n'.repeat(5000)}`;
+    const stored = JSON.parse(JSON.stringify({ role: 'reducer', prompt, list: ['x', prompt] }));
+    const held = withLongTextsDigested(stored) as { role: string; prompt: unknown; list: unknown[] };
+    expect(held).not.toBe(stored);
+    expect(held.prompt).toBeInstanceOf(LongTextDigest);
+    expect(held.list[1]).toBeInstanceOf(LongTextDigest);
+    expect(Object.keys(held)).toEqual(['role', 'prompt', 'list']);
+    expect(stored.prompt).toBe(prompt);
+    expect(sameJsonValue(held, { role: 'reducer', prompt, list: ['x', prompt] })).toBe(true);
+    expect(sameJsonValue(held, { role: 'reducer', prompt: `${prompt.slice(0, -1)}!`, list: ['x', prompt] })).toBe(false);
+    expect(sameJsonValue(held, { role: 'reducer', prompt: `${prompt} `, list: ['x', prompt] })).toBe(false);
+    expect(sameJsonValue(held, { prompt, role: 'reducer', list: ['x', prompt] })).toBe(false);
   });
 });
