@@ -82,18 +82,28 @@ export function writesOf(leaf: LeafSpec): boolean {
  */
 export function planLeafPermissions(leaf: LeafSpec, inherited: InheritedPermissions, grant: PermissionGrant): LeafPermissionPlan {
   if (!isPlainLeaf(leaf)) return planFor(leaf, inherited, grant);
-  // Most leaves declare nothing: their plan depends only on what they inherit, so siblings share one.
+  // Most leaves declare nothing: their plan depends only on what they inherit, so siblings share
+  // one; siblings come one after another, so the last one found is tried before the two lookups.
+  if (inherited === lastPlain.inherited && grant === lastPlain.grant && lastPlain.plan) return lastPlain.plan;
   let byGrant = plainPlans.get(inherited);
   if (!byGrant) plainPlans.set(inherited, (byGrant = new WeakMap()));
   const cached = byGrant.get(grant);
-  if (cached) return cached;
+  if (cached) return rememberPlain(inherited, grant, cached);
   const plan = planFor(leaf, inherited, grant);
   // A refusal names its leaf, so only refusal-free plans are shared.
-  if (plan.refusals.length === 0) byGrant.set(grant, plan);
+  if (plan.refusals.length === 0) byGrant.set(grant, rememberPlain(inherited, grant, plan));
   return plan;
 }
 
 const plainPlans = new WeakMap<InheritedPermissions, WeakMap<PermissionGrant, LeafPermissionPlan>>();
+
+/** The shared plan last found (a strong reference to three objects a run holds anyway, until the next run's). */
+let lastPlain: { inherited?: InheritedPermissions; grant?: PermissionGrant; plan?: LeafPermissionPlan } = {};
+
+function rememberPlain(inherited: InheritedPermissions, grant: PermissionGrant, plan: LeafPermissionPlan): LeafPermissionPlan {
+  lastPlain = { inherited, grant, plan };
+  return plan;
+}
 
 /** A read-only, shared, unscoped leaf without a command or permission declarations. */
 function isPlainLeaf(leaf: LeafSpec): boolean {

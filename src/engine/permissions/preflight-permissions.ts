@@ -58,9 +58,12 @@ function walkPreflight(spec: WorkflowSpec, grant: PermissionGrant): PermissionPr
       const leafPlan = planLeafPermissions(node.spec, inherited, grant);
       const { permissions } = leafPlan;
       if (permissions.allowWrite) plan.writes.push({ nodeId: node.spec.id, isolation: permissions.isolation, fileScope: permissions.fileScope });
-      for (const command of permissions.allowedCommands) plan.commands.push({ nodeId: node.spec.id, command });
+      // Indexed loops: this runs once per leaf, cold, and most leaves have nothing in either list.
+      const commands = permissions.allowedCommands;
+      for (let index = 0; index < commands.length; index += 1) plan.commands.push({ nodeId: node.spec.id, command: commands[index]! });
       if (inherited.allowNetwork || node.spec.permissions.allow_network) plan.network.push(node.spec.id); // what inheritPermissions would give
-      for (const refusal of leafPlan.refusals) plan.refusals.push(refusal);
+      const refusals = leafPlan.refusals;
+      for (let index = 0; index < refusals.length; index += 1) plan.refusals.push(refusals[index]!);
       return;
     }
     if (node.kind === 'memory') {
@@ -77,7 +80,10 @@ function walkPreflight(spec: WorkflowSpec, grant: PermissionGrant): PermissionPr
       plan.expansions.push({ nodeId: node.spec.id, commands: [...new Set([...(generated.commandCeiling ?? []), ...(grant.grantedCommands ?? [])])] });
     }
     const inner = node.kind === 'branch_set' ? inheritPermissions(inherited, node.spec.permissions, node.spec.parallel) : inherited;
-    for (const list of childListsOf(node)) for (const child of list.nodes) visit(child, inner);
+    for (const list of childListsOf(node)) {
+      const children = list.nodes;
+      for (let index = 0; index < children.length; index += 1) visit(children[index]!, inner);
+    }
   };
   const root = rootPermissions(spec.permissions, grant);
   for (const node of spec.nodes) visit(node, root);
