@@ -23,7 +23,6 @@ import { specText } from './run/spec-text.js';
 import { watchProgress } from './run/watch-progress.js';
 import { refuseMemoryWithoutStore } from './nodes/memory-use.js';
 import { toRecordedResult } from './recorded-result.js';
-import { ResultsDigestFeed } from './run/results-digest-feed.js';
 
 export const DEFAULT_MAX_CONCURRENT_LEAVES = 16;
 export const DEFAULT_LEAF_IDLE_TIMEOUT_MS = 300_000;
@@ -85,8 +84,8 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
     permissions: rootPermissions(spec.permissions, run.settings.grant),
     modelPolicy: spec.model_policy,
   };
-  // The results digest is hashed as top-level nodes settle, between effects, not on the run's tail.
-  const digest = new ResultsDigestFeed();
+  // The results digest is worked on between effects as nodes settle, not on the run's tail.
+  const digest = run.resultsDigest;
   let results: NodeResult[];
   try {
     results = await runChildrenInOrder(spec.nodes, context, (result) => digest.add(result));

@@ -70,6 +70,21 @@ describe('ResultsDigestFeed', () => {
     }
   });
 
+  it('uses leaves stringified ahead, all or only some of a batch, and gives the same digest', async () => {
+    for (const tree of trees) {
+      for (const share of [1, 2, 3]) {
+        const feed = new ResultsDigestFeed();
+        const visit = (nodes: readonly NodeResult[]): void => {
+          nodes.forEach((node, position) => (node.children ? visit(node.children) : position % share === 0 && feed.prepare(node)));
+        };
+        visit(tree);
+        await nextTurn(); // the leaves' JSON is made now, while the run would be waiting
+        for (const node of tree) feed.add(node);
+        expect(feed.digest()).toBe(referenceDigest(tree));
+      }
+    }
+  });
+
   it('a run records the digest of its whole tree: failed, cancelled, nested containers, a loop, unicode outputs', async () => {
     const controller = new AbortController();
     const workflow = spec({
