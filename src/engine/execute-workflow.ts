@@ -84,14 +84,9 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
     permissions: rootPermissions(spec.permissions, run.settings.grant),
     modelPolicy: spec.model_policy,
   };
-  // The results digest is worked on between effects as nodes settle, not on the run's tail.
-  const digest = run.resultsDigest;
   let results: NodeResult[];
   try {
-    results = await runChildrenInOrder(spec.nodes, context, (result) => digest.add(result));
-  } catch (error) {
-    digest.stop();
-    throw error;
+    results = await runChildrenInOrder(spec.nodes, context);
   } finally {
     watchdogStop.abort();
     await watchdog;
@@ -102,7 +97,7 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
   const status = runStatus(results, root.reason);
   const { usage, memoUsage } = sumUsage(results);
   const result: WorkflowResult = { run_id: request.runId, workflow_id: spec.id, spec_hash: hash, status, results, usage, memo_usage: memoUsage };
-  const recorded = toRecordedResult(result, digest.digest());
+  const recorded = toRecordedResult(result);
   const parity = request.judgeParity?.(result, recorded.results_sha256);
   run.emit({ type: 'run_finished', status, usage, memoUsage, result: recorded, ...(parity ? { parity } : {}) });
   return result;

@@ -5,14 +5,12 @@ import { FifoSemaphore } from '../scheduling/fifo-semaphore.js';
 import { waitForReferences } from './resolve-references.js';
 import { runNode } from './run-node.js';
 
-/** One after another, in declaration order; `settled` (if given) sees each result as it comes. */
-export async function runChildrenInOrder(children: readonly NodeSpec[], context: NodeContext, settled?: (result: NodeResult) => void): Promise<NodeResult[]> {
+/** One after another, in declaration order. */
+export async function runChildrenInOrder(children: readonly NodeSpec[], context: NodeContext): Promise<NodeResult[]> {
   const results: NodeResult[] = [];
   for (const child of children) {
-    const running = runNode(child, context);
-    const result = isPending(running) ? await running : running;
-    results.push(result);
-    settled?.(result);
+    const result = runNode(child, context);
+    results.push(isPending(result) ? await result : result);
   }
   return results;
 }

@@ -79,10 +79,7 @@ function finishNode(node: NodeSpec, parent: NodeContext, scope: CancelScope, ent
   scope.close();
   const finishedAt = run.environment.now();
   run.registry.settle(id, result, finishedAt, entry);
-  if (node.kind === 'leaf') {
-    run.recordLeafResult(result);
-    run.resultsDigest.prepare(result);
-  }
+  if (node.kind === 'leaf') run.recordLeafResult(result);
   // Only containers can leave descendants unsettled (and a leaf's childListsOf would allocate per leaf).
   if (node.kind !== 'leaf' && childListsOf(node).length > 0) run.registry.settleAbsent(subtreeIds(node));
   const finished: Mutable<RunEventOf<'node_finished'>> = {

@@ -19,7 +19,6 @@ import type { InheritedPermissions, PermissionGrant } from '../permissions/index
 import { FifoSemaphore } from '../scheduling/fifo-semaphore.js';
 import { UnknownNodeError } from '../run-controller.js';
 import type { CancelScope } from './cancel-scope.js';
-import { ResultsDigestFeed } from './results-digest-feed.js';
 import { RunningLeaves } from './running-leaves.js';
 import type { ResultRegistry } from './result-registry.js';
 import type { SpecIndex } from './spec-index.js';
@@ -61,8 +60,6 @@ export class RunContext {
   private readonly providerSlots = new Map<string, FifoSemaphore>();
   private readonly ordinals = new Map<string, number>();
   private readonly recentLeaves: NodeResult[] = [];
-  /** The run's results digest, worked on as nodes finish (see ResultsDigestFeed). */
-  readonly resultsDigest = new ResultsDigestFeed();
   private readonly overlayParts = new Map<string, OverlayPart | undefined>();
   /** Input hashes taken while the spec's text was written (see rememberLeafJson), until their leaf runs. */
   private readonly writtenInputHashes = new Map<LeafSpec, string>();
