@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { NodeResult } from '../../ir/index.js';
 import { resultsDigest } from '../recorded-result.js';
+import { branch as branchNode, leaf as leafNode, runMock, spec } from './harness.js';
 
 /** The digest's definition, spelled out: each node's JSON without its children, then its children in brackets, each node followed by a comma. */
 function referenceText(nodes: readonly NodeResult[]): string {
@@ -42,5 +43,39 @@ describe('resultsDigest', () => {
     for (const tree of trees) {
       expect(resultsDigest(tree)).toBe(createHash('sha256').update(referenceText(tree)).digest('hex'));
     }
+  });
+
+  it('a run records the digest of its whole tree: failed, cancelled, nested containers, a loop, unicode outputs', async () => {
+    const controller = new AbortController();
+    const workflow = spec({
+      goal: 'g',
+      nodes: [
+        branchNode('fan', [...Array.from({ length: 300 }, (_, index) => leafNode(`f${index}`)), branchNode('inner', [leafNode('bad'), branchNode('deeper', [leafNode('u')])])]),
+        { kind: 'loop_until', spec: { id: 'loop', max_iterations: 3, children: [leafNode('fix'), leafNode('test', { command: 'npm test' })], until: { tests_pass: ['test'] } } },
+        branchNode('slow', [leafNode('s1'), leafNode('s2')]),
+        leafNode('after'),
+      ],
+    });
+    const fixture = [
+      'leaves:',
+      '  - match: {id: bad}',
+      '    failure: {kind: terminal, message: "boom ✗"}',
+      '  - match: {id: u}',
+      '    output: "héllo ✓ 😀 \u2028 {id}"',
+      '  - match: {id: test}',
+      '    exit_codes: [1, 0]',
+      '  - match: {id: s1}',
+      '    latency_ms: 5000',
+      '  - match: {id: s2}',
+      '    latency_ms: 5000',
+      'defaults: {latency_ms: 10}',
+    ].join('\n');
+    const run = await runMock(workflow, { fixture, signal: controller.signal, during: (environment) => void environment.sleep(1000).then(() => controller.abort()) });
+    expect(run.byId('bad').status).toBe('failed');
+    expect(run.byId('u').output).toContain('😀');
+    expect(run.byId('loop').status).toBe('succeeded');
+    expect(run.byId('s1').status).toBe('cancelled');
+    const finished = run.sink.ofType('run_finished')[0]!;
+    expect(finished.result.results_sha256).toBe(createHash('sha256').update(referenceText(run.result.results)).digest('hex'));
   });
 });
