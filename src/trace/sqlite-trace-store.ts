@@ -91,7 +91,9 @@ export class SqliteTraceStore implements TraceStore {
   /**
    * Appends events already serialized (by a sink on another thread), in one transaction.
    * Sequence numbers are taken only when the transaction commits, so a failed write leaves
-   * no gap in a run's log.
+   * no gap in a run's log. IMMEDIATE: the transaction reads (the next sequence number, blobs)
+   * before it writes, and a deferred one whose snapshot another connection wrote past (the
+   * run's memo store, in the same file) fails at its first write without waiting.
    */
   appendSerialized(batch: SerializedBatch): void {
     const { runIds, types, nodeIds, at, json, largeStrings, outputReferences = [] } = batch;
@@ -119,7 +121,7 @@ export class SqliteTraceStore implements TraceStore {
           inserts.add(runId, seq, type, nodeIds[index]!, at[index]!, encoded.payload);
         }
         inserts.finish();
-      })());
+      }).immediate());
     } catch (error) {
       this.effectRows.invalidate();
       throw error;
@@ -148,7 +150,7 @@ export class SqliteTraceStore implements TraceStore {
       this.database.transaction(() => {
         const seq = this.takeSeq(runId, taken, reference.count);
         this.statements.insertReference.run(runId, seq, reference.count, reference.sourceRunId, reference.sourceSeq, reference.at);
-      })(),
+      }).immediate(),
     );
     for (const [run, next] of taken) this.nextSeq.set(run, next);
   }
