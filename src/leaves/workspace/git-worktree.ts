@@ -3,6 +3,7 @@ import { mkdir, readdir, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureStateDirectory } from '../../util/index.js';
 import { inRepositoryQueue } from './repository-queue.js';
+import { retryWorktreeRace } from './retry-worktree-race.js';
 import { gitTopLevel, runGit } from './run-git.js';
 import { WorkspaceError } from './workspace-errors.js';
 
@@ -31,8 +32,12 @@ export async function addGitWorktree(cwd: string, runId: string, leafId: string)
     ensureStateDirectory(join(repositoryRoot, '.whaleflow'));
     await mkdir(runDirectory, { recursive: true });
     await ignoreWorktreesDirectory(join(repositoryRoot, WORKTREES_DIRECTORY));
-    const path = freePath(join(runDirectory, safeSegment(leafId)));
-    await runGit(repositoryRoot, ['worktree', 'add', '--detach', '--quiet', path, baseCommit]);
+    // A path free at each attempt: a failed attempt may leave its directory behind.
+    const path = await retryWorktreeRace(async () => {
+      const free = freePath(join(runDirectory, safeSegment(leafId)));
+      await runGit(repositoryRoot, ['worktree', 'add', '--detach', '--quiet', free, baseCommit]);
+      return free;
+    });
     return { repositoryRoot, path, baseCommit };
   });
 }
@@ -40,7 +45,7 @@ export async function addGitWorktree(cwd: string, runId: string, leafId: string)
 /** Removes the worktree and its registration; the run directory goes too once empty. */
 export async function removeGitWorktree(worktree: GitWorktree): Promise<void> {
   await inRepositoryQueue(worktree.repositoryRoot, async () => {
-    await runGit(worktree.repositoryRoot, ['worktree', 'remove', '--force', worktree.path]);
+    await retryWorktreeRace(() => runGit(worktree.repositoryRoot, ['worktree', 'remove', '--force', worktree.path]));
     const runDirectory = join(worktree.path, '..');
     if ((await readdir(runDirectory).catch(() => ['?'])).length === 0) await rmdir(runDirectory).catch(() => undefined);
   });
