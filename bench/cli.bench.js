@@ -52,7 +52,7 @@ function timedProcess(script, args, { cwd, env = {} }) {
 }
 
 /** bench-peers' workflow: a parallel branch_set of N leaves `leaf-<i>` (window K), then a reduce over all N ids. */
-function workflowDocument(leaves, concurrency) {
+export function workflowDocument(leaves, concurrency) {
   const ids = Array.from({ length: leaves }, (_, index) => `leaf-${index}`);
   return {
     id: 'bench-fanout',
@@ -65,7 +65,7 @@ function workflowDocument(leaves, concurrency) {
 }
 
 /** The mock fixture: one rule per leaf (what bench-peers writes, ~2.5 MB at 10,000) or one templated rule for all. */
-function fixtureYaml(leaves, latencyMs, perLeafRules) {
+export function fixtureYaml(leaves, latencyMs, perLeafRules) {
   const parts = [`defaults:\n  latency_ms: ${latencyMs}\nleaves:\n`];
   if (perLeafRules) for (let index = 0; index < leaves; index += 1) parts.push(`- match:\n    id: leaf-${index}\n  output: "leaf-${index} ${FILLER}"\n`);
   else parts.push(`- match:\n    prompt: "^leaf-"\n  output: "{id} ${FILLER}"\n`);

@@ -4,6 +4,7 @@ import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, typ
 import { InvalidInputError, type Diagnostic, type SourcePosition } from '../../util/index.js';
 import { mockFixtureSchema, type MockFixture } from './mock-fixture-schema.js';
 import { readCommonFixture } from './read-common-fixture.js';
+import { readLeafRuleRun } from './read-leaf-rule-run.js';
 import { readPlainBlockYaml } from './read-plain-block-yaml.js';
 
 /**
@@ -11,8 +12,9 @@ import { readPlainBlockYaml } from './read-plain-block-yaml.js';
  *
  * A fixture for a wide fan-out can be megabytes (one rule per leaf), so a fixture is first read
  * the fast way, with no positions: JSON.parse; plain block YAML by readPlainBlockYaml (which
- * reads it as js-yaml would); any other YAML by js-yaml's YAML 1.2 core schema, the reader the
- * YAML workflow front-end uses. Only a fixture that fails (syntax or schema) is read again as a
+ * reads it as js-yaml would), a run of generated per-leaf rules in it by one regular expression
+ * (readLeafRuleRun); any other YAML by js-yaml's YAML 1.2 core schema, the reader the YAML
+ * workflow front-end uses. Only a fixture that fails (syntax or schema) is read again as a
  * YAML document with positions, which finds the file:line:col of each diagnostic; when the two
  * readers disagree, the positioned reader's verdict stands.
  */
@@ -23,7 +25,7 @@ export function parseMockFixture(text: string, file = '<fixture>'): MockFixture 
 function parseWithoutPositions(text: string): MockFixture | undefined {
   let value: unknown;
   try {
-    value = /^\s*\{/.test(text) ? JSON.parse(text) : (readPlainBlockYaml(text) ?? { value: jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA }) }).value;
+    value = /^\s*\{/.test(text) ? JSON.parse(text) : (readLeafRuleRun(text) ?? readPlainBlockYaml(text) ?? { value: jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA }) }).value;
   } catch {
     return undefined; // a syntax error (or nesting too deep): the positioned reader says where
   }

@@ -25,10 +25,13 @@ export function readPlainBlockYaml(text: string): { readonly value: unknown } | 
 /** Thrown inside the reader when the text leaves the subset; caught once per document. */
 const OUTSIDE_SUBSET = Symbol('outside the plain block subset');
 
-const PLAIN_WORD = /^[A-Za-z_][A-Za-z0-9_./()+-]*(?: +[A-Za-z0-9_./()+-]+)*$/;
-const DECIMAL_INTEGER = /^(?:0|-?[1-9][0-9]{0,14})$/; // not -0: js-yaml reads it as 0
+/** A plain scalar the subset reads as a string (unless it is a core null or boolean); shared with read-leaf-rule-run.ts. */
+export const PLAIN_WORD_PATTERN = '[A-Za-z_][A-Za-z0-9_./()+-]*(?: +[A-Za-z0-9_./()+-]+)*';
 /** Printable ASCII without the quote characters and the backslash: quoted text with nothing to unescape. */
-const QUOTED_TEXT = /^[\x20\x21\x23-\x26\x28-\x5b\x5d-\x7e]*$/;
+export const QUOTED_TEXT_PATTERN = '[\\x20\\x21\\x23-\\x26\\x28-\\x5b\\x5d-\\x7e]';
+const PLAIN_WORD = new RegExp(`^${PLAIN_WORD_PATTERN}$`);
+const DECIMAL_INTEGER = /^(?:0|-?[1-9][0-9]{0,14})$/; // not -0: js-yaml reads it as 0
+const QUOTED_TEXT = new RegExp(`^${QUOTED_TEXT_PATTERN}*$`);
 const CORE_NULLS: ReadonlySet<string> = new Set(['null', 'Null', 'NULL', '~']);
 const CORE_TRUE: ReadonlySet<string> = new Set(['true', 'True', 'TRUE']);
 const CORE_FALSE: ReadonlySet<string> = new Set(['false', 'False', 'FALSE']);
