@@ -64,7 +64,20 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
     overlay: request.overlay,
   });
   request.controller?.checkPending((nodeId) => run.index.has(nodeId));
-  const hash = emitRunStarted(run, request);
+  // run_started is stamped now but written once the first nodes have started (see holdUntilStarted).
+  const startedAt = environment.now();
+  let hash: string | undefined;
+  let startFailure: { readonly error: unknown } | undefined;
+  const writeRunStarted = (): void => {
+    if (hash !== undefined || startFailure) return;
+    try {
+      hash = emitRunStarted(run, request, startedAt);
+    } catch (error) {
+      startFailure = { error };
+      run.discardEvents();
+    }
+  };
+  run.holdUntilStarted(writeRunStarted);
 
   const root = new CancelScope();
   const detachCaller = linkCallerSignal(request.signal, (reason) => run.cancelNode(root, null, reason));
@@ -86,7 +99,15 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
   };
   let results: NodeResult[];
   try {
-    results = await runChildrenInOrder(spec.nodes, context);
+    const launched = runChildrenInOrder(spec.nodes, context);
+    writeRunStarted();
+    if (startFailure) {
+      // Nothing of this run is recorded: stop what started, then fail as a failed start always did.
+      root.cancel({ type: 'shutdown' });
+      await launched.catch(() => undefined);
+      throw startFailure.error;
+    }
+    results = await launched;
   } finally {
     watchdogStop.abort();
     await watchdog;
@@ -96,7 +117,7 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
   }
   const status = runStatus(results, root.reason);
   const { usage, memoUsage } = sumUsage(results);
-  const result: WorkflowResult = { run_id: request.runId, workflow_id: spec.id, spec_hash: hash, status, results, usage, memo_usage: memoUsage };
+  const result: WorkflowResult = { run_id: request.runId, workflow_id: spec.id, spec_hash: hash!, status, results, usage, memo_usage: memoUsage };
   const recorded = toRecordedResult(result);
   const parity = request.judgeParity?.(result, recorded.results_sha256);
   run.emit({ type: 'run_finished', status, usage, memoUsage, result: recorded, ...(parity ? { parity } : {}) });
@@ -109,11 +130,11 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
  * own so the JSON — about 400 bytes per node, 40 MB for a 100,000-leaf spec — is garbage once the
  * sink has it, instead of staying alive in executeWorkflow's frame for the whole run.
  */
-function emitRunStarted(run: RunContext, request: ExecuteRequest): string {
+function emitRunStarted(run: RunContext, request: ExecuteRequest, at: number): string {
   const { spec } = request;
   // A validated spec's JSON is its canonical text; specText writes and hashes it in pieces.
   const { text: canonical, sha256: hash } = request.validated ? specText(spec, (leaf, json) => run.rememberLeafJson(leaf, json)) : canonicalText(spec);
-  run.emit({
+  run.emitStart({
     type: 'run_started',
     specHash: hash,
     spec: canonical,
@@ -126,7 +147,7 @@ function emitRunStarted(run: RunContext, request: ExecuteRequest): string {
     ...(request.overlay !== undefined ? { overlay: request.overlay } : {}),
     grant: run.settings.grant,
     launchLimits: run.settings.launchLimits,
-  });
+  }, at);
   return hash;
 }
 

@@ -64,6 +64,11 @@ export class RunContext {
   /** Input hashes taken while the spec's text was written (see rememberLeafJson), until their leaf runs. */
   private readonly writtenInputHashes = new Map<LeafSpec, string>();
   private writtenHashesTaken = 0;
+  /** Events emitted before run_started is written, in order (see holdUntilStarted); undefined once it is. */
+  private held: RunEvent[] | undefined;
+  private writeStart: () => void = () => undefined;
+  /** Leaves that took their input hash before run_started's text was written: the text need not take it again. */
+  private readonly hashedBeforeStart = new Set<LeafSpec>();
 
   constructor(readonly settings: RunSettings) {
     this.globalLeafSlots = new FifoSemaphore(settings.maxConcurrentLeaves);
@@ -107,7 +112,7 @@ export class RunContext {
    * 10 MB of them at its start; leaves beyond serialize themselves as before.
    */
   rememberLeafJson(leaf: LeafSpec, json: string): void {
-    if (leaf.depends_on_results.length > 0 || this.writtenHashesTaken >= WRITTEN_HASHES_KEPT) return;
+    if (leaf.depends_on_results.length > 0 || this.writtenHashesTaken >= WRITTEN_HASHES_KEPT || this.hashedBeforeStart.has(leaf)) return;
     this.writtenHashesTaken += 1;
     this.writtenInputHashes.set(leaf, leafInputHashOf(this.leafHashPrefix, json, leaf, NO_RESOLVED_INPUTS));
   }
@@ -115,7 +120,10 @@ export class RunContext {
   /** The leaf's input hash (CodeWhale's definition, the same bytes either way) for these resolved inputs. */
   leafInputHash(leaf: LeafSpec, resolved: Readonly<Record<string, string | null>>): string {
     const written = this.writtenInputHashes.get(leaf);
-    if (written === undefined) return leafInputHashOf(this.leafHashPrefix, JSON.stringify(leaf), leaf, resolved);
+    if (written === undefined) {
+      if (this.held) this.hashedBeforeStart.add(leaf);
+      return leafInputHashOf(this.leafHashPrefix, JSON.stringify(leaf), leaf, resolved);
+    }
     // A leaf in a loop body runs again: the next iteration computes it (the same value) anew.
     this.writtenInputHashes.delete(leaf);
     return written;
@@ -158,7 +166,41 @@ export class RunContext {
     const complete = event as { runId?: string; at?: number };
     complete.runId = this.settings.runId;
     complete.at = at;
-    this.settings.sink.emit(event as RunEvent);
+    const held = this.held;
+    if (held === undefined) {
+      this.settings.sink.emit(event as RunEvent);
+      return;
+    }
+    held.push(event as RunEvent);
+    if (held.length >= HELD_EVENTS_MAX) this.writeStart();
+  }
+
+  /**
+   * From now until `emitStart`, events wait in order behind run_started, so the run's first
+   * leaves start (their timers, their calls) before run_started's text is written: the spec's
+   * canonical JSON and its hash, ~10 ms at 2,000 leaves, are then written while they wait
+   * instead of before they start. The sink sees the same events in the same order. `writeStart`
+   * writes run_started at once when the held events reach HELD_EVENTS_MAX (a launch that never
+   * waits, such as leaves that all answer at once), so the sink is not kept waiting long.
+   */
+  holdUntilStarted(writeStart: () => void): void {
+    this.held = [];
+    this.writeStart = writeStart;
+  }
+
+  /** Emits run_started, then every event held behind it, in order; later events go straight to the sink. */
+  emitStart(event: EventBody, at: number): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    this.hashedBeforeStart.clear();
+    this.emitAt(event, at);
+    for (const waiting of held) this.settings.sink.emit(waiting);
+  }
+
+  /** Drops the held events and any later ones: a run whose run_started could not be written records nothing. */
+  discardEvents(): void {
+    this.held = [];
+    this.writeStart = () => this.held?.splice(0);
   }
 
   /**
@@ -223,6 +265,9 @@ export interface NodeContext {
 }
 
 const RECENT_LEAVES = 10;
+
+/** At most this many events wait behind an unwritten run_started (~250 leaves' starts and ends). */
+const HELD_EVENTS_MAX = 1024;
 
 /** At most this many input hashes are taken ahead, as run_started's text is written (~1.6 MB). */
 const WRITTEN_HASHES_KEPT = 16_384;
