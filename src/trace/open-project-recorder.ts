@@ -90,9 +90,9 @@ export function openProjectRecorder(options: ProjectRecorderOptions): ProjectRec
     sink,
     databasePath,
     close: async () => {
-      await sink.drain();
-      // The writer's connection is open now (or it failed to open), so this one is not the
+      // Once the writer's connection is open (or it failed to open), this one is not the
       // database's last and closes without a checkpoint of the WAL and its fsyncs.
+      if (!sink.writerStarted) await sink.drain();
       setup.close();
       await sink.close();
     },

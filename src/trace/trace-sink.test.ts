@@ -45,6 +45,18 @@ describe('TraceSink', () => {
     sink.close();
   });
 
+  it('flushes an effect_requested at the end of the current turn, so it is written while the run waits for it', async () => {
+    const store = new CountingStore();
+    const sink = new TraceSink(store, { flushIntervalMs: 60_000 });
+    const events = fakeRunEvents({ runId: 'r', leafCount: 1, unfinished: true });
+    const requestedAt = events.findIndex((event) => event.type === 'effect_requested');
+    for (const event of events.slice(0, requestedAt + 1)) sink.emit(event);
+    expect(store.batches).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.events('r')).toHaveLength(requestedAt + 1);
+    sink.close();
+  });
+
   it('never throws into the engine; reports the first write error', () => {
     const failing: TraceStore = Object.assign(new InMemoryTraceStore(), {
       appendEvents: () => {

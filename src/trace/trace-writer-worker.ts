@@ -99,6 +99,7 @@ parentPort!.on('message', (request: TraceWriterRequest) => {
     return;
   }
   if (request.type === 'close') {
+    clearTimeout(idleCheckpoint);
     // Closed before the reply: once the sink's close() resolves, no connection of this process
     // holds the file, so another copy of SQLite in the process (a caller's own better-sqlite3)
     // may open it at once (two copies' locks do not see each other).
@@ -112,7 +113,31 @@ parentPort!.on('message', (request: TraceWriterRequest) => {
     Atomics.store(progress, WriterProgressSlot.finished, request.id);
     Atomics.notify(progress, WriterProgressSlot.finished);
   }
+  checkpointWhenIdle();
 });
+
+/** How long the writer has had nothing to write before it checkpoints the WAL (see checkpointWhenIdle). */
+const IDLE_CHECKPOINT_MS = 4;
+let idleCheckpoint: NodeJS.Timeout | undefined;
+
+/**
+ * Copies the WAL into the database once no batch has come for IDLE_CHECKPOINT_MS: while the run
+ * waits on its leaves or its model, not at the close, which the run's caller waits for. Closing
+ * the last connection checkpoints whatever the WAL still holds (and syncs it): after an idle
+ * checkpoint, only what was written since.
+ */
+function checkpointWhenIdle(): void {
+  clearTimeout(idleCheckpoint);
+  if (poisoned) return;
+  idleCheckpoint = setTimeout(() => {
+    idleCheckpoint = undefined;
+    try {
+      store.database.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // A checkpoint that cannot run now is left to the next commit's or the close's.
+    }
+  }, IDLE_CHECKPOINT_MS);
+}
 
 function writeBatch(request: Extract<TraceWriterRequest, { type: 'batch' }>): void {
   if (!poisoned) {

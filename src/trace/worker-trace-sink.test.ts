@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,6 +66,24 @@ describe('WorkerTraceSink', () => {
     await sink.drain();
     expect(reader.events('d')).toHaveLength(events.length);
     await sink.close();
+    reader.close();
+  });
+
+  it('checkpoints the WAL into the database while nothing comes to write, so the close has only the rest to copy', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'whaleflow-worker-')), 'whaleflow.db');
+    new SqliteTraceStore(path).close();
+    const emptySize = statSync(path).size;
+    const sink = new WorkerTraceSink(path, { env: {} });
+    const events = fakeRunEvents({ runId: 'c', leafCount: 40, unfinished: true, outputOf: (index) => `out ${index} ${'x'.repeat(500)}` });
+    for (const event of events) sink.emit(event);
+    await sink.drain();
+    // The rows are in the WAL; the database file itself grows only when a checkpoint copies them in.
+    const deadline = Date.now() + 10_000;
+    while (statSync(path).size <= emptySize && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(statSync(path).size).toBeGreaterThan(emptySize);
+    await sink.close();
+    const reader = new SqliteTraceStore(path);
+    expect(reader.events('c')).toHaveLength(events.length);
     reader.close();
   });
 

@@ -226,12 +226,26 @@ export class WorkerTraceSink implements RunEventSink {
     return this.failure;
   }
 
-  /** Writes everything, closes the worker's connection and stops the worker. */
+  /** Whether the writer's start is over (its connection open, or refused): see WriterProgressSlot.started. */
+  get writerStarted(): boolean {
+    return Atomics.load(this.progress, WriterProgressSlot.started) === 1;
+  }
+
+  /**
+   * Writes everything, closes the worker's connection and stops the worker. The close follows
+   * the last batch at once: the writer takes its messages in order, so it writes every batch
+   * before it closes, and its replies to them come before `closed` (one round trip, not two).
+   */
   close(): Promise<void> {
     this.closed ??= (async () => {
-      await this.drain();
+      this.flush();
       await new Promise<void>((resolve) => {
-        this.worker.once('message', () => resolve());
+        const onClosed = (reply: TraceWriterReply): void => {
+          if (reply.type !== 'closed') return;
+          this.worker.off('message', onClosed);
+          resolve();
+        };
+        this.worker.on('message', onClosed);
         this.worker.once('exit', () => resolve());
         this.worker.postMessage({ type: 'close' } satisfies TraceWriterRequest);
       });
