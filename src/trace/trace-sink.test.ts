@@ -33,29 +33,20 @@ describe('TraceSink', () => {
     expect(store.events('r')).toHaveLength(13);
   });
 
-  it('flushes an effect_completed at the end of the current turn', async () => {
-    const store = new CountingStore();
-    const sink = new TraceSink(store, { flushIntervalMs: 60_000 });
-    const events = fakeRunEvents({ runId: 'r', leafCount: 1, unfinished: true });
-    const completedAt = events.findIndex((event) => event.type === 'effect_completed');
-    for (const event of events.slice(0, completedAt + 1)) sink.emit(event);
-    expect(store.batches).toEqual([]);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(store.events('r')).toHaveLength(completedAt + 1);
-    sink.close();
-  });
-
-  it('flushes an effect_requested at the end of the current turn, so it is written while the run waits for it', async () => {
-    const store = new CountingStore();
-    const sink = new TraceSink(store, { flushIntervalMs: 60_000 });
-    const events = fakeRunEvents({ runId: 'r', leafCount: 1, unfinished: true });
-    const requestedAt = events.findIndex((event) => event.type === 'effect_requested');
-    for (const event of events.slice(0, requestedAt + 1)) sink.emit(event);
-    expect(store.batches).toEqual([]);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(store.events('r')).toHaveLength(requestedAt + 1);
-    sink.close();
-  });
+  // A finished effect is on its way before more waiting; a requested one is written while the run waits for it.
+  for (const type of ['effect_completed', 'effect_requested'] as const) {
+    it(`flushes an ${type} at the end of the current turn`, async () => {
+      const store = new CountingStore();
+      const sink = new TraceSink(store, { flushIntervalMs: 60_000 });
+      const events = fakeRunEvents({ runId: 'r', leafCount: 1, unfinished: true });
+      const at = events.findIndex((event) => event.type === type);
+      for (const event of events.slice(0, at + 1)) sink.emit(event);
+      expect(store.batches).toEqual([]);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(store.events('r')).toHaveLength(at + 1);
+      sink.close();
+    });
+  }
 
   it('never throws into the engine; reports the first write error', () => {
     const failing: TraceStore = Object.assign(new InMemoryTraceStore(), {
