@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { childListsOf, type LeafSpec, type NodeSpec, type WorkflowSpec } from '../../ir/index.js';
+import { childListsOf, type LeafSpec, type NodeOfKind, type NodeSpec, type WorkflowSpec } from '../../ir/index.js';
 import { Sha256Feed } from './sha256-feed.js';
 
 /** Plain nodes (no child lists) stringified together: one native call per batch. */
@@ -7,13 +7,14 @@ const BATCH_NODES = 128;
 
 /**
  * A validated spec's canonical text — exactly `JSON.stringify(spec)` — and its SHA-256, written
- * in pieces: leaves one by one, other plain nodes in batches, each container around its child
- * lists. Each leaf's own JSON (exactly `JSON.stringify(leaf)`) is handed to `onLeaf` as it is
- * written: a leaf's input hash is taken over that text, which then costs no second
- * serialization per leaf (a leaf's JSON costs about as much alone as in a batch). The text comes back
- * as a shallow tree of ~64 Ki slices rather than one flat string: a 10,000-leaf spec's JSON is
- * 4 MB, and copying V8's JSON.stringify result into one flat string (which hashing it whole
- * requires) cost as much as writing it. A sink that stores the text as is never pays that copy.
+ * in pieces: plain nodes (leaves included) in batches, each container around its child lists.
+ * Each leaf's own JSON (exactly `JSON.stringify(leaf)`) is handed to `onLeaf` as it is written,
+ * cut out of its batch's text: a leaf's input hash is taken over that text, which then costs no
+ * second serialization per leaf, and a batch costs less than its leaves one by one (V8 pays per
+ * call and copies each small result again into the slice it is hashed with). The text comes back
+ * as a shallow tree of slices rather than one flat string: a 10,000-leaf spec's JSON is 4 MB, and
+ * copying V8's JSON.stringify result into one flat string (which hashing it whole requires) cost
+ * as much as writing it. A sink that stores the text as is never pays that copy.
  */
 export function specText(spec: WorkflowSpec, onLeaf: LeafJsonListener = ignoreLeaf): { readonly text: string; readonly sha256: string } {
   const feed = new Sha256Feed(true);
@@ -46,25 +47,68 @@ function writeList(writer: Writer, nodes: readonly NodeSpec[]): void {
   let plainFrom = 0;
   for (let position = 0; position <= nodes.length; position += 1) {
     const node = nodes[position];
-    const leaf = node?.kind === 'leaf' && isPlainLeafNode(node) ? node.spec : undefined;
-    const lists = node && !leaf ? nodeListsOf(node) : [];
-    if (node && !leaf && lists.length === 0) continue;
+    const lists = node && node.kind !== 'leaf' ? nodeListsOf(node) : NO_LISTS;
+    if (node && lists.length === 0) continue;
     // JSON.stringify of a batch is `[a,b,…]`: without its brackets, the nodes' own JSON joined by commas.
     for (let start = plainFrom; start < position; start += BATCH_NODES) {
       if (start > 0) feed.add(',');
-      feed.add(JSON.stringify(nodes.slice(start, Math.min(position, start + BATCH_NODES))).slice(1, -1));
+      writeBatch(writer, nodes, start, Math.min(position, start + BATCH_NODES));
     }
     if (node) {
       if (position > 0) feed.add(',');
-      if (leaf) writeLeaf(writer, leaf);
-      else writeAroundLists(writer, node, 'spec', lists);
+      writeAroundLists(writer, node, 'spec', lists);
     }
     plainFrom = position + 1;
   }
   feed.add(']');
 }
 
-/** `{"kind":"leaf","spec":…}`, the leaf's own JSON given to the listener. */
+/**
+ * Plain nodes [from, to) as one JSON text, without its brackets; each leaf node among them hands
+ * its leaf's JSON to the listener. A batch whose nodes are all plain leaf nodes is cut at the
+ * seams between them; any other batch (or one a seam's text appears inside) is written node by
+ * node, leaves through `writeLeaf`.
+ */
+function writeBatch(writer: Writer, nodes: readonly NodeSpec[], from: number, to: number): void {
+  const { feed } = writer;
+  const batch = nodes.slice(from, to);
+  const plainLeaves = batch.filter(isPlainLeafNode).length;
+  const text = plainLeaves === 0 || plainLeaves === batch.length ? JSON.stringify(batch) : undefined;
+  const leafTexts = text !== undefined && plainLeaves > 0 ? leafTextsIn(text, plainLeaves) : [];
+  if (text !== undefined && leafTexts) {
+    feed.add(text.slice(1, -1));
+    if (plainLeaves > 0) batch.forEach((node, index) => writer.onLeaf((node as NodeOfKind<'leaf'>).spec, leafTexts[index]!));
+    return;
+  }
+  batch.forEach((node, index) => {
+    if (index > 0) feed.add(',');
+    if (isPlainLeafNode(node)) writeLeaf(writer, (node as NodeOfKind<'leaf'>).spec);
+    else feed.add(JSON.stringify(node));
+  });
+}
+
+/**
+ * The leaves' own JSON in the text of `count` plain leaf nodes (`[{"kind":"leaf","spec":…},…]`),
+ * or undefined when the seams between nodes cannot be told apart. Each node is
+ * `{"kind":"leaf","spec":` + its leaf's JSON (an object: `{…}`) + `}`, so two nodes meet at
+ * `}},{"kind":"leaf","spec":` — and inside a string that text cannot occur (its quotes would be
+ * escaped). A leaf's JSON holds it only if it nests leaf nodes of its own; then the seams found
+ * outnumber the nodes, and the batch is written node by node instead.
+ */
+function leafTextsIn(text: string, count: number): string[] | undefined {
+  const texts: string[] = [];
+  let start = 1; // after '['
+  for (;;) {
+    const seam = text.indexOf(SEAM, start);
+    const end = seam < 0 ? text.length - 1 : seam + 2; // the node's text ends before ']' or ','
+    if (texts.length === count) return undefined; // more nodes than leaves: a seam inside a leaf
+    texts.push(text.slice(start + LEAF_NODE_OPENING.length, end - 1));
+    if (seam < 0) return texts.length === count ? texts : undefined;
+    start = seam + 3;
+  }
+}
+
+/** `{"kind":"leaf","spec":`, the leaf's own JSON given to the listener. */
 function writeLeaf(writer: Writer, leaf: LeafSpec): void {
   const json = JSON.stringify(leaf);
   writer.feed.add(LEAF_NODE_OPENING);
@@ -74,14 +118,17 @@ function writeLeaf(writer: Writer, leaf: LeafSpec): void {
 }
 
 const LEAF_NODE_OPENING = '{"kind":"leaf","spec":';
+/** Where two leaf nodes meet in a batch's text: the end of one leaf and its node, then the next node. */
+const SEAM = `}},${LEAF_NODE_OPENING}`;
 
 /**
  * A leaf node whose JSON is `{"kind":"leaf","spec":<the leaf's JSON>}`: its own keys are exactly
- * these two, in this order, and it has no toJSON. A parsed spec's leaf nodes always are; any
- * other object is written as JSON.stringify writes it, with the batches.
+ * these two, in this order, and neither it nor its leaf has a toJSON (a leaf's own JSON would
+ * then depend on the key it is written under). A parsed spec's leaf nodes always are; any other
+ * object is written as JSON.stringify writes it, with the batches, and not handed out.
  */
 function isPlainLeafNode(node: NodeSpec): boolean {
-  if ('toJSON' in node) return false;
+  if (node.kind !== 'leaf' || 'toJSON' in node || 'toJSON' in node.spec) return false;
   let count = 0;
   for (const key in node) {
     if (!Object.prototype.hasOwnProperty.call(node, key)) return false;
@@ -115,6 +162,8 @@ function writeAroundLists(writer: Writer, owner: object, holder: 'spec' | null, 
   }
   feed.add(text.slice(from));
 }
+
+const NO_LISTS: readonly NodeList[] = [];
 
 /** A container's lists of child nodes; an expand's template (one node) stays inside its JSON. */
 function nodeListsOf(node: NodeSpec): readonly NodeList[] {

@@ -65,4 +65,23 @@ describe('specText hands each leaf its JSON', () => {
     expect(sha256).toBe(createHash('sha256').update(JSON.stringify(odd)).digest('hex'));
     expect(heard).toEqual([]);
   });
+
+  it('cuts each leaf out of its batch exactly, even when a leaf holds the text of a seam between leaf nodes', () => {
+    const seam = '}},{"kind":"leaf","spec":';
+    const nodes = manyLeaves('p', 300).map((node, index) => (index === 7 ? leaf(`p${index}`, { prompt: `a seam in a prompt: ${seam}` }) : node));
+    const plain = spec({ id: 'w', goal: 'g', nodes: [branch('b', nodes)] });
+    // A field no schema has, holding leaf nodes: the seam's text occurs unescaped inside that leaf's JSON.
+    const children = (plain.nodes[0]!.spec as { children: { kind: string; spec: object }[] }).children;
+    const nested = [{ kind: 'leaf', spec: { id: 'x' } }, { kind: 'leaf', spec: { id: 'y' } }];
+    const odd = { ...plain, nodes: [{ ...plain.nodes[0]!, spec: { ...plain.nodes[0]!.spec, children: children.map((node, index) => (index === 150 ? { ...node, spec: { ...node.spec, extra: nested } } : node)) } }] } as typeof plain;
+    for (const workflow of [plain, odd]) {
+      const written = (workflow.nodes[0]!.spec as { children: { spec: { id: string } }[] }).children;
+      expect(written.some((node) => JSON.stringify(node.spec).includes(seam))).toBe(workflow === odd);
+      const heard: [string, string][] = [];
+      const { text } = specText(workflow, (leafSpec, json) => heard.push([leafSpec.id, json]));
+      expect(text).toBe(JSON.stringify(workflow));
+      expect(heard.map(([id]) => id)).toEqual(written.map((node) => node.spec.id));
+      written.forEach((node, index) => expect(heard[index]![1]).toBe(JSON.stringify(node.spec)));
+    }
+  });
 });
