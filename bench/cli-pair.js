@@ -6,17 +6,17 @@
 // loaded machine CPU time follows the code more than wall time does; compare medians and the
 // median of the per-pair ratios.
 //
-//   node bench/cli-pair.js <build A> <build B> [--pairs 10] [--n 10000]
+//   node bench/cli-pair.js <build A> <build B> [--pairs 10] [--n 10000] [--latency 0] [--concurrency 16]
 import { buildsFromArguments, median, numberOption, runAlternating } from './alternating-builds.js';
 
 const CHILD = `
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-const [build, bench, n] = process.argv.slice(2);
+const [build, bench, n, latency, concurrency] = process.argv.slice(2);
 const { workflowDocument, fixtureYaml } = await import(new URL('cli.bench.js', 'file://' + bench + '/').href);
-writeFileSync('bench.workflow.json', JSON.stringify(workflowDocument(Number(n), 16)));
-writeFileSync('bench.fixtures.yaml', fixtureYaml(Number(n), 0, true));
-const args = ['run', 'bench.workflow.json', '--provider', 'mock', '--fixtures', 'bench.fixtures.yaml', '--json', '--max-concurrency', '16', '--max-agents', String(Number(n) + 10)];
+writeFileSync('bench.workflow.json', JSON.stringify(workflowDocument(Number(n), Number(concurrency))));
+writeFileSync('bench.fixtures.yaml', fixtureYaml(Number(n), Number(latency), Number(latency) === 0));
+const args = ['run', 'bench.workflow.json', '--provider', 'mock', '--fixtures', 'bench.fixtures.yaml', '--json', '--max-concurrency', concurrency, '--max-agents', String(Number(n) + 10)];
 const start = performance.now();
 const run = spawnSync('/usr/bin/time', ['-f', '%M %U %S', '-o', 'time.txt', process.execPath, build + '/bin/whaleflow.js', ...args], { env: { ...process.env, WHALEFLOW_HOME: process.cwd() + '/home' }, encoding: 'utf8', maxBuffer: 1 << 30 });
 const wallMs = performance.now() - start;
@@ -26,13 +26,13 @@ const [rssKb, user, sys] = readFileSync('time.txt', 'utf8').trim().split('\\n').
 console.log(JSON.stringify({ cpuMs: (user + sys) * 1000, wallMs, rssMb: rssKb / 1024, timing: result.timing ?? {} }));
 `;
 
-const [buildA, buildB] = buildsFromArguments('usage: node bench/cli-pair.js <build A> <build B> [--pairs 10] [--n 10000]');
+const [buildA, buildB] = buildsFromArguments('usage: node bench/cli-pair.js <build A> <build B> [--pairs 10] [--n 10000] [--latency 0] [--concurrency 16]');
 const benchFolder = new URL('.', import.meta.url).pathname;
 const runs = runAlternating({
   child: CHILD,
   pairs: numberOption('--pairs', 10),
   folderPrefix: 'whaleflow-cli-pair-',
-  argumentsOf: (side) => [side === 'A' ? buildA : buildB, benchFolder, String(numberOption('--n', 10_000))],
+  argumentsOf: (side) => [side === 'A' ? buildA : buildB, benchFolder, String(numberOption('--n', 10_000)), String(numberOption('--latency', 0)), String(numberOption('--concurrency', 16))],
   onRun: (side, run) => console.log(`${side}: CPU ${Math.round(run.cpuMs)} ms, wall ${Math.round(run.wallMs)} ms, peak ${Math.round(run.rssMb)} MB; ${Object.entries(run.timing).map(([phase, ms]) => `${phase.replace(/_ms$/, '')} ${Math.round(ms)}`).join(', ')}`),
 });
 const of = (side, pick) => median(runs[side].map(pick));

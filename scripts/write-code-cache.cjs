@@ -52,13 +52,14 @@ function silentContext(folder) {
 /**
  * The V8 flags `whaleflow run` has set when its trace writer thread loads the script: V8 refuses
  * a cache made under other values of some (--heap-growing-percent is one). The run sets the first
- * before it starts the thread (src/cli/run/keep-old-generation-tight.ts), the second once the
- * thread's heap is configured, which resets it (keep-young-generation-small.ts, run-command.ts).
+ * two before it starts the thread (src/cli/run/keep-old-generation-tight.ts and
+ * optimize-without-inlining.ts), the last once the thread's heap is configured, which resets it
+ * (keep-young-generation-small.ts, run-command.ts).
  * The library (openProjectRecorder in a caller's process) keeps V8's defaults, which V8 checks
  * this cache against too: it has its own, made with `--v8-defaults`. src/cli/cli-bundle.test.ts
  * checks a run uses the first, src/trace/trace-writer-bundle.test.ts a library caller the second.
  */
-const RUN_FLAGS_BEFORE_WRITER = ['--heap-growing-percent=50'];
+const RUN_FLAGS_BEFORE_WRITER = ['--heap-growing-percent=50', '--no-turbo-inlining'];
 const RUN_FLAGS_ONCE_WRITER_HEAP = ['--semi-space-growth-factor=1'];
 
 /**

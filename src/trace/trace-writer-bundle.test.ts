@@ -39,10 +39,10 @@ import path from 'node:path';
 import v8 from 'node:v8';
 syncBuiltinESMExports();
 const { TraceWriterThread } = await import(process.argv[2]);
-// With 'run', V8's flags as \`whaleflow run\` sets them around the thread's start (run-command.ts);
+// With 'run', V8's flags as \`whaleflow run\` sets them around the thread's start (start-trace-writer-thread.ts);
 // with 'mismatch', those flags, but the thread told the process keeps V8's defaults.
 const asRun = process.argv[4] === 'run' || process.argv[4] === 'mismatch';
-if (asRun) v8.setFlagsFromString('--heap-growing-percent=50');
+if (asRun) for (const flag of ['--heap-growing-percent=50', '--no-turbo-inlining']) v8.setFlagsFromString(flag);
 const thread = new TraceWriterThread(process.argv[4] === 'run' ? { v8Flags: 'run' } : {});
 if (asRun && thread.waitUntilHeapConfigured(2000)) v8.setFlagsFromString('--semi-space-growth-factor=1');
 const { worker } = thread.take();

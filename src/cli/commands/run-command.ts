@@ -21,7 +21,7 @@ import { addLaunchShapeOptions, allowCommandOption, fixturesOption, grantFromOpt
 import { formatOverviewCost as formatUsd } from '../../runs/index.js';
 import { RunProgress } from '../progress/index.js';
 import type { SandboxMode } from '../../leaves/index.js';
-import { CollectAtRunEdges, keepYoungGenerationSmall, startTraceWriterThread, listenForStopSignals, sandboxPreflight, composeRun, credentialRefusal, formatPreflight, formatQueueSummary, formatRunSummary, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
+import { CollectAtRunEdges, inlineIfWide, keepYoungGenerationSmall, startTraceWriterThread, listenForStopSignals, sandboxPreflight, composeRun, credentialRefusal, formatPreflight, formatQueueSummary, formatRunSummary, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
 import { openProjectRecorder, openProjectTrace, type TraceWriterThread } from '../../trace/index.js';
 import { backgroundRunArguments, startBackgroundRun, superviseRun } from '../../runs/index.js';
 import { loadConfig } from '../../config/index.js';
@@ -195,6 +195,7 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
     context.stderr(escapeTerminalText(checked.refusal));
     return ExitCode.failure;
   }
+  inlineIfWide(checked.leaves ?? 0); // see startTraceWriterThread
 
   // Trace wiring: every run that starts is recorded in the project trace (.whaleflow/whaleflow.db,
   // or $WHALEFLOW_HOME) for inspect, report, export, replay and resume; see docs/trace.md.
@@ -285,9 +286,10 @@ function sandboxModeOf(options: { readonly sandbox?: boolean }): SandboxMode {
 
 /**
  * The pre-flight: what the run writes, runs and may cost, and why it must not start (a
- * permission refusal, an estimate above --max-cost) as the message to print, if so.
+ * permission refusal, an estimate above --max-cost) as the message to print, if so; for a run
+ * that may start, how many leaves it may launch.
  */
-async function checkPreflight(spec: WorkflowSpec, grant: PermissionGrant, options: RunOptions, composed: Pick<ComposedRun, 'pricing' | 'realLeaves' | 'placement' | 'unusableRoutes'>, env: NodeJS.ProcessEnv): Promise<{ text: string; refusal?: string }> {
+async function checkPreflight(spec: WorkflowSpec, grant: PermissionGrant, options: RunOptions, composed: Pick<ComposedRun, 'pricing' | 'realLeaves' | 'placement' | 'unusableRoutes'>, env: NodeJS.ProcessEnv): Promise<{ text: string; refusal?: string; leaves?: number }> {
   const preflight = preflightPermissions(spec, grant);
   const estimate = estimateRun(spec, composed.pricing);
   const sandbox = sandboxPreflight({
@@ -308,7 +310,7 @@ async function checkPreflight(spec: WorkflowSpec, grant: PermissionGrant, option
     }
     if (estimate.costMicrousd > limit) return { text, refusal: `whaleflow: the estimate ${formatUsd(estimate.costMicrousd)} is above --max-cost ${formatUsd(limit)}\nnot started.\n` };
   }
-  return { text };
+  return { text, leaves: estimate.leaves };
 }
 
 /** The README's main job runs through `npm start`, where options go after `--`. */

@@ -8,5 +8,6 @@ export { sandboxPreflight, type SandboxPreflight, type SandboxPreflightInput } f
 export { listenForStopSignals, type StopSignals, type StopSignal } from './stop-signals.js';
 export { keepOldGenerationTight } from './keep-old-generation-tight.js';
 export { keepYoungGenerationSmall } from './keep-young-generation-small.js';
+export { inlineIfWide } from './optimize-without-inlining.js';
 export { CollectAtRunEdges } from './collect-at-run-edges.js';
 export { startTraceWriterThread } from './start-trace-writer-thread.js';

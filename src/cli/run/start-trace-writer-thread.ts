@@ -1,6 +1,7 @@
 import { TraceWriterThread } from '../../trace/index.js';
 import { keepOldGenerationTight } from './keep-old-generation-tight.js';
 import { keepYoungGenerationSmall } from './keep-young-generation-small.js';
+import { optimizeWithoutInlining } from './optimize-without-inlining.js';
 
 /** Past this the command goes on without waiting for the writer thread's heap (it only decides whether the young generation is held). */
 const WRITER_HEAP_WAIT_MS = 2_000;
@@ -15,6 +16,7 @@ const WRITER_HEAP_WAIT_MS = 2_000;
  */
 export function startTraceWriterThread(): TraceWriterThread {
   keepOldGenerationTight();
+  optimizeWithoutInlining();
   keepYoungGenerationSmall();
   const writerThread = new TraceWriterThread({ v8Flags: 'run' });
   writerThread.waitUntilHeapConfigured(WRITER_HEAP_WAIT_MS);
