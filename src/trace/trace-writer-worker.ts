@@ -113,24 +113,30 @@ parentPort!.on('message', (request: TraceWriterRequest) => {
     Atomics.store(progress, WriterProgressSlot.finished, request.id);
     Atomics.notify(progress, WriterProgressSlot.finished);
   }
+  uncheckpointedEvents += request.batch.types.length;
   checkpointWhenIdle();
 });
 
 /** How long the writer has had nothing to write before it checkpoints the WAL (see checkpointWhenIdle). */
 const IDLE_CHECKPOINT_MS = 4;
+/** Events written since the last idle checkpoint below which none is worth its syncs (~300 KB of rows). */
+const IDLE_CHECKPOINT_EVENTS = 256;
 let idleCheckpoint: NodeJS.Timeout | undefined;
+let uncheckpointedEvents = 0;
 
 /**
  * Copies the WAL into the database once no batch has come for IDLE_CHECKPOINT_MS: while the run
  * waits on its leaves or its model, not at the close, which the run's caller waits for. Closing
  * the last connection checkpoints whatever the WAL still holds (and syncs it): after an idle
- * checkpoint, only what was written since.
+ * checkpoint, only what was written since. Only after IDLE_CHECKPOINT_EVENTS events, so a run
+ * of slow leaves does not sync after every few rows.
  */
 function checkpointWhenIdle(): void {
   clearTimeout(idleCheckpoint);
-  if (poisoned) return;
+  if (poisoned || uncheckpointedEvents < IDLE_CHECKPOINT_EVENTS) return;
   idleCheckpoint = setTimeout(() => {
     idleCheckpoint = undefined;
+    uncheckpointedEvents = 0;
     try {
       store.database.pragma('wal_checkpoint(PASSIVE)');
     } catch {

@@ -74,7 +74,8 @@ describe('WorkerTraceSink', () => {
     new SqliteTraceStore(path).close();
     const emptySize = statSync(path).size;
     const sink = new WorkerTraceSink(path, { env: {} });
-    const events = fakeRunEvents({ runId: 'c', leafCount: 40, unfinished: true, outputOf: (index) => `out ${index} ${'x'.repeat(500)}` });
+    // 80 leaves: over 256 events, enough for the writer to think a checkpoint worth its syncs.
+    const events = fakeRunEvents({ runId: 'c', leafCount: 80, unfinished: true, outputOf: (index) => `out ${index} ${'x'.repeat(500)}` });
     for (const event of events) sink.emit(event);
     await sink.drain();
     // The rows are in the WAL; the database file itself grows only when a checkpoint copies them in.
