@@ -10,17 +10,19 @@ export interface ResolvedReferences {
 
 /**
  * Waits for every producer a node refers to and reads its final result. A producer inside a
- * loop the consumer is outside of is read after the whole loop finished.
+ * loop the consumer is outside of is read after the whole loop finished. All are waited for at
+ * once (a settled node's result stays until the consumer is done: a loop resets its body only
+ * between iterations), then read in the order named.
  */
 export async function resolveReferences(context: NodeContext, consumerId: string, ids: readonly string[], field: string): Promise<ResolvedReferences> {
   const { registry, index } = context.run;
+  const waiting = registry.waitForAll(ids.map((id) => index.waitTarget(id, consumerId)));
+  if (waiting) await waiting;
   const results = new Map<string, NodeResult>();
   const problems: string[] = [];
   for (const id of ids) {
-    const target = index.waitTarget(id, consumerId);
-    const waited = registry.waitFor(target);
-    const settled = waited instanceof Promise ? await waited : waited;
-    const result = target === id ? settled : registry.peek(id);
+    // A producer read through its loop (waitTarget) has its own entry too: the loop's last iteration's.
+    const result = registry.peek(id);
     if (!result) {
       problems.push(`${field} names "${id}", which did not run`);
     } else if (result.status !== 'succeeded') {
@@ -36,8 +38,6 @@ export async function resolveReferences(context: NodeContext, consumerId: string
 /** Waits for producers without judging them (tournaments and reviews look at failures too). */
 export async function waitForReferences(context: NodeContext, consumerId: string, ids: readonly string[]): Promise<void> {
   const { registry, index } = context.run;
-  for (const id of ids) {
-    const waited = registry.waitFor(index.waitTarget(id, consumerId));
-    if (waited instanceof Promise) await waited;
-  }
+  const waiting = registry.waitForAll(ids.map((id) => index.waitTarget(id, consumerId)));
+  if (waiting) await waiting;
 }

@@ -52,6 +52,30 @@ export class ResultRegistry {
     });
   }
 
+  /**
+   * Resolves once every listed node has settled; undefined when all have. One wait for many
+   * nodes, not one per node: a fan-in over 2,000 leaves that awaited them one by one resumed
+   * once per leaf as the leaves finished, in the middle of the work that starts the next ones.
+   */
+  waitForAll(ids: readonly string[]): Promise<void> | undefined {
+    let pending = 0;
+    let release: (() => void) | undefined;
+    const settledOne = (): void => {
+      pending -= 1;
+      if (pending === 0) release?.();
+    };
+    for (const id of ids) {
+      const entry = this.entry(id);
+      if (entry.outcome !== undefined) continue;
+      pending += 1;
+      (entry.waiters ??= []).push(settledOne);
+    }
+    if (pending === 0) return undefined;
+    return new Promise((resolve) => {
+      release = resolve;
+    });
+  }
+
   /** Returns the node's entry: a running node's entry stays until it settles (`reset` drops settled ones only). */
   started(id: string, scope: CancelScope, at: number): Entry {
     const entry = this.entry(id);
