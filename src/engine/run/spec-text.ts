@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { childListsOf, type LeafSpec, type NodeOfKind, type NodeSpec, type WorkflowSpec } from '../../ir/index.js';
+import { LeafJsonTemplate } from './leaf-json-template.js';
 import { Sha256Feed } from './sha256-feed.js';
 
 /** Plain nodes (no child lists) stringified together: one native call per batch. */
@@ -20,7 +21,7 @@ export function specText(spec: WorkflowSpec, onLeaf: LeafJsonListener = ignoreLe
   const feed = new Sha256Feed(true);
   // Stands in for a child list while its container is stringified; unguessable, so no text in the spec can equal it.
   const marker = `\u0000whaleflow-list-${randomUUID()}-`;
-  writeAroundLists({ feed, marker, onLeaf }, spec, null, [{ field: 'nodes', nodes: spec.nodes }]);
+  writeAroundLists({ feed, marker, onLeaf, template: undefined }, spec, null, [{ field: 'nodes', nodes: spec.nodes }]);
   const sha256 = feed.digest();
   return { text: feed.text(), sha256 };
 }
@@ -34,6 +35,8 @@ interface Writer {
   readonly feed: Sha256Feed;
   readonly marker: string;
   readonly onLeaf: LeafJsonListener;
+  /** The last leaf written by serializing it, for writing the leaves like it (see LeafJsonTemplate). */
+  template: LeafJsonTemplate | undefined;
 }
 
 interface NodeList {
@@ -65,26 +68,62 @@ function writeList(writer: Writer, nodes: readonly NodeSpec[]): void {
 
 /**
  * Plain nodes [from, to) as one JSON text, without its brackets; each leaf node among them hands
- * its leaf's JSON to the listener. A batch whose nodes are all plain leaf nodes is cut at the
- * seams between them; any other batch (or one a seam's text appears inside) is written node by
- * node, leaves through `writeLeaf`.
+ * its leaf's JSON to the listener. A batch of plain leaf nodes like the last leaf serialized is
+ * written from that template; one that is not is stringified whole and cut at the seams between
+ * its nodes; any other batch (or one a seam's text appears inside) is written node by node,
+ * leaves through `writeLeaf`.
  */
 function writeBatch(writer: Writer, nodes: readonly NodeSpec[], from: number, to: number): void {
-  const { feed } = writer;
   const batch = nodes.slice(from, to);
   const plainLeaves = batch.filter(isPlainLeafNode).length;
-  const text = plainLeaves === 0 || plainLeaves === batch.length ? JSON.stringify(batch) : undefined;
-  const leafTexts = text !== undefined && plainLeaves > 0 ? leafTextsIn(text, plainLeaves) : [];
-  if (text !== undefined && leafTexts) {
-    feed.add(text.slice(1, -1));
-    if (plainLeaves > 0) batch.forEach((node, index) => writer.onLeaf((node as NodeOfKind<'leaf'>).spec, leafTexts[index]!));
+  if (plainLeaves === 0) {
+    writer.feed.add(JSON.stringify(batch).slice(1, -1));
     return;
   }
+  if (plainLeaves === batch.length && writeLeafBatch(writer, batch as readonly NodeOfKind<'leaf'>[])) return;
   batch.forEach((node, index) => {
-    if (index > 0) feed.add(',');
+    if (index > 0) writer.feed.add(',');
     if (isPlainLeafNode(node)) writeLeaf(writer, (node as NodeOfKind<'leaf'>).spec);
-    else feed.add(JSON.stringify(node));
+    else writer.feed.add(JSON.stringify(node));
   });
+}
+
+/** Plain leaf nodes from the template, else stringified whole and cut at the seams; false when neither can. */
+function writeLeafBatch(writer: Writer, batch: readonly NodeOfKind<'leaf'>[]): boolean {
+  let leafTexts = templatedLeafTexts(writer, batch);
+  let text: string;
+  if (leafTexts) text = `${LEAF_NODE_OPENING}${leafTexts.join(`},${LEAF_NODE_OPENING}`)}}`;
+  else {
+    const whole = JSON.stringify(batch);
+    leafTexts = leafTextsIn(whole, batch.length);
+    text = whole.slice(1, -1);
+  }
+  if (!leafTexts) return false;
+  writer.feed.add(text);
+  batch.forEach((node, index) => writer.onLeaf(node.spec, leafTexts[index]!));
+  return true;
+}
+
+/**
+ * Each leaf's JSON from the writer's template, or undefined when a leaf is not like it. The
+ * template is made again (serializing that leaf) at most once per batch, so a spec whose leaves
+ * differ costs one leaf more per batch than stringifying the batch would.
+ */
+function templatedLeafTexts(writer: Writer, batch: readonly NodeOfKind<'leaf'>[]): string[] | undefined {
+  const texts: string[] = [];
+  let remade = false;
+  for (const { spec: leaf } of batch) {
+    let json = writer.template?.jsonOf(leaf);
+    if (json === undefined) {
+      if (remade) return undefined;
+      remade = true;
+      writer.template = LeafJsonTemplate.of(leaf);
+      json = writer.template?.json;
+      if (json === undefined) return undefined;
+    }
+    texts.push(json);
+  }
+  return texts;
 }
 
 /**
