@@ -26,6 +26,8 @@ interface StoredRow {
   readonly seq: number;
   readonly type: RunEvent['type'];
   readonly at: number;
+  /** The node_id column: a node row's payload leaves its node id out (schema 6). */
+  readonly nodeId: string | null;
   payload: string;
 }
 
@@ -59,7 +61,7 @@ export class InMemoryTraceStore implements TraceStore {
       const encoded = encodeSerializedEvent(JSON.stringify(eventRowBody(event)), event.type, this.redactor, (content) => this.putBlob(content), this.blobThresholdBytes);
       const log = this.logFor(event.runId);
       for (const hash of encoded.blobHashes) log.blobHashes.add(hash);
-      log.rows.push({ seq: log.nextSeq++, type: event.type, at: event.at, payload: encoded.payload });
+      log.rows.push({ seq: log.nextSeq++, type: event.type, at: event.at, nodeId: nodeIdOf(event), payload: encoded.payload });
     }
   }
 
@@ -85,7 +87,7 @@ export class InMemoryTraceStore implements TraceStore {
   }
 
   private decode(log: RunLog, row: StoredRow): RunEvent {
-    return decodeEvent(row.payload, { type: row.type, runId: log.runId, at: row.at }, (hash) => this.getBlob(hash));
+    return decodeEvent(row.payload, { type: row.type, runId: log.runId, at: row.at, nodeId: row.nodeId }, (hash) => this.getBlob(hash));
   }
 
   listRuns(options: { readonly limit?: number } = {}): RunSummary[] {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../engine/contracts/index.js';
 import { REDACTED, SecretRedactor } from '../util/index.js';
-import { eventRowBody } from './event-row.js';
+import { legacyEventRowBody } from './event-row.js';
 import { NODE_VIEW_TYPES } from './event-stream.js';
 import { InMemoryTraceStore } from './in-memory-trace-store.js';
 import { OUTPUT_REFERENCE_KEY } from './output-reference.js';
@@ -72,7 +72,7 @@ describe("a node's output stored once", () => {
     const events = fakeRunEvents({ runId: 'old', leafCount: 3, outputOf: longOutput });
     // Rows as schema 3 wrote them: the lean body, every output in place.
     const insert = raw.prepare('INSERT INTO events (run_id, seq, type, node_id, at, payload) VALUES (?, ?, ?, ?, ?, ?)');
-    events.forEach((event, seq) => insert.run(event.runId, seq, event.type, nodeIdOf(event), event.at, JSON.stringify(eventRowBody(event))));
+    events.forEach((event, seq) => insert.run(event.runId, seq, event.type, nodeIdOf(event), event.at, JSON.stringify(legacyEventRowBody(event))));
     const viewBefore = raw.prepare(nodeRunsView).all('old');
     raw.close();
     const store = new SqliteTraceStore(path);

@@ -1,5 +1,5 @@
 // Types only from engine/ (see event-row.ts: this file runs in the trace writer's thread too).
-import type { RunEvent } from '../engine/contracts/index.js';
+import type { EffectResult, RunEvent } from '../engine/contracts/index.js';
 import { CorruptTraceError } from './trace-errors.js';
 
 /**
@@ -53,21 +53,24 @@ export function isOutputReference(value: unknown): value is OutputReference {
  * small as the run's concurrency.
  */
 export class RecentEffectOutputs {
-  private readonly outputs = new Map<string, string>();
+  private readonly results = new Map<string, EffectResult>();
 
-  /** Notes an effect_completed; for a node_finished, whether its output may be stored as a reference. */
-  refersToEffect(event: RunEvent): boolean {
+  /**
+   * Notes an effect_completed; for a node_finished that may store its output as a reference, the
+   * result of the effect it refers to (whose usage it may leave to that row too: event-row.ts).
+   */
+  referredEffect(event: RunEvent): EffectResult | undefined {
     if (event.type === 'effect_completed') {
       const output = event.result.output;
-      if (typeof output === 'string' && output.length > MIN_REFERENCED_OUTPUT_CHARS) this.outputs.set(event.scope.nodeId, output);
-      else this.outputs.delete(event.scope.nodeId);
-      return false;
+      if (typeof output === 'string' && output.length > MIN_REFERENCED_OUTPUT_CHARS) this.results.set(event.scope.nodeId, event.result);
+      else this.results.delete(event.scope.nodeId);
+      return undefined;
     }
-    if (event.type !== 'node_finished') return false;
-    const output = this.outputs.get(event.nodeId);
-    if (output === undefined) return false;
-    this.outputs.delete(event.nodeId);
-    return output === event.output;
+    if (event.type !== 'node_finished') return undefined;
+    const result = this.results.get(event.nodeId);
+    if (result === undefined) return undefined;
+    this.results.delete(event.nodeId);
+    return result.output === event.output ? result : undefined;
   }
 }
 

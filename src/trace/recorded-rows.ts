@@ -1,6 +1,6 @@
-import type { RunEvent } from '../engine/contracts/index.js';
-import { eventRowBody } from './event-row.js';
-import { OUTPUT_REFERENCE_KEY } from './output-reference.js';
+import type { EffectResult, RunEvent } from '../engine/contracts/index.js';
+import { eventRowBody, legacyEventRowBody } from './event-row.js';
+import { OUTPUT_REFERENCE_KEY, type OutputReference } from './output-reference.js';
 import { effectSlot, REQUEST_ROW_KEYS, type RecordedEffect, type RecordedEffects } from './recorded-effects.js';
 import { hasKeysInOrder, sameJsonValue } from './same-json-value.js';
 import { REFERENCED_TYPES } from './run-references.js';
@@ -128,10 +128,12 @@ export class RecordedRowMatcher {
       case 'node_finished': {
         const effect = this.lastEffects.get(event.nodeId);
         this.lastEffects.delete(event.nodeId);
-        const referring = effect?.completedSeq !== undefined && effect.result.output === event.output ? this.ofNode(event.type, event.nodeId, JSON.stringify(eventRowBody(event, { [OUTPUT_REFERENCE_KEY]: effect.completedSeq }))) : undefined;
-        return referring ?? this.ofNode(event.type, event.nodeId, JSON.stringify(eventRowBody(event)));
+        const reference = effect?.completedSeq !== undefined && effect.result.output === event.output ? { [OUTPUT_REFERENCE_KEY]: effect.completedSeq } : undefined;
+        const referring = reference ? this.ofNodeEitherShape(event, reference, effect!.result) : undefined;
+        return referring ?? this.ofNodeEitherShape(event);
       }
       case 'node_started':
+        return this.ofNodeEitherShape(event);
       case 'decision':
         return this.ofNode(event.type, event.nodeId, JSON.stringify(eventRowBody(event)));
       default:
@@ -148,6 +150,14 @@ export class RecordedRowMatcher {
   private unclaimed(seq: number, type: RunEvent['type']): number | undefined {
     const index = this.rows.indexOf(seq);
     return index !== undefined && this.rows.types[index] === type && this.claimed[index] === 0 ? index : undefined;
+  }
+
+  /**
+   * The unclaimed row a node event is, as this version writes it or, for a run recorded before
+   * schema 6, as that one did (with its node id, a node_finished with its usage).
+   */
+  private ofNodeEitherShape(event: Extract<RunEvent, { type: 'node_started' | 'node_finished' }>, reference?: OutputReference, effectResult?: EffectResult): number | undefined {
+    return this.ofNode(event.type, event.nodeId, JSON.stringify(eventRowBody(event, reference, effectResult))) ?? this.ofNode(event.type, event.nodeId, JSON.stringify(legacyEventRowBody(event, reference)));
   }
 
   /** The unclaimed row of `nodeId` and `type` whose payload is `json`. */

@@ -29,8 +29,6 @@ export type NotedRow = readonly [seq: number, type: string, nodeId: string | nul
 export interface PageOptions {
   /** Rows below this sequence number only. */
   readonly toSeq?: number;
-  /** Each row's node_id is read along. */
-  readonly withNode?: boolean;
   /** The reference the rows are read through. */
   readonly reference?: RunReference;
   /** Whether the caller decodes node_finished rows (default: whether the query's types include it). */
@@ -73,7 +71,7 @@ export class RunLogRows {
    */
   *paged(runId: string, query: EventQuery, options: PageOptions = {}): Generator<LogPage> {
     const types = query.types ?? [];
-    const statement = this.statement(types, query.nodeId !== undefined, options.withNode === true);
+    const statement = this.statement(types, query.nodeId !== undefined);
     const byNode = query.nodeId === undefined ? [] : [query.nodeId];
     const toSeq = options.toSeq ?? Number.MAX_SAFE_INTEGER;
     let fromSeq = query.fromSeq ?? 0;
@@ -103,9 +101,9 @@ export class RunLogRows {
     }
   }
 
-  private statement(types: readonly RunEvent['type'][], byNode: boolean, withNode: boolean): Database.Statement<unknown[], EventRow> {
-    const columns = `${rowColumns(types)}${withNode ? ', node_id' : ''}`;
-    const shape = `${types.length}:${byNode}:${columns === ROW_COLUMNS}:${withNode}`;
+  private statement(types: readonly RunEvent['type'][], byNode: boolean): Database.Statement<unknown[], EventRow> {
+    const columns = rowColumns(types);
+    const shape = `${types.length}:${byNode}:${columns === ROW_COLUMNS}`;
     let statement = this.statements.get(shape);
     if (!statement) {
       const typeFilter = types.length === 0 ? '' : ` AND type IN (${types.map(() => '?').join(', ')})`;

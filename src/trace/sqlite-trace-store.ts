@@ -19,6 +19,7 @@ import { outputOfEffectRow, ReferencedOutputs } from './referenced-outputs.js';
 import { isMalformedJson, summaryFromRow, summarySelect, type SummaryRow } from './run-summary-row.js';
 import { discardSnapshot, openTraceDatabase, readOnlyDatabaseError } from './open-trace-database.js';
 import { EventRowInserts } from './event-row-inserts.js';
+import type { ReferencedEffect } from './event-row.js';
 import { prepareTraceStatements, rowColumns, type EventRow, type TraceStatements } from './trace-statements.js';
 import { RunLogRows, type LogPage } from './run-log-rows.js';
 import { asReferringEvent, referenceFromRow, referringSeq, type RunReference } from './run-references.js';
@@ -171,7 +172,7 @@ export class SqliteTraceStore implements TraceStore {
     for (const page of this.logRows.notedPages(runId)) {
       for (const [seq, type, nodeId, at, payload] of page) {
         rows.note(seq, type, nodeId, payload);
-        if (wanted.has(type as RunEvent['type'])) yield { seq, event: this.decode(runId, { seq, type, at, payload }, outputs) };
+        if (wanted.has(type as RunEvent['type'])) yield { seq, event: this.decode(runId, { seq, type, at, payload, node_id: nodeId }, outputs) };
       }
     }
   }
@@ -233,7 +234,7 @@ export class SqliteTraceStore implements TraceStore {
     let event: RunEvent;
     try {
       outputs.row(row.referenced);
-      event = decodeEvent(row.payload, { type: row.type, runId, at: row.at }, (hash) => this.getBlob(hash), outputs.resolve);
+      event = decodeEvent(row.payload, { type: row.type, runId, at: row.at, nodeId: row.node_id }, (hash) => this.getBlob(hash), outputs.resolve);
       outputs.passed(row.seq, event);
     } catch (error) {
       if (error instanceof SyntaxError) throw new DamagedEventError(this.path, runId, row.seq, `invalid JSON: ${error.message}`, { cause: error });
@@ -251,7 +252,7 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   /** The output of the effect_completed row `seq`, which a node_finished of `nodeId` refers to. */
-  private effectRowOutput(runId: string, seq: number, nodeId: unknown): string | null {
+  private effectRowOutput(runId: string, seq: number, nodeId: unknown): ReferencedEffect {
     return outputOfEffectRow(this.guard(() => this.statements.effectOutput.get(runId, seq)), seq, nodeId, (hash) => this.getBlob(hash));
   }
 

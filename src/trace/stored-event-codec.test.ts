@@ -5,7 +5,7 @@ import { emptyMemoUsage } from '../ir/index.js';
 import type { RunEvent } from '../engine/contracts/index.js';
 import { eventRowBody } from './event-row.js';
 import { LARGE_STRING_CHARS } from './large-event-strings.js';
-import { batchEvent, decodeEvent, encodeSerializedEvent, serializeEvents } from './stored-event-codec.js';
+import { batchEvent, decodeEvent, encodeSerializedEvent, nodeIdOf, serializeEvents } from './stored-event-codec.js';
 
 const noSecrets = { mayContainSecret: () => false, redact: <T>(value: T) => value };
 const noBlobs = (): string => {
@@ -15,7 +15,7 @@ const noBlobs = (): string => {
 /** What a store does with an event: its row body's JSON in, the event back out of payload and columns. */
 function roundTrip(event: RunEvent): { payload: string; event: RunEvent } {
   const encoded = encodeSerializedEvent(JSON.stringify(eventRowBody(event)), event.type, noSecrets, noBlobs, 8192);
-  return { payload: encoded.payload, event: decodeEvent(encoded.payload, { type: event.type, runId: event.runId, at: event.at }, () => undefined) };
+  return { payload: encoded.payload, event: decodeEvent(encoded.payload, { type: event.type, runId: event.runId, at: event.at, nodeId: nodeIdOf(event) }, () => undefined) };
 }
 
 const usage = { input_tokens: 100, output_tokens: 20, cost_microusd: 0 };

@@ -1,7 +1,8 @@
 import { isAscii } from 'node:buffer';
-import type { RunEvent } from '../engine/contracts/index.js';
+import type { EffectResult, RunEvent } from '../engine/contracts/index.js';
 import { CorruptTraceError } from './trace-errors.js';
 import { eventFromRow, eventRowBody, type EventRowColumns, type ReferencedOutput } from './event-row.js';
+import { NodeRowTexts } from './node-row-texts.js';
 import { LARGE_BODY_CHARS, setLargeStringsAside, withLargeStrings, type BodyWithLargeStrings } from './large-event-strings.js';
 import { PENDING_OUTPUT_REFERENCE, pendingReferenceIsUnique, RecentEffectOutputs, type OutputReference } from './output-reference.js';
 
@@ -96,6 +97,7 @@ export class SerializedBatchBuilder {
   private largeStrings: Map<number, readonly string[]> | undefined;
   private outputReferences: number[] | undefined;
   private readonly effectOutputs = new RecentEffectOutputs();
+  private readonly nodeRows = new NodeRowTexts();
 
   get length(): number {
     return this.json.length;
@@ -110,23 +112,30 @@ export class SerializedBatchBuilder {
   }
 
   private bodyJson(event: RunEvent): string {
-    if (this.effectOutputs.refersToEffect(event)) {
-      const referring = this.plainOrAside(eventRowBody(event, PENDING_OUTPUT_REFERENCE), event);
+    if (event.type === 'node_started') return this.plainOrAside(event, this.nodeRows.startedJson(event));
+    const effect = this.effectOutputs.referredEffect(event);
+    if (effect !== undefined && event.type === 'node_finished') {
+      const referring = this.plainOrAside(event, this.nodeRows.finishedJson(event, effect), PENDING_OUTPUT_REFERENCE, effect);
       // Without details, every other value of a node_finished is a string or a number, which cannot spell it.
-      if ((event as Extract<RunEvent, { type: 'node_finished' }>).details === undefined || pendingReferenceIsUnique(referring)) {
+      if (event.details === undefined || pendingReferenceIsUnique(referring)) {
         (this.outputReferences ??= []).push(this.json.length);
         return referring;
       }
       // Anything set aside for the referring JSON goes with it: the plain one sets its own aside.
       this.largeStrings?.delete(this.json.length);
     }
-    return this.plainOrAside(eventRowBody(event), event);
+    return this.plainOrAside(event);
   }
 
-  private plainOrAside(body: object, event: RunEvent): string {
-    const plain = mayCarryLargeString(event) ? undefined : JSON.stringify(body);
+  /**
+   * The row JSON of `event` (eventRowBody's arguments after it), with large strings set aside if it
+   * has any; `known`: that JSON if already made (NodeRowTexts), the body then made only if it is too long.
+   */
+  private plainOrAside(event: RunEvent, known?: string, outputReference?: OutputReference, effect?: EffectResult): string {
+    const body = known === undefined ? eventRowBody(event, outputReference, effect) : undefined;
+    const plain = known ?? (mayCarryLargeString(event) ? undefined : JSON.stringify(body));
     if (plain !== undefined && plain.length <= LARGE_BODY_CHARS) return plain;
-    const aside = setLargeStringsAside(body);
+    const aside = setLargeStringsAside(body ?? eventRowBody(event, outputReference, effect));
     if (aside.strings.length > 0) (this.largeStrings ??= new Map()).set(this.json.length, aside.strings);
     return aside.json;
   }
@@ -171,7 +180,7 @@ function mayCarryLargeString(event: RunEvent): boolean {
 export function batchEvent(batch: SerializedBatch, index: number): RunEvent {
   const strings = batch.largeStrings?.get(index);
   const body = strings ? withLargeStrings({ json: batch.json[index]!, strings }) : (JSON.parse(batch.json[index]!) as object);
-  return eventFromRow(body, { type: batch.types[index]!, runId: batch.runIds[index]!, at: batch.at[index]! }) as RunEvent;
+  return eventFromRow(body, { type: batch.types[index]!, runId: batch.runIds[index]!, at: batch.at[index]!, nodeId: batch.nodeIds[index]! }) as RunEvent;
 }
 
 export function serializeEvents(events: readonly RunEvent[]): SerializedBatch {

@@ -51,12 +51,23 @@ const createLog: TraceMigration = {
   },
 };
 
+/** How a node_runs view reads usage (v6 adds its own: a usage left to the effect row). */
+interface UsageColumns {
+  /** The expression for a usage field (`input_tokens`, `output_tokens`, `cost_microusd`). */
+  readonly usage: (field: string) => string;
+  /** Joins after node_started's (the row a v6 node_finished refers to). */
+  readonly joins: string;
+}
+
+const OWN_USAGE: UsageColumns = { usage: (field) => `json_extract(f.payload, '$.usage.${field}')`, joins: '' };
+
 /**
  * The node_runs view: one row per finished node execution. `armhHits` is the expression for its
  * memo hits (v3 reads a lean row's all-zero memo usage, stored as 0, as 0 hits), `output` for
- * its output (v4 reads a referenced output from its effect_completed row).
+ * its output (v4 reads a referenced output from its effect_completed row), `usage` for its usage
+ * (v6 reads one left to that row).
  */
-function nodeRunsView(armhHits: string, output = "json_extract(f.payload, '$.output')"): string {
+function nodeRunsView(armhHits: string, output = "json_extract(f.payload, '$.output')", { usage, joins }: UsageColumns = OWN_USAGE): string {
   return `CREATE VIEW node_runs AS
         SELECT f.run_id AS run_id,
                f.node_id AS node_id,
@@ -67,14 +78,14 @@ function nodeRunsView(armhHits: string, output = "json_extract(f.payload, '$.out
                s.at AS started_at,
                f.at AS finished_at,
                ${output} AS output,
-               json_extract(f.payload, '$.usage.input_tokens') AS input_tokens,
-               json_extract(f.payload, '$.usage.output_tokens') AS output_tokens,
-               json_extract(f.payload, '$.usage.cost_microusd') AS cost_microusd,
+               ${usage('input_tokens')} AS input_tokens,
+               ${usage('output_tokens')} AS output_tokens,
+               ${usage('cost_microusd')} AS cost_microusd,
                ${armhHits} AS armh_hits,
                json_extract(f.payload, '$.error') AS error
         FROM events f LEFT JOIN events s
           ON s.run_id = f.run_id AND s.type = 'node_started' AND s.node_id = f.node_id
-         AND json_extract(s.payload, '$.iteration') = json_extract(f.payload, '$.iteration')
+         AND json_extract(s.payload, '$.iteration') = json_extract(f.payload, '$.iteration')${joins}
         WHERE f.type = 'node_finished';`;
 }
 
@@ -206,8 +217,36 @@ const runReferences: TraceMigration = {
   },
 };
 
+/**
+ * v6: lean node rows (src/trace/event-row.ts). node_started and node_finished leave their node id
+ * to the node_id column, and a node_finished that refers to its effect's output leaves its usage
+ * and memo usage to that row too when they are the effect result's. The schema is unchanged;
+ * node_runs reads such a usage from the row the output reference names (`r`), so the views show
+ * what they showed before. Older versions of WhaleFlow would misread such rows: the version says so.
+ */
+const leanNodeRows: TraceMigration = {
+  version: 6,
+  description: 'node rows leave their node id to its column and a usage to their effect row',
+  up(database) {
+    const own = "json_type(f.payload, '$.usage') IS NOT NULL";
+    const memo = `CASE WHEN ${own} THEN f.payload -> '$.memoUsage' ELSE r.payload -> '$.result.memo_usage' END`;
+    database.exec(`
+      DROP VIEW node_runs;
+      ${nodeRunsView(
+        `coalesce((${memo}) ->> '$.armh_hits', 0)`,
+        `CASE WHEN json_type(f.payload, ${OUTPUT_REFERENCE_PATH}) = 'integer' THEN json_extract(r.payload, '$.result.output') ELSE json_extract(f.payload, '$.output') END`,
+        {
+          usage: (field) => `CASE WHEN ${own} THEN json_extract(f.payload, '$.usage.${field}') ELSE json_extract(r.payload, '$.result.usage.${field}') END`,
+          joins: `
+          LEFT JOIN events r ON r.run_id = f.run_id AND r.seq = json_extract(f.payload, ${OUTPUT_REFERENCE_PATH})`,
+        },
+      )}
+    `);
+  },
+};
+
 /** Every migration, in order. Never edit a released one; append a new version instead. */
-export const TRACE_MIGRATIONS: readonly TraceMigration[] = [createLog, addViews, leanRows, referencedOutputs, runReferences];
+export const TRACE_MIGRATIONS: readonly TraceMigration[] = [createLog, addViews, leanRows, referencedOutputs, runReferences, leanNodeRows];
 
 export const TRACE_SCHEMA_VERSION = TRACE_MIGRATIONS[TRACE_MIGRATIONS.length - 1]!.version;
 

@@ -13,11 +13,11 @@ export interface EventRow {
   payload: string;
   /** Read along for a node_finished that refers to its effect's output (see rowColumns). */
   referenced?: string | null;
-  /** Read along when asked for (RunLogRows.paged's `withNode`). */
-  node_id?: string | null;
+  /** A node row's node id (schema 6 leaves it out of the payload: event-row.ts). */
+  node_id: string | null;
 }
 
-export const ROW_COLUMNS = 'seq, type, at, payload';
+export const ROW_COLUMNS = 'seq, type, at, payload, node_id';
 
 /** The columns of a query for `types` (the outer table is `events r`): see referencedOutputColumn. */
 export function rowColumns(types: readonly RunEvent['type'][]): string {
@@ -43,9 +43,9 @@ export function prepareTraceStatements(db: Database.Database) {
     insertRunBlob: db.prepare('INSERT OR IGNORE INTO run_blobs (run_id, hash) VALUES (?, ?)'),
     getBlob: db.prepare<[string], { content: Buffer }>('SELECT content FROM blobs WHERE hash = ?'),
     eventsFrom: db.prepare<[string, number], EventRow>(`SELECT ${ROW_COLUMNS} FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq`),
-    // Only the output, as JSON (a string, or a blob reference): the row is not parsed in JavaScript.
+    // Only the result, as JSON (its output a string, or a blob reference; its usage): not the whole row.
     effectOutput: db.prepare<[string, number], EffectOutputRow>(
-      "SELECT type, node_id, payload -> '$.result.output' AS output FROM events WHERE run_id = ? AND seq = ?",
+      "SELECT type, node_id, payload -> '$.result' AS result FROM events WHERE run_id = ? AND seq = ?",
     ),
     // Summaries come from json_extract, so listing runs never parses a spec or a result tree.
     // The IN term repeats the partial index's WHERE, which is how SQLite knows it may use it.
