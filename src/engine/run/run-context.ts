@@ -13,6 +13,7 @@ import type {
   OverlayPart,
   LaunchLimits,
 } from '../contracts/index.js';
+import { LeafJsonTemplate } from './leaf-json-template.js';
 import { overlayPartFor } from './overlay-part.js';
 import type { BudgetTracker } from '../budget/budget-tracker.js';
 import type { InheritedPermissions, PermissionGrant } from '../permissions/index.js';
@@ -69,6 +70,9 @@ export class RunContext {
   private writeStart: () => void = () => undefined;
   /** Leaves that took their input hash before run_started's text was written: the text need not take it again. */
   private readonly hashedBeforeStart = new Set<LeafSpec>();
+  private leafTemplate: LeafJsonTemplate | undefined;
+  /** Whether a leaf was written from leafTemplate since it was made (see leafJson). */
+  private leafTemplateServed = true;
 
   constructor(readonly settings: RunSettings) {
     this.globalLeafSlots = new FifoSemaphore(settings.maxConcurrentLeaves);
@@ -122,11 +126,33 @@ export class RunContext {
     const written = this.writtenInputHashes.get(leaf);
     if (written === undefined) {
       if (this.held) this.hashedBeforeStart.add(leaf);
-      return leafInputHashOf(this.leafHashPrefix, JSON.stringify(leaf), leaf, resolved);
+      return leafInputHashOf(this.leafHashPrefix, this.leafJson(leaf), leaf, resolved);
     }
     // A leaf in a loop body runs again: the next iteration computes it (the same value) anew.
     this.writtenInputHashes.delete(leaf);
     return written;
+  }
+
+  /**
+   * `JSON.stringify(leaf)` for a leaf whose hash was not taken with the spec's text (one that
+   * started before it was written, or beyond WRITTEN_HASHES_KEPT), from a template of the last
+   * leaf serialized when it is like it (see LeafJsonTemplate). A template that served no leaf is
+   * not made again at the very next miss, so leaves that all differ cost little more than
+   * serializing each.
+   */
+  private leafJson(leaf: LeafSpec): string {
+    const json = this.leafTemplate?.jsonOf(leaf);
+    if (json !== undefined) {
+      this.leafTemplateServed = true;
+      return json;
+    }
+    if (!this.leafTemplateServed) {
+      this.leafTemplateServed = true;
+      return JSON.stringify(leaf);
+    }
+    this.leafTemplate = LeafJsonTemplate.of(leaf);
+    this.leafTemplateServed = false;
+    return this.leafTemplate?.json ?? JSON.stringify(leaf);
   }
 
   /** Records why a node is being stopped, then stops it (and everything below it). */

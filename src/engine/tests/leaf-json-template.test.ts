@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { LeafSpec } from '../../ir/index.js';
 import { LeafJsonTemplate } from '../run/leaf-json-template.js';
 import { specText } from '../run/spec-text.js';
-import { branch, leaf, spec } from './harness.js';
+import { leafInputHash } from '../../ir/index.js';
+import { branch, leaf, runMock, spec } from './harness.js';
 
 const parsedLeaves = (nodes: unknown[]): LeafSpec[] =>
   (spec({ id: 'w', goal: 'g', nodes: [branch('fan', nodes)] }).nodes[0]!.spec as { children: { spec: LeafSpec }[] }).children.map((node) => node.spec);
@@ -63,5 +64,20 @@ describe('specText with leaves that do and do not share a template', () => {
       expect(heard).toHaveLength(children.length + 1);
       for (const [leafSpec, json] of heard) expect(json).toBe(JSON.stringify(leafSpec));
     }
+  });
+});
+
+describe('a leaf that hashes its own input (before run_started is written)', () => {
+  it('is keyed by its input hash whether its JSON came from a template or not', async () => {
+    // One window of leaves answering at once: they start before run_started's text is written.
+    const shapes = [(id: string) => leaf(id), (id: string) => leaf(id, { budget: { max_steps: 2 } }), (id: string) => leaf(id, { agent_type: 'explore' })];
+    const children = Array.from({ length: 240 }, (_, index) => shapes[index % 7 < 4 ? 0 : index % 3]!(`l${index}`));
+    const workflow = spec({ id: 'w', goal: 'g', nodes: [branch('fan', children, { budget: { max_parallel: 240 } })] });
+    const run = await runMock(workflow, { validated: true, limits: { maxConcurrentLeaves: 240 } });
+    expect(run.result.status).toBe('succeeded');
+    const leaves = new Map((workflow.nodes[0]!.spec as { children: { spec: LeafSpec }[] }).children.map((child) => [child.spec.id, child.spec]));
+    const keys = run.sink.ofType('effect_requested').map((event) => [event.key, leafInputHash(workflow, leaves.get(event.scope.nodeId!)!, {})]);
+    expect(keys).toHaveLength(240);
+    for (const [key, expected] of keys) expect(key).toBe(expected);
   });
 });
