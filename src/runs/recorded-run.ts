@@ -67,7 +67,7 @@ export function readRecordedRun(store: TraceStore, runId: string, options: { rea
     }
   }
   // With the rows' sequence numbers: a replay recording by reference compares its events with them.
-  const effects = new RecordedEffects(markersNoted(), () => seq, rows);
+  const effects = new RecordedEffects(markersNoted(), () => seq);
   const spec = recordedSpec(runId, started);
   const cancels = new RecordedCancels(spec, cancelled ? [...eventsOf(store.eventStream(runId, { types: CANCEL_EVENT_TYPES }))] : []);
   let events: readonly RunEvent[] | undefined;

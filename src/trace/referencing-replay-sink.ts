@@ -88,7 +88,7 @@ export class ReferencingReplaySink implements RunEventSink {
     }
     if (this.diverged) return this.diverged.emit(event);
     this.runId = event.runId;
-    if (REFERENCED_TYPES.has(event.type) && this.claim(event) !== undefined) {
+    if (REFERENCED_TYPES.has(event.type) && this.matcher.claim(event) !== undefined) {
       this.referenced += 1;
       this.cover(event);
       return;
@@ -97,17 +97,6 @@ export class ReferencingReplaySink implements RunEventSink {
     this.closeStretch();
     if (event.type === 'run_finished') this.copyUncovered(event.at);
     if (!this.failed) this.options.sink.emit(event);
-  }
-
-  /** The recorded row `event` is (RecordedRowMatcher); a recorded row found damaged stops the recording, as a failed write does. */
-  private claim(event: RunEvent): number | undefined {
-    try {
-      return this.matcher.claim(event);
-    } catch (error) {
-      this.failed = true;
-      this.options.onError?.(error);
-      return undefined;
-    }
   }
 
   /** Writes the open stretch and the replay's own rows waiting; called at the end, before the sinks close. */

@@ -11,7 +11,7 @@ import {
 } from '../engine/contracts/index.js';
 import type { RunController } from '../engine/run-controller.js';
 import type { RecordedCancel, RecordedCancels } from './recorded-cancels.js';
-import { describeEffectPlace, isNestedEffect, isSameEffect, type RecordedEffect, type RecordedEffects } from './recorded-effects.js';
+import { describeEffectPlace, effectSlot, isNestedEffect, isSameEffect, type RecordedEffect, type RecordedEffects } from './recorded-effects.js';
 
 export interface ReplayBoundaryOptions {
   /** Run effects the trace lacks live instead of failing (`--allow-live`). */
@@ -81,7 +81,7 @@ export class ReplayBoundary implements EffectBoundary {
 
   private serve(request: EffectRequest, live: () => MaybePromise<EffectResult>, cancellation: EffectCancellation): MaybePromise<EffectOutcome> {
     // One slot string per effect, for both the asked set and the lookup.
-    const slot = this.recorded.slotOf(request.scope, request.ordinal);
+    const slot = effectSlot(request.scope, request.ordinal);
     this.noteAsked(slot);
     if (this.options.liveNodes?.has(request.scope.nodeId)) return this.runLive(live);
     const recorded = this.recorded.inSlot(slot);

@@ -163,17 +163,16 @@ export class SqliteTraceStore implements TraceStore {
 
   /**
    * The run's events of `types`, as eventStream gives them, from one pass over all its own rows,
-   * each of which is noted in `rows` (what a replay recording by reference compares with), but
-   * the plain request rows `rows` keeps as text, decoded only if asked (`at` 0). For a run
-   * without references (see referencesOf).
+   * each of which is noted in `rows` (what a replay recording by reference compares with). For a
+   * run without references (see referencesOf).
    */
   *eventStreamNoting(runId: string, types: readonly RunEvent['type'][], rows: RecordedRows): Generator<StoredEvent> {
     const wanted = new Set(types);
     const outputs = this.referencedOutputs(runId, types.includes('node_finished'));
-    if (wanted.has('effect_requested')) rows.decodeRequest = (index) => this.decode(runId, { seq: rows.seqs[index]!, type: 'effect_requested', at: 0, payload: rows.payloads[index]!, node_id: null }, outputs);
     for (const page of this.logRows.notedPages(runId)) {
       for (const [seq, type, nodeId, at, payload] of page) {
-        if (!rows.note(seq, type, nodeId, payload) && wanted.has(type as RunEvent['type'])) yield { seq, event: this.decode(runId, { seq, type, at, payload, node_id: nodeId }, outputs) };
+        rows.note(seq, type, nodeId, payload);
+        if (wanted.has(type as RunEvent['type'])) yield { seq, event: this.decode(runId, { seq, type, at, payload, node_id: nodeId }, outputs) };
       }
     }
   }

@@ -279,7 +279,7 @@ function restoreBlobs(payload: string, getBlob: (hash: string) => Buffer | undef
 }
 
 /** Every event type, checked against the RunEvent union at compile time. */
-export const EVENT_TYPES: Readonly<Record<RunEvent['type'], true>> = {
+const EVENT_TYPES: Readonly<Record<RunEvent['type'], true>> = {
   run_started: true,
   node_started: true,
   node_finished: true,
