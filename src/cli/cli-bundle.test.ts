@@ -70,7 +70,8 @@ describe.skipIf(!built)('the bundled CLI (dist/cli-bundle)', () => {
       if (!existsSync(join(cwd, 'home', 'whaleflow.db'))) return false;
       const database = new Database(join(cwd, 'home', 'whaleflow.db'), { readonly: true, fileMustExist: true });
       try {
-        return (database.prepare("SELECT COUNT(*) AS n FROM events WHERE type = 'node_started' AND payload LIKE '%\"wait\"%'").get() as { n: number }).n > 0;
+        // The node's id is in the row's node_id column (since trace schema 6 not repeated in its payload).
+        return (database.prepare("SELECT COUNT(*) AS n FROM events WHERE type = 'node_started' AND node_id = 'wait'").get() as { n: number }).n > 0;
       } catch {
         return false; // not migrated yet
       } finally {
