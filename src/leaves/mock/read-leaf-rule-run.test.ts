@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import jsYaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { readCoreYaml } from './testdata/read-core-yaml.js';
 import { InvalidInputError } from '../../util/index.js';
 import { parseMockFixture } from './parse-mock-fixture.js';
 import { readLeafRuleRun } from './read-leaf-rule-run.js';
@@ -8,13 +8,7 @@ import { readPlainBlockYaml } from './read-plain-block-yaml.js';
 
 // readLeafRuleRun only decides how fast a fixture is read: whatever it takes, it must read as the
 // plain block reader and js-yaml's core schema do; anything else it must leave to them.
-const core = (text: string): { value: unknown } | { error: true } => {
-  try {
-    return { value: jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA }) };
-  } catch {
-    return { error: true };
-  }
-};
+const core = readCoreYaml;
 
 function agrees(text: string): boolean {
   const fast = readLeafRuleRun(text);

@@ -1,17 +1,11 @@
 import fc from 'fast-check';
-import jsYaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { readCoreYaml } from './testdata/read-core-yaml.js';
 import { readPlainBlockYaml } from './read-plain-block-yaml.js';
 
 // readPlainBlockYaml only decides how fast a fixture is read: whatever it takes, it must read as
 // js-yaml's core schema does, and whatever js-yaml refuses, it must leave to js-yaml.
-const core = (text: string): { value: unknown } | { error: true } => {
-  try {
-    return { value: jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA }) };
-  } catch {
-    return { error: true };
-  }
-};
+const core = readCoreYaml;
 
 function agreesWithJsYaml(text: string): boolean {
   const fast = readPlainBlockYaml(text);
