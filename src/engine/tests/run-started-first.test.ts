@@ -94,6 +94,28 @@ describe('run_started is written once the first leaves have started', () => {
     expectWellOrdered(events, workflow);
   });
 
+  it('writes run_started before any leaf starts in a spec of more than 20,000 nodes (its text would add to the launch peak memory)', async () => {
+    const workflow = fanOut(20_001, 8);
+    const { result, events, runner } = await run(workflow, { latencyMs: 0, validated: true });
+    expect(result.status).toBe('succeeded');
+    expect(runner.seenAtStart.get('leaf-0')).toBeGreaterThan(0);
+    expect(events[0]?.type).toBe('run_started');
+  });
+
+  it('fails before starting anything when run_started of a wide spec cannot be written', async () => {
+    const environment = new VirtualEnvironment();
+    const fixture = { defaults: { latency_ms: 10 }, leaves: [], judge: [], expand: [], reduce: [] };
+    const runner = new MockLeafRunner(environment, fixture);
+    const sink: RunEventSink = {
+      emit: (event) => {
+        if (event.type === 'run_started') throw new Error('cannot record');
+      },
+    };
+    const running = executeWorkflow({ spec: fanOut(20_001, 5), runId: 'run-1', sink, leafRunner: runner, gateway: new MockModelGateway(environment, fixture), environment, validated: true });
+    await expect(environment.drive(running)).rejects.toThrow('cannot record');
+    expect(runner.started).toHaveLength(0);
+  });
+
   it('fails as before when run_started cannot be written, with nothing left running and nothing recorded', async () => {
     const environment = new VirtualEnvironment();
     const fixture = { defaults: { latency_ms: 10 }, leaves: [], judge: [], expand: [], reduce: [] };
