@@ -17,13 +17,55 @@ const BATCH_NODES = 128;
  * copying V8's JSON.stringify result into one flat string (which hashing it whole requires) cost
  * as much as writing it. A sink that stores the text as is never pays that copy.
  */
-export function specText(spec: WorkflowSpec, onLeaf: LeafJsonListener = ignoreLeaf): { readonly text: string; readonly sha256: string } {
-  const feed = new Sha256Feed(true);
-  // Stands in for a child list while its container is stringified; unguessable, so no text in the spec can equal it.
-  const marker = `\u0000whaleflow-list-${randomUUID()}-`;
-  writeAroundLists({ feed, marker, onLeaf, template: undefined }, spec, null, [{ field: 'nodes', nodes: spec.nodes }]);
-  const sha256 = feed.digest();
-  return { text: feed.text(), sha256 };
+export function specText(spec: WorkflowSpec, onLeaf: LeafJsonListener = ignoreLeaf): SpecText {
+  return new SpecTextWriter(spec, onLeaf).finish();
+}
+
+export interface SpecText {
+  readonly text: string;
+  readonly sha256: string;
+}
+
+/**
+ * specText one batch of nodes at a time (`step`), so a caller can write it between other work:
+ * the engine writes run_started's text while its first leaves wait, and a long text written in
+ * one go held up their answers (see docs/engine.md). The same pieces in the same order as
+ * specText, so the same text, hash and leaves heard.
+ */
+export class SpecTextWriter {
+  private readonly feed = new Sha256Feed(true);
+  private readonly steps: Generator<void, void, undefined>;
+  private written: SpecText | undefined;
+  /** What a step threw: a generator that threw is over, and its text must not pass as whole. */
+  private failure: { readonly error: unknown } | undefined;
+
+  constructor(spec: WorkflowSpec, onLeaf: LeafJsonListener = ignoreLeaf) {
+    // Stands in for a child list while its container is stringified; unguessable, so no text in the spec can equal it.
+    const marker = `\u0000whaleflow-list-${randomUUID()}-`;
+    this.steps = writeAroundLists({ feed: this.feed, marker, onLeaf, template: undefined }, spec, null, [{ field: 'nodes', nodes: spec.nodes }]);
+  }
+
+  /** Writes the next batch of nodes (or the rest of a container's own text); true once the text is whole. */
+  step(): boolean {
+    if (this.written) return true;
+    if (this.failure) throw this.failure.error;
+    let next: IteratorResult<void, void>;
+    try {
+      next = this.steps.next();
+    } catch (error) {
+      this.failure = { error };
+      throw error;
+    }
+    if (!next.done) return false;
+    this.written = { sha256: this.feed.digest(), text: this.feed.text() };
+    return true;
+  }
+
+  /** Writes whatever is left and returns the text and its hash. */
+  finish(): SpecText {
+    while (!this.step());
+    return this.written!;
+  }
 }
 
 /** Hears each leaf of the spec with its JSON text, in the order they are written. */
@@ -44,7 +86,8 @@ interface NodeList {
   readonly nodes: readonly NodeSpec[];
 }
 
-function writeList(writer: Writer, nodes: readonly NodeSpec[]): void {
+/** Yields after each batch of plain nodes: where a SpecTextWriter's step ends. */
+function* writeList(writer: Writer, nodes: readonly NodeSpec[]): Generator<void, void, undefined> {
   const { feed } = writer;
   feed.add('[');
   let plainFrom = 0;
@@ -56,10 +99,11 @@ function writeList(writer: Writer, nodes: readonly NodeSpec[]): void {
     for (let start = plainFrom; start < position; start += BATCH_NODES) {
       if (start > 0) feed.add(',');
       writeBatch(writer, nodes, start, Math.min(position, start + BATCH_NODES));
+      yield;
     }
     if (node) {
       if (position > 0) feed.add(',');
-      writeAroundLists(writer, node, 'spec', lists);
+      yield* writeAroundLists(writer, node, 'spec', lists);
     }
     plainFrom = position + 1;
   }
@@ -182,7 +226,7 @@ function isPlainLeafNode(node: NodeSpec): boolean {
  * stringified with a marker in place of each list — same keys, same order — and each marker is
  * replaced by the list's own text.
  */
-function writeAroundLists(writer: Writer, owner: object, holder: 'spec' | null, lists: readonly NodeList[]): void {
+function* writeAroundLists(writer: Writer, owner: object, holder: 'spec' | null, lists: readonly NodeList[]): Generator<void, void, undefined> {
   const { feed, marker } = writer;
   const holding: Record<string, unknown> = { ...(holder ? (owner as Record<string, object>)[holder] : owner) };
   lists.forEach((list, index) => (holding[list.field] = `${marker}${index}`));
@@ -196,7 +240,7 @@ function writeAroundLists(writer: Writer, owner: object, holder: 'spec' | null, 
   let from = 0;
   for (const { list, token, at } of places) {
     feed.add(text.slice(from, at));
-    writeList(writer, list.nodes);
+    yield* writeList(writer, list.nodes);
     from = at + token.length;
   }
   feed.add(text.slice(from));

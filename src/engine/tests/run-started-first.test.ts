@@ -71,6 +71,22 @@ function expectWellOrdered(events: readonly RunEvent[], workflow: WorkflowSpec):
   }
 }
 
+/** A run (leaves of 10 ms, up to 1,000 at once) whose sink refuses run_started and notes every other event. */
+function runRefusingStart(workflow: WorkflowSpec) {
+  const environment = new VirtualEnvironment();
+  const fixture = { defaults: { latency_ms: 10 }, leaves: [], judge: [], expand: [], reduce: [] };
+  const runner = new MockLeafRunner(environment, fixture);
+  const heard: RunEvent[] = [];
+  const sink: RunEventSink = {
+    emit: (event) => {
+      if (event.type === 'run_started') throw new Error('cannot record');
+      heard.push(event);
+    },
+  };
+  const running = executeWorkflow({ spec: workflow, runId: 'run-1', sink, leafRunner: runner, gateway: new MockModelGateway(environment, fixture), environment, limits: { maxConcurrentLeaves: 1_000 }, validated: true });
+  return { outcome: environment.drive(running), runner, heard };
+}
+
 describe('run_started is written once the first leaves have started', () => {
   for (const validated of [true, false]) {
     it(`starts the first window of leaves before the sink hears anything, and the sink hears run_started first (validated: ${validated})`, async () => {
@@ -83,6 +99,17 @@ describe('run_started is written once the first leaves have started', () => {
       expectWellOrdered(events, workflow);
     });
   }
+
+  it('takes the first leaves\' answers while run_started\'s text is still being written, a batch of nodes per turn', async () => {
+    // 2,000 leaves in windows of 100: the text takes several turns of the event loop, and the virtual
+    // clock moves between them, so leaves of the second window start before the sink hears anything.
+    const workflow = fanOut(2_000, 100);
+    const { result, events, runner } = await run(workflow, { latencyMs: 10, validated: true });
+    expect(result.status).toBe('succeeded');
+    expect(runner.seenAtStart.get('leaf-100')).toBe(0);
+    expect(runner.seenAtStart.get('leaf-1999')).toBeGreaterThan(0);
+    expectWellOrdered(events, workflow);
+  });
 
   it('writes run_started while the launch is still going once many events wait behind it', async () => {
     // 800 leaves answering at once in one window: the launch never waits, and emits ~1,600 events.
@@ -103,34 +130,26 @@ describe('run_started is written once the first leaves have started', () => {
   });
 
   it('fails before starting anything when run_started of a wide spec cannot be written', async () => {
-    const environment = new VirtualEnvironment();
-    const fixture = { defaults: { latency_ms: 10 }, leaves: [], judge: [], expand: [], reduce: [] };
-    const runner = new MockLeafRunner(environment, fixture);
-    const sink: RunEventSink = {
-      emit: (event) => {
-        if (event.type === 'run_started') throw new Error('cannot record');
-      },
-    };
-    const running = executeWorkflow({ spec: fanOut(20_001, 5), runId: 'run-1', sink, leafRunner: runner, gateway: new MockModelGateway(environment, fixture), environment, validated: true });
-    await expect(environment.drive(running)).rejects.toThrow('cannot record');
+    const { outcome, runner } = runRefusingStart(fanOut(20_001, 5));
+    await expect(outcome).rejects.toThrow('cannot record');
     expect(runner.started).toHaveLength(0);
   });
 
   it('fails as before when run_started cannot be written, with nothing left running and nothing recorded', async () => {
-    const environment = new VirtualEnvironment();
-    const fixture = { defaults: { latency_ms: 10 }, leaves: [], judge: [], expand: [], reduce: [] };
-    const runner = new MockLeafRunner(environment, fixture);
-    const heard: RunEvent[] = [];
-    const sink: RunEventSink = {
-      emit: (event) => {
-        if (event.type === 'run_started') throw new Error('cannot record');
-        heard.push(event);
-      },
-    };
-    const running = executeWorkflow({ spec: fanOut(20, 5), runId: 'run-1', sink, leafRunner: runner, gateway: new MockModelGateway(environment, fixture), environment, validated: true });
-    await expect(environment.drive(running)).rejects.toThrow('cannot record');
+    const { outcome, runner, heard } = runRefusingStart(fanOut(20, 5));
+    await expect(outcome).rejects.toThrow('cannot record');
     expect(heard).toEqual([]);
     expect(runner.running).toBe(0);
     expect(runner.started.length).toBeLessThanOrEqual(5);
+  });
+
+  it('stops what started when run_started, written over several turns, cannot be written', async () => {
+    const { outcome, runner, heard } = runRefusingStart(fanOut(2_000, 100));
+    await expect(outcome).rejects.toThrow('cannot record');
+    expect(heard).toEqual([]);
+    expect(runner.running).toBe(0);
+    // The text took turns, in which the first window's answers came and the next leaves started; then nothing more.
+    expect(runner.started.length).toBeGreaterThan(100);
+    expect(runner.started.length).toBeLessThan(2_000);
   });
 });

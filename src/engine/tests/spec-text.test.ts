@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { specText } from '../run/spec-text.js';
+import { SpecTextWriter, specText } from '../run/spec-text.js';
 import { branch, leaf, sequence, spec } from './harness.js';
 
 const manyLeaves = (prefix: string, count: number) => Array.from({ length: count }, (_, index) => leaf(`${prefix}${index}`, { prompt: `${prefix} ${index} «é» ✓ "quoted" \\ \u0001` }));
@@ -83,5 +83,33 @@ describe('specText hands each leaf its JSON', () => {
       expect(heard.map(([id]) => id)).toEqual(written.map((node) => node.spec.id));
       written.forEach((node, index) => expect(heard[index]![1]).toBe(JSON.stringify(node.spec)));
     }
+  });
+});
+
+describe('SpecTextWriter', () => {
+  it('writes the same text, hash and leaves a batch of nodes per step', () => {
+    for (const workflow of Object.values(specs)) {
+      const heard: string[] = [];
+      const writer = new SpecTextWriter(workflow, (leafSpec) => heard.push(leafSpec.id));
+      let steps = 1;
+      while (!writer.step()) steps += 1;
+      const whole: string[] = [];
+      expect(writer.finish()).toEqual(specText(workflow, (leafSpec) => whole.push(leafSpec.id)));
+      expect(heard).toEqual(whole);
+      // The 1,000-leaf fan-out takes a step per 128 leaves; a spec of one leaf, one or two.
+      if (workflow === specs['a wide fan-out and its fan-in']) expect(steps).toBeGreaterThanOrEqual(8);
+    }
+  });
+
+  it('does not pass a text cut short by an error for a whole one', () => {
+    const workflow = specs['a wide fan-out and its fan-in'];
+    let calls = 0;
+    const writer = new SpecTextWriter(workflow, () => {
+      calls += 1;
+      if (calls === 200) throw new Error('listener failed');
+    });
+    expect(() => writer.finish()).toThrow('listener failed');
+    expect(() => writer.step()).toThrow('listener failed');
+    expect(() => writer.finish()).toThrow('listener failed');
   });
 });
