@@ -19,8 +19,10 @@
 // - starlark-fast-path.cjs: `whaleflow starlark FILE` without commander or the command table
 //   (src/cli/starlark-fast-path.ts), everything inlined;
 // - run-fast-path.cjs: `whaleflow run …` (src/cli/run-fast-path.ts), the run command and what it
-//   imports, packages outside INLINE required from node_modules as in the chunks;
-// - trace-writer-worker.cjs: the trace writer's thread (src/trace/trace-writer-thread.ts).
+//   imports, packages outside INLINE required from node_modules as in the chunks but for
+//   better-sqlite3's JavaScript, inlined too (sqliteInlined);
+// - trace-writer-worker.cjs: the trace writer's thread (src/trace/trace-writer-thread.ts), with
+//   better-sqlite3's JavaScript inlined as well.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -57,17 +59,20 @@ for (const entry of [...Object.values(entryPoints), fastPathEntry, runPathEntry]
   }
 }
 
-/** Bare imports of packages not in INLINE stay external (resolved from node_modules at run time). */
-const keepPackagesExternal = {
-  name: 'keep-packages-external',
-  setup(build) {
-    build.onResolve({ filter: /^[^./]/ }, (args) => {
-      const parts = args.path.split('/');
-      const name = args.path.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
-      return INLINE.has(name) ? undefined : { path: args.path, external: true };
-    });
-  },
-};
+/** Bare imports of packages not in `inlined` stay external (resolved from node_modules at run time). */
+function keepPackagesExternalBut(inlined) {
+  return {
+    name: 'keep-packages-external',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        const parts = args.path.split('/');
+        const name = args.path.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+        return inlined.has(name) ? undefined : { path: args.path, external: true };
+      });
+    },
+  };
+}
+const keepPackagesExternal = keepPackagesExternalBut(INLINE);
 
 /**
  * commander requires node:child_process as it loads, only to spawn executable subcommands
@@ -142,13 +147,49 @@ const startUpScript = {
   logLevel: 'warning',
 };
 
+/**
+ * better-sqlite3 inlined into a start-up script (its JavaScript, not its native addon): Node's
+ * CommonJS loader resolved, read and compiled its eleven files one by one at every start of the
+ * run command and again in the trace writer's thread, 15-25 ms of CPU each in a fresh process,
+ * where the script's code cache now holds them. The addon itself is still found in the package's
+ * folder: its `bindings` helper looks for the package from the file that calls it, which inside a
+ * bundle is the bundle, so the inlined copy asks for build/Release/ directly (better-sqlite3's own
+ * build and its prebuilt binaries both go there) and, if it is not there, lets `bindings` search
+ * from the package's folder as it would have.
+ */
+const sqliteInlined = {
+  name: 'sqlite-inlined',
+  setup(build) {
+    build.onResolve({ filter: /^better-sqlite3\/package\.json$/ }, (args) => ({ path: args.path, external: true }));
+    build.onResolve({ filter: /^bindings$/ }, (args) => (/[\\/]better-sqlite3[\\/]lib[\\/]/.test(args.importer) ? { path: 'bindings', namespace: 'sqlite-addon' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'sqlite-addon' }, () => ({
+      contents: [
+        "const path = require('node:path');",
+        'module.exports = (addon) => {',
+        "  const root = path.dirname(require.resolve('better-sqlite3/package.json'));",
+        '  try {',
+        "    return require(path.join(root, 'build', 'Release', addon));",
+        '  } catch (error) {',
+        "    if (error?.code !== 'MODULE_NOT_FOUND') throw error;",
+        "    return require(require.resolve('bindings', { paths: [root] }))({ bindings: addon, module_root: root });",
+        '  }',
+        '};',
+        '',
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+/** In a start-up script, better-sqlite3 is inlined too (see sqliteInlined). */
+const keepPackagesExternalButSqlite = keepPackagesExternalBut(new Set([...INLINE, 'better-sqlite3']));
+
 const fastPath = join(out, 'starlark-fast-path.cjs');
 await esbuild.build({ ...startUpScript, entryPoints: [fastPathEntry], outfile: fastPath, plugins: [createRequireFromScript] });
 asciiOnly(fastPath);
 writeCodeCache(fastPath);
 
 const runPath = join(out, 'run-fast-path.cjs');
-const runBuild = await esbuild.build({ ...startUpScript, entryPoints: [runPathEntry], outfile: runPath, metafile: true, plugins: [keepPackagesExternal, commanderSpawnOnDemand] });
+const runBuild = await esbuild.build({ ...startUpScript, entryPoints: [runPathEntry], outfile: runPath, metafile: true, plugins: [sqliteInlined, keepPackagesExternalButSqlite, commanderSpawnOnDemand] });
 const dynamicImports = Object.values(runBuild.metafile.outputs).flatMap((output) => output.imports.filter((imported) => imported.kind === 'dynamic-import' && imported.external));
 if (dynamicImports.length > 0) {
   // A script run by vm.Script has no import() of its own in Node 20 (only behind an experimental
@@ -164,7 +205,7 @@ if (dynamicImports.length > 0) {
 // starts it from here, else from the ES modules): loading its modules one by one cost it ~32-54 ms
 // at every durable run's start, which a short run waited through (docs/engine.md, Performance).
 const writerPath = join(out, 'trace-writer-worker.cjs');
-await esbuild.build({ ...startUpScript, entryPoints: [entryPoints['trace-writer-worker']], outfile: writerPath, plugins: [keepPackagesExternal] });
+await esbuild.build({ ...startUpScript, entryPoints: [entryPoints['trace-writer-worker']], outfile: writerPath, plugins: [sqliteInlined, keepPackagesExternalButSqlite] });
 asciiOnly(writerPath);
 writeCodeCache(writerPath);
 writeCodeCache(writerPath, ['--v8-defaults']); // for a library caller, whose process keeps V8's default flags
