@@ -24,5 +24,22 @@ describe('openProjectRecorder', () => {
       expect(store.getRun('rec')?.status).toBe('succeeded');
       store.close();
     });
+
+    it(`says when every event is committed, before its close has ended or after (${inline ? 'inline' : 'worker thread'})`, async () => {
+      const cwd = mkdtempSync(join(tmpdir(), 'whaleflow-recorder-'));
+      const recorder = openProjectRecorder({ cwd, env: {}, inline });
+      const events = fakeRunEvents({ runId: 'early' });
+      for (const event of events) recorder.sink.emit(event);
+      const closed = recorder.close();
+      await recorder.committed();
+      // Readable by another connection while the recorder's own may still be closing.
+      const store = openProjectTrace({ cwd, env: {}, mustExist: true });
+      expect(store.events('early').map((entry) => entry.event)).toEqual(events);
+      store.close();
+      await closed;
+      await recorder.committed();
+      expect(recorder.error).toBeUndefined();
+      expect(existsSync(`${recorder.databasePath}-wal`)).toBe(false);
+    });
   }
 });

@@ -16,6 +16,12 @@ export interface ProjectRecorder {
   readonly databasePath: string;
   /** Resolves once every event is committed (or failed); then the trace is complete for readers. */
   close(): Promise<void>;
+  /**
+   * Resolves once every event emitted so far is committed (or failed), before or after `close()`
+   * was called, without waiting for the connections to close: the run command reports a run
+   * while the writer's close checkpoints the WAL on its own thread.
+   */
+  committed(): Promise<void>;
   /** The first write error, if any (the sink never throws into the engine). Check it after `close()`. */
   readonly error: TraceWriteError | undefined;
   /**
@@ -68,6 +74,7 @@ export function openProjectRecorder(options: ProjectRecorderOptions): ProjectRec
         sink.close();
         store.close();
       },
+      committed: async () => sink.flush(),
       get error() {
         return failure.error;
       },
@@ -96,6 +103,7 @@ export function openProjectRecorder(options: ProjectRecorderOptions): ProjectRec
       setup.close();
       await sink.close();
     },
+    committed: () => sink.drain(),
     get error() {
       return failure.error;
     },

@@ -22,7 +22,7 @@ import { formatOverviewCost as formatUsd } from '../../runs/index.js';
 import { RunProgress } from '../progress/index.js';
 import type { SandboxMode } from '../../leaves/index.js';
 import { CollectAtRunEdges, inlineIfWide, keepYoungGenerationSmall, startTraceWriterThread, listenForStopSignals, sandboxPreflight, composeRun, credentialRefusal, formatPreflight, formatQueueSummary, formatRunSummary, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
-import { openProjectRecorder, openProjectTrace, type TraceWriterThread } from '../../trace/index.js';
+import { openProjectRecorder, openProjectTrace, type ProjectRecorder, type TraceWriterThread } from '../../trace/index.js';
 import { backgroundRunArguments, startBackgroundRun, superviseRun } from '../../runs/index.js';
 import { loadConfig } from '../../config/index.js';
 import { proposeAfterReview } from '../learn/propose-after-review.js';
@@ -231,17 +231,20 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
     });
     supervision.stop();
     timing.lap('run_ms');
+    // The cancel reader closes first, so the writer's is the database's last connection: closing
+    // it checkpoints the WAL (megabytes of pages and their fsyncs at the end of a wide run) on the
+    // writer's thread while this one reports the run, instead of here after the report.
+    cancelReader.close();
+    const closed = recorder.close();
     // Nothing is reported before it is recorded: a result whose events did not reach the trace is not a result.
-    await recorder.close();
+    await recorder.committed();
     timing.lap('trace_flush_ms');
-    if (recorder.error) {
-      progress?.abandon();
-      context.stderr(formatTraceFailure(runId, recorder.error.message, recorder.startRecorded ? 'resume' : { rerun: file }));
-      return ExitCode.failure;
-    }
+    if (recorder.error) return traceFailed(context, recorder, runId, file, progress);
     progress?.stop();
     if (options.json) await printJsonResult(context, { ...result, timing: timing.figures() }, options.pretty === true);
     else say(formatRunSummary(result, environment.now() - startedAt));
+    await closed;
+    if (recorder.error) return traceFailed(context, recorder, runId, file, progress); // its close failed
     if (composed.placement.kind === 'queue') context.stderr(formatQueueSummary(composed.placement));
     // A teacher_review node asks for lessons from this run (with learning.enabled): proposed, never applied before the gate.
     const review = await proposeAfterReview({ cwd: context.cwd, env: context.env, config: loadConfig({ cwd: context.cwd, env: context.env }), spec, runId, provider: options.provider, ...(options.fixtures ? { fixturesPath: options.fixtures } : {}) });
@@ -255,6 +258,13 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
     interrupt.dispose();
     await recorder.close(); // trace wiring: every event committed before the command returns
   }
+}
+
+/** A run whose trace could not be written says so, and how to go on (resume, or run it again). */
+function traceFailed(context: CliContext, recorder: ProjectRecorder, runId: string, file: string, progress: RunProgress | undefined): number {
+  progress?.abandon();
+  context.stderr(formatTraceFailure(runId, recorder.error!.message, recorder.startRecorded ? 'resume' : { rerun: file }));
+  return ExitCode.failure;
 }
 
 /**
