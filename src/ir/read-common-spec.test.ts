@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { parseWorkflowSpec, WorkflowSpecSchema } from './index.js';
 import { parseWithSchema } from './parse-workflow-spec.js';
 import { readCommonSpec } from './read-common-spec.js';
+import type { LeafSpec } from './schema/node-spec.js';
+import { UNDECLARED_PERMISSIONS } from './schema/permission-spec.js';
+import { isPlainLeaf } from './validate/plain-leaf.js';
 
 // The common reader must build exactly what zod builds (values and key order: canonical JSON
 // and the leaf input hash are the JSON text of a parsed spec), and must never accept what zod
@@ -115,6 +118,22 @@ describe('readCommonSpec: the same spec as zod, or none', () => {
     const [first, second] = (common!.nodes[0] as { spec: { children: { spec: { budget: object } }[] } }).spec.children;
     expect(first!.spec.budget).toBe(second!.spec.budget);
     expect(Object.isFrozen(first!.spec.budget)).toBe(true);
+  });
+
+  it('shares the default objects when a document writes them out (a spec read back from its canonical JSON)', () => {
+    const children = Array.from({ length: 3 }, (_, index) => ({ kind: 'leaf', spec: { id: `leaf-${index}`, prompt: `p${index}` } }));
+    const written = readCommonSpec({ id: 'w', goal: 'g', nodes: [{ kind: 'branch_set', spec: { id: 'b', parallel: true, children } }] }, () => undefined)!;
+    const canonical = JSON.parse(JSON.stringify(written)) as unknown;
+    const common = readCommonSpec(canonical, () => undefined);
+    expect(JSON.stringify(common)).toBe(JSON.stringify(zodOnly(canonical).data));
+    const leaves = (common!.nodes[0] as { spec: { children: { spec: LeafSpec }[] } }).spec.children.map((child) => child.spec);
+    for (const field of ['budget', 'permissions', 'model_policy', 'file_scope', 'depends_on_results'] as const) {
+      expect(leaves[1]![field], field).toBe(leaves[0]![field]);
+      expect(Object.isFrozen(leaves[0]![field]), field).toBe(true);
+    }
+    // Written-out permissions are declared ones: validation tells the two apart by identity.
+    expect(leaves[0]!.permissions).not.toBe(UNDECLARED_PERMISSIONS);
+    expect(isPlainLeaf({ kind: 'leaf', spec: leaves[0]! })).toBe(false);
   });
 
   it('reports through zod, unchanged, when a common node is wrong', () => {

@@ -41,6 +41,14 @@ function isObject(value: unknown): value is RawObject {
  */
 const DEFAULT_BUDGET: BudgetSpec = Object.freeze({ max_steps: null, timeout_secs: null, max_parallel: null, max_tokens: null });
 const DEFAULT_MODEL_POLICY: ModelPolicy = Object.freeze({ provider: null, model: null, fallback_models: EMPTY_LIST });
+/**
+ * What a document that writes the defaults out gets, shared like the defaults above: a spec read
+ * back from its canonical JSON (a recorded run's, for replay and resume) has every field written,
+ * and each leaf held its own copies, so a fan-out's leaves were never alike by identity and the
+ * spec's text was serialized leaf by leaf (LeafJsonTemplate). Declared permissions stay apart
+ * from UNDECLARED_PERMISSIONS: validation reads that identity as "declares nothing".
+ */
+const DECLARED_DEFAULT_PERMISSIONS: PermissionSpec = Object.freeze({ allow_write: false, allow_network: false, allowed_tools: EMPTY_LIST, file_scope: EMPTY_LIST });
 
 const AGENT_TYPES: ReadonlySet<unknown> = new Set(['general', 'explore', 'plan', 'review', 'implementer', 'verifier']);
 const LEAF_MODES: ReadonlySet<unknown> = new Set(['read_only', 'read_write']);
@@ -192,7 +200,7 @@ function flag(value: unknown): boolean {
 function textList(value: unknown): string[] {
   if (value === undefined) return EMPTY_LIST;
   if (!Array.isArray(value)) throw UNSURE;
-  if (value.length === 0) return [];
+  if (value.length === 0) return EMPTY_LIST;
   for (const item of value) if (typeof item !== 'string') throw UNSURE;
   return value.slice();
 }
@@ -203,7 +211,13 @@ function budget(value: unknown): BudgetSpec {
   onlyFields(value, BUDGET_FIELDS);
   const read: Record<string, number | null> = {};
   for (const field of CODEWHALE_BUDGET_FIELDS) read[field] = nullableCount(value[field]); // always present, in this order
-  for (const field of EXTENSION_BUDGET_FIELDS) if (field in value) read[field] = count(value[field]);
+  let extended = false;
+  for (const field of EXTENSION_BUDGET_FIELDS) {
+    if (!(field in value)) continue;
+    read[field] = count(value[field]);
+    extended = true;
+  }
+  if (!extended && read.max_steps === null && read.timeout_secs === null && read.max_parallel === null && read.max_tokens === null) return DEFAULT_BUDGET;
   return read as BudgetSpec;
 }
 
@@ -211,17 +225,20 @@ function permissions(value: unknown): PermissionSpec {
   if (value === undefined) return UNDECLARED_PERMISSIONS;
   if (!isObject(value)) throw UNSURE;
   onlyFields(value, PERMISSION_FIELDS);
-  return {
+  const read: PermissionSpec = {
     allow_write: flag(value.allow_write),
     allow_network: flag(value.allow_network),
     allowed_tools: textList(value.allowed_tools),
     file_scope: textList(value.file_scope),
   };
+  const declaresDefaults = !read.allow_write && !read.allow_network && read.allowed_tools === EMPTY_LIST && read.file_scope === EMPTY_LIST;
+  return declaresDefaults ? DECLARED_DEFAULT_PERMISSIONS : read;
 }
 
 function modelPolicy(value: unknown): ModelPolicy {
   if (value === undefined) return DEFAULT_MODEL_POLICY;
   if (!isObject(value)) throw UNSURE;
   onlyFields(value, MODEL_POLICY_FIELDS);
-  return { provider: nullableText(value.provider), model: nullableText(value.model), fallback_models: textList(value.fallback_models) };
+  const read: ModelPolicy = { provider: nullableText(value.provider), model: nullableText(value.model), fallback_models: textList(value.fallback_models) };
+  return read.provider === null && read.model === null && read.fallback_models === EMPTY_LIST ? DEFAULT_MODEL_POLICY : read;
 }
