@@ -114,7 +114,21 @@ export class EffectRowSeqs {
     if (this.broken || seq === undefined || at < 0) {
       throw new CorruptTraceError(`node_finished of ${nodeId ?? '?'} in run ${runId} refers to an effect row ${this.broken ? 'after a failed write' : 'this writer has not written'}`);
     }
-    // The only occurrence (pendingReferenceIsUnique) is the event's own output.
-    return `${json.slice(0, at)}"output":{"${OUTPUT_REFERENCE_KEY}":${seq}}${json.slice(at + PENDING_TEXT.length)}`;
+    return referenceAt(json, seq, at);
   }
+}
+
+/**
+ * node_finished's JSON with its pending reference made a reference to row `seq` (the same text as
+ * serializing the event with that reference, when the pending text is the event's own output:
+ * pendingReferenceIsUnique); undefined when it has none.
+ */
+export function withOutputReference(json: string, seq: number): string | undefined {
+  const at = json.indexOf(PENDING_TEXT);
+  return at < 0 ? undefined : referenceAt(json, seq, at);
+}
+
+/** The pending reference at `at` (the only occurrence: pendingReferenceIsUnique) filled in: the event's own output. */
+function referenceAt(json: string, seq: number, at: number): string {
+  return `${json.slice(0, at)}"output":{"${OUTPUT_REFERENCE_KEY}":${seq}}${json.slice(at + PENDING_TEXT.length)}`;
 }

@@ -1,6 +1,7 @@
 import type { EffectResult, RunEvent } from '../engine/contracts/index.js';
 import { eventRowBody, legacyEventRowBody } from './event-row.js';
-import { OUTPUT_REFERENCE_KEY, type OutputReference } from './output-reference.js';
+import { NodeRowTexts } from './node-row-texts.js';
+import { OUTPUT_REFERENCE_KEY, withOutputReference, type OutputReference } from './output-reference.js';
 import { effectSlot, REQUEST_ROW_KEYS, type RecordedEffect, type RecordedEffects } from './recorded-effects.js';
 import { hasKeysInOrder, sameJsonValue } from './same-json-value.js';
 import { REFERENCED_TYPES } from './run-references.js';
@@ -68,6 +69,8 @@ export class RecordedRowMatcher {
   private readonly byNode = new Map<RunEvent['type'], Map<string, number | number[]>>();
   /** Each node's last claimed effect, until the node finishes (its node_finished may refer to its row). */
   private readonly lastEffects = new Map<string, RecordedEffect>();
+  /** A fan-out's node events serialized once, as the engine's thread writes them (NodeRowTexts). */
+  private readonly nodeTexts = new NodeRowTexts();
 
   constructor(
     readonly rows: RecordedRows,
@@ -128,12 +131,11 @@ export class RecordedRowMatcher {
       case 'node_finished': {
         const effect = this.lastEffects.get(event.nodeId);
         this.lastEffects.delete(event.nodeId);
-        const reference = effect?.completedSeq !== undefined && effect.result.output === event.output ? { [OUTPUT_REFERENCE_KEY]: effect.completedSeq } : undefined;
-        const referring = reference ? this.ofNodeEitherShape(event, reference, effect!.result) : undefined;
+        const referring = effect?.completedSeq !== undefined && effect.result.output === event.output ? this.referringNodeFinished(event, effect.completedSeq, effect.result) : undefined;
         return referring ?? this.ofNodeEitherShape(event);
       }
       case 'node_started':
-        return this.ofNodeEitherShape(event);
+        return this.ofNode(event.type, event.nodeId, this.nodeTexts.startedJson(event)) ?? this.ofNodeEitherShape(event);
       case 'decision':
         return this.ofNode(event.type, event.nodeId, JSON.stringify(eventRowBody(event)));
       default:
@@ -158,6 +160,17 @@ export class RecordedRowMatcher {
    */
   private ofNodeEitherShape(event: Extract<RunEvent, { type: 'node_started' | 'node_finished' }>, reference?: OutputReference, effectResult?: EffectResult): number | undefined {
     return this.ofNode(event.type, event.nodeId, JSON.stringify(eventRowBody(event, reference, effectResult))) ?? this.ofNode(event.type, event.nodeId, JSON.stringify(legacyEventRowBody(event, reference)));
+  }
+
+  /**
+   * The unclaimed row a node_finished is that refers to its effect's row `seq` for its output: first
+   * as the engine's thread writes a fan-out's (NodeRowTexts, the reference filled in as the writer
+   * fills it), then in either shape as serialized.
+   */
+  private referringNodeFinished(event: Extract<RunEvent, { type: 'node_finished' }>, seq: number, effectResult: EffectResult): number | undefined {
+    const pending = this.nodeTexts.finishedJson(event, effectResult);
+    const json = pending === undefined ? undefined : withOutputReference(pending, seq);
+    return (json === undefined ? undefined : this.ofNode(event.type, event.nodeId, json)) ?? this.ofNodeEitherShape(event, { [OUTPUT_REFERENCE_KEY]: seq }, effectResult);
   }
 
   /** The unclaimed row of `nodeId` and `type` whose payload is `json`. */
