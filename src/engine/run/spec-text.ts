@@ -33,16 +33,23 @@ export interface SpecText {
  * specText, so the same text, hash and leaves heard.
  */
 export class SpecTextWriter {
-  private readonly feed = new Sha256Feed(true);
-  private readonly steps: Generator<void, void, undefined>;
+  private writing: { readonly feed: Sha256Feed; readonly steps: Generator<void, void, undefined> } | undefined;
   private written: SpecText | undefined;
   /** What a step threw: a generator that threw is over, and its text must not pass as whole. */
   private failure: { readonly error: unknown } | undefined;
 
-  constructor(spec: WorkflowSpec, onLeaf: LeafJsonListener = ignoreLeaf) {
+  /** Nothing is done before the first step: a run makes its writer before its first leaves start. */
+  constructor(
+    private readonly spec: WorkflowSpec,
+    private readonly onLeaf: LeafJsonListener = ignoreLeaf,
+  ) {}
+
+  private start(): { readonly feed: Sha256Feed; readonly steps: Generator<void, void, undefined> } {
+    const feed = new Sha256Feed(true);
     // Stands in for a child list while its container is stringified; unguessable, so no text in the spec can equal it.
     const marker = `\u0000whaleflow-list-${randomUUID()}-`;
-    this.steps = writeAroundLists({ feed: this.feed, marker, onLeaf, template: undefined }, spec, null, [{ field: 'nodes', nodes: spec.nodes }]);
+    const steps = writeAroundLists({ feed, marker, onLeaf: this.onLeaf, template: undefined }, this.spec, null, [{ field: 'nodes', nodes: this.spec.nodes }]);
+    return { feed, steps };
   }
 
   /** Writes the next batch of nodes (or the rest of a container's own text); true once the text is whole. */
@@ -50,14 +57,16 @@ export class SpecTextWriter {
     if (this.written) return true;
     if (this.failure) throw this.failure.error;
     let next: IteratorResult<void, void>;
+    const writing = (this.writing ??= this.start());
     try {
-      next = this.steps.next();
+      next = writing.steps.next();
     } catch (error) {
       this.failure = { error };
       throw error;
     }
     if (!next.done) return false;
-    this.written = { sha256: this.feed.digest(), text: this.feed.text() };
+    this.written = { sha256: writing.feed.digest(), text: writing.feed.text() };
+    this.writing = undefined;
     return true;
   }
 
