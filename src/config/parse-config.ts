@@ -36,7 +36,7 @@ export function parseConfigText(text: string, file: string): WhaleflowConfig {
 
   const raw: unknown = document.toJS() ?? {};
   reportSecretFields(raw, context);
-  const parsed = configFileSchema.safeParse(raw);
+  const parsed = configFileSchema().safeParse(raw);
   if (!parsed.success) reportSchemaIssues(parsed.error.issues, raw, context);
   if (context.diagnostics.length > 0 || !parsed.success) throw invalidConfig(context);
 
