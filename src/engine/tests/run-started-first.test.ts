@@ -71,10 +71,10 @@ function expectWellOrdered(events: readonly RunEvent[], workflow: WorkflowSpec):
   }
 }
 
-/** A run (leaves of 10 ms, up to 1,000 at once) whose sink refuses run_started and notes every other event. */
-function runRefusingStart(workflow: WorkflowSpec) {
+/** A run (leaves of `latencyMs`, up to 1,000 at once) whose sink refuses run_started and notes every other event. */
+function runRefusingStart(workflow: WorkflowSpec, latencyMs = 10) {
   const environment = new VirtualEnvironment();
-  const fixture = { defaults: { latency_ms: 10 }, leaves: [], judge: [], expand: [], reduce: [] };
+  const fixture = { defaults: { latency_ms: latencyMs }, leaves: [], judge: [], expand: [], reduce: [] };
   const runner = new MockLeafRunner(environment, fixture);
   const heard: RunEvent[] = [];
   const sink: RunEventSink = {
@@ -151,5 +151,15 @@ describe('run_started is written once the first leaves have started', () => {
     // The text took turns, in which the first window's answers came and the next leaves started; then nothing more.
     expect(runner.started.length).toBeGreaterThan(100);
     expect(runner.started.length).toBeLessThan(2_000);
+  });
+
+  it('fails, with nothing recorded, when the events held behind run_started make it be written after the launch first waited, and it cannot be', async () => {
+    // Leaves answering at once in windows of 8: the launch waits after the first window, and the
+    // 1,024th held event comes later, from a leaf's answer. Such leaves all run in one go; the
+    // run must still fail rather than pass for recorded.
+    const { outcome, runner, heard } = runRefusingStart(fanOut(2_000, 8), 0);
+    await expect(outcome).rejects.toThrow('cannot record');
+    expect(heard).toEqual([]);
+    expect(runner.running).toBe(0);
   });
 });
