@@ -1,4 +1,4 @@
-import type { EffectResult, RunEvent } from '../engine/contracts/index.js';
+import type { EffectResult, EffectScope, RunEvent } from '../engine/contracts/index.js';
 import { eventRowBody, legacyEventRowBody } from './event-row.js';
 import { NodeRowTexts } from './node-row-texts.js';
 import { OUTPUT_REFERENCE_KEY, withOutputReference, type OutputReference } from './output-reference.js';
@@ -20,14 +20,34 @@ export class RecordedRows {
   readonly payloads: (string | null)[] = [];
   /** The node of each row whose payload is kept. */
   readonly nodeIds: (string | null)[] = [];
+  /** Each type name noted, one string per name (see note). */
+  private readonly typeNames: string[] = [];
+  /** The last node_started payload kept: a fan-out's are the same text (schema 6), held once. */
+  private lastStarted: string | undefined;
 
-  note(seq: number, type: string, nodeId: string | null, payload: string): void {
-    const kind = type as RunEvent['type'];
+  /**
+   * Notes a row, and returns its type as the one string held for that name: SQLite hands each
+   * row's type over as a new string, and held for 40,000 rows those were ~1.3 MB the scavenger
+   * copied, each hashed anew by every set or map it was looked up in.
+   */
+  note(seq: number, type: string, nodeId: string | null, payload: string): RunEvent['type'] {
+    const kind = this.typeName(type);
     const kept = REFERENCED_TYPES.has(kind) && kind !== 'effect_requested' && kind !== 'effect_completed';
     this.seqs.push(seq);
     this.types.push(kind);
+    if (kept && kind === 'node_started') {
+      if (payload === this.lastStarted) payload = this.lastStarted;
+      else this.lastStarted = payload;
+    }
     this.payloads.push(kept ? payload : null);
     this.nodeIds.push(kept ? nodeId : null);
+    return kind;
+  }
+
+  private typeName(type: string): RunEvent['type'] {
+    for (const name of this.typeNames) if (name === type) return name as RunEvent['type'];
+    this.typeNames.push(type);
+    return type as RunEvent['type'];
   }
 
   get length(): number {
@@ -69,6 +89,10 @@ export class RecordedRowMatcher {
   private readonly byNode = new Map<RunEvent['type'], Map<string, number | number[]>>();
   /** Each node's last claimed effect, until the node finishes (its node_finished may refer to its row). */
   private readonly lastEffects = new Map<string, RecordedEffect>();
+  /** The last effect looked up by its slot, and the scope and ordinal it was looked up for. */
+  private lastScope: EffectScope | undefined;
+  private lastOrdinal = -1;
+  private lastFound: RecordedEffect | undefined;
   /** A fan-out's node events serialized once, as the engine's thread writes them (NodeRowTexts). */
   private readonly nodeTexts = new NodeRowTexts();
 
@@ -144,8 +168,15 @@ export class RecordedRowMatcher {
   }
 
   private recordedEffect(event: Extract<RunEvent, { type: 'effect_requested' | 'effect_completed' }>): RecordedEffect | undefined {
-    if (event.scope.within !== undefined) return undefined;
-    const recorded = this.effects.inSlot(effectSlot(event.scope, event.ordinal));
+    const { scope, ordinal } = event;
+    if (scope.within !== undefined) return undefined;
+    // An effect's completion follows its request with the same scope object: its slot is looked up once.
+    if (this.lastScope !== scope || this.lastOrdinal !== ordinal) {
+      this.lastFound = this.effects.inSlot(effectSlot(scope, ordinal));
+      this.lastScope = scope;
+      this.lastOrdinal = ordinal;
+    }
+    const recorded = this.lastFound;
     return recorded?.kind === event.kind && recorded.key === event.key ? recorded : undefined;
   }
 

@@ -171,8 +171,8 @@ export class SqliteTraceStore implements TraceStore {
     const outputs = this.referencedOutputs(runId, types.includes('node_finished'));
     for (const page of this.logRows.notedPages(runId)) {
       for (const [seq, type, nodeId, at, payload] of page) {
-        rows.note(seq, type, nodeId, payload);
-        if (wanted.has(type as RunEvent['type'])) yield { seq, event: this.decode(runId, { seq, type, at, payload, node_id: nodeId }, outputs) };
+        const kind = rows.note(seq, type, nodeId, payload);
+        if (wanted.has(kind)) yield { seq, event: this.decode(runId, { seq, type: kind, at, payload, node_id: nodeId }, outputs) };
       }
     }
   }
