@@ -22,6 +22,19 @@ describe('MockRuleIndex', () => {
     expect(index.find('z', 'x')?.rule.output).toBe('second');
   });
 
+  it('keeps every rule of an id that several rules name, in declaration order', () => {
+    const index = new MockRuleIndex([rule({ id: 'a', prompt: '^x' }, 'a x'), rule({ id: 'a', prompt: '^y' }, 'a y'), rule({ prompt: '^z' }, 'any z'), rule({ id: 'a' }, 'a plain')]);
+    expect(index.find('a', 'x')?.rule.output).toBe('a x');
+    expect(index.find('a', 'y')?.rule.output).toBe('a y');
+    expect(index.find('a', 'z')?.rule.output).toBe('any z');
+    expect(index.find('a', 'w')?.rule.output).toBe('a plain');
+    expect(index.find('a', 'w')).toBe(index.find('a', 'v')); // compiled once, then kept
+  });
+
+  it('still refuses a bad prompt regex when it is made, not when a leaf asks', () => {
+    expect(() => new MockRuleIndex([rule({ id: 'a' }, 'fine'), rule({ id: 'b', prompt: '(' }, 'bad')])).toThrow(SyntaxError);
+  });
+
   it('finds each of 10,000 per-leaf rules', () => {
     const rules = Array.from({ length: 10_000 }, (_, i) => rule({ id: `leaf-${i}` }, `out ${i}`));
     const index = new MockRuleIndex(rules);

@@ -10,33 +10,38 @@ export interface CompiledLeafRule {
   readonly output: MockOutputTemplate | undefined;
 }
 
-const NONE: readonly CompiledLeafRule[] = Object.freeze([]);
-
 /**
  * Finds the first rule (in declaration order) that matches a leaf without scanning them all:
  * rules naming an id are indexed by it, and only the rules that match by prompt alone are
  * tried for every leaf. A fixture of one rule per leaf of a 10,000-leaf fan-out costs one map
  * lookup per leaf instead of a scan of 10,000 rules.
+ *
+ * The index holds only positions: a rule naming an id is compiled when a leaf first asks for it
+ * (then kept), not when the runner is made. The runner is made in the run's process, cold, and
+ * an object and a one-rule list per rule cost a 10,000-rule fixture ~10–40 ms there, about what
+ * its 10,000 leaves cost the engine once warm. A prompt regex is still compiled at once, so a
+ * bad one fails the runner's construction as before.
  */
 export class MockRuleIndex {
-  private readonly byId = new Map<string, CompiledLeafRule[]>();
+  /** The position of the first rule naming an id, or the positions of every rule naming it (in order) when several do. */
+  private readonly byId = new Map<string, number | number[]>();
   private readonly anyId: CompiledLeafRule[] = [];
+  private readonly compiled: (CompiledLeafRule | undefined)[];
 
-  constructor(rules: readonly MockLeafRule[]) {
-    rules.forEach((rule, position) => {
-      const compiled: CompiledLeafRule = {
-        rule,
-        position,
-        prompt: rule.match.prompt !== undefined ? new RegExp(rule.match.prompt) : undefined,
-        output: rule.output !== undefined ? MockOutputTemplate.compile(rule.output) : undefined,
-      };
-      if (rule.match.id === undefined) this.anyId.push(compiled);
-      else {
-        const list = this.byId.get(rule.match.id);
-        if (list) list.push(compiled);
-        else this.byId.set(rule.match.id, [compiled]);
+  constructor(private readonly rules: readonly MockLeafRule[]) {
+    this.compiled = new Array<CompiledLeafRule | undefined>(rules.length);
+    for (let position = 0; position < rules.length; position += 1) {
+      const { match } = rules[position]!;
+      if (match.id === undefined) {
+        this.anyId.push(this.compiledAt(position));
+        continue;
       }
-    });
+      if (match.prompt !== undefined) this.compiledAt(position);
+      const known = this.byId.get(match.id);
+      if (known === undefined) this.byId.set(match.id, position);
+      else if (typeof known === 'number') this.byId.set(match.id, [known, position]);
+      else known.push(position);
+    }
   }
 
   get size(): number {
@@ -45,15 +50,38 @@ export class MockRuleIndex {
 
   /** The first rule, in declaration order, whose id (if any) and prompt regex (if any) match. */
   find(leafId: string, prompt: string): CompiledLeafRule | undefined {
-    const named = this.byId.get(leafId) ?? NONE;
+    const known = this.byId.get(leafId);
+    if (typeof known === 'number' && this.anyId.length === 0) {
+      // The common case (one rule per leaf id, none by prompt alone): no list to merge.
+      const only = this.compiledAt(known);
+      return !only.prompt || only.prompt.test(prompt) ? only : undefined;
+    }
+    const named = known === undefined ? NONE : typeof known === 'number' ? [known] : known;
     let i = 0;
     let j = 0;
     // Two lists each in declaration order: merge them, trying the earlier rule first.
     while (i < named.length || j < this.anyId.length) {
-      const takeNamed = j >= this.anyId.length || (i < named.length && named[i]!.position < this.anyId[j]!.position);
-      const candidate = takeNamed ? named[i++]! : this.anyId[j++]!;
+      const takeNamed = j >= this.anyId.length || (i < named.length && named[i]! < this.anyId[j]!.position);
+      const candidate = takeNamed ? this.compiledAt(named[i++]!) : this.anyId[j++]!;
       if (!candidate.prompt || candidate.prompt.test(prompt)) return candidate;
     }
     return undefined;
   }
+
+  private compiledAt(position: number): CompiledLeafRule {
+    let compiled = this.compiled[position];
+    if (compiled === undefined) {
+      const rule = this.rules[position]!;
+      compiled = {
+        rule,
+        position,
+        prompt: rule.match.prompt !== undefined ? new RegExp(rule.match.prompt) : undefined,
+        output: rule.output !== undefined ? MockOutputTemplate.compile(rule.output) : undefined,
+      };
+      this.compiled[position] = compiled;
+    }
+    return compiled;
+  }
 }
+
+const NONE: readonly number[] = Object.freeze([]);
