@@ -98,8 +98,8 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
     cancel: (nodeId, reason) => (nodeId === null ? run.cancelNode(root, null, reason) : run.cancelById(nodeId, reason)),
   });
   const budget = new BudgetTracker(spec.id ?? 'workflow', spec.budget, undefined, root, environment, run.announcer(null));
-  const watchdogStop = new AbortController();
-  const watchdog = run.settings.leafIdleTimeoutMs > 0 ? watchProgress(run, run.settings.leafIdleTimeoutMs, watchdogStop.signal) : Promise.resolve();
+  const watchdogStop = new CancelScope();
+  const watchdog = run.settings.leafIdleTimeoutMs > 0 ? watchProgress(run, run.settings.leafIdleTimeoutMs, watchdogStop) : Promise.resolve();
   const context: NodeContext = {
     run,
     parentId: null,
@@ -125,7 +125,7 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
     // Nothing of this run is recorded: what started was stopped, and it fails as a failed start always did.
     if (startFailure) throw startFailure.error;
   } finally {
-    watchdogStop.abort();
+    watchdogStop.cancel({ type: 'shutdown' });
     await watchdog;
     budget.close();
     detachCaller();

@@ -22,13 +22,17 @@ export function readCommonSpec(raw: unknown, parseOther: (node: RawObject) => No
   const nodes = readNodeList(raw.nodes, parseOther);
   if (!nodes) return undefined;
   // The workflow's own fields are few: zod reads them, with an empty node list standing in.
-  const top = WorkflowSpecSchema.safeParse({ ...raw, nodes: EMPTY_LIST });
+  // `jitless`: zod would generate and compile a parser for this one object (and the branch's below).
+  const top = WorkflowSpecSchema.safeParse({ ...raw, nodes: EMPTY_LIST }, JITLESS);
   if (!top.success) return undefined;
   top.data.nodes = nodes;
   return top.data;
 }
 
 type RawObject = Record<string, unknown>;
+
+/** Zod's own path, not its generated one: the same result, without compiling code for one parse per process. */
+const JITLESS = { jitless: true } as const;
 
 function isObject(value: unknown): value is RawObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -144,7 +148,7 @@ function readContainer(
 ): BranchSpec | SequenceSpec {
   const children = spec.children;
   if (children !== undefined && !Array.isArray(children)) throw UNSURE;
-  const own = schema.safeParse({ ...spec, children: EMPTY_LIST });
+  const own = schema.safeParse({ ...spec, children: EMPTY_LIST }, JITLESS);
   if (!own.success) throw UNSURE;
   if (children) own.data.children = children.map((child) => readNode(child, parseOther));
   return own.data;

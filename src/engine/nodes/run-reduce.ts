@@ -14,7 +14,8 @@ export async function runReduce(node: NodeOfKind<'reduce'>, context: NodeContext
   if (references.problems.length > 0) return failedResult(node, references.problems.join('; '));
   // A container input reads as what it contains, in declaration order (see appendReferencedResults).
   const inputs: NodeResult[] = [];
-  for (const id of spec.inputs) appendReferencedResults(inputs, references.results.get(id)!, context.run.settings.patches);
+  const { patches } = context.run.settings;
+  for (const result of references.inOrder) appendReferencedResults(inputs, result!, patches);
   const { result } = await callGateway(context, 'reduce', {
     role: spec.role ?? 'reducer',
     prompt: `${spec.prompt}\n\n${describeEvidence(inputs)}`,

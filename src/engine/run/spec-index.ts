@@ -57,6 +57,12 @@ export class SpecIndex {
     return [...ids, ...this.expandedIds];
   }
 
+  /** waitTarget of each producer: the ids themselves while no node of the run sits in a loop body. */
+  waitTargets(producerIds: readonly string[], consumerId: string): readonly string[] {
+    if (this.enclosingLoops.size === 0) return producerIds;
+    return producerIds.map((id) => this.waitTarget(id, consumerId));
+  }
+
   /**
    * The node to wait for before reading `producerId` from `consumerId`: a producer inside a loop
    * body the consumer is not in is final only when the outermost such loop has finished.
