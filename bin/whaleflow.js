@@ -7,7 +7,8 @@
 // `whaleflow starlark FILE` and `whaleflow run …` first try the bundle's start-up script for the
 // command (starlark-fast-path.cjs, run-fast-path.cjs): one script run with V8's code cache
 // (cached-script.cjs), which leaves what it does not take (anything but starlark's plain forms;
-// only ever a command line not starting with `run`) to main(). This file is CommonJS
+// only ever a command line not starting with `run`) to main(); `whaleflow --version` alone is
+// answered here. This file is CommonJS
 // (bin/package.json): an ES module entry costs Node a few milliseconds more to start, and that
 // path needs no module loader at all.
 'use strict';
@@ -32,10 +33,19 @@ const START_UP_SCRIPTS = {
 const startUp = useBundle && Object.hasOwn(START_UP_SCRIPTS, argv[0] ?? '') ? START_UP_SCRIPTS[argv[0]] : undefined;
 const fastPath = startUp ? require('./cached-script.cjs').loadCachedScript(path.join(path.dirname(bundled), startUp.file), startUp)?.exports : undefined;
 const fastOutcome = fastPath?.[startUp.start](argv);
-if (fastOutcome) {
+if (isVersionQuestion(argv)) {
+  // What main() prints for it (commander's version option, exit 0), without loading main()'s
+  // modules: package.json's version is the one the command line declares (cli-bundle.test.ts).
+  process.stdout.write(`${require('../package.json').version}\n`);
+} else if (fastOutcome) {
   finish(fastPath, fastOutcome, startUp.exitWhenDone);
 } else {
   import(require('node:url').pathToFileURL(useBundle ? bundled : compiled).href).then((cli) => finish(cli, cli.main(argv)));
+}
+
+/** `whaleflow --version` or `whaleflow -V`, and nothing else. */
+function isVersionQuestion(args) {
+  return args.length === 1 && (args[0] === '--version' || args[0] === '-V');
 }
 
 /** Sets the exit code main() (or the start-up path) returns; a crash prints through the redaction. */

@@ -186,6 +186,18 @@ require('node:module').syncBuiltinESMExports();
     }
   });
 
+  it('whaleflow --version and -V answer as main() does, from the launcher alone', async () => {
+    const env = { ...process.env, WHALEFLOW_HOME: join(cwd, 'home-version') };
+    for (const argv of [['--version'], ['-V']]) {
+      const expected = await runCliInMemory(argv, { cwd, env });
+      expect({ argv, ...(await launched(argv, env)) }).toEqual({ argv, ...expected });
+      expect(expected).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) });
+    }
+    // Anything more than the one option is main()'s to answer.
+    const more = await launched(['--version', '--bogus'], env);
+    expect(more).toEqual(await runCliInMemory(['--version', '--bogus'], { cwd, env }));
+  });
+
   it('whaleflow starlark starts from one script that loads neither commander nor zod, through a code cache V8 accepts', async () => {
     const text = readFileSync(fastPath, 'utf8');
     expect(text.startsWith("'use strict';\n")).toBe(true); // as strict as the ES modules it holds
