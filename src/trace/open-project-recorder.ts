@@ -45,6 +45,8 @@ export interface ProjectRecorderOptions extends TraceLocationOptions {
   readonly committedObservers?: readonly RunEventSink[];
   /** The writer's thread, started earlier (see TraceWriterThread); by default one starts here. */
   readonly writerThread?: TraceWriterThread;
+  /** Keep the run at most a few batches ahead of the writer (WorkerTraceSinkOptions.narrowBacklog). */
+  readonly narrowBacklog?: boolean;
 }
 
 /**
@@ -92,7 +94,7 @@ export function openProjectRecorder(options: ProjectRecorderOptions): ProjectRec
   const thread = options.writerThread ?? new TraceWriterThread();
   const setup = openSetupConnection(databasePath, options.writerThread ? undefined : thread);
   // Without observers the sink keeps no event past its emit (a listener makes it hold each batch).
-  const sink = new WorkerTraceSink(databasePath, { env: options.env ?? process.env, onError, ...(observers.length > 0 ? { onCommitted } : {}), thread });
+  const sink = new WorkerTraceSink(databasePath, { env: options.env ?? process.env, onError, ...(observers.length > 0 ? { onCommitted } : {}), ...(options.narrowBacklog ? { narrowBacklog: true } : {}), thread });
   return {
     sink,
     databasePath,

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { REDACTED } from './redact-secrets.js';
 import { SqliteTraceStore } from './sqlite-trace-store.js';
 import { fakeRunEvents } from './testing/index.js';
-import { WorkerTraceSink } from './worker-trace-sink.js';
+import { MAX_BATCHES_AHEAD, NARROW_BATCHES_AHEAD, WorkerTraceSink } from './worker-trace-sink.js';
 
 describe('WorkerTraceSink', () => {
   it('writes every event on its worker thread, redacted, and close() waits for them', async () => {
@@ -26,15 +26,18 @@ describe('WorkerTraceSink', () => {
     store.close();
   });
 
-  it('a run that emits faster than the writer waits for it: at most a few batches are ever unwritten', async () => {
+  it.each([
+    ['wide', false, MAX_BATCHES_AHEAD],
+    ['narrow', true, NARROW_BATCHES_AHEAD],
+  ])('a run that emits faster than the writer waits for it: at most a few batches are ever unwritten (%s window)', async (_name, narrowBacklog, batchesAhead) => {
     const path = join(mkdtempSync(join(tmpdir(), 'whaleflow-worker-')), 'whaleflow.db');
     const reader = new SqliteTraceStore(path);
-    const sink = new WorkerTraceSink(path, { env: {}, maxBatchSize: 10 });
+    const sink = new WorkerTraceSink(path, { env: {}, maxBatchSize: 10, narrowBacklog });
     const events = fakeRunEvents({ runId: 'b', leafCount: 200, unfinished: true });
     // One synchronous burst of 80 batches: without backpressure all of them would still be queued here.
     for (const event of events) sink.emit(event);
     const unwritten = events.length - reader.events('b').length;
-    expect(unwritten).toBeLessThanOrEqual(10 * 5);
+    expect(unwritten).toBeLessThanOrEqual(10 * (batchesAhead + 1));
     await sink.close();
     expect(reader.events('b')).toHaveLength(events.length);
     expect(sink.committed.total).toBe(events.length);
@@ -134,7 +137,7 @@ describe('WorkerTraceSink', () => {
       heldAtMost = Math.max(heldAtMost, index + 1 - heard.length);
     }
     expect(heard.length).toBeGreaterThan(events.length / 2);
-    expect(heldAtMost).toBeLessThanOrEqual(10 * 6);
+    expect(heldAtMost).toBeLessThanOrEqual(10 * (NARROW_BATCHES_AHEAD + 2));
     await sink.close();
     expect(heard).toEqual(events.map((event) => event.type));
     expect(unreadable).toBe(0);

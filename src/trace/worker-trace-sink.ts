@@ -9,8 +9,19 @@ import type { TraceWriterOpen, TraceWriterReply, TraceWriterRequest, WriteFailur
 import { WRITER_PROGRESS_SLOTS, WriterProgressSlot } from './writer-progress-slots.js';
 
 
-/** How far the engine may run ahead of the writer: this many full batches' worth of events. */
-const MAX_BATCHES_AHEAD = 4;
+/**
+ * How far the engine may run ahead of the writer: this many full batches' worth of events
+ * (32,000 at the default size; their rows wait serialized in the writer's queue, ~0.5 MB a
+ * batch). The writer keeps up on average but stalls for tens of milliseconds at a time (a run's
+ * spec blob, a checkpoint's syncs): at 4 the engine's thread waited those stalls out (~90 ms of
+ * a 10,000-leaf run at L=0), at 16 the writer catches up while the engine works.
+ */
+export const MAX_BATCHES_AHEAD = 16;
+/**
+ * The window while a committed-observer listens (the events themselves are then held on this
+ * thread until written), and for a caller that asks for it (narrowBacklog).
+ */
+export const NARROW_BATCHES_AHEAD = 4;
 const WRITER_STALL_MS = 5_000;
 /**
  * How long a writer may take to start (load its modules, open the database) before backpressure
@@ -25,6 +36,12 @@ export interface WorkerTraceSinkOptions extends TraceSinkOptions {
   readonly blobThresholdBytes?: number;
   /** A thread started earlier (see TraceWriterThread); by default the sink starts its own. */
   readonly thread?: TraceWriterThread;
+  /**
+   * At most NARROW_BATCHES_AHEAD batches ahead of the writer instead of MAX_BATCHES_AHEAD: for a
+   * caller whose writer is the slower thread and who keeps memory small (`whaleflow run`), where
+   * a wider window only holds more rows in the queue.
+   */
+  readonly narrowBacklog?: boolean;
 }
 
 /** A batch posted and not yet acknowledged: what `committed` and `onCommitted` need of it. */
@@ -100,7 +117,7 @@ export class WorkerTraceSink implements RunEventSink {
     } else this.worker.postMessage(open);
     const maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
     this.schedule = new FlushSchedule(() => this.flush(), options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS, maxBatchSize);
-    this.maxEventsAhead = MAX_BATCHES_AHEAD * maxBatchSize;
+    this.maxEventsAhead = (options.onCommitted || options.narrowBacklog ? NARROW_BATCHES_AHEAD : MAX_BATCHES_AHEAD) * maxBatchSize;
     if (options.onCommitted) this.pendingEvents = [];
   }
 
@@ -139,7 +156,7 @@ export class WorkerTraceSink implements RunEventSink {
 
   /**
    * Backpressure: a run that emits faster than SQLite takes its rows (zero-latency leaves, a
-   * loaded machine) may be at most MAX_BATCHES_AHEAD full batches' worth of events ahead of the
+   * loaded machine) may be at most MAX_BATCHES_AHEAD (or NARROW_) full batches' worth of events ahead of the
    * writer; beyond that this thread waits for it. Otherwise every row not yet written waits in
    * the worker's queue — at 100,000 leaves most of the run, hundreds of MB. Counted in events,
    * not batches: a run of slow leaves posts a small batch every turn, and counting those as
