@@ -203,7 +203,7 @@ if (dynamicImports.length > 0) {
 
 // The trace writer's thread, as one script with its code cache too (src/trace/trace-writer-thread.ts
 // starts it from here, else from the ES modules): loading its modules one by one cost it ~32-54 ms
-// at every durable run's start, which a short run waited through (docs/engine.md, Performance).
+// at every durable run's start, which a short run waited through (docs/performance.md).
 const writerPath = join(out, 'trace-writer-worker.cjs');
 await esbuild.build({ ...startUpScript, entryPoints: [entryPoints['trace-writer-worker']], outfile: writerPath, plugins: [sqliteInlined, keepPackagesExternalButSqlite] });
 asciiOnly(writerPath);

@@ -21,7 +21,7 @@ function startWorker(v8Flags: WriterV8Flags): Worker {
 
 /**
  * Loading the writer's ES modules one by one cost its thread ~32-54 ms at every start, which a
- * short run waits through; the bundled script with its code cache loads in 9-12 ms (docs/engine.md).
+ * short run waits through; the bundled script with its code cache loads in 9-12 ms (docs/performance.md).
  * Both paths are the same relative to dist/trace/ (the library) and dist/cli-bundle/ (the CLI).
  * The script is used when it is at least as new as the compiled writer (as the launcher uses the
  * CLI's bundle: not after tsc ran again without bundling); a missing, stale or damaged cache only

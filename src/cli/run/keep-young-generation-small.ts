@@ -6,7 +6,7 @@ import v8 from 'node:v8';
  * 16 MiB each (32 MiB for the two), and keeps it: compiling a wide workflow and a run of
  * thousands of short leaves grow it to the limit. A run keeps little of what a leaf allocates (its events are
  * serialized as they are emitted), so a small young generation costs few extra promotions,
- * and it saved ~20 MB of peak RSS at 10,000 leaves (docs/engine.md, Performance) with no more
+ * and it saved ~20 MB of peak RSS at 10,000 leaves (docs/performance.md) with no more
  * CPU. `--max-semi-space-size` would say it directly, but Node reads it only at its start.
  *
  * Starting a thread resets this flag (V8 raises the factor back to 2 whenever it configures a

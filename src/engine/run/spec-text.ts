@@ -29,7 +29,7 @@ export interface SpecText {
 /**
  * specText one batch of nodes at a time (`step`), so a caller can write it between other work:
  * the engine writes run_started's text while its first leaves wait, and a long text written in
- * one go held up their answers (see docs/engine.md). The same pieces in the same order as
+ * one go held up their answers (see docs/performance.md). The same pieces in the same order as
  * specText, so the same text, hash and leaves heard.
  */
 export class SpecTextWriter {
