@@ -84,6 +84,35 @@ describe.skipIf(!built)('the bundled CLI (dist/cli-bundle)', () => {
     expect(stdout).toMatch(/run cancelled/);
   }, 120_000);
 
+  it('a run killed the moment it prints its result has every event recorded: the printed run replays identical', async () => {
+    // The database's last close (its WAL checkpoint) overlaps the print; what is printed must
+    // already be committed, so a SIGKILL at the first byte of the report loses nothing of it.
+    const ids = Array.from({ length: 90 }, (_, index) => `leaf-${index}`);
+    const workflow = {
+      id: 'printed',
+      goal: 'fan out and in',
+      nodes: [
+        { kind: 'branch_set', spec: { id: 'fanout', parallel: true, children: ids.map((id) => ({ kind: 'leaf', spec: { id, prompt: id } })) } },
+        { kind: 'reduce', spec: { id: 'fanin', inputs: ids, prompt: 'Collect.' } },
+      ],
+    };
+    writeFileSync(join(cwd, 'printed.json'), JSON.stringify(workflow));
+    writeFileSync(join(cwd, 'printed.fixtures.yaml'), 'leaves:\n  - match: {prompt: "^leaf-"}\n    output: "answer {index}"\n');
+    const env = { ...process.env, WHALEFLOW_HOME: join(cwd, 'home-printed') };
+    const child = spawn(process.execPath, [entry, 'run', 'printed.json', '--fixtures', 'printed.fixtures.yaml'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let runId: string | undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      runId ??= /run ([0-9a-f-]{36}): succeeded/.exec(stdout)?.[1];
+      if (runId) child.kill('SIGKILL');
+    });
+    await new Promise((resolve) => child.on('close', resolve));
+    expect(runId, stdout).toBeDefined();
+    const replay = await execFile(process.execPath, [entry, 'replay', runId!], { cwd, env, maxBuffer: 64 * 1024 * 1024 });
+    expect(replay.stdout).toMatch(/served 91 effects from the trace, ran 0 live\nparity: identical/);
+  }, 120_000);
+
   it('a bad workflow is a positioned diagnostic, not a stack trace', async () => {
     writeFileSync(join(cwd, 'dup.json'), '{"goal": "g",\n "goal": "h", "nodes": []}');
     const failed = await whaleflow('check', 'dup.json').then(
