@@ -45,16 +45,20 @@ describe('WorkerTraceSink', () => {
     reader.close();
   });
 
-  it('says when the batch holding run_started has been sent to the writer, which it is at a full batch', async () => {
+  it('sends run_started to the writer alone, as soon as it is emitted, and says so', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'whaleflow-worker-')), 'whaleflow.db');
+    const reader = new SqliteTraceStore(path);
     const sink = new WorkerTraceSink(path, { env: {}, maxBatchSize: 4, flushIntervalMs: 60_000 });
     const events = fakeRunEvents({ runId: 's', leafCount: 3, unfinished: true });
     expect(events[0]!.type).toBe('run_started');
-    for (const event of events.slice(0, 3)) sink.emit(event);
     expect(sink.startSent).toBe(false);
-    sink.emit(events[3]!);
+    sink.emit(events[0]!);
     expect(sink.startSent).toBe(true);
-    for (const event of events.slice(4)) sink.emit(event);
+    // Written alone (drain() would post anything pending with it: nothing is).
+    await sink.drain();
+    expect(reader.events('s').map((stored) => stored.event.type)).toEqual(['run_started']);
+    reader.close();
+    for (const event of events.slice(1)) sink.emit(event);
     await sink.close();
     expect(sink.startSent).toBe(true);
     expect(sink.committed.startRecorded).toBe(true);

@@ -125,8 +125,11 @@ export class WorkerTraceSink implements RunEventSink {
     // Serialized now, so the event object dies young instead of waiting for its batch.
     this.pending.add(event);
     this.pendingEvents?.push(event);
+    // run_started goes to the writer alone, at once: it holds the spec (4 MB at 10,000 leaves,
+    // a blob to hash and store, and a checkpoint's worth of pages), which the writer then stores
+    // while this thread emits the next batch, instead of after it with that batch's rows.
     if (event.type === 'run_started') this.pendingStartsRun = true;
-    if (this.schedule.afterEmit(event.type, this.pending.length)) this.flush();
+    if (this.schedule.afterEmit(event.type, this.pending.length) || event.type === 'run_started') this.flush();
   }
 
   private flush(): void {
