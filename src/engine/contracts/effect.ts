@@ -97,11 +97,12 @@ export interface EffectCancellation {
 export const liveBoundary: EffectBoundary = {
   perform(_request, live) {
     const result = live();
-    return isPending(result) ? result.then(performedLive) : performedLive(result);
+    return isPending(result) ? result.then(liveOutcome) : liveOutcome(result);
   },
 };
 
-function performedLive(result: EffectResult): EffectOutcome {
+/** What the live boundary makes of a result: the engine does the same for it (see performEffect). */
+export function liveOutcome(result: EffectResult): EffectOutcome {
   return { result, source: 'live' };
 }
 

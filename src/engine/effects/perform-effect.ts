@@ -1,4 +1,4 @@
-import { isPending, type EffectKind, type EffectOutcome, type EffectRequest, type EffectResult, type EffectScope, type EngineEnvironment, type MaybePromise, type RunEventOf } from '../contracts/index.js';
+import { isPending, liveBoundary, liveOutcome, type EffectKind, type EffectOutcome, type EffectRequest, type EffectResult, type EffectScope, type EngineEnvironment, type MaybePromise, type RunEventOf } from '../contracts/index.js';
 import type { CancelScope } from '../run/cancel-scope.js';
 import type { NodeContext } from '../run/run-context.js';
 
@@ -22,8 +22,10 @@ export function performEffect(
   ask: EffectAsk,
   live: (request: EffectRequest) => MaybePromise<EffectResult>,
 ): MaybePromise<EffectOutcome> {
-  const scope = { nodeId: ask.nodeId, iteration: context.iteration };
-  return performInScope(context, ask, scope, context.run.nextOrdinal(ask.nodeId, context.iteration), live);
+  const { iteration } = context;
+  const scope = { nodeId: ask.nodeId, iteration };
+  const ordinal = context.run.nextOrdinal(ask.nodeId, iteration, ask.nodeId === context.parentId ? context.entry : undefined);
+  return performInScope(context, ask, scope, ordinal, live);
 }
 
 /**
@@ -57,8 +59,16 @@ function performInScope(
   // Read after recording the request (which may take a while for a large prompt): the duration is the effect's own.
   const startedAt = run.environment.now();
   const request: EffectRequest = { kind: ask.kind, key: ask.key, scope, ordinal, input: ask.input };
+  const { boundary } = run.settings;
+  if (boundary === liveBoundary) {
+    // The live boundary's work done here, so a live answer that waited is recorded by the
+    // continuation that takes it: through the boundary it was one more promise per effect.
+    const answer = live(request);
+    if (isPending(answer)) return answer.then((result) => recordCompleted(context, ask, scope, ordinal, startedAt, liveOutcome(result)));
+    return recordCompleted(context, ask, scope, ordinal, startedAt, liveOutcome(answer));
+  }
   // The scope itself is the cancellation: its AbortSignal is made only if the boundary reads it.
-  const performed = run.settings.boundary.perform(request, () => live(request), context.scope);
+  const performed = boundary.perform(request, () => live(request), context.scope);
   // A boundary error (a determinism violation) passes through unrecorded, as the caller expects.
   if (isPending(performed)) return performed.then((outcome) => recordCompleted(context, ask, scope, ordinal, startedAt, outcome));
   return recordCompleted(context, ask, scope, ordinal, startedAt, performed);

@@ -60,32 +60,43 @@ export function runAdmittedLeaf(node: NodeOfKind<'leaf'>, context: NodeContext, 
 }
 
 class AdmittedLeaf {
-  private readonly leaf: LeafSpec;
-  private readonly inputHash: string;
-  private readonly effectKey: string;
-  private readonly role: string;
-  private readonly overlay: OverlayPart | undefined;
-  private readonly providerSlots: FifoSemaphore | undefined;
-  private heldGlobal = false;
-  private heldProvider = false;
-  private readonly spent: Spent = { tokens: 0, cost: 0, steps: 0 };
-  private running: RunningLeaf | undefined;
-  private result: EffectResult | undefined;
-  private attempts = 0;
+  // Declared, not initialized in the class body: a field initializer defines each field (as
+  // undefined) before the constructor assigns it, and a leaf's object is made once per leaf in
+  // code that runs cold. The constructor assigns every field, in one order, so all share a shape.
+  declare private readonly node: NodeOfKind<'leaf'>;
+  declare private readonly context: NodeContext;
+  declare private readonly inputs: LeafInputs;
+  declare private readonly leaf: LeafSpec;
+  declare private readonly inputHash: string;
+  declare private readonly role: string;
+  declare private readonly overlay: OverlayPart | undefined;
+  declare private readonly effectKey: string;
+  declare private readonly providerSlots: FifoSemaphore | undefined;
+  declare private heldGlobal: boolean;
+  declare private heldProvider: boolean;
+  declare private readonly spent: Spent;
+  declare private running: RunningLeaf | undefined;
+  declare private result: EffectResult | undefined;
+  declare private attempts: number;
 
-  constructor(
-    private readonly node: NodeOfKind<'leaf'>,
-    private readonly context: NodeContext,
-    private readonly inputs: LeafInputs,
-  ) {
+  constructor(node: NodeOfKind<'leaf'>, context: NodeContext, inputs: LeafInputs) {
     const { run } = context;
     const leaf = node.spec;
+    this.node = node;
+    this.context = context;
+    this.inputs = inputs;
     this.leaf = leaf;
     this.inputHash = run.leafInputHash(leaf, inputs.resolved);
     this.role = leafRole(leaf);
     this.overlay = run.overlayPart(leaf.id, this.role);
     this.effectKey = leafEffectKey(withBaseDiffs(this.inputHash, inputs.baseDiffs), this.overlay);
     this.providerSlots = run.providerSlotsFor(providerOf(mergeModelPolicy(context.modelPolicy, leaf.model_policy)));
+    this.heldGlobal = false;
+    this.heldProvider = false;
+    this.spent = { tokens: 0, cost: 0, steps: 0 };
+    this.running = undefined;
+    this.result = undefined;
+    this.attempts = 0;
   }
 
   run(): MaybePromise<NodeResult> {

@@ -18,13 +18,19 @@ export interface Spent {
  */
 export class LeafRunReporter implements LeafRunContext {
   /** Set only for a leaf that declares memory contexts (see LeafMemoryAccess). */
-  memory?: LeafMemory;
+  declare memory?: LeafMemory;
+  // Declared and assigned in the constructor, not as parameter properties, which define each
+  // field before assigning it: one reporter is made per leaf attempt.
+  declare private readonly context: NodeContext;
+  declare private readonly running: RunningLeaf;
+  declare private readonly spent: Spent;
 
-  constructor(
-    private readonly context: NodeContext,
-    private readonly running: RunningLeaf,
-    private readonly spent: Spent,
-  ) {}
+  constructor(context: NodeContext, running: RunningLeaf, spent: Spent) {
+    this.memory = undefined;
+    this.context = context;
+    this.running = running;
+    this.spent = spent;
+  }
 
   get signal(): AbortSignal {
     return this.context.scope.signal;

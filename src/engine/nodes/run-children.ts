@@ -16,7 +16,9 @@ export async function runChildrenInOrder(children: readonly NodeSpec[], context:
 }
 
 /** Selectors only watch other nodes finish; they do no work and never take a branch slot. */
-const SELECTOR_KINDS: ReadonlySet<NodeSpec['kind']> = new Set(['tournament', 'pareto', 'teacher_review']);
+function isSelector(kind: NodeSpec['kind']): boolean {
+  return kind === 'tournament' || kind === 'pareto' || kind === 'teacher_review';
+}
 
 /**
  * Concurrently, at most `window` children at a time, started in declaration order (FIFO, no
@@ -28,29 +30,78 @@ const SELECTOR_KINDS: ReadonlySet<NodeSpec['kind']> = new Set(['tournament', 'pa
  * back in declaration order whatever order they finish in. A child that finished at once (see
  * admitted-leaf) is kept as its result: no promise to gather when none had to wait.
  */
-export async function runChildrenInParallel(children: readonly NodeSpec[], context: NodeContext, maxParallel: number | null): Promise<NodeResult[]> {
-  const { index } = context.run;
+export function runChildrenInParallel(children: readonly NodeSpec[], context: NodeContext, maxParallel: number | null): MaybePromise<NodeResult[]> {
   const window = maxParallel !== null && maxParallel > 0 ? maxParallel : context.run.settings.maxConcurrentLeaves;
-  const slots = window < children.length ? new FifoSemaphore(window) : undefined;
-  const running = new Array<MaybePromise<NodeResult>>(children.length);
-  let pending = false;
-  for (let position = 0; position < children.length; position += 1) {
-    const child = children[position]!;
-    const external = index.externalReferencesOf(child);
-    const slotted = slots && !SELECTOR_KINDS.has(child.kind) ? slots : undefined;
-    if (external.length > 0) {
-      running[position] = runAfterReferences(child, context, external, slotted);
-    } else if (!slotted) {
-      running[position] = runNode(child, context);
-    } else {
-      // Started only once a slot is free, so a huge branch never holds more tasks than its window.
-      const waiting = slotted.acquire();
-      if (waiting) await waiting;
-      running[position] = runHoldingSlot(child, context, slotted);
-    }
-    pending ||= isPending(running[position]);
+  return new ParallelLaunch(children, context, window < children.length ? new FifoSemaphore(window) : undefined).start();
+}
+
+/**
+ * Starts a parallel branch's children in declaration order, pausing at a child that must wait for
+ * a window slot. The release that frees the slot starts that child and the ones after it in its
+ * own turn (FifoSemaphore.take), as an awaiting loop did one microtask later: on a fan-out of
+ * leaves on timers that was a promise, a hop and an async resume per leaf, between a leaf's end
+ * and its successor's start.
+ */
+class ParallelLaunch {
+  private readonly running: MaybePromise<NodeResult>[];
+  private position = 0;
+  private pending = false;
+  /** Settles start()'s promise; made only if the launch had to pause. */
+  private finish: { resolve: (results: MaybePromise<NodeResult[]>) => void; reject: (error: unknown) => void } | undefined;
+  /** Called by the release that hands the paused child its slot. */
+  private readonly resume = (): void => {
+    this.runAt(this.position, runHoldingSlot(this.children[this.position]!, this.context, this.slots!));
+    this.launch();
+  };
+
+  constructor(
+    private readonly children: readonly NodeSpec[],
+    private readonly context: NodeContext,
+    private readonly slots: FifoSemaphore | undefined,
+  ) {
+    this.running = new Array<MaybePromise<NodeResult>>(children.length);
   }
-  return pending ? Promise.all(running) : (running as NodeResult[]);
+
+  start(): MaybePromise<NodeResult[]> {
+    this.launch();
+    if (this.position === this.children.length) return this.gathered();
+    return new Promise((resolve, reject) => {
+      this.finish = { resolve, reject };
+    });
+  }
+
+  private launch(): void {
+    const { children, context, slots } = this;
+    const { index } = context.run;
+    try {
+      while (this.position < children.length) {
+        const child = children[this.position]!;
+        const external = index.externalReferencesOf(child);
+        const slotted = slots && !isSelector(child.kind) ? slots : undefined;
+        if (external.length > 0) this.runAt(this.position, runAfterReferences(child, context, external, slotted));
+        else if (!slotted) this.runAt(this.position, runNode(child, context));
+        // Started only once a slot is free, so a huge branch never holds more tasks than its window.
+        else if (slotted.take(this.resume)) this.runAt(this.position, runHoldingSlot(child, context, slotted));
+        else return;
+      }
+    } catch (error) {
+      if (!this.finish) throw error;
+      this.finish.reject(error);
+      return;
+    }
+    this.finish?.resolve(this.gathered());
+  }
+
+  private runAt(position: number, running: MaybePromise<NodeResult>): void {
+    this.running[position] = running;
+    this.pending ||= isPending(running);
+    this.position = position + 1;
+  }
+
+  /** Results in declaration order: as they are when every child finished at once. */
+  private gathered(): MaybePromise<NodeResult[]> {
+    return this.pending ? Promise.all(this.running) : (this.running as NodeResult[]);
+  }
 }
 
 async function runAfterReferences(child: NodeSpec, context: NodeContext, external: readonly string[], slots: FifoSemaphore | undefined): Promise<NodeResult> {

@@ -4,7 +4,7 @@ import { hasBudget } from '../budget/has-budget.js';
 import type { LoadedContext, MaybePromise } from '../contracts/index.js';
 import { planLeafPermissions } from '../permissions/index.js';
 import type { NodeContext } from '../run/run-context.js';
-import { runAdmittedLeaf, type BaseDiff } from './admitted-leaf.js';
+import { runAdmittedLeaf, type BaseDiff, type LeafInputs } from './admitted-leaf.js';
 import { loadedContextOf } from './run-memory.js';
 import { cancelledResult, failedResult } from './node-result.js';
 import { referencedOutput } from './referenced-outputs.js';
@@ -61,24 +61,24 @@ function admitLeaf(
   const leaf = node.spec;
   const plan = planLeafPermissions(leaf, context.permissions, context.run.settings.grant);
   if (plan.refusals.length > 0) return failedResult(node, `permission refused: ${plan.refusals.map((refusal) => refusal.message).join('; ')}`);
-  const launch = (inner: NodeContext): MaybePromise<NodeResult> => {
-    const baseDiffs = plan.permissions.isolation === 'worktree' && inner.run.settings.patches.has('worktree-base-diffs') ? startingDiffs(leaf, dependencies, inner.previousIteration) : NO_BASE_DIFFS;
-    return runAdmittedLeaf(node, inner, { resolved, permissions: plan.permissions, memory, baseDiffs });
-  };
-  if (hasBudget(leaf.budget)) return withOwnBudget(node, context, launch);
+  const permissions = plan.permissions;
+  // Diffs depend on the leaf's inputs only, not on the budget level it runs under.
+  const baseDiffs = permissions.isolation === 'worktree' && context.run.settings.patches.has('worktree-base-diffs') ? startingDiffs(leaf, dependencies, context.previousIteration) : NO_BASE_DIFFS;
+  const inputs: LeafInputs = { resolved, permissions, memory, baseDiffs };
+  if (hasBudget(leaf.budget)) return withOwnBudget(node, context, inputs);
   if (!context.budget.reserveLeaf()) return cancelledResult(node, context.scope.reason ?? { type: 'shutdown' });
-  return launch(context);
+  return runAdmittedLeaf(node, context, inputs);
 }
 
 const NO_BASE_DIFFS: readonly BaseDiff[] = Object.freeze([]);
 
 /** A leaf with a budget of its own: its level, closed when the leaf ends. */
-async function withOwnBudget(node: NodeOfKind<'leaf'>, context: NodeContext, launch: (inner: NodeContext) => MaybePromise<NodeResult>): Promise<NodeResult> {
+async function withOwnBudget(node: NodeOfKind<'leaf'>, context: NodeContext, inputs: LeafInputs): Promise<NodeResult> {
   const leaf = node.spec;
   const budget = new BudgetTracker(leaf.id, leaf.budget, context.budget, context.scope, context.run.environment, context.run.announcer(leaf.id));
   try {
     if (!budget.reserveLeaf()) return cancelledResult(node, context.scope.reason ?? { type: 'shutdown' });
-    return await launch({ ...context, budget });
+    return await runAdmittedLeaf(node, { ...context, budget }, inputs);
   } finally {
     budget.close();
   }

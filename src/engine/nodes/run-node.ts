@@ -41,6 +41,8 @@ function startNode(node: NodeSpec, parent: NodeContext): MaybePromise<NodeResult
   const { run } = parent;
   const id = node.spec.id;
   const scope = new CancelScope(parent.scope);
+  const startedAt = run.environment.now();
+  const entry = run.registry.started(id, scope, startedAt);
   // Field by field rather than a spread: once per node on the hot path.
   const context: NodeContext = {
     run,
@@ -52,9 +54,8 @@ function startNode(node: NodeSpec, parent: NodeContext): MaybePromise<NodeResult
     modelPolicy: parent.modelPolicy,
     previousIteration: parent.previousIteration,
     branchDepth: parent.branchDepth,
+    entry,
   };
-  const startedAt = run.environment.now();
-  const entry = run.registry.started(id, scope, startedAt);
   const started: Mutable<RunEventOf<'node_started'>> = { type: 'node_started', runId: '', at: 0, nodeId: id, kind: node.kind, parentId: parent.parentId, iteration: parent.iteration };
   const role = roleOf(node);
   if (role) started.role = role;

@@ -81,7 +81,7 @@ export class ResultRegistry {
     const entry = this.entry(id);
     entry.scope = scope;
     entry.startedAt = at;
-    const pending = entry.pendingCancel ?? this.requestedCancels.get(id);
+    const pending = entry.pendingCancel ?? (this.requestedCancels.size > 0 ? this.requestedCancels.get(id) : undefined);
     if (pending) scope.cancel(pending);
     return entry;
   }

@@ -21,7 +21,7 @@ import { FifoSemaphore } from '../scheduling/fifo-semaphore.js';
 import { UnknownNodeError } from '../run-controller.js';
 import type { CancelScope } from './cancel-scope.js';
 import { RunningLeaves } from './running-leaves.js';
-import type { ResultRegistry } from './result-registry.js';
+import type { Entry, ResultRegistry } from './result-registry.js';
 import type { SpecIndex } from './spec-index.js';
 
 /** Distributes the keys of an event over the union without TypeScript losing the member. */
@@ -237,8 +237,8 @@ export class RunContext {
    * Inside a loop body the counter must survive the node: an inner loop's scope recurs in the
    * outer loop's next iteration, and its ordinals continue.
    */
-  nextOrdinal(nodeId: string, iteration: number): number {
-    if (iteration === 0 && !this.index.isInLoopBody(nodeId)) return this.registry.nextOrdinal(nodeId);
+  nextOrdinal(nodeId: string, iteration: number, entry?: Entry): number {
+    if (iteration === 0 && !this.index.isInLoopBody(nodeId)) return entry ? entry.ordinals++ : this.registry.nextOrdinal(nodeId);
     const key = `${nodeId}\u0000${iteration}`;
     const ordinal = this.ordinals.get(key) ?? 0;
     this.ordinals.set(key, ordinal + 1);
@@ -288,6 +288,8 @@ export interface NodeContext {
   readonly previousIteration?: ReadonlyMap<string, NodeResult>;
   /** Branches (branch_set) enclosing the node: where an expansion's depth starts. */
   readonly branchDepth?: number;
+  /** The registry entry of the node `parentId` names (set by runNode): its effects count their ordinals there, without a lookup by id. */
+  readonly entry?: Entry;
 }
 
 const RECENT_LEAVES = 10;

@@ -47,7 +47,7 @@ export class SpecIndex {
 
   /** Whether the node sits inside a loop body (so it may run again, in a later iteration). */
   isInLoopBody(id: string): boolean {
-    return this.enclosingLoops.has(id);
+    return this.enclosingLoops.size > 0 && this.enclosingLoops.has(id);
   }
 
   /** Every node id of the run so far: the spec's and the expanded ones. */

@@ -47,6 +47,21 @@ export class FifoSemaphore {
     });
   }
 
+  /**
+   * Takes a permit for `then`: true when one was free at once (`then` is not called), else false,
+   * and `then` is queued with acquire's waiters and called by the release that hands it the
+   * permit, in that release's turn — no promise and no microtask between the two. For an owner
+   * that starts work in order (see ParallelLaunch), not for a waiter that may be cancelled.
+   */
+  take(then: () => void): boolean {
+    if (this.available > 0 && this.queued === 0) {
+      this.available -= 1;
+      return true;
+    }
+    this.waiters.push({ resolve: then, unregister: undefined, settled: false });
+    return false;
+  }
+
   release(): void {
     while (this.head < this.waiters.length) {
       const waiter = this.waiters[this.head]!;
