@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseWorkflowSpec, WorkflowSpecSchema } from './index.js';
 import { parseWithSchema } from './parse-workflow-spec.js';
 import { readCommonSpec } from './read-common-spec.js';
-import type { LeafSpec } from './schema/node-spec.js';
+import { BranchSpecSchema, SequenceSpecSchema, type LeafSpec } from './schema/node-spec.js';
 import { UNDECLARED_PERMISSIONS } from './schema/permission-spec.js';
 import { isPlainLeaf } from './validate/plain-leaf.js';
 
@@ -74,12 +74,50 @@ const { node } = fc.letrec<{ node: unknown; children: unknown }>((tie) => ({
     other,
     fc.record({
       kind: fc.constant('branch_set'),
-      spec: fc.record({ id: text, parallel: orOdd(fc.boolean()), budget, children: tie('children') }, { requiredKeys: ['id'] }),
+      spec: fc.record(
+        { id: text, description: orOdd(fc.oneof(text, fc.constant(null))), parallel: orOdd(fc.boolean()), budget, permissions, model_policy: modelPolicy, children: tie('children') },
+        { requiredKeys: ['id'] },
+      ),
     }),
     fc.record({ kind: fc.constant('sequence'), spec: fc.record({ id: text, children: tie('children') }, { requiredKeys: ['id'] }) }),
   ),
 }));
-const workflow = fc.record({ id: orOdd(text), goal: orOdd(text), budget, nodes: fc.array(node, { maxLength: 4 }) }, { requiredKeys: ['goal', 'nodes'] });
+const flagOr = orOdd(fc.boolean());
+const promotionPolicy = orOdd(
+  fc.record(
+    {
+      strategy: orOdd(fc.constantFrom('all', 'first_success', 'best_score', 'teacher_selected', 'most')),
+      require_teacher_review: flagOr,
+      min_successful_branches: count,
+      promotion_gate: orOdd(
+        fc.record(
+          {
+            min_score_delta: orOdd(fc.integer({ min: -2, max: 3 })),
+            max_cost_delta_microusd: orOdd(fc.oneof(fc.integer({ min: -2, max: 3 }), fc.constant(null))),
+            require_all_tests_pass: flagOr,
+            reject_policy_violations: flagOr,
+            reject_stale_replay: flagOr,
+          },
+          { requiredKeys: [] },
+        ),
+      ),
+    },
+    { requiredKeys: [] },
+  ),
+);
+const workflow = fc.record(
+  {
+    id: orOdd(fc.oneof(text, fc.constant(null))),
+    goal: orOdd(text),
+    description: orOdd(fc.oneof(text, fc.constant(null))),
+    budget,
+    permissions,
+    model_policy: modelPolicy,
+    promotion_policy: promotionPolicy,
+    nodes: fc.array(node, { maxLength: 4 }),
+  },
+  { requiredKeys: ['goal', 'nodes'] },
+);
 
 function zodOnly(raw: unknown) {
   return WorkflowSpecSchema.safeParse(raw);
@@ -134,6 +172,26 @@ describe('readCommonSpec: the same spec as zod, or none', () => {
     // Written-out permissions are declared ones: validation tells the two apart by identity.
     expect(leaves[0]!.permissions).not.toBe(UNDECLARED_PERMISSIONS);
     expect(isPlainLeaf({ kind: 'leaf', spec: leaves[0]! })).toBe(false);
+  });
+
+  it("reads the workflow's and the branches' own fields without zod, written out or left to their defaults", () => {
+    const children = [{ kind: 'leaf', spec: { id: 'a', prompt: 'p' } }];
+    const sparse = { goal: 'g', nodes: [{ kind: 'branch_set', spec: { id: 'b', parallel: true, budget: { max_parallel: 4 }, children } }, { kind: 'sequence', spec: { id: 's', children: [] } }] };
+    const canonical = JSON.parse(JSON.stringify(zodOnly(sparse).data)) as unknown;
+    const workflowParse = vi.spyOn(WorkflowSpecSchema, 'safeParse');
+    const branchParse = vi.spyOn(BranchSpecSchema, 'safeParse');
+    const sequenceParse = vi.spyOn(SequenceSpecSchema, 'safeParse');
+    try {
+      for (const raw of [sparse, canonical]) {
+        const common = readCommonSpec(raw, () => undefined);
+        expect(JSON.stringify(common)).toBe(JSON.stringify(zodOnly(raw).data));
+      }
+      expect(workflowParse).toHaveBeenCalledTimes(2); // zodOnly's, not the reader's
+      expect(branchParse).not.toHaveBeenCalled();
+      expect(sequenceParse).not.toHaveBeenCalled();
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it('reports through zod, unchanged, when a common node is wrong', () => {

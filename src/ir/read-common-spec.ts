@@ -4,6 +4,7 @@ import type { ModelPolicy } from './schema/model-policy.js';
 import type { BranchSpec, LeafSpec, NodeSpec, ReduceSpec, SequenceSpec } from './schema/node-spec.js';
 import { BranchSpecSchema, SequenceSpecSchema } from './schema/node-spec.js';
 import { UNDECLARED_PERMISSIONS, type PermissionSpec } from './schema/permission-spec.js';
+import type { PromotionGate, PromotionPolicy } from './schema/promotion-policy.js';
 import { WorkflowSpecSchema, type WorkflowSpec } from './schema/workflow-spec.js';
 
 /**
@@ -21,12 +22,37 @@ export function readCommonSpec(raw: unknown, parseOther: (node: RawObject) => No
   if (!isObject(raw) || !Array.isArray(raw.nodes)) return undefined;
   const nodes = readNodeList(raw.nodes, parseOther);
   if (!nodes) return undefined;
-  // The workflow's own fields are few: zod reads them, with an empty node list standing in.
-  // `jitless`: zod would generate and compile a parser for this one object (and the branch's below).
+  const top = readWorkflowFields(raw);
+  if (!top) return undefined;
+  top.nodes = nodes;
+  return top;
+}
+
+/**
+ * The workflow's own fields, read here when they have their plain forms, else by zod with an
+ * empty node list standing in. Zod's first parse in a process builds its schemas' shapes and
+ * runs cold: ~1.5–2 ms for this one object and the fan-out's branch, most of what is left of
+ * reading a 2,000-leaf document.
+ */
+function readWorkflowFields(raw: RawObject): WorkflowSpec | undefined {
+  try {
+    onlyFields(raw, WORKFLOW_FIELDS);
+    return {
+      id: nullableText(raw.id),
+      goal: text(raw.goal),
+      description: nullableText(raw.description),
+      budget: budget(raw.budget),
+      permissions: permissions(raw.permissions),
+      model_policy: modelPolicy(raw.model_policy),
+      promotion_policy: promotionPolicy(raw.promotion_policy),
+      nodes: [],
+    };
+  } catch (error) {
+    if (error !== UNSURE) throw error;
+  }
+  // `jitless`: zod would generate and compile a parser for this one object (and a branch's below).
   const top = WorkflowSpecSchema.safeParse({ ...raw, nodes: EMPTY_LIST }, JITLESS);
-  if (!top.success) return undefined;
-  top.data.nodes = nodes;
-  return top.data;
+  return top.success ? top.data : undefined;
 }
 
 type RawObject = Record<string, unknown>;
@@ -68,6 +94,12 @@ const EXTENSION_BUDGET_FIELDS = ['max_cost_microusd', 'max_leaves'] as const;
 const BUDGET_FIELDS: ReadonlySet<string> = new Set([...CODEWHALE_BUDGET_FIELDS, ...EXTENSION_BUDGET_FIELDS]);
 const PERMISSION_FIELDS: ReadonlySet<string> = new Set(['allow_write', 'allow_network', 'allowed_tools', 'file_scope']);
 const MODEL_POLICY_FIELDS: ReadonlySet<string> = new Set(['provider', 'model', 'fallback_models']);
+const WORKFLOW_FIELDS: ReadonlySet<string> = new Set(['id', 'goal', 'description', 'budget', 'permissions', 'model_policy', 'promotion_policy', 'nodes']);
+const BRANCH_FIELDS: ReadonlySet<string> = new Set(['id', 'description', 'parallel', 'budget', 'permissions', 'model_policy', 'children']);
+const SEQUENCE_FIELDS: ReadonlySet<string> = new Set(['id', 'children']);
+const PROMOTION_POLICY_FIELDS: ReadonlySet<string> = new Set(['strategy', 'require_teacher_review', 'min_successful_branches', 'promotion_gate']);
+const PROMOTION_GATE_FIELDS: ReadonlySet<string> = new Set(['min_score_delta', 'max_cost_delta_microusd', 'require_all_tests_pass', 'reject_policy_violations', 'reject_stale_replay']);
+const PROMOTION_STRATEGIES: ReadonlySet<unknown> = new Set(['all', 'first_success', 'best_score', 'teacher_selected']);
 
 /** Thrown inside the reader when a value needs zod's judgement; caught once per document. */
 const UNSURE = Symbol('unsure');
@@ -140,7 +172,7 @@ function readReduce(spec: RawObject): ReduceSpec {
   return reduce;
 }
 
-/** A branch set's or sequence's own fields through zod (one object each), its children read here. */
+/** A branch set's or sequence's own fields (read here in their plain forms, else by zod: one object each), its children read here. */
 function readContainer(
   spec: RawObject,
   schema: typeof BranchSpecSchema | typeof SequenceSpecSchema,
@@ -148,9 +180,32 @@ function readContainer(
 ): BranchSpec | SequenceSpec {
   const children = spec.children;
   if (children !== undefined && !Array.isArray(children)) throw UNSURE;
+  const own = readContainerFields(spec, schema);
+  if (children) own.children = children.map((child) => readNode(child, parseOther));
+  return own;
+}
+
+function readContainerFields(spec: RawObject, schema: typeof BranchSpecSchema | typeof SequenceSpecSchema): BranchSpec | SequenceSpec {
+  try {
+    if (schema === SequenceSpecSchema) {
+      onlyFields(spec, SEQUENCE_FIELDS);
+      return { id: text(spec.id), children: [] };
+    }
+    onlyFields(spec, BRANCH_FIELDS);
+    return {
+      id: text(spec.id),
+      description: nullableText(spec.description),
+      parallel: flag(spec.parallel),
+      budget: budget(spec.budget),
+      permissions: permissions(spec.permissions),
+      model_policy: modelPolicy(spec.model_policy),
+      children: [],
+    };
+  } catch (error) {
+    if (error !== UNSURE) throw error;
+  }
   const own = schema.safeParse({ ...spec, children: EMPTY_LIST }, JITLESS);
   if (!own.success) throw UNSURE;
-  if (children) own.data.children = children.map((child) => readNode(child, parseOther));
   return own.data;
 }
 
@@ -195,8 +250,8 @@ function nullableCount(value: unknown): number | null {
   return value === undefined || value === null ? null : count(value);
 }
 
-function flag(value: unknown): boolean {
-  if (value === undefined) return false;
+function flag(value: unknown, fallback = false): boolean {
+  if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw UNSURE;
   return value;
 }
@@ -245,4 +300,30 @@ function modelPolicy(value: unknown): ModelPolicy {
   onlyFields(value, MODEL_POLICY_FIELDS);
   const read: ModelPolicy = { provider: nullableText(value.provider), model: nullableText(value.model), fallback_models: textList(value.fallback_models) };
   return read.provider === null && read.model === null && read.fallback_models === EMPTY_LIST ? DEFAULT_MODEL_POLICY : read;
+}
+
+/** A fresh object, as zod gives: the workflow has one, and nothing shares it. */
+function promotionPolicy(value: unknown): PromotionPolicy {
+  if (value === undefined) value = {};
+  if (!isObject(value)) throw UNSURE;
+  onlyFields(value, PROMOTION_POLICY_FIELDS);
+  return {
+    strategy: oneOf(value.strategy, PROMOTION_STRATEGIES, 'all') as PromotionPolicy['strategy'],
+    require_teacher_review: flag(value.require_teacher_review),
+    min_successful_branches: nullableCount(value.min_successful_branches),
+    promotion_gate: promotionGate(value.promotion_gate),
+  };
+}
+
+function promotionGate(value: unknown): PromotionGate {
+  if (value === undefined) value = {};
+  if (!isObject(value)) throw UNSURE;
+  onlyFields(value, PROMOTION_GATE_FIELDS);
+  return {
+    min_score_delta: value.min_score_delta === undefined ? 1 : integer(value.min_score_delta),
+    max_cost_delta_microusd: value.max_cost_delta_microusd === undefined || value.max_cost_delta_microusd === null ? null : integer(value.max_cost_delta_microusd),
+    require_all_tests_pass: flag(value.require_all_tests_pass, true),
+    reject_policy_violations: flag(value.reject_policy_violations, true),
+    reject_stale_replay: flag(value.reject_stale_replay, true),
+  };
 }
