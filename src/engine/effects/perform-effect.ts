@@ -129,23 +129,33 @@ export function settleAfterCancel<T>(promise: Promise<T>, scope: CancelScope, gr
     // only on cancel: one controller per leaf would cost ~100 bytes × every leaf of the run.
     let graceTimer: AbortController | undefined;
     let settled = false;
-    const settle = (finish: () => void): void => {
-      if (settled) return;
-      settled = true;
-      unregister();
-      graceTimer?.abort();
-      finish();
-    };
     const unregister = scope.onCancel((reason) => {
       graceTimer = new AbortController();
       environment.sleep(graceMs, graceTimer.signal).then(
-        () => settle(() => reject(reason)),
+        () => {
+          if (settled) return;
+          settled = true;
+          reject(reason);
+        },
         () => undefined,
       );
     });
+    // Settled here rather than through a shared helper taking a closure: once per leaf that waits.
     promise.then(
-      (value) => settle(() => resolve(value)),
-      (error: unknown) => settle(() => reject(error)),
+      (value) => {
+        if (settled) return;
+        settled = true;
+        unregister();
+        graceTimer?.abort();
+        resolve(value);
+      },
+      (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        unregister();
+        graceTimer?.abort();
+        reject(error);
+      },
     );
   });
 }

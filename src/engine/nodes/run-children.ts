@@ -40,7 +40,8 @@ export function runChildrenInParallel(children: readonly NodeSpec[], context: No
  * a window slot. The release that frees the slot starts that child and the ones after it in its
  * own turn (FifoSemaphore.take), as an awaiting loop did one microtask later: on a fan-out of
  * leaves on timers that was a promise, a hop and an async resume per leaf, between a leaf's end
- * and its successor's start.
+ * and its successor's start. A child gives its slot back as soon as its node_finished is
+ * recorded (runNode's `slot`), not in a continuation of its own.
  */
 class ParallelLaunch {
   private readonly running: MaybePromise<NodeResult>[];
@@ -50,7 +51,7 @@ class ParallelLaunch {
   private finish: { resolve: (results: MaybePromise<NodeResult[]>) => void; reject: (error: unknown) => void } | undefined;
   /** Called by the release that hands the paused child its slot. */
   private readonly resume = (): void => {
-    this.runAt(this.position, runHoldingSlot(this.children[this.position]!, this.context, this.slots!));
+    this.runAt(this.position, runNode(this.children[this.position]!, this.context, this.slots));
     this.launch();
   };
 
@@ -81,7 +82,7 @@ class ParallelLaunch {
         if (external.length > 0) this.runAt(this.position, runAfterReferences(child, context, external, slotted));
         else if (!slotted) this.runAt(this.position, runNode(child, context));
         // Started only once a slot is free, so a huge branch never holds more tasks than its window.
-        else if (slotted.take(this.resume)) this.runAt(this.position, runHoldingSlot(child, context, slotted));
+        else if (slotted.take(this.resume)) this.runAt(this.position, runNode(child, context, slotted));
         else return;
       }
     } catch (error) {
@@ -109,30 +110,5 @@ async function runAfterReferences(child: NodeSpec, context: NodeContext, externa
   if (!slots) return runNode(child, context);
   const waiting = slots.acquire();
   if (waiting) await waiting;
-  return runHoldingSlot(child, context, slots);
-}
-
-/** Releases the slot however the child ends; no async frame per child (a leaf each, on a fan-out). */
-function runHoldingSlot(child: NodeSpec, context: NodeContext, slots: FifoSemaphore): MaybePromise<NodeResult> {
-  let running: MaybePromise<NodeResult>;
-  try {
-    running = runNode(child, context);
-  } catch (error) {
-    slots.release();
-    return Promise.reject(error);
-  }
-  if (!isPending(running)) {
-    slots.release();
-    return running;
-  }
-  return running.then(
-    (result) => {
-      slots.release();
-      return result;
-    },
-    (error: unknown) => {
-      slots.release();
-      throw error;
-    },
-  );
+  return runNode(child, context, slots);
 }

@@ -1,6 +1,7 @@
 import { childListsOf, type NodeResult, type NodeSpec } from '../../ir/index.js';
 import { assertNever } from '../../util/index.js';
 import { CancelScope } from '../run/cancel-scope.js';
+import type { FifoSemaphore } from '../scheduling/fifo-semaphore.js';
 import type { Entry } from '../run/result-registry.js';
 import type { NodeContext } from '../run/run-context.js';
 import { subtreeIds } from '../run/spec-index.js';
@@ -26,78 +27,96 @@ import { runTournament } from './run-tournament.js';
  * node_finished, and settles its result for the nodes that wait on it. After a container, every
  * descendant that did not run (an arm not taken, a template) settles as absent. No async frame:
  * this runs once per node, and a leaf that finished at once (see admitted-leaf) is finished here
- * in the same turn, its result returned as is.
+ * in the same turn, its result returned as is. `slot`, a branch window's permit the node holds,
+ * is released once node_finished is recorded (or the node failed to start), however it ends: in
+ * finishNode's turn, so the branch starts its next child without a promise of its own between.
  */
-export function runNode(node: NodeSpec, parent: NodeContext): MaybePromise<NodeResult> {
+export function runNode(node: NodeSpec, parent: NodeContext, slot?: FifoSemaphore): MaybePromise<NodeResult> {
   // Whatever throws (a sink that cannot record node_started) rejects, as it did from an async function.
   try {
-    return startNode(node, parent);
+    return startNode(node, parent, slot);
   } catch (error) {
     return Promise.reject(error);
   }
 }
 
-function startNode(node: NodeSpec, parent: NodeContext): MaybePromise<NodeResult> {
+function startNode(node: NodeSpec, parent: NodeContext, slot: FifoSemaphore | undefined): MaybePromise<NodeResult> {
   const { run } = parent;
   const id = node.spec.id;
   const scope = new CancelScope(parent.scope);
-  const startedAt = run.environment.now();
-  const entry = run.registry.started(id, scope, startedAt);
-  // Field by field rather than a spread: once per node on the hot path.
-  const context: NodeContext = {
-    run,
-    parentId: id,
-    iteration: parent.iteration,
-    scope,
-    budget: parent.budget,
-    permissions: parent.permissions,
-    modelPolicy: parent.modelPolicy,
-    previousIteration: parent.previousIteration,
-    branchDepth: parent.branchDepth,
-    entry,
-  };
-  const started: Mutable<RunEventOf<'node_started'>> = { type: 'node_started', runId: '', at: 0, nodeId: id, kind: node.kind, parentId: parent.parentId, iteration: parent.iteration };
-  const role = roleOf(node);
-  if (role) started.role = role;
-  run.emitAt(started, startedAt);
+  let entry: Entry;
+  let context: NodeContext;
+  try {
+    const startedAt = run.environment.now();
+    entry = run.registry.started(id, scope, startedAt);
+    // Field by field rather than a spread: once per node on the hot path.
+    context = {
+      run,
+      parentId: id,
+      iteration: parent.iteration,
+      scope,
+      budget: parent.budget,
+      permissions: parent.permissions,
+      modelPolicy: parent.modelPolicy,
+      previousIteration: parent.previousIteration,
+      branchDepth: parent.branchDepth,
+      entry,
+    };
+    const started: Mutable<RunEventOf<'node_started'>> = { type: 'node_started', runId: '', at: 0, nodeId: id, kind: node.kind, parentId: parent.parentId, iteration: parent.iteration };
+    const role = roleOf(node);
+    if (role) started.role = role;
+    run.emitAt(started, startedAt);
+  } catch (error) {
+    slot?.release();
+    throw error;
+  }
   let running: MaybePromise<NodeResult>;
   try {
     running = dispatch(node, context);
   } catch (error) {
-    return finishNode(node, parent, scope, entry, resultOfThrow(node, scope, error));
+    return finishNode(node, parent, scope, entry, resultOfThrow(node, scope, error), slot);
   }
-  if (!isPending(running)) return finishNode(node, parent, scope, entry, running);
+  if (!isPending(running)) return finishNode(node, parent, scope, entry, running, slot);
   return running.then(
-    (result) => finishNode(node, parent, scope, entry, result),
-    (error: unknown) => finishNode(node, parent, scope, entry, resultOfThrow(node, scope, error)),
+    (result) => finishNode(node, parent, scope, entry, result, slot),
+    (error: unknown) => finishNode(node, parent, scope, entry, resultOfThrow(node, scope, error), slot),
   );
 }
 
-/** Closes the node's scope, settles its result for its waiters and records node_finished. */
-function finishNode(node: NodeSpec, parent: NodeContext, scope: CancelScope, entry: Entry, result: NodeResult): NodeResult {
-  const { run } = parent;
-  const id = node.spec.id;
-  scope.close();
-  const finishedAt = run.environment.now();
-  run.registry.settle(id, result, finishedAt, entry);
-  if (node.kind === 'leaf') run.recordLeafResult(result);
-  // Only containers can leave descendants unsettled (and a leaf's childListsOf would allocate per leaf).
-  if (node.kind !== 'leaf' && childListsOf(node).length > 0) run.registry.settleAbsent(subtreeIds(node));
-  const finished: Mutable<RunEventOf<'node_finished'>> = {
-    type: 'node_finished',
-    runId: '',
-    at: 0,
-    nodeId: id,
-    kind: node.kind,
-    iteration: parent.iteration,
-    status: result.status,
-    output: result.output,
-    usage: result.usage,
-    memoUsage: result.memo_usage,
-  };
-  if (result.error !== undefined) finished.error = result.error;
-  if (result.details !== undefined) finished.details = result.details;
-  run.emitAt(finished, finishedAt);
+/**
+ * Closes the node's scope, settles its result for its waiters, records node_finished, then gives
+ * back the node's slot: once, however that went.
+ */
+function finishNode(node: NodeSpec, parent: NodeContext, scope: CancelScope, entry: Entry, result: NodeResult, slot: FifoSemaphore | undefined): NodeResult {
+  try {
+    const { run } = parent;
+    const id = node.spec.id;
+    scope.close();
+    const finishedAt = run.environment.now();
+    run.registry.settle(id, result, finishedAt, entry);
+    if (node.kind === 'leaf') run.recordLeafResult(result);
+    // Only containers can leave descendants unsettled (and a leaf's childListsOf would allocate per leaf).
+    if (node.kind !== 'leaf' && childListsOf(node).length > 0) run.registry.settleAbsent(subtreeIds(node));
+    const finished: Mutable<RunEventOf<'node_finished'>> = {
+      type: 'node_finished',
+      runId: '',
+      at: 0,
+      nodeId: id,
+      kind: node.kind,
+      iteration: parent.iteration,
+      status: result.status,
+      output: result.output,
+      usage: result.usage,
+      memoUsage: result.memo_usage,
+    };
+    if (result.error !== undefined) finished.error = result.error;
+    if (result.details !== undefined) finished.details = result.details;
+    run.emitAt(finished, finishedAt);
+  } catch (error) {
+    slot?.release();
+    throw error;
+  }
+  slot?.release();
   return result;
 }
 
