@@ -23,10 +23,13 @@ export function checkReferences(context: ValidationContext): NodeRule {
     visit(location) {
       const references = referencesOf(location.node);
       if (!namesNone(references)) {
-        const consumer: Consumer = { location, chain: chainsOf().of(location) };
-        for (const { field, ids } of references) {
-          for (const producerId of ids) {
-            const edge = checkOneReference(context, chainsOf(), consumer, field, producerId);
+        const chains = chainsOf();
+        const consumer: Consumer = { location, chain: chains.of(location) };
+        // Indexed loops: a fan-in names thousands of producers, and this runs once, cold.
+        for (let list = 0; list < references.length; list += 1) {
+          const { field, ids } = references[list]!;
+          for (let index = 0; index < ids.length; index += 1) {
+            const edge = checkOneReference(context, chains, consumer, field, ids[index]!);
             if (!edge) continue;
             satisfiable.push(edge);
             if (edge.dataflow) dataflow = true;
@@ -92,8 +95,10 @@ function checkOneReference(
   const { location, chain: consumerChain } = consumer;
   const producer = context.byId.get(producerId);
   if (!producer) return reportReference(context, consumer, field, 'unknown-reference', `${field} names "${producerId}", which is not a node of this workflow`);
-  if (producer.node === location.node) return reportReference(context, consumer, field, 'self-reference', `${field} names the node itself`);
-  if (chainPassesThrough(consumerChain, producer.node)) {
+  const producerNode = producer.node;
+  if (producerNode === location.node) return reportReference(context, consumer, field, 'self-reference', `${field} names the node itself`);
+  // A chain passes through containers only: a leaf (most producers of a fan-in) is never one.
+  if (producerNode.kind !== 'leaf' && chainPassesThrough(consumerChain, producerNode)) {
     return reportReference(context, consumer, field, 'ancestor-reference', `${field} names "${producerId}", which contains this node and so cannot finish before it`);
   }
   const producerPrefix = chains.prefixOf(producer);
@@ -106,7 +111,7 @@ function checkOneReference(
     case 'forward':
       return reportReference(context, consumer, field, 'forward-reference', `${field} names "${producerId}", which runs after it in ${containerName(placement.container)}`);
     case 'ordered':
-      return { consumer: location.node, consumerPath: location.path, producer: producer.node, field, dataflow: placement.dataflow };
+      return { consumer: location.node, consumerPath: location.path, producer: producerNode, field, dataflow: placement.dataflow };
     default:
       return assertNever(placement, 'placement');
   }
@@ -162,7 +167,7 @@ function namesNone(references: ReturnType<typeof referencesOf>): boolean {
 
 /** `node` is one of the containers the chain passes through. */
 function chainPassesThrough(chain: readonly ContainmentStep[], node: NodeSpec): boolean {
-  for (const step of chain) if (step.container === node) return true;
+  for (let index = 0; index < chain.length; index += 1) if (chain[index]!.container === node) return true;
   return false;
 }
 

@@ -22,6 +22,8 @@ export class ContainmentChains {
   /** Locations of the nodes that hold children: the only ones a chain climbs through. */
   private readonly containers = new Map<NodeSpec, NodeLocation>();
   private readonly containerChains = new Map<NodeSpec, readonly ContainmentStep[]>();
+  private lastAncestors: readonly NodeSpec[] | undefined;
+  private lastPrefix: readonly ContainmentStep[] = ROOT_PREFIX;
 
   constructor(locations: readonly NodeLocation[]) {
     for (const location of locations) {
@@ -33,11 +35,20 @@ export class ContainmentChains {
     return [...this.prefixOf(location), ownStep(location)];
   }
 
-  /** The chain of the container that holds `location` (empty at the root): its own chain without its last step. */
+  /**
+   * The chain of the container that holds `location` (empty at the root): its own chain without
+   * its last step. The walk gives all children of one container the same ancestors array, so the
+   * last answer is kept by that array: a fan-in asks this of thousands of siblings in a row.
+   */
   prefixOf(location: NodeLocation): readonly ContainmentStep[] {
-    const parent = location.ancestors.at(-1);
+    const ancestors = location.ancestors;
+    if (ancestors === this.lastAncestors) return this.lastPrefix;
+    const parent = ancestors.length > 0 ? ancestors[ancestors.length - 1] : undefined;
     const parentLocation = parent && this.containers.get(parent);
-    return parentLocation ? this.ofContainer(parentLocation) : ROOT_PREFIX;
+    const prefix = parentLocation ? this.ofContainer(parentLocation) : ROOT_PREFIX;
+    this.lastAncestors = ancestors;
+    this.lastPrefix = prefix;
+    return prefix;
   }
 
   private ofContainer(location: NodeLocation): readonly ContainmentStep[] {
