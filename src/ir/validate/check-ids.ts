@@ -12,7 +12,7 @@ export function checkIds(context: ValidationContext): NodeRule {
         return;
       }
       // byId holds each id's first location: any other location with that id repeats it.
-      if (reserved?.has(id) || context.byId.get(id) !== location) {
+      if (reserved?.has(id) || (context.repeatsIds && context.byId.get(id) !== location)) {
         context.report('duplicate-id', `duplicate node id "${id}"`, { path: [...location.path, 'spec', 'id'], nodeId: id, field: 'id' });
       }
     },

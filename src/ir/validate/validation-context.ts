@@ -41,7 +41,10 @@ export class ValidationContext {
    * the gate lists their diagnostics rule by rule, as it did when each rule walked the spec alone.
    */
   private readonly reportsByRule: Diagnostic[][] = [];
-  private rule = 0;
+  /** The rule whose reports these are (see reportAs); the gate's walk sets it directly, once per visit. */
+  reportingRule = 0;
+  /** Whether some id names more than one node: only then need a node's id be looked up again. */
+  readonly repeatsIds: boolean = false;
 
   constructor(
     readonly spec: WorkflowSpec,
@@ -49,16 +52,19 @@ export class ValidationContext {
     readonly source?: SpecSource,
   ) {
     const { locations, byId } = this;
+    let repeatsIds = false;
     walkNodes(spec, (location) => {
       locations.push(location);
       const id = location.node.spec.id;
-      if (!byId.has(id)) byId.set(id, location);
+      if (byId.has(id)) repeatsIds = true;
+      else byId.set(id, location);
     });
+    this.repeatsIds = repeatsIds;
   }
 
   /** Reports from now on belong to the rule at this place in the gate. */
   reportAs(rule: number): void {
-    this.rule = rule;
+    this.reportingRule = rule;
   }
 
   /** Every diagnostic, rule by rule, each rule's in the order it reported them. */
@@ -68,7 +74,7 @@ export class ValidationContext {
 
   report(code: string, message: string, where: { path: DocumentPath; nodeId?: string; field?: string }): void {
     const position = this.source?.positionOf(where.path);
-    (this.reportsByRule[this.rule] ??= []).push({
+    (this.reportsByRule[this.reportingRule] ??= []).push({
       severity: 'error',
       code,
       message: where.nodeId !== undefined ? `node "${where.nodeId}": ${message}` : message,
