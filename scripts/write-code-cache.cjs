@@ -52,14 +52,15 @@ function silentContext(folder) {
 /**
  * The V8 flags `whaleflow run` has set when its trace writer thread loads the script: V8 refuses
  * a cache made under other values of some (--heap-growing-percent is one). The run sets the first
- * two before it starts the thread (src/cli/run/keep-old-generation-tight.ts and
- * optimize-without-inlining.ts), the last once the thread's heap is configured, which resets it
+ * three before it starts the thread (src/cli/run/keep-old-generation-tight.ts,
+ * optimize-without-inlining.ts and start-trace-writer-thread.ts: the writer's young generation
+ * of a run below WIDE_RUN_LEAVES), the last once the thread's heap is configured, which resets it
  * (keep-young-generation-small.ts, run-command.ts).
  * The library (openProjectRecorder in a caller's process) keeps V8's defaults, which V8 checks
  * this cache against too: it has its own, made with `--v8-defaults`. src/cli/cli-bundle.test.ts
  * checks a run uses the first, src/trace/trace-writer-bundle.test.ts a library caller the second.
  */
-const RUN_FLAGS_BEFORE_WRITER = ['--heap-growing-percent=50', '--no-turbo-inlining'];
+const RUN_FLAGS_BEFORE_WRITER = ['--heap-growing-percent=50', '--no-turbo-inlining', '--min-semi-space-size=4'];
 const RUN_FLAGS_ONCE_WRITER_HEAP = ['--semi-space-growth-factor=1'];
 
 /**

@@ -42,7 +42,7 @@ const { TraceWriterThread } = await import(process.argv[2]);
 // With 'run', V8's flags as \`whaleflow run\` sets them around the thread's start (start-trace-writer-thread.ts);
 // with 'mismatch', those flags, but the thread told the process keeps V8's defaults.
 const asRun = process.argv[4] === 'run' || process.argv[4] === 'mismatch';
-if (asRun) for (const flag of ['--heap-growing-percent=50', '--no-turbo-inlining']) v8.setFlagsFromString(flag);
+if (asRun) for (const flag of ['--heap-growing-percent=50', '--no-turbo-inlining', '--min-semi-space-size=4']) v8.setFlagsFromString(flag);
 const thread = new TraceWriterThread(process.argv[4] === 'run' ? { v8Flags: 'run' } : {});
 if (asRun && thread.waitUntilHeapConfigured(2000)) v8.setFlagsFromString('--semi-space-growth-factor=1');
 const { worker } = thread.take();

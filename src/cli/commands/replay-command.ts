@@ -7,7 +7,7 @@ import { escapeTerminalLine, escapeTerminalText, SecretRedactor, terminalSafeJso
 import type { CliContext } from '../cli-context.js';
 import { allowCommandOption, databaseOption, fixturesOption, grantFromOptions, inputFileOption, nonEmptyText, type GrantOptions } from '../options/index.js';
 import { ExitCode } from '../exit-codes.js';
-import { composeRun, credentialRefusal, formatTraceFailure, keepOldGenerationTight, listenForStopSignals, RUN_PROVIDERS, startTraceWriterThread, type ComposedRun, type RunProvider } from '../run/index.js';
+import { composeRun, credentialRefusal, formatTraceFailure, keepOldGenerationTight, listenForStopSignals, RUN_PROVIDERS, startTraceWriterThread, WIDE_RUN_LEAVES, type ComposedRun, type RunProvider } from '../run/index.js';
 
 interface ReplayOptions extends GrantOptions {
   trace?: string;
@@ -135,6 +135,9 @@ interface ReplayRecording extends Pick<ProjectRecorder, 'sink' | 'failed' | 'err
  */
 const WRITER_THREAD_EVENTS = 10_000;
 
+/** A leaf records four events (node and effect, started and finished): a wide run's writer is sized by its leaves. */
+const EVENTS_PER_LEAF = 4;
+
 /**
  * Opens the replay's recording before the recorded run is read, so that a writer thread starts
  * (loads its modules, opens the database) while it is. A replay that cannot record stops, like a
@@ -143,7 +146,7 @@ const WRITER_THREAD_EVENTS = 10_000;
  */
 function openReplayRecording(context: CliContext, store: SqliteTraceStore, target: RunSummary | undefined): ReplayRecording {
   if (!store.readOnly && target && target.eventCount >= WRITER_THREAD_EVENTS) {
-    return recordingInto(store, openProjectRecorder({ cwd: context.cwd, env: context.env, databasePath: store.path, writerThread: startTraceWriterThread() }));
+    return recordingInto(store, openProjectRecorder({ cwd: context.cwd, env: context.env, databasePath: store.path, writerThread: startTraceWriterThread({ wide: target.eventCount >= EVENTS_PER_LEAF * WIDE_RUN_LEAVES }) }));
   }
   const recordTo: TraceStore = store.readOnly ? new InMemoryTraceStore() : store;
   const failure = new RecordingFailure();

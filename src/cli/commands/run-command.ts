@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { compileWorkflowFile } from '../../authoring/index.js';
+import { compileWorkflowFile, type CompiledWorkflow } from '../../authoring/index.js';
 import {
   estimateRun,
   executeWorkflow,
@@ -21,7 +21,7 @@ import { addLaunchShapeOptions, allowCommandOption, fixturesOption, grantFromOpt
 import { formatOverviewCost as formatUsd } from '../../runs/index.js';
 import { RunProgress } from '../progress/index.js';
 import type { SandboxMode } from '../../leaves/index.js';
-import { CollectAtRunEdges, inlineIfWide, keepYoungGenerationSmall, startTraceWriterThread, listenForStopSignals, sandboxPreflight, composeRun, credentialRefusal, formatPreflight, formatQueueSummary, formatRunSummary, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
+import { CollectAtRunEdges, inlineIfWide, keepYoungGenerationSmall, startTraceWriterThread, WIDE_RUN_LEAVES, listenForStopSignals, sandboxPreflight, composeRun, credentialRefusal, formatPreflight, formatQueueSummary, formatRunSummary, formatTraceFailure, RUN_PROVIDERS, type ComposedRun, type RunProvider } from '../run/index.js';
 import { openProjectRecorder, openProjectTrace, type ProjectRecorder, type TraceWriterThread } from '../../trace/index.js';
 import { backgroundRunArguments, startBackgroundRun, superviseRun } from '../../runs/index.js';
 import { loadConfig } from '../../config/index.js';
@@ -113,27 +113,32 @@ async function afterRun(context: CliContext, options: RunOptions): Promise<void>
 async function runWorkflowFile(context: CliContext, file: string, options: RunOptions): Promise<number> {
   const timing = new RunTiming();
   // The trace writer's thread starts loading now, on the other core, while this one compiles;
-  // it opens the database only if the run starts.
-  const writerThread = startTraceWriterThread();
+  // it opens the database only if the run starts. Its heap is made for a run of fewer than
+  // WIDE_RUN_LEAVES leaves; a wider one, known once compiled, gets a thread of its own.
+  let writerThread = startTraceWriterThread({ wide: false });
   try {
-    return await compileAndRun(context, file, options, timing, writerThread);
+    // Only what the run needs of the compile result: its source (the parsed document, kept to
+    // place diagnostics) would otherwise live in this frame to the run's end, ~17 MB at 100,000 leaves.
+    const { spec: compiledSpec, warnings, origin } = await compileWorkflowFile(resolve(context.cwd, file), launchShapeFrom(options));
+    keepYoungGenerationSmall(); // again: Node reports the writer thread's heap a moment before V8 makes it
+    for (const warning of warnings) context.stderr(`${escapeTerminalText(formatDiagnostic(warning))}\n`);
+    const prepared = await prepareOverlay(context, options, compiledSpec);
+    for (const warning of prepared.warnings) context.stderr(`whaleflow: warning: ${escapeTerminalText(warning)}\n`);
+    timing.lap('compile_ms');
+    if (estimateRun(prepared.spec).leaves >= WIDE_RUN_LEAVES) {
+      writerThread.discard();
+      writerThread = startTraceWriterThread({ wide: true });
+    }
+    return await composeAndRun(context, file, options, timing, writerThread, { spec: prepared.spec, origin, overlay: prepared });
   } finally {
     writerThread.discard(); // the run did not start (or its sink has already closed the thread)
   }
 }
 
-async function compileAndRun(context: CliContext, file: string, options: RunOptions, timing: RunTiming, writerThread: TraceWriterThread): Promise<number> {
-  // Only what the run needs of the compile result: its source (the parsed document, kept to
-  // place diagnostics) would otherwise live in this frame to the run's end, ~17 MB at 100,000 leaves.
-  const { spec: compiledSpec, warnings, origin } = await compileWorkflowFile(resolve(context.cwd, file), launchShapeFrom(options));
-  keepYoungGenerationSmall(); // see runWorkflowFile
+async function composeAndRun(context: CliContext, file: string, options: RunOptions, timing: RunTiming, writerThread: TraceWriterThread, compiled: { readonly spec: WorkflowSpec; readonly origin: CompiledWorkflow['origin']; readonly overlay: PreparedRunOverlay }): Promise<number> {
+  const { spec, origin, overlay: prepared } = compiled;
   // Human-readable output goes to stderr when stdout carries JSON.
   const say = options.json ? context.stderr : context.stdout;
-  for (const warning of warnings) context.stderr(`${escapeTerminalText(formatDiagnostic(warning))}\n`);
-  const prepared = await prepareOverlay(context, options, compiledSpec);
-  for (const warning of prepared.warnings) context.stderr(`whaleflow: warning: ${escapeTerminalText(warning)}\n`);
-  const spec = prepared.spec;
-  timing.lap('compile_ms');
 
   const environment = systemEnvironment();
   const runId = options.runId ?? randomUUID();

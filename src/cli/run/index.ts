@@ -10,4 +10,4 @@ export { keepOldGenerationTight } from './keep-old-generation-tight.js';
 export { keepYoungGenerationSmall } from './keep-young-generation-small.js';
 export { inlineIfWide } from './optimize-without-inlining.js';
 export { CollectAtRunEdges } from './collect-at-run-edges.js';
-export { startTraceWriterThread } from './start-trace-writer-thread.js';
+export { startTraceWriterThread, WIDE_RUN_LEAVES } from './start-trace-writer-thread.js';
