@@ -24,4 +24,18 @@ describe('CancelScope.onCancel', () => {
     expect(closed.reason).toBeUndefined();
     expect(new CancelScope(parent).reason).toEqual({ type: 'user' });
   });
+
+  it('reaches the children still open, in the order they started, whichever closed', () => {
+    const parent = new CancelScope();
+    const children = Array.from({ length: 6 }, () => new CancelScope(parent));
+    const reached: number[] = [];
+    children.forEach((child, index) => child.onCancel(() => reached.push(index)));
+    for (const index of [0, 2, 5]) children[index]!.close();
+    children[2]!.close(); // a second close changes nothing
+    const late = new CancelScope(parent);
+    late.onCancel(() => reached.push(6));
+    parent.cancel({ type: 'shutdown' });
+    expect(reached).toEqual([1, 3, 4, 6]);
+    expect(children[0]!.reason).toBeUndefined();
+  });
 });
