@@ -35,24 +35,25 @@ export function readCommonSpec(raw: unknown, parseOther: (node: RawObject) => No
  * reading a 2,000-leaf document.
  */
 function readWorkflowFields(raw: RawObject): WorkflowSpec | undefined {
-  try {
-    onlyFields(raw, WORKFLOW_FIELDS);
-    return {
-      id: nullableText(raw.id),
-      goal: text(raw.goal),
-      description: nullableText(raw.description),
-      budget: budget(raw.budget),
-      permissions: permissions(raw.permissions),
-      model_policy: modelPolicy(raw.model_policy),
-      promotion_policy: promotionPolicy(raw.promotion_policy),
-      nodes: [],
-    };
-  } catch (error) {
-    if (error !== UNSURE) throw error;
-  }
+  const own = unlessUnsure(() => plainWorkflowFields(raw));
+  if (own) return own;
   // `jitless`: zod would generate and compile a parser for this one object (and a branch's below).
   const top = WorkflowSpecSchema.safeParse({ ...raw, nodes: EMPTY_LIST }, JITLESS);
   return top.success ? top.data : undefined;
+}
+
+function plainWorkflowFields(raw: RawObject): WorkflowSpec {
+  onlyFields(raw, WORKFLOW_FIELDS);
+  return {
+    id: nullableText(raw.id),
+    goal: text(raw.goal),
+    description: nullableText(raw.description),
+    budget: budget(raw.budget),
+    permissions: permissions(raw.permissions),
+    model_policy: modelPolicy(raw.model_policy),
+    promotion_policy: promotionPolicy(raw.promotion_policy),
+    nodes: [],
+  };
 }
 
 type RawObject = Record<string, unknown>;
@@ -105,8 +106,13 @@ const PROMOTION_STRATEGIES: ReadonlySet<unknown> = new Set(['all', 'first_succes
 const UNSURE = Symbol('unsure');
 
 function readNodeList(list: readonly unknown[], parseOther: (node: RawObject) => NodeSpec | undefined): NodeSpec[] | undefined {
+  return unlessUnsure(() => list.map((node) => readNode(node, parseOther)));
+}
+
+/** What `read` gives, or undefined where it was unsure. */
+function unlessUnsure<T>(read: () => T): T | undefined {
   try {
-    return list.map((node) => readNode(node, parseOther));
+    return read();
   } catch (error) {
     if (error === UNSURE) return undefined;
     throw error;
@@ -214,27 +220,29 @@ function readContainer(
 }
 
 function readContainerFields(spec: RawObject, schema: typeof BranchSpecSchema | typeof SequenceSpecSchema): BranchSpec | SequenceSpec {
-  try {
-    if (schema === SequenceSpecSchema) {
-      onlyFields(spec, SEQUENCE_FIELDS);
-      return { id: text(spec.id), children: [] };
-    }
-    onlyFields(spec, BRANCH_FIELDS);
-    return {
-      id: text(spec.id),
-      description: nullableText(spec.description),
-      parallel: flag(spec.parallel),
-      budget: budget(spec.budget),
-      permissions: permissions(spec.permissions),
-      model_policy: modelPolicy(spec.model_policy),
-      children: [],
-    };
-  } catch (error) {
-    if (error !== UNSURE) throw error;
-  }
-  const own = schema.safeParse({ ...spec, children: EMPTY_LIST }, JITLESS);
-  if (!own.success) throw UNSURE;
-  return own.data;
+  const own = unlessUnsure(() => (schema === SequenceSpecSchema ? plainSequenceFields(spec) : plainBranchFields(spec)));
+  if (own) return own;
+  const parsed = schema.safeParse({ ...spec, children: EMPTY_LIST }, JITLESS);
+  if (!parsed.success) throw UNSURE;
+  return parsed.data;
+}
+
+function plainSequenceFields(spec: RawObject): SequenceSpec {
+  onlyFields(spec, SEQUENCE_FIELDS);
+  return { id: text(spec.id), children: [] };
+}
+
+function plainBranchFields(spec: RawObject): BranchSpec {
+  onlyFields(spec, BRANCH_FIELDS);
+  return {
+    id: text(spec.id),
+    description: nullableText(spec.description),
+    parallel: flag(spec.parallel),
+    budget: budget(spec.budget),
+    permissions: permissions(spec.permissions),
+    model_policy: modelPolicy(spec.model_policy),
+    children: [],
+  };
 }
 
 function onlyFields(object: RawObject, known: ReadonlySet<string>): void {
