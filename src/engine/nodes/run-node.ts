@@ -1,10 +1,9 @@
-import { childListsOf, type NodeResult, type NodeSpec } from '../../ir/index.js';
+import type { NodeResult, NodeSpec } from '../../ir/index.js';
 import { assertNever } from '../../util/index.js';
 import { CancelScope } from '../run/cancel-scope.js';
 import type { FifoSemaphore } from '../scheduling/fifo-semaphore.js';
 import type { Entry } from '../run/result-registry.js';
 import type { NodeContext } from '../run/run-context.js';
-import { subtreeIds } from '../run/spec-index.js';
 import { DeterminismViolation, isPending, type MaybePromise, type RunEventOf } from '../contracts/index.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -62,9 +61,11 @@ function startNode(node: NodeSpec, parent: NodeContext, slot: FifoSemaphore | un
       branchDepth: parent.branchDepth,
       entry,
     };
-    const started: Mutable<RunEventOf<'node_started'>> = { type: 'node_started', runId: '', at: 0, nodeId: id, kind: node.kind, parentId: parent.parentId, iteration: parent.iteration };
+    // The role is in the literal: added afterwards, every leaf's event grew an out-of-object property store.
     const role = roleOf(node);
-    if (role) started.role = role;
+    const started: RunEventOf<'node_started'> = role
+      ? { type: 'node_started', runId: '', at: 0, nodeId: id, kind: node.kind, parentId: parent.parentId, iteration: parent.iteration, role }
+      : { type: 'node_started', runId: '', at: 0, nodeId: id, kind: node.kind, parentId: parent.parentId, iteration: parent.iteration };
     run.emitAt(started, startedAt);
   } catch (error) {
     slot?.release();
@@ -95,8 +96,8 @@ function finishNode(node: NodeSpec, parent: NodeContext, scope: CancelScope, ent
     const finishedAt = run.environment.now();
     run.registry.settle(id, result, finishedAt, entry);
     if (node.kind === 'leaf') run.recordLeafResult(result);
-    // Only containers can leave descendants unsettled (and a leaf's childListsOf would allocate per leaf).
-    if (node.kind !== 'leaf' && childListsOf(node).length > 0) run.registry.settleAbsent(subtreeIds(node));
+    // Only containers can leave descendants unsettled.
+    if (node.kind !== 'leaf') run.registry.settleUnrunBelow(node);
     const finished: Mutable<RunEventOf<'node_finished'>> = {
       type: 'node_finished',
       runId: '',

@@ -1,4 +1,4 @@
-import type { NodeResult } from '../../ir/index.js';
+import { childListsOf, type NodeResult, type NodeSpec } from '../../ir/index.js';
 import type { CancelReason } from '../contracts/index.js';
 import type { CancelScope } from './cancel-scope.js';
 
@@ -102,6 +102,27 @@ export class ResultRegistry {
     for (const id of ids) {
       if (this.entries.get(id)?.outcome !== undefined) continue;
       this.settle(id, null);
+    }
+  }
+
+  /**
+   * Settles as absent every node below `node` that has not settled (an arm not taken, a template,
+   * a child a failed launch never started), in the order settleAbsent(subtreeIds(node)) did. A
+   * settled node's descendants settled with it (a container settles them here as it finishes,
+   * settleAbsent takes whole subtrees), so its subtree is not walked: a branch whose 10,000
+   * leaves all ran costs a lookup per leaf, not a list of their ids first.
+   */
+  settleUnrunBelow(node: NodeSpec): void {
+    const stack: NodeSpec[] = [];
+    const pushChildren = (parent: NodeSpec): void => {
+      for (const list of childListsOf(parent)) for (const child of list.nodes) stack.push(child);
+    };
+    pushChildren(node);
+    for (let current = stack.pop(); current; current = stack.pop()) {
+      const id = current.spec.id;
+      if (this.entries.get(id)?.outcome !== undefined) continue;
+      this.settle(id, null);
+      pushChildren(current);
     }
   }
 

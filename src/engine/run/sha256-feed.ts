@@ -4,16 +4,27 @@ import { createHash, type Hash } from 'node:crypto';
 const SLICE_CHARS = 1 << 16;
 /** A piece this long is handed to the hash on its own, instead of being copied into a slice first. */
 const DIRECT_CHARS = 1 << 12;
+/**
+ * A kept text is kept in slices of at least this many characters: past 128 KiB a string is
+ * allocated in V8's large-object space, which a young-generation collection promotes by its page
+ * instead of copying it (twice, over the collections it survives) as it does a smaller one.
+ */
+const KEPT_SLICE_CHARS = 1 << 18;
 
 /**
  * SHA-256 of a text given in pieces, in order. Small pieces are gathered into slices of about
  * 64 Ki characters; a piece of a few Ki goes straight to the hash. `keepText` also keeps the
- * slices, so the whole text can be had afterwards without ever building it as one flat string
- * (a 10,000-leaf spec's JSON is 4 MB; copying it into one string cost as much as writing it).
+ * text, so the whole of it can be had afterwards without ever building it as one flat string (a
+ * 10,000-leaf spec's JSON is 4 MB; copying it into one string cost as much as writing it): its
+ * pieces are joined into slices of 256 Ki characters, each hashed and kept as it is made (see
+ * KEPT_SLICE_CHARS; the 4 MB run_started carries was copied ~3 times in the young generation).
  */
 export class Sha256Feed {
   private readonly hash: Hash = createHash('sha256');
   private pending = '';
+  /** The pieces of a kept text not yet joined into a slice, and their length. */
+  private readonly pieces: string[] = [];
+  private piecesChars = 0;
   private readonly slices: string[] | undefined;
 
   constructor(keepText = false) {
@@ -21,6 +32,12 @@ export class Sha256Feed {
   }
 
   add(text: string): void {
+    if (this.slices) {
+      this.pieces.push(text);
+      this.piecesChars += text.length;
+      if (this.piecesChars >= KEPT_SLICE_CHARS) this.flush();
+      return;
+    }
     if (text.length >= DIRECT_CHARS) {
       this.flush();
       this.update(text);
@@ -51,6 +68,12 @@ export class Sha256Feed {
   }
 
   private flush(): void {
+    if (this.piecesChars > 0) {
+      const { pieces } = this;
+      this.update(pieces.length === 1 ? pieces[0]! : pieces.join(''));
+      pieces.length = 0;
+      this.piecesChars = 0;
+    }
     if (this.pending === '') return;
     this.update(this.pending);
     this.pending = '';

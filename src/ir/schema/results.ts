@@ -96,6 +96,11 @@ const PRECEDENCE: readonly RunStatus[] = ['cancelled', 'budget_exceeded', 'repla
  */
 export function aggregateStatus(statuses: Iterable<RunStatus>): RunStatus {
   let worst: RunStatus = 'succeeded';
-  for (const status of statuses) if (PRECEDENCE.indexOf(status) < PRECEDENCE.indexOf(worst)) worst = status;
+  for (const status of statuses) worst = worseStatus(worst, status);
   return worst;
+}
+
+/** The more severe of two statuses (aggregateStatus of both). */
+export function worseStatus(left: RunStatus, right: RunStatus): RunStatus {
+  return left === right || PRECEDENCE.indexOf(right) >= PRECEDENCE.indexOf(left) ? left : right;
 }

@@ -28,7 +28,14 @@ describe('MockRuleIndex', () => {
     expect(index.find('a', 'y')?.rule.output).toBe('a y');
     expect(index.find('a', 'z')?.rule.output).toBe('any z');
     expect(index.find('a', 'w')?.rule.output).toBe('a plain');
-    expect(index.find('a', 'w')).toBe(index.find('a', 'v')); // compiled once, then kept
+    expect(index.find('a', 'w')).toEqual(index.find('a', 'v')); // a plain rule: nothing to keep, made again
+    expect(index.find('a', 'x')).toBe(index.find('a', 'x')); // a regex: compiled once, then kept
+  });
+
+  it('keeps a templated rule compiled once', () => {
+    const index = new MockRuleIndex([rule({ id: 'a' }, 'out {id}')]);
+    expect(index.find('a', 'x')).toBe(index.find('a', 'y'));
+    expect(index.find('a', 'x')?.output?.render({ id: 'a', prompt: 'x' })).toBe('out a');
   });
 
   it('still refuses a bad prompt regex when it is made, not when a leaf asks', () => {

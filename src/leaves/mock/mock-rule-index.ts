@@ -17,7 +17,8 @@ export interface CompiledLeafRule {
  * lookup per leaf instead of a scan of 10,000 rules.
  *
  * The index holds only positions: a rule naming an id is compiled when a leaf first asks for it
- * (then kept), not when the runner is made. The runner is made in the run's process, cold, and
+ * (and kept when that took a regex or a template), not when the runner is made. The runner is
+ * made in the run's process, cold, and
  * an object and a one-rule list per rule cost a 10,000-rule fixture ~10–40 ms there, about what
  * its 10,000 leaves cost the engine once warm. A prompt regex is still compiled at once, so a
  * bad one fails the runner's construction as before.
@@ -78,7 +79,9 @@ export class MockRuleIndex {
         prompt: rule.match.prompt !== undefined ? new RegExp(rule.match.prompt) : undefined,
         output: rule.output !== undefined ? MockOutputTemplate.compile(rule.output) : undefined,
       };
-      this.compiled[position] = compiled;
+      // Kept only when compiling it did real work (a regex, a template): a fan-out's rule per leaf
+      // is asked for once, and keeping each one kept three objects per leaf to the run's end.
+      if (compiled.prompt || compiled.output?.templated) this.compiled[position] = compiled;
     }
     return compiled;
   }
