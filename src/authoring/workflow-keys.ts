@@ -1,9 +1,9 @@
-import { SpecSource, WorkflowSpecSchema, type WorkflowSpec } from '../ir/index.js';
+import { SpecSource, WORKFLOW_FIELDS, type WorkflowSpec } from '../ir/index.js';
 import { nearestName } from '../starlark/index.js';
 import type { Diagnostic } from '../util/index.js';
 
 /** The workflow's own fields: unknown ones are ignored by design (CodeWhale compatibility), but never silently. */
-const WORKFLOW_KEYS: readonly string[] = Object.keys(WorkflowSpecSchema.shape);
+const WORKFLOW_KEYS: readonly string[] = WORKFLOW_FIELDS;
 
 /** CodeWhale's workflow-file fields WhaleFlow ignores on purpose (docs/authoring.md): no warning for them. */
 const UPSTREAM_IGNORED_KEYS: readonly string[] = ['gates'];

@@ -15,4 +15,5 @@ export { SecretRedactor, REDACTED, MIN_SECRET_LENGTH, isSecretName, registerSecr
 export { isCommandAllowed } from './command-pattern.js';
 export { subdirectories } from './subdirectories.js';
 export { lazyRegExp } from './lazy-regexp.js';
+export { lazySchema, once } from './lazy-schema.js';
 export { isProcessAlive } from './is-process-alive.js';

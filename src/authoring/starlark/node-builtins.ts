@@ -1,4 +1,4 @@
-import { AgentTypeSchema, IsolationSchema, LeafModeSchema, TournamentOrderingSchema, TournamentSelectionSchema, type NodeKind } from '../../ir/index.js';
+import { AGENT_TYPES, ISOLATIONS, LEAF_MODES, TOURNAMENT_ORDERINGS, TOURNAMENT_SELECTIONS, type NodeKind } from '../../ir/index.js';
 import { StarlarkError } from '../../starlark/index.js';
 import { AGENT_TYPE_ALIASES, shorthandLeafFields, type LeafShorthand } from '../leaf-shorthands.js';
 import {
@@ -14,8 +14,8 @@ const policyParameters = [parameter('permissions', asRecord), parameter('model_p
 const idParameter = parameter('id', asString, true);
 
 const leafParameters: readonly Parameter[] = [
-  parameter('mode', asEnum(LeafModeSchema.options)),
-  parameter('isolation', asEnum(IsolationSchema.options)),
+  parameter('mode', asEnum(LEAF_MODES)),
+  parameter('isolation', asEnum(ISOLATIONS)),
   parameter('file_scope', asStringList),
   parameter('depends_on_results', asReferenceList),
   ...budgetParameters,
@@ -76,7 +76,7 @@ export const NODE_BUILTINS: readonly NodeBuiltinDefinition[] = [
   {
     name: 'agent',
     kind: 'leaf',
-    parameters: [idParameter, parameter('prompt', asString, true), parameter('agent_type', asEnum(AgentTypeSchema.options, AGENT_TYPE_ALIASES)), parameter('command', asString), ...leafParameters],
+    parameters: [idParameter, parameter('prompt', asString, true), parameter('agent_type', asEnum(AGENT_TYPES, AGENT_TYPE_ALIASES)), parameter('command', asString), ...leafParameters],
   },
   shorthand('search', 'query'),
   shorthand('test', 'command'),
@@ -103,9 +103,9 @@ export const NODE_BUILTINS: readonly NodeBuiltinDefinition[] = [
     parameters: [
       idParameter,
       parameter('candidates', asReferenceList),
-      parameter('by', asEnum(TournamentSelectionSchema.options)),
+      parameter('by', asEnum(TOURNAMENT_SELECTIONS)),
       parameter('min_score', asNumber),
-      parameter('ordering', asEnum(TournamentOrderingSchema.options)),
+      parameter('ordering', asEnum(TOURNAMENT_ORDERINGS)),
       parameter('judge', asString),
       parameter('role', asString),
     ],

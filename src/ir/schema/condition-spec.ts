@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { lazySchema, once } from '../../util/lazy-schema.js';
+
+/** Built on first use (util/lazy-schema.ts). */
+export const conditionSchema = once(() => z.union([z.object({ tests_pass: z.array(z.string()).min(1) }).strict(), z.object({ judge: z.string() }).strict()]));
 
 /**
  * A structured condition (WhaleFlow extension) beside the free-text `condition`: decided by
  * named test leaves passing, or by a judge model answering a yes/no question. Never by parsing prose.
  */
-export const ConditionSpecSchema = z.union([
-  z.object({ tests_pass: z.array(z.string()).min(1) }).strict(),
-  z.object({ judge: z.string() }).strict(),
-]);
+export const ConditionSpecSchema = lazySchema(conditionSchema);
 
 export type ConditionSpec = z.infer<typeof ConditionSpecSchema>;
 

@@ -1,29 +1,37 @@
 import { z } from 'zod';
 import { NODE_KINDS } from './enums.js';
+import { lazySchema, once } from '../../util/lazy-schema.js';
 
-export const RunStatusSchema = z.enum(['pending', 'running', 'succeeded', 'failed', 'cancelled', 'budget_exceeded', 'replay_diverged']);
+/** Built on first use (util/lazy-schema.ts). */
+export const resultSchemas = once(() => ({
+  RunStatusSchema: z.enum(['pending', 'running', 'succeeded', 'failed', 'cancelled', 'budget_exceeded', 'replay_diverged']),
+  UsageSchema: z.object({
+    input_tokens: z.number().int().nonnegative().default(0),
+    output_tokens: z.number().int().nonnegative().default(0),
+    cost_microusd: z.number().int().nonnegative().nullable().default(0),
+  }),
+  MemoUsageSchema: z.object({
+    armh_hits: z.number().int().nonnegative().default(0),
+    armh_misses: z.number().int().nonnegative().default(0),
+    armh_saved_estimated_tokens: z.number().int().nonnegative().default(0),
+    provider_prompt_cache_hits: z.number().int().nonnegative().default(0),
+    provider_prompt_cache_misses: z.number().int().nonnegative().default(0),
+    armh_saved_cost_microusd: z.number().int().nonnegative().nullable().optional(),
+  }),
+}));
+
+export const RunStatusSchema = lazySchema(() => resultSchemas().RunStatusSchema);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
 /** Token and cost usage. `cost_microusd` is null when some price is unknown — never a made-up 0. */
-export const UsageSchema = z.object({
-  input_tokens: z.number().int().nonnegative().default(0),
-  output_tokens: z.number().int().nonnegative().default(0),
-  cost_microusd: z.number().int().nonnegative().nullable().default(0),
-});
+export const UsageSchema = lazySchema(() => resultSchemas().UsageSchema);
 export type Usage = z.infer<typeof UsageSchema>;
 
 /**
  * ARMH counters are WhaleFlow's own memo; provider counters are the vendor's prompt cache.
  * They are never mixed.
  */
-export const MemoUsageSchema = z.object({
-  armh_hits: z.number().int().nonnegative().default(0),
-  armh_misses: z.number().int().nonnegative().default(0),
-  armh_saved_estimated_tokens: z.number().int().nonnegative().default(0),
-  provider_prompt_cache_hits: z.number().int().nonnegative().default(0),
-  provider_prompt_cache_misses: z.number().int().nonnegative().default(0),
-  armh_saved_cost_microusd: z.number().int().nonnegative().nullable().optional(),
-});
+export const MemoUsageSchema = lazySchema(() => resultSchemas().MemoUsageSchema);
 export type MemoUsage = z.infer<typeof MemoUsageSchema>;
 
 export function emptyUsage(): Usage {
