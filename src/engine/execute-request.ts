@@ -1,6 +1,7 @@
 import type { ValidationOptions, WorkflowResult, WorkflowSpec } from '../ir/index.js';
 import type { EffectBoundary, EnginePatch, EngineEnvironment, LeafRunner, MemoryPort, ModelGateway, RunEventSink, RunOverlay, RunParity } from './contracts/index.js';
 import type { PermissionGrant } from './permissions/index.js';
+import type { ResultJsonTexts } from './result-json-texts.js';
 import type { RunController } from './run-controller.js';
 
 export interface ExecutionLimits {
@@ -52,6 +53,8 @@ export interface ExecuteRequest {
    * tree again), the verdict stored on run_finished as `parity`.
    */
   readonly judgeParity?: (result: WorkflowResult, resultsDigest: string) => RunParity;
+  /** Keeps the JSON the results digest makes of the leaves, for a caller that prints the result as JSON (see ResultJsonTexts). */
+  readonly resultJson?: ResultJsonTexts;
   readonly parentRunId?: string;
   readonly sourceFile?: string;
   /** Options of the validation gate the spec passes before it runs (e.g. a higher maxAgents). */

@@ -3,6 +3,7 @@
 export * from './contracts/index.js';
 export { executeWorkflow, DEFAULT_MAX_CONCURRENT_LEAVES, DEFAULT_LEAF_IDLE_TIMEOUT_MS } from './execute-workflow.js';
 export { resultsDigest, toRecordedResult } from './recorded-result.js';
+export { ResultJsonTexts } from './result-json-texts.js';
 export type { ExecuteRequest, ExecutionLimits } from './execute-request.js';
 export { RunController, UnknownNodeError, type CancelTarget } from './run-controller.js';
 export { systemEnvironment } from './system-environment.js';

@@ -10,7 +10,7 @@ export { ProjectDatabaseError, projectDatabaseError, type DatabaseProblem } from
 export { PROTECTED_STATE_NAMES, isProtectedStateName, touchesProtectedState, ensureStateDirectory } from './protected-state.js';
 export { describeError } from './describe-error.js';
 export { escapeTerminalText, escapeTerminalLine, terminalSafeJson, escapeHtml } from './terminal-text.js';
-export { terminalSafeJsonPieces, writeTerminalSafeJson } from './write-terminal-safe-json.js';
+export { terminalSafeJsonPieces, writeTerminalSafeJson, type KnownArrayJson } from './write-terminal-safe-json.js';
 export { SecretRedactor, REDACTED, MIN_SECRET_LENGTH, isSecretName, registerSecretVariable, secretVariables } from './secrets/index.js';
 export { isCommandAllowed } from './command-pattern.js';
 export { subdirectories } from './subdirectories.js';

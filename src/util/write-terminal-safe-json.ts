@@ -18,13 +18,20 @@ export function writeTerminalSafeJson(value: unknown, write: (text: string) => v
 }
 
 /**
+ * Text a caller already has for some arrays: for `list`, pieces that joined by commas are
+ * `JSON.stringify(list)` without its brackets, each cut between items (the engine's
+ * ResultJsonTexts: the leaves' JSON its results digest made); undefined for any other array.
+ */
+export type KnownArrayJson = (list: readonly unknown[]) => readonly string[] | undefined;
+
+/**
  * The pieces writeTerminalSafeJson writes, one at a time, as they are asked for: a caller that
  * must wait between writes (a pipe whose reader is slower than this process) holds one piece at
  * a time instead of all of them queued in the stream.
  */
-export function* terminalSafeJsonPieces(value: unknown): Generator<string, void, undefined> {
+export function* terminalSafeJsonPieces(value: unknown, known?: KnownArrayJson): Generator<string, void, undefined> {
   const pieces = new Pieces();
-  const written = yield* writeValue(value, pieces);
+  const written = yield* writeValue(value, pieces, known);
   if (!written) yield* pieces.emit('null');
   yield escapeJsonText(pieces.rest());
 }
@@ -46,15 +53,22 @@ class Pieces {
 }
 
 /** Emits `value`'s JSON; false when JSON.stringify would leave it out (undefined, a function). */
-function* writeValue(value: unknown, pieces: Pieces): Generator<string, boolean, undefined> {
+function* writeValue(value: unknown, pieces: Pieces, known: KnownArrayJson | undefined): Generator<string, boolean, undefined> {
   if (Array.isArray(value)) {
+    const texts = known?.(value);
+    if (texts) {
+      yield* pieces.emit('[');
+      for (let index = 0; index < texts.length; index += 1) yield* pieces.emit(index === 0 ? texts[index]! : `,${texts[index]!}`);
+      yield* pieces.emit(']');
+      return true;
+    }
     yield* pieces.emit('[');
     let batchSize = 1;
     for (let index = 0; index < value.length; ) {
       if (index > 0) yield* pieces.emit(',');
       const item: unknown = value[index];
       if (Array.isArray(item) || holdsArrays(item)) {
-        yield* writeValue(item, pieces);
+        yield* writeValue(item, pieces, known);
         index += 1;
         continue;
       }
@@ -84,7 +98,7 @@ function* writeValue(value: unknown, pieces: Pieces): Generator<string, boolean,
     if (!walked && json === undefined) continue;
     yield* pieces.emit(`${separator}${JSON.stringify(key)}:`);
     separator = ',';
-    if (json === undefined) yield* writeValue(item, pieces);
+    if (json === undefined) yield* writeValue(item, pieces, known);
     else yield* pieces.emit(json);
   }
   yield* pieces.emit('}');

@@ -8,13 +8,14 @@ import {
   FanOutEventSink,
   PermissionRefusedError,
   preflightPermissions,
+  ResultJsonTexts,
   systemEnvironment,
   type EngineEnvironment,
   type PermissionGrant,
   type PermissionPreflight,
 } from '../../engine/index.js';
 import type { WorkflowSpec } from '../../ir/index.js';
-import { escapeTerminalLine, escapeTerminalText, formatDiagnostic, terminalSafeJson, terminalSafeJsonPieces } from '../../util/index.js';
+import { escapeTerminalLine, escapeTerminalText, formatDiagnostic, terminalSafeJson, terminalSafeJsonPieces, type KnownArrayJson } from '../../util/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { addLaunchShapeOptions, allowCommandOption, fixturesOption, grantFromOptions, launchShapeFrom, nonEmptyText, positiveInteger, usDollars, type GrantOptions } from '../options/index.js';
@@ -214,6 +215,7 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
   const interrupt = listenForStopSignals(context);
   const startedAt = environment.now();
   keepYoungGenerationSmall(); // see runWorkflowFile
+  const resultJson = keptResultJson(options, checked.leaves ?? 0);
   timing.lap('preflight_ms');
   progress?.start();
   try {
@@ -234,6 +236,7 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
       validated: true,
       launchLimits: { maxAgents: options.maxAgents, maxDepth: options.maxDepth }, // expansions are held to them too
       ...(overlay.overlay ? { overlay: overlay.overlay } : {}),
+      ...(resultJson ? { resultJson } : {}),
       ...(options.maxConcurrency !== undefined ? { limits: { maxConcurrentLeaves: options.maxConcurrency } } : {}),
     });
     supervision.stop();
@@ -248,7 +251,7 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
     timing.lap('trace_flush_ms');
     if (recorder.error) return traceFailed(context, recorder, runId, file, progress);
     progress?.stop();
-    if (options.json) await printJsonResult(context, { ...result, timing: timing.figures() }, options.pretty === true);
+    if (options.json) await printJsonResult(context, { ...result, timing: timing.figures() }, options.pretty === true, resultJson ? (list) => resultJson.of(list) : undefined);
     else say(formatRunSummary(result, environment.now() - startedAt));
     await closed;
     if (recorder.error) return traceFailed(context, recorder, runId, file, progress); // its close failed
@@ -280,17 +283,29 @@ function traceFailed(context: CliContext, recorder: ProjectRecorder, runId: stri
  * benchmark reading the result) a stream queues whatever its reader has not taken yet, and at
  * 100,000 leaves that was the whole result again, ~45 MB above the run's own peak.
  */
-async function printJsonResult(context: CliContext, result: object, pretty: boolean): Promise<void> {
+async function printJsonResult(context: CliContext, result: object, pretty: boolean, known: KnownArrayJson | undefined): Promise<void> {
   if (pretty) {
     context.stdout(`${terminalSafeJson(result, 2)}\n`);
     return;
   }
-  for (const piece of terminalSafeJsonPieces(result)) {
+  for (const piece of terminalSafeJsonPieces(result, known)) {
     context.stdout(piece);
     await context.stdoutDrained?.();
   }
   context.stdout('\n');
 }
+
+/**
+ * `--json` (one line) prints every leaf's result, which the results digest has just stringified:
+ * that JSON is kept for the print (10,000 leaves: ~5.6 MB made once instead of twice), except in
+ * a wide run, whose result must not be held twice over at its end (see ResultJsonTexts).
+ */
+function keptResultJson(options: RunOptions, leaves: number): ResultJsonTexts | undefined {
+  return options.json && options.pretty !== true && leaves < WIDE_RUN_LEAVES ? new ResultJsonTexts(KEPT_RESULT_JSON_CHARS) : undefined;
+}
+
+/** ~30,000 results of a few hundred characters; beyond it, the print stringifies them again. */
+const KEPT_RESULT_JSON_CHARS = 16 * 1024 * 1024;
 
 /** A leaf of the workflow, or one a planner may write, runs a command. */
 function mayRunCommands(preflight: PermissionPreflight): boolean {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { NodeResult } from '../../ir/index.js';
 import { resultsDigest } from '../recorded-result.js';
+import { ResultJsonTexts } from '../result-json-texts.js';
 import { branch as branchNode, leaf as leafNode, runMock, spec } from './harness.js';
 
 /** The digest's definition, spelled out: each node's JSON without its children, then its children in brackets, each node followed by a comma. */
@@ -29,6 +30,31 @@ function leaf(id: string, output: string): NodeResult {
 function branch(id: string, children: NodeResult[]): NodeResult {
   return { id, kind: 'branch_set', status: 'succeeded', output: null, usage, memo_usage: memo, children };
 }
+
+describe('ResultJsonTexts', () => {
+  const many = Array.from({ length: 1_000 }, (_, index) => leaf(`leaf-${index}`, `out ${index} ${'é✓'.repeat(index % 7)}`));
+
+  it('keeps, for each list of childless results only, pieces that joined by commas are its JSON; the digest is unchanged', () => {
+    const fan = branch('fan', many);
+    const inner = branch('inner', many.slice(0, 300));
+    const mixed = [leaf('b1', ''), inner, leaf('b2', 'y')];
+    const tree = [fan, branch('b', mixed), leaf('fan-in', 'all'), branch('empty', [])];
+    const kept = new ResultJsonTexts(1 << 24);
+    expect(resultsDigest(tree, kept)).toBe(resultsDigest(tree));
+    expect(kept.of(fan.children!)!.join(',')).toBe(JSON.stringify(many).slice(1, -1));
+    expect(kept.of(fan.children!)!.length).toBeGreaterThan(1);
+    expect(kept.of(inner.children!)!.join(',')).toBe(JSON.stringify(many.slice(0, 300)).slice(1, -1));
+    for (const list of [tree, mixed, branch('empty', []).children!]) expect(kept.of(list)).toBeUndefined();
+  });
+
+  it('past its limit keeps nothing at all, and the digest is still the same', () => {
+    const tree = [branch('small', many.slice(0, 10)), branch('fan', many)];
+    const kept = new ResultJsonTexts(JSON.stringify(many.slice(0, 10)).length + 10);
+    expect(resultsDigest(tree, kept)).toBe(resultsDigest(tree));
+    expect(kept.of(tree[0]!.children!)).toBeUndefined();
+    expect(kept.of(tree[1]!.children!)).toBeUndefined();
+  });
+});
 
 describe('resultsDigest', () => {
   it('hashes exactly the documented text, whatever the mix of leaves, containers and batch boundaries', () => {
