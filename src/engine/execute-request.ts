@@ -74,6 +74,12 @@ export interface ExecuteRequest {
    */
   readonly validated?: boolean;
   /**
+   * With `validated`: the spec's canonical text (exactly `JSON.stringify(spec)`) and its SHA-256,
+   * known already, which run_started then records instead of writing the text again: a replay's
+   * recorded text, shown by parseRecordedSpec to be its spec's and hashed by the replay.
+   */
+  readonly specText?: { readonly text: string; readonly sha256: string };
+  /**
    * The behaviour changes to run with (default: every one in ENGINE_PATCHES). Replay and resume
    * pass the recorded run's (`recordedPatches(run_started)`), so its trace keeps matching.
    */

@@ -165,6 +165,8 @@ type StartText = Pick<SpecTextWriter, 'step' | 'finish'>;
 
 function startTextOf(run: RunContext, request: ExecuteRequest): StartText {
   const { spec } = request;
+  const known = request.validated ? request.specText : undefined;
+  if (known) return { step: () => true, finish: () => known };
   // A validated spec's JSON is its canonical text; SpecTextWriter writes and hashes it in pieces.
   if (request.validated) return new SpecTextWriter(spec, (leaf, json) => run.rememberLeafJson(leaf, json));
   let text: SpecText | undefined;

@@ -12,6 +12,7 @@ export * from './schema/results.js';
 export { SpecSource, pathKey, formatDocumentPath, type DocumentPath } from './source-map.js';
 export { walkNodes, listNodes, childListsOf, referencesOf, type NodeLocation, type ChildList } from './walk-nodes.js';
 export { parseWorkflowSpec, describeValue, type ParseResult } from './parse-workflow-spec.js';
+export { parseRecordedSpec, type RecordedSpecRead } from './parse-recorded-spec.js';
 export { validateSpec, launchShapeOf, DEFAULT_MAX_AGENTS, DEFAULT_MAX_DEPTH, type ValidationOptions } from './validate/index.js';
 export { toCanonicalJson, toCanonicalPrettyJson, canonicalLeaf } from './canonical-json.js';
 export { specHash, leafInputHash, leafInputHashDocument, leafInputHashPrefix, leafInputHashOf, type ResolvedInputs } from './hashes.js';

@@ -42,7 +42,7 @@ export function parseWithSchema(raw: unknown, source?: SpecSource): ParseResult 
 }
 
 /** One node the common reader leaves to zod, prepared as in a whole document; undefined when it has a problem. */
-function parseOtherNode(node: RawObject): NodeSpec | undefined {
+export function parseOtherNode(node: RawObject): NodeSpec | undefined {
   const problems: Diagnostic[] = [];
   const parsed = NodeSpecSchema.safeParse(prepareNode(node, [], problems));
   return parsed.success && problems.length === 0 ? parsed.data : undefined;

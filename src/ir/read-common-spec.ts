@@ -18,10 +18,10 @@ import { WorkflowSpecSchema, type WorkflowSpec } from './schema/workflow-spec.js
  * `undefined`, so the caller parses the whole document with zod, which also words the errors.
  * `read-common-spec.test.ts` holds the two readers to the same output.
  */
-export function readCommonSpec(raw: unknown, parseOther: (node: RawObject) => NodeSpec | undefined): WorkflowSpec | undefined {
+export function readCommonSpec(raw: unknown, parseOther: (node: RawObject) => NodeSpec | undefined, readAhead?: LeavesReadAhead): WorkflowSpec | undefined {
   if (!isObject(raw) || !Array.isArray(raw.nodes)) return undefined;
-  const nodes = readNodeList(raw.nodes, parseOther);
-  if (!nodes) return undefined;
+  const nodes = readNodeList(raw.nodes, { parseOther, readAhead });
+  if (!nodes || (readAhead && readAhead.taken !== readAhead.leaves.length)) return undefined;
   const top = readWorkflowFields(raw);
   if (!top) return undefined;
   top.nodes = nodes;
@@ -105,8 +105,32 @@ const PROMOTION_STRATEGIES: ReadonlySet<unknown> = new Set(['all', 'first_succes
 /** Thrown inside the reader when a value needs zod's judgement; caught once per document. */
 const UNSURE = Symbol('unsure');
 
-function readNodeList(list: readonly unknown[], parseOther: (node: RawObject) => NodeSpec | undefined): NodeSpec[] | undefined {
-  return unlessUnsure(() => list.map((node) => readNode(node, parseOther)));
+/**
+ * Leaf nodes read ahead of the document (parse-recorded-spec.ts), each standing in it as a number,
+ * `base` + its index, `base` drawn at random: the numbers met where nodes are must be these, in
+ * order, and all of them taken, or the reader is unsure. A stand-in anywhere else breaks the
+ * order, and a number the document held itself cannot be guessed to take one's place.
+ */
+export interface LeavesReadAhead {
+  readonly leaves: readonly NodeSpec[];
+  readonly base: number;
+  taken: number;
+}
+
+/** How a node this reader does not read itself is read: zod for another kind, a number from the leaves read ahead. */
+interface NodeReaders {
+  readonly parseOther: (node: RawObject) => NodeSpec | undefined;
+  readonly readAhead: LeavesReadAhead | undefined;
+}
+
+function readNodeList(list: readonly unknown[], readers: NodeReaders): NodeSpec[] | undefined {
+  return unlessUnsure(() => list.map((node) => readNode(node, readers)));
+}
+
+/** The leaf a recorded spec's reader read ahead (see LeavesReadAhead), if `node` is the next one's number. */
+function leafReadAhead(node: number, readAhead: LeavesReadAhead | undefined): NodeSpec {
+  if (!readAhead || node !== readAhead.base + readAhead.taken || readAhead.taken >= readAhead.leaves.length) throw UNSURE;
+  return readAhead.leaves[readAhead.taken++]!;
 }
 
 /** What `read` gives, or undefined where it was unsure. */
@@ -120,20 +144,21 @@ function unlessUnsure<T>(read: () => T): T | undefined {
 }
 
 /** A common node read here; any other, or a common one this reader is unsure of, parsed by zod alone. */
-function readNode(node: unknown, parseOther: (node: RawObject) => NodeSpec | undefined): NodeSpec {
+function readNode(node: unknown, readers: NodeReaders): NodeSpec {
+  if (typeof node === 'number') return leafReadAhead(node, readers.readAhead);
   if (!isObject(node)) throw UNSURE;
   try {
-    const read = readCommonNode(node, parseOther);
+    const read = readCommonNode(node, readers);
     if (read) return read;
   } catch (error) {
     if (error !== UNSURE) throw error;
   }
-  const parsed = parseOther(node);
+  const parsed = readers.parseOther(node);
   if (!parsed) throw UNSURE;
   return parsed;
 }
 
-function readCommonNode(node: RawObject, parseOther: (node: RawObject) => NodeSpec | undefined): NodeSpec | undefined {
+function readCommonNode(node: RawObject, readers: NodeReaders): NodeSpec | undefined {
   const spec = node.spec;
   if (!isObject(spec)) return undefined;
   switch (node.kind) {
@@ -142,12 +167,17 @@ function readCommonNode(node: RawObject, parseOther: (node: RawObject) => NodeSp
     case 'reduce':
       return { kind: 'reduce', spec: readReduce(spec) };
     case 'branch_set':
-      return { kind: 'branch_set', spec: readContainer(spec, BranchSpecSchema, parseOther) as BranchSpec };
+      return { kind: 'branch_set', spec: readContainer(spec, BranchSpecSchema, readers) as BranchSpec };
     case 'sequence':
-      return { kind: 'sequence', spec: readContainer(spec, SequenceSpecSchema, parseOther) as SequenceSpec };
+      return { kind: 'sequence', spec: readContainer(spec, SequenceSpecSchema, readers) as SequenceSpec };
     default:
       return undefined;
   }
+}
+
+/** A leaf's spec as this reader reads it, or undefined where it is unsure (parse-recorded-spec.ts reads a recorded spec's leaves like one). */
+export function readLeafSpec(spec: unknown): LeafSpec | undefined {
+  return isObject(spec) ? unlessUnsure(() => readLeaf(spec)) : undefined;
 }
 
 /** A leaf in the schema's field order; optional fields only when given. */
@@ -210,12 +240,12 @@ function readReduce(spec: RawObject): ReduceSpec {
 function readContainer(
   spec: RawObject,
   schema: typeof BranchSpecSchema | typeof SequenceSpecSchema,
-  parseOther: (node: RawObject) => NodeSpec | undefined,
+  readers: NodeReaders,
 ): BranchSpec | SequenceSpec {
   const children = spec.children;
   if (children !== undefined && !Array.isArray(children)) throw UNSURE;
   const own = readContainerFields(spec, schema);
-  if (children) own.children = children.map((child) => readNode(child, parseOther));
+  if (children) own.children = children.map((child) => readNode(child, readers));
   return own;
 }
 

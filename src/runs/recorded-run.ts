@@ -1,4 +1,5 @@
-import { parseWorkflowSpec, type WorkflowSpec } from '../ir/index.js';
+import { parseRecordedSpec, type RecordedSpecRead, type WorkflowSpec } from '../ir/index.js';
+import { sha256Hex } from '../util/index.js';
 import type { RecordedWorkflowResult, RunEvent } from '../engine/index.js';
 import { CorruptTraceError, eventsOf, RecordedCancels, RecordedEffects, RecordedRows, SqliteTraceStore, type StoredEvent, type TraceStore } from '../trace/index.js';
 
@@ -10,6 +11,11 @@ export interface RecordedRun {
   readonly runId: string;
   readonly started: RunStarted;
   readonly spec: WorkflowSpec;
+  /**
+   * The recorded spec text with its SHA-256, when it is exactly `JSON.stringify(spec)` and hashes
+   * to the recorded spec hash: a replay's run_started records it as it is (see ExecuteRequest.specText).
+   */
+  readonly specText?: { readonly text: string; readonly sha256: string };
   /** The recorded effects, indexed by slot and key (built when first asked for, checking the trace's consistency). */
   readonly effects: RecordedEffects;
   /** Every row of the run as a replay by reference compares with them, when read with `noteRows` (see RecordedRows). */
@@ -68,13 +74,14 @@ export function readRecordedRun(store: TraceStore, runId: string, options: { rea
   }
   // With the rows' sequence numbers: a replay recording by reference compares its events with them.
   const effects = new RecordedEffects(markersNoted(), () => seq);
-  const spec = recordedSpec(runId, started);
+  const { spec, specText } = recordedSpec(runId, started);
   const cancels = new RecordedCancels(spec, cancelled ? [...eventsOf(store.eventStream(runId, { types: CANCEL_EVENT_TYPES }))] : []);
   let events: readonly RunEvent[] | undefined;
   return {
     runId,
     started: started!,
     spec,
+    ...(specText ? { specText } : {}),
     effects,
     ...(rows ? { rows } : {}),
     cancels,
@@ -89,7 +96,7 @@ export function readRecordedRun(store: TraceStore, runId: string, options: { rea
 /** A recorded run from its events in memory (an export file, a test's tampered copy). */
 export function recordedRunFromEvents(runId: string, events: readonly RunEvent[]): RecordedRun {
   const started = events.find((event): event is RunStarted => event.type === 'run_started');
-  const spec = recordedSpec(runId, started);
+  const { spec } = recordedSpec(runId, started);
   const finished = [...events].reverse().find((event): event is RunFinished => event.type === 'run_finished');
   let effects: RecordedEffects | undefined;
   let cancels: RecordedCancels | undefined;
@@ -109,15 +116,17 @@ export function recordedRunFromEvents(runId: string, events: readonly RunEvent[]
   };
 }
 
-function recordedSpec(runId: string, started: RunStarted | undefined): WorkflowSpec {
+function recordedSpec(runId: string, started: RunStarted | undefined): Pick<RecordedRun, 'spec' | 'specText'> {
   if (!started) throw new CorruptTraceError(`run ${runId} has no run_started event, so its workflow is unknown`);
-  let raw: unknown;
+  let parsed: RecordedSpecRead;
   try {
-    raw = JSON.parse(started.spec);
+    parsed = parseRecordedSpec(started.spec);
   } catch (error) {
-    throw new CorruptTraceError(`run ${runId}: the recorded spec is not JSON (${(error as Error).message})`);
+    if (!(error instanceof SyntaxError)) throw error;
+    throw new CorruptTraceError(`run ${runId}: the recorded spec is not JSON (${error.message})`);
   }
-  const parsed = parseWorkflowSpec(raw);
   if (!parsed.ok) throw new CorruptTraceError(`run ${runId}: the recorded spec does not parse (${parsed.diagnostics[0]?.message ?? 'unknown problem'})`);
-  return parsed.spec;
+  // Hashed again here, not taken from the blob's name: the text is recorded as the spec whose hash run_started names.
+  const sha256 = parsed.canonical ? sha256Hex(started.spec) : undefined;
+  return sha256 !== undefined && sha256 === started.specHash ? { spec: parsed.spec, specText: { text: started.spec, sha256 } } : { spec: parsed.spec };
 }

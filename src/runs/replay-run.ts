@@ -142,7 +142,8 @@ export async function replayRun(request: ReplayRequest): Promise<ReplayOutcome> 
     ...(recorded.started.launchLimits ? { launchLimits: recorded.started.launchLimits } : {}),
     sourceFile: recorded.started.sourceFile,
     validation: REPLAY_VALIDATION,
-    ...(request.trustedSpec ? { validated: true } : {}),
+    // The recorded text is recorded again as it is when it was shown to be the spec's own.
+    ...(request.trustedSpec ? { validated: true, ...(recorded.specText ? { specText: recorded.specText } : {}) } : {}),
     // The overlay is an input of the run: the recorded one is applied again, whatever the overlay is now.
     ...(recorded.started.overlay ? { overlay: recorded.started.overlay } : {}),
   });
