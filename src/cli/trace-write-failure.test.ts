@@ -42,9 +42,9 @@ function expectStoppedUnrecorded(outcome: CliOutcome, path: string, reason: RegE
 describe('a run whose trace cannot be written stops, says why and exits non-zero', () => {
   it('a full disk (RLIMIT_FSIZE on the run process; SIGXFSZ ignored, so writes fail with EFBIG): the leaves stop, ps tells the truth, and a resume with room finishes without paying twice', async () => {
     const { directory, database } = newProject();
-    new SqliteTraceStore(database).close(); // the database exists (about 100 KiB); only its growth hits the limit
-    // `ulimit -f 384`: no file this process writes may pass 384 KiB, so the WAL fills after a few dozen commits.
-    const prefix = ['bash', '-c', `trap '' XFSZ; ulimit -f 384; exec "$@"`, 'bash'];
+    new SqliteTraceStore(database).close(); // the database exists (about 250 KiB: 16 KiB pages); only its growth hits the limit
+    // `ulimit -f 640`: no file this process writes may pass 640 KiB, so the WAL fills after a few dozen commits.
+    const prefix = ['bash', '-c', `trap '' XFSZ; ulimit -f 640; exec "$@"`, 'bash'];
     const running = startCli(RUN_ARGS, { cwd: directory, env: { ...process.env, WHALEFLOW_HOME: '' }, prefix });
     const outcome = await running.finished;
     expectStoppedUnrecorded(outcome, database, /the disk is full or the file-size limit was reached|the disk refused the write/);
@@ -70,7 +70,7 @@ describe('a run whose trace cannot be written stops, says why and exits non-zero
     expect(overview!.leavesDone).toBeLessThan(overview!.leavesTotal);
 
     // A resume (which records inline, not on a worker thread) that cannot record stops the same way.
-    const starved = await startCli(['resume', RUN_ID, '--fixtures', 'slow.yaml', '--max-agents', String(LEAVES + 10)], { cwd: directory, env: { ...process.env, WHALEFLOW_HOME: '' }, prefix: ['bash', '-c', `trap '' XFSZ; ulimit -f 128; exec "$@"`, 'bash'] }).finished;
+    const starved = await startCli(['resume', RUN_ID, '--fixtures', 'slow.yaml', '--max-agents', String(LEAVES + 10)], { cwd: directory, env: { ...process.env, WHALEFLOW_HOME: '' }, prefix: ['bash', '-c', `trap '' XFSZ; ulimit -f 384; exec "$@"`, 'bash'] }).finished;
     expect(starved.code).toBe(1);
     expect(starved.stderr).toMatch(/^whaleflow: run \S+ stopped: the run could not be recorded: /m);
     expect(starved.stdout).not.toContain('resumed');

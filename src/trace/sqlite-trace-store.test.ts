@@ -38,6 +38,31 @@ describe('SqliteTraceStore schema', () => {
     created.close();
   });
 
+  it('makes a new database with 16 KiB pages and keeps an older one at its own, checkpointing every ~4 MB of WAL either way', () => {
+    const path = databasePath();
+    const created = new SqliteTraceStore(path);
+    expect(created.database.pragma('page_size', { simple: true })).toBe(16_384);
+    expect(created.database.pragma('wal_autocheckpoint', { simple: true })).toBe(250);
+    created.appendEvents(fakeRunEvents({ runId: 'r' }));
+    created.close();
+    // A database made before (SQLite's default 4 KiB pages) keeps them, and SQLite's 1,000-page cadence.
+    const olderPath = databasePath();
+    const older = new Database(olderPath);
+    older.pragma('journal_mode = WAL');
+    migrateTraceDatabase(older);
+    older.close();
+    const found = new SqliteTraceStore(olderPath);
+    expect(found.database.pragma('page_size', { simple: true })).toBe(4_096);
+    expect(found.database.pragma('wal_autocheckpoint', { simple: true })).toBe(1_000);
+    found.appendEvents(fakeRunEvents({ runId: 'r' }));
+    expect(found.events('r').length).toBeGreaterThan(0);
+    found.close();
+    const reopened = new SqliteTraceStore(path);
+    expect(reopened.database.pragma('page_size', { simple: true })).toBe(16_384);
+    expect(reopened.events('r').length).toBeGreaterThan(0);
+    reopened.close();
+  });
+
   it('uses WAL, and a reader on another connection reads while a write transaction is open', () => {
     const path = databasePath();
     const writer = new SqliteTraceStore(path);
