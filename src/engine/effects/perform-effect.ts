@@ -93,20 +93,26 @@ function recordCompleted(context: NodeContext, ask: EffectAsk, scope: EffectScop
   return outcome;
 }
 
+/** Takes an answer that came in time, and settles with it now or later (a leaf that hands its slots over: AdmittedLeaf). */
+export interface AnswerTaker<T> {
+  take(answer: T, settle: (answer: T) => void): void;
+}
+
 /**
  * Settles with the promise, or rejects with the cancel reason as soon as the scope is
  * cancelled: a call that ignores its signal is not waited on (it is told to stop through
  * the signal; the engine does not keep a handle on it). For model calls, whose only cleanup is
  * the aborted request; a leaf runner gets a grace period (settleAfterCancel).
  */
-export function raceCancel<T>(promise: Promise<T>, scope: CancelScope): Promise<T> {
+export function raceCancel<T>(promise: Promise<T>, scope: CancelScope, taker?: AnswerTaker<T>): Promise<T> {
   if (scope.reason) return Promise.reject(scope.reason);
   return new Promise<T>((resolve, reject) => {
     const unregister = scope.onCancel(reject);
     promise.then(
       (value) => {
         unregister();
-        resolve(value);
+        if (taker) taker.take(value, resolve);
+        else resolve(value);
       },
       (error: unknown) => {
         unregister();
@@ -122,8 +128,8 @@ export function raceCancel<T>(promise: Promise<T>, scope: CancelScope): Promise<
  * that should finish before the node (and maybe the run, and the process) ends. Only a runner
  * that ignores its signal past the grace period is left behind.
  */
-export function settleAfterCancel<T>(promise: Promise<T>, scope: CancelScope, graceMs: number, environment: Pick<EngineEnvironment, 'sleep'>): Promise<T> {
-  if (graceMs <= 0) return raceCancel(promise, scope);
+export function settleAfterCancel<T>(promise: Promise<T>, scope: CancelScope, graceMs: number, environment: Pick<EngineEnvironment, 'sleep'>, taker?: AnswerTaker<T>): Promise<T> {
+  if (graceMs <= 0) return raceCancel(promise, scope, taker);
   return new Promise<T>((resolve, reject) => {
     // Stops the grace timer once the work settles, so it never holds the process open. Made
     // only on cancel: one controller per leaf would cost ~100 bytes × every leaf of the run.
@@ -147,7 +153,8 @@ export function settleAfterCancel<T>(promise: Promise<T>, scope: CancelScope, gr
         settled = true;
         unregister();
         graceTimer?.abort();
-        resolve(value);
+        if (taker) taker.take(value, resolve);
+        else resolve(value);
       },
       (error: unknown) => {
         if (settled) return;

@@ -14,9 +14,10 @@ import {
   type MaybePromise,
   type OverlayPart,
 } from '../contracts/index.js';
-import { performEffect, settleAfterCancel } from '../effects/perform-effect.js';
+import { performEffect, settleAfterCancel, type AnswerTaker } from '../effects/perform-effect.js';
 import { leafEffectKey } from '../run/overlay-part.js';
 import { mergeModelPolicy, providerOf, type NodeContext } from '../run/run-context.js';
+import { giveBackSlot } from '../run/result-registry.js';
 import type { RunningLeaf } from '../run/running-leaves.js';
 import type { FifoSemaphore } from '../scheduling/fifo-semaphore.js';
 import { leafRole } from './leaf-role.js';
@@ -59,7 +60,7 @@ export function runAdmittedLeaf(node: NodeOfKind<'leaf'>, context: NodeContext, 
   return new AdmittedLeaf(node, context, inputs).run();
 }
 
-class AdmittedLeaf {
+class AdmittedLeaf implements AnswerTaker<EffectResult> {
   // Declared, not initialized in the class body: a field initializer defines each field (as
   // undefined) before the constructor assigns it, and a leaf's object is made once per leaf in
   // code that runs cold. The constructor assigns every field, in one order, so all share a shape.
@@ -208,19 +209,53 @@ class AdmittedLeaf {
     if (this.inputs.memory) reporter.memory = new LeafMemoryAccess(this.context, this.leaf, this.inputs.memory, run.settings.memory, request, reporter);
     const answer = run.settings.leafRunner.run(input, reporter);
     const graceMs = run.settings.leafStopGraceMs;
-    if (isPending(answer)) return settleAfterCancel(answer, scope, graceMs, run.environment);
+    if (isPending(answer)) return settleAfterCancel(answer, scope, graceMs, run.environment, budget.limited ? undefined : this);
     // As settleAfterCancel would: without a grace period a cancelled leaf's answer is not taken.
     if (scope.reason && graceMs <= 0) throw scope.reason;
     return answer;
   }
 
+  /**
+   * A leaf that waited for its answer gives its slots to the leaves waiting for them as soon as
+   * the answer comes, and records the answer (effect_completed, node_finished) only once the
+   * timers due in this turn have all run (RunContext.afterTimers). Leaves on timers are answered
+   * in batches, one timer after another: when each one recorded its answer before its successor
+   * started, the k-th successor of a batch started k recordings late, round after round. So a
+   * successor's start may come before its predecessor's end in the trace, in the same turn.
+   * Only when the order cannot change what happens: a success that is not cancelled, under no
+   * budget a charge, a start or the clock could cross (budget.limited: then `live` passes no
+   * taker), with a leaf waiting for a slot. Otherwise the answer is recorded at once, as before.
+   * Called by settleAfterCancel with the answer that came in time; no promise of its own.
+   */
+  take(result: EffectResult, settle: (result: EffectResult) => void): void {
+    const { run, scope, entry } = this.context;
+    const windowSlot = entry?.slot;
+    const waited = run.globalLeafSlots.queued > 0 || (windowSlot?.queued ?? 0) > 0 || (this.providerSlots?.queued ?? 0) > 0;
+    if (result.status !== 'succeeded' || scope.reason || !waited) {
+      settle(result);
+      return;
+    }
+    this.releaseSlots();
+    // The global slot before the window's: the window's release starts the successor, which takes one.
+    if (entry) giveBackSlot(entry);
+    run.afterTimers(result, settle);
+  }
+
+  /** Gives back the leaf's global and provider slots, and leaves the running list, once. */
+  private releaseSlots(): void {
+    const { run } = this.context;
+    if (this.running) run.runningLeaves.remove(this.running);
+    this.running = undefined;
+    if (this.heldProvider) this.providerSlots?.release();
+    this.heldProvider = false;
+    if (this.heldGlobal) run.globalLeafSlots.release();
+    this.heldGlobal = false;
+  }
+
   /** Releases what the leaf held and gives its result: judged, or what the error means. */
   private end(error: unknown): NodeResult {
     const result = error === undefined ? undefined : this.resultOfError(error);
-    const { run } = this.context;
-    if (this.running) run.runningLeaves.remove(this.running);
-    if (this.heldProvider) this.providerSlots?.release();
-    if (this.heldGlobal) run.globalLeafSlots.release();
+    this.releaseSlots();
     return result ?? judgeLeafResult(this.node, this.context, this.result!, this.inputHash, this.inputs.permissions, this.attempts);
   }
 

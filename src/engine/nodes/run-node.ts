@@ -2,7 +2,7 @@ import type { NodeResult, NodeSpec } from '../../ir/index.js';
 import { assertNever } from '../../util/index.js';
 import { CancelScope } from '../run/cancel-scope.js';
 import type { FifoSemaphore } from '../scheduling/fifo-semaphore.js';
-import type { Entry } from '../run/result-registry.js';
+import { giveBackSlot, type Entry } from '../run/result-registry.js';
 import type { NodeContext } from '../run/run-context.js';
 import { DeterminismViolation, isPending, type MaybePromise, type RunEventOf } from '../contracts/index.js';
 
@@ -28,7 +28,8 @@ import { runTournament } from './run-tournament.js';
  * this runs once per node, and a leaf that finished at once (see admitted-leaf) is finished here
  * in the same turn, its result returned as is. `slot`, a branch window's permit the node holds,
  * is released once node_finished is recorded (or the node failed to start), however it ends: in
- * finishNode's turn, so the branch starts its next child without a promise of its own between.
+ * finishNode's turn, so the branch starts its next child without a promise of its own between —
+ * or sooner, by a leaf that hands it over as its answer comes (see AdmittedLeaf.handOver).
  */
 export function runNode(node: NodeSpec, parent: NodeContext, slot?: FifoSemaphore): MaybePromise<NodeResult> {
   // Whatever throws (a sink that cannot record node_started) rejects, as it did from an async function.
@@ -67,6 +68,8 @@ function startNode(node: NodeSpec, parent: NodeContext, slot: FifoSemaphore | un
       ? { type: 'node_started', runId: '', at: 0, nodeId: id, kind: node.kind, parentId: parent.parentId, iteration: parent.iteration, role }
       : { type: 'node_started', runId: '', at: 0, nodeId: id, kind: node.kind, parentId: parent.parentId, iteration: parent.iteration };
     run.emitAt(started, startedAt);
+    // Held by the entry from here: finishNode gives it back, or a leaf that hands it over sooner (AdmittedLeaf).
+    entry.slot = slot;
   } catch (error) {
     slot?.release();
     throw error;
@@ -75,20 +78,20 @@ function startNode(node: NodeSpec, parent: NodeContext, slot: FifoSemaphore | un
   try {
     running = dispatch(node, context);
   } catch (error) {
-    return finishNode(node, parent, scope, entry, resultOfThrow(node, scope, error), slot);
+    return finishNode(node, parent, scope, entry, resultOfThrow(node, scope, error));
   }
-  if (!isPending(running)) return finishNode(node, parent, scope, entry, running, slot);
+  if (!isPending(running)) return finishNode(node, parent, scope, entry, running);
   return running.then(
-    (result) => finishNode(node, parent, scope, entry, result, slot),
-    (error: unknown) => finishNode(node, parent, scope, entry, resultOfThrow(node, scope, error), slot),
+    (result) => finishNode(node, parent, scope, entry, result),
+    (error: unknown) => finishNode(node, parent, scope, entry, resultOfThrow(node, scope, error)),
   );
 }
 
 /**
  * Closes the node's scope, settles its result for its waiters, records node_finished, then gives
- * back the node's slot: once, however that went.
+ * back the node's slot if it still holds it: once, however that went.
  */
-function finishNode(node: NodeSpec, parent: NodeContext, scope: CancelScope, entry: Entry, result: NodeResult, slot: FifoSemaphore | undefined): NodeResult {
+function finishNode(node: NodeSpec, parent: NodeContext, scope: CancelScope, entry: Entry, result: NodeResult): NodeResult {
   try {
     const { run } = parent;
     const id = node.spec.id;
@@ -114,10 +117,10 @@ function finishNode(node: NodeSpec, parent: NodeContext, scope: CancelScope, ent
     if (result.details !== undefined) finished.details = result.details;
     run.emitAt(finished, finishedAt);
   } catch (error) {
-    slot?.release();
+    giveBackSlot(entry);
     throw error;
   }
-  slot?.release();
+  giveBackSlot(entry);
   return result;
 }
 

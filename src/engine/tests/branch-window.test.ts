@@ -7,10 +7,16 @@ import { MemoryEventSink } from '../memory-event-sink.js';
 import { VirtualEnvironment } from '../testing/virtual-environment.js';
 import { branch, leaf, spec } from './harness.js';
 
-/** One parallel branch of `count` leaves of 10 ms each, at most `window` at a time. */
-function windowed(count: number, window: number): WorkflowSpec {
+/** One parallel branch of `count` leaves of 10 ms each, at most `window` at a time (and what else the branch's budget says). */
+function windowed(count: number, window: number, budget: Record<string, unknown> = {}): WorkflowSpec {
   const leaves = Array.from({ length: count }, (_, index) => leaf(`leaf-${index}`));
-  return spec({ id: 'window', goal: 'a windowed fan-out', nodes: [branch('fanout', leaves, { budget: { max_parallel: window } })] });
+  return spec({ id: 'window', goal: 'a windowed fan-out', nodes: [branch('fanout', leaves, { budget: { max_parallel: window, ...budget } })] });
+}
+
+type NodeEvent = RunEvent & { nodeId: string };
+
+function nodeEventsOf(events: readonly RunEvent[]): NodeEvent[] {
+  return events.filter((event) => event.type === 'node_started' || event.type === 'node_finished') as NodeEvent[];
 }
 
 async function run(workflow: WorkflowSpec, throwOn?: (event: RunEvent) => boolean) {
@@ -33,15 +39,39 @@ async function run(workflow: WorkflowSpec, throwOn?: (event: RunEvent) => boolea
 }
 
 describe('a parallel branch window', () => {
-  it('starts the next child as its predecessor finishes, in declaration order, never more than the window', async () => {
+  it('starts the next child as its predecessor is answered, in declaration order, never more than the window', async () => {
     const { result, events, runner } = await run(windowed(6, 2));
     expect(result?.status).toBe('succeeded');
     expect(runner.maxRunning).toBe(2);
     expect(runner.started).toEqual(['leaf-0', 'leaf-1', 'leaf-2', 'leaf-3', 'leaf-4', 'leaf-5']);
-    // leaf-2 takes leaf-0's slot: it starts right after leaf-0's node_finished, at the same time.
-    const nodeEvents = events.filter((event) => event.type === 'node_started' || event.type === 'node_finished') as (RunEvent & { nodeId: string })[];
+    // leaf-2 takes leaf-0's slot as leaf-0's answer comes, at the same time; leaf-0's end is
+    // recorded once the timers of that turn have run (leaf-1's answer, leaf-3's start).
+    const nodeEvents = nodeEventsOf(events);
+    const started2 = nodeEvents.findIndex((event) => event.type === 'node_started' && event.nodeId === 'leaf-2');
+    const finished0 = nodeEvents.findIndex((event) => event.type === 'node_finished' && event.nodeId === 'leaf-0');
+    expect(started2).toBeLessThan(finished0);
+    expect(nodeEvents[started2]!.at).toBe(nodeEvents[finished0]!.at);
+    expect(nodeEvents.slice(started2, finished0 + 1).map((event) => `${event.type} ${event.nodeId}`)).toEqual(['node_started leaf-2', 'node_started leaf-3', 'node_finished leaf-0']);
+    // Each leaf's own events keep their order: started, requested, completed, finished.
+    for (let index = 0; index < 6; index += 1) {
+      const own = events.filter((event) => ('nodeId' in event && event.nodeId === `leaf-${index}`) || ('scope' in event && event.scope.nodeId === `leaf-${index}`)).map((event) => event.type);
+      expect(own).toEqual(['node_started', 'effect_requested', 'effect_completed', 'node_finished']);
+    }
+  });
+
+  // A budget a charge can cross: each leaf's usage is charged (and its end recorded) before the next starts.
+  it('starts the next child only once its predecessor is recorded under a usage budget', async () => {
+    const { result, events } = await run(windowed(6, 2, { max_tokens: 1_000_000 }));
+    expect(result?.status).toBe('succeeded');
+    const nodeEvents = nodeEventsOf(events);
     const finished0 = nodeEvents.findIndex((event) => event.type === 'node_finished' && event.nodeId === 'leaf-0');
     expect(nodeEvents[finished0 + 1]).toMatchObject({ type: 'node_started', nodeId: 'leaf-2', at: nodeEvents[finished0]!.at });
+  });
+
+  it('gives the same results whether a slot is handed over or given back at the end', async () => {
+    const handedOver = await run(windowed(6, 2));
+    const givenBack = await run(windowed(6, 2, { max_tokens: 1_000_000 }));
+    expect(handedOver.result?.results).toEqual(givenBack.result?.results);
   });
 
   // The sink fails on the second child of three (window 1): the third starts only if the slot comes back.
