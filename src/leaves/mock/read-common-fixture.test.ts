@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InvalidInputError } from '../../util/index.js';
 import { mockFixtureSchema } from './mock-fixture-schema.js';
 import { parseMockFixture } from './parse-mock-fixture.js';
@@ -45,6 +45,15 @@ describe('readCommonFixture', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('asks zod nothing for a fixture of id rules with at most a default latency', () => {
+    const parse = vi.spyOn(mockFixtureSchema, 'safeParse');
+    const rules = [{ match: { id: 'a' }, output: 'x', latency_ms: 0 }];
+    expect(readCommonFixture({ defaults: { latency_ms: 2 }, leaves: rules })).toEqual(mockFixtureSchema.parse({ defaults: { latency_ms: 2 }, leaves: rules }));
+    expect(readCommonFixture({ leaves: rules })).toEqual(mockFixtureSchema.parse({ leaves: rules }));
+    expect(parse).not.toHaveBeenCalled();
+    parse.mockRestore();
   });
 
   it('reads a wide YAML fixture and still positions a mistake in one', () => {

@@ -18,11 +18,33 @@ export function readCommonFixture(value: unknown): MockFixture | undefined {
     if (!rule) return undefined;
     leaves[index] = rule;
   }
+  const plain = readPlainRest(value, leaves);
+  if (plain) return plain;
   // The rest of a fixture is small: zod reads it, with no leaf rules standing in.
   const rest = mockFixtureSchema.safeParse({ ...value, leaves: [] });
   if (!rest.success) return undefined;
   rest.data.leaves = leaves;
   return rest.data;
+}
+
+/**
+ * A fixture of leaf rules alone, with at most a default latency (what a generated per-leaf
+ * fixture is), as zod reads it: a run then builds none of the fixture's schemas.
+ */
+function readPlainRest(value: RawObject, leaves: MockLeafRule[]): MockFixture | undefined {
+  for (const key in value) if (key !== 'leaves' && key !== 'defaults') return undefined;
+  if (!('defaults' in value)) return { leaves, judge: [], expand: [], reduce: [] };
+  const defaults = value.defaults;
+  if (!isObject(defaults)) return undefined;
+  for (const key in defaults) if (key !== 'latency_ms') return undefined;
+  if (!('latency_ms' in defaults)) return { defaults: {}, leaves, judge: [], expand: [], reduce: [] };
+  const latency = defaults.latency_ms;
+  if (!isLatency(latency)) return undefined;
+  return { defaults: { latency_ms: latency }, leaves, judge: [], expand: [], reduce: [] };
+}
+
+function isLatency(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
 function isObject(value: unknown): value is RawObject {
@@ -49,7 +71,7 @@ function readCommonRule(rule: unknown): MockLeafRule | undefined {
     read.output = output;
   }
   if ('latency_ms' in rule) {
-    if (typeof latency !== 'number' || !Number.isFinite(latency) || latency < 0) return undefined;
+    if (!isLatency(latency)) return undefined;
     read.latency_ms = latency;
   }
   return read;

@@ -1,6 +1,7 @@
 export { MockModelClient, type MockModelClientOptions, type MockCall } from './mock-model-client.js';
 export {
   mockScriptSchema,
+  mockScriptSchemas,
   regexSourceSchema,
   mockRuleSchema,
   mockMatchSchema,
