@@ -3,6 +3,7 @@ import type { WorkflowSpec } from '../../ir/index.js';
 import { MockLeafRunner, MockModelGateway } from '../../leaves/mock/index.js';
 import type { RunEvent, RunEventSink } from '../contracts/index.js';
 import { executeWorkflow } from '../execute-workflow.js';
+import { RunController } from '../run-controller.js';
 import { MemoryEventSink } from '../memory-event-sink.js';
 import { VirtualEnvironment } from '../testing/virtual-environment.js';
 import { branch, leaf, spec } from './harness.js';
@@ -19,7 +20,7 @@ function nodeEventsOf(events: readonly RunEvent[]): NodeEvent[] {
   return events.filter((event) => event.type === 'node_started' || event.type === 'node_finished') as NodeEvent[];
 }
 
-async function run(workflow: WorkflowSpec, throwOn?: (event: RunEvent) => boolean) {
+async function run(workflow: WorkflowSpec, throwOn?: (event: RunEvent) => boolean, controller?: RunController, onEvent?: (event: RunEvent) => void) {
   const environment = new VirtualEnvironment();
   const fixture = { defaults: { latency_ms: 10 }, leaves: [], judge: [], expand: [], reduce: [] };
   const runner = new MockLeafRunner(environment, fixture);
@@ -28,9 +29,10 @@ async function run(workflow: WorkflowSpec, throwOn?: (event: RunEvent) => boolea
     emit(event) {
       if (throwOn?.(event)) throw new Error(`cannot record ${event.type}`);
       events.emit(event);
+      onEvent?.(event);
     },
   };
-  const running = executeWorkflow({ spec: workflow, runId: 'run-1', sink, leafRunner: runner, gateway: new MockModelGateway(environment, fixture), environment, validated: true });
+  const running = executeWorkflow({ spec: workflow, runId: 'run-1', sink, leafRunner: runner, gateway: new MockModelGateway(environment, fixture), environment, validated: true, ...(controller ? { controller } : {}) });
   const outcome = await environment.drive(running).then(
     (result) => ({ result, error: undefined }),
     (error: unknown) => ({ result: undefined, error }),
@@ -66,6 +68,28 @@ describe('a parallel branch window', () => {
     const nodeEvents = nodeEventsOf(events);
     const finished0 = nodeEvents.findIndex((event) => event.type === 'node_finished' && event.nodeId === 'leaf-0');
     expect(nodeEvents[finished0 + 1]).toMatchObject({ type: 'node_started', nodeId: 'leaf-2', at: nodeEvents[finished0]!.at });
+  });
+
+  // The cancel comes while leaf-0's slot is handed over and its answer not yet recorded.
+  it('ends a leaf whose answer waits to be recorded as cancelled when the run is cancelled meanwhile, and leaves nothing running', async () => {
+    const controller = new RunController();
+    const { result, events, runner } = await run(windowed(3, 1), undefined, controller, (event) => {
+      if (event.type === 'node_started' && event.nodeId === 'leaf-1') controller.cancel(null, { type: 'user', message: 'stop' });
+    });
+    expect(result?.status).toBe('cancelled');
+    expect(runner.started).toEqual(['leaf-0']);
+    expect(runner.running).toBe(0);
+    const children = result?.results[0]?.children ?? [];
+    expect(children.map((child) => [child.id, child.status])).toEqual([
+      ['leaf-0', 'cancelled'],
+      ['leaf-1', 'cancelled'],
+      ['leaf-2', 'cancelled'],
+    ]);
+    // The answer that came is kept with the cancelled leaf, as for a leaf cancelled while it ran.
+    expect(children[0]?.output).toContain('mock output for leaf-0');
+    for (const id of ['leaf-0', 'leaf-1', 'leaf-2']) {
+      expect(nodeEventsOf(events).filter((event) => event.nodeId === id).map((event) => event.type)).toEqual(['node_started', 'node_finished']);
+    }
   });
 
   it('gives the same results whether a slot is handed over or given back at the end', async () => {
