@@ -5,7 +5,7 @@ import { SecretRedactor } from './redact-secrets.js';
 import { projectTracePath, type TraceLocationOptions } from './project-trace-location.js';
 import { RecordingFailure, type TraceWriteError } from './recording-failure.js';
 import { SqliteTraceStore } from './sqlite-trace-store.js';
-import { openTraceDatabase } from './open-trace-database.js';
+import { keepStatementJournalsInMemory, openTraceDatabase } from './open-trace-database.js';
 import { TraceSink } from './trace-sink.js';
 import { TraceWriterThread } from './trace-writer-thread.js';
 import { WorkerTraceSink } from './worker-trace-sink.js';
@@ -68,6 +68,7 @@ export function openProjectRecorder(options: ProjectRecorderOptions): ProjectRec
   if (options.inline) {
     // Not openProjectTrace: a recorder needs a writable database, so no read-only fallback.
     const store = new SqliteTraceStore(databasePath, { redactor: new SecretRedactor(options.env ?? process.env) });
+    keepStatementJournalsInMemory(store.database);
     const sink = new TraceSink(store, { onError, onCommitted });
     return {
       sink,

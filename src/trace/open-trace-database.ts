@@ -148,6 +148,18 @@ const NEW_DATABASE_PAGE_BYTES = 16_384;
  */
 const CHECKPOINT_WAL_BYTES = 1_000 * 4_096;
 
+/**
+ * For a connection that records runs (the writer thread's, an inline recorder's): SQLite's undo
+ * log of one statement inside a transaction (a 64-row INSERT that a constraint could stop part
+ * way) kept in memory. SQLite holds it in memory up to 64 KiB and then writes it to a temporary
+ * file; each such INSERT logs the pages it changes whole, and with 16 KiB pages that passed 64 KiB,
+ * so a 10,000-leaf run wrote ~69 MB of these files besides its ~22 MB database. Not for other
+ * connections: the setting also keeps temporary tables in memory, and VACUUM's copy is one.
+ */
+export function keepStatementJournalsInMemory(database: Database.Database): void {
+  database.pragma('temp_store = MEMORY');
+}
+
 /** wal_autocheckpoint for pages of `pageBytes`: CHECKPOINT_WAL_BYTES of them. */
 function checkpointPages(pageBytes: number): number {
   return Math.max(1, Math.round(CHECKPOINT_WAL_BYTES / pageBytes));

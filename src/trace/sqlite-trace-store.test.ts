@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { keepStatementJournalsInMemory } from './open-trace-database.js';
 import { SqliteTraceStore } from './sqlite-trace-store.js';
 import { nodeIdOf } from './stored-event-codec.js';
 import { fakeRunEvents } from './testing/index.js';
@@ -61,6 +62,16 @@ describe('SqliteTraceStore schema', () => {
     expect(reopened.database.pragma('page_size', { simple: true })).toBe(16_384);
     expect(reopened.events('r').length).toBeGreaterThan(0);
     reopened.close();
+  });
+
+  it("keeps a recording connection's statement journals in memory, and appends through it", () => {
+    const store = new SqliteTraceStore(databasePath());
+    expect(store.database.pragma('temp_store', { simple: true })).toBe(0);
+    keepStatementJournalsInMemory(store.database);
+    expect(store.database.pragma('temp_store', { simple: true })).toBe(2);
+    store.appendEvents(fakeRunEvents({ runId: 'r', leafCount: 40 }));
+    expect(store.events('r').length).toBe(fakeRunEvents({ runId: 'r', leafCount: 40 }).length);
+    store.close();
   });
 
   it('uses WAL, and a reader on another connection reads while a write transaction is open', () => {

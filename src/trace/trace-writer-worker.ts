@@ -4,6 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { RunEvent } from '../engine/contracts/index.js';
 import { describeError, ProjectDatabaseError, type DatabaseProblem } from '../util/index.js';
+import { keepStatementJournalsInMemory } from './open-trace-database.js';
 import { failedRunMarker } from './recording-failure.js';
 import { SecretRedactor } from './redact-secrets.js';
 import { SqliteTraceStore } from './sqlite-trace-store.js';
@@ -54,11 +55,13 @@ let store: SqliteTraceStore;
 function openStore(data: TraceWriterOpen): SqliteTraceStore {
   progress = new Int32Array(data.progress);
   try {
-    return new SqliteTraceStore(data.databasePath, {
+    const opened = new SqliteTraceStore(data.databasePath, {
       redactor: new SecretRedactor({}, Object.values(data.secretEnv)),
       pageCacheKib: WRITER_PAGE_CACHE_KIB,
       ...(data.blobThresholdBytes !== undefined ? { blobThresholdBytes: data.blobThresholdBytes } : {}),
     });
+    keepStatementJournalsInMemory(opened.database);
+    return opened;
   } catch (error) {
     Atomics.store(progress, WriterProgressSlot.refused, 1);
     Atomics.store(progress, WriterProgressSlot.finished, 0x7fffffff);
