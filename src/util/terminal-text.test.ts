@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, escapeTerminalLine, escapeTerminalText, terminalSafeJson } from './terminal-text.js';
+import { escapeHtml, escapeJsonText, escapeTerminalLine, escapeTerminalText, terminalSafeJson } from './terminal-text.js';
 
 /** Sequences a model could put in its output to act on the user's terminal. */
 const HOSTILE = {
@@ -58,6 +59,16 @@ describe('terminalSafeJson', () => {
     const json = terminalSafeJson(value, 2);
     assertInert(json, /\n/);
     expect(JSON.parse(json)).toEqual(value);
+  });
+});
+
+describe('escapeJsonText', () => {
+  const reference = (json: string) => json.replace(/[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+  it('escapes exactly the listed characters, in ASCII text and in any other', () => {
+    const character = fc.oneof(fc.constantFrom('\x7f', '\x80', '\x9b', '\xa0', 'é', '\u061c', '\u200e', '\u2028', '\u202e', '\u2069', '✓', '\ud83d\ude00', '\ud800'), fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)), fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)));
+    fc.assert(fc.property(fc.array(character, { maxLength: 40 }), (characters) => escapeJsonText(characters.join('')) === reference(characters.join(''))), { numRuns: 3000 });
+    expect(escapeJsonText('{"a":"b\x7f"}')).toBe('{"a":"b\\u007f"}');
   });
 });
 

@@ -1,3 +1,5 @@
+import { Buffer } from 'node:buffer';
+
 /**
  * Text from a run (model output, leaf output, command output, provider error bodies, node
  * labels a model wrote through `expand`) is untrusted. Printed raw, it can drive the terminal:
@@ -65,6 +67,9 @@ export function terminalSafeJson(value: unknown, indent?: number): string {
 
 /** JSON text (a whole document or a piece of one) with the characters above written as escapes. */
 export function escapeJsonText(json: string): string {
+  // All of them but DEL lie above ASCII: text of ASCII alone is checked with two native scans,
+  // ~15x faster than the expression on the megabytes `run --json` prints for a wide run.
+  if (isAscii(json) && !json.includes('\x7f')) return json;
   JSON_UNSAFE.lastIndex = 0;
   if (!JSON_UNSAFE.test(json)) return json;
   JSON_UNSAFE.lastIndex = 0;
@@ -72,3 +77,8 @@ export function escapeJsonText(json: string): string {
 }
 
 const JSON_UNSAFE = /[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** Every character below U+0080: its UTF-8 takes one byte per character only then. */
+function isAscii(text: string): boolean {
+  return Buffer.byteLength(text, 'utf8') === text.length;
+}
