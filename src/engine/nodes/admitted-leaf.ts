@@ -5,6 +5,7 @@ import {
   InterruptedEffect,
   isPending,
   stoppedLeafArtifacts,
+  type CancelReason,
   type EffectOutcome,
   type EffectRequest,
   type EffectResult,
@@ -79,6 +80,8 @@ class AdmittedLeaf implements AnswerTaker<EffectResult> {
   declare private running: RunningLeaf | undefined;
   declare private result: EffectResult | undefined;
   declare private attempts: number;
+  /** Whether the leaf handed its slots over as its answer came (see take): a cancel after that does not undo the answer. */
+  declare private handedOver: boolean;
 
   constructor(node: NodeOfKind<'leaf'>, context: NodeContext, inputs: LeafInputs) {
     const { run } = context;
@@ -98,6 +101,7 @@ class AdmittedLeaf implements AnswerTaker<EffectResult> {
     this.running = undefined;
     this.result = undefined;
     this.attempts = 0;
+    this.handedOver = false;
   }
 
   run(): MaybePromise<NodeResult> {
@@ -235,6 +239,7 @@ class AdmittedLeaf implements AnswerTaker<EffectResult> {
       settle(result);
       return;
     }
+    this.handedOver = true;
     this.releaseSlots();
     // The global slot before the window's: the window's release starts the successor, which takes one.
     if (entry) giveBackSlot(entry);
@@ -256,7 +261,9 @@ class AdmittedLeaf implements AnswerTaker<EffectResult> {
   private end(error: unknown): NodeResult {
     const result = error === undefined ? undefined : this.resultOfError(error);
     this.releaseSlots();
-    return result ?? judgeLeafResult(this.node, this.context, this.result!, this.inputHash, this.inputs.permissions, this.attempts);
+    // A leaf answered before a cancel came is judged by its answer, however late it is recorded.
+    const cancelled = this.handedOver ? undefined : this.context.scope.reason;
+    return result ?? judgeLeafResult(this.node, cancelled, this.result!, this.inputHash, this.inputs.permissions, this.attempts);
   }
 
   private resultOfError(error: unknown): NodeResult {
@@ -313,7 +320,7 @@ function leafEffectInput(
 
 function judgeLeafResult(
   node: NodeOfKind<'leaf'>,
-  context: NodeContext,
+  reason: CancelReason | undefined,
   result: EffectResult,
   inputHash: string,
   permissions: EffectivePermissions,
@@ -331,7 +338,6 @@ function judgeLeafResult(
   if (result.data !== undefined) (details ??= {}).data = result.data;
   if (attempts > 1) (details ??= {}).attempts = attempts;
   const fields: ResultFields = { output: result.output, usage: result.usage, memoUsage: result.memo_usage, inputHash, details };
-  const reason = context.scope.reason;
   if (reason) return cancelledResult(node, reason, fields);
   if (result.status === 'failed') return failedResult(node, result.error ?? 'the leaf failed', fields);
   if (test && !test.passed) return failedResult(node, `${test.command ?? 'test'} exited with ${test.exitCode} (expected ${test.expected})`, fields);
