@@ -42,6 +42,7 @@ export {
   type ExportOptions,
 } from './trace-export.js';
 export { openProjectRecorder, type ProjectRecorder } from './open-project-recorder.js';
+export { keepStatementJournalsInMemory } from './open-trace-database.js';
 export { serializeEvents, SerializedBatchBuilder, type SerializedBatch } from './stored-event-codec.js';
 export { RecordingFailure, TraceWriteError, failedRunMarker } from './recording-failure.js';
 export { recordReplayByReference, type ReplayRecorder, type ReplayByReferenceOptions } from './record-replay-by-reference.js';

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { compileWorkflowFile, isGeneratedPlanFile } from '../../authoring/index.js';
 import { FanOutEventSink, systemEnvironment } from '../../engine/index.js';
 import { claimResume, readRecordedRun, resolveRunReference, resumeChain, resumeRun, superviseRun, type RecordedRun } from '../../runs/index.js';
-import { openProjectTrace, RecordingFailure, TraceSink, type SqliteTraceStore } from '../../trace/index.js';
+import { keepStatementJournalsInMemory, openProjectTrace, RecordingFailure, TraceSink, type SqliteTraceStore } from '../../trace/index.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { addLaunchShapeOptions, allowCommandOption, databaseOption, fixturesOption, grantFromOptions, inputFileOption, launchShapeFrom, positiveInteger, type GrantOptions } from '../options/index.js';
@@ -50,6 +50,8 @@ export function resumeCommand(context: CliContext): Command {
       const store = openProjectTrace({ cwd: context.cwd, env: context.env, databasePath: options.db, mustExist: true });
       try {
         store.assertWritable(); // a resume that could not record would pay for its leaves again next time
+        // It records inline on this connection: a wide batch's INSERT must not spill its undo log to temporary files.
+        keepStatementJournalsInMemory(store.database);
         const runId = randomUUID();
         // One resume at a time per run chain; decided under its lock (see claimResume).
         const claim = claimResume(store, store.database, resolveRunReference(store, reference), { resumeRunId: runId, now: Date.now(), force: options.force });
