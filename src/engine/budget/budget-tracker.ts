@@ -1,7 +1,6 @@
 import type { BudgetSpec } from '../../ir/index.js';
 import type { BudgetName, CancelReason, EngineEnvironment, RemainingBudget } from '../contracts/index.js';
 import type { CancelScope } from '../run/cancel-scope.js';
-import { hasBudget } from './has-budget.js';
 
 /** Usage as it is charged against budgets. */
 export interface Charge {
@@ -23,12 +22,6 @@ export class BudgetTracker {
   steps = 0;
   leaves = 0;
   readonly deadline: number | undefined;
-  /**
-   * Whether this level or one above limits anything a charge, a leaf's start or the clock can
-   * cross (tokens, cost, steps, leaves, wall time): where a leaf's usage must be charged before
-   * the next one starts. max_parallel is the scheduler's.
-   */
-  readonly limited: boolean;
   private readonly timer = new AbortController();
 
   constructor(
@@ -42,7 +35,6 @@ export class BudgetTracker {
   ) {
     const ownDeadline = budget?.timeout_secs != null ? environment.now() + budget.timeout_secs * 1000 : undefined;
     this.deadline = minDefined(ownDeadline, parent?.deadline);
-    this.limited = (budget !== undefined && hasBudget(budget)) || (parent?.limited ?? false);
     if (ownDeadline !== undefined && budget?.timeout_secs != null) {
       const limit = budget.timeout_secs;
       environment.sleep(ownDeadline - environment.now(), this.timer.signal).then(

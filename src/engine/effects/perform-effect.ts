@@ -93,26 +93,20 @@ function recordCompleted(context: NodeContext, ask: EffectAsk, scope: EffectScop
   return outcome;
 }
 
-/** Takes an answer that came in time, and settles with it now or later (a leaf that hands its slots over: AdmittedLeaf). */
-export interface AnswerTaker<T> {
-  take(answer: T, settle: (answer: T) => void): void;
-}
-
 /**
  * Settles with the promise, or rejects with the cancel reason as soon as the scope is
  * cancelled: a call that ignores its signal is not waited on (it is told to stop through
  * the signal; the engine does not keep a handle on it). For model calls, whose only cleanup is
  * the aborted request; a leaf runner gets a grace period (settleAfterCancel).
  */
-export function raceCancel<T>(promise: Promise<T>, scope: CancelScope, taker?: AnswerTaker<T>): Promise<T> {
+export function raceCancel<T>(promise: Promise<T>, scope: CancelScope): Promise<T> {
   if (scope.reason) return Promise.reject(scope.reason);
   return new Promise<T>((resolve, reject) => {
     const unregister = scope.onCancel(reject);
     promise.then(
       (value) => {
         unregister();
-        if (taker) taker.take(value, resolve);
-        else resolve(value);
+        resolve(value);
       },
       (error: unknown) => {
         unregister();
@@ -128,8 +122,8 @@ export function raceCancel<T>(promise: Promise<T>, scope: CancelScope, taker?: A
  * that should finish before the node (and maybe the run, and the process) ends. Only a runner
  * that ignores its signal past the grace period is left behind.
  */
-export function settleAfterCancel<T>(promise: Promise<T>, scope: CancelScope, graceMs: number, environment: Pick<EngineEnvironment, 'sleep'>, taker?: AnswerTaker<T>): Promise<T> {
-  if (graceMs <= 0) return raceCancel(promise, scope, taker);
+export function settleAfterCancel<T>(promise: Promise<T>, scope: CancelScope, graceMs: number, environment: Pick<EngineEnvironment, 'sleep'>): Promise<T> {
+  if (graceMs <= 0) return raceCancel(promise, scope);
   return new Promise<T>((resolve, reject) => {
     // Stops the grace timer once the work settles, so it never holds the process open. Made
     // only on cancel: one controller per leaf would cost ~100 bytes × every leaf of the run.
@@ -153,8 +147,7 @@ export function settleAfterCancel<T>(promise: Promise<T>, scope: CancelScope, gr
         settled = true;
         unregister();
         graceTimer?.abort();
-        if (taker) taker.take(value, resolve);
-        else resolve(value);
+        resolve(value);
       },
       (error: unknown) => {
         if (settled) return;

@@ -5,7 +5,6 @@ import {
   InterruptedEffect,
   isPending,
   stoppedLeafArtifacts,
-  type CancelReason,
   type EffectOutcome,
   type EffectRequest,
   type EffectResult,
@@ -15,10 +14,9 @@ import {
   type MaybePromise,
   type OverlayPart,
 } from '../contracts/index.js';
-import { performEffect, settleAfterCancel, type AnswerTaker } from '../effects/perform-effect.js';
+import { performEffect, settleAfterCancel } from '../effects/perform-effect.js';
 import { leafEffectKey } from '../run/overlay-part.js';
 import { mergeModelPolicy, providerOf, type NodeContext } from '../run/run-context.js';
-import { giveBackSlot } from '../run/result-registry.js';
 import type { RunningLeaf } from '../run/running-leaves.js';
 import type { FifoSemaphore } from '../scheduling/fifo-semaphore.js';
 import { leafRole } from './leaf-role.js';
@@ -61,7 +59,7 @@ export function runAdmittedLeaf(node: NodeOfKind<'leaf'>, context: NodeContext, 
   return new AdmittedLeaf(node, context, inputs).run();
 }
 
-class AdmittedLeaf implements AnswerTaker<EffectResult> {
+class AdmittedLeaf {
   // Declared, not initialized in the class body: a field initializer defines each field (as
   // undefined) before the constructor assigns it, and a leaf's object is made once per leaf in
   // code that runs cold. The constructor assigns every field, in one order, so all share a shape.
@@ -80,8 +78,6 @@ class AdmittedLeaf implements AnswerTaker<EffectResult> {
   declare private running: RunningLeaf | undefined;
   declare private result: EffectResult | undefined;
   declare private attempts: number;
-  /** Whether the leaf handed its slots over as its answer came (see take): a cancel after that does not undo the answer. */
-  declare private handedOver: boolean;
 
   constructor(node: NodeOfKind<'leaf'>, context: NodeContext, inputs: LeafInputs) {
     const { run } = context;
@@ -101,7 +97,6 @@ class AdmittedLeaf implements AnswerTaker<EffectResult> {
     this.running = undefined;
     this.result = undefined;
     this.attempts = 0;
-    this.handedOver = false;
   }
 
   run(): MaybePromise<NodeResult> {
@@ -213,57 +208,20 @@ class AdmittedLeaf implements AnswerTaker<EffectResult> {
     if (this.inputs.memory) reporter.memory = new LeafMemoryAccess(this.context, this.leaf, this.inputs.memory, run.settings.memory, request, reporter);
     const answer = run.settings.leafRunner.run(input, reporter);
     const graceMs = run.settings.leafStopGraceMs;
-    if (isPending(answer)) return settleAfterCancel(answer, scope, graceMs, run.environment, budget.limited ? undefined : this);
+    if (isPending(answer)) return settleAfterCancel(answer, scope, graceMs, run.environment);
     // As settleAfterCancel would: without a grace period a cancelled leaf's answer is not taken.
     if (scope.reason && graceMs <= 0) throw scope.reason;
     return answer;
   }
 
-  /**
-   * A leaf that waited for its answer gives its slots to the leaves waiting for them as soon as
-   * the answer comes, and records the answer (effect_completed, node_finished) only once the
-   * timers due in this turn have all run (RunContext.afterTimers). Leaves on timers are answered
-   * in batches, one timer after another: when each one recorded its answer before its successor
-   * started, the k-th successor of a batch started k recordings late, round after round. So a
-   * successor's start may come before its predecessor's end in the trace, in the same turn.
-   * Only when the order cannot change what happens: a success that is not cancelled, under no
-   * budget a charge, a start or the clock could cross (budget.limited: then `live` passes no
-   * taker), with a leaf waiting for a slot. Otherwise the answer is recorded at once, as before.
-   * Called by settleAfterCancel with the answer that came in time; no promise of its own.
-   */
-  take(result: EffectResult, settle: (result: EffectResult) => void): void {
-    const { run, scope, entry } = this.context;
-    const windowSlot = entry?.slot;
-    const waited = run.globalLeafSlots.queued > 0 || (windowSlot?.queued ?? 0) > 0 || (this.providerSlots?.queued ?? 0) > 0;
-    if (result.status !== 'succeeded' || scope.reason || !waited) {
-      settle(result);
-      return;
-    }
-    this.handedOver = true;
-    this.releaseSlots();
-    // The global slot before the window's: the window's release starts the successor, which takes one.
-    if (entry) giveBackSlot(entry);
-    run.afterTimers(result, settle);
-  }
-
-  /** Gives back the leaf's global and provider slots, and leaves the running list, once. */
-  private releaseSlots(): void {
-    const { run } = this.context;
-    if (this.running) run.runningLeaves.remove(this.running);
-    this.running = undefined;
-    if (this.heldProvider) this.providerSlots?.release();
-    this.heldProvider = false;
-    if (this.heldGlobal) run.globalLeafSlots.release();
-    this.heldGlobal = false;
-  }
-
   /** Releases what the leaf held and gives its result: judged, or what the error means. */
   private end(error: unknown): NodeResult {
     const result = error === undefined ? undefined : this.resultOfError(error);
-    this.releaseSlots();
-    // A leaf answered before a cancel came is judged by its answer, however late it is recorded.
-    const cancelled = this.handedOver ? undefined : this.context.scope.reason;
-    return result ?? judgeLeafResult(this.node, cancelled, this.result!, this.inputHash, this.inputs.permissions, this.attempts);
+    const { run } = this.context;
+    if (this.running) run.runningLeaves.remove(this.running);
+    if (this.heldProvider) this.providerSlots?.release();
+    if (this.heldGlobal) run.globalLeafSlots.release();
+    return result ?? judgeLeafResult(this.node, this.context, this.result!, this.inputHash, this.inputs.permissions, this.attempts);
   }
 
   private resultOfError(error: unknown): NodeResult {
@@ -320,7 +278,7 @@ function leafEffectInput(
 
 function judgeLeafResult(
   node: NodeOfKind<'leaf'>,
-  reason: CancelReason | undefined,
+  context: NodeContext,
   result: EffectResult,
   inputHash: string,
   permissions: EffectivePermissions,
@@ -338,6 +296,7 @@ function judgeLeafResult(
   if (result.data !== undefined) (details ??= {}).data = result.data;
   if (attempts > 1) (details ??= {}).attempts = attempts;
   const fields: ResultFields = { output: result.output, usage: result.usage, memoUsage: result.memo_usage, inputHash, details };
+  const reason = context.scope.reason;
   if (reason) return cancelledResult(node, reason, fields);
   if (result.status === 'failed') return failedResult(node, result.error ?? 'the leaf failed', fields);
   if (test && !test.passed) return failedResult(node, `${test.command ?? 'test'} exited with ${test.exitCode} (expected ${test.expected})`, fields);

@@ -2,7 +2,7 @@ import type { NodeResult, NodeSpec } from '../../ir/index.js';
 import { assertNever } from '../../util/index.js';
 import { CancelScope } from '../run/cancel-scope.js';
 import type { FifoSemaphore } from '../scheduling/fifo-semaphore.js';
-import { giveBackSlot, type Entry } from '../run/result-registry.js';
+import type { Entry } from '../run/result-registry.js';
 import type { NodeContext } from '../run/run-context.js';
 import { DeterminismViolation, isPending, type MaybePromise, type RunEventOf } from '../contracts/index.js';
 
@@ -28,8 +28,7 @@ import { runTournament } from './run-tournament.js';
  * this runs once per node, and a leaf that finished at once (see admitted-leaf) is finished here
  * in the same turn, its result returned as is. `slot`, a branch window's permit the node holds,
  * is released once node_finished is recorded (or the node failed to start), however it ends: in
- * finishNode's turn, so the branch starts its next child without a promise of its own between —
- * or sooner, by a leaf that hands it over as its answer comes (see AdmittedLeaf.handOver).
+ * finishNode's turn, so the branch starts its next child without a promise of its own between.
  */
 export function runNode(node: NodeSpec, parent: NodeContext, slot?: FifoSemaphore): MaybePromise<NodeResult> {
   // Whatever throws (a sink that cannot record node_started) rejects, as it did from an async function.
@@ -68,8 +67,6 @@ function startNode(node: NodeSpec, parent: NodeContext, slot: FifoSemaphore | un
       ? { type: 'node_started', runId: '', at: 0, nodeId: id, kind: node.kind, parentId: parent.parentId, iteration: parent.iteration, role }
       : { type: 'node_started', runId: '', at: 0, nodeId: id, kind: node.kind, parentId: parent.parentId, iteration: parent.iteration };
     run.emitAt(started, startedAt);
-    // Held by the entry from here: finishNode gives it back, or a leaf that hands it over sooner (AdmittedLeaf).
-    entry.slot = slot;
   } catch (error) {
     slot?.release();
     throw error;
@@ -78,20 +75,20 @@ function startNode(node: NodeSpec, parent: NodeContext, slot: FifoSemaphore | un
   try {
     running = dispatch(node, context);
   } catch (error) {
-    return finishNode(node, parent, scope, entry, resultOfThrow(node, scope, error));
+    return finishNode(node, parent, scope, entry, resultOfThrow(node, scope, error), slot);
   }
-  if (!isPending(running)) return finishNode(node, parent, scope, entry, running);
+  if (!isPending(running)) return finishNode(node, parent, scope, entry, running, slot);
   return running.then(
-    (result) => finishNode(node, parent, scope, entry, result),
-    (error: unknown) => finishNode(node, parent, scope, entry, resultOfThrow(node, scope, error)),
+    (result) => finishNode(node, parent, scope, entry, result, slot),
+    (error: unknown) => finishNode(node, parent, scope, entry, resultOfThrow(node, scope, error), slot),
   );
 }
 
 /**
  * Closes the node's scope, settles its result for its waiters, records node_finished, then gives
- * back the node's slot if it still holds it: once, however that went.
+ * back the node's slot: once, however that went.
  */
-function finishNode(node: NodeSpec, parent: NodeContext, scope: CancelScope, entry: Entry, result: NodeResult): NodeResult {
+function finishNode(node: NodeSpec, parent: NodeContext, scope: CancelScope, entry: Entry, result: NodeResult, slot: FifoSemaphore | undefined): NodeResult {
   try {
     const { run } = parent;
     const id = node.spec.id;
@@ -117,10 +114,10 @@ function finishNode(node: NodeSpec, parent: NodeContext, scope: CancelScope, ent
     if (result.details !== undefined) finished.details = result.details;
     run.emitAt(finished, finishedAt);
   } catch (error) {
-    giveBackSlot(entry);
+    slot?.release();
     throw error;
   }
-  giveBackSlot(entry);
+  slot?.release();
   return result;
 }
 

@@ -1,6 +1,5 @@
 import { childListsOf, type NodeResult, type NodeSpec } from '../../ir/index.js';
 import type { CancelReason } from '../contracts/index.js';
-import type { FifoSemaphore } from '../scheduling/fifo-semaphore.js';
 import type { CancelScope } from './cancel-scope.js';
 
 /** A node's place in the registry: given back by `started`, so settling it needs no second lookup. */
@@ -15,16 +14,6 @@ export interface Entry {
   finishedAt: number | undefined;
   /** Effects the node has asked for so far, outside loop bodies (see RunContext.nextOrdinal). */
   ordinals: number;
-  /** The branch window's slot the running node holds (runNode's), until it is given back (giveBackSlot). */
-  slot: FifoSemaphore | undefined;
-}
-
-/** Releases the window slot the node holds, if it still holds one: exactly once, whoever asks first. */
-export function giveBackSlot(entry: Entry): void {
-  const slot = entry.slot;
-  if (slot === undefined) return;
-  entry.slot = undefined;
-  slot.release();
 }
 
 /**
@@ -43,7 +32,7 @@ export class ResultRegistry {
   private entry(id: string): Entry {
     let entry = this.entries.get(id);
     if (!entry) {
-      entry = { outcome: undefined, waiters: undefined, scope: undefined, pendingCancel: undefined, startedAt: undefined, finishedAt: undefined, ordinals: 0, slot: undefined };
+      entry = { outcome: undefined, waiters: undefined, scope: undefined, pendingCancel: undefined, startedAt: undefined, finishedAt: undefined, ordinals: 0 };
       this.entries.set(id, entry);
     }
     return entry;

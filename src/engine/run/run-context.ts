@@ -70,9 +70,6 @@ export class RunContext {
   private writeStart: () => void = () => undefined;
   /** Leaves that took their input hash before run_started's text was written: the text need not take it again. */
   private readonly hashedBeforeStart = new Set<LeafSpec>();
-  /** Leaf answers waiting for the timers of this turn to run (see afterTimers), and what each resolves. */
-  private readonly waitingAnswers: ((answer: unknown) => void)[] = [];
-  private readonly answers: unknown[] = [];
   private leafTemplate: LeafJsonTemplate | undefined;
   /** Whether a leaf was written from leafTemplate since it was made (see leafJson). */
   private leafTemplateServed = true;
@@ -157,25 +154,6 @@ export class RunContext {
     this.leafTemplateServed = false;
     return this.leafTemplate?.json ?? JSON.stringify(leaf);
   }
-
-  /**
-   * Settles `answer` once every timer already due in this turn of the event loop has run (one
-   * setImmediate for all of them, in order): where a leaf that handed its slots over records
-   * its answer, so that the leaves whose timers fire in the same batch start their successors
-   * first (see AdmittedLeaf.take).
-   */
-  afterTimers<T>(answer: T, settle: (answer: T) => void): void {
-    if (this.waitingAnswers.length === 0) setImmediate(this.settleAnswers);
-    this.waitingAnswers.push(settle as (answer: unknown) => void);
-    this.answers.push(answer);
-  }
-
-  private readonly settleAnswers = (): void => {
-    const count = this.waitingAnswers.length;
-    for (let index = 0; index < count; index += 1) this.waitingAnswers[index]!(this.answers[index]);
-    this.waitingAnswers.length = 0;
-    this.answers.length = 0;
-  };
 
   /** Records why a node is being stopped, then stops it (and everything below it). */
   cancelNode(scope: CancelScope, nodeId: string | null, reason: CancelReason): void {
