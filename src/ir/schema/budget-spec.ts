@@ -4,10 +4,6 @@ import { lazySchema, once } from '../../util/lazy-schema.js';
 /** Built on first use (util/lazy-schema.ts). */
 export const budgetSchemas = once(() => {
   const optionalCount = z.number().int().nonnegative().nullable().default(null);
-  /**
-   * Limits on a workflow, branch or leaf. The first four fields are CodeWhale's; the others are
-   * WhaleFlow extensions, optional and omitted from canonical JSON when unset.
-   */
   const BudgetSpecSchema = z.object({
     max_steps: optionalCount,
     timeout_secs: optionalCount,

@@ -4,7 +4,6 @@ import { lazySchema, once } from '../../util/lazy-schema.js';
 
 /** Built on first use (util/lazy-schema.ts). */
 export const modelPolicySchemas = once(() => {
-  /** Which model serves a node. Provider and model are separate: model ids may contain `/`. */
   const ModelPolicySchema = z.object({
     provider: z.string().nullable().default(null),
     model: z.string().nullable().default(null),

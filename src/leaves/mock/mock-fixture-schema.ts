@@ -28,7 +28,6 @@ const mockFixtureSchemas = once(() => {
     .strict()
     .refine((match) => match.id !== undefined || match.prompt !== undefined, 'a match needs an "id" or a "prompt" regex');
 
-  /** How one leaf (or several, by prompt regex) behaves. */
   const leafRuleSchema = z
     .object({
       match: leafMatchSchema,
