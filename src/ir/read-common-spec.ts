@@ -35,11 +35,24 @@ export function readCommonSpec(raw: unknown, parseOther: (node: RawObject) => No
  * reading a 2,000-leaf document.
  */
 function readWorkflowFields(raw: RawObject): WorkflowSpec | undefined {
-  const own = unlessUnsure(() => plainWorkflowFields(raw));
+  return ownFields(raw, plainWorkflowFields, WorkflowSpecSchema, 'nodes');
+}
+
+/**
+ * An object's own fields without its node list: read by `plain` when they have their plain
+ * forms, else by `schema` with an empty list under `listKey`; undefined when neither is sure.
+ */
+function ownFields<T>(raw: RawObject, plain: (raw: RawObject) => T, schema: OwnFieldsSchema<T>, listKey: 'nodes' | 'children'): T | undefined {
+  const own = unlessUnsure(() => plain(raw));
   if (own) return own;
-  // `jitless`: zod would generate and compile a parser for this one object (and a branch's below).
-  const top = WorkflowSpecSchema.safeParse({ ...raw, nodes: EMPTY_LIST }, JITLESS);
-  return top.success ? top.data : undefined;
+  // `jitless`: zod would generate and compile a parser for this one object.
+  const parsed = schema.safeParse({ ...raw, [listKey]: EMPTY_LIST }, JITLESS);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** What ownFields asks of a zod schema. */
+interface OwnFieldsSchema<T> {
+  safeParse(value: unknown, params: typeof JITLESS): { readonly success: true; readonly data: T } | { readonly success: false };
 }
 
 function plainWorkflowFields(raw: RawObject): WorkflowSpec {
@@ -250,11 +263,9 @@ function readContainer(
 }
 
 function readContainerFields(spec: RawObject, schema: typeof BranchSpecSchema | typeof SequenceSpecSchema): BranchSpec | SequenceSpec {
-  const own = unlessUnsure(() => (schema === SequenceSpecSchema ? plainSequenceFields(spec) : plainBranchFields(spec)));
-  if (own) return own;
-  const parsed = schema.safeParse({ ...spec, children: EMPTY_LIST }, JITLESS);
-  if (!parsed.success) throw UNSURE;
-  return parsed.data;
+  const own = schema === SequenceSpecSchema ? ownFields(spec, plainSequenceFields, SequenceSpecSchema, 'children') : ownFields(spec, plainBranchFields, BranchSpecSchema, 'children');
+  if (!own) throw UNSURE;
+  return own;
 }
 
 function plainSequenceFields(spec: RawObject): SequenceSpec {
