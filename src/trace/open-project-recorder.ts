@@ -1,11 +1,14 @@
+import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RunEvent, RunEventSink } from '../engine/contracts/index.js';
 import { ensureStateDirectory } from '../util/index.js';
 import { SecretRedactor } from './redact-secrets.js';
 import { projectTracePath, type TraceLocationOptions } from './project-trace-location.js';
 import { RecordingFailure, type TraceWriteError } from './recording-failure.js';
+import { readSqliteFileHeader } from './sqlite-file-header.js';
 import { SqliteTraceStore } from './sqlite-trace-store.js';
 import { keepStatementJournalsInMemory, openTraceDatabase } from './open-trace-database.js';
+import { TRACE_SCHEMA_VERSION } from './trace-migrations.js';
 import { TraceSink } from './trace-sink.js';
 import { TraceWriterThread } from './trace-writer-thread.js';
 import { WorkerTraceSink } from './worker-trace-sink.js';
@@ -47,13 +50,24 @@ export interface ProjectRecorderOptions extends TraceLocationOptions {
   readonly writerThread?: TraceWriterThread;
   /** Keep the run at most a few batches ahead of the writer (WorkerTraceSinkOptions.narrowBacklog). */
   readonly narrowBacklog?: boolean;
+  /**
+   * Open (create, migrate) the database on the caller's thread before returning, always: SQLite
+   * itself then refuses a database that cannot be recorded into before anything runs, and a
+   * connection the caller opens next does not race the writer over a new file (`whaleflow run`).
+   * Otherwise the writer's thread opens a database alone when its file shows nothing to decide
+   * (see writerMayOpenAlone).
+   */
+  readonly openOnCallerThread?: boolean;
 }
 
 /**
  * Opens the project trace for recording one run. By default the writes happen on a worker
  * thread (WorkerTraceSink), so tracing costs the engine one JSON.stringify per event;
  * `inline: true` writes on the caller's thread (TraceSink), which needs no worker.
- * The database is created and migrated here, before the run starts.
+ * A database this thread cannot vouch for from its file alone (see writerMayOpenAlone), and
+ * every database with `openOnCallerThread`, is created and migrated here, before the run starts,
+ * and refused here; otherwise the writer's thread opens it while the run starts, and a refusal
+ * comes as a write failure (`failed`, `error`).
  */
 export function openProjectRecorder(options: ProjectRecorderOptions): ProjectRecorder {
   const databasePath = projectTracePath(options);
@@ -93,7 +107,7 @@ export function openProjectRecorder(options: ProjectRecorderOptions): ProjectRec
   // The thread starts first: its start (tens of milliseconds on the other core) overlaps the
   // migration below instead of following it.
   const thread = options.writerThread ?? new TraceWriterThread();
-  const setup = openSetupConnection(databasePath, options.writerThread ? undefined : thread);
+  const setup = options.openOnCallerThread || !writerMayOpenAlone(databasePath) ? openSetupConnection(databasePath, options.writerThread ? undefined : thread) : undefined;
   // Without observers the sink keeps no event past its emit (a listener makes it hold each batch).
   const sink = new WorkerTraceSink(databasePath, { env: options.env ?? process.env, onError, ...(observers.length > 0 ? { onCommitted } : {}), ...(options.narrowBacklog ? { narrowBacklog: true } : {}), thread });
   return {
@@ -102,8 +116,10 @@ export function openProjectRecorder(options: ProjectRecorderOptions): ProjectRec
     close: async () => {
       // Once the writer's connection is open (or it failed to open), this one is not the
       // database's last and closes without a checkpoint of the WAL and its fsyncs.
-      if (!sink.writerStarted) await sink.drain();
-      setup.close();
+      if (setup) {
+        if (!sink.writerStarted) await sink.drain();
+        setup.close();
+      }
       await sink.close();
     },
     committed: () => sink.drain(),
@@ -134,5 +150,30 @@ function openSetupConnection(databasePath: string, ownThread: TraceWriterThread 
   } catch (error) {
     ownThread?.discard();
     throw error;
+  }
+}
+
+/**
+ * Whether the writer's thread may open the database at `databasePath` alone, with nothing to
+ * refuse on this thread first: no file yet in a writable directory (the writer creates it), or
+ * a file at this schema version, whole, writable, with no WAL (whose pages could say otherwise).
+ * Opening here costs the run's start ~5-12 ms (SQLite's library, the file, a new database's
+ * schema) that the writer's thread spends instead while the run starts. Anything else (an older
+ * or newer schema, a WAL, a damaged or foreign file) is opened here, which refuses it as before.
+ */
+export function writerMayOpenAlone(databasePath: string): boolean {
+  if (databasePath === ':memory:' || !writable(dirname(databasePath)) || existsSync(`${databasePath}-wal`)) return false;
+  if (!existsSync(databasePath)) return true;
+  const header = readSqliteFileHeader(databasePath);
+  if (header === undefined || header.userVersion !== TRACE_SCHEMA_VERSION || header.pageCount === 0) return false;
+  return header.size >= header.pageCount * header.pageBytes && writable(databasePath);
+}
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
-import { accessSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { ProjectDatabaseError, projectDatabaseError, retryWhileBusy } from '../util/index.js';
+import { readSqliteFileHeader, walBytes } from './sqlite-file-header.js';
 import { TraceSchemaTooNewError } from './trace-errors.js';
 import { migrateTraceDatabase, TRACE_SCHEMA_VERSION } from './trace-migrations.js';
 
@@ -53,16 +54,6 @@ function closeQuietly(database: Database.Database | undefined): void {
   }
 }
 
-const SQLITE_MAGIC = 'SQLite format 3\0';
-
-function walBytes(path: string): number {
-  try {
-    return statSync(`${path}-wal`).size;
-  } catch {
-    return 0;
-  }
-}
-
 /**
  * A file cut short (a copy interrupted, a full disk during a copy) reads as zeroed pages,
  * which SQLite reports only when some query reaches one: so which command fails, and when,
@@ -72,34 +63,16 @@ function walBytes(path: string): number {
  */
 function assertNotTruncated(path: string): void {
   if (path === ':memory:' || walBytes(path) > 0) return;
-  let header: Buffer;
-  let size: number;
-  try {
-    size = statSync(path).size;
-    if (size < 100) return; // empty (a new database) or too short to be one: SQLite says which
-    header = Buffer.alloc(100);
-    const descriptor = openSync(path, 'r');
-    try {
-      readSync(descriptor, header, 0, 100, 0);
-    } finally {
-      closeSync(descriptor);
-    }
-  } catch {
-    return; // unreadable: opening it reports why
-  }
-  if (header.toString('latin1', 0, 16) !== SQLITE_MAGIC) return;
-  const pageSizeField = header.readUInt16BE(16);
-  const pageSize = pageSizeField === 1 ? 65_536 : pageSizeField;
-  const pageCount = header.readUInt32BE(28);
-  // The in-header size counts only when the change counter matches version-valid-for (SQLite's rule).
-  if (pageCount === 0 || header.readUInt32BE(24) !== header.readUInt32BE(92)) return;
-  const expected = pageCount * pageSize;
-  if (size >= expected) return;
+  // No header (a new or empty database, unreadable, not SQLite's): opening it says what is wrong.
+  const header = readSqliteFileHeader(path);
+  if (header === undefined || header.pageCount === 0) return;
+  const expected = header.pageCount * header.pageBytes;
+  if (header.size >= expected) return;
   throw new ProjectDatabaseError(
     path,
     'damaged',
     'WHALEFLOW_TRUNCATED',
-    `${path} is damaged: it is truncated (${size} bytes of the ${expected} its header records). Save what is readable with \`sqlite3 ${JSON.stringify(path)} .recover | sqlite3 ${JSON.stringify(`${path}.recovered`)}\`, then move the damaged file aside (and the recovered one into its place); the next run starts a new database if none is there.`,
+    `${path} is damaged: it is truncated (${header.size} bytes of the ${expected} its header records). Save what is readable with \`sqlite3 ${JSON.stringify(path)} .recover | sqlite3 ${JSON.stringify(`${path}.recovered`)}\`, then move the damaged file aside (and the recovered one into its place); the next run starts a new database if none is there.`,
   );
 }
 

@@ -208,7 +208,9 @@ async function preflightAndRun(context: CliContext, prepared: PreparedRun): Prom
   // Progress hears each event once it is committed: no leaf is shown done that the trace does not hold.
   // Narrow: this process keeps its heap small, and its writer (TurboFan inlining off) is the
   // slower thread, so a wider window only queued more rows (10k leaves: wall 1.08x, peak +10 MB).
-  const recorder = openProjectRecorder({ cwd: context.cwd, env: context.env, committedObservers: progress ? [progress] : [], writerThread, narrowBacklog: true });
+  // Opened here (openOnCallerThread): a database that cannot be recorded into is refused before
+  // the run starts, and the cancel reader below does not race the writer over a new file.
+  const recorder = openProjectRecorder({ cwd: context.cwd, env: context.env, committedObservers: progress ? [progress] : [], writerThread, narrowBacklog: true, openOnCallerThread: true });
   // Workflow mode: heartbeats (pid) and polling for `whaleflow cancel RUN [NODE]`, so other terminals can watch and stop this run.
   const cancelReader = openProjectTrace({ cwd: context.cwd, env: context.env });
   const supervision = superviseRun({ store: cancelReader, sink: recorder.sink, runId, now: environment.now });
