@@ -134,7 +134,7 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
   const status = runStatus(results, root.reason);
   const { usage, memoUsage } = sumUsage(results);
   const result: WorkflowResult = { run_id: request.runId, workflow_id: spec.id, spec_hash: hash!, status, results, usage, memo_usage: memoUsage };
-  const recorded = toRecordedResult(result, request.resultJson);
+  const recorded = toRecordedResult(result, request.resultJson, run.preparedResults);
   const parity = request.judgeParity?.(result, recorded.results_sha256);
   run.emit({ type: 'run_finished', status, usage, memoUsage, result: recorded, ...(parity ? { parity } : {}) });
   return result;

@@ -22,7 +22,12 @@ export class BudgetTracker {
   steps = 0;
   leaves = 0;
   readonly deadline: number | undefined;
-  private readonly timer = new AbortController();
+  /**
+   * Stops the wall-time timer; made only for a level with its own timeout. Every run and branch
+   * has a level, and one aborted at the end of each cost a fresh process Node's EventTarget
+   * dispatch, compiled on the run's tail after its last leaf.
+   */
+  private readonly timer: AbortController | undefined;
 
   constructor(
     readonly nodeId: string,
@@ -37,6 +42,7 @@ export class BudgetTracker {
     this.deadline = minDefined(ownDeadline, parent?.deadline);
     if (ownDeadline !== undefined && budget?.timeout_secs != null) {
       const limit = budget.timeout_secs;
+      this.timer = new AbortController();
       environment.sleep(ownDeadline - environment.now(), this.timer.signal).then(
         () => this.exceed('timeout_secs', limit, limit),
         () => undefined,
@@ -95,7 +101,7 @@ export class BudgetTracker {
 
   /** Stops the wall-time timer; called when the level's node finishes. */
   close(): void {
-    this.timer.abort();
+    this.timer?.abort();
   }
 
   private checkUsage(): void {

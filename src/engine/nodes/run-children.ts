@@ -1,5 +1,6 @@
 import type { NodeResult, NodeSpec } from '../../ir/index.js';
 import { isPending, type MaybePromise } from '../contracts/index.js';
+import type { BatchPreparer } from '../run/prepared-result-json.js';
 import type { NodeContext } from '../run/run-context.js';
 import { FifoSemaphore } from '../scheduling/fifo-semaphore.js';
 import { waitForReferences } from './resolve-references.js';
@@ -32,7 +33,15 @@ function isSelector(kind: NodeSpec['kind']): boolean {
  */
 export function runChildrenInParallel(children: readonly NodeSpec[], context: NodeContext, maxParallel: number | null): MaybePromise<NodeResult[]> {
   const window = maxParallel !== null && maxParallel > 0 ? maxParallel : context.run.settings.maxConcurrentLeaves;
-  return new ParallelLaunch(children, context, window < children.length ? new FifoSemaphore(window) : undefined).start();
+  if (window >= children.length) return new ParallelLaunch(children, context, undefined, undefined).start();
+  return new ParallelLaunch(children, context, new FifoSemaphore(window), preparerFor(children, context, window)).start();
+}
+
+/** Leaves that wait for slots settle over many turns: their results' JSON can be written meanwhile, once per run (not in loops). */
+function preparerFor(children: readonly NodeSpec[], context: NodeContext, window: number): BatchPreparer | undefined {
+  const { run, parentId, iteration } = context;
+  if (iteration !== 0 || parentId === null || run.index.isInLoopBody(parentId)) return undefined;
+  return run.preparedResults.preparerFor(children, run.registry, window);
 }
 
 /**
@@ -53,12 +62,14 @@ class ParallelLaunch {
   private readonly resume = (): void => {
     this.runAt(this.position, runNode(this.children[this.position]!, this.context, this.slots));
     this.launch();
+    this.preparer?.started(this.position);
   };
 
   constructor(
     private readonly children: readonly NodeSpec[],
     private readonly context: NodeContext,
     private readonly slots: FifoSemaphore | undefined,
+    private readonly preparer: BatchPreparer | undefined,
   ) {
     this.running = new Array<MaybePromise<NodeResult>>(children.length);
   }
@@ -101,7 +112,18 @@ class ParallelLaunch {
 
   /** Results in declaration order: as they are when every child finished at once. */
   private gathered(): MaybePromise<NodeResult[]> {
-    return this.pending ? Promise.all(this.running) : (this.running as NodeResult[]);
+    if (!this.pending) return this.running as NodeResult[];
+    const all = Promise.all(this.running);
+    const preparer = this.preparer;
+    if (!preparer) return all;
+    // Once every child has settled the digest is near: what is not prepared by then, it writes.
+    return all.then(
+      (results) => (preparer.stop(), results),
+      (error: unknown) => {
+        preparer.stop();
+        throw error;
+      },
+    );
   }
 }
 

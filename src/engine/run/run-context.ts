@@ -15,6 +15,7 @@ import type {
 } from '../contracts/index.js';
 import { LeafJsonTemplate } from './leaf-json-template.js';
 import { overlayPartFor } from './overlay-part.js';
+import { PreparedResultJson } from './prepared-result-json.js';
 import type { BudgetTracker } from '../budget/budget-tracker.js';
 import type { InheritedPermissions, PermissionGrant } from '../permissions/index.js';
 import { FifoSemaphore } from '../scheduling/fifo-semaphore.js';
@@ -56,6 +57,8 @@ export interface RunSettings {
 export class RunContext {
   readonly globalLeafSlots: FifoSemaphore;
   readonly runningLeaves = new RunningLeaves();
+  /** The results digest's JSON of fan-outs' leaves, written as they settle (see PreparedResultJson). */
+  readonly preparedResults = new PreparedResultJson();
   /** The workflow's part of every leaf input hash, written once per run instead of once per leaf. */
   readonly leafHashPrefix: string;
   private readonly providerSlots = new Map<string, FifoSemaphore>();

@@ -18,6 +18,21 @@ export function spec(raw: unknown): WorkflowSpec {
   return parsed.spec;
 }
 
+/** The results digest's definition, spelled out: each node's JSON without its children, then its children in brackets, each node followed by a comma. */
+export function digestText(nodes: readonly NodeResult[]): string {
+  let text = '[';
+  for (const node of nodes) {
+    if (node.children === undefined) {
+      text += JSON.stringify(node);
+    } else {
+      const { children, ...own } = node;
+      text += JSON.stringify(own) + digestText(children);
+    }
+    text += ',';
+  }
+  return `${text}]`;
+}
+
 export const leaf = (id: string, extra: Record<string, unknown> = {}) => ({ kind: 'leaf', spec: { id, prompt: `do ${id}`, ...extra } });
 export const branch = (id: string, children: unknown[], extra: Record<string, unknown> = {}) => ({ kind: 'branch_set', spec: { id, parallel: true, children, ...extra } });
 export const sequence = (id: string, children: unknown[]) => ({ kind: 'sequence', spec: { id, children } });

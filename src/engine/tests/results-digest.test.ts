@@ -3,22 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { NodeResult } from '../../ir/index.js';
 import { resultsDigest } from '../recorded-result.js';
 import { ResultJsonTexts } from '../result-json-texts.js';
-import { branch as branchNode, leaf as leafNode, runMock, spec } from './harness.js';
-
-/** The digest's definition, spelled out: each node's JSON without its children, then its children in brackets, each node followed by a comma. */
-function referenceText(nodes: readonly NodeResult[]): string {
-  let text = '[';
-  for (const node of nodes) {
-    if (node.children === undefined) {
-      text += JSON.stringify(node);
-    } else {
-      const { children, ...own } = node;
-      text += JSON.stringify(own) + referenceText(children);
-    }
-    text += ',';
-  }
-  return `${text}]`;
-}
+import { branch as branchNode, digestText as referenceText, leaf as leafNode, runMock, spec } from './harness.js';
 
 const usage = { input_tokens: 3, output_tokens: 4, cost_microusd: null };
 const memo = { armh_hits: 0, armh_misses: 0, armh_saved_estimated_tokens: 0, provider_prompt_cache_hits: 0, provider_prompt_cache_misses: 0 };
