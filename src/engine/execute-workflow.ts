@@ -1,12 +1,10 @@
 import {
   aggregateStatus,
-  childListsOf,
   toCanonicalJson,
   validateSpec,
   type NodeResult,
   type RunStatus,
   type WorkflowResult,
-  type NodeSpec,
   type WorkflowSpec,
 } from '../ir/index.js';
 import { hasErrors, InvalidInputError, sha256Hex } from '../util/index.js';
@@ -43,7 +41,9 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
   const grant = request.grant ?? DEFAULT_PERMISSION_GRANT;
   const preflight = preflightPermissions(spec, grant);
   if (preflight.refusals.length > 0) throw new PermissionRefusedError(preflight.refusals);
-  if (!request.memory && (request.mode ?? 'live') !== 'replay') refuseMemoryWithoutStore(spec);
+  // One walk of the spec at the start: the index counts the nodes and notes memory users as it is built.
+  const index = new SpecIndex(spec);
+  if (!request.memory && (request.mode ?? 'live') !== 'replay' && index.usesMemory) refuseMemoryWithoutStore(spec);
 
   const run = new RunContext({
     spec,
@@ -60,7 +60,7 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
     leafIdleTimeoutMs: request.limits?.leafIdleTimeoutMs ?? DEFAULT_LEAF_IDLE_TIMEOUT_MS,
     leafStopGraceMs: request.limits?.leafStopGraceMs ?? DEFAULT_LEAF_STOP_GRACE_MS,
     registry: new ResultRegistry(),
-    index: new SpecIndex(spec),
+    index,
     ...(request.memory ? { memory: request.memory } : {}),
     patches: new Set(request.patches ?? ENGINE_PATCHES),
     overlay: request.overlay,
@@ -85,7 +85,7 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
       queueMicrotask(() => root.cancel({ type: 'shutdown' }));
     }
   };
-  const holding = hasAtMostNodes(spec.nodes, HOLD_START_MAX_NODES);
+  const holding = index.nodeCount <= HOLD_START_MAX_NODES;
   if (holding) run.holdUntilStarted(writeRunStarted);
   else {
     writeRunStarted();
@@ -147,18 +147,6 @@ export async function executeWorkflow(request: ExecuteRequest): Promise<Workflow
  * peaks add up (100,000 leaves in memory: 236 -> 263-293 MB).
  */
 const HOLD_START_MAX_NODES = 20_000;
-
-/** Whether the tree under `nodes` has at most `max` nodes; stops counting past `max`. */
-function hasAtMostNodes(nodes: readonly NodeSpec[], max: number): boolean {
-  let count = 0;
-  const lists: (readonly NodeSpec[])[] = [nodes];
-  for (let list = lists.pop(); list; list = lists.pop()) {
-    count += list.length;
-    if (count > max) return false;
-    for (const node of list) for (const child of childListsOf(node)) lists.push(child.nodes);
-  }
-  return true;
-}
 
 /** run_started's text being written: a validated spec's a batch of nodes at a time, another's at once. */
 type StartText = Pick<SpecTextWriter, 'step' | 'finish'>;

@@ -12,9 +12,22 @@ export class SpecIndex {
   private readonly externalReferences = new WeakMap<NodeSpec, readonly string[]>();
   /** Every id of the run, built on the first `has` only: cancels by id are rare, specs can be huge. */
   private knownIds: Set<string> | undefined;
+  /** Nodes indexed so far, and whether one of them uses external memory. */
+  private indexedNodes = 0;
+  private memoryUsers = false;
 
   constructor(private readonly spec: WorkflowSpec) {
     this.indexLoops(spec.nodes, []);
+  }
+
+  /** Nodes indexed so far: at the run's start the spec's, counted as they were indexed (the start needs no walk of its own). */
+  get nodeCount(): number {
+    return this.indexedNodes;
+  }
+
+  /** Whether a node indexed so far uses external memory: a memory node, or a leaf that declares memory contexts. */
+  get usesMemory(): boolean {
+    return this.memoryUsers;
   }
 
   /** Records generated nodes (under `parent`, an expand node) so later waits and expansions know them. */
@@ -36,9 +49,14 @@ export class SpecIndex {
     const stack: { nodes: readonly NodeSpec[]; loops: readonly string[] }[] = [{ nodes, loops: outer }];
     while (stack.length > 0) {
       const { nodes: list, loops } = stack.pop()!;
+      this.indexedNodes += list.length;
       for (const node of list) {
         if (loops.length > 0) this.enclosingLoops.set(node.spec.id, loops);
-        if (node.kind === 'leaf') continue;
+        if (node.kind === 'leaf') {
+          if (node.spec.memory) this.memoryUsers = true;
+          continue;
+        }
+        if (node.kind === 'memory') this.memoryUsers = true;
         const inner = node.kind === 'loop_until' ? [...loops, node.spec.id] : loops;
         for (const child of childListsOf(node)) stack.push({ nodes: child.nodes, loops: inner });
       }
