@@ -1,7 +1,7 @@
 import { parseRecordedSpec, type RecordedSpecRead, type WorkflowSpec } from '../ir/index.js';
 import { sha256Hex } from '../util/index.js';
 import type { RecordedWorkflowResult, RunEvent } from '../engine/index.js';
-import { CorruptTraceError, eventsOf, RecordedCancels, RecordedEffects, RecordedRows, SqliteTraceStore, type StoredEvent, type TraceStore } from '../trace/index.js';
+import { CorruptTraceError, eventsOf, RecordedCancels, RecordedEffects, RecordedRows, SqliteTraceStore, type RecordedEventFeed, type TraceStore } from '../trace/index.js';
 
 type RunStarted = Extract<RunEvent, { type: 'run_started' }>;
 type RunFinished = Extract<RunEvent, { type: 'run_finished' }>;
@@ -56,24 +56,21 @@ export function readRecordedRun(store: TraceStore, runId: string, options: { rea
   // Noted in the same pass (it reads every row anyway, to filter them by type): what a replay
   // recording by reference compares with (recordReplayByReference).
   const rows = options.noteRows && store instanceof SqliteTraceStore ? new RecordedRows() : undefined;
-  const stream = (): Iterable<StoredEvent> => (rows ? (store as SqliteTraceStore).eventStreamNoting(runId, REPLAY_EVENT_TYPES, rows) : store.eventStream(runId, { types: REPLAY_EVENT_TYPES }));
   let started: RunStarted | undefined;
   let finished: RunFinished | undefined;
   let cancelled = false;
-  let seq = 0;
-  // Reads the stored events itself (not through eventsOf): one generator less per row of a big run.
-  function* markersNoted(): Generator<RunEvent> {
-    for (const stored of stream()) {
-      const { event } = stored;
-      seq = stored.seq;
+  // The markers noted on the way, each event then handed on with its row's sequence number.
+  const feed: RecordedEventFeed = (take) => {
+    const each = (seq: number, event: RunEvent): void => {
       if (event.type === 'run_started') started ??= event;
       else if (event.type === 'run_finished') finished = event;
       else if (event.type === 'cancel_requested') cancelled = true;
-      yield event;
-    }
-  }
-  // With the rows' sequence numbers: a replay recording by reference compares its events with them.
-  const effects = new RecordedEffects(markersNoted(), () => seq);
+      take(seq, event);
+    };
+    if (rows) (store as SqliteTraceStore).readNoting(runId, REPLAY_EVENT_TYPES, rows, each);
+    else for (const stored of store.eventStream(runId, { types: REPLAY_EVENT_TYPES })) each(stored.seq, stored.event);
+  };
+  const effects = new RecordedEffects(feed);
   const { spec, specText } = recordedSpec(runId, started);
   const cancels = new RecordedCancels(spec, cancelled ? [...eventsOf(store.eventStream(runId, { types: CANCEL_EVENT_TYPES }))] : []);
   let events: readonly RunEvent[] | undefined;

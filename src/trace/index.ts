@@ -27,7 +27,7 @@ export { projectTracePath, TRACE_DIRECTORY_NAME, TRACE_DATABASE_NAME, type Trace
 export { foldNodeRuns, foldLeafRuns, foldRunViews, NodeRunFold } from './fold-node-runs.js';
 export { eventsOf } from './event-stream.js';
 export { RunNotFoundError, AmbiguousRunReferenceError, TraceSchemaTooNewError, CorruptTraceError, BlobNotFoundError, DamagedEventError, BlobIntegrityError } from './trace-errors.js';
-export { RecordedEffects, effectSlot, describeEffectPlace, type RecordedEffect } from './recorded-effects.js';
+export { RecordedEffects, effectSlot, describeEffectPlace, type RecordedEffect, type RecordedEventFeed } from './recorded-effects.js';
 export { RecordedCancels, type RecordedCancel } from './recorded-cancels.js';
 export { ReplayBoundary, type ReplayBoundaryOptions, type UnaskedEffect } from './replay-boundary.js';
 export { ResumeBoundary, type ResumeBoundaryOptions } from './resume-boundary.js';

@@ -52,6 +52,9 @@ interface RequestedEffect {
   readonly rowInput?: { readonly input: unknown };
 }
 
+/** A run's events read from its rows: each is handed to `take` in order, with its row's sequence number. */
+export type RecordedEventFeed = (take: (seq: number, event: RunEvent) => void) => void;
+
 type Mutable<T> = { -readonly [Field in keyof T]: T[Field] };
 
 function placeOf(event: { readonly kind: EffectKind; readonly scope: EffectScope; readonly ordinal: number }): string {
@@ -89,30 +92,33 @@ export class RecordedEffects {
   readonly unfinished: { readonly kind: EffectKind; readonly key: string; readonly scope: EffectScope; readonly ordinal: number }[] = [];
 
   /**
-   * Reads the events once, in order: a stream of a run's rows will do (only requests in flight are
-   * held). `rowSeq`, for a stream of stored rows, gives the sequence number of the event just read:
-   * a replay that records by reference compares its events with those rows (referencing-replay-sink.ts).
+   * Reads the events once, in order: a list, or a feed that hands each event to `take` as it is
+   * read (a store's rows: only requests in flight are held). A feed gives each event's row
+   * sequence number too: a replay that records by reference compares its events with those rows
+   * (referencing-replay-sink.ts).
    */
-  constructor(events: Iterable<RunEvent>, rowSeq?: () => number) {
+  constructor(events: Iterable<RunEvent> | RecordedEventFeed) {
     const requested = new Map<string, RequestedEffect>();
-    for (const event of events) {
+    const take = (seq: number | undefined, event: RunEvent): void => {
       if (event.type === 'effect_requested') {
         const request: Mutable<RequestedEffect> = { kind: event.kind, key: event.key, scope: event.scope, ordinal: event.ordinal };
         if (event.redacted) request.redactedInput = event.input;
-        if (rowSeq) {
-          request.requestedSeq = rowSeq();
+        if (seq !== undefined) {
+          request.requestedSeq = seq;
           // Kept only to be compared with the replay's request, which it must equal to be referred to.
           if (hasKeysInOrder(event, REQUEST_ROW_KEYS)) request.rowInput = { input: withLongTextsDigested(event.input) };
         }
         requested.set(effectSlot(event.scope, event.ordinal), request);
       } else if (event.type === 'effect_completed') {
-        this.add(event, requested, rowSeq);
+        this.add(event, requested, seq);
       }
-    }
+    };
+    if (typeof events === 'function') events(take);
+    else for (const event of events) take(undefined, event);
     for (const [slot, request] of requested) if (!this.bySlot.has(slot)) this.unfinished.push(request);
   }
 
-  private add(event: Extract<RunEvent, { type: 'effect_completed' }>, requested: Map<string, RequestedEffect>, rowSeq: (() => number) | undefined): void {
+  private add(event: Extract<RunEvent, { type: 'effect_completed' }>, requested: Map<string, RequestedEffect>, seq: number | undefined): void {
     const slot = effectSlot(event.scope, event.ordinal);
     // The place is named only in an error (placeOf): building it, or a closure for it, for every effect cost garbage per leaf.
     if (this.bySlot.has(slot)) throw new CorruptTraceError(`trace is inconsistent: ${placeOf(event)} is recorded as completed twice`);
@@ -127,9 +133,9 @@ export class RecordedEffects {
     requested.delete(slot);
     const recorded: Mutable<RecordedEffect> = { kind: event.kind, key: event.key, scope: event.scope, ordinal: event.ordinal, result: event.result };
     if (request.redactedInput !== undefined) recorded.redactedInput = request.redactedInput;
-    if (rowSeq && request.requestedSeq !== undefined) {
+    if (seq !== undefined && request.requestedSeq !== undefined) {
       recorded.requestedSeq = request.requestedSeq;
-      recorded.completedSeq = rowSeq();
+      recorded.completedSeq = seq;
       // The request's scope and ordinal as the completion has them, so the replay's request is compared with those.
       if (request.rowInput && request.ordinal === event.ordinal && sameJsonValue(request.scope, event.scope)) recorded.requestRow = request.rowInput;
     }

@@ -87,7 +87,7 @@ export class RunLogRows {
 
   /**
    * A run's own rows, every one, as a replay recording by reference notes them
-   * (SqliteTraceStore.eventStreamNoting), a page at a time. Read as arrays: better-sqlite3 made
+   * (SqliteTraceStore.readNoting), a page at a time. Read as arrays: better-sqlite3 made
    * an object of each row at ~1.6× the cost, and a 10,000-leaf run has 40,000 of them.
    */
   *notedPages(runId: string): Generator<readonly NotedRow[]> {
