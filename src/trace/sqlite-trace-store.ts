@@ -19,6 +19,7 @@ import { outputOfEffectRow, ReferencedOutputs } from './referenced-outputs.js';
 import { isMalformedJson, summaryFromRow, summarySelect, type SummaryRow } from './run-summary-row.js';
 import { discardSnapshot, openTraceDatabase, readOnlyDatabaseError } from './open-trace-database.js';
 import { EventRowInserts } from './event-row-inserts.js';
+import { eventTypeOfCode, runIdAt } from './batch-columns.js';
 import type { ReferencedEffect } from './event-row.js';
 import { prepareTraceStatements, rowColumns, type EventRow, type TraceStatements } from './trace-statements.js';
 import { RunLogRows, type LogPage } from './run-log-rows.js';
@@ -105,8 +106,8 @@ export class SqliteTraceStore implements TraceStore {
         const inserts = new EventRowInserts(this.statements);
         let nextReference = 0;
         for (let index = 0; index < json.length; index += 1) {
-          const runId = runIds[index]!;
-          const type = types[index]!;
+          const runId = runIdAt(runIds, index);
+          const type = eventTypeOfCode(types[index]!);
           const seq = this.takeSeq(runId, taken);
           let body = json[index]!;
           if (type === 'effect_completed') this.effectRows.completed(runId, nodeIds[index]!, seq);

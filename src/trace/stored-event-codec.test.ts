@@ -107,4 +107,19 @@ describe('stored event codec', () => {
     expect(JSON.parse(encoded.payload)).toMatchObject({ redacted: true });
     for (const text of [encoded.payload, ...stored.values()]) expect(text).not.toContain('live-');
   });
+
+  it('gives every event its own envelope back from the columns, in a batch of one run or of several, at any length', () => {
+    const activity = (runId: string, at: number): RunEvent => ({ type: 'activity', runId, at, nodeId: `n-${at}`, message: 'm' });
+    const finished = (runId: string, at: number): RunEvent => ({ type: 'run_finished', runId, at, status: 'succeeded', usage, memoUsage: emptyMemoUsage() }) as unknown as RunEvent;
+    const oneRun = Array.from({ length: 600 }, (_, index) => (index % 7 === 6 ? finished('r', 1_796_000_000_000 + index) : activity('r', 1_796_000_000_000 + index)));
+    const twoRuns = [activity('a', 1), activity('a', 2), finished('b', 3.5), activity('a', 4)];
+    for (const events of [oneRun, twoRuns, [activity('only', 0)]]) {
+      const batch = serializeEvents(events);
+      expect(batch.types.length).toBe(events.length);
+      expect(batch.at.length).toBe(events.length);
+      events.forEach((event, index) => expect(batchEvent(batch, index)).toEqual(JSON.parse(JSON.stringify(event))));
+    }
+    expect(serializeEvents(oneRun).runIds).toBe('r'); // one run's id crosses once
+    expect(serializeEvents(twoRuns).runIds).toEqual(['a', 'a', 'b', 'a']);
+  });
 });

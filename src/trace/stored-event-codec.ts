@@ -1,10 +1,14 @@
 import { isAscii } from 'node:buffer';
 import type { EffectResult, RunEvent } from '../engine/contracts/index.js';
+import { eventTypeCode, eventTypeOfCode, isEventType, RunIdColumn, runIdAt } from './batch-columns.js';
 import { CorruptTraceError } from './trace-errors.js';
 import { eventFromRow, eventRowBody, type EventRowColumns, type ReferencedOutput } from './event-row.js';
 import { NodeRowTexts } from './node-row-texts.js';
 import { LARGE_BODY_CHARS, setLargeStringsAside, withLargeStrings, type BodyWithLargeStrings } from './large-event-strings.js';
 import { PENDING_OUTPUT_REFERENCE, pendingReferenceIsUnique, RecentEffectOutputs, type OutputReference } from './output-reference.js';
+
+/** Rows a builder's numeric columns hold before they first grow (they double as needed; a full batch is 2,000). */
+const INITIAL_COLUMN_ROWS = 256;
 
 /** Strings longer than this (UTF-8 bytes) are stored as blobs and referenced from the event. */
 export const DEFAULT_BLOB_THRESHOLD_BYTES = 8 * 1024;
@@ -68,15 +72,17 @@ function encodeRowBody(body: object, putBlob: (content: string) => string, thres
  * Events serialized once, as columns: the columns the store indexes, and each row's payload JSON
  * (the event without what the columns hold: see event-row.ts). This is all a writer thread needs
  * (the common event is stored as this very JSON, without a parse), and it crosses to that thread
- * as five arrays rather than an object per event. An event with a large string (a big
+ * as five columns rather than an object per event (batch-columns.ts). An event with a large string (a big
  * workflow's spec, a fan-in's prompt) has it set aside (large-event-strings.ts): `largeStrings`
  * holds them by the event's index, and its JSON holds placeholders.
  */
 export interface SerializedBatch {
-  readonly runIds: readonly string[];
-  readonly types: readonly RunEvent['type'][];
+  /** The events' run id: once when they are all of one run, else one per event (runIdAt). */
+  readonly runIds: string | readonly string[];
+  /** Each event's type as its number (eventTypeOfCode). */
+  readonly types: Uint8Array;
   readonly nodeIds: readonly (string | null)[];
-  readonly at: readonly number[];
+  readonly at: Float64Array;
   readonly json: readonly string[];
   readonly largeStrings?: ReadonlyMap<number, readonly string[]>;
   /** The indexes (ascending) of node_finished events whose JSON holds a pending output reference (output-reference.ts). */
@@ -89,10 +95,11 @@ export interface SerializedBatch {
  * an effect_completed of an earlier batch (output-reference.ts).
  */
 export class SerializedBatchBuilder {
-  private runIds: string[] = [];
-  private types: RunEvent['type'][] = [];
+  private readonly runIds = new RunIdColumn();
+  /** The numeric columns, reused from batch to batch (take() copies what it hands on). */
+  private types = new Uint8Array(INITIAL_COLUMN_ROWS);
+  private at = new Float64Array(INITIAL_COLUMN_ROWS);
   private nodeIds: (string | null)[] = [];
-  private at: number[] = [];
   private json: string[] = [];
   private largeStrings: Map<number, readonly string[]> | undefined;
   private outputReferences: number[] | undefined;
@@ -104,11 +111,22 @@ export class SerializedBatchBuilder {
   }
 
   add(event: RunEvent): void {
-    this.runIds.push(event.runId);
-    this.types.push(event.type);
+    const index = this.json.length;
+    if (index === this.at.length) this.growColumns();
+    this.runIds.add(event.runId);
+    this.types[index] = eventTypeCode(event.type);
     this.nodeIds.push(nodeIdOf(event));
-    this.at.push(event.at);
+    this.at[index] = event.at;
     this.json.push(this.bodyJson(event));
+  }
+
+  private growColumns(): void {
+    const types = new Uint8Array(this.types.length * 2);
+    types.set(this.types);
+    this.types = types;
+    const at = new Float64Array(this.at.length * 2);
+    at.set(this.at);
+    this.at = at;
   }
 
   private bodyJson(event: RunEvent): string {
@@ -142,19 +160,17 @@ export class SerializedBatchBuilder {
 
   /** The batch so far; the builder starts empty again. */
   take(): SerializedBatch {
+    const count = this.json.length;
     const batch: SerializedBatch = {
-      runIds: this.runIds,
-      types: this.types,
+      runIds: this.runIds.take(),
+      types: this.types.slice(0, count),
       nodeIds: this.nodeIds,
-      at: this.at,
+      at: this.at.slice(0, count),
       json: this.json,
       ...(this.largeStrings ? { largeStrings: this.largeStrings } : {}),
       ...(this.outputReferences ? { outputReferences: this.outputReferences } : {}),
     };
-    this.runIds = [];
-    this.types = [];
     this.nodeIds = [];
-    this.at = [];
     this.json = [];
     this.largeStrings = undefined;
     this.outputReferences = undefined;
@@ -180,7 +196,7 @@ function mayCarryLargeString(event: RunEvent): boolean {
 export function batchEvent(batch: SerializedBatch, index: number): RunEvent {
   const strings = batch.largeStrings?.get(index);
   const body = strings ? withLargeStrings({ json: batch.json[index]!, strings }) : (JSON.parse(batch.json[index]!) as object);
-  return eventFromRow(body, { type: batch.types[index]!, runId: batch.runIds[index]!, at: batch.at[index]!, nodeId: batch.nodeIds[index]! }) as RunEvent;
+  return eventFromRow(body, { type: eventTypeOfCode(batch.types[index]!), runId: runIdAt(batch.runIds, index), at: batch.at[index]!, nodeId: batch.nodeIds[index]! }) as RunEvent;
 }
 
 export function serializeEvents(events: readonly RunEvent[]): SerializedBatch {
@@ -278,22 +294,6 @@ function restoreBlobs(payload: string, getBlob: (hash: string) => Buffer | undef
   return restore(parsed);
 }
 
-/** Every event type, checked against the RunEvent union at compile time. */
-const EVENT_TYPES: Readonly<Record<RunEvent['type'], true>> = {
-  run_started: true,
-  node_started: true,
-  node_finished: true,
-  effect_requested: true,
-  effect_completed: true,
-  decision: true,
-  activity: true,
-  leaf_stopped: true,
-  leaf_placed: true,
-  heartbeat: true,
-  cancel_requested: true,
-  run_finished: true,
-};
-
 /**
  * Why a decoded row is not a usable event of `runId`, or undefined when it is. Only the
  * envelope is checked (an object of a known type belonging to the run); the engine wrote it.
@@ -301,7 +301,7 @@ const EVENT_TYPES: Readonly<Record<RunEvent['type'], true>> = {
 export function eventShapeProblem(value: unknown, runId: string): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not an event object';
   const { type, runId: owner } = value as { type?: unknown; runId?: unknown };
-  if (typeof type !== 'string' || !Object.hasOwn(EVENT_TYPES, type)) return `unknown event type ${JSON.stringify(type)}`;
+  if (typeof type !== 'string' || !isEventType(type)) return `unknown event type ${JSON.stringify(type)}`;
   if (owner !== runId) return `it belongs to run ${JSON.stringify(owner)}`;
   return undefined;
 }

@@ -8,6 +8,7 @@ import { keepStatementJournalsInMemory } from './open-trace-database.js';
 import { failedRunMarker } from './recording-failure.js';
 import { SecretRedactor } from './redact-secrets.js';
 import { SqliteTraceStore } from './sqlite-trace-store.js';
+import { eventTypeCode } from './batch-columns.js';
 import { batchEvent, serializeEvents, type SerializedBatch } from './stored-event-codec.js';
 import { WriterProgressSlot } from './writer-progress-slots.js';
 
@@ -86,7 +87,7 @@ function describeFailure(error: unknown): WriteFailure {
 let poisoned: WriteFailure | undefined;
 
 function tryFailedMarker(batch: SerializedBatch): void {
-  const finished = batch.types.indexOf('run_finished');
+  const finished = batch.types.indexOf(eventTypeCode('run_finished'));
   if (finished < 0) return;
   try {
     // The row body lacks the envelope (it is in the batch's columns): the marker is the whole event again.
