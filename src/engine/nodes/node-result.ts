@@ -64,15 +64,31 @@ export function contributedStatus(result: NodeResult): RunStatus {
 }
 
 export function sumUsage(results: readonly NodeResult[]): { usage: Usage; memoUsage: MemoUsage } {
+  const { usage, memoUsage } = foldResults(results, false);
+  return { usage, memoUsage };
+}
+
+/**
+ * Usage and memo usage summed over `results`, and (with `withStatus`) the worst status they
+ * contribute: one pass, once per container, in code that runs cold at the end of a fan-out. A
+ * run's leaves mostly share one empty memo-usage record, checked field by field only once.
+ */
+function foldResults(results: readonly NodeResult[], withStatus: boolean): { usage: Usage; memoUsage: MemoUsage; status: RunStatus } {
   const usage = { input_tokens: 0, output_tokens: 0, cost_microusd: 0 as number | null };
   let memoUsage = emptyMemoUsage();
+  let status: RunStatus = 'succeeded';
+  let knownEmpty: MemoUsage | undefined;
   for (const result of results) {
+    if (withStatus) status = worseStatus(status, contributedStatus(result));
     usage.input_tokens += result.usage.input_tokens;
     usage.output_tokens += result.usage.output_tokens;
     usage.cost_microusd = usage.cost_microusd === null || result.usage.cost_microusd === null ? null : usage.cost_microusd + result.usage.cost_microusd;
-    if (!isEmptyMemoUsage(result.memo_usage)) memoUsage = addMemoUsage(memoUsage, result.memo_usage);
+    const memo = result.memo_usage;
+    if (memo === knownEmpty) continue;
+    if (isEmptyMemoUsage(memo)) knownEmpty = memo;
+    else memoUsage = addMemoUsage(memoUsage, memo);
   }
-  return { usage, memoUsage };
+  return { usage, memoUsage, status };
 }
 
 function isEmptyMemoUsage(memo: MemoUsage): boolean {
@@ -88,11 +104,9 @@ export function containerResult(
   children: readonly NodeResult[],
   own: { status?: RunStatus; usage?: Usage; memoUsage?: MemoUsage; output?: string | null; error?: string; details?: Readonly<Record<string, unknown>> } = {},
 ): NodeResult {
-  // Folded child by child: a branch of 10,000 leaves made a list of their statuses first.
-  let status: RunStatus = 'succeeded';
-  for (const child of children) status = worseStatus(status, contributedStatus(child));
-  if (own.status) status = worseStatus(status, own.status);
-  const total = sumUsage(children);
+  // Folded child by child, with the usage: a branch of 10,000 leaves made a list of their statuses first.
+  const total = foldResults(children, true);
+  const status = own.status ? worseStatus(total.status, own.status) : total.status;
   const usage = own.usage ? addUsage(total.usage, own.usage) : total.usage;
   const memoUsage = own.memoUsage ? addMemoUsage(total.memoUsage, own.memoUsage) : total.memoUsage;
   const firstError = own.error ?? (status === 'succeeded' ? undefined : children.find((child) => child.error !== undefined && contributedStatus(child) !== 'succeeded')?.error);
