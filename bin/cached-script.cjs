@@ -33,22 +33,42 @@ function compile(file, source, cachedData) {
  * with `verifyData`) or 'missing'. Undefined when FILE does not exist. `cacheFile`: another cache
  * of the same script (made under other V8 flags) than FILE.v8cache.
  */
-function loadCachedScript(file, { verifyData = false, cacheFile = `${file}.v8cache` } = {}) {
+function loadCachedScript(file, options) {
+  return runCachedScript(readCachedScript(file, options));
+}
+
+/**
+ * loadCachedScript's first half, which neither V8 nor a module Node has not loaded yet takes part
+ * in (so it may run while V8's flags are not those the cache was made under): FILE's text, and the
+ * cache's data with its digest when the cache was made from exactly these bytes.
+ */
+function readCachedScript(file, { verifyData = false, cacheFile = `${file}.v8cache` } = {}) {
   let bytes;
   try {
     bytes = readFileSync(file);
   } catch {
     return undefined;
   }
-  const { cachedData, cache } = matchingCache(cacheFile, bytes, verifyData);
-  const script = compile(file, bytes.toString('utf8'), cachedData);
+  // Decoded as UTF-8 even though the bundles are ASCII: Latin-1 would make a text of this size an
+  // external string, and the process then took ~1.09x the CPU (its lazily compiled functions).
+  return { file, source: bytes.toString('utf8'), verifyData, ...matchingCache(cacheFile, bytes) };
+}
+
+/** loadCachedScript's second half: compiles (through V8's data, if intact) and runs what readCachedScript read. */
+function runCachedScript(read) {
+  if (read === undefined) return undefined;
+  const { file, source, verifyData, digest } = read;
+  const damaged = verifyData && read.cachedData !== undefined && !digestOf(read.cachedData).equals(digest);
+  const cachedData = damaged ? undefined : read.cachedData;
+  const cache = damaged ? 'damaged' : read.cache;
+  const script = compile(file, source, cachedData);
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
   return { exports: module.exports, script, cache: cache ?? (script.cachedDataRejected ? 'refused' : 'used') };
 }
 
-/** V8's data from the cache file when it was made from exactly `bytes` (and, if asked, is intact). */
-function matchingCache(cacheFile, bytes, verifyData) {
+/** V8's data from the cache file, and the digest written with it, when it was made from exactly `bytes`. */
+function matchingCache(cacheFile, bytes) {
   let cache;
   try {
     cache = readFileSync(cacheFile);
@@ -58,9 +78,7 @@ function matchingCache(cacheFile, bytes, verifyData) {
   const end = LENGTH_BYTES + bytes.length;
   const same = cache.length >= end + DIGEST_BYTES && cache.readUInt32LE(0) === bytes.length && cache.subarray(LENGTH_BYTES, end).equals(bytes);
   if (!same) return { cache: 'stale' };
-  const cachedData = cache.subarray(end + DIGEST_BYTES);
-  if (verifyData && !digestOf(cachedData).equals(cache.subarray(end, end + DIGEST_BYTES))) return { cache: 'damaged' };
-  return { cachedData };
+  return { cachedData: cache.subarray(end + DIGEST_BYTES), digest: cache.subarray(end, end + DIGEST_BYTES) };
 }
 
 function digestOf(data) {
@@ -76,4 +94,4 @@ function writeCodeCache(file, script, cacheFile = `${file}.v8cache`) {
   writeFileSync(cacheFile, Buffer.concat([length, bytes, digestOf(data), data]));
 }
 
-module.exports = { loadCachedScript, writeCodeCache };
+module.exports = { loadCachedScript, readCachedScript, runCachedScript, writeCodeCache };

@@ -24,15 +24,17 @@ const argv = process.argv.slice(2);
 /**
  * The start-up script of each command that has one, and the function it exports. `run` checks
  * the digest of its cache's data: it loads node:crypto anyway, which starlark's start would pay
- * for. `run` also exits once its output is flushed (see exitOnceFlushed).
+ * for. `run` also exits once its output is flushed (see exitOnceFlushed), and has its trace
+ * writer's thread started first (early-trace-writer.cjs).
  */
 const START_UP_SCRIPTS = {
-  starlark: { file: 'starlark-fast-path.cjs', start: 'starlarkFastPath', verifyData: false, exitWhenDone: false },
-  run: { file: 'run-fast-path.cjs', start: 'runFastPath', verifyData: true, exitWhenDone: true },
+  starlark: { file: 'starlark-fast-path.cjs', start: 'starlarkFastPath', verifyData: false, exitWhenDone: false, startsWriter: false },
+  run: { file: 'run-fast-path.cjs', start: 'runFastPath', verifyData: true, exitWhenDone: true, startsWriter: true },
 };
 const startUp = useBundle && Object.hasOwn(START_UP_SCRIPTS, argv[0] ?? '') ? START_UP_SCRIPTS[argv[0]] : undefined;
-const fastPath = startUp ? require('./cached-script.cjs').loadCachedScript(path.join(path.dirname(bundled), startUp.file), startUp)?.exports : undefined;
-const fastOutcome = fastPath?.[startUp.start](argv);
+const earlyWriter = startUp?.startsWriter && mayRecord(argv) ? require('./early-trace-writer.cjs') : undefined;
+const { fastPath, writer } = startUp ? loadStartUpScript(startUp, earlyWriter) : {};
+const fastOutcome = fastPath?.[startUp.start](argv, undefined, writer);
 if (isVersionQuestion(argv)) {
   // What main() prints for it (commander's version option, exit 0), without loading main()'s
   // modules: package.json's version is the one the command line declares (cli-bundle.test.ts).
@@ -41,6 +43,28 @@ if (isVersionQuestion(argv)) {
   finish(fastPath, fastOutcome, startUp.exitWhenDone);
 } else {
   import(require('node:url').pathToFileURL(useBundle ? bundled : compiled).href).then((cli) => finish(cli, cli.main(argv)));
+}
+
+/**
+ * The start-up script's exports, and, for `run`, its trace writer's thread: started before the
+ * script loads and sets V8's flags (see early-trace-writer.cjs), while this thread reads the
+ * script's files; the script is compiled once the thread's heap is made.
+ */
+function loadStartUpScript(startUp, earlyWriter) {
+  const cachedScript = require('./cached-script.cjs');
+  const writer = earlyWriter?.startEarlyTraceWriter(path.join(__dirname, '..', 'dist'));
+  const read = cachedScript.readCachedScript(path.join(path.dirname(bundled), startUp.file), startUp);
+  if (writer) earlyWriter.heapMade(writer);
+  return { fastPath: cachedScript.runCachedScript(read)?.exports, writer };
+}
+
+/**
+ * Whether `run …` may go on to record a run here: not its help, not a run handed to a background
+ * process, not `run` alone. A process that ends without recording waits at its exit for the
+ * thread started for it to stop, so such command lines start none (a usage error still does).
+ */
+function mayRecord(args) {
+  return args.length >= 2 && !args.some((arg) => arg === '--help' || arg === '-h' || arg === '--background');
 }
 
 /** `whaleflow --version` or `whaleflow -V`, and nothing else. */

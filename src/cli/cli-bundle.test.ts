@@ -187,7 +187,9 @@ require('node:module').syncBuiltinESMExports();
     const run = await execFile(process.execPath, ['--require', join(folder, 'watch-workers.cjs'), entry, 'run', 'one.json', '--provider', 'mock', '--json'], { cwd: folder, env: { ...process.env, WHALEFLOW_HOME: join(folder, 'home'), NODE_OPTIONS: '' } });
     expect(JSON.parse(run.stdout)).toMatchObject({ status: 'succeeded' });
     const workers = run.stderr.split('\n').filter((line) => line.startsWith('worker '));
-    expect(workers).toEqual([expect.stringContaining(`loadCachedScript(${JSON.stringify(join(bundle, 'trace-writer-worker.cjs'))}, { verifyData: true })`)]);
+    // Started by the launcher before the run set V8's flags (bin/early-trace-writer.cjs), so through the cache made under V8's defaults.
+    const script = join(bundle, 'trace-writer-worker.cjs');
+    expect(workers).toEqual([expect.stringContaining(`loadCachedScript(${JSON.stringify(script)}, ${JSON.stringify({ verifyData: true, cacheFile: `${script}.defaults.v8cache` })})`)]);
     expect(run.stderr).toMatch(/^writer cache used$/m);
   });
 

@@ -18,7 +18,7 @@ export { SqliteTraceStore, type SqliteTraceStoreOptions } from './sqlite-trace-s
 export { InMemoryTraceStore } from './in-memory-trace-store.js';
 export { CommittedEvents, TraceSink, type TraceSinkOptions } from './trace-sink.js';
 export { WorkerTraceSink } from './worker-trace-sink.js';
-export { TraceWriterThread } from './trace-writer-thread.js';
+export { TraceWriterThread, type StartedWriterWorker } from './trace-writer-thread.js';
 export { SecretRedactor, REDACTED } from './redact-secrets.js';
 export { TRACE_MIGRATIONS, TRACE_SCHEMA_VERSION, migrateTraceDatabase, type TraceMigration } from './trace-migrations.js';
 export { DEFAULT_BLOB_THRESHOLD_BYTES, isBlobReference, type BlobReference } from './stored-event-codec.js';

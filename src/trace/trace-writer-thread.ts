@@ -46,6 +46,12 @@ function startCompiledWorker(v8Flags: WriterV8Flags): Worker {
  */
 export type WriterV8Flags = 'run' | 'defaults';
 
+/** A writer thread someone else started (the CLI's launcher: bin/early-trace-writer.cjs), and what it died of before it was handed over. */
+export interface StartedWriterWorker {
+  readonly worker: Worker;
+  readonly startError: unknown;
+}
+
 /**
  * The thread a WorkerTraceSink writes from, which may be started before there is a database
  * to write: starting a thread and loading the writer's modules takes tens of milliseconds of
@@ -61,8 +67,10 @@ export class TraceWriterThread {
   /** What the thread died of before a sink took it (it could not load its modules). */
   private startError: unknown;
 
-  constructor(options: { readonly v8Flags?: WriterV8Flags } = {}) {
-    this.worker = startWorker(options.v8Flags ?? 'defaults');
+  /** `started`: a thread already loading the writer (its flags were its starter's business), else one started now under `v8Flags`. */
+  constructor(options: { readonly v8Flags?: WriterV8Flags; readonly started?: StartedWriterWorker } = {}) {
+    this.worker = options.started?.worker ?? startWorker(options.v8Flags ?? 'defaults');
+    this.startError = options.started?.startError;
     this.worker.unref();
     this.worker.on('error', (error) => {
       if (!this.taken) this.startError = error;
