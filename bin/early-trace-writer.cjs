@@ -12,7 +12,7 @@
 // this thread loads the run's script, before `run` sets any flag. The run adopts it; a wide run
 // replaces it with one of its own. Unreferenced, it keeps no process alive, but a process that
 // ends without taking it waits at its exit for it to stop (a missing file, a usage error), so the
-// launcher starts none for `run --help`, `--background` or `run` alone.
+// launcher starts none for `run --help`, `--background` or a command line naming no existing file.
 'use strict';
 const { statSync } = require('node:fs');
 const path = require('node:path');
