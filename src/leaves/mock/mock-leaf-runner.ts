@@ -131,7 +131,7 @@ export class MockLeafRunner implements LeafRunner {
     }
     let output: string;
     try {
-      output = compiled.output ? compiled.output.render(input.leaf) : defaultOutput(input.leaf.id, input.inputHash);
+      output = compiled.output ? compiled.output.render(input.leaf) : (rule.output ?? defaultOutput(input.leaf.id, input.inputHash));
     } catch (error) {
       if (!(error instanceof MockTemplateError)) throw error;
       return { status: 'failed', output: null, usage, memo_usage: NO_MEMO_USAGE, error: error.message };

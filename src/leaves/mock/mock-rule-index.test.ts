@@ -42,6 +42,14 @@ describe('MockRuleIndex', () => {
     expect(() => new MockRuleIndex([rule({ id: 'a' }, 'fine'), rule({ id: 'b', prompt: '(' }, 'bad')])).toThrow(SyntaxError);
   });
 
+  it('answers the same whether leaves ask in the rules\' order or not', () => {
+    const rules = [rule({ id: 'a' }, 'A'), rule({ id: 'b', prompt: '^yes' }, 'B'), rule({ id: 'c' }, 'C'), rule({ id: 'd' }, 'D')];
+    const asked: [string, string][] = [['a', ''], ['b', 'yes'], ['c', ''], ['d', ''], ['c', ''], ['b', 'no'], ['c', ''], ['e', ''], ['a', ''], ['d', ''], ['b', 'yes']];
+    const index = new MockRuleIndex(rules);
+    const outputs = asked.map(([id, prompt]) => index.find(id, prompt)?.rule.output);
+    expect(outputs).toEqual(['A', 'B', 'C', 'D', 'C', undefined, 'C', undefined, 'A', 'D', 'B']);
+  });
+
   it('finds each of 10,000 per-leaf rules', () => {
     const rules = Array.from({ length: 10_000 }, (_, i) => rule({ id: `leaf-${i}` }, `out ${i}`));
     const index = new MockRuleIndex(rules);
@@ -80,6 +88,12 @@ describe('MockLeafRunner with a templated rule', () => {
     const runner = new MockLeafRunner(environment, { leaves: [rule({ prompt: '^prompt of leaf-' }, 'leaf-{index} says {prompt}')], judge: [], expand: [], reduce: [] });
     const results = await Promise.all(['leaf-0', 'leaf-7'].map((id) => runner.run(input(id), context)));
     expect(results.map((result) => result.output)).toEqual(['leaf-0 says prompt of leaf-0', 'leaf-7 says prompt of leaf-7']);
+  });
+
+  it('answers plain text as it is and a doubled placeholder as the placeholder', async () => {
+    const runner = new MockLeafRunner(environment, { leaves: [rule({ id: 'plain' }, 'just text'), rule({ id: 'escaped' }, 'literally {{id}}')], judge: [], expand: [], reduce: [] });
+    const results = await Promise.all(['plain', 'escaped'].map((id) => runner.run(input(id), context)));
+    expect(results.map((result) => result.output)).toEqual(['just text', 'literally {id}']);
   });
 
   it('fails the leaf, not the run, when the template cannot be filled', async () => {

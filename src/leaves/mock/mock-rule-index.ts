@@ -7,6 +7,7 @@ export interface CompiledLeafRule {
   /** Declaration order: the first matching rule answers. */
   readonly position: number;
   readonly prompt: RegExp | undefined;
+  /** The output compiled when it has a brace (a placeholder, or one written literally); plain text is answered as it is. */
   readonly output: MockOutputTemplate | undefined;
 }
 
@@ -28,9 +29,14 @@ export class MockRuleIndex {
   private readonly byId = new Map<string, number | number[]>();
   private readonly anyId: CompiledLeafRule[] = [];
   private readonly compiled: (CompiledLeafRule | undefined)[];
+  /** Whether some id is named by more than one rule. */
+  private readonly repeatsIds: boolean = false;
+  /** The position after the last rule found by id: where the next leaf's rule most likely is. */
+  private next = 0;
 
   constructor(private readonly rules: readonly MockLeafRule[]) {
     this.compiled = new Array<CompiledLeafRule | undefined>(rules.length);
+    let repeatsIds = false;
     for (let position = 0; position < rules.length; position += 1) {
       const { match } = rules[position]!;
       if (match.id === undefined) {
@@ -42,7 +48,9 @@ export class MockRuleIndex {
       if (known === undefined) this.byId.set(match.id, position);
       else if (typeof known === 'number') this.byId.set(match.id, [known, position]);
       else known.push(position);
+      if (known !== undefined) repeatsIds = true;
     }
+    this.repeatsIds = repeatsIds;
   }
 
   get size(): number {
@@ -51,12 +59,18 @@ export class MockRuleIndex {
 
   /** The first rule, in declaration order, whose id (if any) and prompt regex (if any) match. */
   find(leafId: string, prompt: string): CompiledLeafRule | undefined {
-    const known = this.byId.get(leafId);
-    if (typeof known === 'number' && this.anyId.length === 0) {
-      // The common case (one rule per leaf id, none by prompt alone): no list to merge.
-      const only = this.compiledAt(known);
+    if (this.anyId.length === 0 && !this.repeatsIds) {
+      // The common case (one rule per leaf id, none by prompt alone), whose rule is the only one
+      // naming the id. A fan-out's leaves start in the order its generated rules are written, so
+      // the rule after the last one found is tried before the index: the map lookup was the
+      // larger part of a leaf's cost in the mock (a miss in the cache per lookup, on a cold run).
+      const position = this.rules[this.next]?.match.id === leafId ? this.next : this.byId.get(leafId);
+      if (typeof position !== 'number') return undefined;
+      this.next = position + 1;
+      const only = this.compiledAt(position);
       return !only.prompt || only.prompt.test(prompt) ? only : undefined;
     }
+    const known = this.byId.get(leafId);
     const named = known === undefined ? NONE : typeof known === 'number' ? [known] : known;
     let i = 0;
     let j = 0;
@@ -77,7 +91,8 @@ export class MockRuleIndex {
         rule,
         position,
         prompt: rule.match.prompt !== undefined ? new RegExp(rule.match.prompt) : undefined,
-        output: rule.output !== undefined ? MockOutputTemplate.compile(rule.output) : undefined,
+        // No template object for plain text: one per leaf of a fan-out's generated rules, asked for once.
+        output: rule.output?.includes('{') ? MockOutputTemplate.compile(rule.output) : undefined,
       };
       // Kept only when compiling it did real work (a regex, a template): a fan-out's rule per leaf
       // is asked for once, and keeping each one kept three objects per leaf to the run's end.
