@@ -53,9 +53,9 @@ function performInScope(
   live: (request: EffectRequest) => MaybePromise<EffectResult>,
 ): MaybePromise<EffectOutcome> {
   const { run } = context;
-  // runId and at are in the literals (emit fills them): added afterwards, each event grew an out-of-object property store.
-  const requested: RunEventOf<'effect_requested'> = { type: 'effect_requested', runId: '', at: 0, kind: ask.kind, key: ask.key, scope, ordinal, input: ask.input };
-  run.emit(requested);
+  // runId and at are in the literals, filled there (see RunContext.emitStamped).
+  const requested: RunEventOf<'effect_requested'> = { type: 'effect_requested', runId: run.runId, at: run.environment.now(), kind: ask.kind, key: ask.key, scope, ordinal, input: ask.input };
+  run.emitStamped(requested);
   // Read after recording the request (which may take a while for a large prompt): the duration is the effect's own.
   const startedAt = run.environment.now();
   const request: EffectRequest = { kind: ask.kind, key: ask.key, scope, ordinal, input: ask.input };
@@ -79,8 +79,8 @@ function recordCompleted(context: NodeContext, ask: EffectAsk, scope: EffectScop
   const at = run.environment.now();
   const completed: RunEventOf<'effect_completed'> = {
     type: 'effect_completed',
-    runId: '',
-    at: 0,
+    runId: run.runId,
+    at,
     kind: ask.kind,
     key: ask.key,
     scope,
@@ -89,7 +89,7 @@ function recordCompleted(context: NodeContext, ask: EffectAsk, scope: EffectScop
     durationMs: at - startedAt,
     result: outcome.result,
   };
-  run.emitAt(completed, at);
+  run.emitStamped(completed);
   return outcome;
 }
 

@@ -63,10 +63,11 @@ function startNode(node: NodeSpec, parent: NodeContext, slot: FifoSemaphore | un
     };
     // The role is in the literal: added afterwards, every leaf's event grew an out-of-object property store.
     const role = roleOf(node);
+    const { runId } = run;
     const started: RunEventOf<'node_started'> = role
-      ? { type: 'node_started', runId: '', at: 0, nodeId: id, kind: node.kind, parentId: parent.parentId, iteration: parent.iteration, role }
-      : { type: 'node_started', runId: '', at: 0, nodeId: id, kind: node.kind, parentId: parent.parentId, iteration: parent.iteration };
-    run.emitAt(started, startedAt);
+      ? { type: 'node_started', runId, at: startedAt, nodeId: id, kind: node.kind, parentId: parent.parentId, iteration: parent.iteration, role }
+      : { type: 'node_started', runId, at: startedAt, nodeId: id, kind: node.kind, parentId: parent.parentId, iteration: parent.iteration };
+    run.emitStamped(started);
   } catch (error) {
     slot?.release();
     throw error;
@@ -96,12 +97,13 @@ function finishNode(node: NodeSpec, parent: NodeContext, scope: CancelScope, ent
     const finishedAt = run.environment.now();
     run.registry.settle(id, result, finishedAt, entry);
     if (node.kind === 'leaf') run.recordLeafResult(result);
-    // Only containers can leave descendants unsettled.
-    if (node.kind !== 'leaf') run.registry.settleUnrunBelow(node);
+    // Only containers can leave descendants unsettled. A branch's or sequence's result lists what
+    // each of its children finished with, in order (runChildrenInParallel, runChildrenInOrder).
+    if (node.kind !== 'leaf') run.registry.settleUnrunBelow(node, node.kind === 'branch_set' || node.kind === 'sequence' ? result.children : undefined);
     const finished: Mutable<RunEventOf<'node_finished'>> = {
       type: 'node_finished',
-      runId: '',
-      at: 0,
+      runId: run.runId,
+      at: finishedAt,
       nodeId: id,
       kind: node.kind,
       iteration: parent.iteration,
@@ -112,7 +114,7 @@ function finishNode(node: NodeSpec, parent: NodeContext, scope: CancelScope, ent
     };
     if (result.error !== undefined) finished.error = result.error;
     if (result.details !== undefined) finished.details = result.details;
-    run.emitAt(finished, finishedAt);
+    run.emitStamped(finished);
   } catch (error) {
     slot?.release();
     throw error;

@@ -22,6 +22,7 @@ import { FifoSemaphore } from '../scheduling/fifo-semaphore.js';
 import { UnknownNodeError } from '../run-controller.js';
 import type { CancelScope } from './cancel-scope.js';
 import { RunningLeaves } from './running-leaves.js';
+import { WrittenInputHashes } from './written-input-hashes.js';
 import type { Entry, ResultRegistry } from './result-registry.js';
 import type { SpecIndex } from './spec-index.js';
 
@@ -55,6 +56,8 @@ export interface RunSettings {
 
 /** What every node of one run shares: the ports, the limits, the results and the event stream. */
 export class RunContext {
+  /** settings.runId, one load away: every event carries it. */
+  readonly runId: string;
   readonly globalLeafSlots: FifoSemaphore;
   readonly runningLeaves = new RunningLeaves();
   /** The results digest's JSON of fan-outs' leaves, written as they settle (see PreparedResultJson). */
@@ -66,7 +69,7 @@ export class RunContext {
   private readonly recentLeaves: NodeResult[] = [];
   private readonly overlayParts = new Map<string, OverlayPart | undefined>();
   /** Input hashes taken while the spec's text was written (see rememberLeafJson), until their leaf runs. */
-  private readonly writtenInputHashes = new Map<LeafSpec, string>();
+  private readonly writtenInputHashes = new WrittenInputHashes();
   private writtenHashesTaken = 0;
   /** Events emitted before run_started is written, in order (see holdUntilStarted); undefined once it is. */
   private held: RunEvent[] | undefined;
@@ -78,6 +81,7 @@ export class RunContext {
   private leafTemplateServed = true;
 
   constructor(readonly settings: RunSettings) {
+    this.runId = settings.runId;
     this.globalLeafSlots = new FifoSemaphore(settings.maxConcurrentLeaves);
     this.leafHashPrefix = leafInputHashPrefix(settings.spec);
   }
@@ -121,19 +125,16 @@ export class RunContext {
   rememberLeafJson(leaf: LeafSpec, json: string): void {
     if (leaf.depends_on_results.length > 0 || this.writtenHashesTaken >= WRITTEN_HASHES_KEPT || this.hashedBeforeStart.has(leaf)) return;
     this.writtenHashesTaken += 1;
-    this.writtenInputHashes.set(leaf, leafInputHashOf(this.leafHashPrefix, json, leaf, NO_RESOLVED_INPUTS));
+    this.writtenInputHashes.add(leaf, leafInputHashOf(this.leafHashPrefix, json, leaf, NO_RESOLVED_INPUTS));
   }
 
   /** The leaf's input hash (CodeWhale's definition, the same bytes either way) for these resolved inputs. */
   leafInputHash(leaf: LeafSpec, resolved: Readonly<Record<string, string | null>>): string {
-    const written = this.writtenInputHashes.get(leaf);
-    if (written === undefined) {
-      if (this.held) this.hashedBeforeStart.add(leaf);
-      return leafInputHashOf(this.leafHashPrefix, this.leafJson(leaf), leaf, resolved);
-    }
-    // A leaf in a loop body runs again: the next iteration computes it (the same value) anew.
-    this.writtenInputHashes.delete(leaf);
-    return written;
+    // Taken out: a leaf in a loop body runs again, and the next iteration computes it (the same value) anew.
+    const written = this.writtenInputHashes.take(leaf);
+    if (written !== undefined) return written;
+    if (this.held) this.hashedBeforeStart.add(leaf);
+    return leafInputHashOf(this.leafHashPrefix, this.leafJson(leaf), leaf, resolved);
   }
 
   /**
@@ -193,14 +194,24 @@ export class RunContext {
   emitAt(event: EventBody, at: number): void {
     // Completed in place rather than copied: events are built for the sink and never reused.
     const complete = event as { runId?: string; at?: number };
-    complete.runId = this.settings.runId;
+    complete.runId = this.runId;
     complete.at = at;
+    this.emitStamped(event as RunEvent);
+  }
+
+  /**
+   * Emits an event whose literal already holds the run's id and its time: a node's start and end
+   * and an effect's request and completion, four per leaf. emitAt's two stores see every kind
+   * of event, so each was a generic (megamorphic) store, cold or optimized; in its literal each
+   * is a plain field of one shape.
+   */
+  emitStamped(event: RunEvent): void {
     const held = this.held;
     if (held === undefined) {
-      this.settings.sink.emit(event as RunEvent);
+      this.settings.sink.emit(event);
       return;
     }
-    held.push(event as RunEvent);
+    held.push(event);
     if (held.length >= HELD_EVENTS_MAX) this.writeStart();
   }
 

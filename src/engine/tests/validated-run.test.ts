@@ -43,7 +43,20 @@ describe('a run of a validated spec (run_started written in pieces, leaf input h
   });
 });
 
-describe('leaf input hashes beyond those taken ahead', () => {
+describe('leaf input hashes taken ahead', () => {
+  it('are the same hashes when leaves start in another order than the text writes them', async () => {
+    // Sequences in a parallel branch: the text writes s0's leaves, then s1's; they start s0.l0, s1.l0, s0.l1, …
+    const sequences = Array.from({ length: 3 }, (_, s) => sequence(`s${s}`, Array.from({ length: 4 }, (_, index) => leaf(`s${s}l${index}`))));
+    const nested = spec({ id: 'nested', goal: 'leaves out of the written order', nodes: [branch('fan', sequences), leaf('last')] });
+    const { sink, result } = await runMock(nested, { validated: true, fixture: { ...fixture, defaults: { latency_ms: 5 } } });
+    expect(result.status).toBe('succeeded');
+    const leaves = new Map(leavesOf(nested.nodes).map((leafSpec) => [leafSpec.id, leafSpec]));
+    const keys = sink.events.flatMap((event) => (event.type === 'effect_requested' ? [[(event.input as { leaf_id: string }).leaf_id, event.key] as const] : []));
+    expect(keys.map(([id]) => id).slice(0, 6)).toEqual(['s0l0', 's1l0', 's2l0', 's0l1', 's1l1', 's2l1']);
+    expect(keys.length).toBe(13);
+    expect(keys.filter(([id, key]) => key !== leafInputHash(nested, leaves.get(id)!, {}))).toEqual([]);
+  });
+
   it('are the same hashes when a run has more leaves than are taken while run_started is written', async () => {
     const count = 16_500; // above the 16,384 hashes RunContext takes ahead
     const wide = spec({ id: 'wide', goal: 'more leaves than the hashes taken ahead', nodes: [branch('fan', Array.from({ length: count }, (_, index) => leaf(`l${index}`)), { budget: { max_parallel: 64 } })] });
