@@ -53,14 +53,18 @@ function startEarlyTraceWriter(distFolder) {
 /**
  * Blocks until V8 has made the thread's heap (it reads the flag then), then sets the flag back to
  * V8's default, before either thread compiles anything. Node fills in the thread's
- * `resourceLimits` just before V8 makes it, so this waits half a millisecond more; were the thread
- * slower than that, it would only keep V8's default young generation.
+ * `resourceLimits` just before V8 makes it, so when they were not there yet this waits half a
+ * millisecond more after they come; were the thread slower than that, it would only keep V8's
+ * default young generation. (Mostly they came while the caller read its files.)
  */
 function heapMade({ worker }) {
-  const deadline = performance.now() + HEAP_WAIT_MS;
-  const pause = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
-  while ((worker.resourceLimits?.maxYoungGenerationSizeMb ?? -1) <= 0 && performance.now() < deadline) Atomics.wait(pause, 0, 0, 0.1);
-  Atomics.wait(pause, 0, 0, 0.5);
+  const limitsSet = () => (worker.resourceLimits?.maxYoungGenerationSizeMb ?? -1) > 0;
+  if (!limitsSet()) {
+    const deadline = performance.now() + HEAP_WAIT_MS;
+    const pause = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    while (!limitsSet() && performance.now() < deadline) Atomics.wait(pause, 0, 0, 0.1);
+    Atomics.wait(pause, 0, 0, 0.5);
+  }
   v8.setFlagsFromString('--min-semi-space-size=0');
 }
 
