@@ -160,4 +160,25 @@ describe('WorkerTraceSink', () => {
     expect(heard).toEqual([]);
     expect(sink.committed.total).toBe(0);
   });
+
+  it('closes when its writer already died of its open before close() was called (nothing left to say exit)', async () => {
+    const path = mkdtempSync(join(tmpdir(), 'whaleflow-worker-'));
+    const sink = new WorkerTraceSink(path, { env: {} });
+    for (const event of fakeRunEvents({ runId: 'late' })) sink.emit(event);
+    // As a run that lasts longer than the writer's start: the failure and the thread's exit are heard first.
+    const exited = await until(() => sink.error !== undefined);
+    expect(exited).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const outcome = await Promise.race([sink.close().then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('still waiting'), 5_000))]);
+    expect(outcome).toBe('closed');
+  });
 });
+
+async function until(condition: () => boolean, timeoutMs = 60_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
+}

@@ -260,6 +260,9 @@ export class WorkerTraceSink implements RunEventSink {
     this.closed ??= (async () => {
       this.flush();
       await new Promise<void>((resolve) => {
+        // A writer that died (its database refused at its open) has already said 'exit', and
+        // says nothing more: waiting for either would never end (threadId is -1 once it is gone).
+        if (this.worker.threadId === -1) return resolve();
         const onClosed = (reply: TraceWriterReply): void => {
           if (reply.type !== 'closed') return;
           this.worker.off('message', onClosed);
