@@ -38,8 +38,8 @@ function loadCachedScript(file, options) {
 }
 
 /**
- * loadCachedScript's first half, which neither V8 nor a module Node has not loaded yet takes part
- * in (so it may run while V8's flags are not those the cache was made under): FILE's text, and the
+ * loadCachedScript's first half, in which V8 compiles nothing and Node loads no module of its own
+ * (so it may run while V8's flags are not those the cache was made under): FILE's text, and the
  * cache's data with its digest when the cache was made from exactly these bytes.
  */
 function readCachedScript(file, { verifyData = false, cacheFile = `${file}.v8cache` } = {}) {
