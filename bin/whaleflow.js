@@ -67,7 +67,20 @@ function loadStartUpScript(startUp, earlyWriter) {
  */
 function mayRecord(args) {
   if (args.some((arg) => arg === '--help' || arg === '-h' || arg === '--background')) return false;
-  return args.slice(1).some((arg) => !arg.startsWith('-') && statSync(arg, { throwIfNoEntry: false })?.isFile());
+  return args.slice(1).some((arg) => !arg.startsWith('-') && isExistingFile(arg));
+}
+
+/**
+ * Whether `arg` names an existing file. Any argument is asked, option values too (a --label's
+ * text), and stat refuses some outright (a name longer than 255 bytes, a path through a file):
+ * those name no file, and main() answers them as it would.
+ */
+function isExistingFile(arg) {
+  try {
+    return statSync(arg, { throwIfNoEntry: false })?.isFile() === true;
+  } catch {
+    return false;
+  }
 }
 
 /** `whaleflow --version` or `whaleflow -V`, and nothing else. */

@@ -211,6 +211,8 @@ require('node:module').syncBuiltinESMExports();
     const env = { ...process.env, WHALEFLOW_HOME: join(cwd, 'home-answers') };
     writeFileSync(join(cwd, 'one.json'), JSON.stringify({ id: 'one', goal: 'one', nodes: [{ kind: 'leaf', spec: { id: 'only', prompt: 'p' } }] }));
     const runs = [['run', '--help'], ['run'], ['run', 'missing.json'], ['run', 'one.json', '--max-concurrency', 'x'], ['run', 'one.json', '--fixtures', 'missing.yaml'], ['run', 'one.json', '--bogus'], ['run', 'one.json', '--read-only', '--max-cost', '-1']];
+    // Arguments the launcher asks about (does one name a file?) that stat refuses outright: a label longer than a file name may be, a path through a file.
+    runs.push(['run', '--label', 'a nightly review of the cache change '.repeat(8), 'one.json', '--max-cost', '-1'], ['run', '--label', 'one.json/x', 'one.json', '--max-cost', '-1']);
     for (const argv of runs) {
       const expected = await runCliInMemory(argv, { cwd, env });
       expect({ argv, ...(await launched(argv, env)) }).toEqual({ argv, ...expected });
