@@ -5,7 +5,7 @@ import { emptyMemoUsage } from '../ir/index.js';
 import type { RunEvent } from '../engine/contracts/index.js';
 import { eventRowBody } from './event-row.js';
 import { LARGE_STRING_CHARS } from './large-event-strings.js';
-import { batchEvent, decodeEvent, encodeSerializedEvent, nodeIdOf, serializeEvents } from './stored-event-codec.js';
+import { batchEvent, decodeEvent, encodeSerializedEvent, nodeIdOf, SerializedBatchBuilder, serializeEvents } from './stored-event-codec.js';
 
 const noSecrets = { mayContainSecret: () => false, redact: <T>(value: T) => value };
 const noBlobs = (): string => {
@@ -121,5 +121,19 @@ describe('stored event codec', () => {
     }
     expect(serializeEvents(oneRun).runIds).toBe('r'); // one run's id crosses once
     expect(serializeEvents(twoRuns).runIds).toEqual(['a', 'a', 'b', 'a']);
+  });
+
+  it('an event the builder refuses (an unknown type, a value JSON cannot hold) leaves the columns of the others aligned', () => {
+    const activity = (runId: string, at: number): RunEvent => ({ type: 'activity', runId, at, nodeId: `n-${runId}-${at}`, message: 'm' });
+    const builder = new SerializedBatchBuilder();
+    const events = [activity('a', 1), activity('b', 2)];
+    for (const event of events) builder.add(event);
+    expect(() => builder.add({ type: 'custom_note', runId: 'c', at: 3, nodeId: 'x' } as unknown as RunEvent)).toThrow(/unknown event type/);
+    expect(() => builder.add({ ...activity('d', 4), message: 10n } as unknown as RunEvent)).toThrow(/BigInt/);
+    const after = [activity('a', 5), activity('e', 6)];
+    for (const event of after) builder.add(event);
+    const batch = builder.take();
+    expect(batch.json).toHaveLength(4);
+    expect([0, 1, 2, 3].map((index) => batchEvent(batch, index))).toEqual([...events, ...after]);
   });
 });

@@ -112,12 +112,16 @@ export class SerializedBatchBuilder {
 
   add(event: RunEvent): void {
     const index = this.json.length;
+    // What can throw first (an unknown type, a value JSON cannot hold): an event refused leaves no
+    // column longer than the others, so the events after it keep their own run and node ids.
+    const nodeId = nodeIdOf(event);
+    const json = this.bodyJson(event);
     if (index === this.at.length) this.growColumns();
     this.runIds.add(event.runId);
     this.types[index] = eventTypeCode(event.type);
-    this.nodeIds.push(nodeIdOf(event));
+    this.nodeIds.push(nodeId);
     this.at[index] = event.at;
-    this.json.push(this.bodyJson(event));
+    this.json.push(json);
   }
 
   private growColumns(): void {
