@@ -121,13 +121,18 @@ class LeafTemplate {
    */
   canonical = false;
 
+  /** Whether the spec has exactly the reader's leaf fields, in its order (see leafLike). */
+  private readonly readersFields: boolean;
+
   private constructor(
     private readonly spec: LeafSpec,
     /** The leaf's text after its prompt: `,"agent_type":…}`. */
     private readonly tail: string,
     /** Whether JSON.stringify(spec) is the text this template was made from. */
     private readonly specCanonical: boolean,
-  ) {}
+  ) {
+    this.readersFields = hasReadersLeafFields(spec);
+  }
 
   /** A template from the leaf whose text starts at `start`, or undefined when it makes none. */
   static at(text: string, start: number): LeafTemplate | undefined {
@@ -164,8 +169,43 @@ class LeafTemplate {
     if (id === undefined || prompt === undefined) return undefined;
     this.end = promptEnd + this.tail.length;
     this.canonical = this.specCanonical && idCanonical && writesString(prompt, text, promptQuote, promptEnd);
-    return { ...this.spec, id, prompt };
+    return this.readersFields ? leafLike(this.spec, id, prompt) : { ...this.spec, id, prompt };
   }
+}
+
+/** A leaf's fields as the IR reader writes them (readLeaf in read-common-spec.ts): these, in this order, then those of OPTIONAL_LEAF_FIELDS it has. */
+const LEAF_FIELDS: readonly string[] = ['id', 'prompt', 'agent_type', 'mode', 'isolation', 'file_scope', 'depends_on_results', 'budget', 'permissions', 'model_policy'];
+const OPTIONAL_LEAF_FIELDS: readonly string[] = ['role', 'command', 'expect_exit'];
+
+function hasReadersLeafFields(spec: LeafSpec): boolean {
+  const fields = [...LEAF_FIELDS, ...OPTIONAL_LEAF_FIELDS.filter((field) => field in spec)];
+  const keys = Object.keys(spec);
+  return keys.length === fields.length && keys.every((key, index) => key === fields[index]);
+}
+
+/**
+ * `{ ...template, id, prompt }`, written as the reader writes a leaf: one literal of its fields in
+ * order, the optional ones added after. A spread copy got a hidden class of its own, with six of
+ * the ten fields out of the object, so the engine's leaf code met two shapes in a process that
+ * runs and replays (and deoptimized on the replay's), and read most fields through one more load.
+ */
+function leafLike(template: LeafSpec, id: string, prompt: string): LeafSpec {
+  const leaf: LeafSpec = {
+    id,
+    prompt,
+    agent_type: template.agent_type,
+    mode: template.mode,
+    isolation: template.isolation,
+    file_scope: template.file_scope,
+    depends_on_results: template.depends_on_results,
+    budget: template.budget,
+    permissions: template.permissions,
+    model_policy: template.model_policy,
+  };
+  if ('role' in template) leaf.role = template.role;
+  if ('command' in template) leaf.command = template.command;
+  if ('expect_exit' in template) leaf.expect_exit = template.expect_exit;
+  return leaf;
 }
 
 const ID_OPENING = '{"id":"';
