@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,6 +72,13 @@ describe('openProjectRecorder', () => {
     expect(writerMayOpenAlone(older)).toBe(false); // migrated here
     writeFileSync(join(directory, 'notes.db'), 'these are my notes, not a database\n');
     expect(writerMayOpenAlone(join(directory, 'notes.db'))).toBe(false);
+    // A link to a database whose WAL (beside the target, where SQLite looks) may hold a newer schema.
+    const linked = await recordedProject();
+    symlinkSync(linked.path, join(directory, 'link.db'));
+    writeFileSync(`${linked.path}-wal`, '');
+    expect(writerMayOpenAlone(join(directory, 'link.db'))).toBe(false);
+    symlinkSync(join(directory, 'nowhere.db'), join(directory, 'dangling.db'));
+    expect(writerMayOpenAlone(join(directory, 'dangling.db'))).toBe(false);
   });
 
   it('still refuses a database from a newer WhaleFlow before the run starts', () => {

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RunEvent, RunEventSink } from '../engine/contracts/index.js';
 import { ensureStateDirectory } from '../util/index.js';
@@ -156,13 +156,16 @@ function openSetupConnection(databasePath: string, ownThread: TraceWriterThread 
 /**
  * Whether the writer's thread may open the database at `databasePath` alone, with nothing to
  * refuse on this thread first: no file yet in a writable directory (the writer creates it), or
- * a file at this schema version, whole, writable, with no WAL (whose pages could say otherwise).
+ * a file at this schema version, whole, writable, with no WAL (whose pages could say otherwise),
+ * and not reached through a symbolic link (whose WAL would be beside the link's target).
  * Opening here costs the run's start ~5-12 ms (SQLite's library, the file, a new database's
  * schema) that the writer's thread spends instead while the run starts. Anything else (an older
  * or newer schema, a WAL, a damaged or foreign file) is opened here, which refuses it as before.
  */
 export function writerMayOpenAlone(databasePath: string): boolean {
   if (databasePath === ':memory:' || !writable(dirname(databasePath)) || existsSync(`${databasePath}-wal`)) return false;
+  // A link's WAL is beside its target (SQLite names it after the resolved path), not beside the link.
+  if (lstatSync(databasePath, { throwIfNoEntry: false })?.isSymbolicLink()) return false;
   if (!existsSync(databasePath)) return true;
   const header = readSqliteFileHeader(databasePath);
   if (header === undefined || header.userVersion !== TRACE_SCHEMA_VERSION || header.pageCount === 0) return false;
