@@ -58,16 +58,26 @@ export interface NodeLocation {
  * (about 100 bytes each) was a large share of what validating a 100,000-leaf spec allocates.
  */
 class LazyNodeLocation implements NodeLocation {
-  private memoizedPath: DocumentPath | undefined;
+  // Declared, not initialized in the class body, and assigned once each in the constructor: a
+  // field initializer (or a parameter property) defines every field as undefined before it is
+  // assigned, and the gate makes one location per node in code that runs cold.
+  declare readonly node: NodeSpec;
+  declare readonly ancestors: readonly NodeSpec[];
+  declare readonly listField: NodeLocation['listField'];
+  declare readonly index: number;
+  declare private readonly container: LazyNodeLocation | undefined;
+  declare private readonly list: ChildList | undefined;
+  declare private memoizedPath: DocumentPath | undefined;
 
-  constructor(
-    readonly node: NodeSpec,
-    readonly ancestors: readonly NodeSpec[],
-    readonly listField: NodeLocation['listField'],
-    readonly index: number,
-    private readonly container: LazyNodeLocation | undefined,
-    private readonly list: ChildList | undefined,
-  ) {}
+  constructor(node: NodeSpec, ancestors: readonly NodeSpec[], listField: NodeLocation['listField'], index: number, container: LazyNodeLocation | undefined, list: ChildList | undefined) {
+    this.node = node;
+    this.ancestors = ancestors;
+    this.listField = listField;
+    this.index = index;
+    this.container = container;
+    this.list = list;
+    this.memoizedPath = undefined;
+  }
 
   get path(): DocumentPath {
     this.memoizedPath ??= this.container && this.list ? childPath(this.container.path, this.list, this.index) : ['nodes', this.index];
