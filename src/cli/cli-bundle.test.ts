@@ -193,6 +193,31 @@ require('node:module').syncBuiltinESMExports();
     expect(run.stderr).toMatch(/^writer cache used$/m);
   });
 
+  it('a trace writer the launcher started that dies before the run takes it stops the run with a clear error, and the process ends', async () => {
+    const folder = mkdtempSync(join(cwd, 'dead-writer-'));
+    writeFileSync(join(folder, 'one.json'), JSON.stringify({ id: 'one', goal: 'one', nodes: [{ kind: 'leaf', spec: { id: 'only', prompt: 'p' } }] }));
+    // The first thread started with code to run is the launcher's writer (bin/early-trace-writer.cjs): it throws at once.
+    writeFileSync(join(folder, 'kill-writer.cjs'), `const workerThreads = require('node:worker_threads');
+const Original = workerThreads.Worker;
+let first = true;
+workerThreads.Worker = class extends Original {
+  constructor(what, options) {
+    const dies = first && options && options.eval;
+    first = false;
+    super(dies ? 'throw new Error("the writer could not start")' : what, options);
+  }
+};
+`);
+    const env = { ...process.env, WHALEFLOW_HOME: join(folder, 'home'), NODE_OPTIONS: '' };
+    const run = await execFile(process.execPath, ['--require', join(folder, 'kill-writer.cjs'), entry, 'run', 'one.json', '--provider', 'mock'], { cwd: folder, env, timeout: 60_000 }).then(
+      () => expect.unreachable('the run succeeded without a writer'),
+      (error: { code: number | null; signal: string | null; stderr: string }) => error,
+    );
+    expect({ code: run.code, signal: run.signal }).toEqual({ code: 1, signal: null });
+    expect(run.stderr).toMatch(/the run could not be recorded: the writer could not start/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('a replay that records in full on a writer thread starts it under the run\'s flags, so through its code cache', async () => {
     const folder = mkdtempSync(join(cwd, 'replay-writer-'));
     // 2,600 leaves: over the 10,000 recorded events from which a replay records on a writer thread.
