@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
-import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { ProjectDatabaseError, projectDatabaseError, retryWhileBusy } from '../util/index.js';
+import { makeDirectories, ProjectDatabaseError, projectDatabaseError, retryWhileBusy } from '../util/index.js';
 import { readSqliteFileHeader, walBytes } from './sqlite-file-header.js';
 import { TraceSchemaTooNewError } from './trace-errors.js';
 import { migrateTraceDatabase, TRACE_SCHEMA_VERSION } from './trace-migrations.js';
@@ -81,7 +81,7 @@ function openWritable(path: string, pageCacheKib: number | undefined): Database.
   assertNotTruncated(path);
   let database: Database.Database | undefined;
   try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') makeDirectories(dirname(path));
     database = new Database(path);
     // A new database frees pages incrementally (the janitor's `PRAGMA incremental_vacuum`), which
     // can only be chosen before the first table; an older one is converted by the janitor once.

@@ -17,3 +17,4 @@ export { subdirectories } from './subdirectories.js';
 export { lazyRegExp } from './lazy-regexp.js';
 export { lazySchema, once } from './lazy-schema.js';
 export { isProcessAlive } from './is-process-alive.js';
+export { makeDirectories } from './make-directories.js';
