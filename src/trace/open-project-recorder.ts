@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, lstatSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RunEvent, RunEventSink } from '../engine/contracts/index.js';
 import { ensureStateDirectory } from '../util/index.js';
@@ -7,7 +7,7 @@ import { projectTracePath, type TraceLocationOptions } from './project-trace-loc
 import { RecordingFailure, type TraceWriteError } from './recording-failure.js';
 import { readSqliteFileHeader } from './sqlite-file-header.js';
 import { SqliteTraceStore } from './sqlite-trace-store.js';
-import { keepStatementJournalsInMemory, openTraceDatabase } from './open-trace-database.js';
+import { keepStatementJournalsInMemory, openTraceDatabase, unwritableReason } from './open-trace-database.js';
 import { TRACE_SCHEMA_VERSION } from './trace-migrations.js';
 import { TraceSink } from './trace-sink.js';
 import { TraceWriterThread } from './trace-writer-thread.js';
@@ -173,10 +173,5 @@ export function writerMayOpenAlone(databasePath: string): boolean {
 }
 
 function writable(path: string): boolean {
-  try {
-    accessSync(path, constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
+  return unwritableReason(path) === undefined;
 }

@@ -32,10 +32,10 @@ export interface OpenedTraceDatabase {
 /** The code of the error for an old schema in a database that cannot be written (so not migrated). */
 const UPGRADE_NEEDED = 'WHALEFLOW_SCHEMA_UPGRADE';
 
-/** The OS's reason a directory cannot be written, if it cannot (EACCES, EROFS, …). */
-function unwritableReason(directory: string): string | undefined {
+/** The OS's reason a file or directory cannot be written, if it cannot (EACCES, EROFS, …). */
+export function unwritableReason(path: string): string | undefined {
   try {
-    accessSync(directory, constants.W_OK);
+    accessSync(path, constants.W_OK);
     return undefined;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code ?? 'EACCES';
